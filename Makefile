@@ -1,0 +1,67 @@
+# Two commands matter: `make reports` and `make test`. Both set up .venv first.
+# Every target that needs the environment depends on $(STAMP), which is rebuilt
+# only when pyproject.toml or requirements.lock change.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+KERNEL := sahel-nb
+# Set-ordered outputs must not move between runs (nbval compares them).
+export PYTHONHASHSEED := 0
+
+.PHONY: help venv test unit lint format reports validate lab lock clean
+
+help:
+	@echo "make reports   set up .venv and run the main job (today: validate the curated data)"
+	@echo "make test      set up .venv and run lint and the test suite"
+	@echo "make lab       open JupyterLab on notebooks/ with the $(KERNEL) kernel"
+	@echo "make lock      re-resolve the newest allowed versions into requirements.lock"
+	@echo "make format    apply ruff's formatting and safe fixes"
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is needed; run: make PYTHON=python3.11 ...")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) \
+		--display-name "Python (sahel-nb)" --env PYTHONHASHSEED 0 >/dev/null
+	touch $(STAMP)
+
+test: lint unit
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# The scheduled report run (papermill into reports/) is not built yet; until it
+# is, the main job checks the curated data and says so.
+reports: validate
+	@echo "make reports: the data is valid; the papermill report run is not implemented yet (see README)."
+
+validate: $(STAMP)
+	$(BIN)/sahel-nb validate
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+# Resolve from scratch in a throwaway environment so nothing already installed
+# leaks into the pins; review the diff, then `make notebooks` and commit both.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	( echo "# Pinned versions used by make (pip -c). Regenerate with: make lock"; \
+	  .lock-venv/bin/python -m pip freeze --exclude-editable | LC_ALL=C sort -f ) > requirements.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) .lock-venv .pytest_cache .ruff_cache build dist

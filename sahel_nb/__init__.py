@@ -1,0 +1,21 @@
+"""Research helpers for cited, graded data on AQIM, the Sahel and ransom money."""
+
+from .data import Dataset, load_dataset
+from .dates import partial_date_span
+from .exceptions import DataValidationError, ParameterError, Problem, SahelNbError
+from .paths import curated_data_dir, default_data_dir
+from .schema import TABLES, kind_sign
+
+__all__ = [
+    "TABLES",
+    "DataValidationError",
+    "Dataset",
+    "ParameterError",
+    "Problem",
+    "SahelNbError",
+    "curated_data_dir",
+    "default_data_dir",
+    "kind_sign",
+    "load_dataset",
+    "partial_date_span",
+]

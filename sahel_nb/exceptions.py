@@ -1,0 +1,64 @@
+"""The errors sahel_nb raises: one family, with messages an analyst can act on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = ["DataValidationError", "ParameterError", "Problem", "SahelNbError"]
+
+_MAX_VALUE = 80
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the data, located as an editor shows it.
+
+    ``line`` counts the header as line 1 and counts every physical line of a
+    quoted multi-line field; it is None for file-level problems, and ``column``
+    is None for problems with a whole row or file.
+
+    Examples
+    --------
+    >>> str(Problem("data/flows.csv", 7, "amount", "must be zero or more", "-5"))
+    "data/flows.csv:7: amount: must be zero or more ('-5')"
+    """
+
+    file: str
+    line: int | None
+    column: str | None
+    message: str
+    value: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        what = self.message if self.column is None else f"{self.column}: {self.message}"
+        if self.value is None:
+            return f"{where}: {what}"
+        value = self.value
+        if len(value) > _MAX_VALUE:
+            value = value[: _MAX_VALUE - 1] + "…"
+        return f"{where}: {what} ({value!r})"
+
+
+class SahelNbError(Exception):
+    """Base of every error sahel_nb raises on purpose."""
+
+
+class DataValidationError(SahelNbError):
+    """The data folder has problems; ``problems`` lists every one found."""
+
+    def __init__(self, problems: Iterable[Problem], data_dir: str = "") -> None:
+        self.problems = list(problems)
+        self.data_dir = data_dir
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in the data"
+        if data_dir:
+            head += f" in {data_dir}"
+        lines = [head + "; fix each line below and load again:"]
+        lines += [f"  {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class ParameterError(SahelNbError):
+    """A function or notebook was given a parameter it cannot use."""

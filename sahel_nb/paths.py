@@ -1,0 +1,46 @@
+"""Where the curated data and the project's folders are, defined once."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = [
+    "DATA_ENV_VAR",
+    "NOTEBOOKS_DIR",
+    "PROJECT_ROOT",
+    "REPORTS_DIR",
+    "curated_data_dir",
+    "default_data_dir",
+]
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# Meaningful in a clone (editable install); a wheel has no project root.
+PROJECT_ROOT = PACKAGE_DIR.parent
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+REPORTS_DIR = PROJECT_ROOT / "reports"
+
+#: Environment variable naming a data folder to use instead of the curated one.
+DATA_ENV_VAR = "SAHEL_NB_DATA"
+
+# A wheel carries data/ as sahel_nb/_data (pyproject.toml, force-include);
+# an editable install from the clone reads data/ where it stands.
+_WHEEL_DATA = PACKAGE_DIR / "_data"
+_CLONE_DATA = PROJECT_ROOT / "data"
+
+
+def curated_data_dir() -> Path:
+    """Return the folder of the curated CSVs shipped with the package.
+
+    Examples
+    --------
+    >>> (curated_data_dir() / "actors.csv").is_file()
+    True
+    """
+    return _WHEEL_DATA if _WHEEL_DATA.is_dir() else _CLONE_DATA
+
+
+def default_data_dir() -> Path:
+    """Return ``$SAHEL_NB_DATA`` when it is set, else the curated data folder."""
+    override = os.environ.get(DATA_ENV_VAR, "").strip()
+    return Path(override) if override else curated_data_dir()

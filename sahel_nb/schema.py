@@ -1,0 +1,296 @@
+"""The tables, their columns and vocabularies: one declarative spec per table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "ACTOR_TYPES",
+    "CREDIBILITY",
+    "EVENT_TYPES",
+    "FLOW_STATUSES",
+    "FLOW_TYPES",
+    "GEO_PRECISION",
+    "RELATIONSHIP_KINDS",
+    "RELATIONSHIP_STATUSES",
+    "RELIABILITY",
+    "TABLES",
+    "Field",
+    "Table",
+    "kind_sign",
+]
+
+#: Admiralty (NATO) source reliability, with its standard wording.
+RELIABILITY = {
+    "A": "Completely reliable",
+    "B": "Usually reliable",
+    "C": "Fairly reliable",
+    "D": "Not usually reliable",
+    "E": "Unreliable",
+    "F": "Reliability cannot be judged",
+}
+
+#: Admiralty (NATO) information credibility; 1 is best, 6 means "cannot be judged".
+CREDIBILITY = {
+    1: "Confirmed by other sources",
+    2: "Probably true",
+    3: "Possibly true",
+    4: "Doubtful",
+    5: "Improbable",
+    6: "Truth cannot be judged",
+}
+
+ACTOR_TYPES = (
+    "armed group",
+    "state",
+    "government",
+    "government official",
+    "security forces",
+    "political party",
+    "ethnic group",
+    "tribe",
+    "individual",
+    "criminal network",
+    "civilian population",
+    "media",
+    "international organization",
+)
+
+#: Relationship kinds and the sign each carries in the alliance network.
+RELATIONSHIP_KINDS = {
+    "alliance/cooperation": "cooperative",
+    "kinship/marriage": "cooperative",
+    "leadership/membership": "cooperative",
+    "protection/safe haven": "cooperative",
+    "support": "cooperative",
+    "predecessor/successor": "neutral",
+    "mediation": "neutral",
+    "negotiation": "neutral",
+    "hostility/armed conflict": "hostile",
+    "rivalry": "hostile",
+}
+
+RELATIONSHIP_STATUSES = ("reported", "alleged", "disputed")
+FLOW_STATUSES = ("reported", "alleged", "estimated")
+
+#: ACLED's six event types and 25 sub-event types, plus what the sources need
+#: (the additions sit under "Strategic developments" and are listed last).
+EVENT_TYPES = {
+    "Battles": (
+        "Armed clash",
+        "Government regains territory",
+        "Non-state actor overtakes territory",
+    ),
+    "Explosions/Remote violence": (
+        "Chemical weapon",
+        "Air/drone strike",
+        "Suicide bomb",
+        "Shelling/artillery/missile attack",
+        "Remote explosive/landmine/IED",
+        "Grenade",
+    ),
+    "Violence against civilians": (
+        "Sexual violence",
+        "Attack",
+        "Abduction/forced disappearance",
+    ),
+    "Protests": (
+        "Peaceful protest",
+        "Protest with intervention",
+        "Excessive force against protesters",
+    ),
+    "Riots": ("Violent demonstration", "Mob violence"),
+    "Strategic developments": (
+        "Agreement",
+        "Arrests",
+        "Change to group/activity",
+        "Disrupted weapons use",
+        "Headquarters or base established",
+        "Looting/property destruction",
+        "Non-violent transfer of territory",
+        "Other",
+        "Hostage release",
+        "Indictment",
+        "Extradition",
+        "Extradition refused",
+    ),
+}
+
+FLOW_TYPES = (
+    "ransom",
+    "share of a ransom",
+    "tax/extortion",
+    "protection of smuggling",
+    "trafficking revenue",
+    "supplies in kind",
+    "payments to the population",
+    "patronage",
+    "investment",
+    "other",
+)
+
+#: ACLED's geo_precision: 1 the town itself, 2 near a town or part of a region,
+#: 3 a larger region or its capital.
+GEO_PRECISION = (1, 2, 3)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column: its name, kind of value, and whether it may be empty.
+
+    ``kind`` is one of: id, ref, refs, text, list, partial_date, vocab, bool,
+    amount, count, credibility, reliability, geo_precision, latitude,
+    longitude, iso3, currency, locator, url. ``ref`` names the table whose ids
+    a ref/refs column must use; ``vocab`` lists the allowed values.
+    """
+
+    name: str
+    kind: str
+    required: bool = False
+    ref: str | None = None
+    vocab: tuple = ()
+
+
+@dataclass(frozen=True)
+class Table:
+    """One CSV file of the dataset."""
+
+    name: str
+    id_column: str
+    fields: tuple[Field, ...] = field(default_factory=tuple)
+
+    @property
+    def file(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def columns(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def get(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+
+def _cited() -> tuple[Field, ...]:
+    return (
+        Field("source_id", "ref", required=True, ref="sources"),
+        Field("locator", "locator", required=True),
+    )
+
+
+def _graded(statuses: tuple[str, ...]) -> tuple[Field, ...]:
+    return (
+        Field("status", "vocab", required=True, vocab=statuses),
+        Field("credibility", "credibility", required=True),
+    )
+
+
+_ALL_SUB_EVENT_TYPES = tuple(s for subs in EVENT_TYPES.values() for s in subs)
+
+#: The dataset's tables, in loading order (a table refers only to earlier ones,
+#: except flows.event_id, which refers to events).
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "sources",
+            "source_id",
+            (
+                Field("source_id", "id", required=True),
+                Field("title", "text", required=True),
+                Field("author", "text"),
+                Field("publisher", "text"),
+                Field("published", "partial_date"),
+                Field("url", "url"),
+                Field("reliability", "reliability", required=True),
+                Field("notes", "text"),
+            ),
+        ),
+        Table(
+            "actors",
+            "actor_id",
+            (
+                Field("actor_id", "id", required=True),
+                Field("name", "text", required=True),
+                Field("actor_type", "vocab", required=True, vocab=ACTOR_TYPES),
+                Field("aliases", "list"),
+                Field("unnamed", "bool", required=True),
+                Field("country", "iso3"),
+                Field("description", "text", required=True),
+                *_cited(),
+            ),
+        ),
+        Table(
+            "relationships",
+            "relationship_id",
+            (
+                Field("relationship_id", "id", required=True),
+                Field("actor_a", "ref", required=True, ref="actors"),
+                Field("actor_b", "ref", required=True, ref="actors"),
+                Field("kind", "vocab", required=True, vocab=tuple(RELATIONSHIP_KINDS)),
+                Field("directed", "bool", required=True),
+                Field("start", "partial_date"),
+                Field("end", "partial_date"),
+                *_graded(RELATIONSHIP_STATUSES),
+                *_cited(),
+                Field("note", "text"),
+            ),
+        ),
+        Table(
+            "events",
+            "event_id",
+            (
+                Field("event_id", "id", required=True),
+                Field("date", "partial_date"),
+                Field("event_type", "vocab", required=True, vocab=tuple(EVENT_TYPES)),
+                Field("sub_event_type", "vocab", required=True, vocab=_ALL_SUB_EVENT_TYPES),
+                Field("actor1", "ref", required=True, ref="actors"),
+                Field("actor2", "ref", ref="actors"),
+                Field("assoc_actors", "refs", ref="actors"),
+                Field("location", "text"),
+                Field("admin1", "text"),
+                Field("country", "iso3"),
+                Field("latitude", "latitude"),
+                Field("longitude", "longitude"),
+                Field("geo_precision", "geo_precision"),
+                Field("fatalities", "count"),
+                Field("hostages", "count"),
+                Field("description", "text", required=True),
+                *_graded(RELATIONSHIP_STATUSES),
+                *_cited(),
+            ),
+        ),
+        Table(
+            "flows",
+            "flow_id",
+            (
+                Field("flow_id", "id", required=True),
+                Field("date", "partial_date"),
+                Field("payer", "ref", ref="actors"),
+                Field("payee", "ref", ref="actors"),
+                Field("intermediary", "ref", ref="actors"),
+                Field("flow_type", "vocab", required=True, vocab=FLOW_TYPES),
+                Field("amount", "amount"),
+                Field("amount_low", "amount"),
+                Field("amount_high", "amount"),
+                Field("currency", "currency"),
+                Field("in_kind", "text"),
+                Field("event_id", "ref", ref="events"),
+                *_graded(FLOW_STATUSES),
+                *_cited(),
+                Field("note", "text"),
+            ),
+        ),
+    )
+}
+
+
+def kind_sign(kind: str) -> str:
+    """Return the sign of a relationship kind: cooperative, hostile or neutral.
+
+    Examples
+    --------
+    >>> kind_sign("hostility/armed conflict")
+    'hostile'
+    """
+    return RELATIONSHIP_KINDS[kind]

@@ -1,0 +1,297 @@
+"""Checking a data folder: pandera schemas per table, then the checks across tables."""
+
+from __future__ import annotations
+
+import difflib
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+import pycountry
+from pandera.errors import SchemaErrors
+
+from .csvfile import RawTable, read_table
+from .dates import partial_date_span
+from .exceptions import Problem
+from .schema import EVENT_TYPES, TABLES, Field, Table
+
+__all__ = ["ID_PATTERN", "LOCATOR_PATTERN", "check_folder", "pandera_schema"]
+
+#: Ids are short slugs; ACLED-style ids such as MLI1234 fit too.
+ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
+#: A paragraph (¶6), a range of them (¶11–13), a page (p. 4) or a row (row 12), comma-separated.
+_ONE_LOCATOR = r"(?:¶\d+(?:[–-]\d+)?|p\. ?\d+(?:[–-]\d+)?|row \d+)"
+LOCATOR_PATTERN = rf"{_ONE_LOCATOR}(?:, ?{_ONE_LOCATOR})*"
+
+
+@cache
+def _countries() -> frozenset[str]:
+    return frozenset(c.alpha_3 for c in pycountry.countries)
+
+
+@cache
+def _currencies() -> frozenset[str]:
+    return frozenset(c.alpha_3 for c in pycountry.currencies)
+
+
+def _number(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values.astype("str"), errors="coerce")
+
+
+def _is_number(values: pd.Series) -> pd.Series:
+    return _number(values).notna()
+
+
+def _within(low: float, high: float):
+    def check(values: pd.Series) -> pd.Series:
+        number = _number(values)
+        return number.isna() | number.between(low, high)
+
+    return check
+
+
+def _isin(allowed, message: str) -> pa.Check:
+    allowed = sorted(allowed)
+    return pa.Check(lambda s: s.isin(allowed), error=message)
+
+
+def _matches(pattern: str, message: str) -> pa.Check:
+    return pa.Check(lambda s: s.str.fullmatch(pattern), error=message)
+
+
+def _real_date(values: pd.Series) -> pd.Series:
+    return partial_date_span(values)[0].notna()
+
+
+_NUMBER = pa.Check(_is_number, error="is not a number; write digits only, e.g. 7300000")
+
+
+def _checks(spec: Field) -> list[pa.Check]:
+    """Return the pandera checks for one column; each one's error is its message."""
+    kind = spec.kind
+    if kind in ("id", "ref"):
+        return [_matches(ID_PATTERN, "is not a valid id: use letters, digits, '-', '_', '.'")]
+    if kind == "refs":
+        return [
+            _matches(rf"{ID_PATTERN}(?:\|{ID_PATTERN})*", "must be ids separated by '|'"),
+        ]
+    if kind == "list":
+        return [_matches(r"[^|]+(?:\|[^|]+)*", "has an empty entry between '|' separators")]
+    if kind == "partial_date":
+        return [
+            pa.Check(
+                _real_date,
+                error="is not a real date; write YYYY, YYYY-MM or YYYY-MM-DD",
+            )
+        ]
+    if kind == "vocab":
+        if len(spec.vocab) > 15:
+            message = "is not in the vocabulary; see data/README.md"
+        else:
+            message = "must be one of: " + "; ".join(spec.vocab)
+        return [_isin(spec.vocab, message)]
+    if kind == "bool":
+        return [_isin({"true", "false"}, "must be true or false")]
+    if kind == "amount":
+        return [_NUMBER, pa.Check(_within(0, float("inf")), error="must not be negative")]
+    if kind == "count":
+        return [_matches(r"\d+", "must be a whole number, zero or more")]
+    if kind == "credibility":
+        return [_isin({"1", "2", "3", "4", "5", "6"}, "must be 1 to 6 (Admiralty credibility)")]
+    if kind == "reliability":
+        return [_isin(set("ABCDEF"), "must be one of A to F (Admiralty reliability)")]
+    if kind == "geo_precision":
+        return [_isin({"1", "2", "3"}, "must be 1, 2 or 3 (ACLED geo_precision)")]
+    if kind == "latitude":
+        return [_NUMBER, pa.Check(_within(-90, 90), error="must be between -90 and 90")]
+    if kind == "longitude":
+        return [_NUMBER, pa.Check(_within(-180, 180), error="must be between -180 and 180")]
+    if kind == "iso3":
+        return [_isin(_countries(), "is not an ISO 3166-1 alpha-3 country code, e.g. MLI")]
+    if kind == "currency":
+        return [_isin(_currencies(), "is not an ISO 4217 currency code, e.g. USD")]
+    if kind == "locator":
+        return [_matches(LOCATOR_PATTERN, "must locate the claim in its source, e.g. ¶6")]
+    if kind == "url":
+        return [_matches(r"https?://\S+", "must be a web address starting http:// or https://")]
+    if kind == "text":
+        return []
+    raise ValueError(f"no checks for column kind {kind!r}")
+
+
+def pandera_schema(table: Table, columns=None) -> pa.DataFrameSchema:
+    """Return the pandera schema of ``table`` over its raw text, limited to ``columns``.
+
+    Examples
+    --------
+    >>> schema = pandera_schema(TABLES["sources"])
+    >>> sorted(schema.columns)[:2]
+    ['author', 'notes']
+    """
+    wanted = table.columns if columns is None else [c for c in table.columns if c in columns]
+    return pa.DataFrameSchema(
+        {
+            name: pa.Column(
+                None,
+                checks=_checks(table.get(name)),
+                nullable=not table.get(name).required,
+                unique=table.get(name).kind == "id",
+                report_duplicates="all",
+            )
+            for name in wanted
+        }
+    )
+
+
+def _shown(value) -> str | None:
+    return None if value is None or pd.isna(value) else str(value)
+
+
+def _schema_problems(raw: RawTable) -> None:
+    frame = raw.frame
+    try:
+        pandera_schema(raw.table, frame.columns).validate(frame, lazy=True)
+    except SchemaErrors as errors:
+        cases = errors.failure_cases
+        duplicates = cases[cases["check"] == "field_uniqueness"]
+        for case in cases[cases["check"] != "field_uniqueness"].itertuples():
+            if case.index is None or pd.isna(case.index):
+                raw.problem(None, case.column, f"could not be checked: {case.failure_case}")
+            elif case.check == "not_nullable":
+                raw.problem(raw.line(int(case.index)), case.column, "is empty; a value is required")
+            else:
+                raw.problem(
+                    raw.line(int(case.index)), case.column, case.check, _shown(case.failure_case)
+                )
+        for (column, value), group in duplicates.groupby(["column", "failure_case"], sort=False):
+            lines = sorted(raw.line(int(i)) for i in group["index"])
+            for line in lines[1:]:
+                raw.problem(line, column, f"duplicate id; first used on line {lines[0]}", value)
+
+
+def _suggest(value: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(value, choices, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _reference_problems(raw: RawTable, ids: dict[str, pd.Series]) -> None:
+    for spec in raw.table.fields:
+        if spec.ref is None or spec.name not in raw.frame or ids.get(spec.ref) is None:
+            continue
+        values = raw.frame[spec.name].dropna()
+        if spec.kind == "refs":
+            values = values.str.split("|").explode()
+        known = ids[spec.ref]
+        dangling = values[~values.isin(known)]
+        choices = known.tolist() if len(dangling) else []
+        target = TABLES[spec.ref]
+        for position, value in dangling.items():
+            raw.problem(
+                raw.line(position),
+                spec.name,
+                f"unknown {target.id_column.removesuffix('_id')} id; not in {target.file}"
+                + _suggest(value, choices),
+                value,
+            )
+
+
+def _row_problems(raw: RawTable) -> None:
+    """Checks that compare columns of one row."""
+    frame, name = raw.frame, raw.table.name
+    has = frame.columns.__contains__
+
+    def flag(mask: pd.Series, column: str, message, value_column: str | None = None):
+        for position in mask[mask.fillna(False).astype(bool)].index:
+            value = frame.at[position, value_column or column]
+            text = message(position) if callable(message) else message
+            raw.problem(raw.line(position), column, text, _shown(value))
+
+    if name == "relationships" and has("start") and has("end"):
+        start, _ = partial_date_span(frame["start"])
+        _, end = partial_date_span(frame["end"])
+        flag(end < start, "end", lambda p: f"is before start ({frame.at[p, 'start']})")
+    if name == "relationships" and has("actor_a") and has("actor_b"):
+        flag(frame["actor_a"] == frame["actor_b"], "actor_b", "is the same actor as actor_a")
+    if name == "events" and has("event_type") and has("sub_event_type"):
+        # A sub-type name is unique across types, so it names its parent.
+        parent = {sub: kind for kind, subs in EVENT_TYPES.items() for sub in subs}
+        expected = frame["sub_event_type"].astype(object).map(parent)
+        wrong = expected.notna() & frame["event_type"].notna()
+        wrong &= expected != frame["event_type"].astype(object)
+        flag(wrong, "sub_event_type", lambda p: f"is not a kind of {frame.at[p, 'event_type']!r}")
+    if name == "events" and has("latitude") and has("longitude"):
+        flag(
+            frame["latitude"].isna() != frame["longitude"].isna(),
+            "longitude",
+            "latitude and longitude go together: give both or neither",
+        )
+    if name == "flows":
+        amounts = {c: _number(frame[c]) for c in ("amount", "amount_low", "amount_high") if has(c)}
+        if "amount" in amounts and "amount_low" in amounts:
+            flag(amounts["amount_low"] > amounts["amount"], "amount_low", "is more than amount")
+        if "amount" in amounts and "amount_high" in amounts:
+            flag(amounts["amount_high"] < amounts["amount"], "amount_high", "is less than amount")
+        if "amount_low" in amounts and "amount_high" in amounts:
+            flag(
+                amounts["amount_low"] > amounts["amount_high"],
+                "amount_low",
+                "is more than amount_high",
+            )
+        if has("amount") and has("in_kind"):
+            flag(
+                frame["amount"].isna() & frame["in_kind"].isna(),
+                "amount",
+                "no amount and no in_kind: leave an unknown amount empty "
+                "and say in in_kind what was given",
+            )
+        given = pd.Series(False, index=frame.index)
+        for column in ("amount", "amount_low", "amount_high"):
+            if has(column):
+                given |= frame[column].notna()
+        if has("currency"):
+            flag(given & frame["currency"].isna(), "currency", "is needed when an amount is given")
+        if has("payer") and has("payee"):
+            flag(
+                frame["payer"].isna() & frame["payee"].isna(),
+                "payee",
+                "a flow needs a payer or a payee (or both)",
+            )
+
+
+def check_folder(
+    directory: Path, shown: str | None = None
+) -> tuple[dict[str, RawTable], list[Problem]]:
+    """Read and check every table in ``directory``; return them with all problems found."""
+    shown = str(directory) if shown is None else shown
+    raws = {name: read_table(directory, table, shown) for name, table in TABLES.items()}
+    ids: dict[str, pd.Series | None] = {}
+    for name, raw in raws.items():
+        table = raw.table
+        if raw.frame is None:
+            ids[name] = None
+            continue
+        if name in ("sources", "actors") and raw.frame.empty:
+            raw.problem(2, None, f"has no rows; at least one {name[:-1]} is needed")
+        _schema_problems(raw)
+        _row_problems(raw)
+        ids[name] = raw.frame[table.id_column].dropna() if table.id_column in raw.frame else None
+    for raw in raws.values():
+        if raw.frame is not None:
+            _reference_problems(raw, ids)
+    problems = [p for raw in raws.values() for p in sorted(raw.problems, key=_order(raw.table))]
+    return raws, problems
+
+
+def _order(table: Table):
+    columns = {name: i for i, name in enumerate(table.columns)}
+
+    def key(problem: Problem):
+        return (
+            problem.line is not None,
+            problem.line or 0,
+            columns.get(problem.column or "", -1),
+            problem.message,
+        )
+
+    return key
