@@ -36,6 +36,7 @@ class RawTable:
     shown: str
     frame: pd.DataFrame | None = None
     problems: list[Problem] = field(default_factory=list)
+    mangled: set[tuple[int, str]] = field(default_factory=set)
     _skip_ragged: bool = False
     _decode_errors: str = "strict"
     _lines: list[int] | None = None
@@ -162,8 +163,9 @@ def read_table(directory: Path, table: Table, shown_dir: str) -> RawTable:
                 )
     if raw._decode_errors != "strict":
         # Already reported cell by cell; checking the mangled text would only add noise.
-        mangled = frame.apply(lambda column: column.str.contains(_REPLACEMENT)).any(axis=1)
-        frame = frame[~mangled]
+        for column in frame.columns:
+            hits = frame[column].str.contains(_REPLACEMENT)
+            raw.mangled.update((position, column) for position in hits[hits].index)
     raw.frame = frame.mask(frame == "")
     return raw
 

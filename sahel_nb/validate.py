@@ -156,6 +156,8 @@ def _schema_problems(raw: RawTable) -> None:
         cases = errors.failure_cases
         duplicates = cases[cases["check"] == "field_uniqueness"]
         for case in cases[cases["check"] != "field_uniqueness"].itertuples():
+            if (case.index, case.column) in raw.mangled:
+                continue
             if case.index is None or pd.isna(case.index):
                 raw.problem(None, case.column, f"could not be checked: {case.failure_case}")
             elif case.check == "not_nullable":

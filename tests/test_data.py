@@ -1,0 +1,160 @@
+"""Loading: typed tables, where the data comes from, and the curated data itself."""
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sahel_nb import TABLES, Dataset, curated_data_dir, load_dataset
+from sahel_nb.paths import DATA_ENV_VAR
+
+SOURCES = Path(__file__).parents[2] / "shared" / "sources"
+
+
+@pytest.fixture(scope="module")
+def curated() -> Dataset:
+    return load_dataset()
+
+
+def test_repr_shows_row_counts(valid_dir):
+    assert repr(load_dataset(valid_dir)) == (
+        "Dataset(sources=1, actors=4, relationships=2, events=2, flows=2)"
+    )
+
+
+def test_types(valid_dir):
+    data = load_dataset(valid_dir)
+    assert isinstance(data.actors["actor_type"].dtype, pd.CategoricalDtype)
+    assert data.actors.loc[0, "aliases"] == ["AQIM", "Al Qaeda in the Islamic Maghreb"]
+    assert data.events.loc[1, "assoc_actors"] == ["toure"]
+    assert data.events.loc[0, "assoc_actors"] == []
+    assert data.actors["unnamed"].dtype == "boolean"
+    assert data.flows["amount"].dtype == "Float64"
+    assert data.events["hostages"].dtype == "Int64"
+    assert data.relationships["credibility"].tolist() == [3, 3]
+    assert data.sources["reliability"].cat.ordered
+
+
+def test_partial_dates_are_kept_as_written_and_expanded(valid_dir):
+    sources = load_dataset(valid_dir).sources
+    assert sources.loc[0, "published"] == "2010-02"
+    assert sources.loc[0, "published_start"] == pd.Timestamp("2010-02-01")
+    assert sources.loc[0, "published_end"] == pd.Timestamp("2010-02-28")
+
+
+def test_unknown_amounts_stay_empty_not_zero(valid_dir):
+    flows = load_dataset(valid_dir).flows
+    assert pd.isna(flows.loc[1, "amount"])
+    assert pd.isna(flows.loc[1, "date"])
+
+
+def test_rows_carry_the_reliability_of_their_source(valid_dir):
+    data = load_dataset(valid_dir)
+    for name in ("actors", "relationships", "events", "flows"):
+        assert data.tables[name]["reliability"].astype(str).unique().tolist() == ["C"]
+    assert data.flows.loc[0, "credibility_label"] == "Possibly true"
+
+
+def test_environment_variable_points_at_other_data(monkeypatch, valid_dir):
+    monkeypatch.setenv(DATA_ENV_VAR, str(valid_dir))
+    assert len(load_dataset().actors) == 4
+
+
+def test_explicit_folder_wins_over_the_environment(monkeypatch, valid_dir, tmp_path):
+    monkeypatch.setenv(DATA_ENV_VAR, str(tmp_path))
+    assert len(load_dataset(valid_dir).actors) == 4
+
+
+def test_curated_data_is_found_from_the_clone():
+    assert curated_data_dir() == Path(__file__).parents[1] / "data"
+
+
+# The curated data: what the analysts promise about it.
+
+
+def test_curated_data_loads(curated):
+    assert len(curated.actors) >= 20
+    assert len(curated.relationships) + len(curated.events) + len(curated.flows) >= 30
+
+
+def test_every_row_cites_a_paragraph_of_the_column(curated):
+    paragraphs = _paragraphs()
+    for name, frame in curated.tables.items():
+        if name == "sources":
+            continue
+        assert frame["source_id"].eq("guitta-2010").all()
+        for locator in frame["locator"]:
+            numbers = [int(n) for n in re.findall(r"¶(\d+)", locator)]
+            assert numbers, locator
+            assert all(1 <= n <= len(paragraphs) for n in numbers), locator
+
+
+def test_descriptions_do_not_copy_sentences_from_the_source(curated):
+    text = " ".join(_paragraphs()).lower()
+    columns = {"actors": "description", "events": "description", "relationships": "note", "flows": "note"}
+    for name, column in columns.items():
+        for value in curated.tables[name][column].dropna():
+            words = re.findall(r"[\w'’$.]+", value.lower())
+            for start in range(len(words) - 7):
+                assert " ".join(words[start : start + 8]) not in text, (name, value)
+
+
+def test_the_german_ransom_is_alleged_and_about_7_3_million_dollars(curated):
+    flow = curated.flows.set_index("flow_id").loc["fl-2003-german-ransom"]
+    assert (flow["amount"], flow["currency"], flow["status"]) == (7_300_000, "USD", "alleged")
+    assert flow["date"] == "2003"
+    assert pd.isna(flow["amount_low"]) and pd.isna(flow["amount_high"])
+
+
+def test_no_amount_is_zero_and_unknown_amounts_say_what_was_given(curated):
+    flows = curated.flows
+    assert not flows["amount"].eq(0).any()
+    assert flows.loc[flows["amount"].isna(), "in_kind"].notna().all()
+
+
+def test_dates_are_no_more_precise_than_the_source(curated):
+    dates = pd.concat([curated.events["date"], curated.flows["date"], curated.relationships["start"]])
+    # The column gives years and one month (December 2009), never a day.
+    assert dates.dropna().str.len().isin([4, 7]).all()
+    assert curated.events.set_index("event_id").loc["ev-2009-12-ny-indictment", "date"] == "2009-12"
+
+
+def test_source_spellings_are_aliases(curated):
+    actors = curated.actors.set_index("actor_id")
+    assert "Amani Amadou Toure" in actors.loc["toure", "aliases"]
+    assert actors.loc["toure", "name"] == "Amadou Toumani Touré"
+    assert "Islamic Armed Group" in actors.loc["gia", "aliases"]
+
+
+def test_unnamed_groups_are_marked(curated):
+    actors = curated.actors.set_index("actor_id")
+    assert actors.loc[["belmokhtar-tribes", "tuareg-mediator-2003", "ny-defendants-2009"], "unnamed"].all()
+    assert not actors.loc["belmokhtar", "unnamed"]
+
+
+def test_the_tuareg_tie_turns_from_cooperation_to_hostility_in_2006(curated):
+    rels = curated.relationships
+    pair = rels[(rels["actor_a"] == "tuareg") & (rels["actor_b"] == "aqim") & rels["start"].notna()]
+    phases = pair.sort_values("start_start")[["kind", "start", "end"]].astype(object).values.tolist()
+    assert phases[0][:2] == ["alliance/cooperation", "2003"]
+    assert phases[1][:2] == ["hostility/armed conflict", "2006"]
+
+
+def test_allegations_of_algerian_media_stay_alleged(curated):
+    rels = curated.relationships
+    from_media = rels[rels["note"].str.contains("Algerian official media", na=False)]
+    assert len(from_media) >= 3
+    assert from_media["status"].eq("alleged").all()
+
+
+def _paragraphs() -> list[str]:
+    path = SOURCES / "guitta-mali-aqim-haven.txt"
+    if not path.exists():
+        pytest.skip(f"{path} is not beside the clone")
+    text = path.read_text(encoding="utf-8")
+    return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def test_every_table_is_present():
+    assert set(load_dataset().tables) == set(TABLES)

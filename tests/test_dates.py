@@ -1,0 +1,29 @@
+import pandas as pd
+import pytest
+
+from sahel_nb import partial_date_span
+
+
+@pytest.mark.parametrize(
+    ("written", "first", "last"),
+    [
+        ("2003", "2003-01-01", "2003-12-31"),
+        ("2009-12", "2009-12-01", "2009-12-31"),
+        ("2008-02", "2008-02-01", "2008-02-29"),
+        ("2008-02-29", "2008-02-29", "2008-02-29"),
+    ],
+)
+def test_span_of_a_partial_date(written, first, last):
+    start, end = partial_date_span(pd.Series([written]))
+    assert (start[0], end[0]) == (pd.Timestamp(first), pd.Timestamp(last))
+
+
+@pytest.mark.parametrize("written", ["2003-13", "2003-02-30", "2009-02-29", "03", "2003-1", "March 2003", ""])
+def test_invalid_or_empty_dates_have_no_span(written):
+    start, end = partial_date_span(pd.Series([written]))
+    assert pd.isna(start[0]) and pd.isna(end[0])
+
+
+def test_missing_values_stay_missing():
+    start, _ = partial_date_span(pd.Series(["2003", None]))
+    assert start.notna().tolist() == [True, False]
