@@ -24,7 +24,7 @@ _REPLACEMENT = "\ufffd"
 
 @dataclass
 class RawTable:
-    """A table as written in its file: every cell a string, empty cells NA.
+    """A table as written in its file: every cell a string, empty cells null.
 
     ``frame`` is None when the file could not be read at all. Its index is the
     record's position among the data rows pandas kept; :meth:`line` turns it
@@ -120,7 +120,10 @@ def _read_arrow(source, header: list[str], invalid: list) -> pd.DataFrame:
         source,
         parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid),
         convert_options=pacsv.ConvertOptions(
-            column_types={name: pa.string() for name in header}, strings_can_be_null=False
+            column_types={name: pa.string() for name in header},
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+            null_values=[""],
         ),
     )
     return table.to_pandas(types_mapper={pa.string(): _STRING}.get)
@@ -166,7 +169,7 @@ def read_table(directory: Path, table: Table, shown_dir: str) -> RawTable:
         for column in frame.columns:
             hits = frame[column].str.contains(_REPLACEMENT)
             raw.mangled.update((position, column) for position in hits[hits].index)
-    raw.frame = frame.mask(frame == "")
+    raw.frame = frame
     return raw
 
 

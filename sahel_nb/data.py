@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .dates import partial_date_span
 from .exceptions import DataValidationError
@@ -24,7 +26,7 @@ class Dataset:
     Vocabulary columns are categoricals, partial dates stay as written and
     gain ``<column>_start``/``<column>_end`` timestamps (first and last day
     covered, inclusive), numbers are nullable, ``aliases`` and
-    ``assoc_actors`` are lists. Every table but ``sources`` gains the
+    ``assoc_actors`` are lists (an Arrow list column: each cell is a list). Every table but ``sources`` gains the
     ``reliability`` of the source its row cites.
     """
 
@@ -44,22 +46,27 @@ class Dataset:
         return f"Dataset({counts})"
 
 
-def _list(values: pd.Series) -> pd.Series:
-    return pd.Series(
-        [[] if pd.isna(v) else v.split("|") for v in values], index=values.index, dtype=object
-    )
+def _arrow(values: pd.Series) -> pa.Array:
+    return pa.array(values, type=pa.string(), from_pandas=True)
+
+
+def _series(array, index, dtype=None) -> pd.Series:
+    return pd.Series(array, index=index, dtype=dtype)
 
 
 def _typed(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
+    """Convert validated text to typed columns (every value is known to parse)."""
     columns: dict[str, pd.Series] = {}
+    index = frame.index
     for spec in table.fields:
         values = frame[spec.name]
         kind = spec.kind
-        if kind == "vocab":
-            columns[spec.name] = pd.Categorical(values.astype(object), categories=list(spec.vocab))
-        elif kind == "reliability":
-            columns[spec.name] = pd.Categorical(
-                values.astype(object), categories=list(RELIABILITY), ordered=True
+        if kind in ("vocab", "reliability"):
+            categories = list(RELIABILITY) if kind == "reliability" else list(spec.vocab)
+            codes = pc.index_in(_arrow(values), value_set=pa.array(categories))
+            codes = pc.fill_null(codes, -1).to_numpy(zero_copy_only=False)
+            columns[spec.name] = pd.Categorical.from_codes(
+                codes, categories=categories, ordered=kind == "reliability"
             )
         elif kind == "partial_date":
             start, end = partial_date_span(values)
@@ -67,19 +74,30 @@ def _typed(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
             columns[f"{spec.name}_start"] = start
             columns[f"{spec.name}_end"] = end
         elif kind in ("amount", "latitude", "longitude"):
-            columns[spec.name] = pd.to_numeric(values.astype("str")).astype("Float64")
+            numbers = pc.cast(_arrow(values), pa.float64())
+            columns[spec.name] = _series(numbers.to_pandas(), index, "Float64")
         elif kind in ("count", "credibility", "geo_precision"):
-            columns[spec.name] = pd.to_numeric(values.astype("str")).astype("Int64")
+            numbers = pc.cast(_arrow(values), pa.int64())
+            columns[spec.name] = _series(numbers.to_pandas(), index, "Int64")
         elif kind == "bool":
-            columns[spec.name] = (values == "true").astype("boolean")
+            truth = pc.equal(_arrow(values), "true").to_numpy(zero_copy_only=False)
+            columns[spec.name] = _series(truth, index, "boolean")
         elif kind in ("list", "refs"):
-            columns[spec.name] = _list(values)
+            # Arrow list columns: each cell reads back as a Python list, and a
+            # million of them cost no Python objects until they are read.
+            items = pc.fill_null(
+                pc.split_pattern(_arrow(values), "|"), pa.scalar([], pa.list_(pa.string()))
+            )
+            columns[spec.name] = _series(items, index, pd.ArrowDtype(pa.list_(pa.string())))
         else:
             columns[spec.name] = values.astype("str")
-    typed = pd.DataFrame(columns, index=frame.index).reset_index(drop=True)
+    typed = pd.DataFrame(columns, index=index).reset_index(drop=True)
     if "credibility" in typed:
         # Cheap to keep beside the number, and what tooltips and footnotes show.
-        typed["credibility_label"] = typed["credibility"].map(CREDIBILITY).astype("str")
+        labels = pd.Categorical.from_codes(
+            typed["credibility"].to_numpy() - 1, categories=list(CREDIBILITY.values())
+        )
+        typed["credibility_label"] = labels
     return typed
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 __all__ = ["PARTIAL_DATE_PATTERN", "partial_date_span"]
 
@@ -10,7 +13,31 @@ __all__ = ["PARTIAL_DATE_PATTERN", "partial_date_span"]
 PARTIAL_DATE_PATTERN = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
 
 
-def partial_date_span(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+_MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+_SECONDS_A_DAY = 86_400
+_NAT = np.iinfo(np.int64).min
+
+
+def _days_from_civil(year, month, day):
+    """Days since 1970-01-01 of a proleptic Gregorian date, vectorised.
+
+    Integer arithmetic (H. Hinnant's algorithm) is several times faster than
+    numpy's calendar conversions on a million dates.
+    """
+    year = year - (month <= 2)
+    era = year // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146_097 + day_of_era - 719_468
+
+
+def _part(text, start: int, stop: int, present, default: int) -> np.ndarray:
+    digits = pc.if_else(present, pc.utf8_slice_codeunits(text, start, stop), str(default))
+    return np.asarray(pc.cast(digits, pa.int64()).to_numpy(zero_copy_only=False))
+
+
+def partial_date_span(values) -> tuple[pd.Series, pd.Series]:
     """Return the first and last day each partial date covers.
 
     A year spans 1 January to 31 December, a month its first to its last
@@ -24,17 +51,28 @@ def partial_date_span(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     >>> [d.strftime("%Y-%m-%d") for d in end]
     ['2003-12-31', '2009-12-31', '2008-02-29']
     """
-    text = values.astype("str")
-    shape_ok = text.str.fullmatch(PARTIAL_DATE_PATTERN).fillna(False).astype(bool)
-    length = text.str.len()
-    padded = text.where(length != 4, text + "-01-01").where(length != 7, text + "-01")
-    padded = padded.where(shape_ok)
-    start = pd.to_datetime(padded, format="%Y-%m-%d", errors="coerce")
-    end = start.copy()
-    is_year = shape_ok & (length == 4)
-    is_month = shape_ok & (length == 7)
-    if is_year.any():
-        end[is_year] = start[is_year] + pd.offsets.YearEnd(0)
-    if is_month.any():
-        end[is_month] = start[is_month] + pd.offsets.MonthEnd(0)
-    return start, end
+    index = values.index if isinstance(values, pd.Series) else None
+    text = pa.array(values, type=pa.string(), from_pandas=True)
+    shaped = pc.fill_null(pc.match_substring_regex(text, f"^{PARTIAL_DATE_PATTERN}$"), False)
+    length = pc.fill_null(pc.utf8_length(text), 0)
+    has_month = pc.and_(shaped, pc.greater_equal(length, 7))
+    has_day = pc.and_(shaped, pc.equal(length, 10))
+    year = _part(text, 0, 4, shaped, 1970)
+    month = _part(text, 5, 7, has_month, 1)
+    day = _part(text, 8, 10, has_day, 1)
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_days = _MONTH_DAYS[np.clip(month, 1, 12) - 1] + ((month == 2) & leap)
+    real = np.asarray(shaped) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= month_days)
+    first = _days_from_civil(year, month, day)
+    last = np.where(
+        np.asarray(has_day),
+        first,
+        np.where(
+            np.asarray(has_month),
+            _days_from_civil(year, month, month_days),
+            _days_from_civil(year, 12, 31),
+        ),
+    )
+    start = np.where(real, first * _SECONDS_A_DAY, _NAT).view("datetime64[s]")
+    end = np.where(real, last * _SECONDS_A_DAY, _NAT).view("datetime64[s]")
+    return pd.Series(start, index=index), pd.Series(end, index=index)

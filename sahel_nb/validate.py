@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
 import pycountry
 from pandera.errors import SchemaErrors
 
@@ -35,35 +37,56 @@ def _currencies() -> frozenset[str]:
     return frozenset(c.alpha_3 for c in pycountry.currencies)
 
 
-def _number(values: pd.Series) -> pd.Series:
-    return pd.to_numeric(values.astype("str"), errors="coerce")
+# Checks run on the column's Arrow array: on a million rows pyarrow's compute
+# functions are an order of magnitude faster than pandas' string methods.
+_NUMBER_PATTERN = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+
+
+def _arrow(values) -> pyarrow.Array:
+    return pyarrow.array(values, type=pyarrow.string(), from_pandas=True)
+
+
+def _passes(result, values: pd.Series) -> pd.Series:
+    """Turn an Arrow boolean result into the Series pandera wants; nulls pass."""
+    return pd.Series(pc.fill_null(result, True).to_numpy(zero_copy_only=False), index=values.index)
+
+
+def _number(values) -> pyarrow.Array:
+    """Return the values as float64, null where empty or not a number."""
+    text = _arrow(values)
+    ok = pc.match_substring_regex(text, f"^{_NUMBER_PATTERN}$")
+    return pc.cast(pc.if_else(ok, text, None), pyarrow.float64())
 
 
 def _is_number(values: pd.Series) -> pd.Series:
-    return _number(values).notna()
+    return _passes(pc.match_substring_regex(_arrow(values), f"^{_NUMBER_PATTERN}$"), values)
 
 
 def _within(low: float, high: float):
     def check(values: pd.Series) -> pd.Series:
         number = _number(values)
-        return number.isna() | number.between(low, high)
+        return _passes(pc.and_(pc.greater_equal(number, low), pc.less_equal(number, high)), values)
 
     return check
 
 
 def _isin(allowed, message: str) -> pa.Check:
-    allowed = sorted(allowed)
-    return pa.Check(lambda s: s.isin(allowed), error=message)
+    allowed = pyarrow.array(sorted(allowed), type=pyarrow.string())
+    return pa.Check(lambda s: _passes(pc.is_in(_arrow(s), value_set=allowed), s), error=message)
 
 
 def _matches(pattern: str, message: str) -> pa.Check:
-    return pa.Check(lambda s: s.str.fullmatch(pattern), error=message)
+    anchored = f"^(?:{pattern})$"
+    return pa.Check(
+        lambda s: _passes(pc.match_substring_regex(_arrow(s), anchored), s), error=message
+    )
 
 
 def _real_date(values: pd.Series) -> pd.Series:
-    return partial_date_span(values)[0].notna()
+    return partial_date_span(values)[0].notna() | values.isna()
 
 
+_SUB_TYPES = [sub for subs in EVENT_TYPES.values() for sub in subs]
 _NUMBER = pa.Check(_is_number, error="is not a number; write digits only, e.g. 7300000")
 
 
@@ -216,12 +239,21 @@ def _row_problems(raw: RawTable) -> None:
     if name == "relationships" and has("actor_a") and has("actor_b"):
         flag(frame["actor_a"] == frame["actor_b"], "actor_b", "is the same actor as actor_a")
     if name == "events" and has("event_type") and has("sub_event_type"):
-        # A sub-type name is unique across types, so it names its parent.
-        parent = {sub: kind for kind, subs in EVENT_TYPES.items() for sub in subs}
-        expected = frame["sub_event_type"].astype(object).map(parent)
-        wrong = expected.notna() & frame["event_type"].notna()
-        wrong &= expected != frame["event_type"].astype(object)
-        flag(wrong, "sub_event_type", lambda p: f"is not a kind of {frame.at[p, 'event_type']!r}")
+        pairs = [f"{kind}\x1f{sub}" for kind, subs in EVENT_TYPES.items() for sub in subs]
+        joined = pc.binary_join_element_wise(
+            _arrow(frame["event_type"]), _arrow(frame["sub_event_type"]), "\x1f"
+        )
+        fits = pc.is_in(joined, value_set=pyarrow.array(pairs))
+        known = pc.and_(
+            pc.is_in(_arrow(frame["event_type"]), value_set=pyarrow.array(list(EVENT_TYPES))),
+            pc.is_in(_arrow(frame["sub_event_type"]), value_set=pyarrow.array(_SUB_TYPES)),
+        )
+        wrong = pc.fill_null(pc.and_(known, pc.invert(fits)), False)
+        flag(
+            pd.Series(wrong.to_numpy(zero_copy_only=False), frame.index),
+            "sub_event_type",
+            lambda p: f"is not a kind of {frame.at[p, 'event_type']!r}",
+        )
     if name == "events" and has("latitude") and has("longitude"):
         flag(
             frame["latitude"].isna() != frame["longitude"].isna(),
@@ -229,7 +261,11 @@ def _row_problems(raw: RawTable) -> None:
             "latitude and longitude go together: give both or neither",
         )
     if name == "flows":
-        amounts = {c: _number(frame[c]) for c in ("amount", "amount_low", "amount_high") if has(c)}
+        amounts = {
+            column: pd.Series(_number(frame[column]).to_numpy(zero_copy_only=False), frame.index)
+            for column in ("amount", "amount_low", "amount_high")
+            if has(column)
+        }
         if "amount" in amounts and "amount_low" in amounts:
             flag(amounts["amount_low"] > amounts["amount"], "amount_low", "is more than amount")
         if "amount" in amounts and "amount_high" in amounts:

@@ -30,7 +30,9 @@ def test_bom_and_crlf_are_invisible(valid_dir):
 def test_blank_lines_are_skipped_but_counted(tmp_path, valid_dir):
     text = (valid_dir / "relationships.csv").read_text(encoding="utf-8")
     header, first, second = text.splitlines()
-    (tmp_path / "relationships.csv").write_text(f"{header}\n{first}\n\n\n{second}\n", encoding="utf-8")
+    (tmp_path / "relationships.csv").write_text(
+        f"{header}\n{first}\n\n\n{second}\n", encoding="utf-8"
+    )
     raw = read_table(tmp_path, TABLES["relationships"], "x")
     assert len(raw.frame) == 2
     assert [raw.line(0), raw.line(1)] == [2, 5]

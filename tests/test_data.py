@@ -92,7 +92,12 @@ def test_every_row_cites_a_paragraph_of_the_column(curated):
 
 def test_descriptions_do_not_copy_sentences_from_the_source(curated):
     text = " ".join(_paragraphs()).lower()
-    columns = {"actors": "description", "events": "description", "relationships": "note", "flows": "note"}
+    columns = {
+        "actors": "description",
+        "events": "description",
+        "relationships": "note",
+        "flows": "note",
+    }
     for name, column in columns.items():
         for value in curated.tables[name][column].dropna():
             words = re.findall(r"[\w'’$.]+", value.lower())
@@ -114,7 +119,9 @@ def test_no_amount_is_zero_and_unknown_amounts_say_what_was_given(curated):
 
 
 def test_dates_are_no_more_precise_than_the_source(curated):
-    dates = pd.concat([curated.events["date"], curated.flows["date"], curated.relationships["start"]])
+    dates = pd.concat(
+        [curated.events["date"], curated.flows["date"], curated.relationships["start"]]
+    )
     # The column gives years and one month (December 2009), never a day.
     assert dates.dropna().str.len().isin([4, 7]).all()
     assert curated.events.set_index("event_id").loc["ev-2009-12-ny-indictment", "date"] == "2009-12"
@@ -129,14 +136,18 @@ def test_source_spellings_are_aliases(curated):
 
 def test_unnamed_groups_are_marked(curated):
     actors = curated.actors.set_index("actor_id")
-    assert actors.loc[["belmokhtar-tribes", "tuareg-mediator-2003", "ny-defendants-2009"], "unnamed"].all()
+    assert actors.loc[
+        ["belmokhtar-tribes", "tuareg-mediator-2003", "ny-defendants-2009"], "unnamed"
+    ].all()
     assert not actors.loc["belmokhtar", "unnamed"]
 
 
 def test_the_tuareg_tie_turns_from_cooperation_to_hostility_in_2006(curated):
     rels = curated.relationships
     pair = rels[(rels["actor_a"] == "tuareg") & (rels["actor_b"] == "aqim") & rels["start"].notna()]
-    phases = pair.sort_values("start_start")[["kind", "start", "end"]].astype(object).values.tolist()
+    phases = (
+        pair.sort_values("start_start")[["kind", "start", "end"]].astype(object).values.tolist()
+    )
     assert phases[0][:2] == ["alliance/cooperation", "2003"]
     assert phases[1][:2] == ["hostility/armed conflict", "2006"]
 

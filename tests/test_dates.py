@@ -18,7 +18,9 @@ def test_span_of_a_partial_date(written, first, last):
     assert (start[0], end[0]) == (pd.Timestamp(first), pd.Timestamp(last))
 
 
-@pytest.mark.parametrize("written", ["2003-13", "2003-02-30", "2009-02-29", "03", "2003-1", "March 2003", ""])
+@pytest.mark.parametrize(
+    "written", ["2003-13", "2003-02-30", "2009-02-29", "03", "2003-1", "March 2003", ""]
+)
 def test_invalid_or_empty_dates_have_no_span(written):
     start, end = partial_date_span(pd.Series([written]))
     assert pd.isna(start[0]) and pd.isna(end[0])

@@ -69,7 +69,9 @@ def test_codebook_lists_event_types_and_sub_types():
 
 def test_codebook_gives_the_admiralty_wording():
     reliability = {r[0]: r[1] for r in _table_rows(_section("Source reliability (Admiralty)"))}
-    credibility = {int(r[0]): r[1] for r in _table_rows(_section("Information credibility (Admiralty)"))}
+    credibility = {
+        int(r[0]): r[1] for r in _table_rows(_section("Information credibility (Admiralty)"))
+    }
     assert reliability == RELIABILITY
     assert credibility == CREDIBILITY
 

@@ -55,9 +55,15 @@ def test_committed_fixtures_match_their_generator(tmp_path):
         sys.path.remove(str(FIXTURES))
     make_fixtures.build(tmp_path)
     for group in ("broken", "edge"):
-        made = {p.relative_to(tmp_path): p.read_bytes() for p in (tmp_path / group).rglob("*") if p.is_file()}
+        made = {
+            p.relative_to(tmp_path): p.read_bytes()
+            for p in (tmp_path / group).rglob("*")
+            if p.is_file()
+        }
         committed = {
-            p.relative_to(FIXTURES): p.read_bytes() for p in (FIXTURES / group).rglob("*") if p.is_file()
+            p.relative_to(FIXTURES): p.read_bytes()
+            for p in (FIXTURES / group).rglob("*")
+            if p.is_file()
         }
         assert made == committed, "run: python tests/fixtures/make_fixtures.py"
 
