@@ -10,10 +10,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .dates import partial_date_span
+from .csvfile import RawTable
 from .exceptions import DataValidationError
 from .paths import default_data_dir
-from .schema import CREDIBILITY, RELIABILITY, TABLES, Table
+from .schema import CREDIBILITY, RELIABILITY, TABLES
 from .validate import check_folder
 
 __all__ = ["Dataset", "load_dataset"]
@@ -54,8 +54,9 @@ def _series(array, index, dtype=None) -> pd.Series:
     return pd.Series(array, index=index, dtype=dtype)
 
 
-def _typed(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
+def _typed(raw: RawTable) -> pd.DataFrame:
     """Convert validated text to typed columns (every value is known to parse)."""
+    table, frame = raw.table, raw.frame
     columns: dict[str, pd.Series] = {}
     index = frame.index
     for spec in table.fields:
@@ -69,13 +70,12 @@ def _typed(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
                 codes, categories=categories, ordered=kind == "reliability"
             )
         elif kind == "partial_date":
-            start, end = partial_date_span(values)
+            start, end = raw.parsed_date(spec.name)
             columns[spec.name] = values.astype("str")
             columns[f"{spec.name}_start"] = start
             columns[f"{spec.name}_end"] = end
         elif kind in ("amount", "latitude", "longitude"):
-            numbers = pc.cast(_arrow(values), pa.float64())
-            columns[spec.name] = _series(numbers.to_pandas(), index, "Float64")
+            columns[spec.name] = _series(raw.parsed_number(spec.name), index, "Float64")
         elif kind in ("count", "credibility", "geo_precision"):
             numbers = pc.cast(_arrow(values), pa.int64())
             columns[spec.name] = _series(numbers.to_pandas(), index, "Int64")
@@ -127,7 +127,7 @@ def load_dataset(data_dir: str | os.PathLike | None = None) -> Dataset:
     raws, problems = check_folder(directory, os.fspath(data_dir) if data_dir else None)
     if problems:
         raise DataValidationError(problems, str(directory))
-    tables = {name: _typed(raw.table, raw.frame) for name, raw in raws.items()}
+    tables = {name: _typed(raw) for name, raw in raws.items()}
     reliability = tables["sources"].set_index("source_id")["reliability"]
     for name, frame in tables.items():
         if name != "sources":
