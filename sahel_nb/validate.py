@@ -15,7 +15,7 @@ from pandera.errors import SchemaErrors
 
 from .csvfile import RawTable, number_series, parse_number, read_table
 from .dates import partial_date_span
-from .exceptions import Problem
+from .exceptions import DataValidationError, Problem
 from .schema import EVENT_TYPES, TABLES, Field, Table
 
 __all__ = ["ID_PATTERN", "LOCATOR_PATTERN", "check_folder", "pandera_schema"]
@@ -300,6 +300,11 @@ def check_folder(
 ) -> tuple[dict[str, RawTable], list[Problem]]:
     """Read and check every table in ``directory``; return them with all problems found."""
     shown = str(directory) if shown is None else shown
+    if not directory.is_dir():
+        raise DataValidationError(
+            [Problem(shown, None, None, "is not a folder; give the folder holding the CSV tables")],
+            shown,
+        )
     raws = {name: read_table(directory, table, shown) for name, table in TABLES.items()}
     ids: dict[str, pd.Series | None] = {}
     for name, raw in raws.items():
