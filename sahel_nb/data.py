@@ -123,7 +123,7 @@ def load_dataset(data_dir: str | os.PathLike | None = None) -> Dataset:
     >>> dataset.actors.set_index("actor_id").loc["aqim", "actor_type"]
     'armed group'
     """
-    directory = Path(data_dir) if data_dir is not None else default_data_dir()
+    directory = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
     raws, problems = check_folder(directory, os.fspath(data_dir) if data_dir else None)
     if problems:
         raise DataValidationError(problems, str(directory))

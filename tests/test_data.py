@@ -169,3 +169,8 @@ def _paragraphs() -> list[str]:
 
 def test_every_table_is_present():
     assert set(load_dataset().tables) == set(TABLES)
+
+
+def test_a_home_relative_folder_is_expanded(monkeypatch, valid_dir):
+    monkeypatch.setenv("HOME", str(valid_dir.parent))
+    assert len(load_dataset(f"~/{valid_dir.name}").actors) == 4
