@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,6 +163,18 @@ def _read_arrow(source, header: list[str], invalid: list) -> pd.DataFrame:
     return table.to_pandas(types_mapper={pa.string(): _STRING}.get)
 
 
+def _read_quietly(source, header: list[str], invalid: list) -> pd.DataFrame:
+    # pyarrow decodes an invalid row before handing it over; when that row is
+    # not UTF-8 the decoding error is printed as "Exception ignored" and the
+    # read fails, which read_table handles. Keep the noise off the terminal.
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: None
+    try:
+        return _read_arrow(source, header, invalid)
+    finally:
+        sys.unraisablehook = hook
+
+
 def read_table(directory: Path, table: Table, shown_dir: str) -> RawTable:
     """Read ``table``'s file from ``directory``, collecting every structural problem."""
     path = directory / table.file
@@ -172,19 +185,29 @@ def read_table(directory: Path, table: Table, shown_dir: str) -> RawTable:
     header = _header(raw)
     if header is None:
         return raw
-    data = path.read_bytes()
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        raw._decode_errors = "replace"
-        _report_bad_utf8(raw, header)
-        data = data.decode("utf-8", errors="replace").encode()
     invalid: list = []
     try:
-        frame = _read_arrow(pa.BufferReader(data), header, invalid)
-    except pa.ArrowInvalid as error:
-        raw.problem(None, None, f"is not a readable CSV file: {error}")
-        return raw
+        frame = _read_quietly(path, header, invalid)
+    except pa.ArrowInvalid as first:
+        failure: Exception | None = first
+        # pyarrow checks UTF-8 itself; only on failure is it worth decoding
+        # the file in Python to say where the bad bytes are.
+        data = path.read_bytes()
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            raw._decode_errors = "replace"
+            _report_bad_utf8(raw, header)
+            invalid.clear()
+            text = data.decode("utf-8", errors="replace").encode()
+            try:
+                frame = _read_quietly(pa.BufferReader(text), header, invalid)
+                failure = None
+            except pa.ArrowInvalid as again:
+                failure = again
+        if failure is not None:
+            raw.problem(None, None, f"is not a readable CSV file: {failure}")
+            return raw
     if invalid:
         raw._skip_ragged = True
         for start, fields in _scan(path, raw._decode_errors)[1:]:

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -54,6 +55,24 @@ def _series(array, index, dtype=None) -> pd.Series:
     return pd.Series(array, index=index, dtype=dtype)
 
 
+_LIST = pa.list_(pa.string())
+
+
+def _lists(values: pd.Series) -> pa.ListArray:
+    """Split ``|``-separated text into an Arrow list column, empty cells as [].
+
+    Each cell reads back as a Python list, and a million cells cost no Python
+    objects until read. Built from offsets: fill_null with an empty-list
+    scalar is three times slower on a million rows.
+    """
+    split = pc.split_pattern(_arrow(values), "|")
+    if isinstance(split, pa.ChunkedArray):
+        split = split.combine_chunks()
+    lengths = pc.fill_null(pc.list_value_length(split), 0).to_numpy(zero_copy_only=False)
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
+    return pa.ListArray.from_arrays(pa.array(offsets), pc.list_flatten(split))
+
+
 def _typed(raw: RawTable) -> pd.DataFrame:
     """Convert validated text to typed columns (every value is known to parse)."""
     table, frame = raw.table, raw.frame
@@ -65,7 +84,9 @@ def _typed(raw: RawTable) -> pd.DataFrame:
         if kind in ("vocab", "reliability"):
             categories = list(RELIABILITY) if kind == "reliability" else list(spec.vocab)
             codes = pc.index_in(_arrow(values), value_set=pa.array(categories))
-            codes = pc.fill_null(codes, -1).to_numpy(zero_copy_only=False)
+            if codes.null_count:
+                codes = pc.fill_null(codes, -1)
+            codes = codes.to_numpy(zero_copy_only=False)
             columns[spec.name] = pd.Categorical.from_codes(
                 codes, categories=categories, ordered=kind == "reliability"
             )
@@ -83,12 +104,7 @@ def _typed(raw: RawTable) -> pd.DataFrame:
             truth = pc.equal(_arrow(values), "true").to_numpy(zero_copy_only=False)
             columns[spec.name] = _series(truth, index, "boolean")
         elif kind in ("list", "refs"):
-            # Arrow list columns: each cell reads back as a Python list, and a
-            # million of them cost no Python objects until they are read.
-            items = pc.fill_null(
-                pc.split_pattern(_arrow(values), "|"), pa.scalar([], pa.list_(pa.string()))
-            )
-            columns[spec.name] = _series(items, index, pd.ArrowDtype(pa.list_(pa.string())))
+            columns[spec.name] = _series(_lists(values), index, pd.ArrowDtype(_LIST))
         else:
             columns[spec.name] = values.astype("str")
     typed = pd.DataFrame(columns, index=index).reset_index(drop=True)

@@ -53,6 +53,15 @@ def partial_date_span(values) -> tuple[pd.Series, pd.Series]:
     """
     index = values.index if isinstance(values, pd.Series) else None
     text = pa.array(values, type=pa.string(), from_pandas=True)
+    # A million dates hold a few thousand distinct values: parse each once.
+    # (unique keeps a null, and index_in matches nulls to it.)
+    distinct = pc.unique(text)
+    position = pc.index_in(text, value_set=distinct).to_numpy(zero_copy_only=False)
+    first, last = _span(distinct)
+    return pd.Series(first[position], index=index), pd.Series(last[position], index=index)
+
+
+def _span(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     shaped = pc.fill_null(pc.match_substring_regex(text, f"^{PARTIAL_DATE_PATTERN}$"), False)
     length = pc.fill_null(pc.utf8_length(text), 0)
     has_month = pc.and_(shaped, pc.greater_equal(length, 7))
@@ -75,4 +84,4 @@ def partial_date_span(values) -> tuple[pd.Series, pd.Series]:
     )
     start = np.where(real, first * _SECONDS_A_DAY, _NAT).view("datetime64[s]")
     end = np.where(real, last * _SECONDS_A_DAY, _NAT).view("datetime64[s]")
-    return pd.Series(start, index=index), pd.Series(end, index=index)
+    return start, end
