@@ -50,8 +50,13 @@ reports: validate
 validate: $(STAMP)
 	$(BIN)/sahel-nb validate
 
+# LAB_ARGS adds options, e.g. make lab LAB_ARGS="--no-browser --port 8899".
+# Containers often run as root, which Jupyter refuses without --allow-root.
+LAB_ARGS ?=
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks \
+		--MultiKernelManager.default_kernel_name=$(KERNEL) \
+		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 # Resolve from scratch in a throwaway environment so nothing already installed
 # leaks into the pins; review the diff, then `make notebooks` and commit both.

@@ -1,5 +1,6 @@
 """The project installs as documented: pinned, conda and pip alike, wheel with data."""
 
+import json
 import os
 import re
 import subprocess
@@ -91,3 +92,18 @@ def test_a_built_wheel_carries_the_curated_data(tmp_path):
     assert Path(package).is_relative_to(target)
     assert data == str(target / "sahel_nb" / "_data")
     assert dataset.startswith("Dataset(sources=1, actors=25,")
+
+
+def test_the_sahel_nb_kernel_runs_this_environment_with_a_fixed_hash_seed():
+    jupyter = Path(sys.executable).parent / "jupyter"
+    if not jupyter.exists():
+        pytest.skip("jupyter is not installed beside this Python")
+    listed = subprocess.run(
+        [jupyter, "kernelspec", "list", "--json"], capture_output=True, text=True, check=True
+    )
+    spec = json.loads(listed.stdout)["kernelspecs"].get("sahel-nb")
+    assert spec, "run `make venv`: the sahel-nb kernel is not registered"
+    kernel = spec["spec"]
+    assert Path(kernel["argv"][0]).resolve() == Path(sys.executable).resolve()
+    # nbval compares outputs; set-ordered ones must not move between runs.
+    assert kernel["env"]["PYTHONHASHSEED"] == "0"
