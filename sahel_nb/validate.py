@@ -127,7 +127,8 @@ def _checks(spec: Field, parsed: dict) -> list[pa.Check]:
     if kind == "amount":
         return _number_checks(name, parsed, 0, float("inf"), "must not be negative")
     if kind == "count":
-        return [_matches(r"\d+", "must be a whole number, zero or more")]
+        # Nine digits at most: enough for any count, and safe to type as int64.
+        return [_matches(r"\d{1,9}", "must be a whole number, zero or more")]
     if kind == "credibility":
         return [_isin({"1", "2", "3", "4", "5", "6"}, "must be 1 to 6 (Admiralty credibility)")]
     if kind == "reliability":
@@ -236,9 +237,9 @@ def _row_problems(raw: RawTable) -> None:
     frame, name = raw.frame, raw.table.name
     has = frame.columns.__contains__
 
-    def flag(mask: pd.Series, column: str, message, value_column: str | None = None):
+    def flag(mask: pd.Series, column: str, message):
         for position in mask[mask.fillna(False).astype(bool)].index:
-            value = frame.at[position, value_column or column]
+            value = frame.at[position, column]
             text = message(position) if callable(message) else message
             raw.problem(raw.line(position), column, text, _shown(value))
 

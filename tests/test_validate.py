@@ -81,3 +81,11 @@ def test_pandera_schema_is_one_declarative_schema_per_table():
     flow_id = schema.columns["flow_id"]
     assert not flow_id.nullable
     assert "duplicate id" in [check.error for check in flow_id.checks]
+
+
+def test_an_absurd_count_is_a_message_not_a_crash(tmp_path, valid_dir):
+    for file in valid_dir.iterdir():
+        (tmp_path / file.name).write_bytes(file.read_bytes())
+    events = (tmp_path / "events.csv").read_text(encoding="utf-8")
+    (tmp_path / "events.csv").write_text(events.replace(",,32,", ",,99999999999999999999,"))
+    assert _reported(tmp_path) == [("events.csv", 2, "hostages")]
