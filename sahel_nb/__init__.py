@@ -3,6 +3,7 @@
 from .data import Dataset, load_dataset
 from .dates import partial_date_span
 from .exceptions import DataValidationError, ParameterError, Problem, SahelNbError
+from .network import actor_metrics, alliance_shifts, build_graph, ego_graph, export_graph
 from .paths import curated_data_dir, default_data_dir
 from .schema import TABLES, kind_sign
 
@@ -13,8 +14,13 @@ __all__ = [
     "ParameterError",
     "Problem",
     "SahelNbError",
+    "actor_metrics",
+    "alliance_shifts",
+    "build_graph",
     "curated_data_dir",
     "default_data_dir",
+    "ego_graph",
+    "export_graph",
     "kind_sign",
     "load_dataset",
     "partial_date_span",

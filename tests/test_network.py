@@ -1,0 +1,172 @@
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from sahel_nb import ParameterError, load_dataset
+from sahel_nb.network import actor_metrics, alliance_shifts, build_graph, ego_graph, export_graph
+
+FIXTURE = Path(__file__).parent / "fixtures" / "network"
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_dataset(FIXTURE)
+
+
+def _keys(graph) -> set[str]:
+    return {key for _, _, key in graph.edges(keys=True)}
+
+
+def test_whole_graph_keeps_every_relationship_and_only_tied_actors(data):
+    graph = build_graph(data)
+    assert _keys(graph) == {"r1", "r2", "r3", "r4", "r5", "r6", "r7"}
+    assert "lonely" not in graph
+    assert graph.nodes["a"]["aliases"] == ["Alpha", "The Alphas"]
+    assert graph.nodes["a"]["country"] == "MLI" and graph.nodes["c"]["country"] == ""
+
+
+def test_parallel_relationships_are_kept_not_merged(data):
+    graph = build_graph(data)
+    assert graph.number_of_edges("a", "b") == 3
+    signs = {d["sign"] for d in graph.get_edge_data("a", "b").values()}
+    assert signs == {"cooperative", "hostile"}
+
+
+def test_edge_attributes(data):
+    edge = build_graph(data).edges["a", "b", "r2"]
+    assert edge == {
+        "relationship_id": "r2",
+        "kind": "hostility/armed conflict",
+        "sign": "hostile",
+        "directed": False,
+        "start": "2006-03",
+        "end": "",
+        "status": "reported",
+        "credibility": 3,
+        "source_id": "src-n",
+        "locator": "¶5",
+        "note": "Parallel to r1 and r3.",
+    }
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        # r1 ends 2006-02, r2 starts 2006-03: the month boundary separates them.
+        ("2006-02", "2006-02", {"r1", "r3"}),
+        ("2006-03", "2006-03", {"r2", "r3"}),
+        # A relationship dated 2006 overlaps a window ending 2006-03; r1 too.
+        (None, "2006-03", {"r1", "r2", "r3", "r4", "r5"}),
+        # A single day inside 2005: the day-dated r4 is out, the year-dated r5 in.
+        ("2005-06-16", "2005-06-16", {"r1", "r3", "r5"}),
+        ("2005-06-15", "2005-06-15", {"r1", "r3", "r4", "r5"}),
+        # Open-ended r2 and r6 still run in 2020.
+        ("2020", None, {"r2", "r3", "r6"}),
+    ],
+)
+def test_window_counts_partial_dates_by_their_span(data, start, end, expected):
+    assert _keys(build_graph(data, start=start, end=end)) == expected
+
+
+def test_undated_relationships_can_be_left_out_of_a_window(data):
+    assert "r3" not in _keys(build_graph(data, start="2020", undated=False))
+    assert "r3" in _keys(build_graph(data, undated=False))  # no window: nothing to leave out
+
+
+def test_credibility_filter_keeps_grade_six_only_when_asked(data):
+    assert _keys(build_graph(data, credibility_at_least=2)) == {"r1", "r4", "r5"}
+    assert "r6" not in _keys(build_graph(data, credibility_at_least=5))
+    assert "r6" in _keys(build_graph(data, credibility_at_least=6))
+
+
+def test_kind_and_status_filters(data):
+    assert _keys(build_graph(data, kinds=["mediation"])) == {"r4", "r5"}
+    assert _keys(build_graph(data, statuses="alleged")) == {"r3", "r6"}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"kinds": ["friendship"]}, "kinds: unknown 'friendship'"),
+        ({"statuses": ["rumoured"]}, "statuses: unknown 'rumoured'"),
+        ({"credibility_at_least": 7}, "credibility_at_least=7"),
+        ({"end": "2006-13"}, "end='2006-13' is not a date"),
+    ],
+)
+def test_bad_parameters_are_clear_errors(data, kwargs, message):
+    with pytest.raises(ParameterError, match=message.replace("(", r"\(")):
+        build_graph(data, **kwargs)
+
+
+def test_ego_graph_follows_ties_both_ways(data):
+    graph = build_graph(data)
+    assert set(ego_graph(graph, "b")) == {"a", "b", "d"}
+    assert set(ego_graph(graph, "b", hops=2)) == {"a", "b", "c", "d", "x"}
+    assert ego_graph(graph, "b").graph["focus"] == "b"
+
+
+def test_unknown_actor_suggests_ids_by_name_and_alias(data):
+    graph = build_graph(data)
+    with pytest.raises(ParameterError, match=r"did you mean 'a' \(Alpha Brigade\)"):
+        ego_graph(graph, "The Alpha")
+    with pytest.raises(ParameterError, match=r"'lonely' .* has no relationships in this selection"):
+        ego_graph(graph, "lonely")
+    with pytest.raises(ParameterError, match=r"^unknown actor id 'zzzz'$"):
+        ego_graph(graph, "zzzz")
+
+
+def test_metrics_count_ties_by_sign_and_find_the_broker(data):
+    metrics = actor_metrics(build_graph(data))
+    assert metrics.loc["a", ["degree", "cooperative", "hostile", "neutral"]].tolist() == [
+        5,
+        2,
+        2,
+        1,
+    ]
+    # a sits between x and everyone else, so it brokers the most paths.
+    assert metrics.index[0] == "a"
+    assert metrics.loc["x", "betweenness"] == 0
+    assert set(metrics["community"]) == set(range(1, metrics["community"].max() + 1))
+
+
+def test_metrics_are_deterministic():
+    first = actor_metrics(build_graph(load_dataset(FIXTURE)))
+    second = actor_metrics(build_graph(load_dataset(FIXTURE)))
+    assert first.equals(second)
+    assert first.to_csv() == second.to_csv()
+
+
+def test_metrics_of_an_empty_graph(data):
+    assert actor_metrics(build_graph(data, start="1990", end="1990", undated=False)).empty
+
+
+def test_alliance_shifts_list_each_phase_in_order(data):
+    shifts = alliance_shifts(data)
+    assert shifts[["actor_a", "actor_b"]].drop_duplicates().values.tolist() == [["a", "b"]]
+    assert shifts["relationship_id"].tolist() == ["r1", "r2", "r3"]
+    assert shifts["phase"].tolist() == [1, 2, 3]
+    assert shifts["sign"].tolist() == ["cooperative", "hostile", "cooperative"]
+
+
+def test_curated_data_shows_the_tuareg_turn_of_2006():
+    shifts = alliance_shifts(load_dataset())
+    tuareg = shifts[(shifts["actor_a"] == "aqim") & (shifts["actor_b"] == "tuareg")]
+    assert tuareg[["start", "kind"]].head(2).values.tolist() == [
+        ["2003", "alliance/cooperation"],
+        ["2006", "hostility/armed conflict"],
+    ]
+
+
+@pytest.mark.parametrize("suffix", [".gexf", ".graphml"])
+def test_export_is_readable_by_networkx_with_plain_attributes(data, tmp_path, suffix):
+    path = export_graph(build_graph(data), tmp_path / "sub" / f"net{suffix}")
+    read = nx.read_gexf(path) if suffix == ".gexf" else nx.read_graphml(path)
+    assert read.number_of_edges() == 7
+    assert read.nodes["a"]["aliases"] == "Alpha|The Alphas"
+    assert read.nodes["x"]["name"] == "<img src=x onerror=alert(1)>"
+
+
+def test_export_refuses_other_formats(data, tmp_path):
+    with pytest.raises(ParameterError, match=r"\.gexf or \.graphml"):
+        export_graph(build_graph(data), tmp_path / "net.json")
