@@ -9,15 +9,50 @@ from pathlib import Path
 
 import networkx as nx
 import pandas as pd
+from pyvis.network import Network
 
 from .data import Dataset
 from .dates import partial_date_span
 from .exceptions import ParameterError
-from .schema import RELATIONSHIP_KINDS, RELATIONSHIP_STATUSES
+from .pages import render, vis_network_assets, write_atomically
+from .schema import CREDIBILITY, RELATIONSHIP_KINDS, RELATIONSHIP_STATUSES
 
-__all__ = ["actor_metrics", "alliance_shifts", "build_graph", "ego_graph", "export_graph"]
+__all__ = [
+    "ACTOR_STYLES",
+    "SIGN_STYLES",
+    "actor_metrics",
+    "alliance_shifts",
+    "build_graph",
+    "ego_graph",
+    "export_graph",
+    "to_pyvis",
+]
 
 _SEED = 0
+
+#: Node colour and vis-network shape for each actor type.
+ACTOR_STYLES = {
+    "armed group": ("#c62828", "triangle"),
+    "state": ("#1565c0", "square"),
+    "government": ("#1e88e5", "square"),
+    "government official": ("#64b5f6", "diamond"),
+    "security forces": ("#0d47a1", "triangleDown"),
+    "political party": ("#6a1b9a", "hexagon"),
+    "ethnic group": ("#ef6c00", "dot"),
+    "tribe": ("#f9a825", "dot"),
+    "individual": ("#546e7a", "diamond"),
+    "criminal network": ("#4e342e", "star"),
+    "civilian population": ("#2e7d32", "dot"),
+    "media": ("#00838f", "hexagon"),
+    "international organization": ("#283593", "square"),
+}
+
+#: Edge colour, vis-network dashes and legend line style for each sign.
+SIGN_STYLES = {
+    "cooperative": ("#2e7d32", False, "solid"),
+    "hostile": ("#c62828", True, "dashed"),
+    "neutral": ("#757575", [2, 6], "dotted"),
+}
 
 
 def _window_bound(value, name: str, side: int) -> pd.Timestamp | None:
@@ -336,6 +371,141 @@ def export_graph(graph: nx.Graph, path: str | os.PathLike) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     writers[path.suffix.lower()](plain, path)
     return path
+
+
+def _period(start: str, end: str) -> str:
+    if not start and not end:
+        return "period not given"
+    return f"{start or 'start not given'} – {end or 'open'}"
+
+
+def _node_tooltip(data: dict) -> str:
+    lines = [data["name"], data["actor_type"] + (f", {data['country']}" if data["country"] else "")]
+    if data["aliases"]:
+        lines.append("also: " + "; ".join(data["aliases"]))
+    return "\n".join(lines)
+
+
+def _edge_tooltip(graph: nx.MultiDiGraph, u: str, v: str, data: dict) -> str:
+    arrow = "→" if data["directed"] else "–"
+    lines = [
+        f"{graph.nodes[u]['name']} {arrow} {graph.nodes[v]['name']}",
+        f"{data['kind']} ({data['sign']})",
+        _period(data["start"], data["end"]),
+        f"{data['status']}, credibility {data['credibility']}: {CREDIBILITY[data['credibility']]}",
+        f"source: {data['source_id']} {data['locator']}",
+    ]
+    if data["note"]:
+        lines.append(data["note"])
+    return "\n".join(lines)
+
+
+def _options(nodes: int) -> dict:
+    large = nodes > 150
+    return {
+        # A fixed seed and sorted input give the same picture every time.
+        "layout": {"randomSeed": _SEED, "improvedLayout": not large},
+        "physics": {
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 110},
+            "stabilization": {"enabled": True, "iterations": 150 if large else 400, "fit": True},
+        },
+        "interaction": {"hover": True, "tooltipDelay": 120},
+        "nodes": {"font": {"size": 14}, "size": 14},
+        "edges": {"width": 2},
+    }
+
+
+def to_pyvis(
+    graph: nx.MultiDiGraph,
+    path: str | os.PathLike,
+    *,
+    title: str = "Alliance network",
+    height: str = "780px",
+) -> Path:
+    """Write ``graph`` as one self-contained, interactive HTML page at ``path``.
+
+    vis-network is inlined, so the page opens offline; nothing else is
+    written anywhere. Nodes are coloured and shaped by actor type, edges
+    coloured and dashed by sign (see :data:`ACTOR_STYLES`,
+    :data:`SIGN_STYLES`), with a legend. Hover text gives each tie's kind,
+    period, status, credibility and source. Every string from the data
+    reaches the page as JSON or escaped HTML and is shown as text. The
+    layout is seeded; physics settles, then stops.
+
+    Returns the path written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from sahel_nb import load_dataset
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "net.html"
+    >>> to_pyvis(build_graph(load_dataset()), out).name
+    'net.html'
+    """
+    net = Network(height=height, width="100%", directed=True, cdn_resources="remote")
+    for node in sorted(graph):
+        data = graph.nodes[node]
+        color, shape = ACTOR_STYLES.get(data["actor_type"], ("#9e9e9e", "dot"))
+        net.add_node(
+            node,
+            label=data["name"],
+            title=_node_tooltip(data),
+            color=color,
+            shape=shape,
+            borderWidth=3 if node == graph.graph.get("focus") else 1,
+        )
+    parallel: dict[tuple[str, str], int] = {}
+    for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[2]):
+        color, dashes, _ = SIGN_STYLES[data["sign"]]
+        pair = (min(u, v), max(u, v))
+        rank = parallel[pair] = parallel.get(pair, -1) + 1
+        net.add_edge(
+            u,
+            v,
+            id=key,
+            title=_edge_tooltip(graph, u, v, data),
+            color=color,
+            dashes=dashes,
+            arrows="to" if data["directed"] else "",
+            # Parallel ties are drawn as separate curves, not on top of each other.
+            smooth={"enabled": True, "type": "curvedCW", "roundness": 0.12 * rank},
+        )
+    types = sorted({graph.nodes[n]["actor_type"] for n in graph})
+    node_legend = [
+        {
+            "label": kind,
+            "color": ACTOR_STYLES.get(kind, ("#9e9e9e", "dot"))[0],
+            "shape": ACTOR_STYLES.get(kind, ("#9e9e9e", "dot"))[1],
+            "radius": "50%" if ACTOR_STYLES.get(kind, ("", "dot"))[1] == "dot" else "0",
+        }
+        for kind in types
+    ]
+    edge_legend = [
+        {"label": sign, "color": color, "style": style}
+        for sign, (color, _, style) in SIGN_STYLES.items()
+    ]
+    window = graph.graph.get("window", ("", ""))
+    summary = f"{graph.number_of_nodes()} actors, {graph.number_of_edges()} relationships"
+    if any(window):
+        summary += f"; period {window[0] or 'any'} to {window[1] or 'any'}"
+    if graph.graph.get("focus"):
+        summary += f"; within {graph.graph['hops']} tie(s) of {graph.graph['focus']}"
+    vis_js, vis_css = vis_network_assets()
+    page = render(
+        "network.html.j2",
+        title=title,
+        summary=summary,
+        height=height,
+        nodes=net.nodes,
+        edges=net.edges,
+        options=_options(graph.number_of_nodes()),
+        node_legend=node_legend,
+        edge_legend=edge_legend,
+        vis_js=vis_js,
+        vis_css=vis_css,
+    )
+    return write_atomically(path, page)
 
 
 def _plain(value):

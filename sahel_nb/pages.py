@@ -1,0 +1,71 @@
+"""Self-contained HTML pages: inlined scripts, autoescaped templates, atomic writes."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+import jinja2
+
+__all__ = ["render", "vis_network_assets", "write_atomically"]
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("sahel_nb", "templates"),
+        autoescape=True,  # every {{ }} is HTML-escaped unless marked safe on purpose
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def render(template: str, **context) -> str:
+    """Render a template of ``sahel_nb/templates`` with HTML autoescaping."""
+    return _environment().get_template(template).render(**context)
+
+
+@cache
+def vis_network_assets() -> tuple[str, str]:
+    """Return vis-network's JavaScript and CSS, as shipped inside the pyvis package.
+
+    Inlining them is what makes a page open offline: pyvis's own
+    ``cdn_resources`` modes all reference a CDN (see the toolchain notes).
+    """
+    lib = files("pyvis") / "lib" / "vis-9.1.2"
+    script = (lib / "vis-network.min.js").read_text(encoding="utf-8")
+    style = (lib / "vis-network.css").read_text(encoding="utf-8")
+    # A literal "</script" inside inlined code would end the element early.
+    if "</script" in script.lower():
+        raise RuntimeError("vis-network.min.js contains '</script' and cannot be inlined")
+    return script, style
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def write_atomically(path: str | os.PathLike, text: str) -> Path:
+    """Write ``text`` to ``path`` through a temporary file beside it, then rename.
+
+    A reader never sees a half-written page, and a failure leaves the
+    previous file untouched. Parent folders are created.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        # mkstemp makes the file private (0600); a page is for reading, as any new file.
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
