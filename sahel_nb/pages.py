@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from functools import cache
 from importlib.resources import files
@@ -37,6 +38,8 @@ def vis_network_assets() -> tuple[str, str]:
     """
     lib = files("pyvis") / "lib" / "vis-9.1.2"
     script = (lib / "vis-network.min.js").read_text(encoding="utf-8")
+    # Developer tools would try to fetch the source map beside the page.
+    script = re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", script)
     style = (lib / "vis-network.css").read_text(encoding="utf-8")
     # A literal "</script" inside inlined code would end the element early.
     if "</script" in script.lower():

@@ -1,10 +1,20 @@
+import json
+import os
+import re
 from pathlib import Path
 
 import networkx as nx
 import pytest
 
 from sahel_nb import ParameterError, load_dataset
-from sahel_nb.network import actor_metrics, alliance_shifts, build_graph, ego_graph, export_graph
+from sahel_nb.network import (
+    actor_metrics,
+    alliance_shifts,
+    build_graph,
+    ego_graph,
+    export_graph,
+    to_pyvis,
+)
 
 FIXTURE = Path(__file__).parent / "fixtures" / "network"
 
@@ -170,3 +180,70 @@ def test_export_is_readable_by_networkx_with_plain_attributes(data, tmp_path, su
 def test_export_refuses_other_formats(data, tmp_path):
     with pytest.raises(ParameterError, match=r"\.gexf or \.graphml"):
         export_graph(build_graph(data), tmp_path / "net.json")
+
+
+# The interactive page.
+
+HOSTILE = ["<img src=x onerror=alert(1)>", '<script>alert("alias")</script>', "<b>tags</b>"]
+
+
+def _page_data(html: str) -> tuple[list, list]:
+    nodes = json.loads(re.search(r"var nodeData = (.*);\n", html).group(1))
+    edges = json.loads(re.search(r"var edgeData = (.*);\n", html).group(1))
+    return nodes, edges
+
+
+@pytest.fixture
+def page(data, tmp_path, monkeypatch):
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    path = to_pyvis(build_graph(data), tmp_path / "out" / "net.html", title="Net <i>x</i>")
+    return path, cwd
+
+
+def test_page_is_written_where_asked_and_nowhere_else(page):
+    path, cwd = page
+    assert os.listdir(path.parent) == ["net.html"]
+    assert os.listdir(cwd) == []
+
+
+def test_page_opens_offline(page):
+    html = page[0].read_text(encoding="utf-8")
+    assert not re.search(r"<(script|link)[^>]+(src|href)=", html), "no external scripts or styles"
+    assert "vis.Network" in html
+
+
+def test_page_escapes_every_data_string(page):
+    html = page[0].read_text(encoding="utf-8")
+    for hostile in HOSTILE:
+        assert hostile not in html
+    assert "<h1>Net &lt;i&gt;x&lt;/i&gt;</h1>" in html
+    nodes, _ = _page_data(html)
+    names = {n["id"]: n["label"] for n in nodes}
+    assert names["x"] == "<img src=x onerror=alert(1)>"  # shown as text, intact
+
+
+def test_page_carries_every_node_and_parallel_edge_with_its_source(page):
+    nodes, edges = _page_data(page[0].read_text(encoding="utf-8"))
+    assert sorted(n["id"] for n in nodes) == ["a", "b", "c", "d", "x"]
+    assert sorted(e["id"] for e in edges) == ["r1", "r2", "r3", "r4", "r5", "r6", "r7"]
+    between_a_b = [e for e in edges if {e["from"], e["to"]} == {"a", "b"}]
+    assert len({e["smooth"]["roundness"] for e in between_a_b}) == 3
+    r2 = next(e for e in edges if e["id"] == "r2")
+    assert r2["title"].splitlines() == [
+        "Alpha Brigade – Bravo Tribe",
+        "hostility/armed conflict (hostile)",
+        "2006-03 – open",
+        "reported, credibility 3: Possibly true",
+        "source: src-n ¶5",
+        "Parallel to r1 and r3.",
+    ]
+    assert r2["dashes"] is True and r2["arrows"] == ""
+
+
+def test_page_is_byte_for_byte_deterministic(data, tmp_path):
+    first = to_pyvis(build_graph(data), tmp_path / "one.html").read_bytes()
+    second = to_pyvis(build_graph(load_dataset(FIXTURE)), tmp_path / "two.html").read_bytes()
+    assert first == second
+    assert b'"randomSeed": 0' in first
