@@ -10,12 +10,13 @@ KERNEL := sahel-nb
 # Set-ordered outputs must not move between runs (nbval compares them).
 export PYTHONHASHSEED := 0
 
-.PHONY: help venv test unit lint format reports validate lab lock clean
+.PHONY: help venv test unit nbval notebooks lint format reports validate lab lock clean
 
 help:
 	@echo "make reports   set up .venv and run the main job (today: validate the curated data)"
 	@echo "make test      set up .venv and run lint and the test suite"
 	@echo "make lab       open JupyterLab on notebooks/ with the $(KERNEL) kernel"
+	@echo "make notebooks re-execute every notebook in place (commit the new outputs)"
 	@echo "make lock      re-resolve the newest allowed versions into requirements.lock"
 	@echo "make format    apply ruff's formatting and safe fixes"
 
@@ -29,10 +30,19 @@ $(STAMP): pyproject.toml requirements.lock
 		--display-name "Python (sahel-nb)" --env PYTHONHASHSEED 0 >/dev/null
 	touch $(STAMP)
 
-test: lint unit
+test: lint unit nbval
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The committed outputs must be what today's code and data produce.
+nbval: $(STAMP)
+	$(BIN)/python -m pytest --nbval --nbval-kernel-name $(KERNEL) \
+		--nbval-sanitize-with notebooks/sanitize.cfg notebooks/
+
+# After changing code, data or pins: re-execute, review the diff, commit.
+notebooks: $(STAMP)
+	$(BIN)/python -m sahel_nb.execute notebooks/*.ipynb
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -23,6 +23,7 @@ __all__ = [
     "actor_metrics",
     "alliance_shifts",
     "build_graph",
+    "edge_table",
     "ego_graph",
     "export_graph",
     "to_pyvis",
@@ -238,6 +239,33 @@ def ego_graph(graph: nx.MultiDiGraph, actor_id: str, hops: int = 1) -> nx.MultiD
     return ego
 
 
+def edge_table(graph: nx.MultiDiGraph) -> pd.DataFrame:
+    """Return the relationships in ``graph`` with their sources, one row each, by id.
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> edge_table(build_graph(load_dataset())).columns[:3].tolist()
+    ['relationship_id', 'actor_a', 'actor_b']
+    """
+    rows = [
+        {
+            "relationship_id": key,
+            "actor_a": graph.nodes[u]["name"],
+            "actor_b": graph.nodes[v]["name"],
+            "kind": data["kind"],
+            "period": _period(data["start"], data["end"]),
+            "status": data["status"],
+            "credibility": data["credibility"],
+            "source": f"{data['source_id']} {data['locator']}",
+        }
+        for u, v, key, data in graph.edges(keys=True, data=True)
+    ]
+    columns = ["relationship_id", "actor_a", "actor_b", "kind", "period", "status"]
+    columns += ["credibility", "source"]
+    return pd.DataFrame(rows, columns=columns).sort_values("relationship_id", ignore_index=True)
+
+
 def _simple(graph: nx.MultiDiGraph) -> nx.Graph:
     """Collapse parallel and directed edges into one undirected edge weighted by count."""
     simple = nx.Graph()
@@ -300,13 +328,14 @@ def actor_metrics(graph: nx.MultiDiGraph) -> pd.DataFrame:
     return frame.set_index("actor_id")
 
 
-def alliance_shifts(dataset: Dataset) -> pd.DataFrame:
+def alliance_shifts(dataset: Dataset, among: Iterable[str] | None = None) -> pd.DataFrame:
     """Return the actor pairs whose tie changed sign over time, one row per phase.
 
     A pair counts when its dated relationships carry at least two signs
     (cooperative, hostile, neutral). All its relationships are listed as
     phases in order of start; undated ones come last, as their place in time
-    is unknown.
+    is unknown. ``among`` limits the pairs to these actor ids (e.g. the nodes
+    of a graph).
 
     Examples
     --------
@@ -316,6 +345,9 @@ def alliance_shifts(dataset: Dataset) -> pd.DataFrame:
     ['cooperative', 'hostile']
     """
     rels = dataset.relationships.copy()
+    if among is not None:
+        keep = set(among)
+        rels = rels[rels["actor_a"].isin(keep) & rels["actor_b"].isin(keep)]
     pair = [sorted(p) for p in zip(rels["actor_a"], rels["actor_b"], strict=True)]
     rels["pair_a"] = [p[0] for p in pair]
     rels["pair_b"] = [p[1] for p in pair]

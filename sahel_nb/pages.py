@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import tempfile
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-__all__ = ["render", "vis_network_assets", "write_atomically"]
+__all__ = ["Embedded", "embed", "render", "vis_network_assets", "write_atomically"]
 
 
 @cache
@@ -72,3 +73,37 @@ def write_atomically(path: str | os.PathLike, text: str) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return path
+
+
+class Embedded:
+    """A page shown in a notebook as an inline frame; its text form names the file."""
+
+    def __init__(self, source: str, height: int) -> None:
+        self.source = source
+        self.height = height
+
+    def _repr_html_(self) -> str:
+        source = html.escape(self.source, quote=True)
+        return (
+            f'<iframe src="{source}" width="100%" height="{self.height}" '
+            'style="border: 1px solid #ddd"></iframe>'
+        )
+
+    def __repr__(self) -> str:
+        return f"page {self.source} (opens offline in any browser)"
+
+
+def embed(path: str | os.PathLike, *, height: int = 640) -> Embedded:
+    """Return an inline frame showing the page at ``path``, for a notebook cell.
+
+    The page stays a file (no megabytes of inline output), and the frame
+    names it relative to the working directory, so the cell's output is the
+    same on every machine. IPython's own ``IFrame`` shows a memory address
+    in its text form, which nbval would compare.
+
+    Examples
+    --------
+    >>> embed("reports/x/network.html")
+    page reports/x/network.html (opens offline in any browser)
+    """
+    return Embedded(Path(os.path.relpath(path)).as_posix(), int(height))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .exceptions import ParameterError
+
 __all__ = [
     "DATA_ENV_VAR",
     "NOTEBOOKS_DIR",
@@ -12,6 +14,7 @@ __all__ = [
     "REPORTS_DIR",
     "curated_data_dir",
     "default_data_dir",
+    "output_dir",
 ]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -44,3 +47,16 @@ def default_data_dir() -> Path:
     """Return ``$SAHEL_NB_DATA`` when it is set, else the curated data folder."""
     override = os.environ.get(DATA_ENV_VAR, "").strip()
     return Path(override) if override else curated_data_dir()
+
+
+def output_dir(value: str | os.PathLike | None, name: str) -> Path:
+    """Return where a notebook writes its files: ``value``, or ``reports/<name>`` in the clone.
+
+    Outside a clone (a wheel install) there is no project ``reports/`` folder,
+    and writing into the current directory by accident is worse than asking.
+    """
+    if value is not None and str(value).strip():
+        return Path(value).expanduser()
+    if (PROJECT_ROOT / "pyproject.toml").is_file():
+        return REPORTS_DIR / name
+    raise ParameterError("output_dir is needed: say where the files should be written")
