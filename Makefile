@@ -60,11 +60,12 @@ reports: validate
 validate: $(STAMP)
 	$(BIN)/sahel-nb validate
 
-# LAB_ARGS adds options, e.g. make lab LAB_ARGS="--no-browser --port 8899".
+# Served from the project root (notebooks show pages written under reports/),
+# opening on notebooks/. LAB_ARGS adds options, e.g. LAB_ARGS="--no-browser".
 # Containers often run as root, which Jupyter refuses without --allow-root.
 LAB_ARGS ?=
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks \
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks \
 		--MultiKernelManager.default_kernel_name=$(KERNEL) \
 		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
