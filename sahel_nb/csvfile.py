@@ -16,7 +16,14 @@ from .dates import partial_date_span
 from .exceptions import Problem
 from .schema import TABLES, Table
 
-__all__ = ["NUMBER_PATTERN", "RawTable", "number_series", "parse_number", "read_table"]
+__all__ = [
+    "NUMBER_PATTERN",
+    "RawTable",
+    "arrow_text",
+    "number_series",
+    "parse_number",
+    "read_table",
+]
 
 #: A plain decimal number: no thousands separators, no currency sign.
 NUMBER_PATTERN = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
@@ -28,9 +35,14 @@ _STRING = pd.ArrowDtype(pa.string())
 _REPLACEMENT = "\ufffd"
 
 
+def arrow_text(values) -> pa.Array:
+    """Return a text column as an Arrow string array (zero-copy for Arrow-backed columns)."""
+    return pa.array(values, type=pa.string(), from_pandas=True)
+
+
 def parse_number(values) -> tuple[pa.Array, pa.Array]:
     """Return (looks like a number, its float64 value or null) for each text value."""
-    text = pa.array(values, type=pa.string(), from_pandas=True)
+    text = arrow_text(values)
     ok = pc.match_substring_regex(text, f"^{NUMBER_PATTERN}$")
     return ok, pc.cast(pc.if_else(ok, text, None), pa.float64())
 

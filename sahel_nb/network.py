@@ -48,6 +48,9 @@ ACTOR_STYLES = {
     "international organization": ("#283593", "square"),
 }
 
+# For actor types an analyst adds to the vocabulary before they get a style.
+_UNKNOWN_STYLE = ("#9e9e9e", "dot")
+
 #: Edge colour, vis-network dashes and legend line style for each sign.
 SIGN_STYLES = {
     "cooperative": ("#2e7d32", False, "solid"),
@@ -478,7 +481,7 @@ def to_pyvis(
     net = Network(height=height, width="100%", directed=True, cdn_resources="remote")
     for node in sorted(graph):
         data = graph.nodes[node]
-        color, shape = ACTOR_STYLES.get(data["actor_type"], ("#9e9e9e", "dot"))
+        color, shape = ACTOR_STYLES.get(data["actor_type"], _UNKNOWN_STYLE)
         net.add_node(
             node,
             label=data["name"],
@@ -503,16 +506,11 @@ def to_pyvis(
             # Parallel ties are drawn as separate curves, not on top of each other.
             smooth={"enabled": True, "type": "curvedCW", "roundness": 0.12 * rank},
         )
-    types = sorted({graph.nodes[n]["actor_type"] for n in graph})
-    node_legend = [
-        {
-            "label": kind,
-            "color": ACTOR_STYLES.get(kind, ("#9e9e9e", "dot"))[0],
-            "shape": ACTOR_STYLES.get(kind, ("#9e9e9e", "dot"))[1],
-            "radius": "50%" if ACTOR_STYLES.get(kind, ("", "dot"))[1] == "dot" else "0",
-        }
-        for kind in types
-    ]
+    node_legend = []
+    for kind in sorted({graph.nodes[n]["actor_type"] for n in graph}):
+        color, shape = ACTOR_STYLES.get(kind, _UNKNOWN_STYLE)
+        radius = "50%" if shape == "dot" else "0"
+        node_legend.append({"label": kind, "color": color, "shape": shape, "radius": radius})
     edge_legend = [
         {"label": sign, "color": color, "style": style}
         for sign, (color, _, style) in SIGN_STYLES.items()

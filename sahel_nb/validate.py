@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 import pycountry
 from pandera.errors import SchemaErrors
 
-from .csvfile import RawTable, number_series, parse_number, read_table
+from .csvfile import RawTable, arrow_text, number_series, parse_number, read_table
 from .dates import partial_date_span
 from .exceptions import DataValidationError, Problem
 from .schema import EVENT_TYPES, TABLES, Field, Table
@@ -41,10 +41,6 @@ def _currencies() -> frozenset[str]:
 # functions are an order of magnitude faster than pandas' string methods.
 
 
-def _arrow(values) -> pyarrow.Array:
-    return pyarrow.array(values, type=pyarrow.string(), from_pandas=True)
-
-
 def _passes(result, values: pd.Series) -> pd.Series:
     """Turn an Arrow boolean result into the Series pandera wants; nulls pass."""
     return pd.Series(pc.fill_null(result, True).to_numpy(zero_copy_only=False), index=values.index)
@@ -70,13 +66,13 @@ def _number_checks(name: str, parsed: dict, low: float, high: float, message: st
 
 def _isin(allowed, message: str) -> pa.Check:
     allowed = pyarrow.array(sorted(allowed), type=pyarrow.string())
-    return pa.Check(lambda s: _passes(pc.is_in(_arrow(s), value_set=allowed), s), error=message)
+    return pa.Check(lambda s: _passes(pc.is_in(arrow_text(s), value_set=allowed), s), error=message)
 
 
 def _matches(pattern: str, message: str) -> pa.Check:
     anchored = f"^(?:{pattern})$"
     return pa.Check(
-        lambda s: _passes(pc.match_substring_regex(_arrow(s), anchored), s), error=message
+        lambda s: _passes(pc.match_substring_regex(arrow_text(s), anchored), s), error=message
     )
 
 
@@ -86,7 +82,7 @@ _DUPLICATE = "duplicate id"
 def _unique(values: pd.Series) -> pd.Series:
     # Counting distinct values is several times faster than pandas' duplicated()
     # on a million ids; the per-row answer is only needed when there are duplicates.
-    if pc.count_distinct(_arrow(values)).as_py() == values.count():
+    if pc.count_distinct(arrow_text(values)).as_py() == values.count():
         return pd.Series(True, index=values.index)
     return ~values.duplicated(keep=False)
 
@@ -252,12 +248,12 @@ def _row_problems(raw: RawTable) -> None:
     if name == "events" and has("event_type") and has("sub_event_type"):
         pairs = [f"{kind}\x1f{sub}" for kind, subs in EVENT_TYPES.items() for sub in subs]
         joined = pc.binary_join_element_wise(
-            _arrow(frame["event_type"]), _arrow(frame["sub_event_type"]), "\x1f"
+            arrow_text(frame["event_type"]), arrow_text(frame["sub_event_type"]), "\x1f"
         )
         fits = pc.is_in(joined, value_set=pyarrow.array(pairs))
         known = pc.and_(
-            pc.is_in(_arrow(frame["event_type"]), value_set=pyarrow.array(list(EVENT_TYPES))),
-            pc.is_in(_arrow(frame["sub_event_type"]), value_set=pyarrow.array(_SUB_TYPES)),
+            pc.is_in(arrow_text(frame["event_type"]), value_set=pyarrow.array(list(EVENT_TYPES))),
+            pc.is_in(arrow_text(frame["sub_event_type"]), value_set=pyarrow.array(_SUB_TYPES)),
         )
         wrong = pc.fill_null(pc.and_(known, pc.invert(fits)), False)
         flag(
