@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,8 +14,9 @@ import pycountry
 from pandera.errors import SchemaErrors
 
 from .exceptions import DataValidationError, ParameterError, Problem
+from .pages import replacing
 
-__all__ = ["reference_tables", "to_usd"]
+__all__ = ["export_tables", "neutralise", "reference_tables", "to_usd"]
 
 _REFERENCE = files("sahel_nb") / "reference"
 
@@ -145,3 +148,67 @@ def to_usd(amount, currency, year, *, base_year: int | None = None):
     if isinstance(amount, pd.Series):
         result.index = amount.index
     return result
+
+
+# OWASP's list: a cell starting with one of these can be read as a formula.
+_FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy safe to open in a spreadsheet: text cells that could start a formula
+    (``=``, ``+``, ``-``, ``@``, tab, carriage return) get a leading apostrophe.
+
+    Numeric, boolean and date columns are left exactly as they are; list
+    cells are joined with ``|`` first.
+
+    Examples
+    --------
+    >>> neutralise(pd.DataFrame({"a": ["=1+1", "ok"], "n": [-5, 3]})).to_dict("list")
+    {'a': ["'=1+1", 'ok'], 'n': [-5, 3]}
+    """
+    safe = frame.copy()
+    for column in safe.columns:
+        values = safe[column]
+        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
+            continue
+        if pd.api.types.is_bool_dtype(values):
+            continue
+        text = values.map(
+            lambda v: "|".join(map(str, v)) if isinstance(v, (list, tuple, np.ndarray)) else v
+        )
+        text = text.astype(object).where(text.notna(), None)
+        safe[column] = [
+            "'" + v if isinstance(v, str) and _FORMULA_START.match(v) else v for v in text
+        ]
+    return safe
+
+
+def export_tables(tables: dict[str, pd.DataFrame], output_dir) -> list[Path]:
+    """Write each table as ``<name>.csv`` and all of them as sheets of ``tables.xlsx``.
+
+    Every text cell is passed through :func:`neutralise` first, so a value
+    from the data cannot run as a spreadsheet formula. Files are written
+    through temporary files and renamed, so a failure leaves earlier exports
+    whole. Returns the paths written.
+    """
+    out = Path(output_dir).expanduser()
+    out.mkdir(parents=True, exist_ok=True)
+    # Names become file and sheet names: keep them to what both allow
+    # (Excel: 31 characters, none of []:*?/\).
+    safe = {
+        re.sub(r"[\[\]:*?/\\]", "_", name)[:31]: neutralise(frame) for name, frame in tables.items()
+    }
+    written = []
+    for name, frame in safe.items():
+        with replacing(out / f"{name}.csv") as temporary:
+            # RFC 4180's CRLF: a value holding a bare CR is then quoted, not split.
+            frame.to_csv(temporary, index=False, lineterminator="\r\n")
+        written.append(out / f"{name}.csv")
+    with (
+        replacing(out / "tables.xlsx") as temporary,
+        pd.ExcelWriter(temporary, engine="openpyxl") as writer,
+    ):
+        for name, frame in safe.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+    written.append(out / "tables.xlsx")
+    return written

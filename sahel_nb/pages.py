@@ -6,13 +6,22 @@ import html
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
 import jinja2
 
-__all__ = ["Embedded", "embed", "render", "vis_network_assets", "write_atomically"]
+__all__ = [
+    "Embedded",
+    "embed",
+    "render",
+    "replacing",
+    "vis_network_assets",
+    "write_atomically",
+]
 
 
 @cache
@@ -54,25 +63,31 @@ def _umask() -> int:
     return current
 
 
-def write_atomically(path: str | os.PathLike, text: str) -> Path:
-    """Write ``text`` to ``path`` through a temporary file beside it, then rename.
+@contextmanager
+def replacing(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; when the block succeeds, it replaces ``path``.
 
-    A reader never sees a half-written page, and a failure leaves the
-    previous file untouched. Parent folders are created.
+    A reader never sees a half-written file, and a failure (or a killed run)
+    leaves the previous file untouched. Parent folders are created, and the
+    file gets the usual permissions (mkstemp's are private).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        # mkstemp makes the file private (0600); a page is for reading, as any new file.
+        yield Path(temporary)
         os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
-    except BaseException:
+    finally:
         Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+
+
+def write_atomically(path: str | os.PathLike, text: str) -> Path:
+    """Write ``text`` to ``path`` through :func:`replacing`; return the path."""
+    with replacing(path) as temporary:
+        temporary.write_text(text, encoding="utf-8", newline="\n")
+    return Path(path)
 
 
 class Embedded:
