@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["PARTIAL_DATE_PATTERN", "partial_date_span"]
+__all__ = ["PARTIAL_DATE_PATTERN", "overlaps", "partial_date_span", "window_bounds"]
 
 #: A year, a year and month, or a full day, as written in the data.
 PARTIAL_DATE_PATTERN = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
@@ -85,3 +85,41 @@ def _span(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     start = np.where(real, first * _SECONDS_A_DAY, _NAT).view("datetime64[s]")
     end = np.where(real, last * _SECONDS_A_DAY, _NAT).view("datetime64[s]")
     return start, end
+
+
+def window_bounds(start=None, end=None) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """Turn a window given as partial dates into its first and last day.
+
+    ``end="2006-03"`` ends on 31 March 2006; None or "" leaves that side open.
+
+    Examples
+    --------
+    >>> window_bounds("2003", "2006-02")
+    (Timestamp('2003-01-01 00:00:00'), Timestamp('2006-02-28 00:00:00'))
+    """
+    from .exceptions import ParameterError
+
+    bounds = []
+    for name, value, side in (("start", start, 0), ("end", end, 1)):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            bounds.append(None)
+        elif isinstance(value, pd.Timestamp):
+            bounds.append(value)
+        else:
+            span = partial_date_span(pd.Series([str(value).strip()]))[side][0]
+            if pd.isna(span):
+                raise ParameterError(
+                    f"{name}={value!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD"
+                )
+            bounds.append(span)
+    return bounds[0], bounds[1]
+
+
+def overlaps(first: pd.Series, last: pd.Series, lower, upper) -> pd.Series:
+    """Which spans [first, last] touch the window [lower, upper]; NaT or None is open."""
+    keep = pd.Series(True, index=first.index)
+    if upper is not None:
+        keep &= first.isna() | (first <= upper)
+    if lower is not None:
+        keep &= last.isna() | (last >= lower)
+    return keep

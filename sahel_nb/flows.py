@@ -1,4 +1,4 @@
-"""Money flows: conversion to nominal and constant US dollars (ransom tables to come)."""
+"""Money flows: ransom tables, summaries by status, dollar conversion, safe exports."""
 
 from __future__ import annotations
 
@@ -13,10 +13,24 @@ import pandera.pandas as pa
 import pycountry
 from pandera.errors import SchemaErrors
 
+from .data import Dataset
+from .dates import overlaps, window_bounds
 from .exceptions import DataValidationError, ParameterError, Problem
 from .pages import replacing
+from .schema import FLOW_STATUSES
 
-__all__ = ["export_tables", "neutralise", "reference_tables", "to_usd"]
+__all__ = [
+    "KIDNAPPING",
+    "export_tables",
+    "flow_summary",
+    "neutralise",
+    "ransom_table",
+    "reference_tables",
+    "to_usd",
+]
+
+#: The ACLED sub-event type of a kidnapping.
+KIDNAPPING = "Abduction/forced disappearance"
 
 _REFERENCE = files("sahel_nb") / "reference"
 
@@ -212,3 +226,211 @@ def export_tables(tables: dict[str, pd.DataFrame], output_dir) -> list[Path]:
             frame.to_excel(writer, sheet_name=name, index=False)
     written.append(out / "tables.xlsx")
     return written
+
+
+def _year(dates: pd.Series) -> pd.Series:
+    return dates.dt.year.astype("Int64")
+
+
+def _convert(frame: pd.DataFrame, years: pd.Series, base_year: int | None) -> pd.DataFrame:
+    """Add US-dollar columns for amount, amount_low and amount_high where a year is known."""
+    suffix = "" if base_year is None else f"_{base_year}"
+    for column in ("amount", "amount_low", "amount_high"):
+        target = column.replace("amount", f"usd{suffix}")
+        values = pd.Series(pd.NA, index=frame.index, dtype="Float64")
+        ok = frame[column].notna() & years.notna()
+        if ok.any():
+            values[ok] = to_usd(
+                frame.loc[ok, column], frame.loc[ok, "currency"], years[ok], base_year=base_year
+            )
+        frame[target] = values
+    return frame
+
+
+def _share(flow, names) -> str:
+    who = names.get(flow.payee, "(not given)") if flow.flow_type != "ransom" else ""
+    who = who or names.get(flow.intermediary, "(not given)")
+    if pd.isna(flow.amount):
+        what = f"amount unknown — {flow.in_kind}" if pd.notna(flow.in_kind) else "amount unknown"
+    else:
+        what = f"{flow.amount:,.0f} {flow.currency}"
+    return f"{who}: {what}, {flow.status}"
+
+
+def ransom_table(dataset: Dataset, *, start=None, end=None, base_year: int | None = None):
+    """Return one row per ransom payment for each kidnapping, in date order.
+
+    A kidnapping (ACLED's *Abduction/forced disappearance*) with no known
+    payment keeps one row with the amounts empty, never 0. ``intermediaries``
+    describes the go-betweens of each payment and the shares passed on
+    (flows of type "share of a ransom" linked to the kidnapping), with
+    "amount unknown" where the data has no amount. ``usd``, ``usd_low`` and
+    ``usd_high`` are US dollars of the payment's year (or the kidnapping's,
+    if the payment is undated); with ``base_year``, ``usd_<base_year>``
+    columns give constant dollars of that year (US CPI-U).
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> table = ransom_table(load_dataset(), base_year=2024)
+    >>> row = table.loc[0]
+    >>> row["date"], round(row["usd"]), round(row["usd_2024"]), row["payment_status"]
+    ('2003', 7300000, 12445270, 'alleged')
+    """
+    events, flows = dataset.events, dataset.flows
+    kidnaps = events[events["sub_event_type"] == KIDNAPPING]
+    lower, upper = window_bounds(start, end)
+    if lower is not None or upper is not None:
+        dated = kidnaps["date_start"].notna()
+        kidnaps = kidnaps[
+            dated & overlaps(kidnaps["date_start"], kidnaps["date_end"], lower, upper)
+        ]
+    kidnaps = kidnaps.sort_values(["date_start", "event_id"], na_position="last")
+    actors = dataset.actors.set_index("actor_id")
+    names = actors["name"].to_dict()
+    countries = actors["country"].to_dict()
+    rows = []
+    for event in kidnaps.itertuples(index=False):
+        linked = flows[flows["event_id"] == event.event_id].sort_values("flow_id")
+        ransoms = linked[linked["flow_type"] == "ransom"]
+        shares = linked[linked["flow_type"] == "share of a ransom"]
+        country = countries.get(event.actor2) if pd.notna(event.actor2) else None
+        nationality = (
+            pycountry.countries.get(alpha_3=country).name
+            if isinstance(country, str) and country
+            else None
+        )
+        place = ", ".join(
+            str(v) for v in (event.location, event.admin1, event.country) if pd.notna(v)
+        )
+        cited = [f"{event.source_id} {event.locator}"]
+        base = {
+            "event_id": event.event_id,
+            "date": event.date,
+            "location": place or None,
+            "hostages": event.hostages,
+            "hostage_nationality": nationality,
+            "kidnapper": names.get(event.actor1),
+            "event_status": str(event.status),
+        }
+        go_betweens = [_share(f, names) for f in shares.itertuples(index=False)]
+        payments = list(ransoms.itertuples(index=False)) or [None]
+        for flow in payments:
+            row = dict(base)
+            if flow is None:
+                row.update(flow_id=None, payer=None, payee=None, payment_date=None)
+                row.update(amount=pd.NA, amount_low=pd.NA, amount_high=pd.NA, currency=None)
+                row.update(payment_status=None, payment_credibility=pd.NA)
+                intermediaries = go_betweens
+                sources = cited + [f"{f.source_id} {f.locator}" for f in shares.itertuples()]
+            else:
+                row.update(
+                    flow_id=flow.flow_id,
+                    payer=names.get(flow.payer),
+                    payee=names.get(flow.payee),
+                    payment_date=flow.date,
+                    amount=flow.amount,
+                    amount_low=flow.amount_low,
+                    amount_high=flow.amount_high,
+                    currency=flow.currency,
+                    payment_status=flow.status,
+                    payment_credibility=flow.credibility,
+                )
+                via = [_share(flow, names)] if pd.notna(flow.intermediary) else []
+                intermediaries = via + go_betweens
+                sources = [*cited, f"{flow.source_id} {flow.locator}"]
+                sources += [f"{f.source_id} {f.locator}" for f in shares.itertuples()]
+            row["intermediaries"] = "; ".join(intermediaries) or None
+            row["sources"] = "; ".join(dict.fromkeys(sources))
+            row["_year"] = _first_year(row["payment_date"], event.date)
+            rows.append(row)
+    columns = [
+        "event_id", "date", "location", "hostages", "hostage_nationality", "kidnapper",
+        "flow_id", "payer", "payee", "intermediaries", "payment_date", "amount",
+        "amount_low", "amount_high", "currency", "payment_status", "payment_credibility",
+        "event_status", "sources",
+    ]  # fmt: skip
+    table = pd.DataFrame(rows, columns=[*columns, "_year"])
+    for column in ("amount", "amount_low", "amount_high"):
+        table[column] = table[column].astype("Float64")
+    table["hostages"] = table["hostages"].astype("Int64")
+    table["payment_credibility"] = table["payment_credibility"].astype("Int64")
+    years = table.pop("_year").astype("Int64")
+    table = _convert(table, years, None)
+    if base_year is not None:
+        table = _convert(table, years, base_year)
+    return table.reset_index(drop=True)
+
+
+def _first_year(*dates) -> int | None:
+    for value in dates:
+        if isinstance(value, str) and value[:4].isdigit():
+            return int(value[:4])
+    return None
+
+
+def flow_summary(
+    dataset: Dataset,
+    by: str = "payer",
+    *,
+    start=None,
+    end=None,
+    base_year: int | None = None,
+    combine_statuses: bool = False,
+) -> pd.DataFrame:
+    """Return money totals per group in US dollars, one column per status.
+
+    Reported, alleged and estimated money sit in separate columns and are
+    never added together unless ``combine_statuses=True``, which adds a
+    column named for what it mixes. Beside them: how many flows had an
+    amount, how many had none (unknown, in kind) and how many had an amount
+    but no year to convert at. A group with no amount of a status shows
+    nothing there, not 0.
+
+    Parameters
+    ----------
+    by : {"payer", "payee", "year", "flow_type"}
+    base_year : int, optional
+        Constant dollars of this year; by default, dollars of each flow's year.
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> summary = flow_summary(load_dataset(), by="payer")
+    >>> summary.loc["Germany", ["alleged_usd", "reported_usd"]].tolist()
+    [7300000.0, <NA>]
+    """
+    keys = {"payer": "payer", "payee": "payee", "year": "year", "flow_type": "flow_type"}
+    if by not in keys:
+        raise ParameterError(f"by={by!r}: choose one of {', '.join(keys)}")
+    flows = dataset.flows.copy()
+    lower, upper = window_bounds(start, end)
+    if lower is not None or upper is not None:
+        dated = flows["date_start"].notna()
+        flows = flows[dated & overlaps(flows["date_start"], flows["date_end"], lower, upper)]
+    names = dataset.actors.set_index("actor_id")["name"]
+    years = _year(flows["date_start"])
+    if by in ("payer", "payee"):
+        group = flows[by].map(names).fillna("(not given)")
+    elif by == "year":
+        group = years.astype("string").fillna("(no date)")
+    else:
+        group = flows["flow_type"].astype(str)
+    flows["group"] = group.astype(str)
+    unit = "usd" if base_year is None else f"usd_{base_year}"
+    flows = _convert(flows, years, base_year)
+    known = flows["amount"].notna()
+    out = pd.DataFrame(index=pd.Index(sorted(flows["group"].unique()), name=by))
+    for status in FLOW_STATUSES:
+        chosen = flows[flows["status"] == status]
+        out[f"{status}_{unit}"] = chosen.groupby("group")[unit].sum(min_count=1)
+    out = out.astype("Float64")
+    out["flows_with_amount"] = known.groupby(flows["group"]).sum()
+    out["flows_unknown_amount"] = (~known).groupby(flows["group"]).sum()
+    out["flows_not_converted"] = (known & flows[unit].isna()).groupby(flows["group"]).sum()
+    if combine_statuses:
+        label = f"all_statuses_{unit} (reported + alleged + estimated)"
+        out[label] = out[[f"{s}_{unit}" for s in FLOW_STATUSES]].sum(axis=1, min_count=1)
+    counts = ["flows_with_amount", "flows_unknown_amount", "flows_not_converted"]
+    out[counts] = out[counts].fillna(0).astype("Int64")
+    return out

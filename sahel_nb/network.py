@@ -12,7 +12,7 @@ import pandas as pd
 from pyvis.network import Network
 
 from .data import Dataset
-from .dates import partial_date_span
+from .dates import overlaps, window_bounds
 from .exceptions import ParameterError
 from .pages import render, vis_network_assets, write_atomically
 from .schema import CREDIBILITY, RELATIONSHIP_KINDS, RELATIONSHIP_STATUSES
@@ -57,19 +57,6 @@ SIGN_STYLES = {
     "hostile": ("#c62828", True, "dashed"),
     "neutral": ("#757575", [2, 6], "dotted"),
 }
-
-
-def _window_bound(value, name: str, side: int) -> pd.Timestamp | None:
-    """Turn ``start``/``end`` ("2006", "2006-03", a Timestamp) into a day; None stays None."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value
-    text = str(value).strip()
-    first, last = partial_date_span(pd.Series([text]))
-    if pd.isna(first[0]):
-        raise ParameterError(f"{name}={value!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
-    return first[0] if side == 0 else last[0]
 
 
 def _choices(value, allowed: Iterable[str], name: str) -> list[str] | None:
@@ -126,8 +113,7 @@ def build_graph(
     >>> graph.edges["tuareg", "aqim", "rel-tuareg-aqim-cooperation"]["sign"]
     'cooperative'
     """
-    window_start = _window_bound(start, "start", 0)
-    window_end = _window_bound(end, "end", 1)
+    window_start, window_end = window_bounds(start, end)
     kinds = _choices(kinds, list(RELATIONSHIP_KINDS), "kinds")
     statuses = _choices(statuses, list(RELATIONSHIP_STATUSES), "statuses")
     if credibility_at_least is not None and credibility_at_least not in range(1, 7):
@@ -136,12 +122,8 @@ def build_graph(
         )
 
     rels = dataset.relationships
-    keep = pd.Series(True, index=rels.index)
+    keep = overlaps(rels["start_start"], rels["end_end"], window_start, window_end)
     no_dates = rels["start_start"].isna() & rels["end_end"].isna()
-    if window_end is not None:
-        keep &= rels["start_start"].isna() | (rels["start_start"] <= window_end)
-    if window_start is not None:
-        keep &= rels["end_end"].isna() | (rels["end_end"] >= window_start)
     if not undated and (window_start is not None or window_end is not None):
         keep &= ~no_dates
     if kinds is not None:

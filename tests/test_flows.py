@@ -3,13 +3,21 @@
 import csv
 import math
 import os
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 
-from sahel_nb import ParameterError
-from sahel_nb.flows import export_tables, neutralise, reference_tables, to_usd
+from sahel_nb import ParameterError, load_dataset
+from sahel_nb.flows import (
+    export_tables,
+    flow_summary,
+    neutralise,
+    ransom_table,
+    reference_tables,
+    to_usd,
+)
 
 # From sahel_nb/reference/*.csv, read by eye: CPI-U 2003 = 184, 2024 = 313.689;
 # 2003 yearly averages per US dollar: EUR 0.885756, GBP 0.612482, XOF 581.018.
@@ -119,3 +127,87 @@ def test_exports_are_safe_in_csv_and_xlsx(hostile_table, tmp_path):
     assert {c.data_type for c in names[:6]} == {"s"}  # text, never a formula ("f")
     assert [row[1].value for row in rows[:2]] == [-5, 1]
     assert rows[0][1].data_type == "n" and rows[0][2].value == -1
+
+
+# Ransom tables and summaries, on tests/fixtures/flows.
+# By hand from the shipped tables: EUR per USD 2010 = 0.755868, XOF per USD 2009 = 471.605;
+# CPI-U 2009 = 214.537, 2010 = 218.056.
+FLOWS = Path(__file__).parent / "fixtures" / "flows"
+
+
+@pytest.fixture(scope="module")
+def flows_data():
+    return load_dataset(FLOWS)
+
+
+def test_one_row_per_payment_and_kidnappings_without_payment_stay(flows_data):
+    table = ransom_table(flows_data)
+    assert table["event_id"].tolist() == ["ev-a", "ev-b", "ev-c"]
+    unpaid = table.set_index("event_id").loc["ev-c"]
+    assert pd.isna(unpaid["amount"]) and pd.isna(unpaid["usd"])  # unknown, never 0
+    assert unpaid["hostages"] == 2
+
+
+def test_ransom_row_carries_people_places_and_sources(flows_data):
+    row = ransom_table(flows_data).set_index("event_id").loc["ev-a"]
+    assert row["kidnapper"] == "Kidnap Brigade"
+    assert row["payer"] == "Government of Atlantis"
+    assert row["hostage_nationality"] == "Germany"
+    assert row["payment_status"] == "alleged" and row["event_status"] == "reported"
+    assert row["intermediaries"] == (
+        "Go-between: 7,300,000 USD, alleged; Go-between: amount unknown — part of the ransom, alleged"
+    )
+    assert row["sources"] == "src-a ¶2; src-a ¶6"
+
+
+def test_ranges_convert_at_the_payment_year(flows_data):
+    row = ransom_table(flows_data).set_index("event_id").loc["ev-b"]
+    assert row["location"] == "Kidal, Kidal, MLI"
+    # Paid in 2010 for a 2009 kidnapping: converted at the 2010 rate.
+    assert row["usd"] == pytest.approx(5_000_000 / 0.755868)
+    assert row["usd_low"] == pytest.approx(4_000_000 / 0.755868)
+    assert row["usd_high"] == pytest.approx(6_000_000 / 0.755868)
+
+
+def test_constant_dollars_with_a_base_year(flows_data):
+    table = ransom_table(flows_data, base_year=2024).set_index("event_id")
+    assert table.loc["ev-a", "usd_2024"] == pytest.approx(7_300_000 * CPI_2024 / CPI_2003)
+    assert table.loc["ev-b", "usd_2024"] == pytest.approx(5_000_000 / 0.755868 * CPI_2024 / 218.056)
+
+
+def test_window_keeps_kidnappings_that_overlap(flows_data):
+    assert ransom_table(flows_data, start="2009-12", end="2009-12")["event_id"].tolist() == ["ev-b"]
+
+
+def test_summary_never_adds_alleged_to_reported(flows_data):
+    summary = flow_summary(flows_data, by="payee")
+    kid = summary.loc["Kidnap Brigade"]
+    assert kid["alleged_usd"] == pytest.approx(7_300_000)
+    assert kid["reported_usd"] == pytest.approx(5_000_000 / 0.755868 + 1000 / 471.605)
+    assert kid["estimated_usd"] == pytest.approx(250_000)
+    assert not any(column.startswith("all_statuses") for column in summary.columns)
+    assert (kid["flows_with_amount"], kid["flows_unknown_amount"]) == (4, 0)
+
+
+def test_combining_statuses_is_asked_for_and_labelled(flows_data):
+    summary = flow_summary(flows_data, by="payee", combine_statuses=True)
+    label = "all_statuses_usd (reported + alleged + estimated)"
+    assert summary.loc["Kidnap Brigade", label] == pytest.approx(
+        7_300_000 + 5_000_000 / 0.755868 + 1000 / 471.605 + 250_000
+    )
+
+
+def test_summary_by_year_and_unknown_amounts(flows_data):
+    summary = flow_summary(flows_data, by="year")
+    assert summary.index.tolist() == ["(no date)", "2003", "2009", "2010"]
+    assert summary.loc["(no date)", "flows_unknown_amount"] == 2
+    assert pd.isna(summary.loc["(no date)", "reported_usd"])  # nothing known, not 0
+    by_type = flow_summary(flows_data, by="flow_type", base_year=2024)
+    assert by_type.loc["ransom", "reported_usd_2024"] == pytest.approx(
+        5_000_000 / 0.755868 * CPI_2024 / 218.056
+    )
+
+
+def test_summary_rejects_an_unknown_grouping(flows_data):
+    with pytest.raises(ParameterError, match="by='hostage'"):
+        flow_summary(flows_data, by="hostage")
