@@ -14,7 +14,7 @@ from pyvis.network import Network
 from .data import Dataset
 from .dates import overlaps, window_bounds
 from .exceptions import ParameterError
-from .pages import render, vis_network_assets, write_atomically
+from .pages import vis_page
 from .schema import CREDIBILITY, RELATIONSHIP_KINDS, RELATIONSHIP_STATUSES
 
 __all__ = [
@@ -503,9 +503,8 @@ def to_pyvis(
         summary += f"; period {window[0] or 'any'} to {window[1] or 'any'}"
     if graph.graph.get("focus"):
         summary += f"; within {graph.graph['hops']} tie(s) of {graph.graph['focus']}"
-    vis_js, vis_css = vis_network_assets()
-    page = render(
-        "network.html.j2",
+    return vis_page(
+        path,
         title=title,
         summary=summary,
         height=height,
@@ -514,10 +513,7 @@ def to_pyvis(
         options=_options(graph.number_of_nodes()),
         node_legend=node_legend,
         edge_legend=edge_legend,
-        vis_js=vis_js,
-        vis_css=vis_css,
     )
-    return write_atomically(path, page)
 
 
 def _plain(value):

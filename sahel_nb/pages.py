@@ -20,6 +20,7 @@ __all__ = [
     "render",
     "replacing",
     "vis_network_assets",
+    "vis_page",
     "write_atomically",
 ]
 
@@ -55,6 +56,40 @@ def vis_network_assets() -> tuple[str, str]:
     if "</script" in script.lower():
         raise RuntimeError("vis-network.min.js contains '</script' and cannot be inlined")
     return script, style
+
+
+def vis_page(
+    path: str | os.PathLike,
+    *,
+    title: str,
+    summary: str,
+    nodes: list[dict],
+    edges: list[dict],
+    options: dict,
+    node_legend: list[dict],
+    edge_legend: list[dict],
+    height: str = "780px",
+) -> Path:
+    """Write a self-contained vis-network page (network or flow diagram) at ``path``.
+
+    Legend items: nodes ``{label, color, shape, radius}``, edges
+    ``{label, color, style}``. Everything is escaped by the template.
+    """
+    vis_js, vis_css = vis_network_assets()
+    page = render(
+        "network.html.j2",
+        title=title,
+        summary=summary,
+        height=height,
+        nodes=nodes,
+        edges=edges,
+        options=options,
+        node_legend=node_legend,
+        edge_legend=edge_legend,
+        vis_js=vis_js,
+        vis_css=vis_css,
+    )
+    return write_atomically(path, page)
 
 
 def _umask() -> int:

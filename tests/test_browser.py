@@ -113,3 +113,16 @@ def test_two_thousand_actors_settle_and_stop(browser, tmp_path):
     assert page.evaluate("network.physics.physicsEnabled") is False
     page.screenshot(path=tmp_path / "big.png")
     assert offline.clean(), (offline.errors, offline.blocked, offline.dialogs)
+
+
+def test_flow_diagram_draws_offline(browser, tmp_path):
+    from sahel_nb.flows import flow_diagram
+
+    data = load_dataset(Path(__file__).parent / "fixtures" / "flows")
+    offline = OfflinePage(browser)
+    page = offline.open(flow_diagram(data, tmp_path / "flows.html", base_year=2024))
+    assert page.evaluate("edges.length") == 7  # one ransom runs through a go-between
+    assert "<img" in page.evaluate("nodes.get('town').label")  # text, not an element
+    assert page.query_selector("#network img") is None
+    page.screenshot(path=tmp_path / "flows.png")
+    assert offline.clean(), (offline.errors, offline.blocked, offline.dialogs)
