@@ -26,6 +26,7 @@ __all__ = [
     "flow_diagram",
     "flow_summary",
     "neutralise",
+    "non_monetary",
     "ransom_table",
     "reference_tables",
     "to_usd",
@@ -568,3 +569,30 @@ def flow_diagram(
         edge_legend=edge_legend,
         height=height,
     )
+
+
+def non_monetary(dataset: Dataset) -> pd.DataFrame:
+    """Return the flows known only in kind or without an amount, with their sources.
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> "fuel (gasoline) and food" in non_monetary(load_dataset())["in_kind"].tolist()
+    True
+    """
+    names = dataset.actors.set_index("actor_id")["name"]
+    flows = dataset.flows[dataset.flows["amount"].isna()].sort_values("flow_id")
+    return pd.DataFrame(
+        {
+            "flow_id": flows["flow_id"],
+            "flow_type": flows["flow_type"].astype(str),
+            "payer": flows["payer"].map(names),
+            "payee": flows["payee"].map(names),
+            "via": flows["intermediary"].map(names),
+            "in_kind": flows["in_kind"],
+            "date": flows["date"],
+            "status": flows["status"].astype(str),
+            "credibility": flows["credibility"],
+            "source": flows["source_id"] + " " + flows["locator"],
+        }
+    ).reset_index(drop=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["describe_brokers", "describe_graph", "describe_shifts"]
+__all__ = ["describe_brokers", "describe_graph", "describe_ransoms", "describe_shifts"]
 
 
 def _plural(count: int, word: str) -> str:
@@ -61,4 +61,34 @@ def describe_shifts(shifts: pd.DataFrame) -> str:
             if pd.notna(row["start"]) or pd.notna(row["end"])
         ]
         sentences.append(f"{first['name_a']} and {first['name_b']}: " + ", then ".join(steps) + ".")
+    return " ".join(sentences)
+
+
+def describe_ransoms(table: pd.DataFrame, base_year: int | None = None) -> str:
+    """Sentences on a :func:`sahel_nb.flows.ransom_table`, each status on its own.
+
+    Alleged, reported and estimated money are never summed together.
+    """
+    kidnappings = table["event_id"].nunique()
+    if kidnappings == 0:
+        return "The data records no kidnapping in this period."
+    paid = table[table["amount"].notna()]
+    sentences = [
+        f"The data records {_plural(kidnappings, 'kidnapping')}; "
+        f"{_plural(paid['event_id'].nunique(), 'kidnapping')} with a ransom of known amount."
+    ]
+    for status in ("reported", "alleged", "estimated"):
+        chosen = paid[paid["payment_status"] == status]
+        if chosen.empty:
+            continue
+        text = f"{status.capitalize()} ransoms: US${chosen['usd'].sum():,.0f} in the dollars of their years"
+        if base_year is not None and f"usd_{base_year}" in chosen:
+            text += f" (US${chosen[f'usd_{base_year}'].sum():,.0f} in {base_year} dollars)"
+        sentences.append(text + f", over {_plural(len(chosen), 'payment')}.")
+    unpaid = kidnappings - paid["event_id"].nunique()
+    if unpaid:
+        sentences.append(f"No ransom of known amount for {_plural(unpaid, 'kidnapping')}.")
+    shares = table["intermediaries"].dropna().str.count("amount unknown").sum()
+    if shares:
+        sentences.append(f"Amount unknown for {_plural(int(shares), 'payment')} to go-betweens.")
     return " ".join(sentences)

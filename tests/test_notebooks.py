@@ -1,5 +1,6 @@
 """Notebook hygiene, and the notebooks running under papermill with other parameters."""
 
+import csv
 import json
 from pathlib import Path
 
@@ -55,3 +56,30 @@ def test_alliance_network_runs_with_other_parameters(tmp_path):
     ]
     html = (out / "network.html").read_text(encoding="utf-8")
     assert "Mokhtar Belmokhtar" in html and "within 1 tie(s) of belmokhtar" in html
+
+
+@pytest.mark.notebook
+def test_ransom_flows_runs_with_a_base_year_and_exports_safe_tables(tmp_path):
+    out = tmp_path / "out"
+    papermill.execute_notebook(
+        str(Path(__file__).parents[1] / "notebooks" / "ransom_flows.ipynb"),
+        str(tmp_path / "run.ipynb"),
+        parameters={"base_year": 2024, "output_dir": str(out)},
+        kernel_name="sahel-nb",
+        progress_bar=False,
+        cwd=str(tmp_path),
+    )
+    assert {"ransoms.csv", "by_payer.csv", "in_kind.csv", "tables.xlsx", "flows.html"} <= {
+        p.name for p in out.iterdir()
+    }
+    with open(out / "ransoms.csv", newline="", encoding="utf-8") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert row["event_id"] == "ev-2003-tourist-kidnapping"
+    assert (row["amount"], row["currency"], row["payment_status"]) == (
+        "7300000.0",
+        "USD",
+        "alleged",
+    )
+    assert float(row["usd"]) == 7_300_000
+    assert float(row["usd_2024"]) == pytest.approx(7_300_000 * 313.689 / 184.0)
+    assert "Tuareg leader who mediated in 2003: amount unknown" in row["intermediaries"]
