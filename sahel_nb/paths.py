@@ -12,6 +12,7 @@ __all__ = [
     "NOTEBOOKS_DIR",
     "PROJECT_ROOT",
     "REPORTS_DIR",
+    "REPORTS_ENV_VAR",
     "curated_data_dir",
     "default_data_dir",
     "output_dir",
@@ -25,6 +26,8 @@ REPORTS_DIR = PROJECT_ROOT / "reports"
 
 #: Environment variable naming a data folder to use instead of the curated one.
 DATA_ENV_VAR = "SAHEL_NB_DATA"
+#: Environment variable naming the folder notebooks write into by default.
+REPORTS_ENV_VAR = "SAHEL_NB_REPORTS"
 
 # A wheel carries data/ as sahel_nb/_data (pyproject.toml, force-include);
 # an editable install from the clone reads data/ where it stands.
@@ -50,13 +53,18 @@ def default_data_dir() -> Path:
 
 
 def output_dir(value: str | os.PathLike | None, name: str) -> Path:
-    """Return where a notebook writes its files: ``value``, or ``reports/<name>`` in the clone.
+    """Return where a notebook writes its files.
 
-    Outside a clone (a wheel install) there is no project ``reports/`` folder,
-    and writing into the current directory by accident is worse than asking.
+    ``value`` if given; else ``$SAHEL_NB_REPORTS/<name>`` if that is set; else
+    ``reports/<name>`` in the clone. Outside a clone (a wheel install) there
+    is no project ``reports/`` folder, and writing into the current directory
+    by accident is worse than asking.
     """
     if value is not None and str(value).strip():
         return Path(value).expanduser()
+    override = os.environ.get(REPORTS_ENV_VAR, "").strip()
+    if override:
+        return Path(override).expanduser() / name
     if (PROJECT_ROOT / "pyproject.toml").is_file():
         return REPORTS_DIR / name
     raise ParameterError("output_dir is needed: say where the files should be written")

@@ -2,6 +2,10 @@
 
 import csv
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -83,3 +87,29 @@ def test_ransom_flows_runs_with_a_base_year_and_exports_safe_tables(tmp_path):
     assert float(row["usd"]) == 7_300_000
     assert float(row["usd_2024"]) == pytest.approx(7_300_000 * 313.689 / 184.0)
     assert "Tuareg leader who mediated in 2003: amount unknown" in row["intermediaries"]
+
+
+def _nbval(notebooks: Path, data: Path, reports: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SAHEL_NB_DATA": str(data), "SAHEL_NB_REPORTS": str(reports)}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval", "--nbval-kernel-name", "sahel-nb",
+         "--nbval-sanitize-with", str(notebooks / "sanitize.cfg"), "-p", "no:cacheprovider",
+         "-q", str(notebooks)],
+        capture_output=True, text=True, cwd=notebooks.parent, env=env,
+    )  # fmt: skip
+
+
+@pytest.mark.notebook
+def test_nbval_fails_when_one_curated_amount_changes(tmp_path):
+    root = Path(__file__).parents[1]
+    shutil.copytree(root / "notebooks", tmp_path / "notebooks")
+    shutil.copytree(root / "data", tmp_path / "data")
+    # Control: the committed outputs match today's data, in the copy too.
+    control = _nbval(tmp_path / "notebooks", tmp_path / "data", tmp_path / "reports")
+    assert control.returncode == 0, control.stdout[-2000:]
+    flows = tmp_path / "data" / "flows.csv"
+    flows.write_text(flows.read_text(encoding="utf-8").replace(",7300000,", ",7400000,"))
+    changed = _nbval(tmp_path / "notebooks", tmp_path / "data", tmp_path / "reports")
+    assert changed.returncode != 0
+    assert "ransom_flows.ipynb" in changed.stdout and "7400000" in changed.stdout
+    assert "alliance_network.ipynb::Cell" not in changed.stdout.split("short test summary")[-1]
