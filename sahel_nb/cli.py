@@ -1,12 +1,13 @@
-"""The ``sahel-nb`` command: ``validate`` a data folder (more subcommands to come)."""
+"""The ``sahel-nb`` command: ``validate`` a data folder, ``report`` the notebook collection."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from .data import load_dataset
-from .exceptions import DataValidationError, SahelNbError
+from .exceptions import DataValidationError, ParameterError, SahelNbError
 
 __all__ = ["main"]
 
@@ -27,6 +28,32 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from . import report
+
+    config = Path(args.config) if args.config else report.default_config()
+    runs, notebooks = report.load_config(config)
+    if args.only:
+        wanted = {name.removesuffix(".ipynb") for name in args.only}
+        unknown = wanted - {r.notebook for r in runs} - {r.name for r in runs}
+        if unknown:
+            raise ParameterError(
+                f"--only: {', '.join(sorted(unknown))} not in {config}; it lists: "
+                + ", ".join(sorted({r.name for r in runs}))
+            )
+        runs = [r for r in runs if r.notebook in wanted or r.name in wanted]
+    runs = report.check_runs(runs, notebooks, report.parse_overrides(args.parameter or []))
+    try:
+        published = report.run_reports(
+            runs, notebooks, out=args.out, jobs=args.jobs, timeout=args.timeout, keep=args.keep
+        )
+    except KeyboardInterrupt:
+        print("sahel-nb: interrupted; the last good report is unchanged", file=sys.stderr)
+        return 130
+    print(published / "index.html")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sahel-nb", description="Cited, graded data and notebooks on AQIM and the Sahel."
@@ -44,7 +71,45 @@ def _parser() -> argparse.ArgumentParser:
         help="folder with the five CSV tables (default: $SAHEL_NB_DATA, else the curated data)",
     )
     validate.set_defaults(run=_validate)
+
+    report = commands.add_parser(
+        "report",
+        help="run the notebooks with papermill and publish reports/latest",
+        description="Execute the notebook runs of a config file with papermill, render each "
+        "as an offline HTML page, and publish the run as <out>/latest only if every "
+        "notebook succeeded. A failed run is kept as failed-<run id> and latest is unchanged.",
+    )
+    report.add_argument("--config", help="YAML file of runs (default: reports.yml of the clone)")
+    report.add_argument("--out", type=Path, help="folder of report runs (default: reports/)")
+    report.add_argument(
+        "--jobs", type=_positive, help="notebooks run at once (default: the number of cores)"
+    )
+    report.add_argument(
+        "-p",
+        "--parameter",
+        action="append",
+        metavar="NAME=VALUE",
+        help="set a parameter in every run (repeatable), e.g. -p start=2003",
+    )
+    report.add_argument(
+        "--only", nargs="+", metavar="NOTEBOOK", help="run only these notebooks or run names"
+    )
+    report.add_argument("--keep", type=_positive, help="keep only the N newest finished runs")
+    report.add_argument(
+        "--timeout", type=_positive, default=600, help="seconds a cell may run (default: 600)"
+    )
+    report.set_defaults(run=_report)
     return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,9 +2,53 @@
 
 from __future__ import annotations
 
+import html
+from dataclasses import dataclass, field
+
 import pandas as pd
 
-__all__ = ["describe_brokers", "describe_graph", "describe_ransoms", "describe_shifts"]
+from .schema import RELIABILITY
+
+__all__ = [
+    "Footnotes",
+    "Report",
+    "Sentence",
+    "Text",
+    "describe_brokers",
+    "describe_graph",
+    "describe_ransoms",
+    "describe_shifts",
+    "show",
+    "situation_report",
+]
+
+
+class Text:
+    """Narrative text for a notebook cell: HTML-escaped for display, plain otherwise.
+
+    A name from the data (``<script>``) shows as text in JupyterLab and in
+    the report's HTML alike; nbval compares the plain form.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(self.text)}</p>"
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def show(text: str) -> Text:
+    """Wrap a computed sentence for display in a notebook.
+
+    Examples
+    --------
+    >>> show("<b>AQIM</b> & co")._repr_html_()
+    '<p>&lt;b&gt;AQIM&lt;/b&gt; &amp; co</p>'
+    """
+    return Text(text)
 
 
 def _plural(count: int, word: str) -> str:
@@ -92,3 +136,466 @@ def describe_ransoms(table: pd.DataFrame, base_year: int | None = None) -> str:
     if shares:
         sentences.append(f"Amount unknown for {_plural(int(shares), 'payment')} to go-betweens.")
     return " ".join(sentences)
+
+
+# --- The situation report -------------------------------------------------------------
+
+#: Actor types whose ties and acts make up "the state's role".
+STATE_TYPES = ("state", "government", "government official", "security forces")
+#: Event sub-types that show a state acting on armed groups or their members.
+STATE_ACTS = ("Agreement", "Arrests", "Extradition", "Extradition refused", "Indictment")
+#: Relationship kinds that show a state dealing with armed groups.
+STATE_DEALINGS = ("negotiation", "protection/safe haven", "mediation")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence built from data rows, with the numbers of the footnotes it cites."""
+
+    text: str
+    notes: tuple[int, ...] = ()
+
+    def __str__(self) -> str:
+        return self.text + "".join(f" [{n}]" for n in self.notes)
+
+
+@dataclass
+class Footnotes:
+    """Numbers the citations of a text: one note per source, locator, status and grade.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> sources = pd.DataFrame({"source_id": ["g"], "author": ["Olivier Guitta"],
+    ...                         "published": ["2010"], "title": ["A column"]})
+    >>> notes = Footnotes(sources)
+    >>> notes.cite([{"source_id": "g", "locator": "¶6", "status": "alleged", "credibility": 3}])
+    (1,)
+    >>> notes.lines()
+    ['[1] Guitta 2010, ¶6 — alleged, credibility 3']
+    """
+
+    sources: pd.DataFrame
+    keys: dict = field(default_factory=dict)
+
+    def short(self, source_id: str) -> str:
+        """Author's surname and year, as a citation: ``Guitta 2010``."""
+        row = self.sources[self.sources["source_id"] == source_id]
+        if row.empty:
+            return source_id
+        row = row.iloc[0]
+        author = str(row["author"]).split()[-1] if pd.notna(row["author"]) else None
+        year = str(row["published"])[:4] if pd.notna(row["published"]) else "n.d."
+        return f"{author or row['title']} {year}"
+
+    def cite(self, rows) -> tuple[int, ...]:
+        """Return the note numbers for ``rows`` (dicts or a DataFrame), adding new notes."""
+        records = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else list(rows)
+        numbers = []
+        for row in records:
+            status = row.get("status")
+            credibility = row.get("credibility")
+            key = (
+                row["source_id"],
+                row["locator"],
+                None if status is None or pd.isna(status) else str(status),
+                None if credibility is None or pd.isna(credibility) else int(credibility),
+            )
+            numbers.append(self.keys.setdefault(key, len(self.keys) + 1))
+        return tuple(sorted(set(numbers)))
+
+    def lines(self) -> list[str]:
+        """Every note as ``[n] Author year, locator — status, credibility c``."""
+        lines = []
+        for (source_id, locator, status, credibility), number in self.keys.items():
+            grading = ", ".join(
+                part
+                for part in (
+                    status,
+                    None if credibility is None else f"credibility {credibility}",
+                )
+                if part
+            )
+            text = f"[{number}] {self.short(source_id)}, {locator}"
+            lines.append(text + (f" — {grading}" if grading else ""))
+        return lines
+
+    def source_ids(self) -> list[str]:
+        """The sources cited, in order of first citation."""
+        return list(dict.fromkeys(key[0] for key in self.keys))
+
+
+@dataclass
+class Report:
+    """A narrative built from the data: titled sections of footnoted sentences.
+
+    Shown in a notebook as HTML (every string escaped by the template) and as
+    plain text otherwise; the same words and numbers in both.
+    """
+
+    title: str
+    period: str
+    sections: list[tuple[str, list[Sentence]]]
+    notes: list[str]
+    sources: list[str]
+
+    @property
+    def empty(self) -> bool:
+        """True when the window holds no dated row at all."""
+        return not any(sentences for heading, sentences in self.sections if heading != "Not known")
+
+    def __repr__(self) -> str:
+        lines = [self.title, self.period, ""]
+        for heading, sentences in self.sections:
+            lines += [heading, *(f"- {s}" for s in sentences or ["nothing in this period"]), ""]
+        lines += ["Notes", *self.notes, "", "Sources", *self.sources]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        from .pages import render
+
+        return render("situation_report.html.j2", report=self)
+
+
+def _name(names: dict, actor_id) -> str:
+    if actor_id is None or (not isinstance(actor_id, str) and pd.isna(actor_id)):
+        return "an unnamed party"
+    return names.get(actor_id, actor_id)
+
+
+def _period(row_start, row_end) -> str:
+    start = None if pd.isna(row_start) else str(row_start)
+    end = None if pd.isna(row_end) else str(row_end)
+    if start and end:
+        return f"from {start} to {end}" if start != end else f"in {start}"
+    if start:
+        return f"from {start}, with no end given"
+    if end:
+        return f"until {end}"
+    return "at a time the source does not give"
+
+
+def _involves(frame: pd.DataFrame, columns: list[str], actor_ids: set[str]) -> pd.Series:
+    keep = pd.Series(False, index=frame.index)
+    for column in columns:
+        values = frame[column]
+        if column == "assoc_actors":
+            keep |= values.map(lambda ids: bool(set(ids) & actor_ids))
+        else:
+            keep |= values.isin(actor_ids)
+    return keep
+
+
+def _window(dataset, start, end):
+    """The rows of each table that fall in the window, and those that cannot be placed.
+
+    An open-ended relationship is taken to hold until its source was
+    published: a 2010 column cannot attest a tie in 2030. Undated events and
+    flows cannot be placed in a window at all; they are set apart.
+    """
+    from .dates import overlaps, window_bounds
+
+    lower, upper = window_bounds(start, end)
+    windowed = lower is not None or upper is not None
+    published = dataset.sources.set_index("source_id")["published_end"]
+    rels = dataset.relationships
+    last = rels["end_end"].fillna(rels["source_id"].map(published))
+    first = rels["start_start"]
+    undated_rels = first.isna() & rels["end_end"].isna()
+    keep_rels = overlaps(first, last, lower, upper)
+    if windowed:
+        keep_rels &= ~undated_rels
+    picked = {"relationships": rels[keep_rels]}
+    undated = {"relationships": rels[undated_rels] if windowed else rels.iloc[:0]}
+    for name in ("events", "flows"):
+        frame = getattr(dataset, name)
+        dated = frame["date_start"].notna()
+        keep = overlaps(frame["date_start"], frame["date_end"], lower, upper)
+        picked[name] = frame[keep & dated] if windowed else frame
+        undated[name] = frame[~dated] if windowed else frame.iloc[:0]
+    return picked, undated
+
+
+def situation_report(
+    dataset,
+    *,
+    start=None,
+    end=None,
+    focus_actor: str | None = None,
+    base_year: int | None = None,
+    top: int = 5,
+) -> Report:
+    """Build the situation report for a period: every sentence from rows, every figure cited.
+
+    Sections: key actors and their ties, alliance shifts, kidnappings and
+    ransom money (reported, alleged and estimated kept apart), other money
+    and supplies, the state's role, and what is not known. With
+    ``focus_actor``, only rows involving that actor (and, for ties, its
+    direct neighbours) are used. An empty window says so.
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> report = situation_report(load_dataset(), start="2030")
+    >>> report.empty
+    True
+    >>> report.sections[0][1][0].text[:40]
+    'Nothing in the data is dated in this per'
+    """
+    import dataclasses
+
+    from .flows import KIDNAPPING, to_usd
+    from .network import _unknown_actor, actor_metrics, alliance_shifts, build_graph
+
+    names = dataset.actors.set_index("actor_id")["name"].to_dict()
+    types = dataset.actors.set_index("actor_id")["actor_type"].astype(str).to_dict()
+    notes = Footnotes(dataset.sources)
+    picked, undated = _window(dataset, start, end)
+
+    focus = None
+    if focus_actor:
+        if focus_actor not in names:
+            graph = build_graph(dataset)
+            graph.graph["all_actors"] = {
+                a.actor_id: (a.name, tuple(a.aliases)) for a in dataset.actors.itertuples()
+            }
+            raise _unknown_actor(graph, focus_actor)
+        rels = picked["relationships"]
+        ties = rels[(rels["actor_a"] == focus_actor) | (rels["actor_b"] == focus_actor)]
+        picked["relationships"] = ties
+        focus = {focus_actor}
+        picked["events"] = picked["events"][
+            _involves(picked["events"], ["actor1", "actor2", "assoc_actors"], focus)
+        ]
+        picked["flows"] = picked["flows"][
+            _involves(picked["flows"], ["payer", "payee", "intermediary"], focus)
+        ]
+
+    rels, events, flows = picked["relationships"], picked["events"], picked["flows"]
+    sections: list[tuple[str, list[Sentence]]] = []
+
+    # Key actors and their ties.
+    graph = build_graph(dataclasses.replace(dataset, relationships=rels))
+    actors_said = []
+    if graph.number_of_edges():
+        metrics = actor_metrics(graph).sort_values(["degree", "name"], ascending=[False, True])
+        for actor_id, row in metrics.head(top).iterrows():
+            ties = rels[(rels["actor_a"] == actor_id) | (rels["actor_b"] == actor_id)]
+            counts = ", ".join(
+                f"{int(row[sign])} {sign}"
+                for sign in ("cooperative", "hostile", "neutral")
+                if row[sign]
+            )
+            actors_said.append(
+                Sentence(
+                    f"{row['name']} ({row['actor_type']}) has "
+                    f"{_plural(int(row['degree']), 'recorded tie')} in this period: {counts}.",
+                    notes.cite(ties),
+                )
+            )
+    sections.append(("Key actors and their ties", actors_said))
+
+    # Alliance shifts: one sentence per phase.
+    shifts_said = []
+    shifts = alliance_shifts(dataclasses.replace(dataset, relationships=rels))
+    for row in shifts.to_dict("records"):
+        shifts_said.append(
+            Sentence(
+                f"{row['name_a']} and {row['name_b']}: a {row['sign']} tie "
+                f"({row['kind']}), {_period(row['start'], row['end'])}, {row['status']}.",
+                notes.cite([row]),
+            )
+        )
+    sections.append(("Alliance shifts", shifts_said))
+
+    # Kidnappings and ransom money.
+    money_said = []
+    kidnaps = events[events["sub_event_type"] == KIDNAPPING].sort_values(
+        ["date_start", "event_id"], na_position="last"
+    )
+    for event in kidnaps.to_dict("records"):
+        hostages = (
+            _plural(int(event["hostages"]), "hostage")
+            if pd.notna(event["hostages"])
+            else "an unknown number of hostages"
+        )
+        where = f" in {event['location']}" if pd.notna(event["location"]) else ""
+        when = f"In {event['date']}" if pd.notna(event["date"]) else "At an unknown date"
+        money_said.append(
+            Sentence(
+                f"{when}, {_name(names, event['actor1'])} took {hostages}{where} "
+                f"({_name(names, event['actor2'])}); this is {event['status']}.",
+                notes.cite([event]),
+            )
+        )
+        linked = flows[flows["event_id"] == event["event_id"]].sort_values("flow_id")
+        for flow in linked.to_dict("records"):
+            money_said.append(_flow_sentence(flow, names, notes, base_year, to_usd))
+    ransoms = flows[flows["flow_type"] == "ransom"]
+    for status in ("reported", "alleged", "estimated"):
+        chosen = ransoms[(ransoms["status"] == status) & ransoms["amount"].notna()]
+        if chosen.empty:
+            continue
+        years = chosen["date"].fillna("").str[:4]
+        usd = to_usd(chosen["amount"], chosen["currency"], years)
+        text = (
+            f"Ransoms {status} in this period total US${usd.sum():,.0f} in the dollars of "
+            f"their years, over {_plural(len(chosen), 'payment')}"
+        )
+        if base_year is not None:
+            constant = to_usd(chosen["amount"], chosen["currency"], years, base_year=base_year)
+            text += f" (US${constant.sum():,.0f} in {base_year} dollars)"
+        money_said.append(Sentence(text + "; no other status is added in.", notes.cite(chosen)))
+    sections.append(("Kidnappings and ransom money", money_said))
+
+    # Other money and supplies, not linked to a kidnapping.
+    kidnap_ids = set(kidnaps["event_id"])
+    others = flows[~flows["event_id"].isin(kidnap_ids)].sort_values("flow_id")
+    sections.append(
+        (
+            "Other money and supplies",
+            [_flow_sentence(f, names, notes, base_year, to_usd) for f in others.to_dict("records")],
+        )
+    )
+
+    # The state's role.
+    state_ids = {a for a, t in types.items() if t in STATE_TYPES}
+    state_said = []
+    dealings = rels[
+        rels["kind"].isin(STATE_DEALINGS) & _involves(rels, ["actor_a", "actor_b"], state_ids)
+    ].sort_values(["start_start", "relationship_id"], na_position="last")
+    for rel in dealings.to_dict("records"):
+        state_said.append(
+            Sentence(
+                f"{_name(names, rel['actor_a'])} and {_name(names, rel['actor_b'])}: "
+                f"{rel['kind']}, {_period(rel['start'], rel['end'])} ({rel['status']}).",
+                notes.cite([rel]),
+            )
+        )
+    acts = events[
+        events["sub_event_type"].isin(STATE_ACTS)
+        & _involves(events, ["actor1", "actor2"], state_ids)
+    ].sort_values(["date_start", "event_id"], na_position="last")
+    for event in acts.to_dict("records"):
+        when = f"In {event['date']}" if pd.notna(event["date"]) else "At a date not given"
+        state_said.append(
+            Sentence(
+                f"{when}: {event['sub_event_type'].lower()} — {_name(names, event['actor1'])}, "
+                f"{_name(names, event['actor2'])} ({event['status']}).",
+                notes.cite([event]),
+            )
+        )
+    sections.append(("The state's role", state_said))
+
+    # What is not known.
+    unknown_said = []
+    if not any(s for _, s in sections):
+        unknown_said.append(
+            Sentence(
+                "Nothing in the data is dated in this period: no relationship, event or "
+                "flow falls in it."
+            )
+        )
+    no_amount = flows[flows["amount"].isna()]
+    if len(no_amount):
+        unknown_said.append(
+            Sentence(
+                f"The amount is not given for {_plural(len(no_amount), 'flow')} of money "
+                "or goods shown here.",
+                notes.cite(no_amount),
+            )
+        )
+    alleged = [frame[frame["status"] == "alleged"] for frame in (rels, events, flows)]
+    alleged_count = sum(len(frame) for frame in alleged)
+    if alleged_count:
+        unknown_said.append(
+            Sentence(
+                f"{_plural(alleged_count, 'claim')} shown here {'is' if alleged_count == 1 else 'are'} "
+                "alleged, not established.",
+                notes.cite(pd.concat(alleged)),
+            )
+        )
+    for table, label in (("relationships", "relationship"), ("events", "event"), ("flows", "flow")):
+        frame = undated[table]
+        if focus:
+            columns = {
+                "relationships": ["actor_a", "actor_b"],
+                "events": ["actor1", "actor2", "assoc_actors"],
+                "flows": ["payer", "payee", "intermediary"],
+            }[table]
+            frame = frame[_involves(frame, columns, focus)]
+        if len(frame):
+            unknown_said.append(
+                Sentence(
+                    f"{_plural(len(frame), label)} in the data "
+                    f"{'has' if len(frame) == 1 else 'have'} no date and cannot be placed "
+                    "in this period.",
+                    notes.cite(frame),
+                )
+            )
+    sections.append(("Not known", unknown_said))
+    # The empty-window sentence belongs first, where a reader looks.
+    if unknown_said and unknown_said[0].text.startswith("Nothing in the data"):
+        sections.insert(0, ("In this period", [unknown_said.pop(0)]))
+
+    period = _window_text(start, end)
+    if focus_actor:
+        period += f", centred on {names[focus_actor]}"
+    title = "Situation report"
+    cited = dataset.sources.set_index("source_id")
+    sources = []
+    for source_id in notes.source_ids():
+        row = cited.loc[source_id]
+        parts = [
+            str(row["author"]) if pd.notna(row["author"]) else None,
+            f"“{row['title']}”",
+            str(row["publisher"]) if pd.notna(row["publisher"]) else None,
+            str(row["published"]) if pd.notna(row["published"]) else "undated",
+            f"reliability {row['reliability']} ({RELIABILITY[str(row['reliability'])]})",
+        ]
+        sources.append(f"{notes.short(source_id)}: " + ", ".join(p for p in parts if p) + ".")
+    return Report(title, period, sections, notes.lines(), sources)
+
+
+def _window_text(start, end) -> str:
+    start = None if start is None or not str(start).strip() else str(start).strip()
+    end = None if end is None or not str(end).strip() else str(end).strip()
+    if start and end:
+        return f"Period: {start} to {end}"
+    if start:
+        return f"Period: from {start} on"
+    if end:
+        return f"Period: up to {end}"
+    return "Period: all dates in the data"
+
+
+def _flow_sentence(flow: dict, names: dict, notes: Footnotes, base_year, to_usd) -> Sentence:
+    """``Ransom from Germany to the GSPC in 2003: 7,300,000 USD … — alleged.``"""
+    parties = []
+    if pd.notna(flow["payer"]):
+        parties.append(f"from {_name(names, flow['payer'])}")
+    if pd.notna(flow["payee"]):
+        parties.append(f"to {_name(names, flow['payee'])}")
+    if pd.notna(flow["intermediary"]):
+        parties.append(f"through {_name(names, flow['intermediary'])}")
+    if pd.notna(flow["date"]):
+        parties.append(f"in {flow['date']}")
+    if pd.notna(flow["amount"]):
+        what = f"{flow['amount']:,.0f} {flow['currency']}"
+        year = int(str(flow["date"])[:4]) if pd.notna(flow["date"]) else None
+        if year and flow["currency"] != "USD":
+            what += f" (US${to_usd(flow['amount'], flow['currency'], year):,.0f})"
+        if year and base_year is not None:
+            constant = to_usd(flow["amount"], flow["currency"], year, base_year=base_year)
+            what += f", US${constant:,.0f} in {base_year} dollars"
+        if pd.notna(flow["amount_low"]) or pd.notna(flow["amount_high"]):
+            low = "?" if pd.isna(flow["amount_low"]) else f"{flow['amount_low']:,.0f}"
+            high = "?" if pd.isna(flow["amount_high"]) else f"{flow['amount_high']:,.0f}"
+            what += f", range {low} to {high}"
+    elif pd.notna(flow["in_kind"]):
+        what = str(flow["in_kind"])
+    else:
+        what = "amount not given"
+    kind = str(flow["flow_type"])
+    text = f"{kind[0].upper()}{kind[1:]} {' '.join(parties)}: {what} — {flow['status']}."
+    return Sentence(text, notes.cite([flow]))
