@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -15,6 +16,7 @@ __all__ = [
     "Sentence",
     "Text",
     "describe_brokers",
+    "describe_events",
     "describe_graph",
     "describe_ransoms",
     "describe_shifts",
@@ -106,6 +108,30 @@ def describe_shifts(shifts: pd.DataFrame) -> str:
         ]
         sentences.append(f"{first['name_a']} and {first['name_b']}: " + ", then ".join(steps) + ".")
     return " ".join(sentences)
+
+
+def describe_events(events: pd.DataFrame) -> str:
+    """Sentences on an :func:`sahel_nb.timeline.event_table`: how many, when, where.
+
+    Examples
+    --------
+    >>> describe_events(pd.DataFrame(columns=["date", "first_day", "latitude"]))
+    'No event in the data matches this selection.'
+    """
+    if events.empty:
+        return "No event in the data matches this selection."
+    dated = events[events["first_day"].notna()]
+    text = f"The selection holds {_plural(len(events), 'event')}"
+    if len(dated):
+        first = dated.loc[dated["first_day"].idxmin(), "date"]
+        last = dated.loc[dated["last_day"].idxmax(), "date"]
+        span = f"from {first} to {last}" if first != last else f"in {first}"
+        text += f": {len(dated)} dated, {span}"
+    undated = len(events) - len(dated)
+    if undated:
+        text += f"{',' if len(dated) else ':'} {undated} with no date given"
+    located = int(events["latitude"].notna().sum())
+    return text + f". {_plural(located, 'event')} can be placed on the map."
 
 
 def describe_ransoms(table: pd.DataFrame, base_year: int | None = None) -> str:
@@ -238,11 +264,8 @@ class Report:
     sections: list[tuple[str, list[Sentence]]]
     notes: list[str]
     sources: list[str]
-
-    @property
-    def empty(self) -> bool:
-        """True when the window holds no dated row at all."""
-        return not any(sentences for heading, sentences in self.sections if heading != "Not known")
+    #: True when nothing in the data falls in the period.
+    empty: bool = False
 
     def __repr__(self) -> str:
         lines = [self.title, self.period, ""]
@@ -255,6 +278,12 @@ class Report:
         from .pages import render
 
         return render("situation_report.html.j2", report=self)
+
+    def write(self, path) -> Path:
+        """Write the report as a standalone HTML page (no script, nothing fetched)."""
+        from .pages import render, write_atomically
+
+        return write_atomically(path, render("report_page.html.j2", report=self))
 
 
 def _name(names: dict, actor_id) -> str:
@@ -345,7 +374,7 @@ def situation_report(
     import dataclasses
 
     from .flows import KIDNAPPING, to_usd
-    from .network import _unknown_actor, actor_metrics, alliance_shifts, build_graph
+    from .network import actor_metrics, alliance_shifts, build_graph, check_actor
 
     names = dataset.actors.set_index("actor_id")["name"].to_dict()
     types = dataset.actors.set_index("actor_id")["actor_type"].astype(str).to_dict()
@@ -354,12 +383,7 @@ def situation_report(
 
     focus = None
     if focus_actor:
-        if focus_actor not in names:
-            graph = build_graph(dataset)
-            graph.graph["all_actors"] = {
-                a.actor_id: (a.name, tuple(a.aliases)) for a in dataset.actors.itertuples()
-            }
-            raise _unknown_actor(graph, focus_actor)
+        check_actor(dataset, focus_actor)
         rels = picked["relationships"]
         ties = rels[(rels["actor_a"] == focus_actor) | (rels["actor_b"] == focus_actor)]
         picked["relationships"] = ties
@@ -489,7 +513,8 @@ def situation_report(
 
     # What is not known.
     unknown_said = []
-    if not any(s for _, s in sections):
+    empty = not any(s for _, s in sections)
+    if empty:
         unknown_said.append(
             Sentence(
                 "Nothing in the data is dated in this period: no relationship, event or "
@@ -534,8 +559,7 @@ def situation_report(
                 )
             )
     sections.append(("Not known", unknown_said))
-    # The empty-window sentence belongs first, where a reader looks.
-    if unknown_said and unknown_said[0].text.startswith("Nothing in the data"):
+    if empty:  # said first, where a reader looks
         sections.insert(0, ("In this period", [unknown_said.pop(0)]))
 
     period = _window_text(start, end)
@@ -554,7 +578,7 @@ def situation_report(
             f"reliability {row['reliability']} ({RELIABILITY[str(row['reliability'])]})",
         ]
         sources.append(f"{notes.short(source_id)}: " + ", ".join(p for p in parts if p) + ".")
-    return Report(title, period, sections, notes.lines(), sources)
+    return Report(title, period, sections, notes.lines(), sources, empty)
 
 
 def _window_text(start, end) -> str:

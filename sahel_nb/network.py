@@ -23,6 +23,7 @@ __all__ = [
     "actor_metrics",
     "alliance_shifts",
     "build_graph",
+    "check_actor",
     "edge_table",
     "ego_graph",
     "export_graph",
@@ -166,9 +167,7 @@ def build_graph(
             note=_text(rel.note),
         )
     # Kept for messages about actors outside this window (see ego_graph).
-    graph.graph["all_actors"] = {
-        a.actor_id: (a.name, tuple(a.aliases)) for a in dataset.actors.itertuples(index=False)
-    }
+    graph.graph["all_actors"] = _known_actors(dataset)
     return graph
 
 
@@ -176,12 +175,29 @@ def _text(value) -> str:
     return "" if value is None or (not isinstance(value, list) and pd.isna(value)) else str(value)
 
 
-def _unknown_actor(graph: nx.Graph, actor_id: str) -> ParameterError:
-    known = graph.graph.get("all_actors") or {
-        node: (data.get("name", node), tuple(data.get("aliases", ())))
-        for node, data in graph.nodes(data=True)
-    }
-    if actor_id in known:
+def _known_actors(dataset: Dataset) -> dict[str, tuple[str, tuple[str, ...]]]:
+    return {a.actor_id: (a.name, tuple(a.aliases)) for a in dataset.actors.itertuples(index=False)}
+
+
+def check_actor(dataset: Dataset, actor_id: str) -> str:
+    """Return ``actor_id`` if the dataset has it; else raise, suggesting close ids, names or aliases.
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> check_actor(load_dataset(), "Belmokhtar")
+    Traceback (most recent call last):
+    ...
+    sahel_nb.exceptions.ParameterError: unknown actor id 'Belmokhtar'; did you mean 'belmokhtar' (Mokhtar Belmokhtar), 'belmokhtar-tribes' (Four tribes allied to Belmokhtar by marriage)?
+    """
+    known = _known_actors(dataset)
+    if actor_id not in known:
+        raise _unknown_actor(known, actor_id, in_data=False)
+    return actor_id
+
+
+def _unknown_actor(known: dict, actor_id: str, *, in_data: bool = True) -> ParameterError:
+    if in_data and actor_id in known:
         name = known[actor_id][0]
         return ParameterError(
             f"{actor_id!r} ({name}) has no relationships in this selection; "
@@ -216,7 +232,11 @@ def ego_graph(graph: nx.MultiDiGraph, actor_id: str, hops: int = 1) -> nx.MultiD
     True
     """
     if actor_id not in graph:
-        raise _unknown_actor(graph, actor_id)
+        known = graph.graph.get("all_actors") or {
+            node: (data.get("name", node), tuple(data.get("aliases", ())))
+            for node, data in graph.nodes(data=True)
+        }
+        raise _unknown_actor(known, actor_id)
     if not isinstance(hops, int) or hops < 0:
         raise ParameterError(f"hops={hops!r} must be a whole number, 0 or more")
     ego = nx.ego_graph(graph, actor_id, radius=hops, undirected=True).copy()

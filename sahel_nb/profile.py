@@ -1,0 +1,186 @@
+"""Actor profiles: one actor's names, ties over time, events, flows and sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .data import Dataset
+from .network import check_actor
+from .schema import RELATIONSHIP_KINDS
+
+__all__ = ["Profile", "actor_profile"]
+
+
+@dataclass
+class Profile:
+    """Everything the data says about one actor, as tables with their sources."""
+
+    actor: dict
+    ties: pd.DataFrame
+    events: pd.DataFrame
+    flows: pd.DataFrame
+    sources: pd.DataFrame
+
+    def summary(self) -> str:
+        """One sentence counting what the data holds on the actor."""
+        a = self.actor
+        signs = self.ties["sign"].value_counts()
+        tie_text = ", ".join(f"{int(n)} {sign}" for sign, n in signs.items())
+        text = (
+            f"{a['name']} ({a['actor_type']}"
+            + (f", {a['country']}" if a["country"] else "")
+            + f") appears in {_count(len(self.ties), 'relationship')}"
+            + (f" ({tie_text})" if tie_text else "")
+            + f", {_count(len(self.events), 'event')} and {_count(len(self.flows), 'flow')}, "
+            f"citing {_count(len(self.sources), 'source')}."
+        )
+        if a["unnamed"]:
+            text += " The source does not name this actor; it describes it as a group or role."
+        return text
+
+    def card(self) -> pd.DataFrame:
+        """The actor's own row as a two-column table: what we know of its identity."""
+        a = self.actor
+        rows = [
+            ("id", a["actor_id"]),
+            ("name", a["name"]),
+            ("type", a["actor_type"]),
+            ("country", a["country"] or "not given"),
+            ("also known as", "; ".join(a["aliases"]) or "no other name recorded"),
+            ("named in the source", "no, described only" if a["unnamed"] else "yes"),
+            ("description", a["description"]),
+            ("source", f"{a['source_id']} {a['locator']}"),
+        ]
+        return pd.DataFrame(rows, columns=["field", "value"]).set_index("field")
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
+
+
+def _text(value) -> str:
+    return "" if value is None or (not isinstance(value, list) and pd.isna(value)) else str(value)
+
+
+def _is(column: pd.Series, actor_id: str) -> np.ndarray:
+    # An empty cell compares as missing, not False: missing is "not this actor".
+    return column.eq(actor_id).fillna(False).to_numpy(bool)
+
+
+def actor_profile(dataset: Dataset, actor_id: str) -> Profile:
+    """Return what the data holds on ``actor_id``: ties over time, events, flows, sources.
+
+    Ties are sorted by start (undated last), each with the other party, its
+    sign and direction as seen from this actor. An unknown id is an error
+    suggesting close ids, names and aliases.
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> profile = actor_profile(load_dataset(), "belmokhtar")
+    >>> profile.ties["other"].tolist()[:2]
+    ['Government of Mali', 'AQIM Sahara/Sahel branch']
+    """
+    check_actor(dataset, actor_id)
+    actors = dataset.actors.set_index("actor_id")
+    names = actors["name"].to_dict()
+    row = actors.loc[actor_id]
+    actor = {
+        "actor_id": actor_id,
+        "name": row["name"],
+        "actor_type": str(row["actor_type"]),
+        "country": _text(row["country"]),
+        "aliases": list(row["aliases"]),
+        "unnamed": bool(row["unnamed"]),
+        "description": _text(row["description"]),
+        "source_id": row["source_id"],
+        "locator": row["locator"],
+    }
+
+    rels = dataset.relationships
+    mine = rels[(rels["actor_a"] == actor_id) | (rels["actor_b"] == actor_id)]
+    mine = mine.sort_values(["start_start", "end_end", "relationship_id"], na_position="last")
+    ties = pd.DataFrame(
+        {
+            "relationship_id": mine["relationship_id"],
+            "other": [
+                names[b if a == actor_id else a]
+                for a, b in zip(mine["actor_a"], mine["actor_b"], strict=True)
+            ],
+            "direction": [
+                "—" if not directed else ("→" if a == actor_id else "←")
+                for a, directed in zip(mine["actor_a"], mine["directed"], strict=True)
+            ],
+            "kind": mine["kind"].astype(str),
+            "sign": mine["kind"].astype(str).map(RELATIONSHIP_KINDS),
+            "start": mine["start"],
+            "end": mine["end"],
+            "status": mine["status"].astype(str),
+            "credibility": mine["credibility"],
+            "source": mine["source_id"] + " " + mine["locator"],
+        }
+    ).reset_index(drop=True)
+
+    events = dataset.events
+    role = np.select(
+        [
+            _is(events["actor1"], actor_id),
+            _is(events["actor2"], actor_id),
+            events["assoc_actors"].map(lambda ids: actor_id in ids).to_numpy(bool),
+        ],
+        ["actor 1", "actor 2", "associated"],
+        default="",
+    )
+    picked = events[role != ""].assign(role=role[role != ""])
+    picked = picked.sort_values(["date_start", "event_id"], na_position="last")
+    event_table = picked[
+        ["event_id", "date", "role", "sub_event_type", "location", "description", "status"]
+    ].assign(
+        sub_event_type=picked["sub_event_type"].astype(str),
+        status=picked["status"].astype(str),
+        credibility=picked["credibility"],
+        source=picked["source_id"] + " " + picked["locator"],
+    )
+
+    flows = dataset.flows
+    flow_role = np.select(
+        [
+            _is(flows["payer"], actor_id),
+            _is(flows["payee"], actor_id),
+            _is(flows["intermediary"], actor_id),
+        ],
+        ["payer", "payee", "go-between"],
+        default="",
+    )
+    chosen = flows[flow_role != ""].assign(role=flow_role[flow_role != ""])
+    chosen = chosen.sort_values(["date_start", "flow_id"], na_position="last")
+    flow_table = pd.DataFrame(
+        {
+            "flow_id": chosen["flow_id"],
+            "date": chosen["date"],
+            "role": chosen["role"],
+            "flow_type": chosen["flow_type"].astype(str),
+            "payer": chosen["payer"].map(names),
+            "payee": chosen["payee"].map(names),
+            "amount": chosen["amount"],
+            "currency": chosen["currency"],
+            "in_kind": chosen["in_kind"],
+            "status": chosen["status"].astype(str),
+            "credibility": chosen["credibility"],
+            "source": chosen["source_id"] + " " + chosen["locator"],
+        }
+    )
+
+    cited = {actor["source_id"], *mine["source_id"], *picked["source_id"], *chosen["source_id"]}
+    sources = dataset.sources[dataset.sources["source_id"].isin(cited)]
+    sources = sources[["source_id", "title", "author", "published", "reliability"]]
+    return Profile(
+        actor,
+        ties,
+        event_table.reset_index(drop=True),
+        flow_table.reset_index(drop=True),
+        sources.reset_index(drop=True),
+    )
