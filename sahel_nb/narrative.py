@@ -6,6 +6,7 @@ import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .schema import RELIABILITY
@@ -305,14 +306,14 @@ def _period(row_start, row_end) -> str:
 
 
 def _involves(frame: pd.DataFrame, columns: list[str], actor_ids: set[str]) -> pd.Series:
-    keep = pd.Series(False, index=frame.index)
+    keep = np.zeros(len(frame), dtype=bool)
     for column in columns:
         values = frame[column]
         if column == "assoc_actors":
-            keep |= values.map(lambda ids: bool(set(ids) & actor_ids))
+            keep |= np.array([bool(set(ids) & actor_ids) for ids in values], dtype=bool)
         else:
-            keep |= values.isin(actor_ids)
-    return keep
+            keep |= values.isin(actor_ids).to_numpy(bool)
+    return pd.Series(keep, index=frame.index)
 
 
 def _window(dataset, start, end):
@@ -358,7 +359,7 @@ def situation_report(
 
     Sections: key actors and their ties, alliance shifts, kidnappings and
     ransom money (reported, alleged and estimated kept apart), other money
-    and supplies, the state's role, and what is not known. With
+    and supplies, the state's role, other events, and what is not known. With
     ``focus_actor``, only rows involving that actor (and, for ties, its
     direct neighbours) are used. An empty window says so.
 
@@ -510,6 +511,30 @@ def situation_report(
             )
         )
     sections.append(("The state's role", state_said))
+
+    # Every other event: clashes, attacks, bases, releases.
+    other_said = []
+    told = set(kidnaps["event_id"]) | set(acts["event_id"])
+    rest = events[~events["event_id"].isin(told)].sort_values(
+        ["date_start", "event_id"], na_position="last"
+    )
+    for event in rest.to_dict("records"):
+        when = f"In {event['date']}" if pd.notna(event["date"]) else "At a date not given"
+        who = ", ".join(_name(names, a) for a in (event["actor1"], event["actor2"]) if pd.notna(a))
+        where = f" in {event['location']}" if pd.notna(event["location"]) else ""
+        dead = (
+            f", {_plural(int(event['fatalities']), 'death')} recorded"
+            if pd.notna(event["fatalities"])
+            else ""
+        )
+        other_said.append(
+            Sentence(
+                f"{when}: {event['sub_event_type'].lower()}{where} — {who}{dead} "
+                f"({event['status']}).",
+                notes.cite([event]),
+            )
+        )
+    sections.append(("Other events", other_said))
 
     # What is not known.
     unknown_said = []

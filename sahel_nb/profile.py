@@ -129,7 +129,7 @@ def actor_profile(dataset: Dataset, actor_id: str) -> Profile:
         [
             _is(events["actor1"], actor_id),
             _is(events["actor2"], actor_id),
-            events["assoc_actors"].map(lambda ids: actor_id in ids).to_numpy(bool),
+            np.array([actor_id in ids for ids in events["assoc_actors"]], dtype=bool),
         ],
         ["actor 1", "actor 2", "associated"],
         default="",

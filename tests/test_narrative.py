@@ -1,0 +1,151 @@
+"""The situation report: sentences from rows, every figure footnoted, statuses never mixed."""
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sahel_nb import ParameterError, load_dataset
+from sahel_nb.narrative import Footnotes, describe_events, show, situation_report
+from sahel_nb.timeline import event_table
+
+FIXTURE = Path(__file__).parent / "fixtures" / "report"
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_dataset(FIXTURE)
+
+
+def _sentences(report):
+    return [(heading, s) for heading, sentences in report.sections for s in sentences]
+
+
+def _note_sources(report) -> dict[int, str]:
+    """Note number -> the citation text of its line."""
+    return {int(m[1]): m[2] for m in (re.match(r"\[(\d+)\] (.*)", n) for n in report.notes)}
+
+
+@pytest.mark.parametrize(
+    "window", [{}, {"start": "2004", "end": "2004"}, {"start": "2006"}, {"end": "2005-06"}]
+)
+def test_every_sentence_with_a_number_cites_notes_that_resolve_to_a_source_row(data, window):
+    report = situation_report(data, base_year=2024, **window)
+    notes = _note_sources(report)
+    assert sorted(notes) == list(range(1, len(notes) + 1))
+    cited = [s for _, s in _sentences(report) if re.search(r"\d", s.text)]
+    assert cited, "the fixture has figures in every window tried"
+    for sentence in cited:
+        assert sentence.notes, sentence.text
+        for number in sentence.notes:
+            # "[n] Analyst 2008, ¶3 — ..." names a source of the sources table.
+            short = notes[number].split(",")[0]
+            assert short in {"Analyst 2008", "Made-up court filing for tests 2009"}
+    # Each note's locator really is the locator of a row it stands for.
+    locators = set(pd.concat([t["locator"] for t in data.tables.values() if "locator" in t]))
+    for line in report.notes:
+        assert line.split(", ")[1].split(" —")[0] in locators
+
+
+def test_alleged_and_reported_ransoms_are_totalled_apart(data):
+    report = situation_report(data, base_year=2024)
+    totals = [s.text for _, s in _sentences(report) if s.text.startswith("Ransoms ")]
+    assert totals == [
+        "Ransoms reported in this period total US$1,000,000 in the dollars of their years, "
+        "over 1 payment (US$1,660,609 in 2024 dollars); no other status is added in.",
+        "Ransoms alleged in this period total US$6,212,291 in the dollars of their years, "
+        "over 1 payment (US$10,316,186 in 2024 dollars); no other status is added in.",
+    ]
+
+
+def test_a_euro_ransom_is_converted_with_its_range_and_status(data):
+    text = [str(s) for _, s in _sentences(situation_report(data)) if "5,000,000 EUR" in s.text]
+    assert len(text) == 1
+    assert "through A go-between in 2004" in text[0]
+    assert "range 4,000,000 to 6,000,000 — alleged" in text[0]
+    assert "in 2024 dollars" not in text[0]  # no base year asked
+
+
+def test_a_kidnapping_without_payment_is_told_without_an_amount(data):
+    said = [s.text for _, s in _sentences(situation_report(data))]
+    assert any(t.startswith("In 2005-06, Sand Brigade took an unknown number") for t in said)
+
+
+def test_an_empty_window_says_so_plainly(data):
+    report = situation_report(data, start="2030")
+    assert report.empty
+    heading, sentences = report.sections[0]
+    assert heading == "In this period"
+    assert sentences[0].text.startswith("Nothing in the data is dated in this period")
+    told = {h: s for h, s in report.sections}
+    assert not told["Key actors and their ties"] and not told["Kidnappings and ransom money"]
+    # Undated rows are counted, not silently placed in 2030.
+    assert any("no date" in s.text for s in told["Not known"])
+    assert "nothing in this period" in repr(report)
+
+
+def test_open_ended_ties_last_until_their_source_was_published(data):
+    # r-war (2006, no end) comes from a 2008 source: in 2007, not in 2012.
+    in_2007 = situation_report(data, start="2007", end="2007")
+    in_2012 = situation_report(data, start="2012", end="2012")
+    assert any("hostile" in s.text for _, s in _sentences(in_2007))
+    assert in_2012.empty
+
+
+def test_focus_actor_keeps_its_rows_and_unknown_ids_get_suggestions(data):
+    report = situation_report(data, focus_actor="gov")
+    assert report.period.endswith("centred on Government of Testland")
+    said = " ".join(s.text for _, s in _sentences(report))
+    assert "Oasis Tribe" not in said and "Government of Testland" in said
+    with pytest.raises(ParameterError, match="did you mean 'grp' \\(Sand Brigade\\)"):
+        situation_report(data, focus_actor="The Sand")
+
+
+def test_a_bad_window_is_a_parameter_error(data):
+    with pytest.raises(ParameterError, match="start='2003-13' is not a date"):
+        situation_report(data, start="2003-13")
+
+
+def test_html_escapes_every_string_from_the_data(data):
+    page = situation_report(data)._repr_html_()
+    assert "<script>" not in page and "<img" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert '<li id="note-1">' in page and 'href="#note-1"' in page
+
+
+def test_standalone_page_is_written_only_where_asked(data, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "out").mkdir()
+    page = situation_report(data).write(tmp_path / "out" / "report.html")
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["out", "report.html"]
+    text = page.read_text(encoding="utf-8")
+    assert "<script" not in text and "http" not in text
+
+
+def test_footnotes_number_each_citation_once():
+    sources = pd.DataFrame(
+        {"source_id": ["s"], "author": [None], "published": [None], "title": ["Untitled"]}
+    )
+    notes = Footnotes(sources)
+    row = {"source_id": "s", "locator": "¶2", "status": "reported", "credibility": 2}
+    assert notes.cite([row, row]) == (1,)
+    assert notes.cite([{**row, "credibility": 3}, row]) == (1, 2)
+    assert notes.cite([{"source_id": "s", "locator": "¶9"}]) == (3,)  # actors carry no grade
+    assert notes.lines()[2] == "[3] Untitled n.d., ¶9"
+
+
+def test_show_escapes_and_keeps_plain_text():
+    text = show("<b>x</b>")
+    assert repr(text) == "<b>x</b>"
+    assert text._repr_html_() == "<p>&lt;b&gt;x&lt;/b&gt;</p>"
+
+
+def test_describe_events(data):
+    assert describe_events(event_table(data)) == (
+        "The selection holds 5 events: 4 dated, from 2004 to 2007-03-02, 1 with no date "
+        "given. 3 events can be placed on the map."
+    )
+    assert describe_events(event_table(data, start="2030")) == (
+        "No event in the data matches this selection."
+    )

@@ -1,0 +1,86 @@
+"""Event tables, timelines drawn as spans, and the offline map."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from sahel_nb import ParameterError, load_dataset
+from sahel_nb.timeline import event_table, map_page, outline, timeline_page
+
+FIXTURE = Path(__file__).parent / "fixtures" / "report"
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_dataset(FIXTURE)
+
+
+def test_partial_dates_count_by_their_span(data):
+    # e-clash is dated 2006: it overlaps a window that ends in March 2006.
+    assert "e-clash" in set(event_table(data, start="2006-03", end="2006-03")["event_id"])
+    # e-kidnap2 is 2005-06: not in a window that ends in May 2005.
+    assert "e-kidnap2" not in set(event_table(data, end="2005-05")["event_id"])
+
+
+def test_undated_events_only_without_a_window(data):
+    assert "e-undated" in set(event_table(data)["event_id"])
+    assert "e-undated" not in set(event_table(data, start="2000")["event_id"])
+    table = event_table(data)
+    assert table["event_id"].iloc[-1] == "e-undated"  # undated last
+    assert table.set_index("event_id")["precision"].to_dict() == {
+        "e-kidnap": "year",
+        "e-kidnap2": "month",
+        "e-clash": "year",
+        "e-arrest": "day",
+        "e-undated": "undated",
+    }
+
+
+def test_event_types_filter_and_its_errors(data):
+    assert set(event_table(data, event_types=["Battles"])["event_id"]) == {"e-clash"}
+    with pytest.raises(ParameterError, match="event_types: unknown 'Battle'"):
+        event_table(data, event_types=["Battle"])
+
+
+def _bars(page: str) -> dict[str, float]:
+    found = re.findall(
+        r'data-event-id="([^"]+)">.*?<rect x="[\d.]+" y="[\d.]+" width="([\d.]+)"', page, re.S
+    )
+    return {event: float(width) for event, width in found}
+
+
+def test_a_year_is_a_year_long_bar_and_a_month_a_month(data, tmp_path):
+    page = timeline_page(event_table(data), tmp_path / "t.html").read_text(encoding="utf-8")
+    bars = _bars(page)
+    assert set(bars) == {"e-kidnap", "e-kidnap2", "e-clash", "e-arrest"}
+    assert bars["e-kidnap"] / bars["e-kidnap2"] == pytest.approx(366 / 30, rel=0.02)
+    assert bars["e-arrest"] == 3.0  # a single day is drawn at the minimum visible width
+    assert "Not on the timeline: no date given" in page and "Invented undated refusal" in page
+
+
+def test_pages_escape_data_and_fetch_nothing(data, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out"
+    events = event_table(data)
+    for page in (timeline_page(events, out / "t.html"), map_page(events, out / "m.html")):
+        text = page.read_text(encoding="utf-8")
+        assert "<script" not in text and "<img" not in text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+        assert not re.search(r'(src|href)="https?://', text)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["m.html", "out", "t.html"]
+
+
+def test_map_places_located_events_and_lists_the_rest(data, tmp_path):
+    text = map_page(event_table(data), tmp_path / "m.html").read_text(encoding="utf-8")
+    dots = re.findall(r'<circle class="event" data-event-id="([^"]+)"', text)
+    assert sorted(dots) == ["e-arrest", "e-kidnap"]  # e-clash is in New York, off the map
+    listed = re.findall(r'<li data-event-id="([^"]+)"', text)
+    assert sorted(listed) == ["e-clash", "e-kidnap2", "e-undated"]
+    assert "Natural Earth" in text
+
+
+def test_shipped_outline_covers_the_sahel():
+    codes = {f["properties"]["iso_a3"] for f in outline()["features"]}
+    assert {"MLI", "NER", "MRT", "BFA", "TCD", "DZA", "LBY"} <= codes
+    assert "public domain" in outline()["attribution"]
