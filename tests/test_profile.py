@@ -53,5 +53,5 @@ def test_summary_card_and_sources(data):
 def test_unknown_actor_suggests_ids_names_and_aliases(data):
     with pytest.raises(ParameterError, match="did you mean 'gov' \\(Government of Testland\\)"):
         actor_profile(data, "testland authorities")
-    with pytest.raises(ParameterError, match="unknown actor id 'zzz'$"):
+    with pytest.raises(ParameterError, match=r"unknown actor id 'zzz'$"):
         actor_profile(data, "zzz")
