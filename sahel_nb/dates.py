@@ -91,6 +91,7 @@ def window_bounds(start=None, end=None) -> tuple[pd.Timestamp | None, pd.Timesta
     """Turn a window given as partial dates into its first and last day.
 
     ``end="2006-03"`` ends on 31 March 2006; None or "" leaves that side open.
+    A start after the end is an error, not an empty window: it is a slip.
 
     Examples
     --------
@@ -112,6 +113,8 @@ def window_bounds(start=None, end=None) -> tuple[pd.Timestamp | None, pd.Timesta
                     f"{name}={value!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD"
                 )
             bounds.append(span)
+    if bounds[0] is not None and bounds[1] is not None and bounds[0] > bounds[1]:
+        raise ParameterError(f"start={start!r} is after end={end!r}; swap them")
     return bounds[0], bounds[1]
 
 

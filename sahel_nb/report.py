@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import concurrent.futures
 import hashlib
 import json
@@ -19,6 +20,7 @@ from pathlib import Path
 import yaml
 from tqdm import tqdm
 
+from .dates import window_bounds
 from .exceptions import ParameterError, SahelNbError
 from .pages import render, write_atomically
 from .paths import PROJECT_ROOT, REPORTS_DIR, default_data_dir
@@ -36,7 +38,7 @@ __all__ = [
 ]
 
 KERNEL = "sahel-nb"
-_TYPES = {"int": int, "float": (int, float), "str": str, "bool": bool}
+_TYPES = {"int": int, "float": (int, float), "str": str, "bool": bool, "list": list}
 _TEMPLATES = Path(__file__).resolve().parent / "templates" / "nbconvert"
 
 
@@ -93,10 +95,25 @@ def load_config(path: str | os.PathLike) -> tuple[list[Run], Path]:
     return runs, notebooks
 
 
-def _declared(notebook: Path) -> dict[str, dict]:
+def _declared(notebook: Path) -> dict[str, str]:
+    """Each parameter of the notebook with the type of its default ("None": any type).
+
+    papermill infers a type only from an annotation (``count: int = 2``); our
+    parameters cells are plain assignments, so the default's literal decides.
+    """
     import papermill
 
-    return papermill.inspect_notebook(str(notebook))
+    declared = {}
+    for name, spec in papermill.inspect_notebook(str(notebook)).items():
+        kind = spec["inferred_type_name"]
+        if kind == "None":
+            try:
+                default = ast.literal_eval(spec["default"])
+            except (ValueError, SyntaxError):
+                default = None
+            kind = "None" if default is None else type(default).__name__
+        declared[name] = kind
+    return declared
 
 
 def parse_overrides(pairs: list[str]) -> dict[str, str]:
@@ -142,19 +159,27 @@ def check_runs(
     A notebook that does not exist, a parameter it does not declare, or a
     value of another type than its default is an error naming the notebook
     and the parameter; all of them are listed at once. Overrides are text
-    (from ``-p NAME=VALUE``), read as the type of each notebook's default.
+    (from ``-p NAME=VALUE``), read as the type of each notebook's default and
+    given to every run whose notebook declares them; one that no notebook
+    declares is an error.
     """
     problems, checked = [], []
+    overrides = overrides or {}
+    used: set[str] = set()
+    declared_by: dict[str, list[str]] = {}
     for run in runs:
         path = notebooks / f"{run.notebook}.ipynb"
         if not path.is_file():
             problems.append(f"{run.name}: no notebook {path.name} in {notebooks}")
             continue
         declared = _declared(path)
+        declared_by[run.notebook] = list(declared)
         parameters = dict(run.parameters)
-        for name, text in (overrides or {}).items():
-            kind = declared[name]["inferred_type_name"] if name in declared else "None"
-            parameters[name] = _convert(text, kind)
+        for name, text in overrides.items():
+            # A command-line value goes to every run that can take it.
+            if name in declared:
+                parameters[name] = _convert(text, declared[name])
+                used.add(name)
         for name, value in parameters.items():
             if name not in declared:
                 known = ", ".join(declared) or "none"
@@ -162,7 +187,7 @@ def check_runs(
                     f"{run.notebook}: does not declare parameter {name!r} (it has: {known})"
                 )
                 continue
-            expected = _TYPES.get(declared[name]["inferred_type_name"])
+            expected = _TYPES.get(declared[name])
             # A None default accepts anything; bool is an int in Python, not here.
             wrong = (
                 expected is not None
@@ -175,13 +200,26 @@ def check_runs(
             if wrong:
                 problems.append(
                     f"{run.notebook}: parameter {name!r} should be "
-                    f"{declared[name]['inferred_type_name']}, got {type(value).__name__} {value!r}"
+                    f"{declared[name]}, got {type(value).__name__} {value!r}"
                 )
+        window = {n: parameters.get(n) for n in ("start", "end") if n in declared}
+        if all(isinstance(v, str | int | None) for v in window.values()):
+            try:
+                window_bounds(**window)
+            except ParameterError as error:
+                where = run.notebook if run.name == run.notebook else f"{run.notebook} ({run.name})"
+                problems.append(f"{where}: {error}")
         if "output_dir" in parameters:
             problems.append(f"{run.notebook}: output_dir is set by the report run itself")
         checked.append(Run(run.notebook, run.name, parameters))
+    for name in overrides:
+        if name == "output_dir":
+            problems.append("-p output_dir: set by the report run itself; use --out")
+        elif name not in used and declared_by:
+            listing = "; ".join(f"{nb}: {', '.join(ps)}" for nb, ps in declared_by.items())
+            problems.append(f"-p {name}: no notebook run declares it (they have: {listing})")
     if problems:
-        raise ParameterError("\n".join(problems))
+        raise ParameterError("\n".join(dict.fromkeys(problems)))
     return checked
 
 
@@ -216,9 +254,10 @@ def _execute(run: Run, notebooks: str, folder: str, timeout: int) -> dict:
         outcome["status"] = "ok"
     except PapermillExecutionError as error:
         first_line = next((line for line in error.source.splitlines() if line.strip()), "")
+        cell = _code_cell_number(target / f"{run.name}.ipynb", error.source)
         outcome.update(
             status="failed",
-            error=f"cell {error.exec_count} ({first_line.strip()[:60]!r}): "
+            error=f"code cell {cell} ({first_line.strip()[:60]!r}): "
             f"{error.ename}: {error.evalue}".strip(),
         )
     except Exception as error:  # a kernel that died, a timeout: say what, not how
@@ -233,6 +272,25 @@ def _execute(run: Run, notebooks: str, folder: str, timeout: int) -> dict:
             )
     outcome["seconds"] = round(time.monotonic() - started, 2)
     return outcome
+
+
+def _code_cell_number(executed: Path, source: str) -> int | str:
+    """The failing cell as the analyst counts it: among the notebook's own code cells.
+
+    Found by its source, since papermill's index also counts the cell it injects.
+    """
+    import nbformat
+
+    try:
+        cells = nbformat.read(str(executed), as_version=4).cells
+    except Exception:  # an unreadable output: the quoted first line still names the cell
+        return "?"
+    own = [
+        c
+        for c in cells
+        if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])
+    ]
+    return next((n for n, c in enumerate(own, 1) if c.source == source), "?")
 
 
 def to_html(notebook: str | os.PathLike, path: str | os.PathLike) -> Path:

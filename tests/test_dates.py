@@ -29,3 +29,12 @@ def test_invalid_or_empty_dates_have_no_span(written):
 def test_missing_values_stay_missing():
     start, _ = partial_date_span(pd.Series(["2003", None]))
     assert start.notna().tolist() == [True, False]
+
+
+def test_a_reversed_window_is_an_error_not_an_empty_window():
+    from sahel_nb import ParameterError
+    from sahel_nb.dates import window_bounds
+
+    with pytest.raises(ParameterError, match="start='2007' is after end='2006-12'"):
+        window_bounds("2007", "2006-12")
+    assert window_bounds("2006-12", "2006")[0] == pd.Timestamp("2006-12-01")  # same year: fine

@@ -1,0 +1,220 @@
+"""Scheduled report runs: config, parameter checks, parallel runs, atomic publishing."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sahel_nb import ParameterError
+from sahel_nb.report import (
+    Run,
+    RunFailed,
+    check_runs,
+    load_config,
+    parse_overrides,
+    run_reports,
+)
+
+ROOT = Path(__file__).parents[1]
+NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
+
+
+def _config(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "reports.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_config_lists_every_problem_at_once(tmp_path):
+    path = _config(
+        tmp_path,
+        "notebooks: nb\ncolour: red\nruns:\n  - name: x\n  - notebook: a\n    extra: 1\n"
+        "  - notebook: a\n  - notebook: a.ipynb\n",
+    )
+    with pytest.raises(ParameterError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert "unknown keys ['colour']" in message
+    assert "run 1: needs a 'notebook'" in message
+    assert "run 2: unknown keys ['extra']" in message
+    assert "two runs are named 'a'" in message
+
+
+def test_config_names_default_to_the_notebook_and_folders_resolve(tmp_path):
+    runs, notebooks = load_config(
+        _config(tmp_path, "runs:\n  - notebook: ok\n    parameters: {count: 3}\n")
+    )
+    assert runs == [Run("ok", "ok", {"count": 3})]
+    assert notebooks == (tmp_path / "notebooks").resolve()
+
+
+def test_the_committed_config_names_only_declared_parameters():
+    runs, notebooks = load_config(ROOT / "reports.yml")
+    assert check_runs(runs, notebooks)  # raises on any undeclared or mistyped parameter
+    assert {r.notebook for r in runs} == {p.stem for p in (ROOT / "notebooks").glob("*.ipynb")}
+
+
+def test_unknown_or_mistyped_parameters_are_errors_before_anything_runs():
+    runs = [Run("ok", "ok", {"count": "three", "colour": "red"}), Run("missing", "missing")]
+    with pytest.raises(ParameterError) as caught:
+        check_runs(runs, NOTEBOOKS, {"ratio": "abc", "output_dir": "/tmp", "size": "3"})
+    message = str(caught.value)
+    assert "ok: parameter 'count' should be int, got str 'three'" in message
+    assert "ok: does not declare parameter 'colour'" in message
+    assert "ok: parameter 'ratio' should be float, got str 'abc'" in message
+    assert "-p output_dir: set by the report run itself; use --out" in message
+    assert "-p size: no notebook run declares it (they have: ok: label, count," in message
+    assert "missing: no notebook missing.ipynb" in message
+
+
+def test_command_line_values_go_to_the_runs_that_declare_them():
+    runs = [Run("ok", "ok"), Run("fails", "fails")]
+    ok, fails = check_runs(runs, NOTEBOOKS, {"count": "5"})
+    assert ok.parameters == {"count": 5} and fails.parameters == {}
+
+
+def test_command_line_values_take_the_type_of_the_default():
+    (run,) = check_runs(
+        [Run("ok", "ok")], NOTEBOOKS, {"label": "2006", "count": "7", "start": "2030"}
+    )
+    # A text default keeps "2006" as text; None defaults read YAML.
+    assert run.parameters == {"label": "2006", "count": 7, "start": 2030}
+    with pytest.raises(ParameterError, match="write NAME=VALUE"):
+        parse_overrides(["start2030"])
+
+
+pytestmark_notebook = pytest.mark.notebook
+
+
+@pytest.mark.notebook
+def test_parallel_run_publishes_latest_with_pages_and_manifest(tmp_path):
+    runs = check_runs(
+        [Run("ok", "first", {"count": 1}), Run("ok", "second", {"label": "<b>bold</b>"})],
+        NOTEBOOKS,
+    )
+    lines = []
+    published = run_reports(runs, NOTEBOOKS, out=tmp_path, jobs=2, log=lines.append)
+    latest = tmp_path / "latest"
+    assert latest.resolve() == published.resolve()
+    assert (latest / "first" / "written.txt").read_text() == "hello 1 0.5 None\n"
+    assert (latest / "second" / "written.txt").read_text() == "<b>bold</b> 2 0.5 None\n"
+    manifest = json.loads((latest / "manifest.json").read_text())
+    assert manifest["run_id"] == published.name
+    assert [(r["name"], r["status"]) for r in manifest["runs"]] == [
+        ("first", "ok"),
+        ("second", "ok"),
+    ]
+    assert manifest["runs"][1]["parameters"] == {"label": "<b>bold</b>"}
+    assert re.fullmatch(r"[0-9a-f]{64}", manifest["data_sha256"])
+    assert manifest["sahel_nb_version"]
+    # Every link of the index resolves; the notebook pages hide code and fetch nothing.
+    index = (latest / "index.html").read_text()
+    links = re.findall(r'href="([^"#]+)"', index)
+    assert "first/first.html" in links and "manifest.json" in links
+    assert all((latest / link).is_file() for link in links)
+    page = (latest / "second" / "second.html").read_text()
+    assert "&lt;b&gt;bold&lt;/b&gt;" in index and "<b>bold</b>" not in index
+    assert "written.txt" not in page  # code cells are hidden
+    assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', page)
+    assert any(line.startswith("[2/2]") for line in lines)
+
+
+@pytest.mark.notebook
+def test_a_failing_notebook_leaves_latest_untouched(tmp_path):
+    good = run_reports(check_runs([Run("ok", "ok")], NOTEBOOKS), NOTEBOOKS, out=tmp_path, log=print)
+    runs = check_runs([Run("ok", "ok"), Run("fails", "fails")], NOTEBOOKS)
+    with pytest.raises(RunFailed) as caught:
+        run_reports(runs, NOTEBOOKS, out=tmp_path, jobs=2, log=print)
+    message = str(caught.value)
+    assert "fails (fails): code cell 3 ('raise ValueError(" in message
+    assert "ValueError: deliberate failure" in message
+    assert "Traceback" not in message
+    assert (tmp_path / "latest").resolve() == good.resolve()
+    (failed,) = tmp_path.glob("failed-*")
+    manifest = json.loads((failed / "manifest.json").read_text())
+    assert [r["status"] for r in manifest["runs"]] == ["ok", "failed"]
+    assert (failed / "fails" / "fails.html").is_file()  # the partial output, for diagnosis
+    assert not list(tmp_path.glob(".building-*"))
+
+
+@pytest.mark.notebook
+def test_keep_prunes_old_runs_but_never_latest(tmp_path):
+    runs = check_runs([Run("ok", "ok")], NOTEBOOKS)
+    for _ in range(3):
+        last = run_reports(runs, NOTEBOOKS, out=tmp_path, keep=2, log=print)
+    kept = sorted(p.name for p in tmp_path.iterdir() if p.is_dir() and not p.is_symlink())
+    assert len(kept) == 2 and last.name in kept
+
+
+def _cli(*args, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "sahel_nb.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+    )
+
+
+@pytest.mark.notebook
+def test_cli_reports_a_window_with_no_data_plainly(tmp_path):
+    result = _cli(
+        "report", "--out", str(tmp_path), "--only", "situation_report", "-p", "start=2030",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    page = (tmp_path / "latest" / "situation_report" / "situation_report.html").read_text()
+    assert "Nothing in the data is dated in this period" in page
+    # Plain lines when not on a terminal; --only picks both runs of the notebook.
+    assert "[2/2] situation_report" in result.stderr
+    assert "situation_report_mali_gov: ok" in result.stderr
+
+
+@pytest.mark.notebook
+def test_cli_names_the_notebook_and_parameter_and_runs_nothing(tmp_path):
+    config = tmp_path / "runs.yml"
+    config.write_text(
+        f"notebooks: {ROOT / 'notebooks'}\nruns:\n"
+        "  - notebook: actor_profile\n    parameters: {actor_id: aqim, colour: red}\n"
+    )
+    result = _cli("report", "--config", str(config), "--out", str(tmp_path / "r"), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "actor_profile: does not declare parameter 'colour'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "r").exists()
+    unknown = _cli("report", "--out", str(tmp_path / "r"), "-p", "colour=red", cwd=tmp_path)
+    assert unknown.returncode == 1 and "-p colour: no notebook run declares it" in unknown.stderr
+
+
+@pytest.mark.notebook
+def test_cli_fails_cleanly_and_keeps_latest(tmp_path):
+    only = ["--out", str(tmp_path), "--only", "profile_aqim"]
+    first = _cli("report", *only, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    latest = (tmp_path / "latest").resolve()
+    bad = _cli("report", *only, "-p", "actor_id=Belmokhtar", cwd=tmp_path)
+    assert bad.returncode == 1
+    assert "Traceback" not in bad.stderr
+    assert "actor_profile (profile_aqim): code cell 2 ('import sahel_nb'): ParameterError: " in (
+        bad.stderr
+    )
+    assert "did you mean 'belmokhtar' (Mokhtar Belmokhtar)" in bad.stderr
+    assert (tmp_path / "latest").resolve() == latest
+    assert len(list(tmp_path.glob("failed-*"))) == 1
+
+
+def test_a_bad_window_is_refused_before_anything_runs(tmp_path):
+    with pytest.raises(ParameterError, match="event_timeline: start='2030-13' is not a date"):
+        check_runs(
+            [Run("event_timeline", "event_timeline")], ROOT / "notebooks", {"start": "2030-13"}
+        )
+    runs = [Run("alliance_network", "to_2006", {"end": "2006"})]
+    with pytest.raises(
+        ParameterError, match=r"alliance_network \(to_2006\): start=2030 is after end='2006'"
+    ):
+        check_runs(runs, ROOT / "notebooks", {"start": "2030"})
