@@ -13,7 +13,7 @@ export PYTHONHASHSEED := 0
 .PHONY: help venv test unit nbval notebooks lint format reports validate lab lock clean
 
 help:
-	@echo "make reports   set up .venv and run the main job (today: validate the curated data)"
+	@echo "make reports   set up .venv, validate the data, run the notebooks into reports/latest"
 	@echo "make test      set up .venv and run lint and the test suite"
 	@echo "make lab       open JupyterLab on notebooks/ with the $(KERNEL) kernel"
 	@echo "make notebooks re-execute every notebook in place (commit the new outputs)"
@@ -52,10 +52,12 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# The scheduled report run (papermill into reports/) is not built yet; until it
-# is, the main job checks the curated data and says so.
+# The main job: validate the data, then run every notebook of reports.yml with
+# papermill and publish reports/latest (only if all succeed). REPORT_ARGS adds
+# options, e.g. REPORT_ARGS="--jobs 1 -p start=2003".
+REPORT_ARGS ?=
 reports: validate
-	@echo "make reports: the data is valid; the papermill report run is not implemented yet (see README)."
+	$(BIN)/sahel-nb report $(REPORT_ARGS)
 
 validate: $(STAMP)
 	$(BIN)/sahel-nb validate

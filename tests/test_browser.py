@@ -59,9 +59,9 @@ class OfflinePage:
             self.blocked.append(route.request.url)
             route.abort()
 
-    def open(self, path: Path, timeout: float = 60_000):
+    def open(self, path: Path, timeout: float = 60_000, ready="body[data-stabilized=true]"):
         self.page.goto(path.resolve().as_uri())
-        self.page.wait_for_selector("body[data-stabilized=true]", timeout=timeout)
+        self.page.wait_for_selector(ready, timeout=timeout, state="attached")
         return self.page
 
     def clean(self) -> bool:
@@ -125,4 +125,89 @@ def test_flow_diagram_draws_offline(browser, tmp_path):
     assert "<img" in page.evaluate("nodes.get('town').label")  # text, not an element
     assert page.query_selector("#network img") is None
     page.screenshot(path=tmp_path / "flows.png")
+    assert offline.clean(), (offline.errors, offline.blocked, offline.dialogs)
+
+
+REPORT_FIXTURE = Path(__file__).parent / "fixtures" / "report"
+
+
+def test_timeline_draws_spans_offline_and_hostile_strings_stay_text(browser, tmp_path):
+    from sahel_nb.timeline import event_table, timeline_page
+
+    offline = OfflinePage(browser)
+    events = event_table(load_dataset(REPORT_FIXTURE))
+    page = offline.open(timeline_page(events, tmp_path / "t.html"), ready="#timeline")
+    assert page.locator("#timeline g.event rect").count() == 4  # the four dated events
+    # A year-long bar is drawn about twelve times as wide as a month-long one.
+    year = page.locator('g[data-event-id="e-kidnap"] rect').bounding_box()["width"]
+    month = page.locator('g[data-event-id="e-kidnap2"] rect').bounding_box()["width"]
+    assert 11 < year / month < 13
+    label = page.locator('g[data-event-id="e-kidnap"] title').text_content()
+    assert "<script>alert(1)</script>" in label
+    assert page.locator("main script, main img").count() == 0
+    page.screenshot(path=tmp_path / "timeline.png")
+    assert offline.clean(), (offline.errors, offline.blocked, offline.dialogs)
+
+
+def test_map_draws_outlines_and_located_events_offline(browser, tmp_path):
+    from sahel_nb.timeline import event_table, map_page
+
+    offline = OfflinePage(browser)
+    events = event_table(load_dataset(REPORT_FIXTURE))
+    page = offline.open(map_page(events, tmp_path / "m.html"), ready="#map")
+    assert page.locator("#map path.country").count() >= 20
+    assert page.locator("#map circle.event").count() == 2
+    hover = page.locator('circle[data-event-id="e-kidnap"] title').text_content()
+    assert "source: src-a ¶3" in hover
+    page.screenshot(path=tmp_path / "map.png")
+    assert offline.clean(), (offline.errors, offline.blocked, offline.dialogs)
+
+
+@pytest.fixture(scope="module")
+def published_report(tmp_path_factory):
+    """One real report run (three notebooks) into a temporary reports folder."""
+    from sahel_nb.report import check_runs, load_config, run_reports
+
+    runs, notebooks = load_config(Path(__file__).parents[1] / "reports.yml")
+    wanted = {"situation_report", "event_timeline", "ransom_flows", "belmokhtar_to_2006"}
+    runs = check_runs([r for r in runs if r.name in wanted], notebooks)
+    out = tmp_path_factory.mktemp("reports")
+    return run_reports(runs, notebooks, out=out, jobs=2, log=lambda line: None)
+
+
+@pytest.mark.notebook
+def test_every_page_of_a_published_report_opens_offline(browser, published_report, tmp_path):
+    pages = sorted(published_report.rglob("*.html"))
+    assert len(pages) >= 9  # index, four notebook pages, graph, diagram, timeline, map, report
+    for path in pages:
+        offline = OfflinePage(browser)
+        ready = (
+            "body[data-stabilized=true]" if path.name in {"network.html", "flows.html"} else "body"
+        )
+        page = offline.open(path, ready=ready)
+        page.wait_for_load_state("load")  # iframes included
+        name = path.relative_to(published_report).as_posix().replace("/", "__")
+        page.screenshot(path=tmp_path / f"{name}.png", full_page=True)
+        assert offline.clean(), (path, offline.errors, offline.blocked, offline.dialogs)
+        offline.page.close()
+    index = OfflinePage(browser).open(published_report / "index.html", ready="body")
+    for link in index.locator("a[href]").evaluate_all("links => links.map(a => a.href)"):
+        assert Path(link.removeprefix("file://")).is_file(), link
+
+
+@pytest.mark.notebook
+def test_situation_report_page_shows_footnoted_figures(browser, published_report):
+    offline = OfflinePage(browser)
+    page = offline.open(
+        published_report / "situation_report" / "situation_report.html", ready="body"
+    )
+    text = page.locator("body").inner_text()
+    assert "7,300,000 USD, US$12,445,270 in 2024 dollars — alleged." in text
+    notes = page.locator("ol.notes li")
+    assert notes.count() >= 10
+    # Every footnote mark links to a note on the page.
+    for href in page.locator("sup a").evaluate_all(
+        "marks => marks.map(a => a.getAttribute('href'))"
+    ):
+        assert page.locator(href).count() == 1
     assert offline.clean(), (offline.errors, offline.blocked, offline.dialogs)
