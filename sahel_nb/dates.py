@@ -114,7 +114,9 @@ def window_bounds(start=None, end=None) -> tuple[pd.Timestamp | None, pd.Timesta
                 )
             bounds.append(span)
     if bounds[0] is not None and bounds[1] is not None and bounds[0] > bounds[1]:
-        raise ParameterError(f"start={start!r} is after end={end!r}; swap them")
+        raise ParameterError(
+            f"start={start!r} is after end={end!r}: no date can fall in that window"
+        )
     return bounds[0], bounds[1]
 
 

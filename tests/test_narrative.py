@@ -149,3 +149,13 @@ def test_describe_events(data):
     assert describe_events(event_table(data, start="2030")) == (
         "No event in the data matches this selection."
     )
+
+
+def test_every_figure_in_the_curated_report_is_footnoted():
+    report = situation_report(load_dataset(), base_year=2024)
+    sentences = _sentences(report)
+    assert len(sentences) > 20
+    for heading, sentence in sentences:
+        if re.search(r"\d", sentence.text):
+            assert sentence.notes, (heading, sentence.text)
+    assert all(note.startswith(f"[{n}] Guitta 2010, ¶") for n, note in enumerate(report.notes, 1))

@@ -218,3 +218,18 @@ def test_a_bad_window_is_refused_before_anything_runs(tmp_path):
         ParameterError, match=r"alliance_network \(to_2006\): start=2030 is after end='2006'"
     ):
         check_runs(runs, ROOT / "notebooks", {"start": "2030"})
+
+
+@pytest.mark.notebook
+def test_two_runs_started_at_once_do_not_clobber_each_other(tmp_path):
+    command = [sys.executable, "-m", "sahel_nb.cli", "report", "--out", str(tmp_path),
+               "--only", "profile_aqim", "--jobs", "1"]  # fmt: skip
+    both = [subprocess.Popen(command, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    assert [p.wait() for p in both] == [0, 0], [p.stderr.read() for p in both]
+    finished = [p for p in tmp_path.iterdir() if p.is_dir() and not p.is_symlink()]
+    assert len(finished) == 2
+    for folder in finished:
+        manifest = json.loads((folder / "manifest.json").read_text())
+        assert manifest["run_id"] == folder.name
+        assert (folder / "profile_aqim" / "profile_aqim.html").is_file()
+    assert (tmp_path / "latest").resolve() in {f.resolve() for f in finished}
