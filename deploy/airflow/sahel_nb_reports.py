@@ -16,9 +16,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import yaml
-from airflow import DAG
-from airflow.decorators import task
 from airflow.providers.papermill.operators.papermill import PapermillOperator
+
+try:  # Airflow 3
+    from airflow.sdk import DAG, task
+except ImportError:  # Airflow 2
+    from airflow import DAG
+    from airflow.decorators import task
 
 PROJECT = Path(os.environ.get("SAHEL_NB_PROJECT", Path(__file__).resolve().parents[2]))
 OUTPUT = os.environ.get("SAHEL_NB_AIRFLOW_OUTPUT", str(PROJECT / "reports" / "airflow"))
