@@ -55,3 +55,18 @@ def test_unknown_actor_suggests_ids_names_and_aliases(data):
         actor_profile(data, "testland authorities")
     with pytest.raises(ParameterError, match=r"unknown actor id 'zzz'$"):
         actor_profile(data, "zzz")
+
+
+def test_hostile_names_are_escaped_wherever_the_profile_is_shown(data):
+    from sahel_nb.narrative import show
+
+    profile = actor_profile(data, "xss")
+    shown = [
+        show(profile.summary())._repr_html_(),
+        profile.card()._repr_html_(),
+        actor_profile(data, "grp").ties._repr_html_(),
+    ]
+    for html in shown:
+        assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown[0]
+    assert "&lt;img src=x onerror=alert(2)&gt;" in shown[1]
