@@ -140,8 +140,15 @@ def load_dataset(data_dir: str | os.PathLike | None = None) -> Dataset:
     if problems:
         raise DataValidationError(problems, str(directory))
     tables = {name: _typed(raw) for name, raw in raws.items()}
-    reliability = tables["sources"].set_index("source_id")["reliability"]
+    sources = tables["sources"]
     for name, frame in tables.items():
         if name != "sources":
-            frame["reliability"] = frame["source_id"].map(reliability).astype(reliability.dtype)
+            # Every source_id is known (checked above): look each up by position.
+            at = pc.index_in(
+                arrow_text(frame["source_id"]), value_set=arrow_text(sources["source_id"])
+            ).to_numpy()
+            frame["reliability"] = pd.Categorical.from_codes(
+                sources["reliability"].cat.codes.to_numpy()[at],
+                dtype=sources["reliability"].dtype,
+            )
     return Dataset(**tables)

@@ -215,7 +215,9 @@ def _reference_problems(raw: RawTable, ids: dict[str, pd.Series]) -> None:
         if spec.kind == "refs":
             values = values.str.split("|").explode()
         known = ids[spec.ref]
-        dangling = values[~values.isin(known)]
+        # Arrow's is_in: several times faster than pandas' isin on a million ids.
+        found = pc.is_in(arrow_text(values), value_set=arrow_text(known))
+        dangling = values[~found.to_numpy(zero_copy_only=False)]
         choices = known.tolist() if len(dangling) else []
         target = TABLES[spec.ref]
         for position, value in dangling.items():
