@@ -25,7 +25,7 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is needed; run: make PYTHON=python3.11 ...")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test,dev]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) \
 		--display-name "Python (sahel-nb)" --env PYTHONHASHSEED 0 >/dev/null
 	touch $(STAMP)
@@ -76,7 +76,7 @@ lab: $(STAMP)
 lock:
 	rm -rf .lock-venv
 	$(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test,dev]'
 	( echo "# Pinned versions used by make (pip -c). Regenerate with: make lock"; \
 	  .lock-venv/bin/python -m pip freeze --exclude-editable | LC_ALL=C sort -f ) > requirements.lock
 	rm -rf .lock-venv

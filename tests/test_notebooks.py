@@ -36,6 +36,19 @@ def test_uses_the_sahel_nb_kernel_and_is_executed(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_starts_with_title_intro_and_the_generated_parameter_table(path):
+    from sahel_nb.execute import parameter_table
+
+    cells = nbformat.read(path, as_version=4).cells
+    assert cells[0].cell_type == "markdown" and cells[0].source.startswith("# ")
+    assert len(cells[0].source.split("\n\n")) >= 2  # a title, then what it answers
+    assert "parameter-table" in cells[1].metadata.get("tags", [])
+    # Generated from the parameters cell by `make notebooks`, never typed twice.
+    assert cells[1].source == parameter_table(path)
+    assert "parameters" in cells[2].metadata.get("tags", [])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_no_output_over_a_megabyte(path):
     for cell in nbformat.read(path, as_version=4).cells:
         for output in cell.get("outputs", []):
