@@ -10,7 +10,7 @@ KERNEL := sahel-nb
 # Set-ordered outputs must not move between runs (nbval compares them).
 export PYTHONHASHSEED := 0
 
-.PHONY: help venv test unit nbval notebooks lint format reports validate lab lock clean
+.PHONY: help venv test unit nbval notebooks lint format reports validate lab lock clean nbdime
 
 help:
 	@echo "make reports   set up .venv, validate the data, run the notebooks into reports/latest"
@@ -18,6 +18,7 @@ help:
 	@echo "make lab       open JupyterLab on notebooks/ with the $(KERNEL) kernel"
 	@echo "make notebooks re-execute every notebook in place (commit the new outputs)"
 	@echo "make lock      re-resolve the newest allowed versions into requirements.lock"
+	@echo "make nbdime    (opt-in) show notebook diffs cell by cell in git diff, for this clone"
 	@echo "make format    apply ruff's formatting and safe fixes"
 
 venv: $(STAMP)
@@ -70,6 +71,13 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks \
 		--MultiKernelManager.default_kernel_name=$(KERNEL) \
 		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+
+# Opt-in, this clone only: `git diff` shows notebooks cell by cell through
+# nbdime (.gitattributes routes *.ipynb to the driver; without this setting git
+# falls back to a plain text diff). Undo: git config --unset diff.jupyternotebook.command
+nbdime: $(STAMP)
+	git config diff.jupyternotebook.command "$(CURDIR)/$(BIN)/git-nbdiffdriver diff"
+	@echo "git diff now shows notebooks cell by cell; .venv/bin/nbdiff-web A B compares two side by side"
 
 # Resolve from scratch in a throwaway environment so nothing already installed
 # leaks into the pins; review the diff, then `make notebooks` and commit both.

@@ -85,6 +85,10 @@ def refresh(notebook: str | Path, *, timeout: int = 600) -> Path:
     for cell in result.cells:
         for key in _VOLATILE_CELL_METADATA:
             cell.metadata.pop(key, None)
+        for output in cell.get("outputs", []):
+            # A widget view names a random model id, and without the saved state
+            # (dropped above) it shows nothing: keep its text form only.
+            output.get("data", {}).pop("application/vnd.jupyter.widget-view+json", None)
     write_atomically(path, nbformat.writes(result) + "\n")
     return path
 

@@ -111,10 +111,11 @@ class Explorer:
             description="Kinds",
             rows=5,
         )
+        # 6 ("truth cannot be judged") keeps every grade; a widget cannot hold None.
         self.credibility = w.Dropdown(
-            value=credibility_at_least,
-            options=[("any grade", None)]
-            + [(f"1 to {g} ({CREDIBILITY[g].lower()})", g) for g in range(1, 7)],
+            value=credibility_at_least or 6,
+            options=[(f"1 to {g} ({CREDIBILITY[g].lower()})", g) for g in range(1, 6)]
+            + [("any grade", 6)],
             description="Credibility",
         )
         self.undated = w.Checkbox(value=False, description="show undated ties")

@@ -1,5 +1,6 @@
-"""Shared fixtures: paths to the small datasets under tests/fixtures/."""
+"""Shared fixtures: the small datasets under tests/fixtures/, and headless Chromium."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -16,3 +17,26 @@ def valid_dir() -> Path:
 def _no_data_override(monkeypatch):
     # A developer's own $SAHEL_NB_DATA must not change what the tests load.
     monkeypatch.delenv("SAHEL_NB_DATA", raising=False)
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # root in containers and CI
+    "--disable-gpu",
+    "--disable-background-networking",  # Chromium's own calls home would count as requests
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright (which cannot download browsers here)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium not found: install Debian's package (apt-get install chromium)")
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

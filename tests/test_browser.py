@@ -1,7 +1,6 @@
 """Generated pages in a real headless Chromium, offline: every non-file:// request is blocked."""
 
 import importlib.util
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,28 +10,8 @@ from sahel_nb.network import build_graph, ego_graph, to_pyvis
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FIXTURE = Path(__file__).parent / "fixtures" / "network"
 BENCHMARKS = Path(__file__).parents[1] / "benchmarks"
-ARGS = [
-    "--no-sandbox",  # root in containers and CI
-    "--disable-gpu",
-    "--disable-background-networking",  # Chromium's own calls home would count as requests
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium not found: install Debian's package (apt-get install chromium)")
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
 
 
 class OfflinePage:
