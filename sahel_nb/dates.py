@@ -7,7 +7,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["PARTIAL_DATE_PATTERN", "overlaps", "partial_date_span", "window_bounds"]
+__all__ = [
+    "PARTIAL_DATE_PATTERN",
+    "in_window",
+    "overlaps",
+    "partial_date_span",
+    "window_bounds",
+]
 
 #: A year, a year and month, or a full day, as written in the data.
 PARTIAL_DATE_PATTERN = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
@@ -127,4 +133,26 @@ def overlaps(first: pd.Series, last: pd.Series, lower, upper) -> pd.Series:
         keep &= first.isna() | (first <= upper)
     if lower is not None:
         keep &= last.isna() | (last >= lower)
+    return keep
+
+
+def in_window(frame: pd.DataFrame, start=None, end=None, column: str = "date") -> pd.Series:
+    """Which rows' partial date ``column`` falls in the window, as a boolean mask.
+
+    A row counts by the whole span its date covers (``2006`` is in a window
+    ending ``2006-03``). An undated row is kept only when no window is set:
+    its place in time is unknown, so it cannot be said to fall in one.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"date": ["2003", "2009-12", None]})
+    >>> frame["date_start"], frame["date_end"] = partial_date_span(frame["date"])
+    >>> in_window(frame, end="2006").tolist(), in_window(frame).tolist()
+    ([True, False, False], [True, True, True])
+    """
+    lower, upper = window_bounds(start, end)
+    first, last = frame[f"{column}_start"], frame[f"{column}_end"]
+    keep = overlaps(first, last, lower, upper)
+    if lower is not None or upper is not None:
+        keep &= first.notna()
     return keep

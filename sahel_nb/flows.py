@@ -15,7 +15,7 @@ import pycountry
 from pandera.errors import SchemaErrors
 
 from .data import Dataset
-from .dates import overlaps, window_bounds
+from .dates import in_window
 from .exceptions import DataValidationError, ParameterError, Problem
 from .pages import replacing, vis_page
 from .schema import FLOW_STATUSES
@@ -282,12 +282,7 @@ def ransom_table(dataset: Dataset, *, start=None, end=None, base_year: int | Non
     """
     events, flows = dataset.events, dataset.flows
     kidnaps = events[events["sub_event_type"] == KIDNAPPING]
-    lower, upper = window_bounds(start, end)
-    if lower is not None or upper is not None:
-        dated = kidnaps["date_start"].notna()
-        kidnaps = kidnaps[
-            dated & overlaps(kidnaps["date_start"], kidnaps["date_end"], lower, upper)
-        ]
+    kidnaps = kidnaps[in_window(kidnaps, start, end)]
     kidnaps = kidnaps.sort_values(["date_start", "event_id"], na_position="last")
     actors = dataset.actors.set_index("actor_id")
     names = actors["name"].to_dict()
@@ -407,10 +402,7 @@ def flow_summary(
     if by not in keys:
         raise ParameterError(f"by={by!r}: choose one of {', '.join(keys)}")
     flows = dataset.flows.copy()
-    lower, upper = window_bounds(start, end)
-    if lower is not None or upper is not None:
-        dated = flows["date_start"].notna()
-        flows = flows[dated & overlaps(flows["date_start"], flows["date_end"], lower, upper)]
+    flows = flows[in_window(flows, start, end)]
     names = dataset.actors.set_index("actor_id")["name"]
     years = _year(flows["date_start"])
     if by in ("payer", "payee"):
@@ -488,10 +480,7 @@ def flow_diagram(
     from .network import _UNKNOWN_STYLE, ACTOR_STYLES, _options
 
     flows = dataset.flows.copy()
-    lower, upper = window_bounds(start, end)
-    if lower is not None or upper is not None:
-        dated = flows["date_start"].notna()
-        flows = flows[dated & overlaps(flows["date_start"], flows["date_end"], lower, upper)]
+    flows = flows[in_window(flows, start, end)]
     flows = flows.sort_values("flow_id")
     flows = _convert(flows, _year(flows["date_start"]), base_year)
     unit = "US$" if base_year is None else f"{base_year} US$"

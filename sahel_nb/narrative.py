@@ -323,7 +323,7 @@ def _window(dataset, start, end):
     published: a 2010 column cannot attest a tie in 2030. Undated events and
     flows cannot be placed in a window at all; they are set apart.
     """
-    from .dates import overlaps, window_bounds
+    from .dates import in_window, overlaps, window_bounds
 
     lower, upper = window_bounds(start, end)
     windowed = lower is not None or upper is not None
@@ -339,10 +339,8 @@ def _window(dataset, start, end):
     undated = {"relationships": rels[undated_rels] if windowed else rels.iloc[:0]}
     for name in ("events", "flows"):
         frame = getattr(dataset, name)
-        dated = frame["date_start"].notna()
-        keep = overlaps(frame["date_start"], frame["date_end"], lower, upper)
-        picked[name] = frame[keep & dated] if windowed else frame
-        undated[name] = frame[~dated] if windowed else frame.iloc[:0]
+        picked[name] = frame[in_window(frame, start, end)]
+        undated[name] = frame[frame["date_start"].isna()] if windowed else frame.iloc[:0]
     return picked, undated
 
 

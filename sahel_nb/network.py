@@ -24,6 +24,7 @@ __all__ = [
     "alliance_shifts",
     "build_graph",
     "check_actor",
+    "edge_sources",
     "edge_table",
     "ego_graph",
     "export_graph",
@@ -242,6 +243,19 @@ def ego_graph(graph: nx.MultiDiGraph, actor_id: str, hops: int = 1) -> nx.MultiD
     ego = nx.ego_graph(graph, actor_id, radius=hops, undirected=True).copy()
     ego.graph.update(graph.graph, focus=actor_id, hops=hops)
     return ego
+
+
+def edge_sources(graph: nx.MultiDiGraph) -> pd.DataFrame:
+    """The source and locator of every relationship drawn, for a figure's caption.
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> edge_sources(build_graph(load_dataset(), end="2003")).columns.tolist()
+    ['source_id', 'locator']
+    """
+    rows = [(d["source_id"], d["locator"]) for _, _, d in graph.edges(data=True)]
+    return pd.DataFrame(rows, columns=["source_id", "locator"])
 
 
 def edge_table(graph: nx.MultiDiGraph) -> pd.DataFrame:

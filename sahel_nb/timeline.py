@@ -11,12 +11,12 @@ from pathlib import Path
 import pandas as pd
 
 from .data import Dataset
-from .dates import overlaps, window_bounds
+from .dates import in_window
 from .network import _choices
 from .pages import render, write_atomically
 from .schema import EVENT_TYPES
 
-__all__ = ["EVENT_COLOURS", "event_table", "map_page", "outline", "timeline_page"]
+__all__ = ["EVENT_COLOURS", "event_sources", "event_table", "map_page", "outline", "timeline_page"]
 
 #: Colour of each ACLED event type, on the timeline and the map.
 EVENT_COLOURS = {
@@ -49,11 +49,8 @@ def event_table(dataset: Dataset, *, start=None, end=None, event_types=None) -> 
     [['2003', 'year'], ['2003', 'year']]
     """
     event_types = _choices(event_types, list(EVENT_TYPES), "event_types")
-    lower, upper = window_bounds(start, end)
     events = dataset.events
-    keep = overlaps(events["date_start"], events["date_end"], lower, upper)
-    if lower is not None or upper is not None:
-        keep &= events["date_start"].notna()
+    keep = in_window(events, start, end)
     if event_types is not None:
         keep &= events["event_type"].isin(event_types)
     chosen = events[keep]
@@ -84,6 +81,18 @@ def event_table(dataset: Dataset, *, start=None, end=None, event_types=None) -> 
         }
     )
     return table.sort_values(["first_day", "event_id"], na_position="last", ignore_index=True)
+
+
+def event_sources(events: pd.DataFrame) -> pd.DataFrame:
+    """The source and locator of each row of :func:`event_table`, for a caption.
+
+    Examples
+    --------
+    >>> event_sources(pd.DataFrame({"source": ["guitta-2010 ¶6, ¶14"]})).values.tolist()
+    [['guitta-2010', '¶6, ¶14']]
+    """
+    parts = events["source"].str.split(" ", n=1, expand=True).reindex(columns=[0, 1])
+    return pd.DataFrame({"source_id": parts[0], "locator": parts[1]}).reset_index(drop=True)
 
 
 def _hover(row) -> str:

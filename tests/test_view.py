@@ -1,0 +1,51 @@
+"""Notebook tables and captions: formatted, escaped, deterministic, citing their sources."""
+
+import re
+
+import pandas as pd
+
+from sahel_nb import load_dataset
+from sahel_nb.network import build_graph, edge_sources
+from sahel_nb.view import caption, table
+
+
+def _frame():
+    return pd.DataFrame(
+        {
+            "payer": ["<img src=x onerror=alert(1)>", "Germany"],
+            "amount": pd.array([7_300_000.0, None], dtype="Float64"),
+            "date": ["2009-12", None],
+        }
+    )
+
+
+def test_money_gets_separators_and_unknowns_stay_empty():
+    text = repr(table(_frame(), money=["amount"]))
+    assert "7,300,000" in text and "7300000.0" not in text
+    assert "nan" not in text.lower() and "<NA>" not in text and " 0 " not in text
+    assert "2009-12" in text  # partial dates as written, never padded
+
+
+def test_html_escapes_text_and_is_the_same_on_every_run():
+    first = table(_frame(), money=["amount"], caption="Ransoms <b>paid</b>")._repr_html_()
+    second = table(_frame(), money=["amount"], caption="Ransoms <b>paid</b>")._repr_html_()
+    assert first == second  # no random element ids for nbval to trip on
+    assert "<img" not in first and "&lt;img src=x onerror=alert(1)&gt;" in first
+    assert "<b>paid" not in first and "&lt;b&gt;paid" in first
+    assert re.search(r"<th[^>]*>payer</th>", first)
+
+
+def test_a_column_subset_is_shown_in_the_order_asked():
+    text = repr(table(_frame(), ["date", "payer"]))
+    assert text.splitlines()[0].split() == ["date", "payer"]
+
+
+def test_caption_names_each_source_and_its_paragraphs():
+    data = load_dataset()
+    graph = build_graph(data, end="2003")
+    text = repr(caption("Ties in 2003", edge_sources(graph), data.sources))
+    assert re.fullmatch(r"Ties in 2003\. Sources: Guitta 2010 \((¶\d+, )*¶\d+\)\.", text)
+    nothing = build_graph(data, start="2030", undated=False, kinds=["kinship/marriage"])
+    empty = caption("Nothing", edge_sources(nothing), data.sources)
+    assert repr(empty) == "Nothing. Nothing drawn, so no source."
+    assert "&lt;" in caption("<x>", pd.DataFrame(columns=["source_id"]), data.sources)._repr_html_()
