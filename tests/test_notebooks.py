@@ -124,5 +124,6 @@ def test_nbval_fails_when_one_curated_amount_changes(tmp_path):
     flows.write_text(flows.read_text(encoding="utf-8").replace(",7300000,", ",7400000,"))
     changed = _nbval(tmp_path / "notebooks", tmp_path / "data", tmp_path / "reports")
     assert changed.returncode != 0
-    assert "ransom_flows.ipynb" in changed.stdout and "7400000" in changed.stdout
+    # The failure names the notebook and shows the new figure as the tables print it.
+    assert "ransom_flows.ipynb" in changed.stdout and "7,400,000" in changed.stdout
     assert "alliance_network.ipynb::Cell" not in changed.stdout.split("short test summary")[-1]

@@ -202,9 +202,11 @@ def test_cli_fails_cleanly_and_keeps_latest(tmp_path):
     bad = _cli("report", *only, "-p", "actor_id=Belmokhtar", cwd=tmp_path)
     assert bad.returncode == 1
     assert "Traceback" not in bad.stderr
-    assert "actor_profile (profile_aqim): code cell 2 ('import sahel_nb'): ParameterError: " in (
-        bad.stderr
+    assert (
+        "actor_profile (profile_aqim): code cell 2 ('from IPython.display import display'): "
+        in (bad.stderr)
     )
+    assert "ParameterError: unknown actor id 'Belmokhtar'" in bad.stderr
     assert "did you mean 'belmokhtar' (Mokhtar Belmokhtar)" in bad.stderr
     assert (tmp_path / "latest").resolve() == latest
     assert len(list(tmp_path.glob("failed-*"))) == 1
