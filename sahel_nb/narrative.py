@@ -344,6 +344,14 @@ def _window(dataset, start, end):
     return picked, undated
 
 
+#: The columns of each table that name actors.
+_ACTOR_COLUMNS = {
+    "relationships": ["actor_a", "actor_b"],
+    "events": ["actor1", "actor2", "assoc_actors"],
+    "flows": ["payer", "payee", "intermediary"],
+}
+
+
 def situation_report(
     dataset,
     *,
@@ -370,238 +378,265 @@ def situation_report(
     >>> report.sections[0][1][0].text[:40]
     'Nothing in the data is dated in this per'
     """
-    import dataclasses
+    from .network import check_actor
 
-    from .flows import KIDNAPPING, to_usd
-    from .network import actor_metrics, alliance_shifts, build_graph, check_actor
-
-    names = dataset.actors.set_index("actor_id")["name"].to_dict()
-    types = dataset.actors.set_index("actor_id")["actor_type"].astype(str).to_dict()
-    notes = Footnotes(dataset.sources)
     picked, undated = _window(dataset, start, end)
-
-    focus = None
     if focus_actor:
         check_actor(dataset, focus_actor)
-        rels = picked["relationships"]
-        ties = rels[(rels["actor_a"] == focus_actor) | (rels["actor_b"] == focus_actor)]
-        picked["relationships"] = ties
         focus = {focus_actor}
-        picked["events"] = picked["events"][
-            _involves(picked["events"], ["actor1", "actor2", "assoc_actors"], focus)
-        ]
-        picked["flows"] = picked["flows"][
-            _involves(picked["flows"], ["payer", "payee", "intermediary"], focus)
-        ]
+        for name, columns in _ACTOR_COLUMNS.items():
+            picked[name] = picked[name][_involves(picked[name], columns, focus)]
+            undated[name] = undated[name][_involves(undated[name], columns, focus)]
+    writer = _Writer(dataset, base_year, **picked)
+    sections = [
+        ("Key actors and their ties", writer.key_actors(top)),
+        ("Alliance shifts", writer.shifts()),
+        ("Kidnappings and ransom money", writer.kidnappings()),
+        ("Other money and supplies", writer.other_money()),
+        ("The state's role", writer.state_role()),
+        ("Other events", writer.other_events()),
+    ]
+    empty = not any(sentences for _, sentences in sections)
+    if empty:  # said first, where a reader looks
+        nothing = Sentence(
+            "Nothing in the data is dated in this period: no relationship, event or "
+            "flow falls in it."
+        )
+        sections.insert(0, ("In this period", [nothing]))
+    sections.append(("Not known", writer.unknowns(undated)))
+    period = _window_text(start, end)
+    if focus_actor:
+        period += f", centred on {writer.names[focus_actor]}"
+    return Report(
+        "Situation report", period, sections, writer.notes.lines(), writer.sources(), empty
+    )
 
-    rels, events, flows = picked["relationships"], picked["events"], picked["flows"]
-    sections: list[tuple[str, list[Sentence]]] = []
 
-    # Key actors and their ties.
-    graph = build_graph(dataclasses.replace(dataset, relationships=rels))
-    actors_said = []
-    if graph.number_of_edges():
+class _Writer:
+    """The sentences of each section, from the rows picked for the report, citing them."""
+
+    def __init__(self, dataset, base_year, relationships, events, flows) -> None:
+        from .flows import KIDNAPPING
+
+        self.dataset, self.base_year = dataset, base_year
+        self.rels, self.events, self.flows = relationships, events, flows
+        actors = dataset.actors.set_index("actor_id")
+        self.names = actors["name"].to_dict()
+        self.types = actors["actor_type"].astype(str).to_dict()
+        self.notes = Footnotes(dataset.sources)
+        self.kidnaps = _by_date(events[events["sub_event_type"] == KIDNAPPING])
+        state_ids = {a for a, t in self.types.items() if t in STATE_TYPES}
+        self.state_ids = state_ids
+        self.acts = _by_date(
+            events[
+                events["sub_event_type"].isin(STATE_ACTS)
+                & _involves(events, ["actor1", "actor2"], state_ids)
+            ]
+        )
+
+    def _name(self, actor_id) -> str:
+        return _name(self.names, actor_id)
+
+    def _graph_of(self, rels):
+        import dataclasses
+
+        return dataclasses.replace(self.dataset, relationships=rels)
+
+    def key_actors(self, top: int) -> list[Sentence]:
+        from .network import actor_metrics, build_graph
+
+        graph = build_graph(self._graph_of(self.rels))
+        if not graph.number_of_edges():
+            return []
         metrics = actor_metrics(graph).sort_values(["degree", "name"], ascending=[False, True])
+        said = []
         for actor_id, row in metrics.head(top).iterrows():
-            ties = rels[(rels["actor_a"] == actor_id) | (rels["actor_b"] == actor_id)]
+            ties = self.rels[
+                (self.rels["actor_a"] == actor_id) | (self.rels["actor_b"] == actor_id)
+            ]
             counts = ", ".join(
                 f"{int(row[sign])} {sign}"
                 for sign in ("cooperative", "hostile", "neutral")
                 if row[sign]
             )
-            actors_said.append(
+            said.append(
                 Sentence(
                     f"{row['name']} ({row['actor_type']}) has "
                     f"{_plural(int(row['degree']), 'recorded tie')} in this period: {counts}.",
-                    notes.cite(ties),
+                    self.notes.cite(ties),
                 )
             )
-    sections.append(("Key actors and their ties", actors_said))
+        return said
 
-    # Alliance shifts: one sentence per phase.
-    shifts_said = []
-    shifts = alliance_shifts(dataclasses.replace(dataset, relationships=rels))
-    for row in shifts.to_dict("records"):
-        shifts_said.append(
+    def shifts(self) -> list[Sentence]:
+        from .network import alliance_shifts
+
+        return [
             Sentence(
                 f"{row['name_a']} and {row['name_b']}: a {row['sign']} tie "
                 f"({row['kind']}), {_period(row['start'], row['end'])}, {row['status']}.",
-                notes.cite([row]),
+                self.notes.cite([row]),
             )
-        )
-    sections.append(("Alliance shifts", shifts_said))
+            for row in alliance_shifts(self._graph_of(self.rels)).to_dict("records")
+        ]
 
-    # Kidnappings and ransom money.
-    money_said = []
-    kidnaps = events[events["sub_event_type"] == KIDNAPPING].sort_values(
-        ["date_start", "event_id"], na_position="last"
-    )
-    for event in kidnaps.to_dict("records"):
-        hostages = (
-            _plural(int(event["hostages"]), "hostage")
-            if pd.notna(event["hostages"])
-            else "an unknown number of hostages"
-        )
-        where = f" in {event['location']}" if pd.notna(event["location"]) else ""
-        when = f"In {event['date']}" if pd.notna(event["date"]) else "At an unknown date"
-        money_said.append(
-            Sentence(
-                f"{when}, {_name(names, event['actor1'])} took {hostages}{where} "
-                f"({_name(names, event['actor2'])}); this is {event['status']}.",
-                notes.cite([event]),
-            )
-        )
-        linked = flows[flows["event_id"] == event["event_id"]].sort_values("flow_id")
-        for flow in linked.to_dict("records"):
-            money_said.append(_flow_sentence(flow, names, notes, base_year, to_usd))
-    ransoms = flows[flows["flow_type"] == "ransom"]
-    for status in ("reported", "alleged", "estimated"):
-        chosen = ransoms[(ransoms["status"] == status) & ransoms["amount"].notna()]
-        if chosen.empty:
-            continue
-        years = chosen["date"].fillna("").str[:4]
-        usd = to_usd(chosen["amount"], chosen["currency"], years)
-        text = (
-            f"Ransoms {status} in this period total US${usd.sum():,.0f} in the dollars of "
-            f"their years, over {_plural(len(chosen), 'payment')}"
-        )
-        if base_year is not None:
-            constant = to_usd(chosen["amount"], chosen["currency"], years, base_year=base_year)
-            text += f" (US${constant.sum():,.0f} in {base_year} dollars)"
-        money_said.append(Sentence(text + "; no other status is added in.", notes.cite(chosen)))
-    sections.append(("Kidnappings and ransom money", money_said))
+    def kidnappings(self) -> list[Sentence]:
+        from .flows import to_usd
 
-    # Other money and supplies, not linked to a kidnapping.
-    kidnap_ids = set(kidnaps["event_id"])
-    others = flows[~flows["event_id"].isin(kidnap_ids)].sort_values("flow_id")
-    sections.append(
-        (
-            "Other money and supplies",
-            [_flow_sentence(f, names, notes, base_year, to_usd) for f in others.to_dict("records")],
-        )
-    )
-
-    # The state's role.
-    state_ids = {a for a, t in types.items() if t in STATE_TYPES}
-    state_said = []
-    dealings = rels[
-        rels["kind"].isin(STATE_DEALINGS) & _involves(rels, ["actor_a", "actor_b"], state_ids)
-    ].sort_values(["start_start", "relationship_id"], na_position="last")
-    for rel in dealings.to_dict("records"):
-        state_said.append(
-            Sentence(
-                f"{_name(names, rel['actor_a'])} and {_name(names, rel['actor_b'])}: "
-                f"{rel['kind']}, {_period(rel['start'], rel['end'])} ({rel['status']}).",
-                notes.cite([rel]),
+        said = []
+        for event in self.kidnaps.to_dict("records"):
+            hostages = (
+                _plural(int(event["hostages"]), "hostage")
+                if pd.notna(event["hostages"])
+                else "an unknown number of hostages"
             )
-        )
-    acts = events[
-        events["sub_event_type"].isin(STATE_ACTS)
-        & _involves(events, ["actor1", "actor2"], state_ids)
-    ].sort_values(["date_start", "event_id"], na_position="last")
-    for event in acts.to_dict("records"):
-        when = f"In {event['date']}" if pd.notna(event["date"]) else "At a date not given"
-        state_said.append(
-            Sentence(
-                f"{when}: {event['sub_event_type'].lower()} — {_name(names, event['actor1'])}, "
-                f"{_name(names, event['actor2'])} ({event['status']}).",
-                notes.cite([event]),
-            )
-        )
-    sections.append(("The state's role", state_said))
-
-    # Every other event: clashes, attacks, bases, releases.
-    other_said = []
-    told = set(kidnaps["event_id"]) | set(acts["event_id"])
-    rest = events[~events["event_id"].isin(told)].sort_values(
-        ["date_start", "event_id"], na_position="last"
-    )
-    for event in rest.to_dict("records"):
-        when = f"In {event['date']}" if pd.notna(event["date"]) else "At a date not given"
-        who = ", ".join(_name(names, a) for a in (event["actor1"], event["actor2"]) if pd.notna(a))
-        where = f" in {event['location']}" if pd.notna(event["location"]) else ""
-        dead = (
-            f", {_plural(int(event['fatalities']), 'death')} recorded"
-            if pd.notna(event["fatalities"])
-            else ""
-        )
-        other_said.append(
-            Sentence(
-                f"{when}: {event['sub_event_type'].lower()}{where} — {who}{dead} "
-                f"({event['status']}).",
-                notes.cite([event]),
-            )
-        )
-    sections.append(("Other events", other_said))
-
-    # What is not known.
-    unknown_said = []
-    empty = not any(s for _, s in sections)
-    if empty:
-        unknown_said.append(
-            Sentence(
-                "Nothing in the data is dated in this period: no relationship, event or "
-                "flow falls in it."
-            )
-        )
-    no_amount = flows[flows["amount"].isna()]
-    if len(no_amount):
-        unknown_said.append(
-            Sentence(
-                f"The amount is not given for {_plural(len(no_amount), 'flow')} of money "
-                "or goods shown here.",
-                notes.cite(no_amount),
-            )
-        )
-    alleged = [frame[frame["status"] == "alleged"] for frame in (rels, events, flows)]
-    alleged_count = sum(len(frame) for frame in alleged)
-    if alleged_count:
-        unknown_said.append(
-            Sentence(
-                f"{_plural(alleged_count, 'claim')} shown here {'is' if alleged_count == 1 else 'are'} "
-                "alleged, not established.",
-                notes.cite(pd.concat(alleged)),
-            )
-        )
-    for table, label in (("relationships", "relationship"), ("events", "event"), ("flows", "flow")):
-        frame = undated[table]
-        if focus:
-            columns = {
-                "relationships": ["actor_a", "actor_b"],
-                "events": ["actor1", "actor2", "assoc_actors"],
-                "flows": ["payer", "payee", "intermediary"],
-            }[table]
-            frame = frame[_involves(frame, columns, focus)]
-        if len(frame):
-            unknown_said.append(
+            where = f" in {event['location']}" if pd.notna(event["location"]) else ""
+            when = f"In {event['date']}" if pd.notna(event["date"]) else "At an unknown date"
+            said.append(
                 Sentence(
-                    f"{_plural(len(frame), label)} in the data "
-                    f"{'has' if len(frame) == 1 else 'have'} no date and cannot be placed "
-                    "in this period.",
-                    notes.cite(frame),
+                    f"{when}, {self._name(event['actor1'])} took {hostages}{where} "
+                    f"({self._name(event['actor2'])}); this is {event['status']}.",
+                    self.notes.cite([event]),
                 )
             )
-    sections.append(("Not known", unknown_said))
-    if empty:  # said first, where a reader looks
-        sections.insert(0, ("In this period", [unknown_said.pop(0)]))
+            linked = self.flows[self.flows["event_id"] == event["event_id"]]
+            said += [self._flow(f) for f in linked.sort_values("flow_id").to_dict("records")]
+        ransoms = self.flows[self.flows["flow_type"] == "ransom"]
+        for status in ("reported", "alleged", "estimated"):
+            chosen = ransoms[(ransoms["status"] == status) & ransoms["amount"].notna()]
+            if chosen.empty:
+                continue
+            years = chosen["date"].fillna("").str[:4]
+            usd = to_usd(chosen["amount"], chosen["currency"], years)
+            text = (
+                f"Ransoms {status} in this period total US${usd.sum():,.0f} in the dollars of "
+                f"their years, over {_plural(len(chosen), 'payment')}"
+            )
+            if self.base_year is not None:
+                constant = to_usd(
+                    chosen["amount"], chosen["currency"], years, base_year=self.base_year
+                )
+                text += f" (US${constant.sum():,.0f} in {self.base_year} dollars)"
+            said.append(Sentence(text + "; no other status is added in.", self.notes.cite(chosen)))
+        return said
 
-    period = _window_text(start, end)
-    if focus_actor:
-        period += f", centred on {names[focus_actor]}"
-    title = "Situation report"
-    cited = dataset.sources.set_index("source_id")
-    sources = []
-    for source_id in notes.source_ids():
-        row = cited.loc[source_id]
-        parts = [
-            str(row["author"]) if pd.notna(row["author"]) else None,
-            f"“{row['title']}”",
-            str(row["publisher"]) if pd.notna(row["publisher"]) else None,
-            str(row["published"]) if pd.notna(row["published"]) else "undated",
-            f"reliability {row['reliability']} ({RELIABILITY[str(row['reliability'])]})",
+    def other_money(self) -> list[Sentence]:
+        others = self.flows[~self.flows["event_id"].isin(set(self.kidnaps["event_id"]))]
+        return [self._flow(f) for f in others.sort_values("flow_id").to_dict("records")]
+
+    def state_role(self) -> list[Sentence]:
+        rels = self.rels
+        dealings = rels[
+            rels["kind"].isin(STATE_DEALINGS)
+            & _involves(rels, ["actor_a", "actor_b"], self.state_ids)
+        ].sort_values(["start_start", "relationship_id"], na_position="last")
+        said = [
+            Sentence(
+                f"{self._name(rel['actor_a'])} and {self._name(rel['actor_b'])}: "
+                f"{rel['kind']}, {_period(rel['start'], rel['end'])} ({rel['status']}).",
+                self.notes.cite([rel]),
+            )
+            for rel in dealings.to_dict("records")
         ]
-        sources.append(f"{notes.short(source_id)}: " + ", ".join(p for p in parts if p) + ".")
-    return Report(title, period, sections, notes.lines(), sources, empty)
+        for event in self.acts.to_dict("records"):
+            said.append(
+                Sentence(
+                    f"{_when(event)}: {event['sub_event_type'].lower()} — "
+                    f"{self._name(event['actor1'])}, {self._name(event['actor2'])} "
+                    f"({event['status']}).",
+                    self.notes.cite([event]),
+                )
+            )
+        return said
+
+    def other_events(self) -> list[Sentence]:
+        told = set(self.kidnaps["event_id"]) | set(self.acts["event_id"])
+        said = []
+        for event in _by_date(self.events[~self.events["event_id"].isin(told)]).to_dict("records"):
+            who = ", ".join(
+                self._name(a) for a in (event["actor1"], event["actor2"]) if pd.notna(a)
+            )
+            where = f" in {event['location']}" if pd.notna(event["location"]) else ""
+            dead = (
+                f", {_plural(int(event['fatalities']), 'death')} recorded"
+                if pd.notna(event["fatalities"])
+                else ""
+            )
+            said.append(
+                Sentence(
+                    f"{_when(event)}: {event['sub_event_type'].lower()}{where} — {who}{dead} "
+                    f"({event['status']}).",
+                    self.notes.cite([event]),
+                )
+            )
+        return said
+
+    def unknowns(self, undated: dict[str, pd.DataFrame]) -> list[Sentence]:
+        said = []
+        no_amount = self.flows[self.flows["amount"].isna()]
+        if len(no_amount):
+            said.append(
+                Sentence(
+                    f"The amount is not given for {_plural(len(no_amount), 'flow')} of money "
+                    "or goods shown here.",
+                    self.notes.cite(no_amount),
+                )
+            )
+        alleged = [f[f["status"] == "alleged"] for f in (self.rels, self.events, self.flows)]
+        count = sum(len(frame) for frame in alleged)
+        if count:
+            said.append(
+                Sentence(
+                    f"{_plural(count, 'claim')} shown here {'is' if count == 1 else 'are'} "
+                    "alleged, not established.",
+                    self.notes.cite(pd.concat(alleged)),
+                )
+            )
+        for table, label in (
+            ("relationships", "relationship"),
+            ("events", "event"),
+            ("flows", "flow"),
+        ):
+            frame = undated[table]
+            if len(frame):
+                said.append(
+                    Sentence(
+                        f"{_plural(len(frame), label)} in the data "
+                        f"{'has' if len(frame) == 1 else 'have'} no date and cannot be placed "
+                        "in this period.",
+                        self.notes.cite(frame),
+                    )
+                )
+        return said
+
+    def sources(self) -> list[str]:
+        """Each cited source in full, with its Admiralty reliability."""
+        cited = self.dataset.sources.set_index("source_id")
+        lines = []
+        for source_id in self.notes.source_ids():
+            row = cited.loc[source_id]
+            parts = [
+                str(row["author"]) if pd.notna(row["author"]) else None,
+                f"“{row['title']}”",
+                str(row["publisher"]) if pd.notna(row["publisher"]) else None,
+                str(row["published"]) if pd.notna(row["published"]) else "undated",
+                f"reliability {row['reliability']} ({RELIABILITY[str(row['reliability'])]})",
+            ]
+            lines.append(
+                f"{self.notes.short(source_id)}: " + ", ".join(p for p in parts if p) + "."
+            )
+        return lines
+
+    def _flow(self, flow: dict) -> Sentence:
+        return _flow_sentence(flow, self.names, self.notes, self.base_year)
+
+
+def _by_date(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.sort_values(["date_start", "event_id"], na_position="last")
+
+
+def _when(event: dict) -> str:
+    return f"In {event['date']}" if pd.notna(event["date"]) else "At a date not given"
 
 
 def _window_text(start, end) -> str:
@@ -616,8 +651,10 @@ def _window_text(start, end) -> str:
     return "Period: all dates in the data"
 
 
-def _flow_sentence(flow: dict, names: dict, notes: Footnotes, base_year, to_usd) -> Sentence:
+def _flow_sentence(flow: dict, names: dict, notes: Footnotes, base_year) -> Sentence:
     """``Ransom from Germany to the GSPC in 2003: 7,300,000 USD … — alleged.``"""
+    from .flows import to_usd
+
     parties = []
     if pd.notna(flow["payer"]):
         parties.append(f"from {_name(names, flow['payer'])}")

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from .narrative import Footnotes, Text
+
 __all__ = ["Caption", "Table", "caption", "table"]
 
 
@@ -79,17 +81,11 @@ def table(
     return Table(chosen.reset_index(drop=True), money, caption, name)
 
 
-class Caption:
+class Caption(Text):
     """A figure's caption naming the sources behind it; escaped in HTML."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
 
     def _repr_html_(self) -> str:
         return f'<p style="font-size: 90%; color: #555"><em>{html.escape(self.text)}</em></p>'
-
-    def __repr__(self) -> str:
-        return self.text
 
 
 def caption(title: str, rows: pd.DataFrame, sources: pd.DataFrame) -> Caption:
@@ -103,8 +99,6 @@ def caption(title: str, rows: pd.DataFrame, sources: pd.DataFrame) -> Caption:
     >>> caption("Figure 1. Ransoms", rows, sources)
     Figure 1. Ransoms. Sources: Guitta 2010 (¶4, ¶6).
     """
-    from .narrative import Footnotes
-
     if rows.empty:
         return Caption(f"{title}. Nothing drawn, so no source.")
     short = Footnotes(sources).short
