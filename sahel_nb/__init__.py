@@ -3,9 +3,12 @@
 from .data import Dataset, load_dataset
 from .dates import partial_date_span
 from .exceptions import DataValidationError, ParameterError, Problem, SahelNbError
+from .narrative import situation_report
 from .network import actor_metrics, alliance_shifts, build_graph, ego_graph, export_graph
 from .paths import curated_data_dir, default_data_dir
+from .profile import actor_profile
 from .schema import TABLES, kind_sign
+from .timeline import event_table
 
 __all__ = [
     "TABLES",
@@ -15,13 +18,16 @@ __all__ = [
     "Problem",
     "SahelNbError",
     "actor_metrics",
+    "actor_profile",
     "alliance_shifts",
     "build_graph",
     "curated_data_dir",
     "default_data_dir",
     "ego_graph",
+    "event_table",
     "export_graph",
     "kind_sign",
     "load_dataset",
     "partial_date_span",
+    "situation_report",
 ]
