@@ -10,11 +10,10 @@ import nbformat
 import papermill
 
 from .pages import write_atomically
+from .paths import KERNEL
 
-__all__ = ["KERNEL", "parameter_table", "refresh", "with_parameter_table"]
+__all__ = ["parameter_table", "refresh", "with_parameter_table"]
 
-#: The Jupyter kernel every notebook runs on (registered by ``make``).
-KERNEL = "sahel-nb"
 
 # Timestamps and durations change every run; outputs must not.
 _VOLATILE_CELL_METADATA = ("papermill", "execution")

@@ -9,6 +9,7 @@ from .exceptions import ParameterError
 
 __all__ = [
     "DATA_ENV_VAR",
+    "KERNEL",
     "NOTEBOOKS_DIR",
     "PROJECT_ROOT",
     "REPORTS_DIR",
@@ -23,6 +24,9 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 REPORTS_DIR = PROJECT_ROOT / "reports"
+
+#: The Jupyter kernel every notebook runs on (registered by ``make``).
+KERNEL = "sahel-nb"
 
 #: Environment variable naming a data folder to use instead of the curated one.
 DATA_ENV_VAR = "SAHEL_NB_DATA"

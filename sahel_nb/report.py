@@ -23,7 +23,7 @@ from tqdm import tqdm
 from .dates import window_bounds
 from .exceptions import ParameterError, SahelNbError
 from .pages import render, write_atomically
-from .paths import PROJECT_ROOT, REPORTS_DIR, default_data_dir
+from .paths import KERNEL, PROJECT_ROOT, REPORTS_DIR, default_data_dir
 from .schema import TABLES
 
 __all__ = [
@@ -37,7 +37,6 @@ __all__ = [
     "to_html",
 ]
 
-KERNEL = "sahel-nb"
 _TYPES = {"int": int, "float": (int, float), "str": str, "bool": bool, "list": list}
 _TEMPLATES = Path(__file__).resolve().parent / "templates" / "nbconvert"
 
@@ -266,10 +265,10 @@ def _execute(run: Run, notebooks: str, folder: str, timeout: int) -> dict:
     if executed.is_file():
         try:
             to_html(executed, target / f"{run.name}.html")
-        except Exception as error:  # the run's verdict stands; say the page is missing
-            outcome.update(
-                status="failed", error=f"HTML rendering: {type(error).__name__}: {error}"
-            )
+        except Exception as error:  # say the page is missing, after any earlier failure
+            problem = f"HTML rendering: {type(error).__name__}: {error}"
+            earlier = outcome["error"]
+            outcome.update(status="failed", error=f"{earlier}; {problem}" if earlier else problem)
     outcome["seconds"] = round(time.monotonic() - started, 2)
     return outcome
 
