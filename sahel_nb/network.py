@@ -532,7 +532,10 @@ def to_pyvis(
         for sign, (color, _, style) in SIGN_STYLES.items()
     ]
     window = graph.graph.get("window", ("", ""))
-    summary = f"{graph.number_of_nodes()} actors, {graph.number_of_edges()} relationships"
+    nodes, edges = graph.number_of_nodes(), graph.number_of_edges()
+    summary = (
+        f"{nodes} actor{'' if nodes == 1 else 's'}, {edges} relationship{'' if edges == 1 else 's'}"
+    )
     if any(window):
         summary += f"; period {window[0] or 'any'} to {window[1] or 'any'}"
     if graph.graph.get("focus"):
