@@ -1,4 +1,4 @@
-"""The ``sahel-nb`` command: ``validate`` a data folder, ``report`` the notebook collection."""
+"""The ``sahel-nb`` command: ``validate`` a data folder, ``report`` the notebooks, ``import`` exports."""
 
 from __future__ import annotations
 
@@ -54,6 +54,20 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    from .interop import import_acled
+
+    try:
+        summary = import_acled(args.file, args.into)
+    except DataValidationError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"nothing was imported into {args.into}", file=sys.stderr)
+        return 1
+    print(summary)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sahel-nb", description="Cited, graded data and notebooks on AQIM and the Sahel."
@@ -99,6 +113,19 @@ def _parser() -> argparse.ArgumentParser:
         "--timeout", type=_positive, default=600, help="seconds a cell may run (default: 600)"
     )
     report.set_defaults(run=_report)
+
+    imports = commands.add_parser(
+        "import",
+        help="import a public dataset export (ACLED) into a data folder",
+        description="Add the events of an export to a data folder, all or nothing: actor names "
+        "resolved through aliases and actor_mappings.csv, new actors listed for review, events "
+        "already told by curated rows linked rather than added. Importing a file twice adds "
+        "nothing the second time.",
+    )
+    imports.add_argument("dataset", choices=["acled"], help="the export's format")
+    imports.add_argument("file", help="the export (CSV)")
+    imports.add_argument("--into", required=True, help="the data folder to add to")
+    imports.set_defaults(run=_import)
     return parser
 
 

@@ -1,0 +1,127 @@
+"""ACLED import: mapping, precision, actor resolution and review, links, idempotency, atomicity."""
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sahel_nb import DataValidationError, load_dataset
+from sahel_nb.cli import main
+from sahel_nb.interop import import_acled, read_acled
+
+ROOT = Path(__file__).parents[1]
+SAMPLE = Path(__file__).parent / "fixtures" / "acled" / "mali_sample.csv"
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    target = tmp_path / "data"
+    shutil.copytree(ROOT / "data", target)
+    return target
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.csv"))}
+
+
+def test_rows_become_events_with_partial_dates_and_traceable_ids(data_dir):
+    summary = import_acled(SAMPLE, data_dir)
+    events = load_dataset(data_dir).events.set_index("event_id")
+    first, second = events.loc["acled-MLI9001"], events.loc["acled-MLI9002"]
+    assert first["date"] == "2012-03-22"
+    assert second["date"] == "2012-06"  # month precision: never a made-up day
+    assert (first["event_type"], first["sub_event_type"]) == ("Battles", "Armed clash")
+    assert (first["country"], first["latitude"], first["geo_precision"]) == ("MLI", 16.7735, 1)
+    assert first["fatalities"] == 3 and events.loc["acled-MLI9002", "fatalities"] == 0
+    assert first["source_id"] == summary.source_id and first["locator"] == "row 1"
+    assert events.loc["acled-MLI9002", "locator"] == "row 2"
+    assert "MLI9001" in first["description"] and "Made-up source" in first["description"]
+    sources = load_dataset(data_dir).sources.set_index("source_id")
+    assert sources.loc[summary.source_id, "reliability"] == "B"
+    assert "SHA-256" in sources.loc[summary.source_id, "notes"]
+
+
+def test_actors_resolve_through_aliases_and_mapping_file_and_the_rest_are_listed(data_dir):
+    (data_dir / "actor_mappings.csv").write_text(
+        "dataset,external_name,actor_id,note\n"
+        "acled,AQIM: Al Qaeda in the Islamic Maghreb,aqim,ACLED's name for AQIM\n"
+    )
+    summary = import_acled(SAMPLE, data_dir)
+    events = load_dataset(data_dir).events.set_index("event_id")
+    assert events.loc["acled-MLI9001", "actor1"] == "aqim"  # through the mapping file
+    assert list(events.loc["acled-MLI9002", "assoc_actors"]) == ["tuareg"]  # through an alias
+    created = {a["name"]: a for a in summary.new_actors}
+    assert set(created) == {
+        "Military Forces of Mali (2002-2012)",
+        "Al-Qaida in the Islamic Maghreb (AQIM)",
+        "Civilians (Mali)",
+    }
+    assert created["Military Forces of Mali (2002-2012)"]["actor_type"] == "security forces"
+    with open(summary.review_file, newline="", encoding="utf-8") as handle:
+        review = {row["name"]: row for row in csv.DictReader(handle)}
+    assert set(review) == set(created)
+    # Close curated names are suggested for review, never applied.
+    assert "aqim" in review["Al-Qaida in the Islamic Maghreb (AQIM)"]["close_curated_actors"]
+    assert events.loc["acled-MLI9002", "actor1"].startswith("acled-")
+
+
+def test_an_event_the_curated_data_already_tells_is_linked_not_added(data_dir):
+    summary = import_acled(SAMPLE, data_dir)
+    assert summary.linked == [("acled-MLI9003", "ev-2008-merdaci-arrest")]
+    assert "acled-MLI9003" not in set(load_dataset(data_dir).events["event_id"])
+    with open(data_dir / "event_links.csv", newline="", encoding="utf-8") as handle:
+        (link,) = list(csv.DictReader(handle))
+    assert (link["external_id"], link["event_id"]) == ("acled-MLI9003", "ev-2008-merdaci-arrest")
+    assert (summary.read, summary.added) == (3, 2)
+
+
+def test_importing_twice_changes_nothing_the_second_time(data_dir):
+    import_acled(SAMPLE, data_dir)
+    after_first = _snapshot(data_dir)
+    again = import_acled(SAMPLE, data_dir)
+    assert _snapshot(data_dir) == after_first
+    assert (again.added, again.already, again.new_actors) == (0, 3, [])
+
+
+def test_curated_rows_keep_every_byte(data_dir):
+    before = _snapshot(data_dir)
+    import_acled(SAMPLE, data_dir)
+    for name, content in before.items():
+        assert (data_dir / name).read_bytes().startswith(content), name
+
+
+def test_a_malformed_export_lists_every_problem_and_writes_nothing(data_dir, tmp_path):
+    bad = tmp_path / "bad.csv"
+    text = SAMPLE.read_text(encoding="utf-8")
+    text = text.replace("2012-03-22", "2012-13-40").replace(",Armed clash,", ",Armed clush,")
+    bad.write_text(text.replace("16.2717", "116.2717"), encoding="utf-8")
+    before = _snapshot(data_dir)
+    with pytest.raises(DataValidationError) as caught:
+        import_acled(bad, data_dir)
+    shown = [str(p) for p in caught.value.problems]
+    assert shown == [
+        f"{bad}:2: event_date: is not a date; ACLED writes 2012-01-15 or 15 January 2012 "
+        "('2012-13-40')",
+        f"{bad}:2: sub_event_type: is not a kind of 'Battles' ('Armed clush')",
+        f"{bad}:3: latitude: must be between -90 and 90 ('116.2717')",
+    ]
+    assert _snapshot(data_dir) == before
+    assert not list(data_dir.glob(".import-*"))
+
+
+def test_missing_columns_are_named(tmp_path):
+    path = tmp_path / "old.csv"
+    path.write_text("event_id_cnty,event_date,event_type\nMLI1,2012-01-01,Battles\n")
+    _, problems = read_acled(path)
+    assert [str(p) for p in problems] == [
+        f"{path}:1: sub_event_type: missing column; ACLED exports have it",
+        f"{path}:1: actor1: missing column; ACLED exports have it",
+    ]
+
+
+def test_cli_imports_then_validates(data_dir, capsys):
+    assert main(["import", "acled", str(SAMPLE), "--into", str(data_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "3 rows read" in out and "2 events added, 1 linked" in out
+    assert main(["validate", str(data_dir)]) == 0
