@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import csv
 import hashlib
 import io
@@ -11,13 +12,12 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
-import pandas as pd
 import pycountry
 
 from .data import load_dataset
-from .dates import partial_date_span
 from .exceptions import DataValidationError, Problem
 from .schema import EVENT_TYPES, TABLES
 
@@ -110,19 +110,30 @@ def _partial(day: date, precision: str) -> str:
     return day.strftime("%Y-%m") if precision == "3" else day.isoformat()
 
 
-def _iso3(row: dict) -> str | None:
-    code = (row.get("iso") or "").strip()
+def _span(day: date, precision: str) -> tuple[date, date]:
+    """First and last day the written partial date covers."""
+    if precision != "3":
+        return day, day
+    last = calendar.monthrange(day.year, day.month)[1]
+    return day.replace(day=1), day.replace(day=last)
+
+
+@lru_cache(maxsize=4096)
+def _iso3_of(code: str, name: str) -> str | None:
     if code.isdigit():
         country = pycountry.countries.get(numeric=code.zfill(3))
         if country:
             return country.alpha_3
-    name = (row.get("country") or "").strip()
     if name:
         try:
             return pycountry.countries.lookup(name).alpha_3
         except LookupError:
             return None
     return None
+
+
+def _iso3(row: dict) -> str | None:
+    return _iso3_of((row.get("iso") or "").strip(), (row.get("country") or "").strip())
 
 
 def read_acled(path: str | os.PathLike) -> tuple[list[dict], list[Problem]]:
@@ -337,7 +348,17 @@ def import_acled(
 
     # Events: skip what is already there, link what a curated event already tells.
     present = set(dataset.events["event_id"]) | _linked(data_dir)
-    curated = dataset.events
+    # Curated events that an import could repeat, by kind and place: a lookup
+    # per row instead of a scan of the table per row.
+    told: dict[tuple[str, str], list[tuple[date, date, str]]] = {}
+    placed = dataset.events[
+        dataset.events["location"].notna() & dataset.events["date_start"].notna()
+    ]
+    for event in placed.itertuples(index=False):
+        key = (str(event.sub_event_type), event.location.strip().casefold())
+        told.setdefault(key, []).append(
+            (event.date_start.date(), event.date_end.date(), event.event_id)
+        )
     new_events, links = [], []
     for row in rows:
         event_id = f"acled-{row['event_id_cnty'].strip()}"
@@ -345,19 +366,20 @@ def import_acled(
             summary.already += 1
             continue
         day = _day(row["event_date"])
-        written = _partial(day, row.get("time_precision", "1").strip() or "1")
-        first, last = partial_date_span(pd.Series([written]))
+        precision = row.get("time_precision", "1").strip() or "1"
+        written = _partial(day, precision)
+        first, last = _span(day, precision)
         place = (row.get("location") or "").strip().casefold()
-        same = curated[
-            (curated["sub_event_type"] == row["sub_event_type"].strip())
-            & (curated["location"].fillna("").str.casefold() == place)
-            & (curated["date_start"] <= last[0])
-            & (curated["date_end"] >= first[0])
+        same = [
+            curated_id
+            for start, end, curated_id in told.get((row["sub_event_type"].strip(), place), [])
+            if start <= last and end >= first
         ]
-        if place and len(same):
-            links.append({"external_id": event_id, "event_id": same["event_id"].iloc[0],
+        if same:
+            links.append({"external_id": event_id, "event_id": same[0],
                           "dataset": "acled", "source_id": source_id})  # fmt: skip
-            summary.linked.append((event_id, same["event_id"].iloc[0]))
+            summary.linked.append((event_id, same[0]))
+            present.add(event_id)
             continue
         present.add(event_id)
         assoc = [
