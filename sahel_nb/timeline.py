@@ -109,14 +109,21 @@ def _hover(row) -> str:
 
 
 def timeline_page(
-    events: pd.DataFrame, path: str | os.PathLike, *, title: str = "Event timeline"
+    events: pd.DataFrame,
+    path: str | os.PathLike,
+    *,
+    title: str = "Event timeline",
+    max_events: int = 2000,
 ) -> Path:
     """Write a self-contained timeline of :func:`event_table` rows at ``path``.
 
     Each event is a bar over the whole span its date covers: a year-long
     bar for ``2003``, a month for ``2009-12``, a day for a full date. Hover
     shows the event and its source. Undated events are listed under the
-    chart, not drawn. Every string is escaped by the template.
+    chart, not drawn. Past ``max_events`` dated events (an ACLED import),
+    events are counted per month instead, one lane per event type and date
+    precision, each month's bar shaded by its count, with the count and the
+    sources on hover. Every string is escaped by the template.
     """
     dated = events[events["first_day"].notna()]
     undated = events[events["first_day"].isna()]
@@ -125,39 +132,49 @@ def timeline_page(
     if len(dated):
         first = pd.Timestamp(year=dated["first_day"].min().year, month=1, day=1)
         last = pd.Timestamp(year=dated["last_day"].max().year + 1, month=1, day=1)
-        days = (last - first).days
-        scale = (width - left - 40) / days
+        scale = (width - left - 40) / (last - first).days
 
         def x(day) -> float:
             return round(left + (day - first).days * scale, 1)
 
+        def bar(begin, end, colour, hover=None, opacity=0.8) -> dict:
+            start, finish = x(begin), x(end + pd.Timedelta(days=1))
+            return {"x": start, "width": max(finish - start, 3.0), "colour": colour,
+                    "hover": hover, "opacity": opacity}  # fmt: skip
+
         years = range(first.year, last.year + 1)
         step = max(1, len(years) // 15)
         ticks = [{"x": x(pd.Timestamp(year=y, month=1, day=1)), "label": y} for y in years[::step]]
-        for number, row in enumerate(dated.itertuples(index=False)):
-            begin = x(row.first_day)
-            finish = x(row.last_day + pd.Timedelta(days=1))
-            lanes.append(
-                {
-                    "y": 30 + number * row_height,
-                    "x": begin,
-                    "width": max(finish - begin, 3.0),
-                    "colour": EVENT_COLOURS.get(row.event_type, "#757575"),
-                    "label": f"{row.date} · {row.sub_event_type} · {row.actors}",
-                    "hover": _hover(row),
-                    "event_id": row.event_id,
-                }
-            )
-    height = 50 + len(lanes) * row_height
+        if len(dated) <= max_events:
+            for row in dated.itertuples(index=False):
+                colour = EVENT_COLOURS.get(row.event_type, "#757575")
+                lanes.append(
+                    {
+                        "label": f"{row.date} · {row.sub_event_type} · {row.actors}",
+                        "hover": _hover(row),
+                        "event_id": row.event_id,
+                        "bars": [bar(row.first_day, row.last_day, colour)],
+                    }
+                )
+        else:
+            lanes = [{**lane, "bars": [bar(**b) for b in lane["bars"]]} for lane in _monthly(dated)]
+        for number, lane in enumerate(lanes):
+            lane["y"] = 30 + number * row_height
+    summary = (
+        f"{len(dated)} dated event{'s' if len(dated) != 1 else ''} drawn over the span "
+        f"their dates cover; {len(undated)} undated listed below."
+    )
+    if len(dated) > max_events:
+        summary = (
+            f"{len(dated):,} dated events, counted per month (darker: more events); "
+            f"{len(undated):,} undated listed below."
+        )
     page = render(
         "timeline.html.j2",
         title=title,
-        summary=(
-            f"{len(dated)} dated event{'s' if len(dated) != 1 else ''} drawn over the span "
-            f"their dates cover; {len(undated)} undated listed below."
-        ),
+        summary=summary,
         width=width,
-        height=height,
+        height=50 + len(lanes) * row_height,
         left=left,
         lanes=lanes,
         ticks=ticks,
@@ -165,6 +182,45 @@ def timeline_page(
         legend=EVENT_COLOURS,
     )
     return write_atomically(path, page)
+
+
+def _monthly(dated: pd.DataFrame) -> list[dict]:
+    """Lanes of month bars: events counted by type, date precision and month.
+
+    An event dated only to a year is counted in its year, not spread over
+    months nor put in January: its own lane holds year-long bars.
+    """
+    lanes = []
+    precision = dated["precision"].where(dated["precision"] == "year", "month or day")
+    grouped = dated.assign(lane_precision=precision, period=dated["first_day"].dt.strftime(
+        "%Y-%m").where(precision != "year", dated["first_day"].dt.strftime("%Y")))  # fmt: skip
+    for (kind, lane_precision), group in grouped.groupby(
+        ["event_type", "lane_precision"], sort=True
+    ):
+        counts = group.groupby("period")
+        peak = counts.size().max()
+        bars = []
+        for written, events in counts:
+            begin, end = events["first_day"].min(), events["last_day"].max()
+            if lane_precision != "year":
+                begin = pd.Timestamp(written + "-01")
+                end = begin + pd.offsets.MonthEnd(0)
+            sources = events["source"].str.split(" ", n=1).str[0].value_counts()
+            cited = ", ".join(f"{source} ({n:,})" for source, n in sources.items())
+            bars.append(
+                {
+                    "begin": begin,
+                    "end": end,
+                    "colour": EVENT_COLOURS.get(kind, "#757575"),
+                    "hover": f"{kind}, {written}: {len(events):,} events — sources: {cited}",
+                    "opacity": round(0.15 + 0.85 * len(events) / peak, 2),
+                }
+            )
+        label = f"{kind} ({'dated to the year' if lane_precision == 'year' else 'by month'})"
+        lanes.append(
+            {"label": label, "hover": None, "event_id": f"{kind} · {lane_precision}", "bars": bars}
+        )
+    return lanes
 
 
 @cache
@@ -186,13 +242,17 @@ def map_page(
     *,
     title: str = "Located events",
     extent: tuple[float, float, float, float] = EXTENT,
+    max_events: int = 2000,
+    max_listed: int = 500,
 ) -> Path:
     """Write a self-contained map of the located events at ``path``; no tile server.
 
     Country outlines come from the shipped Natural Earth file, drawn in an
     equirectangular projection. Each located event is a dot with its
     description and source on hover; events without coordinates or outside
-    ``extent`` are listed under the map.
+    ``extent`` are listed under the map (the first ``max_listed``). Past
+    ``max_events`` located events, events are counted per place (0.1°):
+    one dot each, its area by the count, the kinds and sources on hover.
     """
     west, south, east, north = extent
     width = 1000
@@ -224,32 +284,68 @@ def map_page(
     in_view = located[
         located["longitude"].between(west, east) & located["latitude"].between(south, north)
     ]
-    dots = []
-    for row in in_view.itertuples(index=False):
-        cx, cy = project(float(row.longitude), float(row.latitude))
-        dots.append(
+    if len(in_view) > max_events:
+        dots = _places(in_view)
+    else:
+        dots = [
             {
-                "cx": cx,
-                "cy": cy,
+                "lat": float(row.latitude),
+                "lon": float(row.longitude),
+                "r": 7,
                 "colour": EVENT_COLOURS.get(row.event_type, "#757575"),
                 "hover": _hover(row),
                 "event_id": row.event_id,
             }
-        )
+            for row in in_view.itertuples(index=False)
+        ]
+    for dot in dots:
+        dot["cx"], dot["cy"] = project(dot["lon"], dot["lat"])
     elsewhere = events[~events["event_id"].isin(in_view["event_id"])]
     page = render(
         "map.html.j2",
         title=title,
         summary=(
-            f"{len(dots)} located event{'s' if len(dots) != 1 else ''} on the map; "
-            f"{len(elsewhere)} without coordinates or outside it, listed below."
+            f"{len(in_view):,} located event{'s' if len(in_view) != 1 else ''} on the map"
+            + (f" at {len(dots):,} places" if len(in_view) > max_events else "")
+            + f"; {len(elsewhere):,} without coordinates or outside it, listed below."
         ),
         width=width,
         height=height,
         countries=countries,
         dots=dots,
-        elsewhere=[{"hover": _hover(r), "event_id": r.event_id} for r in elsewhere.itertuples()],
+        elsewhere=[
+            {"hover": _hover(r), "event_id": r.event_id}
+            for r in elsewhere.head(max_listed).itertuples()
+        ],
+        more=max(len(elsewhere) - max_listed, 0),
         legend=EVENT_COLOURS,
         attribution=outline()["attribution"],
     )
     return write_atomically(path, page)
+
+
+def _places(located: pd.DataFrame) -> list[dict]:
+    """Located events counted per place (coordinates rounded to 0.1°), largest first."""
+    places = located.assign(
+        lat=located["latitude"].astype(float).round(1),
+        lon=located["longitude"].astype(float).round(1),
+    )
+    peak = places.groupby(["lat", "lon"]).size().max()
+    found = []
+    for (lat, lon), events in places.groupby(["lat", "lon"], sort=True):
+        kinds = events["event_type"].value_counts()
+        sources = events["source"].str.split(" ", n=1).str[0].value_counts()
+        found.append(
+            {
+                "lat": float(lat),
+                "lon": float(lon),
+                "r": round(3 + 12 * (len(events) / peak) ** 0.5, 1),
+                "colour": EVENT_COLOURS.get(kinds.index[0], "#757575"),
+                "event_id": f"{lat:.1f},{lon:.1f}",
+                "hover": f"{len(events):,} events near {lat:.1f}, {lon:.1f}: "
+                + ", ".join(f"{kind} {n:,}" for kind, n in kinds.items())
+                + " — sources: "
+                + ", ".join(f"{source} ({n:,})" for source, n in sources.items()),
+            }
+        )
+    return sorted(found, key=lambda place: -place["r"])  # small dots drawn over big ones

@@ -84,3 +84,52 @@ def test_shipped_outline_covers_the_sahel():
     codes = {f["properties"]["iso_a3"] for f in outline()["features"]}
     assert {"MLI", "NER", "MRT", "BFA", "TCD", "DZA", "LBY"} <= codes
     assert "public domain" in outline()["attribution"]
+
+
+def test_many_events_are_counted_per_month_and_years_stay_years(tmp_path):
+    import pandas as pd
+
+    days = pd.date_range("2015-01-01", "2015-12-31", freq="D")
+    rows = [
+        {"event_id": f"acled-{i}", "date": day.strftime("%Y-%m-%d"), "precision": "day",
+         "first_day": day, "last_day": day, "event_type": "Battles"}
+        for i, day in enumerate(list(days) * 7)
+    ] + [
+        {"event_id": f"y-{i}", "date": "2015", "precision": "year",
+         "first_day": pd.Timestamp("2015-01-01"), "last_day": pd.Timestamp("2015-12-31"),
+         "event_type": "Battles"}
+        for i in range(3)
+    ]  # fmt: skip
+    events = pd.DataFrame(rows).assign(
+        sub_event_type="Armed clash", actors="A; B", location=None, description=None,
+        status="reported", credibility=3, source="acled-abc row 1",
+    )  # fmt: skip
+    page = timeline_page(events, tmp_path / "t.html", max_events=2000).read_text("utf-8")
+    lanes = re.findall(r'<g class="event" data-event-id="([^"]+)">', page)
+    assert lanes == ["Battles · month or day", "Battles · year"]
+    assert page.count("<rect") == 12 + 1  # twelve months, one year
+    assert "Battles, 2015-03: 217 events — sources: acled-abc (217)" in page
+    assert "Battles, 2015: 3 events" in page
+    assert "2,558 dated events, counted per month" in page
+
+
+def test_many_located_events_are_counted_per_place(tmp_path):
+    import pandas as pd
+
+    events = pd.DataFrame(
+        {
+            "event_id": [f"acled-{i}" for i in range(3000)] + ["far"],
+            "latitude": [16.77] * 2000 + [16.27] * 1000 + [40.7],
+            "longitude": [-3.0] * 2000 + [-0.04] * 1000 + [-74.0],
+            "event_type": ["Battles"] * 2500 + ["Riots"] * 500 + ["Battles"],
+            "sub_event_type": "Armed clash", "date": "2015", "actors": "A", "location": None,
+            "description": None, "status": "reported", "credibility": 3,
+            "source": "acled-abc row 1",
+        }
+    )  # fmt: skip
+    text = map_page(events, tmp_path / "m.html", max_listed=0).read_text(encoding="utf-8")
+    dots = re.findall(r'<circle class="event" data-event-id="([^"]+)"[^>]* r="([\d.]+)"', text)
+    assert dots == [("16.8,-3.0", "15.0"), ("16.3,-0.0", "11.5")]  # area by count; big first
+    assert "1,000 events near 16.3, -0.0: Battles 500, Riots 500 — sources: acled-abc" in text
+    assert "3,000 located events on the map at 2 places" in text
+    assert "and 1 more, not listed here" in text
