@@ -12,7 +12,7 @@ import pandas as pd
 from pyvis.network import Network
 
 from .data import Dataset
-from .dates import overlaps, window_bounds
+from .dates import in_window, overlaps, window_bounds
 from .exceptions import ParameterError
 from .pages import vis_page
 from .schema import CREDIBILITY, RELATIONSHIP_KINDS, RELATIONSHIP_STATUSES
@@ -82,6 +82,7 @@ def build_graph(
     statuses=None,
     credibility_at_least: int | None = None,
     undated: bool = True,
+    derived: bool = False,
 ) -> nx.MultiDiGraph:
     """Return the actors and the relationships that overlap a time window.
 
@@ -107,6 +108,13 @@ def build_graph(
     undated : bool, default True
         Keep relationships with neither start nor end in every window (their
         period is unknown, not absent); False drops them when a window is given.
+    derived : bool, default False
+        Also add a tie for every pair of actors that events name together
+        (actor1 with actor2 and with each associated actor, as in an ACLED
+        import): kind ``co-occurrence``, sign neutral, ``derived=True``, dated
+        and cited by the event. No source states these ties; they are kept
+        apart from the curated relationships (``derived=False``) and left out
+        unless asked for.
 
     Examples
     --------
@@ -135,11 +143,13 @@ def build_graph(
     if credibility_at_least is not None:
         keep &= rels["credibility"] <= credibility_at_least
     chosen = rels[keep].sort_values("relationship_id")
+    pairs = _co_occurrences(dataset, start, end, statuses, credibility_at_least) if derived else []
 
     graph = nx.MultiDiGraph(window=(_text(start), _text(end)))
     # Insertion order drives louvain and layout: add in sorted order (networkx #6655).
     actors = dataset.actors.set_index("actor_id")
-    used = sorted(set(chosen["actor_a"]) | set(chosen["actor_b"]))
+    used = set(chosen["actor_a"]) | set(chosen["actor_b"])
+    used = sorted(used | {p["actor_a"] for p in pairs} | {p["actor_b"] for p in pairs})
     for actor_id in used:
         row = actors.loc[actor_id]
         graph.add_node(
@@ -166,10 +176,50 @@ def build_graph(
             source_id=rel.source_id,
             locator=rel.locator,
             note=_text(rel.note),
+            derived=False,
+        )
+    for pair in pairs:
+        graph.add_edge(
+            pair.pop("actor_a"), pair.pop("actor_b"), key=pair["relationship_id"], **pair
         )
     # Kept for messages about actors outside this window (see ego_graph).
     graph.graph["all_actors"] = _known_actors(dataset)
     return graph
+
+
+def _co_occurrences(dataset: Dataset, start, end, statuses, credibility_at_least) -> list[dict]:
+    """One neutral, derived tie per pair of actors an event names together, in id order."""
+    events = dataset.events[in_window(dataset.events, start, end)]
+    if statuses is not None:
+        events = events[events["status"].isin(statuses)]
+    if credibility_at_least is not None:
+        events = events[events["credibility"] <= credibility_at_least]
+    pairs = []
+    for event in events.sort_values("event_id").itertuples(index=False):
+        others = [event.actor2] if isinstance(event.actor2, str) else []
+        others += [a for a in event.assoc_actors if a not in others]
+        for other in others:
+            if other == event.actor1:
+                continue
+            pairs.append(
+                {
+                    "actor_a": event.actor1,
+                    "actor_b": other,
+                    "relationship_id": f"{event.event_id}:{other}",
+                    "kind": "co-occurrence",
+                    "sign": "neutral",
+                    "directed": False,
+                    "start": _text(event.date),
+                    "end": _text(event.date),
+                    "status": str(event.status),
+                    "credibility": int(event.credibility),
+                    "source_id": event.source_id,
+                    "locator": event.locator,
+                    "note": f"derived: named together in event {event.event_id}",
+                    "derived": True,
+                }
+            )
+    return pairs
 
 
 def _text(value) -> str:

@@ -57,6 +57,7 @@ def test_edge_attributes(data):
         "source_id": "src-n",
         "locator": "¶5",
         "note": "Parallel to r1 and r3.",
+        "derived": False,
     }
 
 
@@ -247,3 +248,25 @@ def test_page_is_byte_for_byte_deterministic(data, tmp_path):
     second = to_pyvis(build_graph(load_dataset(FIXTURE)), tmp_path / "two.html").read_bytes()
     assert first == second
     assert b'"randomSeed": 0' in first
+
+
+def test_derived_ties_come_only_when_asked_and_say_so():
+    data = load_dataset(Path(__file__).parent / "fixtures" / "report")
+    assert not any(d for _, _, d in build_graph(data).edges(data="derived"))
+    graph = build_graph(data, derived=True)
+    derived = {k: d for _, _, k, d in graph.edges(keys=True, data=True) if d["derived"]}
+    # e-kidnap names grp with hostages and, as associated actor, xss; e-clash tribe with grp.
+    assert sorted(derived) == [
+        "e-arrest:grp", "e-clash:grp", "e-kidnap2:hostages", "e-kidnap:hostages",
+        "e-kidnap:xss", "e-undated:grp",
+    ]  # fmt: skip
+    tie = derived["e-kidnap:xss"]
+    assert (tie["kind"], tie["sign"], tie["start"], tie["source_id"], tie["locator"]) == (
+        "co-occurrence", "neutral", "2004", "src-a", "¶3",
+    )  # fmt: skip
+    # A window keeps the dated events in it only; the curated ties are unchanged.
+    window = build_graph(data, start="2006", end="2006", derived=True)
+    assert {k for _, _, k, d in window.edges(keys=True, data=True) if d["derived"]} == {
+        "e-clash:grp"
+    }
+    assert build_graph(data, credibility_at_least=2, derived=True).has_edge("grp", "hostages")
