@@ -396,6 +396,8 @@ def situation_report(
         ("The state's role", writer.state_role()),
         ("Other events", writer.other_events()),
     ]
+    if dataset.events["locator"].str.startswith("row ").any():  # the data holds an import
+        sections.append(("Imported datasets", writer.datasets()))
     empty = not any(sentences for _, sentences in sections)
     if empty:  # said first, where a reader looks
         nothing = Sentence(
@@ -419,6 +421,11 @@ class _Writer:
         from .flows import KIDNAPPING
 
         self.dataset, self.base_year = dataset, base_year
+        # Rows of an imported dataset (cited by row, e.g. an ACLED export) are
+        # counted per year, not told one by one: there can be a million of them.
+        by_row = events["locator"].str.startswith("row ").fillna(False).to_numpy(bool)
+        self.counted = events[by_row]
+        events = events[~by_row]
         self.rels, self.events, self.flows = relationships, events, flows
         actors = dataset.actors.set_index("actor_id")
         self.names = actors["name"].to_dict()
@@ -571,6 +578,38 @@ class _Writer:
             )
         return said
 
+    def datasets(self) -> list[Sentence]:
+        """Per imported dataset and year: how many events and recorded deaths."""
+        said = []
+        counted = self.counted
+        years = counted["date"].str[:4]
+        for (source_id, year), group in counted.groupby([counted["source_id"], years], sort=True):
+            deaths = group["fatalities"].dropna()
+            dead = (
+                f", with {int(deaths.sum()):,} deaths recorded"
+                + (
+                    f" ({len(group) - len(deaths):,} events without a count)"
+                    if len(deaths) < len(group)
+                    else ""
+                )
+                if len(deaths)
+                else "; no death count given"
+            )
+            cite = {
+                "source_id": source_id,
+                "locator": _rows(group["locator"]),
+                "status": None,
+                "credibility": None,
+            }
+            said.append(
+                Sentence(
+                    f"{self.notes.short(source_id)} records {_plural(len(group), 'event')} "
+                    f"in {year}{dead}; they are counted here, not told one by one.",
+                    self.notes.cite([cite]),
+                )
+            )
+        return said
+
     def unknowns(self, undated: dict[str, pd.DataFrame]) -> list[Sentence]:
         said = []
         no_amount = self.flows[self.flows["amount"].isna()]
@@ -629,6 +668,13 @@ class _Writer:
 
     def _flow(self, flow: dict) -> Sentence:
         return _flow_sentence(flow, self.names, self.notes, self.base_year)
+
+
+def _rows(locators: pd.Series) -> str:
+    """The row range a group of imported events comes from: ``rows 3–4077``."""
+    numbers = locators.str.removeprefix("row ").astype(int)
+    low, high = int(numbers.min()), int(numbers.max())
+    return f"row {low}" if low == high else f"rows {low}–{high}"
 
 
 def _by_date(frame: pd.DataFrame) -> pd.DataFrame:

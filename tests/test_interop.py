@@ -125,3 +125,19 @@ def test_cli_imports_then_validates(data_dir, capsys):
     out = capsys.readouterr().out
     assert "3 rows read" in out and "2 events added, 1 linked" in out
     assert main(["validate", str(data_dir)]) == 0
+
+
+def test_the_situation_report_counts_imported_events_and_cites_their_rows(data_dir):
+    from sahel_nb import situation_report
+
+    summary = import_acled(SAMPLE, data_dir)
+    report = situation_report(load_dataset(data_dir))
+    told = dict(report.sections)
+    (counted,) = told["Imported datasets"]
+    assert counted.text.startswith("ACLED n.d. records 2 events in 2012, with 3 deaths recorded")
+    (note,) = [n for n in report.notes if n.startswith(f"[{counted.notes[0]}] ")]
+    assert note.endswith("ACLED n.d., rows 1–2")
+    assert any(summary.source_id in line or "ACLED export" in line for line in report.sources)
+    # Imported rows are counted, never told one by one (there can be a million).
+    kidnappings = " ".join(s.text for s in told["Kidnappings and ransom money"])
+    assert "2012" not in kidnappings
