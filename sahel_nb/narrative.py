@@ -585,16 +585,12 @@ class _Writer:
         years = counted["date"].str[:4]
         for (source_id, year), group in counted.groupby([counted["source_id"], years], sort=True):
             deaths = group["fatalities"].dropna()
-            dead = (
-                f", with {int(deaths.sum()):,} deaths recorded"
-                + (
-                    f" ({len(group) - len(deaths):,} events without a count)"
-                    if len(deaths) < len(group)
-                    else ""
-                )
-                if len(deaths)
-                else "; no death count given"
-            )
+            if deaths.empty:
+                dead = "; no death count given"
+            else:
+                dead = f", with {int(deaths.sum()):,} deaths recorded"
+                if len(deaths) < len(group):
+                    dead += f" ({len(group) - len(deaths):,} events without a count)"
             cite = {
                 "source_id": source_id,
                 "locator": _rows(group["locator"]),
