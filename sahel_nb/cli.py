@@ -55,10 +55,11 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .interop import import_acled
+    from .interop import import_acled, import_gtd
 
+    importer = {"acled": import_acled, "gtd": import_gtd}[args.dataset]
     try:
-        summary = import_acled(args.file, args.into)
+        summary = importer(args.file, args.into)
     except DataValidationError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
@@ -116,13 +117,13 @@ def _parser() -> argparse.ArgumentParser:
 
     imports = commands.add_parser(
         "import",
-        help="import a public dataset export (ACLED) into a data folder",
+        help="import a public dataset export (ACLED, GTD) into a data folder",
         description="Add the events of an export to a data folder, all or nothing: actor names "
         "resolved through aliases and actor_mappings.csv, new actors listed for review, events "
         "already told by curated rows linked rather than added. Importing a file twice adds "
         "nothing the second time.",
     )
-    imports.add_argument("dataset", choices=["acled"], help="the export's format")
+    imports.add_argument("dataset", choices=["acled", "gtd"], help="the export's format")
     imports.add_argument("file", help="the export (CSV)")
     imports.add_argument("--into", required=True, help="the data folder to add to")
     imports.set_defaults(run=_import)

@@ -21,10 +21,12 @@ from .pages import replacing, vis_page
 from .schema import FLOW_STATUSES
 
 __all__ = [
+    "DEMAND",
     "KIDNAPPING",
     "export_tables",
     "flow_diagram",
     "flow_summary",
+    "money_moved",
     "neutralise",
     "non_monetary",
     "ransom_table",
@@ -34,6 +36,21 @@ __all__ = [
 
 #: The ACLED sub-event type of a kidnapping.
 KIDNAPPING = "Abduction/forced disappearance"
+#: The flow type of an amount asked for: no money moved, so never in a total.
+DEMAND = "ransom demand"
+
+
+def money_moved(flows: pd.DataFrame) -> pd.DataFrame:
+    """The flows that moved money or goods: every flow but ransom demands.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"flow_type": ["ransom", "ransom demand"], "amount": [1.0, 5.0]})
+    >>> money_moved(frame)["amount"].tolist()
+    [1.0]
+    """
+    return flows[(flows["flow_type"].astype(str) != DEMAND).to_numpy(bool)]
+
 
 _REFERENCE = files("sahel_nb") / "reference"
 
@@ -235,6 +252,13 @@ def _year(dates: pd.Series) -> pd.Series:
     return dates.dt.year.astype("Int64")
 
 
+def _flow_years(flows: pd.DataFrame, events: pd.DataFrame) -> pd.Series:
+    """Each flow's year, else its event's (a ransom paid at a date not given: the kidnapping's)."""
+    event_years = _year(events.set_index("event_id")["date_start"])
+    fallback = flows["event_id"].map(event_years).astype("Int64")
+    return _year(flows["date_start"]).fillna(fallback)
+
+
 def _convert(frame: pd.DataFrame, years: pd.Series, base_year: int | None) -> pd.DataFrame:
     """Add US-dollar columns for amount, amount_low and amount_high where a year is known."""
     suffix = "" if base_year is None else f"_{base_year}"
@@ -250,13 +274,15 @@ def _convert(frame: pd.DataFrame, years: pd.Series, base_year: int | None) -> pd
     return frame
 
 
-def _share(flow, names) -> str:
-    who = names.get(flow.payee, "(not given)") if flow.flow_type != "ransom" else ""
-    who = who or names.get(flow.intermediary, "(not given)")
+def _share(flow, names, *, amount_only: bool = False) -> str:
     if pd.isna(flow.amount):
         what = f"amount unknown — {flow.in_kind}" if pd.notna(flow.in_kind) else "amount unknown"
     else:
         what = f"{flow.amount:,.0f} {flow.currency}"
+    if amount_only:
+        return f"{what}, {flow.status}"
+    who = names.get(flow.payee, "(not given)") if flow.flow_type != "ransom" else ""
+    who = who or names.get(flow.intermediary, "(not given)")
     return f"{who}: {what}, {flow.status}"
 
 
@@ -264,8 +290,9 @@ def ransom_table(dataset: Dataset, *, start=None, end=None, base_year: int | Non
     """Return one row per ransom payment for each kidnapping, in date order.
 
     A kidnapping (ACLED's *Abduction/forced disappearance*) with no known
-    payment keeps one row with the amounts empty, never 0. ``intermediaries``
-    describes the go-betweens of each payment and the shares passed on
+    payment keeps one row with the amounts empty, never 0. ``demanded``
+    lists the ransom demands (amount asked for and status; never added to
+    a payment or a total). ``intermediaries`` describes the go-betweens of each payment and the shares passed on
     (flows of type "share of a ransom" linked to the kidnapping), with
     "amount unknown" where the data has no amount. ``usd``, ``usd_low`` and
     ``usd_high`` are US dollars of the payment's year (or the kidnapping's,
@@ -292,6 +319,7 @@ def ransom_table(dataset: Dataset, *, start=None, end=None, base_year: int | Non
         linked = flows[flows["event_id"] == event.event_id].sort_values("flow_id")
         ransoms = linked[linked["flow_type"] == "ransom"]
         shares = linked[linked["flow_type"] == "share of a ransom"]
+        demands = linked[linked["flow_type"] == DEMAND]
         country = countries.get(event.actor2) if pd.notna(event.actor2) else None
         nationality = (
             pycountry.countries.get(alpha_3=country).name
@@ -309,6 +337,8 @@ def ransom_table(dataset: Dataset, *, start=None, end=None, base_year: int | Non
             "hostages": event.hostages,
             "hostage_nationality": nationality,
             "kidnapper": names.get(event.actor1),
+            "demanded": "; ".join(_share(f, names, amount_only=True) for f in demands.itertuples())
+            or None,
             "event_status": str(event.status),
         }
         go_betweens = [_share(f, names) for f in shares.itertuples(index=False)]
@@ -321,6 +351,7 @@ def ransom_table(dataset: Dataset, *, start=None, end=None, base_year: int | Non
                 row.update(payment_status=None, payment_credibility=pd.NA)
                 intermediaries = go_betweens
                 sources = cited + [f"{f.source_id} {f.locator}" for f in shares.itertuples()]
+                sources += [f"{f.source_id} {f.locator}" for f in demands.itertuples()]
             else:
                 row.update(
                     flow_id=flow.flow_id,
@@ -338,13 +369,14 @@ def ransom_table(dataset: Dataset, *, start=None, end=None, base_year: int | Non
                 intermediaries = via + go_betweens
                 sources = [*cited, f"{flow.source_id} {flow.locator}"]
                 sources += [f"{f.source_id} {f.locator}" for f in shares.itertuples()]
+                sources += [f"{f.source_id} {f.locator}" for f in demands.itertuples()]
             row["intermediaries"] = "; ".join(intermediaries) or None
             row["sources"] = "; ".join(dict.fromkeys(sources))
             row["_year"] = _first_year(row["payment_date"], event.date)
             rows.append(row)
     columns = [
         "event_id", "date", "location", "hostages", "hostage_nationality", "kidnapper",
-        "flow_id", "payer", "payee", "intermediaries", "payment_date", "amount",
+        "demanded", "flow_id", "payer", "payee", "intermediaries", "payment_date", "amount",
         "amount_low", "amount_high", "currency", "payment_status", "payment_credibility",
         "event_status", "sources",
     ]  # fmt: skip
@@ -378,12 +410,14 @@ def flow_summary(
 ) -> pd.DataFrame:
     """Return money totals per group in US dollars, one column per status.
 
-    Reported, alleged and estimated money sit in separate columns and are
+    Ransom demands are left out: an amount asked for is not money that
+    moved. Reported, alleged and estimated money sit in separate columns and are
     never added together unless ``combine_statuses=True``, which adds a
     column named for what it mixes. Beside them: how many flows had an
     amount, how many had none (unknown, in kind) and how many had an amount
-    but no year to convert at. A group with no amount of a status shows
-    nothing there, not 0.
+    but no year to convert at. Money converts at its flow's year, else its
+    event's (a ransom whose payment date is not given: the kidnapping's
+    year); ``by="year"`` groups by the flow's own date. A group with no amount of a status shows nothing there, not 0.
 
     Parameters
     ----------
@@ -401,14 +435,15 @@ def flow_summary(
     keys = {"payer": "payer", "payee": "payee", "year": "year", "flow_type": "flow_type"}
     if by not in keys:
         raise ParameterError(f"by={by!r}: choose one of {', '.join(keys)}")
-    flows = dataset.flows.copy()
+    # A demand is an amount asked for, not money that moved: never totalled.
+    flows = money_moved(dataset.flows).copy()
     flows = flows[in_window(flows, start, end)]
     names = dataset.actors.set_index("actor_id")["name"]
-    years = _year(flows["date_start"])
+    years = _flow_years(flows, dataset.events)
     if by in ("payer", "payee"):
         group = flows[by].map(names).fillna("(not given)")
-    elif by == "year":
-        group = years.astype("string").fillna("(no date)")
+    elif by == "year":  # the flow's own date: an event's year only converts its money
+        group = _year(flows["date_start"]).astype("string").fillna("(no date)")
     else:
         group = flows["flow_type"].astype(str)
     flows["group"] = group.astype(str)
@@ -479,10 +514,10 @@ def flow_diagram(
 
     from .network import _UNKNOWN_STYLE, ACTOR_STYLES, _options
 
-    flows = dataset.flows.copy()
+    flows = money_moved(dataset.flows).copy()  # a demand moved nothing: not drawn
     flows = flows[in_window(flows, start, end)]
     flows = flows.sort_values("flow_id")
-    flows = _convert(flows, _year(flows["date_start"]), base_year)
+    flows = _convert(flows, _flow_years(flows, dataset.events), base_year)
     unit = "US$" if base_year is None else f"{base_year} US$"
     usd = flows["usd" if base_year is None else f"usd_{base_year}"]
     largest = float(usd.max()) if usd.notna().any() else 1.0

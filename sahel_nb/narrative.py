@@ -426,6 +426,9 @@ class _Writer:
         by_row = events["locator"].str.startswith("row ").fillna(False).to_numpy(bool)
         self.counted = events[by_row]
         events = events[~by_row]
+        by_row = flows["locator"].str.startswith("row ").fillna(False).to_numpy(bool)
+        self.counted_flows = flows[by_row]
+        flows = flows[~by_row]
         self.rels, self.events, self.flows = relationships, events, flows
         actors = dataset.actors.set_index("actor_id")
         self.names = actors["name"].to_dict()
@@ -604,6 +607,31 @@ class _Writer:
                     self.notes.cite([cite]),
                 )
             )
+        return said + self._dataset_flows()
+
+    def _dataset_flows(self) -> list[Sentence]:
+        """Per imported dataset: ransoms paid and demanded, each status and currency apart."""
+        from .flows import DEMAND
+
+        said = []
+        flows = self.counted_flows.assign(flow_type=self.counted_flows["flow_type"].astype(str))
+        keys = [flows["source_id"], flows["flow_type"], flows["status"].astype(str)]
+        groups = flows.groupby([*keys, flows["currency"]], sort=True, dropna=False)
+        for (source_id, kind, status, currency), group in groups:
+            known = group["amount"].dropna()
+            label = {"ransom": "ransom payment", DEMAND: "ransom demand"}.get(kind, f"{kind} flow")
+            text = f"{self.notes.short(source_id)} records {_plural(len(group), label)} ({status})"
+            if len(known):
+                text += f" of {known.sum():,.0f} {currency} in all"
+            if kind == DEMAND:
+                text += "; amounts asked for, not money paid, and in no total of money"
+            cite = {
+                "source_id": source_id,
+                "locator": _rows(group["locator"]),
+                "status": None,
+                "credibility": None,
+            }
+            said.append(Sentence(text + ".", self.notes.cite([cite])))
         return said
 
     def unknowns(self, undated: dict[str, pd.DataFrame]) -> list[Sentence]:
@@ -695,7 +723,7 @@ def _window_text(start, end) -> str:
 
 def _flow_sentence(flow: dict, names: dict, notes: Footnotes, base_year) -> Sentence:
     """``Ransom from Germany to the GSPC in 2003: 7,300,000 USD … — alleged.``"""
-    from .flows import to_usd
+    from .flows import DEMAND, to_usd
 
     parties = []
     if pd.notna(flow["payer"]):
@@ -723,5 +751,9 @@ def _flow_sentence(flow: dict, names: dict, notes: Footnotes, base_year) -> Sent
     else:
         what = "amount not given"
     kind = str(flow["flow_type"])
+    if kind == DEMAND:
+        # Asked for, not paid: said so in the sentence itself.
+        parties = [p.replace("to ", "by ", 1) if p.startswith("to ") else p for p in parties]
+        what += " asked for; a demand, not money paid"
     text = f"{kind[0].upper()}{kind[1:]} {' '.join(parties)}: {what} — {flow['status']}."
     return Sentence(text, notes.cite([flow]))

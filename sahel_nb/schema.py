@@ -118,6 +118,7 @@ EVENT_TYPES = {
 
 FLOW_TYPES = (
     "ransom",
+    "ransom demand",
     "share of a ransom",
     "tax/extortion",
     "protection of smuggling",

@@ -4,11 +4,13 @@ import csv
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from sahel_nb import DataValidationError, load_dataset
 from sahel_nb.cli import main
-from sahel_nb.interop import import_acled, read_acled
+from sahel_nb.flows import flow_summary, ransom_table
+from sahel_nb.interop import import_acled, import_gtd, read_acled
 
 ROOT = Path(__file__).parents[1]
 SAMPLE = Path(__file__).parent / "fixtures" / "acled" / "mali_sample.csv"
@@ -115,8 +117,8 @@ def test_missing_columns_are_named(tmp_path):
     path.write_text("event_id_cnty,event_date,event_type\nMLI1,2012-01-01,Battles\n")
     _, problems = read_acled(path)
     assert [str(p) for p in problems] == [
-        f"{path}:1: sub_event_type: missing column; ACLED exports have it",
-        f"{path}:1: actor1: missing column; ACLED exports have it",
+        f"{path}:1: sub_event_type: missing column; an ACLED export has it",
+        f"{path}:1: actor1: missing column; an ACLED export has it",
     ]
 
 
@@ -141,3 +143,133 @@ def test_the_situation_report_counts_imported_events_and_cites_their_rows(data_d
     # Imported rows are counted, never told one by one (there can be a million).
     kidnappings = " ".join(s.text for s in told["Kidnappings and ransom money"])
     assert "2012" not in kidnappings
+
+
+# -- GTD ---------------------------------------------------------------------------------------
+
+GTD = Path(__file__).parent / "fixtures" / "gtd" / "sahel_sample.csv"
+
+
+def test_gtd_hostage_takings_become_events_with_partial_dates_and_no_unknown_codes(data_dir):
+    summary = import_gtd(GTD, data_dir)
+    assert (summary.read, summary.added) == (4, 3)
+    assert summary.skipped == {"not a hostage-taking (ishostkid is not 1)": 1}
+    events = load_dataset(data_dir).events.set_index("event_id")
+    assert "gtd-201002030003" not in events.index  # the bombing: not a kidnapping
+    first, unknown, third = (events.loc[f"gtd-{i}"] for i in
+                             ("200912150001", "201001010002", "201204050004"))  # fmt: skip
+    assert (first["date"], unknown["date"], third["date"]) == ("2009-12", "2010", "2012-04-05")
+    assert first["sub_event_type"] == "Abduction/forced disappearance"
+    assert (first["hostages"], first["fatalities"], first["country"]) == (3, 0, "MLI")
+    # -99 hostages and a blank death count: empty, never -99 or 0.
+    assert pd.isna(unknown["hostages"]) and pd.isna(unknown["fatalities"])
+    assert pd.isna(unknown["location"]) and unknown["geo_precision"] == 3  # specificity 5
+    assert "-9" not in unknown["description"] and "is unknown" in unknown["description"]
+    # GTD's own prose (summary, ransom note) is not copied into ours.
+    assert "Made-up" not in " ".join(events["description"].astype(str))
+    assert first["locator"] == "row 1" and third["locator"] == "row 4"
+    actors = load_dataset(data_dir).actors.set_index("actor_id")
+    assert actors.loc[unknown["actor1"], "unnamed"]  # GTD's "Unknown" is no one in particular
+
+
+def test_gtd_demands_and_payments_are_kept_apart_and_only_payments_are_totalled(data_dir):
+    (data_dir / "actor_mappings.csv").write_text(
+        "dataset,external_name,actor_id,note\n"
+        "gtd,Al-Qaida in the Islamic Maghreb (AQIM),aqim,GTD's name for AQIM\n"
+    )
+    summary = import_gtd(GTD, data_dir)
+    assert summary.flows == 2
+    dataset = load_dataset(data_dir)
+    flows = dataset.flows.set_index("flow_id")
+    demand = flows.loc["gtd-200912150001-ransom-demand"]
+    paid = flows.loc["gtd-200912150001-ransom-paid"]
+    assert (demand["flow_type"], demand["amount"], demand["currency"]) == (
+        "ransom demand",
+        5e6,
+        "USD",
+    )
+    assert (paid["flow_type"], paid["amount"], paid["payee"]) == ("ransom", 3e6, "aqim")
+    assert pd.isna(paid["payer"]) and pd.isna(paid["date"])  # GTD names neither
+    # ransomamt -9 and ransompaid 0 on the 2012 row: no flow, not a zero one.
+    assert not flows.index.str.startswith("gtd-201204050004").any()
+    by_payee = flow_summary(dataset, by="payee")
+    assert by_payee.loc["Al-Qaeda in the Islamic Maghreb", "reported_usd"] == 3e6  # not 8e6
+    by_type = flow_summary(dataset, by="flow_type")
+    assert "ransom demand" not in by_type.index
+    table = ransom_table(dataset).set_index("event_id")
+    assert table.loc["gtd-200912150001", "demanded"] == "5,000,000 USD, reported"
+    assert table.loc["gtd-200912150001", "amount"] == 3e6
+    # The 2012 kidnapping names AQIM as an associated group, through the mapping.
+    assert list(dataset.events.set_index("event_id").loc["gtd-201204050004", "assoc_actors"]) == [
+        "aqim"
+    ]
+
+
+def test_gtd_mapping_rows_of_another_dataset_do_not_apply(data_dir):
+    (data_dir / "actor_mappings.csv").write_text(
+        "dataset,external_name,actor_id,note\n"
+        "acled,Al-Qaida in the Islamic Maghreb (AQIM),aqim,for ACLED only\n"
+    )
+    summary = import_gtd(GTD, data_dir)
+    assert "Al-Qaida in the Islamic Maghreb (AQIM)" in {a["name"] for a in summary.new_actors}
+
+
+def test_gtd_import_is_idempotent_and_reads_latin1(data_dir, tmp_path):
+    latin = tmp_path / "gtd_latin1.csv"
+    text = GTD.read_text(encoding="utf-8").replace("Kidal,Kidal", "Kidal,Tessalit Ségou")
+    latin.write_bytes(text.encode("latin-1"))
+    summary = import_gtd(latin, data_dir)
+    events = load_dataset(data_dir).events.set_index("event_id")
+    assert events.loc["gtd-200912150001", "location"] == "Tessalit Ségou"
+    sources = load_dataset(data_dir).sources.set_index("source_id")
+    assert "Read as latin-1" in sources.loc[summary.source_id, "notes"]
+    after = _snapshot(data_dir)
+    again = import_gtd(latin, data_dir)
+    assert _snapshot(data_dir) == after
+    assert (again.added, again.flows, again.already) == (0, 0, 3)
+
+
+def test_a_gtd_kidnapping_told_by_a_curated_event_is_linked(data_dir):
+    with open(data_dir / "events.csv", "a", encoding="utf-8", newline="") as handle:
+        handle.write(
+            "ev-test-gao-kidnapping,2012-04,Violence against civilians,"
+            "Abduction/forced disappearance,aqim,,,Gao,Gao,MLI,16.2717,-0.0447,1,,7,"
+            "Test row: a curated kidnapping in Gao in April 2012.,reported,3,guitta-2010,¶6\n"
+        )
+    summary = import_gtd(GTD, data_dir)
+    assert summary.linked == [("gtd-201204050004", "ev-test-gao-kidnapping")]
+
+
+def test_a_malformed_gtd_export_names_every_problem_and_writes_nothing(data_dir, tmp_path):
+    bad = tmp_path / "bad.csv"
+    text = GTD.read_text(encoding="utf-8")
+    text = text.replace("200912150001,2009,12,0,", "200912150001,2009,13,0,")
+    text = text.replace("201204050004,2012,4,5,", "201204050004,2012,2,30,")
+    bad.write_text(text.replace(",1,7,0,-99,", ",1,-5,0,-99,"), encoding="utf-8")
+    before = _snapshot(data_dir)
+    with pytest.raises(DataValidationError) as caught:
+        import_gtd(bad, data_dir)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{bad}:2: imonth: must be 0 (unknown) to 12 ('13')",
+        f"{bad}:5: iday: is not a day of that month ('30')",
+        f"{bad}:5: nhostkid: is negative; GTD writes an unknown as -9 or -99 ('-5')",
+    ]
+    assert _snapshot(data_dir) == before
+
+
+def test_cli_imports_gtd(data_dir, capsys):
+    assert main(["import", "gtd", str(GTD), "--into", str(data_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "3 events added" in out and "2 ransom flows added" in out
+    assert "skipped 1: not a hostage-taking" in out
+    assert main(["validate", str(data_dir)]) == 0
+
+
+def test_situation_report_counts_imported_ransoms_with_demands_apart(data_dir):
+    from sahel_nb.narrative import situation_report
+
+    import_gtd(GTD, data_dir)
+    text = str(situation_report(load_dataset(data_dir)))
+    assert "records 1 ransom payment (reported) of 3,000,000 USD in all." in text
+    assert "1 ransom demand (reported) of 5,000,000 USD in all; amounts asked for, not" in text
+    assert "8,000,000" not in text  # a demand is never added to a payment

@@ -1,0 +1,186 @@
+"""ACLED scale: import a synthetic 500,000-event export, then run the network and timeline notebooks on it.
+
+Generates an ACLED-format export (default: 500,000 events naming 5,000
+actors, made-up rows that say so in their notes), copies the curated data to
+a temporary folder and runs, each step in a fresh process so its peak memory
+is its own (the notebook kernel included):
+
+- ``sahel_nb.import_acled`` of the export into the copy (seconds, rows/s);
+- ``notebooks/alliance_network.ipynb`` with ``derived_ties=True`` (the ties
+  ACLED events imply, the part that grows with the import);
+- ``notebooks/event_timeline.ipynb``.
+
+Each notebook runs with papermill on the ``sahel-nb`` kernel. Prints each
+step's wall seconds and peak memory and the largest output cell; the last
+line is one JSON object of the figures. Targets (issue 8): import >= 100,000
+rows/s; each notebook under 60 s; no output cell over 1 MB. Needs the set-up
+environment (``make venv``).
+
+    python benchmarks/bench_scale.py [--events N] [--actors N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CHILD = r"""
+import json, resource, sys, time
+from pathlib import Path
+step, *args = sys.argv[1:]
+start = time.perf_counter()
+if step == "import":
+    from sahel_nb.interop import import_acled
+    summary = import_acled(args[0], args[1])
+    extra = {"rows": summary.read, "added": summary.added, "linked": len(summary.linked),
+             "new_actors": len(summary.new_actors)}
+else:
+    import papermill
+    notebook, out, data_dir, output_dir, parameters = args
+    papermill.execute_notebook(
+        notebook, out, kernel_name="sahel-nb", progress_bar=False, cwd=output_dir,
+        parameters={"data_dir": data_dir, "output_dir": output_dir, **json.loads(parameters)},
+    )
+    cells = json.load(open(out))["cells"]
+    sizes = [len(json.dumps(c.get("outputs", []))) for c in cells]
+    pages = sum(p.stat().st_size for p in Path(output_dir).rglob("*.html"))
+    extra = {"largest_output_bytes": max(sizes), "pages_bytes": pages}
+seconds = time.perf_counter() - start
+peak = max(resource.getrusage(who).ru_maxrss for who in
+           (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) * 1024
+print(json.dumps({"seconds": seconds, "peak_bytes": peak, **extra}))
+"""
+
+#: ACLED event types and sub-event types a synthetic row is drawn from.
+KINDS = [
+    ("Battles", "Armed clash"),
+    ("Battles", "Non-state actor overtakes territory"),
+    ("Explosions/Remote violence", "Remote explosive/landmine/IED"),
+    ("Explosions/Remote violence", "Air/drone strike"),
+    ("Violence against civilians", "Attack"),
+    ("Violence against civilians", "Abduction/forced disappearance"),
+    ("Protests", "Peaceful protest"),
+    ("Riots", "Mob violence"),
+    ("Strategic developments", "Looting/property destruction"),
+    ("Strategic developments", "Arrests"),
+]
+COUNTRIES = [("466", "Mali"), ("562", "Niger"), ("854", "Burkina Faso")]
+
+
+def generate(path: Path, events: int, actors: int, *, places: int = 2_000) -> None:
+    """Write a synthetic ACLED-format export: ``events`` rows naming ``actors`` actors."""
+    rng = np.random.default_rng(8)
+    names = np.array([f"Synthetic group {i:05d} (benchmark)" for i in range(actors)])
+    inter = rng.integers(1, 9, actors).astype(str)
+    # A few actors act often, most rarely, as in real exports.
+    weights = 1 / np.arange(1, actors + 1)
+    weights /= weights.sum()
+    first = rng.choice(actors, events, p=weights)
+    second = rng.choice(actors, events, p=weights)
+    has_second = rng.random(events) < 0.7
+    assoc = rng.choice(actors, events, p=weights)
+    has_assoc = rng.random(events) < 0.1
+
+    day = np.datetime64("1997-01-01") + rng.integers(0, 28 * 365, events).astype("timedelta64[D]")
+    precision = rng.choice(["1", "2", "3"], events, p=[0.8, 0.15, 0.05])
+    kind = rng.integers(0, len(KINDS), events)
+    place = rng.integers(0, places, events)
+    place_country = rng.integers(0, len(COUNTRIES), places)
+    place_lat = np.round(rng.uniform(11, 24, places), 4)
+    place_lon = np.round(rng.uniform(-11, 15, places), 4)
+    country = place_country[place]
+    frame = pd.DataFrame(
+        {
+            "event_id_cnty": [f"SYN{i}" for i in range(events)],
+            "event_date": np.datetime_as_string(day, unit="D"),
+            "year": day.astype("datetime64[Y]").astype(int) + 1970,
+            "time_precision": precision,
+            "disorder_type": "Political violence",
+            "event_type": [KINDS[k][0] for k in kind],
+            "sub_event_type": [KINDS[k][1] for k in kind],
+            "actor1": names[first],
+            "assoc_actor_1": np.where(has_assoc, names[assoc], ""),
+            "inter1": inter[first],
+            "actor2": np.where(has_second, names[second], ""),
+            "assoc_actor_2": "",
+            "inter2": np.where(has_second, inter[second], ""),
+            "interaction": "",
+            "civilian_targeting": "",
+            "iso": [COUNTRIES[c][0] for c in country],
+            "region": "Western Africa",
+            "country": [COUNTRIES[c][1] for c in country],
+            "admin1": [f"Region {p % 40}" for p in place],
+            "admin2": "",
+            "admin3": "",
+            "location": [f"Place {p}" for p in place],
+            "latitude": place_lat[place],
+            "longitude": place_lon[place],
+            "geo_precision": rng.choice(["1", "2", "3"], events),
+            "source": "Synthetic source",
+            "source_scale": "National",
+            "notes": "Made-up row for the scale benchmark; not a real ACLED event.",
+            "fatalities": rng.poisson(1.2, events),
+            "tags": "",
+            "timestamp": 1700000000,
+        }
+    )
+    frame.to_csv(path, index=False)
+
+
+def _step(*args: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, *args], capture_output=True, text=True, cwd=ROOT
+    )
+    if done.returncode:
+        sys.exit(f"step {args[0]} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=500_000)
+    parser.add_argument("--actors", type=int, default=5_000)
+    args = parser.parse_args()
+    figures: dict = {"events": args.events, "actors": args.actors}
+    with tempfile.TemporaryDirectory(prefix="sahel-bench-scale-") as tmp:
+        tmp = Path(tmp)
+        export = tmp / "acled_synthetic.csv"
+        generate(export, args.events, args.actors)
+        figures["export_mib"] = round(export.stat().st_size / 2**20, 1)
+        data = tmp / "data"
+        shutil.copytree(ROOT / "data", data)
+        imported = _step("import", str(export), str(data))
+        figures["import_seconds"] = round(imported["seconds"], 2)
+        figures["import_rows_per_second"] = round(imported["rows"] / imported["seconds"])
+        figures["import_peak_mib"] = round(imported["peak_bytes"] / 2**20)
+        figures["events_added"] = imported["added"]
+        figures["actors_created"] = imported["new_actors"]
+        for name, parameters in (
+            ("alliance_network", {"derived_ties": True}),
+            ("event_timeline", {}),
+        ):
+            out = tmp / name
+            out.mkdir()
+            ran = _step("notebook", str(ROOT / "notebooks" / f"{name}.ipynb"),
+                        str(out / "out.ipynb"), str(data), str(out), json.dumps(parameters))  # fmt: skip
+            figures[f"{name}_seconds"] = round(ran["seconds"], 2)
+            figures[f"{name}_peak_mib"] = round(ran["peak_bytes"] / 2**20)
+            figures[f"{name}_largest_output_kib"] = round(ran["largest_output_bytes"] / 1024, 1)
+            figures[f"{name}_pages_kib"] = round(ran["pages_bytes"] / 1024)
+    for key, value in figures.items():
+        print(f"{key:>40}: {value}")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
