@@ -21,6 +21,7 @@ __all__ = [
     "describe_graph",
     "describe_ransoms",
     "describe_shifts",
+    "locator_list",
     "show",
     "situation_report",
 ]
@@ -58,6 +59,38 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def locator_list(locators, *, most: int = 12) -> str:
+    """Locators joined for one citation: ``¶4, ¶6``; rows of an export as ranges.
+
+    Long lists stop after ``most`` items and say how many more there are.
+
+    Examples
+    --------
+    >>> locator_list(["¶6", "¶4", "¶6"])
+    '¶4, ¶6'
+    >>> locator_list(["row 3", "row 1", "row 2", "row 9"])
+    'rows 1–3, 9'
+    """
+    parts = {p.strip() for loc in locators for p in str(loc).split(",") if p.strip()}
+    numbers = sorted(int(p[4:]) for p in parts if p.startswith("row ") and p[4:].isdigit())
+    items = sorted(
+        (p for p in parts if not (p.startswith("row ") and p[4:].isdigit())),
+        key=lambda p: (len(p), p),
+    )
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and runs[-1][1] == number - 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    ranges = [str(a) if a == b else f"{a}–{b}" for a, b in runs]
+    more = max(0, len(items) - most) + max(0, len(ranges) - most)
+    items, ranges = items[:most], ranges[:most]
+    if ranges:
+        items.append(("rows " if len(numbers) > 1 else "row ") + ", ".join(ranges))
+    return ", ".join(items) + (f" and {more:,} more" if more else "")
+
+
 def describe_graph(graph) -> str:
     """One sentence on the size and signs of an alliance graph.
 
@@ -73,10 +106,19 @@ def describe_graph(graph) -> str:
     parts = [
         _plural(int(signs.get(s, 0)), f"{s} tie") for s in ("cooperative", "hostile", "neutral")
     ]
-    return (
+    text = (
         f"The selection links {_plural(graph.number_of_nodes(), 'actor')} through "
         f"{_plural(graph.number_of_edges(), 'relationship')}: {', '.join(parts)}."
     )
+    derived = [d for _, _, d in graph.edges(data=True) if d.get("derived")]
+    if derived:
+        events = sum(d.get("events", 1) for d in derived)
+        text += (
+            f" Of these, {_plural(len(derived), 'tie')} {'is' if len(derived) == 1 else 'are'} "
+            f"derived from {_plural(events, 'event')} naming two actors together, not "
+            "stated by a source."
+        )
+    return text
 
 
 def describe_brokers(metrics: pd.DataFrame) -> str:
@@ -85,9 +127,17 @@ def describe_brokers(metrics: pd.DataFrame) -> str:
     if brokers.empty:
         return "No actor stands between others: every tie here is direct."
     top = brokers.iloc[0]
+    sample = metrics.attrs.get("betweenness_sample")
+    estimated = (
+        f" (estimated from shortest paths out of {sample[0]:,} of the {sample[1]:,} actors, "
+        "a seeded sample)"
+        if sample
+        else ""
+    )
     sentence = (
         f"{top['name']} is the main broker: {top['betweenness']:.0%} of the shortest paths "
-        f"between other actors pass through it, across {_plural(int(top['degree']), 'relationship')}."
+        f"between other actors pass through it{estimated}, across "
+        f"{_plural(int(top['degree']), 'relationship')}."
     )
     if len(brokers) > 1:
         second = brokers.iloc[1]
@@ -695,10 +745,8 @@ class _Writer:
 
 
 def _rows(locators: pd.Series) -> str:
-    """The row range a group of imported events comes from: ``rows 3–4077``."""
-    numbers = locators.str.removeprefix("row ").astype(int)
-    low, high = int(numbers.min()), int(numbers.max())
-    return f"row {low}" if low == high else f"rows {low}–{high}"
+    """The rows a group of imported events comes from: ``rows 3–4077, 5000``."""
+    return locator_list(locators)
 
 
 def _by_date(frame: pd.DataFrame) -> pd.DataFrame:

@@ -8,17 +8,22 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 from pyvis.network import Network
 
 from .data import Dataset
 from .dates import in_window, overlaps, window_bounds
 from .exceptions import ParameterError
+from .narrative import locator_list
 from .pages import vis_page
 from .schema import CREDIBILITY, RELATIONSHIP_KINDS, RELATIONSHIP_STATUSES
 
 __all__ = [
     "ACTOR_STYLES",
+    "BETWEENNESS_SAMPLE",
+    "EXACT_BETWEENNESS",
+    "MAX_DRAWN_TIES",
     "SIGN_STYLES",
     "actor_metrics",
     "alliance_shifts",
@@ -32,6 +37,13 @@ __all__ = [
 ]
 
 _SEED = 0
+#: Up to this many actors, betweenness is exact; past it, estimated from
+#: ``BETWEENNESS_SAMPLE`` seeded source actors.
+EXACT_BETWEENNESS = 2_000
+BETWEENNESS_SAMPLE = 200
+#: At most this many ties are drawn on a page: curated ties first, then the
+#: derived ties of most events. Exports keep every tie.
+MAX_DRAWN_TIES = 2_000
 
 #: Node colour and vis-network shape for each actor type.
 ACTOR_STYLES = {
@@ -188,38 +200,71 @@ def build_graph(
 
 
 def _co_occurrences(dataset: Dataset, start, end, statuses, credibility_at_least) -> list[dict]:
-    """One neutral, derived tie per pair of actors an event names together, in id order."""
+    """One neutral, derived tie per pair of actors events name together, per source and grade.
+
+    The events behind a tie are counted (``events``), dated from the first to
+    the last and cited together, so an ACLED import of half a million rows
+    gives one tie per pair, not one per row.
+    """
     events = dataset.events[in_window(dataset.events, start, end)]
     if statuses is not None:
         events = events[events["status"].isin(statuses)]
     if credibility_at_least is not None:
         events = events[events["credibility"] <= credibility_at_least]
-    pairs = []
-    for event in events.sort_values("event_id").itertuples(index=False):
-        others = [event.actor2] if isinstance(event.actor2, str) else []
-        others += [a for a in event.assoc_actors if a not in others]
-        for other in others:
-            if other == event.actor1:
-                continue
-            pairs.append(
-                {
-                    "actor_a": event.actor1,
-                    "actor_b": other,
-                    "relationship_id": f"{event.event_id}:{other}",
-                    "kind": "co-occurrence",
-                    "sign": "neutral",
-                    "directed": False,
-                    "start": _text(event.date),
-                    "end": _text(event.date),
-                    "status": str(event.status),
-                    "credibility": int(event.credibility),
-                    "source_id": event.source_id,
-                    "locator": event.locator,
-                    "note": f"derived: named together in event {event.event_id}",
-                    "derived": True,
-                }
-            )
-    return pairs
+    if events.empty:
+        return []
+    named = events[["event_id", "actor1", "actor2"]].rename(columns={"actor2": "other"})
+    assoc = events[["event_id", "actor1", "assoc_actors"]].explode("assoc_actors")
+    pairs = pd.concat([named, assoc.rename(columns={"assoc_actors": "other"})])
+    pairs = pairs[pairs["other"].notna().to_numpy(bool)]
+    pairs = pairs[(pairs["other"] != pairs["actor1"]).to_numpy(bool)]
+    pairs = pairs.drop_duplicates(["event_id", "other"])
+    if pairs.empty:
+        return []
+    one, other = pairs["actor1"].to_numpy(object), pairs["other"].to_numpy(object)
+    swap = one > other  # a tie is undirected: each pair in id order, once
+    first, second = np.where(swap, other, one), np.where(swap, one, other)
+    columns = ["event_id", "date", "date_start", "date_end", "status", "credibility"]
+    facts = events[[*columns, "source_id", "locator"]].set_index("event_id")
+    pairs = pd.DataFrame({"a": first, "b": second, "event_id": pairs["event_id"].to_numpy()})
+    pairs = pairs.join(facts, on="event_id")
+    pairs["status"] = pairs["status"].astype(str)
+    pairs = pairs.sort_values(["date_start", "event_id"], na_position="last", kind="stable")
+    keys = ["a", "b", "source_id", "status", "credibility"]
+    grouped = pairs.groupby(keys, sort=True, observed=True)
+    tied = grouped.agg(
+        events=("event_id", "size"),
+        first_date=("date", "first"),
+        event_ids=("event_id", list),
+        locators=("locator", list),
+    )
+    by_end = pairs.sort_values(["date_end", "event_id"], na_position="first", kind="stable")
+    tied["last_date"] = by_end.groupby(keys, sort=True, observed=True)["date"].last()
+    ties = []
+    for (a, b, source_id, status, credibility), row in tied.iterrows():
+        count = int(row["events"])
+        shown = ", ".join(sorted(row["event_ids"])[:3]) + (" …" if count > 3 else "")
+        ties.append(
+            {
+                "actor_a": a,
+                "actor_b": b,
+                "relationship_id": f"co:{a}:{b}:{source_id}:{status}:{credibility}",
+                "kind": "co-occurrence",
+                "sign": "neutral",
+                "directed": False,
+                "start": _text(row["first_date"]),
+                "end": _text(row["last_date"]),
+                "status": status,
+                "credibility": int(credibility),
+                "source_id": source_id,
+                "locator": locator_list(row["locators"]),
+                "note": f"derived: named together in {count:,} event{'s' if count != 1 else ''} "
+                f"({shown})",
+                "derived": True,
+                "events": count,
+            }
+        )
+    return ties
 
 
 def _text(value) -> str:
@@ -324,15 +369,25 @@ def edge_table(graph: nx.MultiDiGraph) -> pd.DataFrame:
             "actor_b": graph.nodes[v]["name"],
             "kind": data["kind"],
             "period": _period(data["start"], data["end"]),
+            "events": data.get("events"),
             "status": data["status"],
             "credibility": data["credibility"],
             "source": f"{data['source_id']} {data['locator']}",
+            "_derived": bool(data.get("derived", False)),
         }
         for u, v, key, data in graph.edges(keys=True, data=True)
     ]
-    columns = ["relationship_id", "actor_a", "actor_b", "kind", "period", "status"]
-    columns += ["credibility", "source"]
-    return pd.DataFrame(rows, columns=columns).sort_values("relationship_id", ignore_index=True)
+    columns = ["relationship_id", "actor_a", "actor_b", "kind", "period", "events", "status"]
+    columns += ["credibility", "source", "_derived"]
+    table = pd.DataFrame(rows, columns=columns)
+    table["events"] = table["events"].astype("Int64")
+    # Curated ties first, then derived ties of most events: the rows a reader needs first.
+    table = table.sort_values(
+        ["_derived", "events", "relationship_id"], ascending=[True, False, True], ignore_index=True
+    )
+    if not table["_derived"].any():
+        table = table.drop(columns="events")
+    return table.drop(columns="_derived")
 
 
 def _simple(graph: nx.MultiDiGraph) -> nx.Graph:
@@ -353,7 +408,10 @@ def actor_metrics(graph: nx.MultiDiGraph) -> pd.DataFrame:
     ``degree`` counts relationships (parallel ones each count).
     ``betweenness`` is the normalised share of shortest paths between other
     actors that pass through this one, on the undirected graph of who is tied
-    to whom — brokers and mediators stand out. ``community`` numbers Louvain
+    to whom — brokers and mediators stand out; past
+    :data:`EXACT_BETWEENNESS` actors it is estimated from a seeded sample of
+    :data:`BETWEENNESS_SAMPLE` (``frame.attrs["betweenness_sample"]`` says
+    so). ``community`` numbers Louvain
     communities (seeded) from 1, largest first. Rows are sorted by
     betweenness, then degree, then id, so equal input gives equal output.
 
@@ -374,7 +432,12 @@ def actor_metrics(graph: nx.MultiDiGraph) -> pd.DataFrame:
         if v != u:
             counts[v][sign] += 1
     simple = _simple(graph)
-    betweenness = nx.betweenness_centrality(simple, normalized=True)
+    sample = None
+    if simple.number_of_nodes() > EXACT_BETWEENNESS:
+        # Exact betweenness costs a search from every actor; past a few thousand
+        # (an import) it is estimated from a seeded sample: the same every run.
+        sample = BETWEENNESS_SAMPLE
+    betweenness = nx.betweenness_centrality(simple, k=sample, normalized=True, seed=_SEED)
     found = nx.community.louvain_communities(simple, weight="weight", seed=_SEED)
     ordered = sorted((sorted(c) for c in found), key=lambda c: (-len(c), c[0]))
     community = {node: number for number, c in enumerate(ordered, 1) for node in c}
@@ -394,7 +457,10 @@ def actor_metrics(graph: nx.MultiDiGraph) -> pd.DataFrame:
     frame = frame.reset_index().sort_values(
         ["betweenness", "degree", "actor_id"], ascending=[False, False, True]
     )
-    return frame.set_index("actor_id")
+    frame = frame.set_index("actor_id")
+    if sample is not None:
+        frame.attrs["betweenness_sample"] = (sample, simple.number_of_nodes())
+    return frame
 
 
 def alliance_shifts(dataset: Dataset, among: Iterable[str] | None = None) -> pd.DataFrame:
@@ -523,6 +589,7 @@ def to_pyvis(
     *,
     title: str = "Alliance network",
     height: str = "780px",
+    max_ties: int = MAX_DRAWN_TIES,
 ) -> Path:
     """Write ``graph`` as one self-contained, interactive HTML page at ``path``.
 
@@ -532,7 +599,10 @@ def to_pyvis(
     :data:`SIGN_STYLES`), with a legend. Hover text gives each tie's kind,
     period, status, credibility and source. Every string from the data
     reaches the page as JSON or escaped HTML and is shown as text. The
-    layout is seeded; physics settles, then stops.
+    layout is seeded; physics settles, then stops. A graph of more than
+    ``max_ties`` ties (derived ties of a large import) is drawn with its
+    curated ties and the derived ties of most events, up to ``max_ties``,
+    and the page says how many it leaves out.
 
     Returns the path written.
 
@@ -544,6 +614,9 @@ def to_pyvis(
     >>> to_pyvis(build_graph(load_dataset()), out).name
     'net.html'
     """
+    full = graph
+    if graph.number_of_edges() > max_ties:
+        graph = _strongest(graph, max_ties)
     net = Network(height=height, width="100%", directed=True, cdn_resources="remote")
     for node in sorted(graph):
         data = graph.nodes[node]
@@ -590,6 +663,11 @@ def to_pyvis(
         summary += f"; period {window[0] or 'any'} to {window[1] or 'any'}"
     if graph.graph.get("focus"):
         summary += f"; within {graph.graph['hops']} tie(s) of {graph.graph['focus']}"
+    if graph is not full:
+        summary += (
+            f"; drawn: {edges:,} of {full.number_of_edges():,} ties, every curated tie and "
+            "the derived ties of most events (the GEXF and GraphML exports hold them all)"
+        )
     return vis_page(
         path,
         title=title,
@@ -601,6 +679,22 @@ def to_pyvis(
         node_legend=node_legend,
         edge_legend=edge_legend,
     )
+
+
+def _strongest(graph: nx.MultiDiGraph, most: int) -> nx.MultiDiGraph:
+    """The curated ties and the derived ties of most events, ``most`` in all, and their actors."""
+    ranked = sorted(
+        graph.edges(keys=True, data=True),
+        key=lambda e: (e[3].get("derived", False), -e[3].get("events", 1), e[2]),
+    )[:most]
+    kept = nx.MultiDiGraph(**graph.graph)
+    nodes = sorted(
+        {n for u, v, _, _ in ranked for n in (u, v)} | {graph.graph.get("focus")} - {None}
+    )
+    kept.add_nodes_from((n, graph.nodes[n]) for n in nodes if n in graph)
+    for u, v, key, data in sorted(ranked, key=lambda e: e[2]):
+        kept.add_edge(u, v, key=key, **data)
+    return kept
 
 
 def _plain(value):

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .narrative import Footnotes, Text
+from .narrative import Footnotes, Text, locator_list
 
 __all__ = ["Caption", "Table", "caption", "table"]
 
@@ -64,8 +64,13 @@ def table(
     *,
     money: Iterable[str] = (),
     caption: str | None = None,
+    limit: int = 500,
 ) -> Table:
     """Show ``columns`` of ``frame`` with formatted ``money`` columns and a caption.
+
+    At most ``limit`` rows are shown, the first ones, and the caption says
+    how many there are in all: a notebook cell stays readable (and under a
+    megabyte) when an import brings half a million rows.
 
     Examples
     --------
@@ -78,6 +83,10 @@ def table(
     """
     chosen = frame if columns is None else frame[list(columns)]
     name = re.sub(r"\W+", "_", (caption or "table").lower())[:40] or "table"
+    if len(chosen) > limit:
+        shown = f"the first {limit:,} of {len(chosen):,} rows"
+        caption = f"{caption} ({shown})" if caption else shown[0].upper() + shown[1:]
+        chosen = chosen.head(limit)
     return Table(chosen.reset_index(drop=True), money, caption, name)
 
 
@@ -104,9 +113,5 @@ def caption(title: str, rows: pd.DataFrame, sources: pd.DataFrame) -> Caption:
     short = Footnotes(sources).short
     parts = []
     for source_id, group in rows.groupby("source_id", sort=True):
-        paragraphs = sorted(
-            {p.strip() for loc in group["locator"] for p in str(loc).split(",")},
-            key=lambda p: (len(p), p),
-        )
-        parts.append(f"{short(source_id)} ({', '.join(paragraphs)})")
+        parts.append(f"{short(source_id)} ({locator_list(group['locator'])})")
     return Caption(f"{title}. Sources: {'; '.join(parts)}.")

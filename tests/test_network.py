@@ -12,6 +12,7 @@ from sahel_nb.network import (
     alliance_shifts,
     build_graph,
     ego_graph,
+    edge_table,
     export_graph,
     to_pyvis,
 )
@@ -256,17 +257,71 @@ def test_derived_ties_come_only_when_asked_and_say_so():
     graph = build_graph(data, derived=True)
     derived = {k: d for _, _, k, d in graph.edges(keys=True, data=True) if d["derived"]}
     # e-kidnap names grp with hostages and, as associated actor, xss; e-clash tribe with grp.
+    # One tie per pair, source and grade; pairs in id order.
     assert sorted(derived) == [
-        "e-arrest:grp", "e-clash:grp", "e-kidnap2:hostages", "e-kidnap:hostages",
-        "e-kidnap:xss", "e-undated:grp",
+        "co:gov:grp:src-b:reported:2", "co:gov:grp:src-b:reported:3",
+        "co:grp:hostages:src-a:reported:2", "co:grp:hostages:src-a:reported:3",
+        "co:grp:tribe:src-a:alleged:4", "co:grp:xss:src-a:reported:2",
     ]  # fmt: skip
-    tie = derived["e-kidnap:xss"]
+    tie = derived["co:grp:xss:src-a:reported:2"]
     assert (tie["kind"], tie["sign"], tie["start"], tie["source_id"], tie["locator"]) == (
         "co-occurrence", "neutral", "2004", "src-a", "¶3",
     )  # fmt: skip
+    assert (tie["events"], tie["note"]) == (1, "derived: named together in 1 event (e-kidnap)")
     # A window keeps the dated events in it only; the curated ties are unchanged.
     window = build_graph(data, start="2006", end="2006", derived=True)
     assert {k for _, _, k, d in window.edges(keys=True, data=True) if d["derived"]} == {
-        "e-clash:grp"
+        "co:grp:tribe:src-a:alleged:4"
     }
     assert build_graph(data, credibility_at_least=2, derived=True).has_edge("grp", "hostages")
+
+
+def test_derived_ties_count_their_events_and_cite_them_together():
+    import dataclasses
+
+    data = load_dataset(Path(__file__).parent / "fixtures" / "report")
+    events = data.events.copy()
+    events.loc[events["event_id"] == "e-kidnap2", "credibility"] = 2  # now graded as e-kidnap
+    graph = build_graph(dataclasses.replace(data, events=events), derived=True)
+    tie = graph.edges["grp", "hostages", "co:grp:hostages:src-a:reported:2"]
+    assert (tie["events"], tie["start"], tie["end"], tie["locator"]) == (
+        2,
+        "2004",
+        "2005-06",
+        "¶3, ¶8",
+    )
+    assert tie["note"] == "derived: named together in 2 events (e-kidnap, e-kidnap2)"
+    table = edge_table(graph)
+    derived = table["relationship_id"].str.startswith("co:").to_numpy(bool)
+    assert not derived[0] and derived[-1]  # curated ties first,
+    assert table[derived]["events"].tolist() == [2, 1, 1, 1, 1]  # then most events first
+
+
+def test_a_large_graph_is_drawn_with_its_strongest_ties_and_says_so(tmp_path):
+    graph = nx.MultiDiGraph(window=("", ""))
+    for i in range(30):
+        graph.add_node(f"a{i:02d}", name=f"Actor {i}", actor_type="armed group", country="",
+                       aliases=[], unnamed=False)  # fmt: skip
+    common = {"kind": "co-occurrence", "sign": "neutral", "directed": False, "start": "",
+              "end": "", "status": "reported", "credibility": 3, "source_id": "s",
+              "locator": "row 1", "note": "", "derived": True}  # fmt: skip
+    for i in range(1, 30):
+        graph.add_edge("a00", f"a{i:02d}", key=f"co:{i:02d}", **common, events=i)
+    page = to_pyvis(graph, tmp_path / "net.html", max_ties=5).read_text(encoding="utf-8")
+    assert "drawn: 5 of 29 ties" in page
+    assert '"co:29"' in page and '"co:25"' in page and '"co:24"' not in page
+
+
+def test_betweenness_of_a_large_graph_is_a_seeded_estimate_and_says_so(data, monkeypatch):
+    from sahel_nb import network
+    from sahel_nb.narrative import describe_brokers
+
+    exact = actor_metrics(build_graph(data))
+    assert "betweenness_sample" not in exact.attrs
+    monkeypatch.setattr(network, "EXACT_BETWEENNESS", 2)
+    monkeypatch.setattr(network, "BETWEENNESS_SAMPLE", 3)
+    first, second = actor_metrics(build_graph(data)), actor_metrics(build_graph(data))
+    assert first.equals(second)  # seeded: the same estimate every run
+    nodes = build_graph(data).number_of_nodes()
+    assert first.attrs["betweenness_sample"] == (3, nodes)
+    assert f"out of 3 of the {nodes} actors" in describe_brokers(first)

@@ -49,3 +49,21 @@ def test_caption_names_each_source_and_its_paragraphs():
     empty = caption("Nothing", edge_sources(nothing), data.sources)
     assert repr(empty) == "Nothing. Nothing drawn, so no source."
     assert "&lt;" in caption("<x>", pd.DataFrame(columns=["source_id"]), data.sources)._repr_html_()
+
+
+def test_long_tables_show_their_first_rows_and_say_how_many_there_are():
+    frame = pd.DataFrame({"event_id": [f"e{i}" for i in range(1200)]})
+    shown = table(frame, caption="Events", limit=500)
+    assert len(shown.frame) == 500 and shown.frame["event_id"].iloc[-1] == "e499"
+    assert shown.caption == "Events (the first 500 of 1,200 rows)"
+    assert "the first 500 of 1,200 rows" in shown._repr_html_()
+    assert table(frame.head(500), caption="Events").caption == "Events"
+
+
+def test_captions_give_export_rows_as_ranges():
+    rows = pd.DataFrame(
+        {"source_id": ["acled-x"] * 4, "locator": ["row 3", "row 1", "row 2", "row 9"]}
+    )
+    sources = pd.DataFrame({"source_id": ["acled-x"], "author": ["ACLED"], "published": [None],
+                            "title": ["ACLED export"]})  # fmt: skip
+    assert str(caption("Events", rows, sources)) == "Events. Sources: ACLED n.d. (rows 1–3, 9)."
