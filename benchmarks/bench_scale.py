@@ -41,6 +41,7 @@ step, *args = sys.argv[1:]
 start = time.perf_counter()
 if step == "import":
     from sahel_nb.interop import import_acled
+    start = time.perf_counter()  # the import itself, not loading Python's modules
     summary = import_acled(args[0], args[1])
     extra = {"rows": summary.read, "added": summary.added, "linked": len(summary.linked),
              "new_actors": len(summary.new_actors)}

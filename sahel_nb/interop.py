@@ -207,6 +207,7 @@ def _read_export(
             )
             frame = table.to_pandas()
         frame["_row"] = np.arange(1, len(frame) + 1)
+        frame.attrs["sha256"] = hashlib.sha256(raw).hexdigest()  # the bytes read, hashed once
         return frame, [], encoding
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -399,7 +400,7 @@ def import_acled(
     if problems:
         raise DataValidationError(problems, str(path))
     dataset = load_dataset(data_dir)
-    digest = _sha256(path)
+    digest = frame.attrs["sha256"]
     source_id = f"acled-{digest[:12]}"
     summary = ImportSummary(source_id, read=len(frame))
     today = today or date.today()
@@ -650,7 +651,7 @@ def import_gtd(
     if problems:
         raise DataValidationError(problems, str(path))
     dataset = load_dataset(data_dir)
-    digest = _sha256(path)
+    digest = frame.attrs["sha256"]
     source_id = f"gtd-{digest[:12]}"
     summary = ImportSummary(source_id, read=len(frame))
     today = today or date.today()
@@ -767,14 +768,6 @@ def import_gtd(
 
 
 # -- shared ----------------------------------------------------------------------------------
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @lru_cache(maxsize=4096)

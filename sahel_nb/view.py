@@ -64,7 +64,7 @@ def table(
     *,
     money: Iterable[str] = (),
     caption: str | None = None,
-    limit: int = 500,
+    limit: int = 200,
 ) -> Table:
     """Show ``columns`` of ``frame`` with formatted ``money`` columns and a caption.
 
