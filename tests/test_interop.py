@@ -273,3 +273,42 @@ def test_situation_report_counts_imported_ransoms_with_demands_apart(data_dir):
     assert "records 1 ransom payment (reported) of 3,000,000 USD in all." in text
     assert "1 ransom demand (reported) of 5,000,000 USD in all; amounts asked for, not" in text
     assert "8,000,000" not in text  # a demand is never added to a payment
+
+
+def test_an_older_export_with_fewer_columns_imports(data_dir, tmp_path):
+    old = tmp_path / "acled_2013.csv"
+    old.write_text(
+        "event_id_cnty,event_date,event_type,sub_event_type,actor1,actor2,"
+        "location,latitude,longitude,fatalities\n"
+        "MLI8001,5 February 2013,Battles,Armed clash,Tuaregs,,Kidal,18.44,1.41,2\n",
+        encoding="utf-8",
+    )
+    summary = import_acled(old, data_dir)
+    event = load_dataset(data_dir).events.set_index("event_id").loc["acled-MLI8001"]
+    assert (summary.added, event["date"], event["actor1"]) == (1, "2013-02-05", "tuareg")
+    assert pd.isna(event["country"]) and pd.isna(event["geo_precision"])
+
+
+@pytest.mark.notebook
+def test_a_full_report_runs_over_imported_data(data_dir, tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    import_acled(SAMPLE, data_dir)
+    import_gtd(GTD, data_dir)
+    assert main(["validate", str(data_dir)]) == 0
+    command = Path(sys.executable).parent / "sahel-nb"
+    done = subprocess.run(
+        [command, "report", "--out", str(tmp_path / "reports"), "--jobs", "2"],
+        env={**os.environ, "SAHEL_NB_DATA": str(data_dir)},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    latest = tmp_path / "reports" / "latest"
+    manifest = json.loads((latest / "manifest.json").read_text())
+    assert {run["status"] for run in manifest["runs"]} == {"ok"}
+    page = (latest / "situation_report" / "situation_report.html").read_text(encoding="utf-8")
+    assert "Imported datasets" in page and "ransom demand" in page

@@ -11,8 +11,8 @@ from sahel_nb.network import (
     actor_metrics,
     alliance_shifts,
     build_graph,
-    ego_graph,
     edge_table,
+    ego_graph,
     export_graph,
     to_pyvis,
 )
