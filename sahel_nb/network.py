@@ -41,8 +41,8 @@ _SEED = 0
 #: ``BETWEENNESS_SAMPLE`` seeded source actors.
 EXACT_BETWEENNESS = 2_000
 BETWEENNESS_SAMPLE = 100
-#: At most this many ties are drawn on a page: curated ties first, then the
-#: derived ties of most events. Exports keep every tie.
+#: Derived ties are drawn on a page only up to this many ties in all: every
+#: curated tie, then the derived ties of most events. Exports keep every tie.
 MAX_DRAWN_TIES = 2_000
 
 #: Node colour and vis-network shape for each actor type.
@@ -612,9 +612,9 @@ def to_pyvis(
     period, status, credibility and source. Every string from the data
     reaches the page as JSON or escaped HTML and is shown as text. The
     layout is seeded; physics settles, then stops. A graph of more than
-    ``max_ties`` ties (derived ties of a large import) is drawn with its
-    curated ties and the derived ties of most events, up to ``max_ties``,
-    and the page says how many it leaves out.
+    ``max_ties`` ties with derived ones (a large import) is drawn with every
+    curated tie and the derived ties of most events, up to ``max_ties`` in
+    all, and the page says how many it leaves out.
 
     Returns the path written.
 
@@ -627,7 +627,7 @@ def to_pyvis(
     'net.html'
     """
     full = graph
-    if graph.number_of_edges() > max_ties:
+    if graph.number_of_edges() > max_ties and any(d for _, _, d in graph.edges(data="derived")):
         graph = _strongest(graph, max_ties)
     net = Network(height=height, width="100%", directed=True, cdn_resources="remote")
     for node in sorted(graph):
@@ -694,16 +694,17 @@ def to_pyvis(
 
 
 def _strongest(graph: nx.MultiDiGraph, most: int) -> nx.MultiDiGraph:
-    """The curated ties and the derived ties of most events, ``most`` in all, and their actors."""
-    ranked = sorted(
-        graph.edges(keys=True, data=True),
-        key=lambda e: (e[3].get("derived", False), -e[3].get("events", 1), e[2]),
-    )[:most]
-    kept = nx.MultiDiGraph(**graph.graph)
-    nodes = sorted(
-        {n for u, v, _, _ in ranked for n in (u, v)} | {graph.graph.get("focus")} - {None}
+    """Every curated tie, and the derived ties of most events up to ``most`` ties in all."""
+    edges = list(graph.edges(keys=True, data=True))
+    curated = [e for e in edges if not e[3].get("derived", False)]
+    derived = sorted(
+        (e for e in edges if e[3].get("derived", False)),
+        key=lambda e: (-e[3].get("events", 1), e[2]),
     )
-    kept.add_nodes_from((n, graph.nodes[n]) for n in nodes if n in graph)
+    ranked = curated + derived[: max(0, most - len(curated))]
+    kept = nx.MultiDiGraph(**graph.graph)
+    nodes = {n for u, v, _, _ in ranked for n in (u, v)} | {graph.graph.get("focus")} - {None}
+    kept.add_nodes_from((n, graph.nodes[n]) for n in sorted(nodes) if n in graph)
     for u, v, key, data in sorted(ranked, key=lambda e: e[2]):
         kept.add_edge(u, v, key=key, **data)
     return kept

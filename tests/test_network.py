@@ -325,3 +325,10 @@ def test_betweenness_of_a_large_graph_is_a_seeded_estimate_and_says_so(data, mon
     nodes = build_graph(data).number_of_nodes()
     assert first.attrs["betweenness_sample"] == (3, nodes)
     assert f"out of 3 of the {nodes} actors" in describe_brokers(first)
+
+
+def test_curated_ties_are_always_drawn_however_many(data, tmp_path):
+    graph = build_graph(data)
+    page = to_pyvis(graph, tmp_path / "net.html", max_ties=1).read_text(encoding="utf-8")
+    assert "drawn:" not in page
+    assert all(f'"{key}"' in page for _, _, key in graph.edges(keys=True))
