@@ -285,7 +285,15 @@ def _text(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _number(values: pd.Series) -> pd.Series:
-    return pd.to_numeric(values.where(values != ""), errors="coerce")
+    """Numbers from text; empty or not a number: NaN."""
+    try:  # Arrow's cast is quick, and refuses the whole column if any value is not a number
+        array = pa.array(values, type=pa.string(), from_pandas=True)
+        array = pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
+        return pd.Series(
+            pc.cast(array, pa.float64()).to_numpy(zero_copy_only=False), index=values.index
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pd.to_numeric(values.where(values != ""), errors="coerce")
 
 
 # -- ACLED -----------------------------------------------------------------------------------
@@ -330,7 +338,8 @@ def _check_acled(frame: pd.DataFrame) -> tuple[_Checks, dict[str, pd.Series]]:
             number.notna() & ~number.between(low, high), name, f"must be between {low} and {high}"
         )
     checks.flag(
-        (cols["fatalities"] != "") & ~cols["fatalities"].str.fullmatch(r"\d{1,9}"),
+        (cols["fatalities"] != "")
+        & ~(cols["fatalities"].str.isdigit() & (cols["fatalities"].str.len() <= 9)),
         "fatalities",
         "must be a whole number, zero or more",
     )
