@@ -315,11 +315,17 @@ def ransom_table(dataset: Dataset, *, start=None, end=None, base_year: int | Non
     names = actors["name"].to_dict()
     countries = actors["country"].to_dict()
     rows = []
+    # The flows of each kidnapping, looked up once: an import can hold tens of
+    # thousands of kidnappings, most with no flow at all.
+    by_event: dict[str, list] = {}
+    for flow in flows.sort_values("flow_id").itertuples(index=False):
+        if pd.notna(flow.event_id):
+            by_event.setdefault(flow.event_id, []).append(flow)
     for event in kidnaps.itertuples(index=False):
-        linked = flows[flows["event_id"] == event.event_id].sort_values("flow_id")
-        ransoms = linked[linked["flow_type"] == "ransom"]
-        shares = linked[linked["flow_type"] == "share of a ransom"]
-        demands = linked[linked["flow_type"] == DEMAND]
+        linked = by_event.get(event.event_id, [])
+        ransoms = [f for f in linked if f.flow_type == "ransom"]
+        shares = [f for f in linked if f.flow_type == "share of a ransom"]
+        demands = [f for f in linked if f.flow_type == DEMAND]
         country = countries.get(event.actor2) if pd.notna(event.actor2) else None
         nationality = (
             pycountry.countries.get(alpha_3=country).name
@@ -337,12 +343,11 @@ def ransom_table(dataset: Dataset, *, start=None, end=None, base_year: int | Non
             "hostages": event.hostages,
             "hostage_nationality": nationality,
             "kidnapper": names.get(event.actor1),
-            "demanded": "; ".join(_share(f, names, amount_only=True) for f in demands.itertuples())
-            or None,
+            "demanded": "; ".join(_share(f, names, amount_only=True) for f in demands) or None,
             "event_status": str(event.status),
         }
-        go_betweens = [_share(f, names) for f in shares.itertuples(index=False)]
-        payments = list(ransoms.itertuples(index=False)) or [None]
+        go_betweens = [_share(f, names) for f in shares]
+        payments = ransoms or [None]
         for flow in payments:
             row = dict(base)
             if flow is None:
@@ -350,8 +355,7 @@ def ransom_table(dataset: Dataset, *, start=None, end=None, base_year: int | Non
                 row.update(amount=pd.NA, amount_low=pd.NA, amount_high=pd.NA, currency=None)
                 row.update(payment_status=None, payment_credibility=pd.NA)
                 intermediaries = go_betweens
-                sources = cited + [f"{f.source_id} {f.locator}" for f in shares.itertuples()]
-                sources += [f"{f.source_id} {f.locator}" for f in demands.itertuples()]
+                sources = cited + [f"{f.source_id} {f.locator}" for f in shares + demands]
             else:
                 row.update(
                     flow_id=flow.flow_id,
@@ -368,8 +372,7 @@ def ransom_table(dataset: Dataset, *, start=None, end=None, base_year: int | Non
                 via = [_share(flow, names)] if pd.notna(flow.intermediary) else []
                 intermediaries = via + go_betweens
                 sources = [*cited, f"{flow.source_id} {flow.locator}"]
-                sources += [f"{f.source_id} {f.locator}" for f in shares.itertuples()]
-                sources += [f"{f.source_id} {f.locator}" for f in demands.itertuples()]
+                sources += [f"{f.source_id} {f.locator}" for f in shares + demands]
             row["intermediaries"] = "; ".join(intermediaries) or None
             row["sources"] = "; ".join(dict.fromkeys(sources))
             row["_year"] = _first_year(row["payment_date"], event.date)
