@@ -124,7 +124,7 @@ def _parser() -> argparse.ArgumentParser:
         "nothing the second time.",
     )
     imports.add_argument("dataset", choices=["acled", "gtd"], help="the export's format")
-    imports.add_argument("file", help="the export (CSV)")
+    imports.add_argument("file", help="the export: CSV, or an Excel workbook (.xlsx, first sheet)")
     imports.add_argument("--into", required=True, help="the data folder to add to")
     imports.set_defaults(run=_import)
     return parser

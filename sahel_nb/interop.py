@@ -11,7 +11,7 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
 
@@ -161,6 +161,11 @@ def _read_export(
         raw = path.read_bytes()
     except OSError as error:
         return pd.DataFrame(), [Problem(shown, None, None, f"cannot be read: {error.strerror}")], ""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_workbook(path, raw, required, used, label)
+    if path.suffix.lower() == ".xls":
+        problem = "is an old-style Excel file; save it as .xlsx or CSV and import that"
+        return pd.DataFrame(), [Problem(shown, None, None, problem)], ""
     encodings = ["utf-8"] + ([fallback_encoding] if fallback_encoding else [])
     for encoding in encodings:
         try:
@@ -210,6 +215,45 @@ def _read_export(
         frame.attrs["sha256"] = hashlib.sha256(raw).hexdigest()  # the bytes read, hashed once
         return frame, [], encoding
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+#: What ``_read_export`` reports as the encoding of an Excel workbook.
+WORKBOOK = "xlsx"
+
+
+def _read_workbook(
+    path: Path, raw: bytes, required: tuple[str, ...], used: tuple[str, ...], label: str
+) -> tuple[pd.DataFrame, list[Problem], str]:
+    """The first sheet of an Excel workbook (GTD ships one), every cell as text."""
+    shown = str(path)
+    try:
+        sheet = pd.read_excel(
+            io.BytesIO(raw), sheet_name=0, dtype=object, engine="openpyxl",
+            usecols=lambda name: str(name).strip() in used,
+        )  # fmt: skip
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        problem = f"is not a readable Excel workbook ({type(error).__name__}: {error})"
+        return pd.DataFrame(), [Problem(shown, None, None, problem)], WORKBOOK
+    sheet.columns = [str(name).strip() for name in sheet.columns]
+    missing = [n for n in required if n not in sheet.columns]
+    if missing:
+        problems = [Problem(shown, 1, n, f"missing column; {label} has it") for n in missing]
+        return pd.DataFrame(), problems, WORKBOOK
+    frame = pd.DataFrame({name: sheet[name].map(_cell_text) for name in sheet.columns})
+    frame["_row"] = np.arange(1, len(frame) + 1)
+    frame.attrs["sha256"] = hashlib.sha256(raw).hexdigest()
+    return frame, [], WORKBOOK
+
+
+def _cell_text(value) -> str:
+    """A cell as the text a CSV export would hold: ``3``, not ``3.0``; empty for a blank."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):  # a date cell: the day, as ACLED writes it in CSV
+        return value.date().isoformat() if value.time() == time() else value.isoformat()
+    return str(value).strip()
 
 
 def _is_decoding(problems: list[Problem]) -> bool:
@@ -268,7 +312,10 @@ class _Checks:
     def problems(self, path: Path, encoding: str) -> list[Problem]:
         if not self.found:
             return []
-        lines = _lines(path, encoding)
+        if encoding == WORKBOOK:  # the sheet's row numbers, as Excel shows them
+            lines = (self.frame["_row"] + 1).tolist()
+        else:
+            lines = _lines(path, encoding)
         return [
             Problem(
                 str(path), lines[position], column, message, str(self.frame[column].iat[position])
@@ -1011,7 +1058,9 @@ def _source_row(
 ) -> pd.DataFrame:  # fmt: skip
     if source_id in set(dataset.sources["source_id"]):
         return pd.DataFrame()
-    read = "" if encoding == "utf-8" else f" Read as {encoding}."
+    read = {"utf-8": "", WORKBOOK: " Read from the workbook's first sheet."}.get(
+        encoding, f" Read as {encoding}."
+    )
     return pd.DataFrame(
         [
             {

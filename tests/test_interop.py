@@ -312,3 +312,43 @@ def test_a_full_report_runs_over_imported_data(data_dir, tmp_path):
     assert {run["status"] for run in manifest["runs"]} == {"ok"}
     page = (latest / "situation_report" / "situation_report.html").read_text(encoding="utf-8")
     assert "Imported datasets" in page and "ransom demand" in page
+
+
+def test_gtd_workbook_imports_like_its_csv(data_dir, tmp_path):
+    # START ships GTD as an Excel workbook; numbers there are numbers (3000000.0, -99).
+    workbook = tmp_path / "globalterrorismdb_sample.xlsx"
+    pd.read_csv(GTD).to_excel(workbook, index=False, engine="openpyxl")
+    from_csv = tmp_path / "from_csv"
+    shutil.copytree(data_dir, from_csv)
+    import_gtd(GTD, from_csv)
+    summary = import_gtd(workbook, data_dir)
+    assert (summary.added, summary.flows, summary.skipped) == (
+        3, 2, {"not a hostage-taking (ishostkid is not 1)": 1},
+    )  # fmt: skip
+    columns = ["event_id", "date", "hostages", "fatalities", "country", "description", "locator"]
+    events = load_dataset(data_dir).events
+    expected = load_dataset(from_csv).events
+    imported = events[events["event_id"].str.startswith("gtd-").to_numpy(bool)][columns]
+    assert imported.reset_index(drop=True).equals(
+        expected[expected["event_id"].str.startswith("gtd-").to_numpy(bool)][columns].reset_index(
+            drop=True
+        )
+    )
+    sources = load_dataset(data_dir).sources.set_index("source_id")
+    assert "workbook's first sheet" in sources.loc[summary.source_id, "notes"]
+
+
+def test_a_bad_workbook_cell_is_named_by_its_sheet_row(data_dir, tmp_path):
+    frame = pd.read_csv(GTD)
+    frame.loc[3, "nhostkid"] = -5
+    workbook = tmp_path / "bad.xlsx"
+    frame.to_excel(workbook, index=False, engine="openpyxl")
+    with pytest.raises(DataValidationError) as caught:
+        import_gtd(workbook, data_dir)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{workbook}:5: nhostkid: is negative; GTD writes an unknown as -9 or -99 ('-5')"
+    ]
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a zip")
+    with pytest.raises(DataValidationError, match="is not a readable Excel workbook"):
+        import_gtd(broken, data_dir)
