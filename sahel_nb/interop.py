@@ -95,7 +95,6 @@ INTER_TYPES = {
 IMPORTED_CREDIBILITY = 3
 #: ACLED and GTD as sources: systematic, documented, widely used collections.
 DATASET_RELIABILITY = "B"
-ACLED_RELIABILITY = DATASET_RELIABILITY
 
 #: The source ids an import gives its export: only curated events are linked to.
 IMPORTED_SOURCE = r"(?:acled|gtd)-[0-9a-f]{12}"
