@@ -413,12 +413,8 @@ def read_acled(path: str | os.PathLike) -> tuple[pd.DataFrame, list[Problem]]:
     >>> len(rows), problems
     (3, [])
     """
-    path = Path(path)
-    frame, problems, encoding = _read_export(path, _ACLED_REQUIRED, _ACLED_USED, "an ACLED export")
-    if problems:
-        return frame, problems
-    checks, _ = _check_acled(frame)
-    return frame, checks.problems(path, encoding)
+    frame, _, problems, _ = _read_checked(Path(path), "acled")
+    return frame, problems
 
 
 def _assoc(column: pd.Series) -> pd.Series:
@@ -448,16 +444,8 @@ def import_acled(
     copy, validated there, and only then moved in.
     """
     path, data_dir = Path(path), Path(data_dir).expanduser()
-    frame, problems, encoding = _read_export(path, _ACLED_REQUIRED, _ACLED_USED, "an ACLED export")
-    if not problems:
-        checks, cols = _check_acled(frame)
-        problems = checks.problems(path, encoding)
-    if problems:
-        raise DataValidationError(problems, str(path))
-    dataset = load_dataset(data_dir)
-    digest = frame.attrs["sha256"]
-    source_id = f"acled-{digest[:12]}"
-    summary = ImportSummary(source_id, read=len(frame))
+    frame, cols, dataset, summary, encoding = _start(path, data_dir, "acled")
+    source_id, digest = summary.source_id, frame.attrs["sha256"]
     today = today or date.today()
 
     event_ids = "acled-" + cols["event_id_cnty"]
@@ -506,10 +494,7 @@ def import_acled(
         [_assoc(cols["assoc_actor_1"][keep]).map(ids), _assoc(cols["assoc_actor_2"][keep]).map(ids)]
     )
     rows["assoc_actors"] = _joined(assoc, rows.index)
-    rows["status"] = "reported"
-    rows["credibility"] = IMPORTED_CREDIBILITY
-    rows["source_id"] = source_id
-    rows["locator"] = "row " + rows["_row"].astype(str)
+    _grade(rows, source_id)
     summary.added = len(rows)
     summary.new_actors = resolver.created(rows)
     if rows.empty and not links:
@@ -616,14 +601,8 @@ def read_gtd(path: str | os.PathLike) -> tuple[pd.DataFrame, list[Problem]]:
     >>> len(rows), problems
     (4, [])
     """
-    path = Path(path)
-    frame, problems, encoding = _read_export(
-        path, _GTD_REQUIRED, GTD_COLUMNS, "a GTD export", "latin-1"
-    )
-    if problems:
-        return frame, problems
-    checks, _ = _check_gtd(frame)
-    return frame, checks.problems(path, encoding)
+    frame, _, problems, _ = _read_checked(Path(path), "gtd")
+    return frame, problems
 
 
 def _gtd_date(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
@@ -697,18 +676,8 @@ def import_gtd(
     imported actor.
     """
     path, data_dir = Path(path), Path(data_dir).expanduser()
-    frame, problems, encoding = _read_export(
-        path, _GTD_REQUIRED, GTD_COLUMNS, "a GTD export", "latin-1"
-    )
-    if not problems:
-        checks, cols = _check_gtd(frame)
-        problems = checks.problems(path, encoding)
-    if problems:
-        raise DataValidationError(problems, str(path))
-    dataset = load_dataset(data_dir)
-    digest = frame.attrs["sha256"]
-    source_id = f"gtd-{digest[:12]}"
-    summary = ImportSummary(source_id, read=len(frame))
+    frame, cols, dataset, summary, encoding = _start(path, data_dir, "gtd")
+    source_id, digest = summary.source_id, frame.attrs["sha256"]
     today = today or date.today()
 
     kidnap = (cols["ishostkid"] == "1").to_numpy(bool)
@@ -765,10 +734,7 @@ def import_gtd(
     rows["actor1"] = cols["gname"][keep].map(ids)
     others = pd.concat([cols["gname2"][keep], cols["gname3"][keep]])
     rows["assoc_actors"] = _joined(others[others != ""].map(ids), rows.index)
-    rows["status"] = "reported"
-    rows["credibility"] = IMPORTED_CREDIBILITY
-    rows["source_id"] = source_id
-    rows["locator"] = "row " + rows["_row"].astype(str)
+    _grade(rows, source_id)
 
     flows = []
     for kind, amount, us_part, suffix, what in (
@@ -823,6 +789,36 @@ def import_gtd(
 
 
 # -- shared ----------------------------------------------------------------------------------
+
+
+def _read_checked(path: Path, name: str):
+    """Read an export of dataset ``name`` and check its rows: (rows, columns, problems, encoding)."""
+    required, used, label, fallback, check = {
+        "acled": (_ACLED_REQUIRED, _ACLED_USED, "an ACLED export", None, _check_acled),
+        "gtd": (_GTD_REQUIRED, GTD_COLUMNS, "a GTD export", "latin-1", _check_gtd),
+    }[name]
+    frame, problems, encoding = _read_export(path, required, used, label, fallback)
+    if problems:
+        return frame, {}, problems, encoding
+    checks, cols = check(frame)
+    return frame, cols, checks.problems(path, encoding), encoding
+
+
+def _start(path: Path, data_dir: Path, name: str):
+    """Read and check an export, or raise with every problem; then load the data folder."""
+    frame, cols, problems, encoding = _read_checked(path, name)
+    if problems:
+        raise DataValidationError(problems, str(path))
+    summary = ImportSummary(f"{name}-{frame.attrs['sha256'][:12]}", read=len(frame))
+    return frame, cols, load_dataset(data_dir), summary, encoding
+
+
+def _grade(rows: pd.DataFrame, source_id: str) -> None:
+    """Cite and grade imported rows: the export's source, ``row N``, reported, credibility 3."""
+    rows["status"] = "reported"
+    rows["credibility"] = IMPORTED_CREDIBILITY
+    rows["source_id"] = source_id
+    rows["locator"] = "row " + rows["_row"].astype(str)
 
 
 @lru_cache(maxsize=4096)
