@@ -138,9 +138,10 @@ def _header(raw: RawTable) -> list[str] | None:
         if name not in expected:
             hint = "" if name.strip() == name else " (remove the spaces around it)"
             raw.problem(1, name, f"unknown column in {table.file}{hint}", name)
-    for name in expected:
-        if name not in seen:
-            raw.problem(1, name, f"missing column; {table.file} needs: {', '.join(expected)}")
+    for spec in table.fields:
+        if spec.name not in seen and not spec.optional_column:
+            needed = ", ".join(f.name for f in table.fields if not f.optional_column)
+            raw.problem(1, spec.name, f"missing column; {table.file} needs: {needed}")
     return None if len(seen) != len(header) else header
 
 
@@ -237,7 +238,10 @@ def read_table(directory: Path, table: Table, shown_dir: str) -> RawTable:
         for column in frame.columns:
             hits = frame[column].str.contains(_REPLACEMENT)
             raw.mangled.update((position, column) for position in hits[hits].index)
-    raw.frame = frame
+    for spec in table.fields:
+        if spec.optional_column and spec.name not in frame:
+            frame[spec.name] = pd.Series(pd.NA, index=frame.index, dtype=_STRING)
+    raw.frame = frame[[c for c in table.columns if c in frame]]
     return raw
 
 

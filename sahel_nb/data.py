@@ -11,10 +11,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .claims import claim_keys, origin_map, row_origins
 from .csvfile import RawTable, arrow_text
 from .exceptions import DataValidationError
 from .paths import default_data_dir
-from .schema import CREDIBILITY, RELIABILITY, TABLES
+from .schema import CLAIM_TABLES, CREDIBILITY, RELIABILITY, TABLES
 from .validate import check_folder
 
 __all__ = ["Dataset", "load_dataset"]
@@ -28,7 +29,10 @@ class Dataset:
     gain ``<column>_start``/``<column>_end`` timestamps (first and last day
     covered, inclusive), numbers are nullable, ``aliases`` and
     ``assoc_actors`` are lists (an Arrow list column: each cell is a list). Every table but ``sources`` gains the
-    ``reliability`` of the source its row cites.
+    ``reliability`` of the source its row cites. Relationships, events and
+    flows have ``claim_id`` filled (a row without one is a claim of its own,
+    keyed by its id) and gain ``origin``: the independent origin of the row's
+    report (what it relays, else its source, followed up ``derived_from``).
     """
 
     sources: pd.DataFrame
@@ -151,4 +155,9 @@ def load_dataset(data_dir: str | os.PathLike | None = None) -> Dataset:
                 sources["reliability"].cat.codes.to_numpy()[at],
                 dtype=sources["reliability"].dtype,
             )
+    origins = origin_map(sources)
+    for name in CLAIM_TABLES:
+        frame = tables[name]
+        frame["claim_id"] = claim_keys(frame, TABLES[name].id_column).astype("str")
+        frame["origin"] = row_origins(frame, origins).astype("str")
     return Dataset(**tables)

@@ -1079,7 +1079,12 @@ def _append(path: Path, columns: list[str], rows: pd.DataFrame) -> None:
     crlf, needs_newline, exists = False, False, path.is_file() and path.stat().st_size > 0
     if exists:
         with open(path, "rb") as handle:
-            crlf = handle.readline().endswith(b"\r\n")
+            first = handle.readline()
+            crlf = first.endswith(b"\r\n")
+            # A folder made before a column was added keeps its own header.
+            header = next(csv.reader([first.decode("utf-8-sig").rstrip("\r\n")]), None)
+            if header:
+                columns = header
             handle.seek(-1, os.SEEK_END)
             needs_newline = handle.read(1) not in (b"\n", b"\r")
     ending = "\r\n" if crlf else "\n"

@@ -13,7 +13,9 @@ __all__ = [
     "GEO_PRECISION",
     "RELATIONSHIP_KINDS",
     "RELATIONSHIP_STATUSES",
+    "CLAIM_TABLES",
     "RELIABILITY",
+    "SUPPORTING_STATUSES",
     "TABLES",
     "Field",
     "Table",
@@ -70,8 +72,14 @@ RELATIONSHIP_KINDS = {
     "rivalry": "hostile",
 }
 
-RELATIONSHIP_STATUSES = ("reported", "alleged", "disputed")
-FLOW_STATUSES = ("reported", "alleged", "estimated")
+#: What a row says of its claim. ``denied``: the source says it did not happen
+#: (or was not paid); ``disputed``: the source itself says it is contested.
+RELATIONSHIP_STATUSES = ("reported", "alleged", "disputed", "denied")
+FLOW_STATUSES = ("reported", "alleged", "estimated", "disputed", "denied")
+
+#: Statuses of a row that speaks for its claim; ``denied`` speaks against it
+#: and ``disputed`` neither way.
+SUPPORTING_STATUSES = ("reported", "alleged", "estimated")
 
 #: ACLED's six event types and 25 sub-event types, plus what the sources need
 #: (the additions sit under "Strategic developments" and are listed last).
@@ -113,6 +121,8 @@ EVENT_TYPES = {
         "Indictment",
         "Extradition",
         "Extradition refused",
+        "Sentencing",
+        "Designation",
     ),
 }
 
@@ -139,10 +149,12 @@ GEO_PRECISION = (1, 2, 3)
 class Field:
     """One column: its name, kind of value, and whether it may be empty.
 
-    ``kind`` is one of: id, ref, refs, text, list, partial_date, vocab, bool,
-    amount, count, credibility, reliability, geo_precision, latitude,
+    ``kind`` is one of: id, claim, ref, refs, text, list, partial_date, vocab,
+    bool, amount, count, credibility, reliability, geo_precision, latitude,
     longitude, iso3, currency, locator, url. ``ref`` names the table whose ids
     a ref/refs column must use; ``vocab`` lists the allowed values.
+    ``optional_column`` columns were added after the first data folders were
+    made: a file without them loads as if they were empty.
     """
 
     name: str
@@ -150,6 +162,7 @@ class Field:
     required: bool = False
     ref: str | None = None
     vocab: tuple = ()
+    optional_column: bool = False
 
 
 @dataclass(frozen=True)
@@ -179,6 +192,14 @@ def _cited() -> tuple[Field, ...]:
     )
 
 
+def _claimed() -> Field:
+    return Field("claim_id", "claim", optional_column=True)
+
+
+def _relayed() -> Field:
+    return Field("relays", "ref", ref="sources", optional_column=True)
+
+
 def _graded(statuses: tuple[str, ...]) -> tuple[Field, ...]:
     return (
         Field("status", "vocab", required=True, vocab=statuses),
@@ -203,6 +224,8 @@ TABLES: dict[str, Table] = {
                 Field("publisher", "text"),
                 Field("published", "partial_date"),
                 Field("url", "url"),
+                Field("kind", "text", optional_column=True),
+                Field("derived_from", "ref", ref="sources", optional_column=True),
                 Field("reliability", "reliability", required=True),
                 Field("notes", "text"),
             ),
@@ -226,6 +249,7 @@ TABLES: dict[str, Table] = {
             "relationship_id",
             (
                 Field("relationship_id", "id", required=True),
+                _claimed(),
                 Field("actor_a", "ref", required=True, ref="actors"),
                 Field("actor_b", "ref", required=True, ref="actors"),
                 Field("kind", "vocab", required=True, vocab=tuple(RELATIONSHIP_KINDS)),
@@ -234,6 +258,7 @@ TABLES: dict[str, Table] = {
                 Field("end", "partial_date"),
                 *_graded(RELATIONSHIP_STATUSES),
                 *_cited(),
+                _relayed(),
                 Field("note", "text"),
             ),
         ),
@@ -242,6 +267,7 @@ TABLES: dict[str, Table] = {
             "event_id",
             (
                 Field("event_id", "id", required=True),
+                _claimed(),
                 Field("date", "partial_date"),
                 Field("event_type", "vocab", required=True, vocab=tuple(EVENT_TYPES)),
                 Field("sub_event_type", "vocab", required=True, vocab=_ALL_SUB_EVENT_TYPES),
@@ -259,6 +285,7 @@ TABLES: dict[str, Table] = {
                 Field("description", "text", required=True),
                 *_graded(RELATIONSHIP_STATUSES),
                 *_cited(),
+                _relayed(),
             ),
         ),
         Table(
@@ -266,6 +293,7 @@ TABLES: dict[str, Table] = {
             "flow_id",
             (
                 Field("flow_id", "id", required=True),
+                _claimed(),
                 Field("date", "partial_date"),
                 Field("payer", "ref", ref="actors"),
                 Field("payee", "ref", ref="actors"),
@@ -279,11 +307,17 @@ TABLES: dict[str, Table] = {
                 Field("event_id", "ref", ref="events"),
                 *_graded(FLOW_STATUSES),
                 *_cited(),
+                _relayed(),
                 Field("note", "text"),
             ),
         ),
     )
 }
+
+
+#: The tables whose rows are claims, with the column a claim's rows share
+#: (a ransom and a ransom demand are never one claim).
+CLAIM_TABLES = {"relationships": "kind", "events": "event_type", "flows": "flow_type"}
 
 
 def kind_sign(kind: str) -> str:

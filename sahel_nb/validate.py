@@ -14,7 +14,8 @@ import pycountry
 from pandera.errors import SchemaErrors
 
 from .csvfile import RawTable, arrow_text, number_series, parse_number, read_table
-from .dates import partial_date_span
+from .claims import claim_problems
+from .dates import DATE_HINT, date_spans
 from .exceptions import DataValidationError, Problem
 from .schema import EVENT_TYPES, TABLES, Field, Table
 
@@ -87,12 +88,21 @@ def _unique(values: pd.Series) -> pd.Series:
     return ~values.duplicated(keep=False)
 
 
-def _date_check(name: str, parsed: dict) -> pa.Check:
-    def real_date(values: pd.Series) -> pd.Series:
-        parsed[name] = partial_date_span(values)
-        return parsed[name][0].notna() | values.isna()
+def _date_checks(name: str, parsed: dict) -> list[pa.Check]:
+    backwards: dict[str, pd.Series] = {}
 
-    return pa.Check(real_date, error="is not a real date; write YYYY, YYYY-MM or YYYY-MM-DD")
+    def real_date(values: pd.Series) -> pd.Series:
+        first, last, backwards[name] = date_spans(values)
+        parsed[name] = (first, last)
+        return first.notna() | last.notna() | values.isna() | backwards[name]
+
+    def in_order(values: pd.Series) -> pd.Series:
+        return ~backwards[name].reindex(values.index, fill_value=False)
+
+    return [
+        pa.Check(real_date, error=f"is not a real date; {DATE_HINT}"),
+        pa.Check(in_order, error="is an interval that ends before it starts"),
+    ]
 
 
 _SUB_TYPES = [sub for subs in EVENT_TYPES.values() for sub in subs]
@@ -111,7 +121,9 @@ def _checks(spec: Field, parsed: dict) -> list[pa.Check]:
     if kind == "list":
         return [_matches(r"[^|]+(?:\|[^|]+)*", "has an empty entry between '|' separators")]
     if kind == "partial_date":
-        return [_date_check(name, parsed)]
+        return _date_checks(name, parsed)
+    if kind == "claim":
+        return [_matches(ID_PATTERN, "is not a valid claim id: use letters, digits, '-', '_', '.'")]
     if kind == "vocab":
         if len(spec.vocab) > 15:
             message = "is not in the vocabulary; see data/README.md"
@@ -158,7 +170,7 @@ def pandera_schema(table: Table, columns=None, parsed: dict | None = None) -> pa
     --------
     >>> schema = pandera_schema(TABLES["sources"])
     >>> sorted(schema.columns)[:2]
-    ['author', 'notes']
+    ['author', 'derived_from']
     """
     wanted = table.columns if columns is None else [c for c in table.columns if c in columns]
     parsed = {} if parsed is None else parsed
@@ -331,6 +343,7 @@ def check_folder(
     for raw in raws.values():
         if raw.frame is not None:
             _reference_problems(raw, ids)
+    claim_problems(raws)
     problems = [p for raw in raws.values() for p in sorted(raw.problems, key=_order(raw.table))]
     return raws, problems
 

@@ -79,8 +79,8 @@ def test_codebook_gives_the_admiralty_wording():
 def test_acled_vocabulary_is_complete():
     acled = [s for subs in EVENT_TYPES.values() for s in subs]
     assert len(EVENT_TYPES) == 6
-    # 25 ACLED sub-event types plus the four this project adds.
-    assert len(acled) == 25 + 4
+    # 25 ACLED sub-event types plus the six this project adds.
+    assert len(acled) == 25 + 6
     assert len(set(acled)) == len(acled), "a sub-event type must name its event type"
 
 

@@ -77,7 +77,7 @@ def test_well_formed_edge_cases_load_like_the_plain_fixture(folder, valid_dir):
 
 def test_pandera_schema_is_one_declarative_schema_per_table():
     schema = pandera_schema(TABLES["flows"])
-    assert list(schema.columns)[:3] == ["flow_id", "date", "payer"]
+    assert list(schema.columns)[:3] == ["flow_id", "claim_id", "date"]
     flow_id = schema.columns["flow_id"]
     assert not flow_id.nullable
     assert "duplicate id" in [check.error for check in flow_id.checks]

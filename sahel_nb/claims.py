@@ -1,0 +1,255 @@
+"""Claims: the rows that report one fact, their independent origins and how far they agree."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from .schema import CLAIM_TABLES, SUPPORTING_STATUSES, TABLES
+
+if TYPE_CHECKING:
+    from .csvfile import RawTable
+
+__all__ = [
+    "AGREEMENT",
+    "agreement",
+    "claim_keys",
+    "claim_problems",
+    "origin_map",
+    "row_origins",
+    "support_wording",
+]
+
+#: The agreement labels and their rules (the codebook repeats them).
+AGREEMENT = {
+    "corroborated": "reported by two or more independent origins, and denied by none",
+    "single source": "reported by one independent origin only (however many reports relay it)",
+    "contested": "reported by at least one origin and denied by another, or marked disputed",
+    "denied": "denied, and reported by no source",
+}
+
+
+def _blank(value) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value)) or value == ""
+
+
+def _chains(derived: dict[str, str | None]) -> tuple[dict[str, str | None], dict[str, list[str]]]:
+    """Follow ``derived_from`` to each source's root; return roots and cycles found."""
+    roots: dict[str, str | None] = {}
+    cycles: dict[str, list[str]] = {}
+    for source in derived:
+        path, current = [source], source
+        while True:
+            parent = derived.get(current)
+            if _blank(parent) or parent not in derived:
+                roots[source] = current
+                break
+            if parent in path:
+                roots[source] = None
+                cycles[source] = [*path[path.index(parent) :], parent]
+                break
+            path.append(parent)
+            current = parent
+    return roots, cycles
+
+
+def origin_map(sources: pd.DataFrame) -> dict[str, str]:
+    """Map each source id to its independent origin: the end of its ``derived_from`` chain.
+
+    A source in a cycle (which validation refuses) counts as its own origin.
+
+    Examples
+    --------
+    >>> sources = pd.DataFrame({"source_id": ["ard", "mg", "wire"],
+    ...                         "derived_from": [None, "ard", "mg"]})
+    >>> origin_map(sources)
+    {'ard': 'ard', 'mg': 'ard', 'wire': 'ard'}
+    """
+    derived = dict(zip(sources["source_id"], sources.get("derived_from", pd.Series(dtype=object))))
+    derived = {s: derived.get(s) for s in sources["source_id"]}
+    roots, _ = _chains(derived)
+    return {source: root if root is not None else source for source, root in roots.items()}
+
+
+def row_origins(frame: pd.DataFrame, origins: dict[str, str]) -> pd.Series:
+    """The independent origin of each row: what it relays, else its source, followed to the root.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"source_id": ["mg", "mg", "bbc"], "relays": [None, "ard", None]})
+    >>> row_origins(rows, {"mg": "mg", "ard": "ard", "bbc": "bbc"}).tolist()
+    ['mg', 'ard', 'bbc']
+    """
+    relays = frame["relays"] if "relays" in frame else pd.Series(None, index=frame.index)
+    said_by = relays.where(relays.notna() & (relays.astype("string") != ""), frame["source_id"])
+    return said_by.map(lambda source: origins.get(source, source)).astype(object)
+
+
+def claim_keys(frame: pd.DataFrame, id_column: str) -> pd.Series:
+    """Each row's claim: its ``claim_id``, or its own id where that is empty.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"flow_id": ["a", "b", "c"], "claim_id": ["c1", "c1", None]})
+    >>> claim_keys(rows, "flow_id").tolist()
+    ['c1', 'c1', 'c']
+    """
+    if "claim_id" not in frame:
+        return frame[id_column].astype(object)
+    claims = frame["claim_id"].astype(object)
+    return claims.where(claims.notna() & (claims != ""), frame[id_column]).astype(object)
+
+
+def stance(status) -> str:
+    """``for``, ``against`` or ``neither``: where a row's status puts it on its claim."""
+    if status in SUPPORTING_STATUSES:
+        return "for"
+    return "against" if status == "denied" else "neither"
+
+
+def agreement(supporting_origins: int, denying: int, disputed: int) -> str:
+    """The agreement label of a claim from its counts; rules in :data:`AGREEMENT`.
+
+    Examples
+    --------
+    >>> agreement(2, 0, 0), agreement(1, 1, 0), agreement(0, 2, 0), agreement(1, 0, 0)
+    ('corroborated', 'contested', 'denied', 'single source')
+    """
+    if disputed or (denying and supporting_origins):
+        return "contested"
+    if denying:
+        return "denied"
+    return "corroborated" if supporting_origins >= 2 else "single source"
+
+
+def support_wording(label: str, origins: int, reports: int, denials: int, alleged_only: bool) -> str:
+    """Plain estimative wording of how well a claim is supported (the codebook's table).
+
+    Examples
+    --------
+    >>> support_wording("corroborated", 2, 3, 0, False)
+    'corroborated by 2 independent origins (3 reports)'
+    >>> support_wording("single source", 1, 1, 0, True)
+    'alleged by a single source'
+    >>> support_wording("contested", 2, 3, 1, True)
+    'contested: alleged by 2 independent origins, denied by 1 report'
+    """
+    def count(number: int, word: str) -> str:
+        return f"{number} {word}{'' if number == 1 else 's'}"
+
+    verb = "alleged" if alleged_only else "reported"
+    if label == "corroborated":
+        relayed = f" ({count(reports, 'report')})" if reports > origins else ""
+        if alleged_only:
+            return f"alleged by {count(origins, 'independent origin')}{relayed}, none confirming it"
+        return f"corroborated by {count(origins, 'independent origin')}{relayed}"
+    if label == "single source":
+        if reports > 1:
+            return f"{verb} by a single origin, relayed by {count(reports, 'report')}"
+        return f"{verb} by a single source"
+    if label == "denied":
+        return f"denied by {count(denials, 'report')}; no source reports it"
+    if origins:
+        return (
+            f"contested: {verb} by {count(origins, 'independent origin')}, "
+            f"denied by {count(denials, 'report')}"
+        )
+    return "contested: the sources themselves call it disputed"
+
+
+def claim_problems(raws: dict[str, RawTable]) -> None:
+    """Add to ``raws`` every problem with sources' chains and with claims across rows.
+
+    ``derived_from`` must not name the source itself nor come back to it; a
+    claim's rows sit in one table and share its kind (relationship kind, event
+    type, flow type); credibility 1 needs another report of the same stance
+    from an independent origin.
+    """
+    sources = raws["sources"]
+    derived: dict[str, str | None] = {}
+    if sources.frame is not None and {"source_id", "derived_from"} <= set(sources.frame):
+        frame = sources.frame
+        derived = {s: d for s, d in zip(frame["source_id"], frame["derived_from"]) if not _blank(s)}
+        derived = {s: (None if _blank(d) else d) for s, d in derived.items()}
+        reported_cycles: set[frozenset] = set()
+        _, cycles = _chains(derived)
+        for position, (source, parent) in enumerate(zip(frame["source_id"], frame["derived_from"])):
+            if _blank(parent) or _blank(source):
+                continue
+            if parent == source:
+                sources.problem(
+                    sources.line(frame.index[position]),
+                    "derived_from",
+                    "names the source itself; leave it empty when the document is its own origin",
+                    parent,
+                )
+            elif source in cycles and frozenset(cycles[source]) not in reported_cycles:
+                reported_cycles.add(frozenset(cycles[source]))
+                sources.problem(
+                    sources.line(frame.index[position]),
+                    "derived_from",
+                    "comes back to this source (" + " → ".join(cycles[source]) + "); "
+                    "one of them must be the origin",
+                    parent,
+                )
+    roots, _ = _chains(derived)
+    origins = {s: r if r is not None else s for s, r in roots.items()}
+
+    owner: dict[str, tuple[str, int]] = {}
+    for name, shared in CLAIM_TABLES.items():
+        raw = raws[name]
+        frame = raw.frame
+        id_column = TABLES[name].id_column
+        if frame is None or "claim_id" not in frame or id_column not in frame:
+            continue
+        explicit = frame["claim_id"].notna()
+        for position in frame.index[explicit]:
+            claim = frame.at[position, "claim_id"]
+            if claim in owner and owner[claim][0] != name:
+                other, line = owner[claim]
+                raw.problem(
+                    raw.line(position),
+                    "claim_id",
+                    f"is already a claim in {other}.csv (line {line}); a claim's rows are all "
+                    "in one table",
+                    claim,
+                )
+        for position in frame.index[explicit]:
+            owner.setdefault(frame.at[position, "claim_id"], (name, raw.line(position)))
+        keys = claim_keys(frame, id_column)
+        if shared in frame:
+            first: dict[str, tuple[str, int]] = {}
+            for position, (claim, value) in zip(frame.index, zip(keys, frame[shared])):
+                if _blank(value):
+                    continue
+                if claim not in first:
+                    first[claim] = (value, position)
+                elif first[claim][0] != value:
+                    raw.problem(
+                        raw.line(position),
+                        shared,
+                        f"differs within claim {claim!r} (line {raw.line(first[claim][1])} has "
+                        f"{first[claim][0]!r}); a different {shared.replace('_', ' ')} is "
+                        "a different claim",
+                        value,
+                    )
+        if not {"credibility", "status", "source_id"} <= set(frame):
+            continue
+        row_origin = row_origins(frame, origins)
+        stances = frame["status"].map(stance)
+        table = pd.DataFrame({"claim": keys, "origin": row_origin, "stance": stances})
+        for position in frame.index[frame["credibility"] == "1"]:
+            claim, origin, side = table.loc[position, ["claim", "origin", "stance"]]
+            same = table[(table["claim"] == claim) & (table["stance"] == side)]
+            if (same["origin"] != origin).any():
+                continue
+            verb = "deny" if side == "against" else "report"
+            raw.problem(
+                raw.line(position),
+                "credibility",
+                f"1 (confirmed by other sources) needs another row of claim {claim!r} that "
+                f"{verb}s it from an independent origin, but all that {verb} it come from "
+                f"{origin!r}; grade it 2 at best",
+                "1",
+            )
