@@ -66,7 +66,11 @@ def origin_map(sources: pd.DataFrame) -> dict[str, str]:
     >>> origin_map(sources)
     {'ard': 'ard', 'mg': 'ard', 'wire': 'ard'}
     """
-    derived = dict(zip(sources["source_id"], sources.get("derived_from", pd.Series(dtype=object))))
+    derived = dict(
+        zip(
+            sources["source_id"], sources.get("derived_from", pd.Series(dtype=object)), strict=False
+        )
+    )
     derived = {s: derived.get(s) for s in sources["source_id"]}
     roots, _ = _chains(derived)
     return {source: root if root is not None else source for source, root in roots.items()}
@@ -123,7 +127,9 @@ def agreement(supporting_origins: int, denying: int, disputed: int) -> str:
     return "corroborated" if supporting_origins >= 2 else "single source"
 
 
-def support_wording(label: str, origins: int, reports: int, denials: int, alleged_only: bool) -> str:
+def support_wording(
+    label: str, origins: int, reports: int, denials: int, alleged_only: bool
+) -> str:
     """Plain estimative wording of how well a claim is supported (the codebook's table).
 
     Examples
@@ -135,6 +141,7 @@ def support_wording(label: str, origins: int, reports: int, denials: int, allege
     >>> support_wording("contested", 2, 3, 1, True)
     'contested: alleged by 2 independent origins, denied by 1 report'
     """
+
     def count(number: int, word: str) -> str:
         return f"{number} {word}{'' if number == 1 else 's'}"
 
@@ -170,11 +177,17 @@ def claim_problems(raws: dict[str, RawTable]) -> None:
     derived: dict[str, str | None] = {}
     if sources.frame is not None and {"source_id", "derived_from"} <= set(sources.frame):
         frame = sources.frame
-        derived = {s: d for s, d in zip(frame["source_id"], frame["derived_from"]) if not _blank(s)}
+        derived = {
+            s: d
+            for s, d in zip(frame["source_id"], frame["derived_from"], strict=False)
+            if not _blank(s)
+        }
         derived = {s: (None if _blank(d) else d) for s, d in derived.items()}
         reported_cycles: set[frozenset] = set()
         _, cycles = _chains(derived)
-        for position, (source, parent) in enumerate(zip(frame["source_id"], frame["derived_from"])):
+        for position, (source, parent) in enumerate(
+            zip(frame["source_id"], frame["derived_from"], strict=False)
+        ):
             if _blank(parent) or _blank(source):
                 continue
             if parent == source:
@@ -220,7 +233,9 @@ def claim_problems(raws: dict[str, RawTable]) -> None:
         keys = claim_keys(frame, id_column)
         if shared in frame:
             first: dict[str, tuple[str, int]] = {}
-            for position, (claim, value) in zip(frame.index, zip(keys, frame[shared])):
+            for position, (claim, value) in zip(
+                frame.index, zip(keys, frame[shared], strict=False), strict=False
+            ):
                 if _blank(value):
                     continue
                 if claim not in first:
@@ -253,3 +268,154 @@ def claim_problems(raws: dict[str, RawTable]) -> None:
                 f"{origin!r}; grade it 2 at best",
                 "1",
             )
+
+
+_STRENGTH = {"reported": 0, "estimated": 1, "alleged": 2, "disputed": 3, "denied": 4}
+
+
+def one_per_claim(frame: pd.DataFrame) -> pd.DataFrame:
+    """Collapse a loaded claim table to one row per claim, so nothing is counted twice.
+
+    The row kept speaks for the claim: among the rows that report it, the
+    best graded (credibility, then the source's reliability), then the most
+    precise date, then the first id. Its ``status`` becomes the strongest any
+    report gives (reported, estimated, alleged; ``denied`` or ``disputed``
+    only when no row reports it) and its ``credibility`` the best of them.
+    Added columns: ``reports`` (rows), ``origins`` (independent origins
+    reporting it), ``denials`` (rows denying it), ``agreement`` (see
+    :data:`AGREEMENT`), ``support`` (its wording) and ``cited`` (every row's
+    ``source_id locator``, reports first).
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> flows = one_per_claim(load_dataset("tests/fixtures/claims").flows)
+    >>> ransom = flows.set_index("claim_id").loc["c-ransom"]
+    >>> [int(ransom[c]) for c in ("reports", "origins", "denials")], ransom["agreement"]
+    ([3, 2, 1], 'contested')
+    """
+    id_column = frame.columns[0]
+    if frame.empty:
+        out = frame.copy()
+        for column, dtype in (("reports", "int64"), ("origins", "int64"), ("denials", "int64")):
+            out[column] = pd.Series(dtype=dtype)
+        for column in ("agreement", "support", "cited"):
+            out[column] = pd.Series(dtype=object)
+        return out
+    status = frame["status"].astype(str)
+    supporting = status.isin(SUPPORTING_STATUSES)
+    denied = status == "denied"
+    disputed = status == "disputed"
+    claim = frame["claim_id"].astype(str)
+    if claim.is_unique:
+        # Imported datasets: a claim per row. Nothing to group.
+        out = frame.copy()
+        out["reports"] = 1
+        out["origins"] = supporting.astype(int).to_numpy()
+        out["denials"] = denied.astype(int).to_numpy()
+        labels = [
+            agreement(int(s), int(d), int(x))
+            for s, d, x in zip(supporting, denied, disputed, strict=True)
+        ]
+        out["agreement"] = labels
+        alleged = (status == "alleged").to_numpy()
+        out["support"] = [
+            support_wording(label, int(s), 1, int(d), bool(a))
+            for label, s, d, a in zip(labels, supporting, denied, alleged, strict=True)
+        ]
+        out["cited"] = (
+            frame["source_id"].astype(str) + " " + frame["locator"].astype(str)
+        ).to_numpy()
+        return out.reset_index(drop=True)
+    work = frame.copy()
+    work["_support"] = ~supporting.to_numpy()
+    work["_cred"] = work["credibility"].astype("float").fillna(9)
+    work["_rel"] = work["reliability"].cat.codes if "reliability" in work else 0
+    span_column = next((c for c in ("date_start", "start_start") if c in work), None)
+    if span_column is not None:
+        end_column = (
+            span_column.replace("_start", "_end") if span_column == "date_start" else "end_end"
+        )
+        if end_column in work:
+            width = (work[end_column] - work[span_column]).dt.days.astype("float")
+        else:
+            width = pd.Series(float("inf"), index=work.index)
+        work["_width"] = width.fillna(float("inf"))
+    else:
+        work["_width"] = 0.0
+    work["_strength"] = status.map(_STRENGTH).to_numpy()
+    ordered = work.sort_values(
+        ["claim_id", "_support", "_cred", "_rel", "_width", id_column], kind="stable"
+    )
+    groups = ordered.groupby("claim_id", sort=False)
+    out = groups.head(1).set_index("claim_id", drop=False)
+    best_status = groups["_strength"].min()
+    inverse = {v: k for k, v in _STRENGTH.items()}
+    out["status"] = best_status.map(inverse).reindex(out.index).astype(frame["status"].dtype)
+    support_rows = ordered[~ordered["_support"]]
+    best_cred = support_rows.groupby("claim_id")["credibility"].min()
+    out["credibility"] = (
+        best_cred.reindex(out.index).fillna(out["credibility"]).astype(frame["credibility"].dtype)
+    )
+    if "credibility_label" in frame:
+        out["credibility_label"] = pd.Categorical.from_codes(
+            out["credibility"].to_numpy().astype(int) - 1,
+            dtype=frame["credibility_label"].dtype,
+        )
+    out["reports"] = groups.size().reindex(out.index).to_numpy()
+    out["origins"] = (
+        support_rows.groupby("claim_id")["origin"]
+        .nunique()
+        .reindex(out.index)
+        .fillna(0)
+        .astype(int)
+    )
+    out["denials"] = (
+        ordered[status.reindex(ordered.index) == "denied"]
+        .groupby("claim_id")
+        .size()
+        .reindex(out.index)
+        .fillna(0)
+        .astype(int)
+    )
+    disputes = (
+        ordered[status.reindex(ordered.index) == "disputed"]
+        .groupby("claim_id")
+        .size()
+        .reindex(out.index)
+        .fillna(0)
+        .astype(int)
+    )
+    alleged_only = (
+        support_rows.assign(_a=support_rows["status"].astype(str) == "alleged")
+        .groupby("claim_id")["_a"]
+        .all()
+        .reindex(out.index)
+        .fillna(False)
+    )
+    out["agreement"] = [
+        agreement(o, d, x) for o, d, x in zip(out["origins"], out["denials"], disputes, strict=True)
+    ]
+    out["support"] = [
+        support_wording(label, o, r, d, bool(a))
+        for label, o, r, d, a in zip(
+            out["agreement"],
+            out["origins"],
+            out["reports"],
+            out["denials"],
+            alleged_only,
+            strict=True,
+        )
+    ]
+    cited = ordered["source_id"].astype(str) + " " + ordered["locator"].astype(str)
+    out["cited"] = (
+        cited.groupby(ordered["claim_id"], sort=False)
+        .agg(lambda values: "; ".join(dict.fromkeys(values)))
+        .reindex(out.index)
+    )
+    helpers = ["_support", "_cred", "_rel", "_width", "_strength"]
+    out = out.drop(columns=helpers)
+    # Back in the table's own order, so callers that sort keep their meaning.
+    position = pd.Series(range(len(frame)), index=frame[id_column].to_numpy())
+    out = out.iloc[position.reindex(out[id_column]).argsort(kind="stable")]
+    return out.reset_index(drop=True)

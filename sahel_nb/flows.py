@@ -14,11 +14,13 @@ import pandera.pandas as pa
 import pycountry
 from pandera.errors import SchemaErrors
 
+from .cite import short_names
+from .claims import one_per_claim
 from .data import Dataset
 from .dates import in_window
 from .exceptions import DataValidationError, ParameterError, Problem
 from .pages import replacing, vis_page
-from .schema import FLOW_STATUSES
+from .schema import SUPPORTING_STATUSES
 
 __all__ = [
     "DEMAND",
@@ -29,6 +31,7 @@ __all__ = [
     "money_moved",
     "neutralise",
     "non_monetary",
+    "payment_claims",
     "ransom_table",
     "reference_tables",
     "to_usd",
@@ -274,6 +277,127 @@ def _convert(frame: pd.DataFrame, years: pd.Series, base_year: int | None) -> pd
     return frame
 
 
+def _figure(amount, low, high, currency) -> str | None:
+    if pd.notna(amount) and pd.isna(low) and pd.isna(high):
+        return f"{amount:,.0f} {currency}"
+    if pd.notna(low) or pd.notna(high):
+        ends = "–".join(f"{v:,.0f}" for v in (low, high) if pd.notna(v))
+        best = f" (best {amount:,.0f})" if pd.notna(amount) else ""
+        return f"{ends} {currency}{best}"
+    return None
+
+
+def payment_claims(dataset: Dataset, *, base_year: int | None = None) -> pd.DataFrame:
+    """Return one row per flow claim: every report of one payment as one payment, with a range.
+
+    Each claim keeps the row :func:`sahel_nb.claims.one_per_claim` picks to
+    speak for it (payer, payee, date, status…) and gains:
+
+    - ``usd_low``/``usd_high`` (or ``usd_<base_year>_low``/``_high``): the
+      lowest and highest figure any report gives, in dollars of each report's
+      year (constant dollars with ``base_year``); empty when no report gives
+      an amount. A report's own range counts by its ends.
+    - ``figures``: the range in the original currencies (``4,600,000–5,000,000
+      EUR; 7,300,000 USD``).
+    - ``reported_as``: every report side by side, denials last
+      (``4,600,000 EUR per Mail & Guardian 2003 ¶8 (alleged); … denied by BBC
+      News 2003 ¶6``).
+
+    Demands stay their own claims (a claim never mixes flow types).
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> claims = payment_claims(load_dataset("tests/fixtures/claims")).set_index("claim_id")
+    >>> claims.loc["c-ransom", "figures"]
+    '4,600,000 EUR; 7,300,000 USD'
+    >>> round(claims.loc["c-ransom", "usd_low"]), round(claims.loc["c-ransom", "usd_high"])
+    (5193304, 7300000)
+    """
+    flows = dataset.flows
+    unit = "usd" if base_year is None else f"usd_{base_year}"
+    rows = flows.copy()
+    years = _flow_years(rows, dataset.events)
+    rows["low_end"] = rows["amount_low"].fillna(rows["amount"])
+    rows["high_end"] = rows["amount_high"].fillna(rows["amount"])
+    for end in ("low_end", "high_end"):
+        values = pd.Series(pd.NA, index=rows.index, dtype="Float64")
+        ok = rows[end].notna() & years.notna()
+        if ok.any():
+            values[ok] = to_usd(
+                rows.loc[ok, end], rows.loc[ok, "currency"], years[ok], base_year=base_year
+            )
+        rows[f"{unit}_{end.removesuffix('_end')}"] = values
+    claims = one_per_claim(flows)
+    if claims.empty:
+        for column in (f"{unit}_low", f"{unit}_high"):
+            claims[column] = pd.Series(dtype="Float64")
+        claims["figures"] = pd.Series(dtype=object)
+        claims["reported_as"] = pd.Series(dtype=object)
+        return claims
+    supporting = rows["status"].astype(str).isin(SUPPORTING_STATUSES)
+    backing = rows[supporting]
+    by_claim = backing.groupby("claim_id")
+    low = by_claim[f"{unit}_low"].min()
+    high = by_claim[f"{unit}_high"].max()
+    claims[f"{unit}_low"] = claims["claim_id"].map(low).astype("Float64")
+    claims[f"{unit}_high"] = claims["claim_id"].map(high).astype("Float64")
+    if rows["claim_id"].is_unique:
+        # Imported datasets: one report per claim, nothing to lay side by side.
+        figures = [
+            _figure(a, lo, hi, c)
+            for a, lo, hi, c in zip(
+                flows["amount"],
+                flows["amount_low"],
+                flows["amount_high"],
+                flows["currency"],
+                strict=True,
+            )
+        ]
+        by_id = dict(zip(flows["claim_id"], figures, strict=True))
+        claims["figures"] = claims["claim_id"].map(by_id)
+        claims["reported_as"] = None
+        return claims
+    names = short_names(dataset.sources)
+    figures: dict[str, list] = {}
+    said: dict[str, list] = {}
+    ordered = rows.assign(against=~supporting).sort_values(
+        ["claim_id", "against", "date_start", "flow_id"], na_position="last", kind="stable"
+    )
+    for row in ordered.itertuples(index=False):
+        where = f"{names.get(row.source_id, row.source_id)} {row.locator}"
+        if row.status == "denied":
+            said.setdefault(row.claim_id, []).append(f"denied by {where}")
+            continue
+        if row.status == "disputed":
+            said.setdefault(row.claim_id, []).append(f"called disputed by {where}")
+            continue
+        if pd.notna(row.low_end):
+            figures.setdefault(row.claim_id, {}).setdefault(row.currency, []).extend(
+                [row.low_end, row.high_end]
+            )
+        figure = _figure(row.amount, row.amount_low, row.amount_high, row.currency)
+        said.setdefault(row.claim_id, []).append(
+            f"{figure or 'amount not given'} per {where} ({row.status})"
+        )
+
+    def ranges(claim: str) -> str | None:
+        by_currency = figures.get(claim)
+        if not by_currency:
+            return None
+        parts = []
+        for currency in sorted(by_currency):
+            values = by_currency[currency]
+            low, high = min(values), max(values)
+            span = f"{low:,.0f}" if low == high else f"{low:,.0f}–{high:,.0f}"
+            parts.append(f"{span} {currency}")
+        return "; ".join(parts)
+
+    claims["figures"] = claims["claim_id"].map(ranges)
+    claims["reported_as"] = claims["claim_id"].map(lambda c: "; ".join(said.get(c, [])) or None)
+    return claims
+
+
 def _share(flow, names, *, amount_only: bool = False) -> str:
     if pd.isna(flow.amount):
         what = f"amount unknown — {flow.in_kind}" if pd.notna(flow.in_kind) else "amount unknown"
@@ -289,40 +413,56 @@ def _share(flow, names, *, amount_only: bool = False) -> str:
 def ransom_table(dataset: Dataset, *, start=None, end=None, base_year: int | None = None):
     """Return one row per ransom payment for each kidnapping, in date order.
 
-    A kidnapping (ACLED's *Abduction/forced disappearance*) with no known
-    payment keeps one row with the amounts empty, never 0. ``demanded``
-    lists the ransom demands (amount asked for and status; never added to
-    a payment or a total). ``intermediaries`` describes the go-betweens of each payment and the shares passed on
-    (flows of type "share of a ransom" linked to the kidnapping), with
-    "amount unknown" where the data has no amount. ``usd``, ``usd_low`` and
-    ``usd_high`` are US dollars of the payment's year (or the kidnapping's,
-    if the payment is undated); with ``base_year``, ``usd_<base_year>``
-    columns give constant dollars of that year (US CPI-U).
+    Kidnappings and payments are claims: several sources' reports of one
+    kidnapping are one kidnapping, and several reports of one payment (€4.6
+    million per one, $7.3 million per another) are one payment, shown with
+    its range and every report side by side in ``reported_as`` (denials
+    included), never as two payments. A kidnapping (ACLED's
+    *Abduction/forced disappearance*) with no known payment keeps one row
+    with the amounts empty, never 0. ``demanded`` lists the ransom demands
+    (amount asked for and status; never added to a payment or a total).
+    ``intermediaries`` describes the go-betweens of each payment and the
+    shares passed on, with "amount unknown" where the data has no amount.
+    ``amount``/``currency`` are the figure of the report that speaks for the
+    claim (best graded, then most precise); ``usd`` converts it at the
+    payment's year (or the kidnapping's); ``usd_low``/``usd_high`` span
+    every report's figure. With ``base_year``, ``usd_<base_year>`` columns
+    give constant dollars of that year (US CPI-U).
 
     Examples
     --------
     >>> from sahel_nb import load_dataset
-    >>> table = ransom_table(load_dataset(), base_year=2024)
+    >>> table = ransom_table(load_dataset("tests/fixtures/claims"), base_year=2024)
     >>> row = table.loc[0]
-    >>> row["date"], round(row["usd"]), round(row["usd_2024"]), row["payment_status"]
-    ('2003', 7300000, 12445270, 'alleged')
+    >>> row["event_id"], int(row["reports"]), row["agreement"], round(row["usd_2024_high"])
+    ('ev-kidnap-paper', 3, 'contested', 12445270)
+    >>> len(table)
+    1
     """
-    events, flows = dataset.events, dataset.flows
-    kidnaps = events[events["sub_event_type"] == KIDNAPPING]
+    events = dataset.events
+    event_claims = one_per_claim(events)
+    event_claims = event_claims[event_claims["agreement"] != "denied"]
+    kidnaps = event_claims[event_claims["sub_event_type"] == KIDNAPPING]
     kidnaps = kidnaps[in_window(kidnaps, start, end)]
     kidnaps = kidnaps.sort_values(["date_start", "event_id"], na_position="last")
     actors = dataset.actors.set_index("actor_id")
     names = actors["name"].to_dict()
     countries = actors["country"].to_dict()
+    # A payment linked to any report of a kidnapping belongs to that kidnapping.
+    claim_of_event = dict(zip(events["event_id"], events["claim_id"], strict=True))
+    payments = payment_claims(dataset, base_year=None)
+    payments = payments[payments["agreement"] != "denied"].sort_values("flow_id")
+    if base_year is not None:
+        constant = payment_claims(dataset, base_year=base_year).set_index("claim_id")
     rows = []
     # The flows of each kidnapping, looked up once: an import can hold tens of
     # thousands of kidnappings, most with no flow at all.
     by_event: dict[str, list] = {}
-    for flow in flows.sort_values("flow_id").itertuples(index=False):
+    for flow in payments.itertuples(index=False):
         if pd.notna(flow.event_id):
-            by_event.setdefault(flow.event_id, []).append(flow)
+            by_event.setdefault(claim_of_event.get(flow.event_id), []).append(flow)
     for event in kidnaps.itertuples(index=False):
-        linked = by_event.get(event.event_id, [])
+        linked = by_event.get(event.claim_id, [])
         ransoms = [f for f in linked if f.flow_type == "ransom"]
         shares = [f for f in linked if f.flow_type == "share of a ransom"]
         demands = [f for f in linked if f.flow_type == DEMAND]
@@ -335,7 +475,7 @@ def ransom_table(dataset: Dataset, *, start=None, end=None, base_year: int | Non
         place = ", ".join(
             str(v) for v in (event.location, event.admin1, event.country) if pd.notna(v)
         )
-        cited = [f"{event.source_id} {event.locator}"]
+        cited = event.cited.split("; ")
         base = {
             "event_id": event.event_id,
             "date": event.date,
@@ -347,18 +487,21 @@ def ransom_table(dataset: Dataset, *, start=None, end=None, base_year: int | Non
             "event_status": str(event.status),
         }
         go_betweens = [_share(f, names) for f in shares]
-        payments = ransoms or [None]
-        for flow in payments:
+        linked_cites = [c for f in shares + demands for c in f.cited.split("; ")]
+        for flow in ransoms or [None]:
             row = dict(base)
             if flow is None:
-                row.update(flow_id=None, payer=None, payee=None, payment_date=None)
+                row.update(flow_id=None, claim_id=None, payer=None, payee=None, payment_date=None)
                 row.update(amount=pd.NA, amount_low=pd.NA, amount_high=pd.NA, currency=None)
                 row.update(payment_status=None, payment_credibility=pd.NA)
+                row.update(reports=0, origins=0, agreement=None, reported_as=None)
+                row.update(usd_low=pd.NA, usd_high=pd.NA)
                 intermediaries = go_betweens
-                sources = cited + [f"{f.source_id} {f.locator}" for f in shares + demands]
+                sources = cited + linked_cites
             else:
                 row.update(
                     flow_id=flow.flow_id,
+                    claim_id=flow.claim_id,
                     payer=names.get(flow.payer),
                     payee=names.get(flow.payee),
                     payment_date=flow.date,
@@ -368,30 +511,48 @@ def ransom_table(dataset: Dataset, *, start=None, end=None, base_year: int | Non
                     currency=flow.currency,
                     payment_status=flow.status,
                     payment_credibility=flow.credibility,
+                    reports=flow.reports,
+                    origins=flow.origins,
+                    agreement=flow.agreement,
+                    reported_as=flow.reported_as,
+                    usd_low=flow.usd_low,
+                    usd_high=flow.usd_high,
                 )
                 via = [_share(flow, names)] if pd.notna(flow.intermediary) else []
                 intermediaries = via + go_betweens
-                sources = [*cited, f"{flow.source_id} {flow.locator}"]
-                sources += [f"{f.source_id} {f.locator}" for f in shares + demands]
+                sources = [*cited, *flow.cited.split("; "), *linked_cites]
             row["intermediaries"] = "; ".join(intermediaries) or None
             row["sources"] = "; ".join(dict.fromkeys(sources))
             row["_year"] = _first_year(row["payment_date"], event.date)
             rows.append(row)
     columns = [
         "event_id", "date", "location", "hostages", "hostage_nationality", "kidnapper",
-        "demanded", "flow_id", "payer", "payee", "intermediaries", "payment_date", "amount",
-        "amount_low", "amount_high", "currency", "payment_status", "payment_credibility",
+        "demanded", "flow_id", "claim_id", "payer", "payee", "intermediaries", "payment_date",
+        "amount", "amount_low", "amount_high", "currency", "payment_status",
+        "payment_credibility", "reports", "origins", "agreement", "reported_as",
         "event_status", "sources",
     ]  # fmt: skip
-    table = pd.DataFrame(rows, columns=[*columns, "_year"])
-    for column in ("amount", "amount_low", "amount_high"):
+    table = pd.DataFrame(rows, columns=[*columns, "_year", "usd_low", "usd_high"])
+    for column in ("amount", "amount_low", "amount_high", "usd_low", "usd_high"):
         table[column] = table[column].astype("Float64")
-    table["hostages"] = table["hostages"].astype("Int64")
-    table["payment_credibility"] = table["payment_credibility"].astype("Int64")
+    for column in ("hostages", "payment_credibility", "reports", "origins"):
+        table[column] = table[column].astype("Int64")
     years = table.pop("_year").astype("Int64")
-    table = _convert(table, years, None)
+    span = table.pop("usd_low"), table.pop("usd_high")
+    usd = _convert(table[["amount", "amount_low", "amount_high", "currency"]].copy(), years, None)
+    table["usd"] = usd["usd"]
+    # The range spans every report of the payment, not only the one shown.
+    table["usd_low"], table["usd_high"] = span
     if base_year is not None:
-        table = _convert(table, years, base_year)
+        unit = f"usd_{base_year}"
+        usd = _convert(
+            table[["amount", "amount_low", "amount_high", "currency"]].copy(), years, base_year
+        )
+        table[unit] = usd[unit]
+        for end_ in ("low", "high"):
+            table[f"{unit}_{end_}"] = (
+                table["claim_id"].map(constant[f"{unit}_{end_}"]).astype("Float64")
+            )
     return table.reset_index(drop=True)
 
 
@@ -411,60 +572,81 @@ def flow_summary(
     base_year: int | None = None,
     combine_statuses: bool = False,
 ) -> pd.DataFrame:
-    """Return money totals per group in US dollars, one column per status.
+    """Return money totals per group in US dollars, each payment counted once, as ranges.
 
-    Ransom demands are left out: an amount asked for is not money that
-    moved. Reported, alleged and estimated money sit in separate columns and are
-    never added together unless ``combine_statuses=True``, which adds a
-    column named for what it mixes. Beside them: how many flows had an
-    amount, how many had none (unknown, in kind) and how many had an amount
-    but no year to convert at. Money converts at its flow's year, else its
-    event's (a ransom whose payment date is not given: the kidnapping's
-    year); ``by="year"`` groups by the flow's own date. A group with no amount of a status shows nothing there, not 0.
+    Every report of one payment is one claim (:func:`payment_claims`): a
+    total adds each claim once, by the low and the high end of what its
+    reports say, so two reports of one ransom never make two ransoms.
+    Ransom demands and claims that are only denied are left out: neither is
+    money that moved. Reported, alleged and estimated money (the strongest
+    status any report of the claim gives) sit in separate columns, each a
+    ``_low`` and ``_high`` end, and are never added together unless
+    ``combine_statuses=True``, which adds columns named for what they mix.
+    Beside them: how many payment claims had an amount, how many had none
+    (unknown, in kind), how many had an amount but no year to convert at,
+    how many reports they gather and how many are contested (a report and a
+    denial). Money converts at its report's year, else its event's;
+    ``by="year"`` groups by the claim's own date. A group with no amount of a
+    status shows nothing there, not 0.
 
     Parameters
     ----------
     by : {"payer", "payee", "year", "flow_type"}
     base_year : int, optional
-        Constant dollars of this year; by default, dollars of each flow's year.
+        Constant dollars of this year; by default, dollars of each report's year.
 
     Examples
     --------
     >>> from sahel_nb import load_dataset
-    >>> summary = flow_summary(load_dataset(), by="payer")
-    >>> summary.loc["Germany", ["alleged_usd", "reported_usd"]].tolist()
-    [7300000.0, <NA>]
+    >>> summary = flow_summary(load_dataset("tests/fixtures/claims"), by="payer")
+    >>> [round(v) for v in summary.loc["Germany", ["alleged_usd_low", "alleged_usd_high"]]]
+    [5193304, 7300000]
+    >>> int(summary.loc["Germany", "reports"]), int(summary.loc["Germany", "contested"])
+    (3, 1)
     """
     keys = {"payer": "payer", "payee": "payee", "year": "year", "flow_type": "flow_type"}
     if by not in keys:
         raise ParameterError(f"by={by!r}: choose one of {', '.join(keys)}")
+    claims = payment_claims(dataset, base_year=base_year)
     # A demand is an amount asked for, not money that moved: never totalled.
-    flows = money_moved(dataset.flows).copy()
-    flows = flows[in_window(flows, start, end)]
+    claims = money_moved(claims)
+    claims = claims[(claims["agreement"] != "denied").to_numpy(bool)]
+    claims = claims[in_window(claims, start, end)].copy()
     names = dataset.actors.set_index("actor_id")["name"]
-    years = _flow_years(flows, dataset.events)
     if by in ("payer", "payee"):
-        group = flows[by].map(names).fillna("(not given)")
-    elif by == "year":  # the flow's own date: an event's year only converts its money
-        group = _year(flows["date_start"]).astype("string").fillna("(no date)")
+        group = claims[by].map(names).fillna("(not given)")
+    elif by == "year":  # the claim's own date: an event's year only converts its money
+        group = _year(claims["date_start"]).astype("string").fillna("(no date)")
     else:
-        group = flows["flow_type"].astype(str)
-    flows["group"] = group.astype(str)
+        group = claims["flow_type"].astype(str)
+    claims["group"] = group.astype(str)
     unit = "usd" if base_year is None else f"usd_{base_year}"
-    flows = _convert(flows, years, base_year)
-    known = flows["amount"].notna()
-    out = pd.DataFrame(index=pd.Index(sorted(flows["group"].unique()), name=by))
-    for status in FLOW_STATUSES:
-        chosen = flows[flows["status"] == status]
-        out[f"{status}_{unit}"] = chosen.groupby("group")[unit].sum(min_count=1)
+    out = pd.DataFrame(index=pd.Index(sorted(claims["group"].unique()), name=by))
+    for status in SUPPORTING_STATUSES:
+        chosen = claims[claims["status"] == status]
+        for end_ in ("low", "high"):
+            out[f"{status}_{unit}_{end_}"] = chosen.groupby("group")[f"{unit}_{end_}"].sum(
+                min_count=1
+            )
     out = out.astype("Float64")
-    out["flows_with_amount"] = known.groupby(flows["group"]).sum()
-    out["flows_unknown_amount"] = (~known).groupby(flows["group"]).sum()
-    out["flows_not_converted"] = (known & flows[unit].isna()).groupby(flows["group"]).sum()
+    known = claims["figures"].notna()
+    grouped = claims.groupby("group")
+    out["claims_with_amount"] = known.groupby(claims["group"]).sum()
+    out["claims_unknown_amount"] = (~known).groupby(claims["group"]).sum()
+    out["claims_not_converted"] = (
+        (known & claims[f"{unit}_low"].isna()).groupby(claims["group"]).sum()
+    )
+    out["reports"] = grouped["reports"].sum()
+    out["contested"] = (claims["agreement"] == "contested").groupby(claims["group"]).sum()
     if combine_statuses:
-        label = f"all_statuses_{unit} (reported + alleged + estimated)"
-        out[label] = out[[f"{s}_{unit}" for s in FLOW_STATUSES]].sum(axis=1, min_count=1)
-    counts = ["flows_with_amount", "flows_unknown_amount", "flows_not_converted"]
+        for end_ in ("low", "high"):
+            label = f"all_statuses_{unit}_{end_} (reported + alleged + estimated)"
+            parts = [f"{s}_{unit}_{end_}" for s in SUPPORTING_STATUSES]
+            out[label] = out[parts].sum(axis=1, min_count=1)
+    counts = [
+        "claims_with_amount", "claims_unknown_amount", "claims_not_converted", "reports",
+        "contested",
+    ]  # fmt: skip
     out[counts] = out[counts].fillna(0).astype("Int64")
     return out
 
@@ -477,21 +659,25 @@ def _money(value: float, currency: str) -> str:
     return f"{value:,.0f} {currency}"
 
 
-def _flow_tooltip(flow, usd, unit: str) -> str:
-    lines = [f"{flow.flow_type} ({flow.flow_id})"]
-    if pd.isna(flow.amount):
-        lines.append("amount unknown" + (f": {flow.in_kind}" if pd.notna(flow.in_kind) else ""))
+def _flow_tooltip(claim, low, high, unit: str) -> str:
+    lines = [f"{claim.flow_type} ({claim.claim_id})"]
+    if pd.isna(low):
+        known = claim.figures if isinstance(claim.figures, str) else None
+        lines.append(
+            known or "amount unknown" + (f": {claim.in_kind}" if pd.notna(claim.in_kind) else "")
+        )
+        if known:
+            lines.append(f"{unit}: not converted (no date)")
     else:
-        amount = _money(flow.amount, flow.currency)
-        if pd.notna(flow.amount_low) or pd.notna(flow.amount_high):
-            low = "?" if pd.isna(flow.amount_low) else f"{flow.amount_low:,.0f}"
-            high = "?" if pd.isna(flow.amount_high) else f"{flow.amount_high:,.0f}"
-            amount += f" (range {low} to {high})"
-        lines.append(amount)
-        lines.append(f"{unit}: {usd:,.0f}" if pd.notna(usd) else f"{unit}: not converted (no date)")
-    lines.append(f"date: {flow.date if pd.notna(flow.date) else 'not given'}")
-    lines.append(f"{flow.status}, credibility {flow.credibility}")
-    lines.append(f"source: {flow.source_id} {flow.locator}")
+        lines.append(claim.figures)
+        span = f"{low:,.0f}" if low == high else f"{low:,.0f} to {high:,.0f}"
+        lines.append(f"{unit}: {span}")
+    lines.append(f"date: {claim.date if pd.notna(claim.date) else 'not given'}")
+    lines.append(f"{claim.status}, credibility {claim.credibility}; {claim.support}")
+    if isinstance(claim.reported_as, str):
+        lines += ["reports:", *(f"  {part}" for part in claim.reported_as.split("; "))]
+    else:
+        lines.append(f"source: {claim.cited}")
     return "\n".join(lines)
 
 
@@ -517,32 +703,45 @@ def flow_diagram(
 
     from .network import _UNKNOWN_STYLE, ACTOR_STYLES, _options
 
-    flows = money_moved(dataset.flows).copy()  # a demand moved nothing: not drawn
+    # One tie per payment, however many reports: a demand moved nothing, a
+    # payment only denied was not made.
+    flows = money_moved(payment_claims(dataset, base_year=base_year))
+    flows = flows[(flows["agreement"] != "denied").to_numpy(bool)]
     flows = flows[in_window(flows, start, end)]
-    flows = flows.sort_values("flow_id")
-    flows = _convert(flows, _flow_years(flows, dataset.events), base_year)
+    flows = flows.sort_values("claim_id")
     unit = "US$" if base_year is None else f"{base_year} US$"
-    usd = flows["usd" if base_year is None else f"usd_{base_year}"]
-    largest = float(usd.max()) if usd.notna().any() else 1.0
+    column = "usd" if base_year is None else f"usd_{base_year}"
+    low, high = flows[f"{column}_low"], flows[f"{column}_high"]
+    usd = high
+    largest = float(high.max()) if high.notna().any() else 1.0
     actors = dataset.actors.set_index("actor_id")
     net = Network(directed=True, cdn_resources="remote")
     used: set[str] = set()
     edges = []
-    for flow, value in zip(flows.itertuples(index=False), usd, strict=True):
-        payer = flow.payer if pd.notna(flow.payer) else "(payer not given)"
-        payee = flow.payee if pd.notna(flow.payee) else "(payee not given)"
+    for flow, lo, value in zip(flows.itertuples(index=False), low, high, strict=True):
+        # An unnamed payer is its own node per payment: one shared "not given"
+        # node would join payments that have nothing in common.
+        payer = flow.payer if pd.notna(flow.payer) else f"(payer not given: {flow.claim_id})"
+        payee = flow.payee if pd.notna(flow.payee) else f"(payee not given: {flow.claim_id})"
         hops = [payer, *([flow.intermediary] if pd.notna(flow.intermediary) else []), payee]
         used.update(hops)
         known = pd.notna(value)
-        label = f"{unit} {value:,.0f}" if known else "amount unknown"
+        if not known:
+            label = "amount unknown"
+        elif lo == value:
+            label = f"{unit} {value:,.0f}"
+        else:
+            label = f"{unit} {lo:,.0f}–{value:,.0f}"
+        if flow.reports > 1:
+            label += f", {flow.reports} reports"
         for step, (a, b) in enumerate(itertools.pairwise(hops)):
             edges.append(
                 dict(
                     source=a,
                     to=b,
-                    id=f"{flow.flow_id}#{step}" if len(hops) > 2 else flow.flow_id,
+                    id=f"{flow.claim_id}#{step}" if len(hops) > 2 else flow.claim_id,
                     label=f"{label}, {flow.status}",
-                    title=_flow_tooltip(flow, value, unit),
+                    title=_flow_tooltip(flow, lo, value, unit),
                     color=STATUS_COLOURS[flow.status],
                     width=1 + 11 * (float(value) / largest) ** 0.5 if known else 1,
                     dashes=not known,
@@ -560,13 +759,15 @@ def flow_diagram(
                 shape=shape,
             )
         else:
-            net.add_node(node, label=node, title=node, color="#bdbdbd", shape="dot")
+            shown = node.split(":")[0] + ")" if node.startswith("(") else node
+            net.add_node(node, label=shown, title=shown, color="#bdbdbd", shape="dot")
     for edge in edges:
         net.add_edge(edge.pop("source"), edge.pop("to"), **edge)
     known = int(usd.notna().sum())
     summary = (
-        f"{len(flows)} flows: {known} with an amount in {unit}, "
-        f"{len(flows) - known} of unknown amount or not convertible"
+        f"{len(flows)} flows, each drawn once however many sources report it: "
+        f"{known} with an amount in {unit}, {len(flows) - known} of unknown amount "
+        "or not convertible"
     )
     types = sorted({str(actors.loc[n, "actor_type"]) for n in used if n in actors.index})
     node_legend = []
@@ -599,7 +800,10 @@ def flow_diagram(
 
 
 def non_monetary(dataset: Dataset) -> pd.DataFrame:
-    """Return the flows known only in kind or without an amount, with their sources.
+    """Return the flows known only in kind or without an amount, one per claim, with their sources.
+
+    A claim is listed here when none of its reports gives an amount; denied
+    claims are left out.
 
     Examples
     --------
@@ -608,7 +812,9 @@ def non_monetary(dataset: Dataset) -> pd.DataFrame:
     True
     """
     names = dataset.actors.set_index("actor_id")["name"]
-    flows = dataset.flows[dataset.flows["amount"].isna()].sort_values("flow_id")
+    claims = payment_claims(dataset)
+    flows = claims[claims["figures"].isna() & (claims["agreement"] != "denied")]
+    flows = flows.sort_values("flow_id")
     return pd.DataFrame(
         {
             "flow_id": flows["flow_id"],
@@ -620,6 +826,7 @@ def non_monetary(dataset: Dataset) -> pd.DataFrame:
             "date": flows["date"],
             "status": flows["status"].astype(str),
             "credibility": flows["credibility"],
-            "source": flows["source_id"] + " " + flows["locator"],
+            "support": flows["support"],
+            "source": flows["cited"],
         }
     ).reset_index(drop=True)

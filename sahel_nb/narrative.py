@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .cite import locator_list, short_names
 from .schema import RELIABILITY
 
 __all__ = [
@@ -21,7 +22,6 @@ __all__ = [
     "describe_graph",
     "describe_ransoms",
     "describe_shifts",
-    "locator_list",
     "show",
     "situation_report",
 ]
@@ -57,38 +57,6 @@ def show(text: str) -> Text:
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def locator_list(locators, *, most: int = 12) -> str:
-    """Locators joined for one citation: ``¶4, ¶6``; rows of an export as ranges.
-
-    Long lists stop after ``most`` items and say how many more there are.
-
-    Examples
-    --------
-    >>> locator_list(["¶6", "¶4", "¶6"])
-    '¶4, ¶6'
-    >>> locator_list(["row 3", "row 1", "row 2", "row 9"])
-    'rows 1–3, 9'
-    """
-    parts = {p.strip() for loc in locators for p in str(loc).split(",") if p.strip()}
-    numbers = sorted(int(p[4:]) for p in parts if p.startswith("row ") and p[4:].isdigit())
-    items = sorted(
-        (p for p in parts if not (p.startswith("row ") and p[4:].isdigit())),
-        key=lambda p: (len(p), p),
-    )
-    runs: list[list[int]] = []
-    for number in numbers:
-        if runs and runs[-1][1] == number - 1:
-            runs[-1][1] = number
-        else:
-            runs.append([number, number])
-    ranges = [str(a) if a == b else f"{a}–{b}" for a, b in runs]
-    more = max(0, len(items) - most) + max(0, len(ranges) - most)
-    items, ranges = items[:most], ranges[:most]
-    if ranges:
-        items.append(("rows " if len(numbers) > 1 else "row ") + ", ".join(ranges))
-    return ", ".join(items) + (f" and {more:,} more" if more else "")
 
 
 def describe_graph(graph) -> str:
@@ -256,14 +224,10 @@ class Footnotes:
     keys: dict = field(default_factory=dict)
 
     def short(self, source_id: str) -> str:
-        """Author's surname and year, as a citation: ``Guitta 2010``."""
-        row = self.sources[self.sources["source_id"] == source_id]
-        if row.empty:
-            return source_id
-        row = row.iloc[0]
-        author = str(row["author"]).split()[-1] if pd.notna(row["author"]) else None
-        year = str(row["published"])[:4] if pd.notna(row["published"]) else "n.d."
-        return f"{author or row['title']} {year}"
+        """Author's surname (else the publisher) and year, as a citation: ``Guitta 2010``."""
+        if not hasattr(self, "_short"):
+            self._short = short_names(self.sources)
+        return self._short.get(source_id, source_id)
 
     def cite(self, rows) -> tuple[int, ...]:
         """Return the note numbers for ``rows`` (dicts or a DataFrame), adding new notes."""

@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 from pyvis.network import Network
 
+from .cite import locator_list
 from .data import Dataset
 from .dates import in_window, overlaps, window_bounds
 from .exceptions import ParameterError
-from .narrative import locator_list
 from .pages import vis_page
 from .schema import CREDIBILITY, RELATIONSHIP_KINDS, RELATIONSHIP_STATUSES
 

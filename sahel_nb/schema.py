@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "ACTOR_TYPES",
+    "CLAIM_TABLES",
     "CREDIBILITY",
     "EVENT_TYPES",
     "FLOW_STATUSES",
@@ -13,7 +14,6 @@ __all__ = [
     "GEO_PRECISION",
     "RELATIONSHIP_KINDS",
     "RELATIONSHIP_STATUSES",
-    "CLAIM_TABLES",
     "RELIABILITY",
     "SUPPORTING_STATUSES",
     "TABLES",

@@ -13,8 +13,8 @@ import pyarrow.compute as pc
 import pycountry
 from pandera.errors import SchemaErrors
 
-from .csvfile import RawTable, arrow_text, number_series, parse_number, read_table
 from .claims import claim_problems
+from .csvfile import RawTable, arrow_text, number_series, parse_number, read_table
 from .dates import DATE_HINT, date_spans
 from .exceptions import DataValidationError, Problem
 from .schema import EVENT_TYPES, TABLES, Field, Table

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .narrative import Footnotes, Text, locator_list
+from .cite import locator_list
+from .narrative import Footnotes, Text
 
 __all__ = ["Caption", "Table", "caption", "table"]
 

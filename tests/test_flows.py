@@ -185,29 +185,32 @@ def test_window_keeps_kidnappings_that_overlap(flows_data):
 def test_summary_never_adds_alleged_to_reported(flows_data):
     summary = flow_summary(flows_data, by="payee")
     kid = summary.loc["Kidnap Brigade"]
-    assert kid["alleged_usd"] == pytest.approx(7_300_000)
-    assert kid["reported_usd"] == pytest.approx(5_000_000 / 0.755868 + 1000 / 471.605)
-    assert kid["estimated_usd"] == pytest.approx(250_000)
+    # One report per payment here; the 2010 ransom's own range (4–6 million
+    # euros, best 5) gives the ends of the reported total.
+    for end, euros in (("low", 4_000_000), ("high", 6_000_000)):
+        assert kid[f"alleged_usd_{end}"] == pytest.approx(7_300_000)
+        assert kid[f"reported_usd_{end}"] == pytest.approx(euros / 0.755868 + 1000 / 471.605)
+        assert kid[f"estimated_usd_{end}"] == pytest.approx(250_000)
     assert not any(column.startswith("all_statuses") for column in summary.columns)
-    assert (kid["flows_with_amount"], kid["flows_unknown_amount"]) == (4, 0)
+    assert (kid["claims_with_amount"], kid["claims_unknown_amount"]) == (4, 0)
 
 
 def test_combining_statuses_is_asked_for_and_labelled(flows_data):
     summary = flow_summary(flows_data, by="payee", combine_statuses=True)
-    label = "all_statuses_usd (reported + alleged + estimated)"
+    label = "all_statuses_usd_high (reported + alleged + estimated)"
     assert summary.loc["Kidnap Brigade", label] == pytest.approx(
-        7_300_000 + 5_000_000 / 0.755868 + 1000 / 471.605 + 250_000
+        7_300_000 + 6_000_000 / 0.755868 + 1000 / 471.605 + 250_000
     )
 
 
 def test_summary_by_year_and_unknown_amounts(flows_data):
     summary = flow_summary(flows_data, by="year")
     assert summary.index.tolist() == ["(no date)", "2003", "2009", "2010"]
-    assert summary.loc["(no date)", "flows_unknown_amount"] == 2
-    assert pd.isna(summary.loc["(no date)", "reported_usd"])  # nothing known, not 0
+    assert summary.loc["(no date)", "claims_unknown_amount"] == 2
+    assert pd.isna(summary.loc["(no date)", "reported_usd_low"])  # nothing known, not 0
     by_type = flow_summary(flows_data, by="flow_type", base_year=2024)
-    assert by_type.loc["ransom", "reported_usd_2024"] == pytest.approx(
-        5_000_000 / 0.755868 * CPI_2024 / 218.056
+    assert by_type.loc["ransom", "reported_usd_2024_high"] == pytest.approx(
+        6_000_000 / 0.755868 * CPI_2024 / 218.056
     )
 
 
@@ -235,8 +238,10 @@ def test_diagram_routes_through_intermediaries_and_marks_unknown_amounts(flows_d
     assert by_id["f-share-a"]["dashes"] is True
     assert by_id["f-share-a"]["label"] == "amount unknown, alleged"
     assert by_id["f-ransom-a#0"]["width"] > by_id["f-tax"]["width"] > 1
-    assert by_id["f-estimate"]["from"] == "(payer not given)"
-    assert "(payer not given)" in {n["id"] for n in nodes}
+    # An unnamed payer is a node of its own payment, never one shared by all.
+    assert by_id["f-estimate"]["from"] == "(payer not given: f-estimate)"
+    unnamed = {n["id"]: n["label"] for n in nodes if n["id"].startswith("(payer")}
+    assert unnamed == {"(payer not given: f-estimate)": "(payer not given)"}
 
 
 def test_diagram_is_offline_escaped_and_written_only_where_asked(flows_data, tmp_path, monkeypatch):

@@ -41,7 +41,7 @@ def test_every_sentence_with_a_number_cites_notes_that_resolve_to_a_source_row(d
         for number in sentence.notes:
             # "[n] Analyst 2008, ¶3 — ..." names a source of the sources table.
             short = notes[number].split(",")[0]
-            assert short in {"Analyst 2008", "Made-up court filing for tests 2009"}
+            assert short in {"Analyst 2008", "Test Court 2009"}  # no author: the publisher
     # Each note's locator really is the locator of a row it stands for.
     locators = set(pd.concat([t["locator"] for t in data.tables.values() if "locator" in t]))
     for line in report.notes:

@@ -1,0 +1,75 @@
+"""Citations: short source names and locator lists, shared by every table and narrative."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["locator_list", "short_name", "short_names"]
+
+
+def short_name(row) -> str:
+    """A source as a citation: the author's surname, else the publisher, and the year.
+
+    Examples
+    --------
+    >>> short_name({"author": "Olivier Guitta", "publisher": "GlobalPost",
+    ...             "published": "2010-02-16", "title": "A column"})
+    'Guitta 2010'
+    >>> short_name({"author": None, "publisher": "BBC News", "published": "2003-08-24",
+    ...             "title": "Profit warning"})
+    'BBC News 2003'
+    """
+
+    def given(key):
+        value = row.get(key) if hasattr(row, "get") else None
+        return None if value is None or pd.isna(value) or str(value) == "" else str(value)
+
+    author, publisher, published = given("author"), given("publisher"), given("published")
+    who = author.split()[-1] if author else publisher or given("title") or given("source_id")
+    year = published[:4] if published and published[:4].isdigit() else "n.d."
+    return f"{who} {year}"
+
+
+def short_names(sources: pd.DataFrame) -> dict[str, str]:
+    """Every source's short name by id; two sources sharing one get ``a``, ``b``…"""
+    names = {row["source_id"]: short_name(row) for row in sources.to_dict("records")}
+    seen: dict[str, list[str]] = {}
+    for source, name in names.items():
+        seen.setdefault(name, []).append(source)
+    for name, ids in seen.items():
+        if len(ids) > 1:
+            for letter, source in zip("abcdefghijklmnopqrstuvwxyz", sorted(ids), strict=False):
+                names[source] = f"{name}{letter}"
+    return names
+
+
+def locator_list(locators, *, most: int = 12) -> str:
+    """Locators joined for one citation: ``¶4, ¶6``; rows of an export as ranges.
+
+    Long lists stop after ``most`` items and say how many more there are.
+
+    Examples
+    --------
+    >>> locator_list(["¶6", "¶4", "¶6"])
+    '¶4, ¶6'
+    >>> locator_list(["row 3", "row 1", "row 2", "row 9"])
+    'rows 1–3, 9'
+    """
+    parts = {p.strip() for loc in locators for p in str(loc).split(",") if p.strip()}
+    numbers = sorted(int(p[4:]) for p in parts if p.startswith("row ") and p[4:].isdigit())
+    items = sorted(
+        (p for p in parts if not (p.startswith("row ") and p[4:].isdigit())),
+        key=lambda p: (len(p), p),
+    )
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and runs[-1][1] == number - 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    ranges = [str(a) if a == b else f"{a}–{b}" for a, b in runs]
+    more = max(0, len(items) - most) + max(0, len(ranges) - most)
+    items, ranges = items[:most], ranges[:most]
+    if ranges:
+        items.append(("rows " if len(numbers) > 1 else "row ") + ", ".join(ranges))
+    return ", ".join(items) + (f" and {more:,} more" if more else "")
