@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 from pyvis.network import Network
 
-from .cite import locator_list
+from .cite import locator_list, short_names
+from .claims import one_per_claim
 from .data import Dataset
 from .dates import in_window, overlaps, window_bounds
 from .exceptions import ParameterError
@@ -98,8 +99,13 @@ def build_graph(
 ) -> nx.MultiDiGraph:
     """Return the actors and the relationships that overlap a time window.
 
-    Each relationship is one edge, keyed by its ``relationship_id``; parallel
-    relationships between a pair are all kept. An undirected relationship is
+    Each relationship *claim* is one edge, however many sources report it:
+    the row that speaks for it (:func:`sahel_nb.claims.one_per_claim`) gives
+    its actors, dates and key (``relationship_id``), and the edge carries
+    ``claim_id``, ``reports``, ``origins`` (independent origins),
+    ``denials``, ``agreement``, ``support`` (its wording) and ``reported_as``
+    (every report, one per line). A claim only denied is no tie and is left
+    out. Parallel claims between a pair are all kept. An undirected relationship is
     stored once, from ``actor_a`` to ``actor_b``, with ``directed=False``.
     Only actors with at least one selected relationship become nodes.
 
@@ -143,7 +149,8 @@ def build_graph(
             f"credibility_at_least={credibility_at_least!r} must be 1 (confirmed) to 6"
         )
 
-    rels = dataset.relationships
+    rels = one_per_claim(dataset.relationships)
+    rels = rels[(rels["agreement"] != "denied").to_numpy(bool)]
     keep = overlaps(rels["start_start"], rels["end_end"], window_start, window_end)
     no_dates = rels["start_start"].isna() & rels["end_end"].isna()
     if not undated and (window_start is not None or window_end is not None):
@@ -155,6 +162,7 @@ def build_graph(
     if credibility_at_least is not None:
         keep &= rels["credibility"] <= credibility_at_least
     chosen = rels[keep].sort_values("relationship_id")
+    reports = _report_lines(dataset, set(chosen["claim_id"]))
     pairs = _co_occurrences(dataset, start, end, statuses, credibility_at_least) if derived else []
 
     graph = nx.MultiDiGraph(window=(_text(start), _text(end)))
@@ -189,6 +197,14 @@ def build_graph(
             locator=rel.locator,
             note=_text(rel.note),
             derived=False,
+            claim_id=rel.claim_id,
+            reports=int(rel.reports),
+            origins=int(rel.origins),
+            denials=int(rel.denials),
+            agreement=rel.agreement,
+            support=rel.support,
+            cited=rel.cited,
+            reported_as="\n".join(reports.get(rel.claim_id, [])),
         )
     for pair in pairs:
         graph.add_edge(
@@ -199,6 +215,26 @@ def build_graph(
     return graph
 
 
+def _report_lines(dataset: Dataset, claims: set[str]) -> dict[str, list[str]]:
+    """Each claim's reports, one line each: ``Guitta 2010 ¶7: reported, credibility 3``."""
+    rels = dataset.relationships
+    rows = rels[rels["claim_id"].isin(claims)]
+    if rows.empty:
+        return {}
+    names = short_names(dataset.sources)
+    lines: dict[str, list[str]] = {}
+    ordered = rows.assign(against=rows["status"].astype(str) == "denied").sort_values(
+        ["claim_id", "against", "credibility", "relationship_id"]
+    )
+    for row in ordered.itertuples(index=False):
+        via = f", relaying {names.get(row.relays, row.relays)}" if _text(row.relays) else ""
+        lines.setdefault(row.claim_id, []).append(
+            f"{names.get(row.source_id, row.source_id)} {row.locator}{via}: "
+            f"{row.status}, credibility {row.credibility}"
+        )
+    return lines
+
+
 def _co_occurrences(dataset: Dataset, start, end, statuses, credibility_at_least) -> list[dict]:
     """One neutral, derived tie per pair of actors events name together, per source and grade.
 
@@ -206,7 +242,10 @@ def _co_occurrences(dataset: Dataset, start, end, statuses, credibility_at_least
     the last and cited together, so an ACLED import of half a million rows
     gives one tie per pair, not one per row.
     """
-    events = dataset.events[in_window(dataset.events, start, end)]
+    # One event per claim: two sources' reports of one event are one co-occurrence.
+    events = one_per_claim(dataset.events)
+    events = events[(events["agreement"] != "denied").to_numpy(bool)]
+    events = events[in_window(events, start, end)]
     if statuses is not None:
         events = events[events["status"].isin(statuses)]
     if credibility_at_least is not None:
@@ -361,7 +400,15 @@ def edge_sources(graph: nx.MultiDiGraph) -> pd.DataFrame:
     >>> edge_sources(build_graph(load_dataset(), end="2003")).columns.tolist()
     ['source_id', 'locator']
     """
-    rows = [(d["source_id"], d["locator"]) for _, _, d in graph.edges(data=True)]
+    rows = []
+    for _, _, data in graph.edges(data=True):
+        if data.get("derived") or not data.get("cited"):
+            rows.append((data["source_id"], data["locator"]))
+            continue
+        # Every report of the tie, not only the one that speaks for it.
+        for cite in data["cited"].split("; "):
+            source_id, _, locator = cite.partition(" ")
+            rows.append((source_id, locator))
     return pd.DataFrame(rows, columns=["source_id", "locator"])
 
 
@@ -384,13 +431,16 @@ def edge_table(graph: nx.MultiDiGraph) -> pd.DataFrame:
             "events": data.get("events"),
             "status": data["status"],
             "credibility": data["credibility"],
-            "source": f"{data['source_id']} {data['locator']}",
+            "reports": data.get("reports", 1),
+            "origins": data.get("origins", 1),
+            "agreement": data.get("agreement", "single source"),
+            "source": data.get("cited") or f"{data['source_id']} {data['locator']}",
             "_derived": bool(data.get("derived", False)),
         }
         for u, v, key, data in graph.edges(keys=True, data=True)
     ]
     columns = ["relationship_id", "actor_a", "actor_b", "kind", "period", "events", "status"]
-    columns += ["credibility", "source", "_derived"]
+    columns += ["credibility", "reports", "origins", "agreement", "source", "_derived"]
     table = pd.DataFrame(rows, columns=columns)
     table["events"] = table["events"].astype("Int64")
     # Curated ties first, then derived ties of most events: the rows a reader needs first.
@@ -572,8 +622,12 @@ def _edge_tooltip(graph: nx.MultiDiGraph, u: str, v: str, data: dict) -> str:
         f"{data['kind']} ({data['sign']})",
         _period(data["start"], data["end"]),
         f"{data['status']}, credibility {data['credibility']}: {CREDIBILITY[data['credibility']]}",
-        f"source: {data['source_id']} {data['locator']}",
     ]
+    if data.get("reported_as"):
+        lines.append(f"{data['support']}:")
+        lines += [f"  {line}" for line in data["reported_as"].split("\n")]
+    else:
+        lines.append(f"source: {data['source_id']} {data['locator']}")
     if data["note"]:
         lines.append(data["note"])
     return "\n".join(lines)
@@ -653,6 +707,9 @@ def to_pyvis(
             title=_edge_tooltip(graph, u, v, data),
             color=color,
             dashes=dashes,
+            # Wider with each independent origin: corroboration is visible at a glance.
+            width=1 + 2 * min(data.get("origins", 1), 4),
+            **({"label": f"×{data['origins']}"} if data.get("origins", 1) > 1 else {}),
             arrows="to" if data["directed"] else "",
             # Parallel ties are drawn as separate curves, not on top of each other.
             smooth={"enabled": True, "type": "curvedCW", "roundness": 0.12 * rank},
@@ -666,6 +723,13 @@ def to_pyvis(
         {"label": sign, "color": color, "style": style}
         for sign, (color, _, style) in SIGN_STYLES.items()
     ]
+    edge_legend.append(
+        {
+            "label": "width, ×N: independent origins reporting the tie",
+            "color": "#757575",
+            "style": "solid",
+        }
+    )
     window = graph.graph.get("window", ("", ""))
     nodes, edges = graph.number_of_nodes(), graph.number_of_edges()
     summary = (

@@ -11,6 +11,7 @@ from sahel_nb.network import (
     actor_metrics,
     alliance_shifts,
     build_graph,
+    edge_sources,
     edge_table,
     ego_graph,
     export_graph,
@@ -59,6 +60,14 @@ def test_edge_attributes(data):
         "locator": "¶5",
         "note": "Parallel to r1 and r3.",
         "derived": False,
+        "claim_id": "r2",
+        "reports": 1,
+        "origins": 1,
+        "denials": 0,
+        "agreement": "single source",
+        "support": "reported by a single source",
+        "cited": "src-n ¶5",
+        "reported_as": "Network fixture 2010 ¶5: reported, credibility 3",
     }
 
 
@@ -238,7 +247,8 @@ def test_page_carries_every_node_and_parallel_edge_with_its_source(page):
         "hostility/armed conflict (hostile)",
         "2006-03 – open",
         "reported, credibility 3: Possibly true",
-        "source: src-n ¶5",
+        "reported by a single source:",
+        "  Network fixture 2010 ¶5: reported, credibility 3",
         "Parallel to r1 and r3.",
     ]
     assert r2["dashes"] is True and r2["arrows"] == ""
@@ -332,3 +342,23 @@ def test_curated_ties_are_always_drawn_however_many(data, tmp_path):
     page = to_pyvis(graph, tmp_path / "net.html", max_ties=1).read_text(encoding="utf-8")
     assert "drawn:" not in page
     assert all(f'"{key}"' in page for _, _, key in graph.edges(keys=True))
+
+
+def test_a_tie_reported_by_several_sources_is_one_edge_with_its_reports():
+    claims = load_dataset(FIXTURE.parent / "claims")
+    graph = build_graph(claims)
+    fight = [d for _, _, d in graph.edges(data=True) if d["claim_id"] == "c-tuareg-aqim-fight"]
+    assert len(fight) == 1
+    assert (fight[0]["reports"], fight[0]["origins"], fight[0]["agreement"]) == (
+        2,
+        2,
+        "corroborated",
+    )
+    assert fight[0]["reported_as"].splitlines() == [
+        "Fixture Radio 2003 ¶2: reported, credibility 1",
+        "Analyst 2010 ¶6: reported, credibility 3",
+    ]
+    # Alleged by the column, denied by the radio: one contested edge, not two.
+    protects = [d for _, _, d in graph.edges(data=True) if d["claim_id"] == "c-mali-protects-gspc"]
+    assert [(d["agreement"], d["denials"]) for d in protects] == [("contested", 1)]
+    assert set(edge_sources(graph)["source_id"]) == {"col", "radio"}
