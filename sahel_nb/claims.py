@@ -295,6 +295,8 @@ def one_per_claim(frame: pd.DataFrame) -> pd.DataFrame:
     ([3, 2, 1], 'contested')
     """
     id_column = frame.columns[0]
+    if "agreement" in frame:  # already one row per claim
+        return frame.reset_index(drop=True)
     if frame.empty:
         out = frame.copy()
         for column, dtype in (("reports", "int64"), ("origins", "int64"), ("denials", "int64")):

@@ -337,12 +337,17 @@ def _window(dataset, start, end):
     published: a 2010 column cannot attest a tie in 2030. Undated events and
     flows cannot be placed in a window at all; they are set apart.
     """
+    from .claims import one_per_claim
     from .dates import in_window, overlaps, window_bounds
+    from .flows import payment_claims
 
     lower, upper = window_bounds(start, end)
     windowed = lower is not None or upper is not None
     published = dataset.sources.set_index("source_id")["published_end"]
-    rels = dataset.relationships
+    # One row per claim: two sources' reports of one fact are one fact, and a
+    # fact only denied is not told as one (its denial is in the claims page).
+    rels = one_per_claim(dataset.relationships)
+    rels = rels[(rels["agreement"] != "denied").to_numpy(bool)]
     last = rels["end_end"].fillna(rels["source_id"].map(published))
     first = rels["start_start"]
     undated_rels = first.isna() & rels["end_end"].isna()
@@ -351,8 +356,12 @@ def _window(dataset, start, end):
         keep_rels &= ~undated_rels
     picked = {"relationships": rels[keep_rels]}
     undated = {"relationships": rels[undated_rels] if windowed else rels.iloc[:0]}
-    for name in ("events", "flows"):
-        frame = getattr(dataset, name)
+    claims = {
+        "events": one_per_claim(dataset.events),
+        "flows": payment_claims(dataset, base_year=None),
+    }
+    for name, frame in claims.items():
+        frame = frame[(frame["agreement"] != "denied").to_numpy(bool)]
         picked[name] = frame[in_window(frame, start, end)]
         undated[name] = frame[frame["date_start"].isna()] if windowed else frame.iloc[:0]
     return picked, undated
@@ -448,6 +457,18 @@ class _Writer:
         self.names = actors["name"].to_dict()
         self.types = actors["actor_type"].astype(str).to_dict()
         self.notes = Footnotes(dataset.sources)
+        # Every report of each claim told, denials included, for its footnotes.
+        self.reports = {}
+        for name, picked in (
+            ("relationships", relationships),
+            ("events", events),
+            ("flows", flows),
+        ):
+            table = getattr(dataset, name)
+            rows = table[table["claim_id"].isin(set(picked["claim_id"]))]
+            self.reports[name] = {
+                claim: group.to_dict("records") for claim, group in rows.groupby("claim_id")
+            }
         self.kidnaps = _by_date(events[events["sub_event_type"] == KIDNAPPING])
         state_ids = {a for a, t in self.types.items() if t in STATE_TYPES}
         self.state_ids = state_ids
@@ -460,6 +481,20 @@ class _Writer:
 
     def _name(self, actor_id) -> str:
         return _name(self.names, actor_id)
+
+    def _cite(self, rows) -> tuple[int, ...]:
+        """Footnote every report of the claims ``rows`` stand for, denials included."""
+        records = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else list(rows)
+        reports = []
+        for row in records:
+            if "flow_id" in row:
+                table = "flows"
+            elif "relationship_id" in row:
+                table = "relationships"
+            else:
+                table = "events"
+            reports += self.reports[table].get(row.get("claim_id"), [row])
+        return self.notes.cite(reports)
 
     def _graph_of(self, rels):
         import dataclasses
@@ -487,7 +522,7 @@ class _Writer:
                 Sentence(
                     f"{row['name']} ({row['actor_type']}) has "
                     f"{_plural(int(row['degree']), 'recorded tie')} in this period: {counts}.",
-                    self.notes.cite(ties),
+                    self._cite(ties),
                 )
             )
         return said
@@ -499,13 +534,12 @@ class _Writer:
             Sentence(
                 f"{row['name_a']} and {row['name_b']}: a {row['sign']} tie "
                 f"({row['kind']}), {_period(row['start'], row['end'])}, {row['status']}.",
-                self.notes.cite([row]),
+                self._cite([row]),
             )
             for row in alliance_shifts(self._graph_of(self.rels)).to_dict("records")
         ]
 
     def kidnappings(self) -> list[Sentence]:
-        from .flows import to_usd
 
         said = []
         for event in self.kidnaps.to_dict("records"):
@@ -519,33 +553,46 @@ class _Writer:
             said.append(
                 Sentence(
                     f"{when}, {self._name(event['actor1'])} took {hostages}{where} "
-                    f"({self._name(event['actor2'])}); this is {event['status']}.",
-                    self.notes.cite([event]),
+                    f"({self._name(event['actor2'])}); this is {event['support']}.",
+                    self._cite([event]),
                 )
             )
-            linked = self.flows[self.flows["event_id"] == event["event_id"]]
+            linked = self.flows[self.flows["event_id"].isin(self._event_reports(event))]
             said += [self._flow(f) for f in linked.sort_values("flow_id").to_dict("records")]
         ransoms = self.flows[self.flows["flow_type"] == "ransom"]
         for status in ("reported", "alleged", "estimated"):
-            chosen = ransoms[(ransoms["status"] == status) & ransoms["amount"].notna()]
+            chosen = ransoms[(ransoms["status"] == status) & ransoms["usd_low"].notna()]
             if chosen.empty:
                 continue
-            years = chosen["date"].fillna("").str[:4]
-            usd = to_usd(chosen["amount"], chosen["currency"], years)
+            low, high = chosen["usd_low"].sum(), chosen["usd_high"].sum()
+            reports = int(chosen["reports"].sum())
             text = (
-                f"Ransoms {status} in this period total US${usd.sum():,.0f} in the dollars of "
-                f"their years, over {_plural(len(chosen), 'payment')}"
+                f"Ransoms {status} in this period come to {_usd_range(low, high)} in the "
+                f"dollars of their years, over {_plural(len(chosen), 'payment')}"
             )
+            if reports > len(chosen):
+                text += f" reported {reports} times, each payment counted once"
             if self.base_year is not None:
-                constant = to_usd(
-                    chosen["amount"], chosen["currency"], years, base_year=self.base_year
-                )
-                text += f" (US${constant.sum():,.0f} in {self.base_year} dollars)"
-            said.append(Sentence(text + "; no other status is added in.", self.notes.cite(chosen)))
+                constant = self._constant(chosen)
+                text += f" ({_usd_range(*constant)} in {self.base_year} dollars)"
+            said.append(Sentence(text + "; no other status is added in.", self._cite(chosen)))
         return said
 
+    def _event_reports(self, event: dict) -> set[str]:
+        """The ids of every report of ``event``'s claim: payments may cite any of them."""
+        return {r["event_id"] for r in self.reports["events"].get(event["claim_id"], [event])}
+
+    def _constant(self, chosen: pd.DataFrame) -> tuple[float, float]:
+        from .flows import payment_claims
+
+        unit = f"usd_{self.base_year}"
+        claims = payment_claims(self.dataset, base_year=self.base_year).set_index("claim_id")
+        picked = claims.loc[chosen["claim_id"]]
+        return picked[f"{unit}_low"].sum(), picked[f"{unit}_high"].sum()
+
     def other_money(self) -> list[Sentence]:
-        others = self.flows[~self.flows["event_id"].isin(set(self.kidnaps["event_id"]))]
+        told = set().union(*(self._event_reports(e) for e in self.kidnaps.to_dict("records")))
+        others = self.flows[~self.flows["event_id"].isin(told)]
         return [self._flow(f) for f in others.sort_values("flow_id").to_dict("records")]
 
     def state_role(self) -> list[Sentence]:
@@ -557,8 +604,8 @@ class _Writer:
         said = [
             Sentence(
                 f"{self._name(rel['actor_a'])} and {self._name(rel['actor_b'])}: "
-                f"{rel['kind']}, {_period(rel['start'], rel['end'])} ({rel['status']}).",
-                self.notes.cite([rel]),
+                f"{rel['kind']}, {_period(rel['start'], rel['end'])} ({rel['support']}).",
+                self._cite([rel]),
             )
             for rel in dealings.to_dict("records")
         ]
@@ -567,8 +614,8 @@ class _Writer:
                 Sentence(
                     f"{_when(event)}: {event['sub_event_type'].lower()} — "
                     f"{self._name(event['actor1'])}, {self._name(event['actor2'])} "
-                    f"({event['status']}).",
-                    self.notes.cite([event]),
+                    f"({event['support']}).",
+                    self._cite([event]),
                 )
             )
         return said
@@ -589,8 +636,8 @@ class _Writer:
             said.append(
                 Sentence(
                     f"{_when(event)}: {event['sub_event_type'].lower()}{where} — {who}{dead} "
-                    f"({event['status']}).",
-                    self.notes.cite([event]),
+                    f"({event['support']}).",
+                    self._cite([event]),
                 )
             )
         return said
@@ -656,7 +703,7 @@ class _Writer:
                 Sentence(
                     f"The amount is not given for {_plural(len(no_amount), 'flow')} of money "
                     "or goods shown here.",
-                    self.notes.cite(no_amount),
+                    self._cite(no_amount),
                 )
             )
         alleged = [f[f["status"] == "alleged"] for f in (self.rels, self.events, self.flows)]
@@ -666,7 +713,7 @@ class _Writer:
                 Sentence(
                     f"{_plural(count, 'claim')} shown here {'is' if count == 1 else 'are'} "
                     "alleged, not established.",
-                    self.notes.cite(pd.concat(alleged)),
+                    self._cite(pd.concat(alleged)),
                 )
             )
         for table, label in (
@@ -681,7 +728,7 @@ class _Writer:
                         f"{_plural(len(frame), label)} in the data "
                         f"{'has' if len(frame) == 1 else 'have'} no date and cannot be placed "
                         "in this period.",
-                        self.notes.cite(frame),
+                        self._cite(frame),
                     )
                 )
         return said
@@ -705,7 +752,14 @@ class _Writer:
         return lines
 
     def _flow(self, flow: dict) -> Sentence:
-        return _flow_sentence(flow, self.names, self.notes, self.base_year)
+        sentence = _flow_sentence(flow, self.names, self.notes, self.base_year)
+        return Sentence(sentence.text, self._cite([flow]))
+
+
+def _usd_range(low: float, high: float) -> str:
+    if round(low) == round(high):
+        return f"US${high:,.0f}"
+    return f"US${low:,.0f} to US${high:,.0f}"
 
 
 def _rows(locators: pd.Series) -> str:
@@ -746,7 +800,13 @@ def _flow_sentence(flow: dict, names: dict, notes: Footnotes, base_year) -> Sent
         parties.append(f"through {_name(names, flow['intermediary'])}")
     if pd.notna(flow["date"]):
         parties.append(f"in {flow['date']}")
-    if pd.notna(flow["amount"]):
+    if flow.get("reports", 1) > 1 and isinstance(flow.get("reported_as"), str):
+        # Several reports of one payment: side by side, never added.
+        what = f"{flow['reported_as']}"
+        low, high = flow.get("usd_low"), flow.get("usd_high")
+        if low is not None and pd.notna(low):
+            what += f"; US${low:,.0f} to US${high:,.0f} in the dollars of each report's year"
+    elif pd.notna(flow["amount"]):
         what = f"{flow['amount']:,.0f} {flow['currency']}"
         year = int(str(flow["date"])[:4]) if pd.notna(flow["date"]) else None
         if year and flow["currency"] != "USD":
@@ -767,5 +827,6 @@ def _flow_sentence(flow: dict, names: dict, notes: Footnotes, base_year) -> Sent
         # Asked for, not paid: said so in the sentence itself.
         parties = [p.replace("to ", "by ", 1) if p.startswith("to ") else p for p in parties]
         what += " asked for; a demand, not money paid"
-    text = f"{kind[0].upper()}{kind[1:]} {' '.join(parties)}: {what} — {flow['status']}."
+    status = flow.get("support") or flow["status"]
+    text = f"{kind[0].upper()}{kind[1:]} {' '.join(parties)}: {what} — {status}."
     return Sentence(text, notes.cite([flow]))

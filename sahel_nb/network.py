@@ -528,7 +528,9 @@ def actor_metrics(graph: nx.MultiDiGraph) -> pd.DataFrame:
 def alliance_shifts(dataset: Dataset, among: Iterable[str] | None = None) -> pd.DataFrame:
     """Return the actor pairs whose tie changed sign over time, one row per phase.
 
-    A pair counts when its dated relationships carry at least two signs
+    Relationships count once per claim (several sources' reports of one tie
+    are one phase; a tie only denied is none). A pair counts when its dated
+    relationships carry at least two signs
     (cooperative, hostile, neutral). All its relationships are listed as
     phases in order of start; undated ones come last, as their place in time
     is unknown. ``among`` limits the pairs to these actor ids (e.g. the nodes
@@ -541,7 +543,8 @@ def alliance_shifts(dataset: Dataset, among: Iterable[str] | None = None) -> pd.
     >>> shifts["sign"].tolist()[:2]
     ['cooperative', 'hostile']
     """
-    rels = dataset.relationships.copy()
+    rels = one_per_claim(dataset.relationships)
+    rels = rels[(rels["agreement"] != "denied").to_numpy(bool)].copy()
     if among is not None:
         keep = set(among)
         rels = rels[rels["actor_a"].isin(keep) & rels["actor_b"].isin(keep)]
@@ -576,6 +579,8 @@ def alliance_shifts(dataset: Dataset, among: Iterable[str] | None = None) -> pd.
             "source_id": chosen["source_id"],
             "locator": chosen["locator"],
             "relationship_id": chosen["relationship_id"],
+            "claim_id": chosen["claim_id"],
+            "support": chosen["support"],
         }
     )
     return out.reset_index(drop=True)

@@ -52,9 +52,9 @@ def test_alleged_and_reported_ransoms_are_totalled_apart(data):
     report = situation_report(data, base_year=2024)
     totals = [s.text for _, s in _sentences(report) if s.text.startswith("Ransoms ")]
     assert totals == [
-        "Ransoms reported in this period total US$1,000,000 in the dollars of their years, "
+        "Ransoms reported in this period come to US$1,000,000 in the dollars of their years, "
         "over 1 payment (US$1,660,609 in 2024 dollars); no other status is added in.",
-        "Ransoms alleged in this period total US$6,212,291 in the dollars of their years, "
+        "Ransoms alleged in this period come to US$6,212,291 in the dollars of their years, "
         "over 1 payment (US$10,316,186 in 2024 dollars); no other status is added in.",
     ]
 

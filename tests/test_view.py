@@ -44,7 +44,9 @@ def test_caption_names_each_source_and_its_paragraphs():
     data = load_dataset()
     graph = build_graph(data, end="2003")
     text = repr(caption("Ties in 2003", edge_sources(graph), data.sources))
-    assert re.fullmatch(r"Ties in 2003\. Sources: Guitta 2010 \((¶\d+, )*¶\d+\)\.", text)
+    # Each source once, by its short name, with its paragraphs.
+    assert re.fullmatch(r"Ties in 2003\. Sources: ([^;()]+ \d{4} \((¶[\d–]+, )*¶[\d–]+\)(; |\.$))+", text)
+    assert "Guitta 2010 (" in text
     nothing = build_graph(data, start="2030", undated=False, kinds=["kinship/marriage"])
     empty = caption("Nothing", edge_sources(nothing), data.sources)
     assert repr(empty) == "Nothing. Nothing drawn, so no source."
