@@ -26,7 +26,7 @@ def short_name(row) -> str:
 
     author, publisher, published = given("author"), given("publisher"), given("published")
     # "Agence France-Presse (copy kept by Algeria-Watch)": the outlet, not the archive.
-    publisher = publisher.split(" (")[0] if publisher else None
+    publisher = publisher.split(" (")[0].split(", ")[0] if publisher else None
     who = author.split()[-1] if author else publisher or given("title") or given("source_id")
     year = published[:4] if published and published[:4].isdigit() else "n.d."
     return f"{who} {year}"
