@@ -18,6 +18,8 @@ __all__ = [
     "Sentence",
     "Text",
     "describe_brokers",
+    "describe_claims",
+    "describe_contested",
     "describe_events",
     "describe_graph",
     "describe_ransoms",
@@ -191,6 +193,45 @@ STATE_TYPES = ("state", "government", "government official", "security forces")
 STATE_ACTS = ("Agreement", "Arrests", "Extradition", "Extradition refused", "Indictment")
 #: Relationship kinds that show a state dealing with armed groups.
 STATE_DEALINGS = ("negotiation", "protection/safe haven", "mediation")
+
+
+def describe_claims(claims: pd.DataFrame) -> str:
+    """One sentence on a claim table: how many claims, reports and how they agree.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"reports": [2, 1, 3], "agreement": ["corroborated",
+    ...     "single source", "contested"]})
+    >>> describe_claims(frame)
+    '3 claims from 6 reports: 1 corroborated by independent origins, 1 from a single source, 1 contested (reported and denied), 0 only denied.'
+    """
+    if claims.empty:
+        return "The data holds no claims."
+    counts = claims["agreement"].value_counts()
+    return (
+        f"{_plural(len(claims), 'claim')} from {_plural(int(claims['reports'].sum()), 'report')}: "
+        f"{counts.get('corroborated', 0)} corroborated by independent origins, "
+        f"{counts.get('single source', 0)} from a single source, "
+        f"{counts.get('contested', 0)} contested (reported and denied), "
+        f"{counts.get('denied', 0)} only denied."
+    )
+
+
+def describe_contested(claims: pd.DataFrame) -> str:
+    """One sentence naming the contested and denied claims of a claim table.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"claim": ["ransom (2003): Germany → GSPC"],
+    ...     "agreement": ["contested"], "support": ["contested: alleged by 3 independent origins, denied by 1 report"]})
+    >>> describe_contested(frame)
+    'One claim is contested or denied: ransom (2003): Germany → GSPC — contested: alleged by 3 independent origins, denied by 1 report.'
+    """
+    if claims.empty:
+        return "No claim in the data is contested or denied."
+    told = "; ".join(f"{c} — {s}" for c, s in zip(claims["claim"], claims["support"], strict=True))
+    head = "One claim is" if len(claims) == 1 else f"{len(claims)} claims are"
+    return f"{head} contested or denied: {told}."
 
 
 @dataclass(frozen=True)

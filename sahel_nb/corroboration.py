@@ -1,0 +1,291 @@
+"""Corroboration tables: every claim with its reports side by side, and how the sources agree."""
+
+from __future__ import annotations
+
+import itertools
+
+import pandas as pd
+
+from .cite import short_names
+from .claims import one_per_claim, stance
+from .data import Dataset
+from .flows import payment_claims
+from .schema import CLAIM_TABLES, TABLES
+
+__all__ = ["claim_reports", "claim_table", "source_agreement", "unique_claims"]
+
+
+def _names(dataset: Dataset) -> dict[str, str]:
+    return dataset.actors.set_index("actor_id")["name"].to_dict()
+
+
+def _what(table: str, row: dict, names: dict) -> str:
+    """A claim in a few words: who, what, when."""
+
+    def name(actor) -> str:
+        return names.get(actor, "?") if isinstance(actor, str) else "(not given)"
+
+    if table == "relationships":
+        arrow = "→" if row["directed"] else "–"
+        when = _span(row.get("start"), row.get("end"))
+        return f"{name(row['actor_a'])} {arrow} {name(row['actor_b'])}: {row['kind']}{when}"
+    if table == "events":
+        date = row["date"] if isinstance(row["date"], str) else "date not given"
+        other = f", {name(row['actor2'])}" if isinstance(row["actor2"], str) else ""
+        return f"{row['sub_event_type']} ({date}): {name(row['actor1'])}{other}"
+    parties = " → ".join(
+        name(row[c]) for c in ("payer", "intermediary", "payee") if isinstance(row[c], str)
+    )
+    date = f" ({row['date']})" if isinstance(row["date"], str) else ""
+    return f"{row['flow_type']}{date}: {parties}"
+
+
+def _span(start, end) -> str:
+    start = start if isinstance(start, str) else ""
+    end = end if isinstance(end, str) else ""
+    if not start and not end:
+        return ""
+    return f", {start or '?'} – {end or 'open'}"
+
+
+def _figure(table: str, row: dict) -> str:
+    """What one report says of its claim, in its own terms."""
+    if table == "flows":
+        if pd.notna(row["amount"]):
+            figure = f"{row['amount']:,.0f} {row['currency']}"
+            if pd.notna(row["amount_low"]) or pd.notna(row["amount_high"]):
+                ends = [f"{v:,.0f}" for v in (row["amount_low"], row["amount_high"]) if pd.notna(v)]
+                figure += f" (range {'–'.join(ends)})"
+            return figure
+        return str(row["in_kind"]) if isinstance(row["in_kind"], str) else "amount not given"
+    if table == "events":
+        parts = [row["date"] if isinstance(row["date"], str) else "date not given"]
+        if pd.notna(row["hostages"]):
+            parts.append(f"{int(row['hostages'])} hostages")
+        if pd.notna(row["fatalities"]):
+            parts.append(f"{int(row['fatalities'])} dead")
+        return ", ".join(parts)
+    return _span(row["start"], row["end"]).removeprefix(", ") or "period not given"
+
+
+def claim_reports(dataset: Dataset, claim_id: str | None = None) -> pd.DataFrame:
+    """Every report of every claim (or of one), side by side: one row per report.
+
+    Columns: ``table``, ``claim_id``, ``row_id``, ``source`` (short name),
+    ``locator``, ``origin`` (short name of the independent origin, which
+    differs from the source when it relays someone), ``says`` (the figure,
+    date or count as the source gives it), ``status``, ``grade`` (source
+    reliability and information credibility, ``C3``) and ``stance`` (for,
+    against, neither).
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> reports = claim_reports(load_dataset("tests/fixtures/claims"), "c-ransom")
+    >>> reports[["source", "origin", "says", "status"]].values.tolist()
+    [['Analyst 2010', 'Analyst 2010', '7,300,000 USD', 'alleged'], ['Fixture Daily 2003', 'Fixture TV 2003', '4,600,000 EUR', 'alleged'], ['Fixture Radio 2003', 'Fixture Radio 2003', 'no ransom paid, per the negotiator', 'denied']]
+    """
+    names = short_names(dataset.sources)
+    rows = []
+    for table in CLAIM_TABLES:
+        frame = dataset.tables[table]
+        if claim_id is not None:
+            frame = frame[frame["claim_id"] == claim_id]
+        id_column = TABLES[table].id_column
+        for row in frame.to_dict("records"):
+            rows.append(
+                {
+                    "table": table,
+                    "claim_id": row["claim_id"],
+                    "row_id": row[id_column],
+                    "source": names.get(row["source_id"], row["source_id"]),
+                    "locator": row["locator"],
+                    "origin": names.get(row["origin"], row["origin"]),
+                    "says": _figure(table, row),
+                    "status": str(row["status"]),
+                    "grade": f"{row['reliability']}{row['credibility']}",
+                    "stance": stance(str(row["status"])),
+                }
+            )
+    columns = ["table", "claim_id", "row_id", "source", "locator", "origin", "says", "status"]
+    out = pd.DataFrame(rows, columns=[*columns, "grade", "stance"])
+    order = out["stance"].map({"for": 0, "neither": 1, "against": 2})
+    return (
+        out.assign(_order=order)
+        .sort_values(["table", "claim_id", "_order", "row_id"], kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
+
+
+def claim_table(dataset: Dataset, *, base_year: int | None = None) -> pd.DataFrame:
+    """One row per claim of every table: its reports side by side and how well it is supported.
+
+    Columns: ``table``, ``claim_id``, ``claim`` (who, what, when, from the
+    report that speaks for it), ``reports``, ``origins`` (independent
+    origins reporting it), ``denials``, ``agreement`` (corroborated, single
+    source, contested, denied; rules in the codebook), ``support`` (its
+    wording), ``figures`` (a payment's range in the original currencies),
+    ``usd_low``/``usd_high`` (constant dollars of ``base_year`` if given),
+    ``reported_as`` (each report: what it says, where, status and grade) and
+    ``best_grade``. Sorted by table, then claims with most origins first.
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> table = claim_table(load_dataset("tests/fixtures/claims")).set_index("claim_id")
+    >>> table.loc[["c-kidnap", "c-release", "c-ransom"], "agreement"].tolist()
+    ['corroborated', 'single source', 'contested']
+    >>> int(table.loc["c-release", "reports"]), int(table.loc["c-release", "origins"])
+    (2, 1)
+    """
+    names = _names(dataset)
+    reports = claim_reports(dataset)
+    said = (
+        reports.assign(
+            line=lambda f: (
+                f["says"]
+                + " per "
+                + f["source"]
+                + " "
+                + f["locator"]
+                + " ("
+                + f["status"]
+                + ", "
+                + f["grade"]
+                + ")"
+            )
+        )
+        .groupby(["table", "claim_id"], sort=False)["line"]
+        .agg("; ".join)
+    )
+    unit = "usd" if base_year is None else f"usd_{base_year}"
+    money = payment_claims(dataset, base_year=base_year).set_index("claim_id")
+    parts = []
+    for table in CLAIM_TABLES:
+        claims = one_per_claim(dataset.tables[table])
+        records = claims.to_dict("records")
+        part = pd.DataFrame(
+            {
+                "table": table,
+                "claim_id": claims["claim_id"],
+                "claim": [_what(table, row, names) for row in records],
+                "reports": claims["reports"].astype(int),
+                "origins": claims["origins"].astype(int),
+                "denials": claims["denials"].astype(int),
+                "agreement": claims["agreement"],
+                "support": claims["support"],
+                "best_grade": [f"{r['reliability']}{r['credibility']}" for r in records],
+            }
+        )
+        if table == "flows":
+            part["figures"] = claims["claim_id"].map(money["figures"])
+            part["usd_low"] = claims["claim_id"].map(money[f"{unit}_low"])
+            part["usd_high"] = claims["claim_id"].map(money[f"{unit}_high"])
+        part["reported_as"] = [said.get((table, c)) for c in claims["claim_id"]]
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True)
+    for column in ("figures",):
+        out[column] = out[column].astype(object).where(out[column].notna(), None)
+    for column in ("usd_low", "usd_high"):
+        out[column] = out[column].astype("Float64")
+    table_order = out["table"].map({t: i for i, t in enumerate(CLAIM_TABLES)})
+    out = out.assign(_t=table_order).sort_values(
+        ["_t", "origins", "reports", "claim_id"], ascending=[True, False, False, True]
+    )
+    columns = ["table", "claim_id", "claim", "reports", "origins", "denials", "agreement"]
+    columns += ["support", "figures", "usd_low", "usd_high", "best_grade", "reported_as"]
+    return out[columns].reset_index(drop=True)
+
+
+def source_agreement(dataset: Dataset) -> pd.DataFrame:
+    """For each pair of sources: claims both report, and claims one reports and the other denies.
+
+    A square table of the sources' short names; a cell reads ``3 shared`` or
+    ``2 shared, 1 contradicted``; the diagonal gives each source's number of
+    claims. Empty where two sources share no claim.
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> matrix = source_agreement(load_dataset("tests/fixtures/claims"))
+    >>> matrix.loc["Analyst 2010", "Fixture Radio 2003"]
+    '1 shared, 2 contradicted'
+    """
+    reports = claim_reports(dataset)
+    sources = sorted(reports["source"].unique())
+    shared: dict[tuple[str, str], int] = {}
+    against: dict[tuple[str, str], int] = {}
+    own = reports.groupby("source")["claim_id"].nunique()
+    for _, claim in reports.groupby(["table", "claim_id"], sort=False):
+        sides = claim.groupby("source")["stance"].agg(set).to_dict()
+        for a, b in itertools.combinations(sorted(sides), 2):
+            if "for" in sides[a] and "for" in sides[b]:
+                shared[(a, b)] = shared.get((a, b), 0) + 1
+            if ("for" in sides[a] and "against" in sides[b]) or (
+                "against" in sides[a] and "for" in sides[b]
+            ):
+                against[(a, b)] = against.get((a, b), 0) + 1
+    matrix = pd.DataFrame("", index=pd.Index(sources, name="source"), columns=sources)
+    for a in sources:
+        matrix.loc[a, a] = f"{own[a]} claims"
+    for a, b in itertools.combinations(sources, 2):
+        cells = []
+        if shared.get((a, b)):
+            cells.append(f"{shared[(a, b)]} shared")
+        if against.get((a, b)):
+            cells.append(f"{against[(a, b)]} contradicted")
+        matrix.loc[a, b] = matrix.loc[b, a] = ", ".join(cells)
+    return matrix
+
+
+def unique_claims(dataset: Dataset) -> pd.DataFrame:
+    """What each independent origin adds that no other does: claims only it reports.
+
+    One row per origin (short name): ``claims`` it reports at all,
+    ``only_here`` (claims no other origin reports) and ``examples`` (the
+    first few, in a few words).
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> table = unique_claims(load_dataset("tests/fixtures/claims")).set_index("origin")
+    >>> int(table.loc["Fixture TV 2003", "only_here"])
+    2
+    """
+    names = _names(dataset)
+    short = short_names(dataset.sources)
+    rows = []
+    for table in CLAIM_TABLES:
+        frame = dataset.tables[table]
+        backing = frame[frame["status"].astype(str).isin(("reported", "alleged", "estimated"))]
+        origins = backing.groupby("claim_id")["origin"].agg(lambda v: sorted(set(v)))
+        first = one_per_claim(frame).set_index("claim_id")
+        for claim, held in origins.items():
+            for origin in held:
+                rows.append(
+                    {
+                        "origin": short.get(origin, origin),
+                        "claim": _what(table, first.loc[claim].to_dict(), names),
+                        "alone": len(held) == 1,
+                    }
+                )
+    frame = pd.DataFrame(rows, columns=["origin", "claim", "alone"])
+    out = []
+    for origin, group in frame.groupby("origin"):
+        alone = group[group["alone"]].sort_values("claim")
+        examples = "; ".join(alone["claim"].head(3))
+        if len(alone) > 3:
+            examples += f"; and {len(alone) - 3} more"
+        out.append(
+            {
+                "origin": origin,
+                "claims": len(group),
+                "only_here": len(alone),
+                "examples": examples or None,
+            }
+        )
+    result = pd.DataFrame(out, columns=["origin", "claims", "only_here", "examples"])
+    return result.sort_values(["only_here", "origin"], ascending=[False, True]).reset_index(
+        drop=True
+    )
