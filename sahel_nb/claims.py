@@ -16,6 +16,9 @@ __all__ = [
     "agreement",
     "claim_keys",
     "claim_problems",
+    "claims_of",
+    "memberships",
+    "one_per_claim",
     "origin_map",
     "row_origins",
     "support_wording",
@@ -273,11 +276,58 @@ def claim_problems(raws: dict[str, RawTable]) -> None:
 _STRENGTH = {"reported": 0, "estimated": 1, "alleged": 2, "disputed": 3, "denied": 4}
 
 
-def one_per_claim(frame: pd.DataFrame) -> pd.DataFrame:
+_ACTOR_SLOTS = {
+    "relationships": ("actor_a", "actor_b"),
+    "events": ("actor1", "actor2"),
+    "flows": ("payer", "payee"),
+}
+
+
+def memberships(relationships: pd.DataFrame) -> dict[str, set[str]]:
+    """Each actor's groups: whom it leads or belongs to, by reported ``leadership/membership`` ties.
+
+    Examples
+    --------
+    >>> rels = pd.DataFrame({"actor_a": ["adc"], "actor_b": ["tuareg"], "kind":
+    ...     ["leadership/membership"], "directed": [True], "status": ["reported"]})
+    >>> memberships(rels)
+    {'adc': {'tuareg'}}
+    """
+    ties = relationships[
+        (relationships["kind"].astype(str) == "leadership/membership")
+        & relationships["directed"].astype(bool)
+        & relationships["status"].astype(str).isin(SUPPORTING_STATUSES)
+    ]
+    groups: dict[str, set[str]] = {}
+    for member, group in zip(ties["actor_a"], ties["actor_b"], strict=True):
+        groups.setdefault(member, set()).add(group)
+    return groups
+
+
+def _narrower(frame: pd.DataFrame, groups: dict[str, set[str]]) -> pd.Series:
+    """Rows naming a member where another report of the same claim names its group."""
+    slots = next((s for s in _ACTOR_SLOTS.values() if set(s) <= set(frame)), None)
+    narrower = pd.Series(False, index=frame.index)
+    if slots is None or not groups:
+        return narrower
+    shared = frame[frame["claim_id"].duplicated(keep=False)]
+    for _, claim in shared.groupby("claim_id"):
+        for slot in slots:
+            named = set(claim[slot].dropna())
+            for position, actor in claim[slot].items():
+                if isinstance(actor, str) and groups.get(actor, set()) & named:
+                    narrower[position] = True
+    return narrower
+
+
+def one_per_claim(frame: pd.DataFrame, groups: dict[str, set[str]] | None = None) -> pd.DataFrame:
     """Collapse a loaded claim table to one row per claim, so nothing is counted twice.
 
-    The row kept speaks for the claim: among the rows that report it, the
-    best graded (credibility, then the source's reliability), then the most
+    The row kept speaks for the claim: among the rows that report it, one
+    naming the broadest actors (with ``groups`` from :func:`memberships`, a
+    row naming the ADC gives way to one naming the Tuareg it belongs to, so
+    a faction's fight and "the Tuaregs'" meet on one tie), then the best
+    graded (credibility, then the source's reliability), then the most
     precise date, then the first id. Its ``status`` becomes the strongest any
     report gives (reported, estimated, alleged; ``denied`` or ``disputed``
     only when no row reports it) and its ``credibility`` the best of them.
@@ -346,9 +396,9 @@ def one_per_claim(frame: pd.DataFrame) -> pd.DataFrame:
     else:
         work["_width"] = 0.0
     work["_strength"] = status.map(_STRENGTH).to_numpy()
-    ordered = work.sort_values(
-        ["claim_id", "_support", "_cred", "_rel", "_width", id_column], kind="stable"
-    )
+    work["_narrow"] = _narrower(work, groups or {})
+    keys = ["claim_id", "_support", "_narrow", "_cred", "_rel", "_width", id_column]
+    ordered = work.sort_values(keys, kind="stable")
     groups = ordered.groupby("claim_id", sort=False)
     out = groups.head(1).set_index("claim_id", drop=False)
     best_status = groups["_strength"].min()
@@ -415,9 +465,17 @@ def one_per_claim(frame: pd.DataFrame) -> pd.DataFrame:
         .agg(lambda values: "; ".join(dict.fromkeys(values)))
         .reindex(out.index)
     )
-    helpers = ["_support", "_cred", "_rel", "_width", "_strength"]
+    helpers = ["_support", "_narrow", "_cred", "_rel", "_width", "_strength"]
     out = out.drop(columns=helpers)
     # Back in the table's own order, so callers that sort keep their meaning.
     position = pd.Series(range(len(frame)), index=frame[id_column].to_numpy())
     out = out.iloc[position.reindex(out[id_column]).argsort(kind="stable")]
     return out.reset_index(drop=True)
+
+
+def claims_of(dataset, table: str) -> pd.DataFrame:
+    """One row per claim of a loaded ``dataset``'s ``table``, broadest actors first.
+
+    :func:`one_per_claim` with the dataset's own membership ties.
+    """
+    return one_per_claim(dataset.tables[table], memberships(dataset.relationships))

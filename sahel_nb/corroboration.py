@@ -7,7 +7,7 @@ import itertools
 import pandas as pd
 
 from .cite import short_names
-from .claims import one_per_claim, stance
+from .claims import claims_of, stance
 from .data import Dataset
 from .flows import payment_claims
 from .schema import CLAIM_TABLES, TABLES
@@ -163,7 +163,7 @@ def claim_table(dataset: Dataset, *, base_year: int | None = None) -> pd.DataFra
     money = payment_claims(dataset, base_year=base_year).set_index("claim_id")
     parts = []
     for table in CLAIM_TABLES:
-        claims = one_per_claim(dataset.tables[table])
+        claims = claims_of(dataset, table)
         records = claims.to_dict("records")
         part = pd.DataFrame(
             {
@@ -260,7 +260,7 @@ def unique_claims(dataset: Dataset) -> pd.DataFrame:
         frame = dataset.tables[table]
         backing = frame[frame["status"].astype(str).isin(("reported", "alleged", "estimated"))]
         origins = backing.groupby("claim_id")["origin"].agg(lambda v: sorted(set(v)))
-        first = one_per_claim(frame).set_index("claim_id")
+        first = claims_of(dataset, table).set_index("claim_id")
         for claim, held in origins.items():
             for origin in held:
                 rows.append(

@@ -15,7 +15,7 @@ import pycountry
 from pandera.errors import SchemaErrors
 
 from .cite import short_names
-from .claims import one_per_claim
+from .claims import claims_of
 from .data import Dataset
 from .dates import in_window
 from .exceptions import DataValidationError, ParameterError, Problem
@@ -328,7 +328,7 @@ def payment_claims(dataset: Dataset, *, base_year: int | None = None) -> pd.Data
                 rows.loc[ok, end], rows.loc[ok, "currency"], years[ok], base_year=base_year
             )
         rows[f"{unit}_{end.removesuffix('_end')}"] = values
-    claims = one_per_claim(flows)
+    claims = claims_of(dataset, "flows")
     if claims.empty:
         for column in (f"{unit}_low", f"{unit}_high"):
             claims[column] = pd.Series(dtype="Float64")
@@ -440,7 +440,7 @@ def ransom_table(dataset: Dataset, *, start=None, end=None, base_year: int | Non
     1
     """
     events = dataset.events
-    event_claims = one_per_claim(events)
+    event_claims = claims_of(dataset, "events")
     event_claims = event_claims[event_claims["agreement"] != "denied"]
     kidnaps = event_claims[event_claims["sub_event_type"] == KIDNAPPING]
     kidnaps = kidnaps[in_window(kidnaps, start, end)]

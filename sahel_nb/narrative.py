@@ -378,7 +378,7 @@ def _window(dataset, start, end):
     published: a 2010 column cannot attest a tie in 2030. Undated events and
     flows cannot be placed in a window at all; they are set apart.
     """
-    from .claims import one_per_claim
+    from .claims import claims_of
     from .dates import in_window, overlaps, window_bounds
     from .flows import payment_claims
 
@@ -387,7 +387,7 @@ def _window(dataset, start, end):
     published = dataset.sources.set_index("source_id")["published_end"]
     # One row per claim: two sources' reports of one fact are one fact, and a
     # fact only denied is not told as one (its denial is in the claims page).
-    rels = one_per_claim(dataset.relationships)
+    rels = claims_of(dataset, "relationships")
     rels = rels[(rels["agreement"] != "denied").to_numpy(bool)]
     last = rels["end_end"].fillna(rels["source_id"].map(published))
     first = rels["start_start"]
@@ -398,7 +398,7 @@ def _window(dataset, start, end):
     picked = {"relationships": rels[keep_rels]}
     undated = {"relationships": rels[undated_rels] if windowed else rels.iloc[:0]}
     claims = {
-        "events": one_per_claim(dataset.events),
+        "events": claims_of(dataset, "events"),
         "flows": payment_claims(dataset, base_year=None),
     }
     for name, frame in claims.items():

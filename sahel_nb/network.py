@@ -13,7 +13,7 @@ import pandas as pd
 from pyvis.network import Network
 
 from .cite import locator_list, short_names
-from .claims import one_per_claim
+from .claims import claims_of
 from .data import Dataset
 from .dates import in_window, overlaps, window_bounds
 from .exceptions import ParameterError
@@ -149,7 +149,7 @@ def build_graph(
             f"credibility_at_least={credibility_at_least!r} must be 1 (confirmed) to 6"
         )
 
-    rels = one_per_claim(dataset.relationships)
+    rels = claims_of(dataset, "relationships")
     rels = rels[(rels["agreement"] != "denied").to_numpy(bool)]
     keep = overlaps(rels["start_start"], rels["end_end"], window_start, window_end)
     no_dates = rels["start_start"].isna() & rels["end_end"].isna()
@@ -243,7 +243,7 @@ def _co_occurrences(dataset: Dataset, start, end, statuses, credibility_at_least
     gives one tie per pair, not one per row.
     """
     # One event per claim: two sources' reports of one event are one co-occurrence.
-    events = one_per_claim(dataset.events)
+    events = claims_of(dataset, "events")
     events = events[(events["agreement"] != "denied").to_numpy(bool)]
     events = events[in_window(events, start, end)]
     if statuses is not None:
@@ -482,7 +482,7 @@ def actor_metrics(graph: nx.MultiDiGraph) -> pd.DataFrame:
     >>> from sahel_nb import load_dataset
     >>> metrics = actor_metrics(build_graph(load_dataset()))
     >>> int(metrics.loc["aqim", "hostile"])
-    1
+    2
     """
     columns = ["name", "actor_type", "degree", "cooperative", "hostile", "neutral"]
     columns += ["betweenness", "community"]
@@ -543,7 +543,7 @@ def alliance_shifts(dataset: Dataset, among: Iterable[str] | None = None) -> pd.
     >>> shifts["sign"].tolist()[:2]
     ['cooperative', 'hostile']
     """
-    rels = one_per_claim(dataset.relationships)
+    rels = claims_of(dataset, "relationships")
     rels = rels[(rels["agreement"] != "denied").to_numpy(bool)].copy()
     if among is not None:
         keep = set(among)

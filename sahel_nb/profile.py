@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .claims import claims_of
 from .data import Dataset
 from .network import check_actor
 from .schema import RELATIONSHIP_KINDS
@@ -65,6 +66,19 @@ def _text(value) -> str:
     return "" if value is None or (not isinstance(value, list) and pd.isna(value)) else str(value)
 
 
+def _own_reports(dataset: Dataset, table: str, rows: pd.DataFrame) -> pd.DataFrame:
+    """One of ``rows`` per claim (the best-graded report naming the actor), with the claim's counts."""
+    claims = claims_of(dataset, table).set_index("claim_id")
+    claims = claims[claims["agreement"] != "denied"]
+    rows = rows[rows["claim_id"].isin(claims.index)]
+    rows = rows.assign(_against=rows["status"].astype(str) == "denied")
+    rows = rows.sort_values(["claim_id", "_against", "credibility"], kind="stable")
+    rows = rows.drop_duplicates("claim_id").drop(columns="_against")
+    for column in ("reports", "agreement", "support", "cited"):
+        rows[column] = rows["claim_id"].map(claims[column])
+    return rows
+
+
 def _is(column: pd.Series, actor_id: str) -> np.ndarray:
     # An empty cell compares as missing, not False: missing is "not this actor".
     return column.eq(actor_id).fillna(False).to_numpy(bool)
@@ -73,8 +87,13 @@ def _is(column: pd.Series, actor_id: str) -> np.ndarray:
 def actor_profile(dataset: Dataset, actor_id: str) -> Profile:
     """Return what the data holds on ``actor_id``: ties over time, events, flows, sources.
 
-    Ties are sorted by start (undated last), each with the other party, its
-    sign and direction as seen from this actor. An unknown id is an error
+    Ties, events and flows are listed once per claim: several sources'
+    reports of one tie are one row, told as this actor's own report names it
+    (the ADC's fight stays the ADC's even where the claim speaks of "the
+    Tuareg"), with the claim's ``reports`` count and ``agreement``, citing
+    every report. Claims only denied are left out. Ties are sorted by start
+    (undated last), each with the other party, its sign and direction as
+    seen from this actor. An unknown id is an error
     suggesting close ids, names and aliases.
 
     Examples
@@ -82,7 +101,7 @@ def actor_profile(dataset: Dataset, actor_id: str) -> Profile:
     >>> from sahel_nb import load_dataset
     >>> profile = actor_profile(load_dataset(), "belmokhtar")
     >>> profile.ties["other"].tolist()[:2]
-    ['Government of Mali', 'AQIM Sahara/Sahel branch']
+    ['Government of Mali', 'Algerian army']
     """
     check_actor(dataset, actor_id)
     actors = dataset.actors.set_index("actor_id")
@@ -101,8 +120,12 @@ def actor_profile(dataset: Dataset, actor_id: str) -> Profile:
     }
 
     rels = dataset.relationships
-    mine = rels[(rels["actor_a"] == actor_id) | (rels["actor_b"] == actor_id)]
-    mine = mine.sort_values(["start_start", "end_end", "relationship_id"], na_position="last")
+    rels = _own_reports(
+        dataset,
+        "relationships",
+        rels[(rels["actor_a"] == actor_id) | (rels["actor_b"] == actor_id)],
+    )
+    mine = rels.sort_values(["start_start", "end_end", "relationship_id"], na_position="last")
     ties = pd.DataFrame(
         {
             "relationship_id": mine["relationship_id"],
@@ -120,7 +143,9 @@ def actor_profile(dataset: Dataset, actor_id: str) -> Profile:
             "end": mine["end"],
             "status": mine["status"].astype(str),
             "credibility": mine["credibility"],
-            "source": mine["source_id"] + " " + mine["locator"],
+            "reports": mine["reports"],
+            "agreement": mine["agreement"],
+            "source": mine["cited"],
         }
     ).reset_index(drop=True)
 
@@ -135,6 +160,7 @@ def actor_profile(dataset: Dataset, actor_id: str) -> Profile:
         default="",
     )
     picked = events[role != ""].assign(role=role[role != ""])
+    picked = _own_reports(dataset, "events", picked)
     picked = picked.sort_values(["date_start", "event_id"], na_position="last")
     event_table = picked[
         ["event_id", "date", "role", "sub_event_type", "location", "description", "status"]
@@ -142,7 +168,9 @@ def actor_profile(dataset: Dataset, actor_id: str) -> Profile:
         sub_event_type=picked["sub_event_type"].astype(str),
         status=picked["status"].astype(str),
         credibility=picked["credibility"],
-        source=picked["source_id"] + " " + picked["locator"],
+        reports=picked["reports"],
+        agreement=picked["agreement"],
+        source=picked["cited"],
     )
 
     flows = dataset.flows
@@ -156,6 +184,7 @@ def actor_profile(dataset: Dataset, actor_id: str) -> Profile:
         default="",
     )
     chosen = flows[flow_role != ""].assign(role=flow_role[flow_role != ""])
+    chosen = _own_reports(dataset, "flows", chosen)
     chosen = chosen.sort_values(["date_start", "flow_id"], na_position="last")
     flow_table = pd.DataFrame(
         {
@@ -170,11 +199,15 @@ def actor_profile(dataset: Dataset, actor_id: str) -> Profile:
             "in_kind": chosen["in_kind"],
             "status": chosen["status"].astype(str),
             "credibility": chosen["credibility"],
-            "source": chosen["source_id"] + " " + chosen["locator"],
+            "reports": chosen["reports"],
+            "agreement": chosen["agreement"],
+            "source": chosen["cited"],
         }
     )
 
-    cited = {actor["source_id"], *mine["source_id"], *picked["source_id"], *chosen["source_id"]}
+    cited = {actor["source_id"]}
+    for frame in (mine, picked, chosen):
+        cited |= {c.split(" ")[0] for cites in frame["cited"] for c in cites.split("; ")}
     sources = dataset.sources[dataset.sources["source_id"].isin(cited)]
     sources = sources[["source_id", "title", "author", "published", "reliability"]]
     return Profile(

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from .claims import claims_of
 from .data import Dataset
-from .dates import in_window
+from .dates import in_window, is_approximate
 from .network import _choices
 from .pages import render, write_atomically
 from .schema import EVENT_TYPES
@@ -34,10 +35,25 @@ EXTENT = (-18.0, 3.0, 25.0, 38.0)
 _PRECISION = {4: "year", 7: "month", 10: "day"}
 
 
-def event_table(dataset: Dataset, *, start=None, end=None, event_types=None) -> pd.DataFrame:
-    """Return the events of a window, with their span, actors' names and sources.
+def _precision(dates: pd.Series) -> pd.Series:
+    """What a date as written gives: year, month, day, interval, approximate, or undated."""
+    plain = dates.str.replace(r"[~?%]$", "", regex=True)
+    precision = plain.str.len().map(_PRECISION)
+    precision = precision.where(~dates.str.contains("/", regex=False).fillna(False), "interval")
+    precision = precision.where(~dates.str.contains("X", regex=False).fillna(False), "decade")
+    marked = is_approximate(dates)
+    precision = precision.where(~marked, precision.fillna("?") + ", approximate")
+    return precision.fillna("undated")
 
-    ``precision`` says what the date as written gives (year, month, day or
+
+def event_table(dataset: Dataset, *, start=None, end=None, event_types=None) -> pd.DataFrame:
+    """Return the events of a window, one per claim, with their span, actors' names and sources.
+
+    Several sources' reports of one event are one row: the report that
+    speaks for it gives the date and place, ``reports`` and ``agreement``
+    say how many sources tell it and how they agree, ``source`` cites them
+    all. ``precision`` says what the date as written gives (year, month,
+    day, interval, decade, with ", approximate" for EDTF's ``~``/``?``, or
     undated). Undated events are kept only when no window is set: their
     place in time is unknown. Sorted by first day, then id; undated last.
 
@@ -46,10 +62,11 @@ def event_table(dataset: Dataset, *, start=None, end=None, event_types=None) -> 
     >>> from sahel_nb import load_dataset
     >>> table = event_table(load_dataset(), end="2006")
     >>> table[["date", "precision"]].head(2).values.tolist()
-    [['2003', 'year'], ['2003', 'year']]
+    [['199X', 'decade'], ['2003', 'year']]
     """
     event_types = _choices(event_types, list(EVENT_TYPES), "event_types")
-    events = dataset.events
+    events = claims_of(dataset, "events")
+    events = events[(events["agreement"] != "denied").to_numpy(bool)]
     keep = in_window(events, start, end)
     if event_types is not None:
         keep &= events["event_type"].isin(event_types)
@@ -64,7 +81,7 @@ def event_table(dataset: Dataset, *, start=None, end=None, event_types=None) -> 
         {
             "event_id": chosen["event_id"],
             "date": chosen["date"],
-            "precision": chosen["date"].str.len().map(_PRECISION).fillna("undated"),
+            "precision": _precision(chosen["date"]),
             "first_day": chosen["date_start"],
             "last_day": chosen["date_end"],
             "event_type": chosen["event_type"].astype(str),
@@ -77,7 +94,9 @@ def event_table(dataset: Dataset, *, start=None, end=None, event_types=None) -> 
             "description": chosen["description"],
             "status": chosen["status"].astype(str),
             "credibility": chosen["credibility"],
-            "source": chosen["source_id"] + " " + chosen["locator"],
+            "reports": chosen["reports"],
+            "agreement": chosen["agreement"],
+            "source": chosen["cited"],
         }
     )
     return table.sort_values(["first_day", "event_id"], na_position="last", ignore_index=True)
@@ -91,7 +110,8 @@ def event_sources(events: pd.DataFrame) -> pd.DataFrame:
     >>> event_sources(pd.DataFrame({"source": ["guitta-2010 ¶6, ¶14"]})).values.tolist()
     [['guitta-2010', '¶6, ¶14']]
     """
-    parts = events["source"].str.split(" ", n=1, expand=True).reindex(columns=[0, 1])
+    cites = events["source"].str.split("; ").explode().dropna()
+    parts = cites.str.split(" ", n=1, expand=True).reindex(columns=[0, 1])
     return pd.DataFrame({"source_id": parts[0], "locator": parts[1]}).reset_index(drop=True)
 
 
@@ -104,7 +124,11 @@ def _hover(row) -> str:
         lines.append(str(row.location))
     if pd.notna(row.description):
         lines.append(str(row.description))
-    lines.append(f"{row.status}, credibility {row.credibility} — source: {row.source}")
+    if "approximate" in str(getattr(row, "precision", "")):
+        lines.append("the date is approximate or uncertain (EDTF ~ or ?)")
+    reports = getattr(row, "reports", 1)
+    told = f"; {reports} reports, {row.agreement}" if reports and reports > 1 else ""
+    lines.append(f"{row.status}, credibility {row.credibility}{told} — source: {row.source}")
     return "\n".join(line for line in lines if line)
 
 
@@ -118,7 +142,10 @@ def timeline_page(
     """Write a self-contained timeline of :func:`event_table` rows at ``path``.
 
     Each event is a bar over the whole span its date covers: a year-long
-    bar for ``2003``, a month for ``2009-12``, a day for a full date. Hover
+    bar for ``2003``, a month for ``2009-12``, a day for a full date, an
+    interval (``2006-09/2006-10``) from its first to its last day. An
+    approximate or uncertain date (``2003-08~``) is drawn paler, with a
+    dashed outline, and marked ``~`` in its label. Hover
     shows the event and its source. Undated events are listed under the
     chart, not drawn. Past ``max_events`` dated events (an ACLED import),
     events are counted per month instead, one lane per event type and date
@@ -126,6 +153,10 @@ def timeline_page(
     sources on hover. Every string is escaped by the template.
     """
     dated = events[events["first_day"].notna()]
+    # An open-ended interval (2003/..) runs to the end of the chart.
+    dated = dated.assign(
+        last_day=dated["last_day"].fillna(dated[["first_day", "last_day"]].max().max())
+    )
     undated = events[events["first_day"].isna()]
     width, left, row_height = 1100, 330, 24
     lanes, ticks = [], []
@@ -140,7 +171,7 @@ def timeline_page(
         def bar(begin, end, colour, hover=None, opacity=0.8) -> dict:
             start, finish = x(begin), x(end + pd.Timedelta(days=1))
             return {"x": start, "width": max(finish - start, 3.0), "colour": colour,
-                    "hover": hover, "opacity": opacity}  # fmt: skip
+                    "hover": hover, "opacity": opacity, "approximate": False}  # fmt: skip
 
         years = range(first.year, last.year + 1)
         step = max(1, len(years) // 15)
@@ -148,12 +179,15 @@ def timeline_page(
         if len(dated) <= max_events:
             for row in dated.itertuples(index=False):
                 colour = EVENT_COLOURS.get(row.event_type, "#757575")
+                rough = "approximate" in str(row.precision)
+                drawn = bar(row.first_day, row.last_day, colour, opacity=0.45 if rough else 0.8)
+                drawn["approximate"] = rough
                 lanes.append(
                     {
                         "label": f"{row.date} · {row.sub_event_type} · {row.actors}",
                         "hover": _hover(row),
                         "event_id": row.event_id,
-                        "bars": [bar(row.first_day, row.last_day, colour)],
+                        "bars": [drawn],
                     }
                 )
         else:

@@ -42,4 +42,4 @@ def test_the_console_script_is_installed_and_runs(valid_dir):
 
 def test_the_curated_data_is_the_default(capsys):
     assert main(["validate"]) == 0
-    assert capsys.readouterr().out.startswith("valid: 1 sources, 25 actors")
+    assert capsys.readouterr().out.startswith("valid: 14 sources, 54 actors")

@@ -78,20 +78,20 @@ def test_curated_data_loads(curated):
     assert len(curated.relationships) + len(curated.events) + len(curated.flows) >= 30
 
 
-def test_every_row_cites_a_paragraph_of_the_column(curated):
-    paragraphs = _paragraphs()
+def test_every_row_cites_a_paragraph_of_a_stored_source(curated):
     for name, frame in curated.tables.items():
         if name == "sources":
             continue
-        assert frame["source_id"].eq("guitta-2010").all()
-        for locator in frame["locator"]:
+        for source_id, locator in zip(frame["source_id"], frame["locator"], strict=True):
+            paragraphs = _paragraphs(curated, source_id)
             numbers = [int(n) for n in re.findall(r"¶(\d+)", locator)]
-            assert numbers, locator
-            assert all(1 <= n <= len(paragraphs) for n in numbers), locator
+            assert numbers, (name, source_id, locator)
+            assert all(1 <= n <= len(paragraphs) for n in numbers), (name, source_id, locator)
 
 
-def test_descriptions_do_not_copy_sentences_from_the_source(curated):
-    text = " ".join(_paragraphs()).lower()
+def test_descriptions_do_not_copy_sentences_from_the_sources(curated):
+    stored = curated.sources["notes"].str.extract(r"shared/sources/(\S+\.txt)")[0].dropna()
+    text = " ".join(p for f in stored for p in _file_paragraphs(f)).lower()
     columns = {
         "actors": "description",
         "events": "description",
@@ -103,6 +103,20 @@ def test_descriptions_do_not_copy_sentences_from_the_source(curated):
             words = re.findall(r"[\w'’$.]+", value.lower())
             for start in range(len(words) - 7):
                 assert " ".join(words[start : start + 8]) not in text, (name, value)
+
+
+def test_the_ten_documents_of_the_sources_readme_are_curated(curated):
+    stored = set(curated.sources["notes"].str.extract(r"shared/sources/(\S+\.txt)")[0].dropna())
+    if not SOURCES.exists():
+        pytest.skip(f"{SOURCES} is not beside the clone")
+    assert stored == {p.name for p in SOURCES.glob("*.txt")}
+    cited = set(
+        pd.concat([curated.tables[t]["source_id"] for t in ("relationships", "events", "flows")])
+    )
+    held = curated.sources.loc[
+        curated.sources["notes"].str.contains("shared/sources/"), "source_id"
+    ]
+    assert set(held) <= cited, "every stored document gives at least one claim"
 
 
 def test_the_german_ransom_is_alleged_and_about_7_3_million_dollars(curated):
@@ -119,12 +133,22 @@ def test_no_amount_is_zero_and_unknown_amounts_say_what_was_given(curated):
 
 
 def test_dates_are_no_more_precise_than_the_source(curated):
-    dates = pd.concat(
-        [curated.events["date"], curated.flows["date"], curated.relationships["start"]]
-    )
+    column = [
+        frame.loc[frame["source_id"] == "guitta-2010", field]
+        for frame, field in (
+            (curated.events, "date"),
+            (curated.flows, "date"),
+            (curated.relationships, "start"),
+        )
+    ]
     # The column gives years and one month (December 2009), never a day.
-    assert dates.dropna().str.len().isin([4, 7]).all()
+    assert pd.concat(column).dropna().str.len().isin([4, 7]).all()
     assert curated.events.set_index("event_id").loc["ev-2009-12-ny-indictment", "date"] == "2009-12"
+    # What the sources say of September and October 2006 is kept as an interval.
+    firefight = curated.events.set_index("event_id").loc["ev-2006-adc-aqim-firefight-1"]
+    assert firefight["date"] == "2006-09/2006-10"
+    span = (str(firefight["date_start"].date()), str(firefight["date_end"].date()))
+    assert span == ("2006-09-01", "2006-10-31")
 
 
 def test_source_spellings_are_aliases(curated):
@@ -159,12 +183,20 @@ def test_allegations_of_algerian_media_stay_alleged(curated):
     assert from_media["status"].eq("alleged").all()
 
 
-def _paragraphs() -> list[str]:
-    path = SOURCES / "guitta-mali-aqim-haven.txt"
+def _file_paragraphs(name: str) -> list[str]:
+    path = SOURCES / name
     if not path.exists():
         pytest.skip(f"{path} is not beside the clone")
     text = path.read_text(encoding="utf-8")
     return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def _paragraphs(curated: Dataset, source_id: str) -> list[str]:
+    """The numbered paragraphs of the stored document a source row names in its notes."""
+    notes = curated.sources.set_index("source_id").loc[source_id, "notes"]
+    stored = re.search(r"shared/sources/(\S+\.txt)", str(notes))
+    assert stored, f"{source_id} cites no stored document"
+    return _file_paragraphs(stored.group(1))
 
 
 def test_every_table_is_present():

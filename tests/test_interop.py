@@ -232,9 +232,9 @@ def test_gtd_import_is_idempotent_and_reads_latin1(data_dir, tmp_path):
 def test_a_gtd_kidnapping_told_by_a_curated_event_is_linked(data_dir):
     with open(data_dir / "events.csv", "a", encoding="utf-8", newline="") as handle:
         handle.write(
-            "ev-test-gao-kidnapping,2012-04,Violence against civilians,"
+            "ev-test-gao-kidnapping,,2012-04,Violence against civilians,"
             "Abduction/forced disappearance,aqim,,,Gao,Gao,MLI,16.2717,-0.0447,1,,7,"
-            "Test row: a curated kidnapping in Gao in April 2012.,reported,3,guitta-2010,¶6\n"
+            "Test row: a curated kidnapping in Gao in April 2012.,reported,3,guitta-2010,¶6,\n"
         )
     summary = import_gtd(GTD, data_dir)
     assert summary.linked == [("gtd-201204050004", "ev-test-gao-kidnapping")]
