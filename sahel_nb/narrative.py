@@ -606,13 +606,16 @@ class _Writer:
             if chosen.empty:
                 continue
             low, high = chosen["usd_low"].sum(), chosen["usd_high"].sum()
-            reports = int(chosen["reports"].sum())
+            reports = int((chosen["reports"] - chosen["denials"]).sum())  # a denial reports nothing
             text = (
                 f"Ransoms {status} in this period come to {_usd_range(low, high)} in the "
                 f"dollars of their years, over {_plural(len(chosen), 'payment')}"
             )
             if reports > len(chosen):
                 text += f" reported {reports} times, each payment counted once"
+            denied = int(chosen["denials"].sum())
+            if denied:
+                text += f", and denied {_plural(denied, 'time')}"
             if self.base_year is not None:
                 constant = self._constant(chosen)
                 text += f" ({_usd_range(*constant)} in {self.base_year} dollars)"

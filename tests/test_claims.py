@@ -1,0 +1,149 @@
+"""Claims: origins, agreement and counting each fact once, on the claims fixture and the curated data."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sahel_nb import load_dataset
+from sahel_nb.claims import agreement, claims_of, origin_map, support_wording
+from sahel_nb.corroboration import claim_reports, claim_table, source_agreement, unique_claims
+from sahel_nb.flows import flow_summary, payment_claims, ransom_table
+from sahel_nb.narrative import situation_report
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def claims():
+    return load_dataset(FIXTURES / "claims")
+
+
+@pytest.fixture(scope="module")
+def curated():
+    return load_dataset()
+
+
+def test_a_relaying_source_is_not_an_independent_origin(claims):
+    assert origin_map(claims.sources) == {"col": "col", "tv": "tv", "paper": "tv", "radio": "radio"}
+    events = claims.events.set_index("event_id")
+    # The column relays the television report for this one row only.
+    assert events.loc["ev-release-col", "origin"] == "tv"
+    assert events.loc["ev-kidnap-col", "origin"] == "col"
+
+
+def test_origins_not_rows_decide_corroboration(claims):
+    table = claim_table(claims).set_index("claim_id")
+    # Two reports, two origins: corroborated.
+    assert table.loc["c-kidnap", ["reports", "origins", "agreement"]].tolist() == [
+        2,
+        2,
+        "corroborated",
+    ]
+    # Two reports, both from the television report: one origin.
+    assert table.loc["c-release", ["reports", "origins", "agreement"]].tolist() == [
+        2,
+        1,
+        "single source",
+    ]
+    assert table.loc["c-release", "support"] == (
+        "reported by a single origin, relayed by 2 reports"
+    )
+
+
+def test_a_denial_makes_a_claim_contested_and_is_shown_beside_its_reports(claims):
+    table = claim_table(claims).set_index("claim_id")
+    ransom = table.loc["c-ransom"]
+    assert (ransom["agreement"], ransom["origins"], ransom["denials"]) == ("contested", 2, 1)
+    reports = claim_reports(claims, "c-ransom")
+    assert reports["stance"].tolist() == ["for", "for", "against"]
+    assert (
+        "denied by Fixture Radio 2003 ¶4"
+        in payment_claims(claims).set_index("claim_id").loc["c-ransom", "reported_as"]
+    )
+
+
+def test_a_payment_reported_twice_is_one_payment_with_a_range_in_every_total(claims):
+    euros_2003 = 4_600_000 / 0.885748  # the ECB's 2003 average EUR per USD
+    money = payment_claims(claims).set_index("claim_id").loc["c-ransom"]
+    assert money["figures"] == "4,600,000 EUR; 7,300,000 USD"
+    assert money["usd_low"] == pytest.approx(euros_2003, rel=1e-3)
+    assert money["usd_high"] == pytest.approx(7_300_000)
+    for by in ("payer", "payee", "year", "flow_type"):
+        summary = flow_summary(claims, by=by)
+        # Never 7.3 million plus 4.6 million euros: one payment, two ends.
+        assert summary["alleged_usd_high"].max() == pytest.approx(7_300_000)
+        assert summary["alleged_usd_low"].max() == pytest.approx(euros_2003, rel=1e-3)
+        assert summary["claims_with_amount"].sum() == 1
+    table = ransom_table(claims)
+    assert len(table) == 1 and table.loc[0, "reports"] == 3
+    report = situation_report(claims)
+    totals = [str(s) for _, sentences in report.sections for s in sentences if "come to" in s.text]
+    assert len(totals) == 1
+    assert (
+        "over 1 payment reported 2 times, each payment counted once, and denied 1 time"
+        in (totals[0])
+    )
+
+
+def test_the_demand_stays_a_demand(claims):
+    summary = flow_summary(claims, by="flow_type")
+    assert "ransom demand" not in summary.index
+    assert ransom_table(claims).loc[0, "demanded"] == "45,000,000 EUR, alleged"
+
+
+def test_source_agreement_and_what_each_origin_adds(claims):
+    matrix = source_agreement(claims)
+    assert matrix.loc["Fixture Daily 2003", "Analyst 2010"] == "3 shared"
+    assert matrix.loc["Analyst 2010", "Fixture Radio 2003"] == "1 shared, 2 contradicted"
+    only = unique_claims(claims).set_index("origin")
+    assert int(only.loc["Fixture Radio 2003", "only_here"]) == 1  # the ADC–Tuareg tie
+
+
+@pytest.mark.parametrize(
+    ("counts", "label"),
+    [((2, 0, 0), "corroborated"), ((1, 0, 0), "single source"), ((1, 1, 0), "contested"),
+     ((0, 1, 0), "denied"), ((1, 0, 1), "contested")],
+)  # fmt: skip
+def test_agreement_rules(counts, label):
+    assert agreement(*counts) == label
+
+
+def test_support_wording_says_when_everything_is_an_allegation():
+    assert support_wording("corroborated", 3, 4, 0, True) == (
+        "alleged by 3 independent origins (4 reports), none confirming it"
+    )
+    assert support_wording("denied", 0, 0, 2, False) == "denied by 2 reports; no source reports it"
+
+
+def test_the_curated_2003_ransom_is_one_payment_with_its_reports_and_its_denial(curated):
+    table = ransom_table(curated, base_year=2024)
+    paid = table[table["claim_id"] == "c-2003-german-ransom"]
+    assert len(paid) == 1
+    row = paid.iloc[0]
+    assert row["agreement"] == "contested"
+    assert row["usd_low"] < row["usd_high"] == pytest.approx(7_300_000)
+    for figure in ("7,300,000 USD per Guitta 2010", "4,600,000 EUR per Mail & Guardian 2003"):
+        assert figure in row["reported_as"]
+    assert "denied by BBC News 2003" in row["reported_as"]
+    germany = flow_summary(curated, by="payer").loc["Germany"]
+    # The issue's double count was 7.3 million dollars plus 5 million euros.
+    assert germany["alleged_usd_high"] == pytest.approx(7_300_000)
+    assert germany["claims_with_amount"] == 1 and germany["reports"] == 5
+
+
+def test_the_curated_tuareg_turn_is_one_tie_each_way(curated):
+    rels = claims_of(curated, "relationships").set_index("claim_id")
+    hostility = rels.loc["c-tuareg-aqim-hostility"]
+    # Guitta's "the Tuaregs" and the State Department's ADC: one tie, drawn for the group.
+    assert (hostility["actor_a"], hostility["reports"], hostility["origins"]) == ("tuareg", 2, 2)
+
+
+def test_every_curated_claim_has_a_label_and_wording(curated):
+    table = claim_table(curated)
+    assert set(table["agreement"]) <= {"corroborated", "single source", "contested", "denied"}
+    assert table["support"].notna().all()
+    assert table["reports"].sum() == sum(
+        len(curated.tables[t]) for t in ("relationships", "events", "flows")
+    )
+    assert not pd.Series(table["claim_id"]).duplicated().any()
