@@ -1,5 +1,6 @@
 """Research helpers for cited, graded data on AQIM, the Sahel and ransom money."""
 
+from .claims import claim_reports, claim_table
 from .data import Dataset, load_dataset
 from .dates import partial_date_span
 from .exceptions import DataValidationError, ParameterError, Problem, SahelNbError
@@ -21,6 +22,8 @@ __all__ = [
     "actor_profile",
     "alliance_shifts",
     "build_graph",
+    "claim_reports",
+    "claim_table",
     "curated_data_dir",
     "default_data_dir",
     "ego_graph",

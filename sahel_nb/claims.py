@@ -1,481 +1,318 @@
-"""Claims: the rows that report one fact, their independent origins and how far they agree."""
+"""Claims: every fact once, its reports side by side, and how far the sources agree."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import itertools
+from pathlib import Path
 
 import pandas as pd
 
-from .schema import CLAIM_TABLES, SUPPORTING_STATUSES, TABLES
+from .cite import short_names
+from .data import Dataset
+from .flows import payment_claims
+from .narrative import describe_claims
+from .origins import claims_of, stance
+from .pages import render, write_atomically
+from .schema import CLAIM_TABLES, TABLES
 
-if TYPE_CHECKING:
-    from .csvfile import RawTable
-
-__all__ = [
-    "AGREEMENT",
-    "agreement",
-    "claim_keys",
-    "claim_problems",
-    "claims_of",
-    "memberships",
-    "one_per_claim",
-    "origin_map",
-    "row_origins",
-    "support_wording",
-]
-
-#: The agreement labels and their rules (the codebook repeats them).
-AGREEMENT = {
-    "corroborated": "reported by two or more independent origins, and denied by none",
-    "single source": "reported by one independent origin only (however many reports relay it)",
-    "contested": "reported by at least one origin and denied by another, or marked disputed",
-    "denied": "denied, and reported by no source",
-}
+__all__ = ["claim_reports", "claim_table", "claims_page", "source_agreement", "unique_claims"]
 
 
-def _blank(value) -> bool:
-    return value is None or (not isinstance(value, str) and pd.isna(value)) or value == ""
+def _names(dataset: Dataset) -> dict[str, str]:
+    return dataset.actors.set_index("actor_id")["name"].to_dict()
 
 
-def _chains(derived: dict[str, str | None]) -> tuple[dict[str, str | None], dict[str, list[str]]]:
-    """Follow ``derived_from`` to each source's root; return roots and cycles found."""
-    roots: dict[str, str | None] = {}
-    cycles: dict[str, list[str]] = {}
-    for source in derived:
-        path, current = [source], source
-        while True:
-            parent = derived.get(current)
-            if _blank(parent) or parent not in derived:
-                roots[source] = current
-                break
-            if parent in path:
-                roots[source] = None
-                cycles[source] = [*path[path.index(parent) :], parent]
-                break
-            path.append(parent)
-            current = parent
-    return roots, cycles
+def _what(table: str, row: dict, names: dict) -> str:
+    """A claim in a few words: who, what, when."""
 
+    def name(actor) -> str:
+        return names.get(actor, "?") if isinstance(actor, str) else "(not given)"
 
-def origin_map(sources: pd.DataFrame) -> dict[str, str]:
-    """Map each source id to its independent origin: the end of its ``derived_from`` chain.
-
-    A source in a cycle (which validation refuses) counts as its own origin.
-
-    Examples
-    --------
-    >>> sources = pd.DataFrame({"source_id": ["ard", "mg", "wire"],
-    ...                         "derived_from": [None, "ard", "mg"]})
-    >>> origin_map(sources)
-    {'ard': 'ard', 'mg': 'ard', 'wire': 'ard'}
-    """
-    derived = dict(
-        zip(
-            sources["source_id"], sources.get("derived_from", pd.Series(dtype=object)), strict=False
-        )
+    if table == "relationships":
+        arrow = "→" if row["directed"] else "–"
+        when = _span(row.get("start"), row.get("end"))
+        return f"{name(row['actor_a'])} {arrow} {name(row['actor_b'])}: {row['kind']}{when}"
+    if table == "events":
+        date = row["date"] if isinstance(row["date"], str) else "date not given"
+        other = f", {name(row['actor2'])}" if isinstance(row["actor2"], str) else ""
+        return f"{row['sub_event_type']} ({date}): {name(row['actor1'])}{other}"
+    parties = " → ".join(
+        name(row[c]) for c in ("payer", "intermediary", "payee") if isinstance(row[c], str)
     )
-    derived = {s: derived.get(s) for s in sources["source_id"]}
-    roots, _ = _chains(derived)
-    return {source: root if root is not None else source for source, root in roots.items()}
+    date = f" ({row['date']})" if isinstance(row["date"], str) else ""
+    return f"{row['flow_type']}{date}: {parties}"
 
 
-def row_origins(frame: pd.DataFrame, origins: dict[str, str]) -> pd.Series:
-    """The independent origin of each row: what it relays, else its source, followed to the root.
-
-    Examples
-    --------
-    >>> rows = pd.DataFrame({"source_id": ["mg", "mg", "bbc"], "relays": [None, "ard", None]})
-    >>> row_origins(rows, {"mg": "mg", "ard": "ard", "bbc": "bbc"}).tolist()
-    ['mg', 'ard', 'bbc']
-    """
-    relays = frame["relays"] if "relays" in frame else pd.Series(None, index=frame.index)
-    said_by = relays.where(relays.notna() & (relays.astype("string") != ""), frame["source_id"])
-    return said_by.map(lambda source: origins.get(source, source)).astype(object)
+def _span(start, end) -> str:
+    start = start if isinstance(start, str) else ""
+    end = end if isinstance(end, str) else ""
+    if not start and not end:
+        return ""
+    return f", {start or '?'} – {end or 'open'}"
 
 
-def claim_keys(frame: pd.DataFrame, id_column: str) -> pd.Series:
-    """Each row's claim: its ``claim_id``, or its own id where that is empty.
-
-    Examples
-    --------
-    >>> rows = pd.DataFrame({"flow_id": ["a", "b", "c"], "claim_id": ["c1", "c1", None]})
-    >>> claim_keys(rows, "flow_id").tolist()
-    ['c1', 'c1', 'c']
-    """
-    if "claim_id" not in frame:
-        return frame[id_column].astype(object)
-    claims = frame["claim_id"].astype(object)
-    return claims.where(claims.notna() & (claims != ""), frame[id_column]).astype(object)
-
-
-def stance(status) -> str:
-    """``for``, ``against`` or ``neither``: where a row's status puts it on its claim."""
-    if status in SUPPORTING_STATUSES:
-        return "for"
-    return "against" if status == "denied" else "neither"
+def _figure(table: str, row: dict) -> str:
+    """What one report says of its claim, in its own terms."""
+    if table == "flows":
+        if pd.notna(row["amount"]):
+            figure = f"{row['amount']:,.0f} {row['currency']}"
+            if pd.notna(row["amount_low"]) or pd.notna(row["amount_high"]):
+                ends = [f"{v:,.0f}" for v in (row["amount_low"], row["amount_high"]) if pd.notna(v)]
+                figure += f" (range {'–'.join(ends)})"
+            return figure
+        return str(row["in_kind"]) if isinstance(row["in_kind"], str) else "amount not given"
+    if table == "events":
+        parts = [row["date"] if isinstance(row["date"], str) else "date not given"]
+        if pd.notna(row["hostages"]):
+            parts.append(f"{int(row['hostages'])} hostages")
+        if pd.notna(row["fatalities"]):
+            parts.append(f"{int(row['fatalities'])} dead")
+        return ", ".join(parts)
+    return _span(row["start"], row["end"]).removeprefix(", ") or "period not given"
 
 
-def agreement(supporting_origins: int, denying: int, disputed: int) -> str:
-    """The agreement label of a claim from its counts; rules in :data:`AGREEMENT`.
+def claim_reports(dataset: Dataset, claim_id: str | None = None) -> pd.DataFrame:
+    """Every report of every claim (or of one), side by side: one row per report.
 
-    Examples
-    --------
-    >>> agreement(2, 0, 0), agreement(1, 1, 0), agreement(0, 2, 0), agreement(1, 0, 0)
-    ('corroborated', 'contested', 'denied', 'single source')
-    """
-    if disputed or (denying and supporting_origins):
-        return "contested"
-    if denying:
-        return "denied"
-    return "corroborated" if supporting_origins >= 2 else "single source"
-
-
-def support_wording(
-    label: str, origins: int, reports: int, denials: int, alleged_only: bool
-) -> str:
-    """Plain estimative wording of how well a claim is supported (the codebook's table).
-
-    Examples
-    --------
-    >>> support_wording("corroborated", 2, 3, 0, False)
-    'corroborated by 2 independent origins (3 reports)'
-    >>> support_wording("single source", 1, 1, 0, True)
-    'alleged by a single source'
-    >>> support_wording("contested", 2, 3, 1, True)
-    'contested: alleged by 2 independent origins, denied by 1 report'
-    """
-
-    def count(number: int, word: str) -> str:
-        return f"{number} {word}{'' if number == 1 else 's'}"
-
-    verb = "alleged" if alleged_only else "reported"
-    if label == "corroborated":
-        relayed = f" ({count(reports, 'report')})" if reports > origins else ""
-        if alleged_only:
-            return f"alleged by {count(origins, 'independent origin')}{relayed}, none confirming it"
-        return f"corroborated by {count(origins, 'independent origin')}{relayed}"
-    if label == "single source":
-        if reports > 1:
-            return f"{verb} by a single origin, relayed by {count(reports, 'report')}"
-        return f"{verb} by a single source"
-    if label == "denied":
-        return f"denied by {count(denials, 'report')}; no source reports it"
-    if origins:
-        return (
-            f"contested: {verb} by {count(origins, 'independent origin')}, "
-            f"denied by {count(denials, 'report')}"
-        )
-    return "contested: the sources themselves call it disputed"
-
-
-def claim_problems(raws: dict[str, RawTable]) -> None:
-    """Add to ``raws`` every problem with sources' chains and with claims across rows.
-
-    ``derived_from`` must not name the source itself nor come back to it; a
-    claim's rows sit in one table and share its kind (relationship kind, event
-    type, flow type); credibility 1 needs another report of the same stance
-    from an independent origin.
-    """
-    sources = raws["sources"]
-    derived: dict[str, str | None] = {}
-    if sources.frame is not None and {"source_id", "derived_from"} <= set(sources.frame):
-        frame = sources.frame
-        derived = {
-            s: d
-            for s, d in zip(frame["source_id"], frame["derived_from"], strict=False)
-            if not _blank(s)
-        }
-        derived = {s: (None if _blank(d) else d) for s, d in derived.items()}
-        reported_cycles: set[frozenset] = set()
-        _, cycles = _chains(derived)
-        for position, (source, parent) in enumerate(
-            zip(frame["source_id"], frame["derived_from"], strict=False)
-        ):
-            if _blank(parent) or _blank(source):
-                continue
-            if parent == source:
-                sources.problem(
-                    sources.line(frame.index[position]),
-                    "derived_from",
-                    "names the source itself; leave it empty when the document is its own origin",
-                    parent,
-                )
-            elif source in cycles and frozenset(cycles[source]) not in reported_cycles:
-                reported_cycles.add(frozenset(cycles[source]))
-                sources.problem(
-                    sources.line(frame.index[position]),
-                    "derived_from",
-                    "comes back to this source (" + " → ".join(cycles[source]) + "); "
-                    "one of them must be the origin",
-                    parent,
-                )
-    roots, _ = _chains(derived)
-    origins = {s: r if r is not None else s for s, r in roots.items()}
-
-    owner: dict[str, tuple[str, int]] = {}
-    for name, shared in CLAIM_TABLES.items():
-        raw = raws[name]
-        frame = raw.frame
-        id_column = TABLES[name].id_column
-        if frame is None or "claim_id" not in frame or id_column not in frame:
-            continue
-        explicit = frame["claim_id"].notna()
-        for position in frame.index[explicit]:
-            claim = frame.at[position, "claim_id"]
-            if claim in owner and owner[claim][0] != name:
-                other, line = owner[claim]
-                raw.problem(
-                    raw.line(position),
-                    "claim_id",
-                    f"is already a claim in {other}.csv (line {line}); a claim's rows are all "
-                    "in one table",
-                    claim,
-                )
-        for position in frame.index[explicit]:
-            owner.setdefault(frame.at[position, "claim_id"], (name, raw.line(position)))
-        keys = claim_keys(frame, id_column)
-        if shared in frame:
-            first: dict[str, tuple[str, int]] = {}
-            for position, (claim, value) in zip(
-                frame.index, zip(keys, frame[shared], strict=False), strict=False
-            ):
-                if _blank(value):
-                    continue
-                if claim not in first:
-                    first[claim] = (value, position)
-                elif first[claim][0] != value:
-                    raw.problem(
-                        raw.line(position),
-                        shared,
-                        f"differs within claim {claim!r} (line {raw.line(first[claim][1])} has "
-                        f"{first[claim][0]!r}); a different {shared.replace('_', ' ')} is "
-                        "a different claim",
-                        value,
-                    )
-        if not {"credibility", "status", "source_id"} <= set(frame):
-            continue
-        row_origin = row_origins(frame, origins)
-        stances = frame["status"].map(stance)
-        table = pd.DataFrame({"claim": keys, "origin": row_origin, "stance": stances})
-        for position in frame.index[frame["credibility"] == "1"]:
-            claim, origin, side = table.loc[position, ["claim", "origin", "stance"]]
-            same = table[(table["claim"] == claim) & (table["stance"] == side)]
-            if (same["origin"] != origin).any():
-                continue
-            verb = "deny" if side == "against" else "report"
-            raw.problem(
-                raw.line(position),
-                "credibility",
-                f"1 (confirmed by other sources) needs another row of claim {claim!r} that "
-                f"{verb}s it from an independent origin, but all that {verb} it come from "
-                f"{origin!r}; grade it 2 at best",
-                "1",
-            )
-
-
-_STRENGTH = {"reported": 0, "estimated": 1, "alleged": 2, "disputed": 3, "denied": 4}
-
-
-_ACTOR_SLOTS = {
-    "relationships": ("actor_a", "actor_b"),
-    "events": ("actor1", "actor2"),
-    "flows": ("payer", "payee"),
-}
-
-
-def memberships(relationships: pd.DataFrame) -> dict[str, set[str]]:
-    """Each actor's groups: whom it leads or belongs to, by reported ``leadership/membership`` ties.
-
-    Examples
-    --------
-    >>> rels = pd.DataFrame({"actor_a": ["adc"], "actor_b": ["tuareg"], "kind":
-    ...     ["leadership/membership"], "directed": [True], "status": ["reported"]})
-    >>> memberships(rels)
-    {'adc': {'tuareg'}}
-    """
-    ties = relationships[
-        (relationships["kind"].astype(str) == "leadership/membership")
-        & relationships["directed"].astype(bool)
-        & relationships["status"].astype(str).isin(SUPPORTING_STATUSES)
-    ]
-    groups: dict[str, set[str]] = {}
-    for member, group in zip(ties["actor_a"], ties["actor_b"], strict=True):
-        groups.setdefault(member, set()).add(group)
-    return groups
-
-
-def _narrower(frame: pd.DataFrame, groups: dict[str, set[str]]) -> pd.Series:
-    """Rows naming a member where another report of the same claim names its group."""
-    slots = next((s for s in _ACTOR_SLOTS.values() if set(s) <= set(frame)), None)
-    narrower = pd.Series(False, index=frame.index)
-    if slots is None or not groups:
-        return narrower
-    shared = frame[frame["claim_id"].duplicated(keep=False)]
-    for _, claim in shared.groupby("claim_id"):
-        for slot in slots:
-            named = set(claim[slot].dropna())
-            for position, actor in claim[slot].items():
-                if isinstance(actor, str) and groups.get(actor, set()) & named:
-                    narrower[position] = True
-    return narrower
-
-
-def one_per_claim(frame: pd.DataFrame, groups: dict[str, set[str]] | None = None) -> pd.DataFrame:
-    """Collapse a loaded claim table to one row per claim, so nothing is counted twice.
-
-    The row kept speaks for the claim: among the rows that report it, one
-    naming the broadest actors (with ``groups`` from :func:`memberships`, a
-    row naming the ADC gives way to one naming the Tuareg it belongs to, so
-    a faction's fight and "the Tuaregs'" meet on one tie), then the best
-    graded (credibility, then the source's reliability), then the most
-    precise date, then the first id. Its ``status`` becomes the strongest any
-    report gives (reported, estimated, alleged; ``denied`` or ``disputed``
-    only when no row reports it) and its ``credibility`` the best of them.
-    Added columns: ``reports`` (rows), ``origins`` (independent origins
-    reporting it), ``denials`` (rows denying it), ``agreement`` (see
-    :data:`AGREEMENT`), ``support`` (its wording) and ``cited`` (every row's
-    ``source_id locator``, reports first).
+    Columns: ``table``, ``claim_id``, ``row_id``, ``source`` (short name),
+    ``locator``, ``origin`` (short name of the independent origin, which
+    differs from the source when it relays someone), ``says`` (the figure,
+    date or count as the source gives it), ``status``, ``grade`` (source
+    reliability and information credibility, ``C3``) and ``stance`` (for,
+    against, neither).
 
     Examples
     --------
     >>> from sahel_nb import load_dataset
-    >>> flows = one_per_claim(load_dataset("tests/fixtures/claims").flows)
-    >>> ransom = flows.set_index("claim_id").loc["c-ransom"]
-    >>> [int(ransom[c]) for c in ("reports", "origins", "denials")], ransom["agreement"]
-    ([3, 2, 1], 'contested')
+    >>> reports = claim_reports(load_dataset("tests/fixtures/claims"), "c-ransom")
+    >>> reports[["source", "origin", "says", "status"]].values.tolist()
+    [['Analyst 2010', 'Analyst 2010', '7,300,000 USD', 'alleged'], ['Fixture Daily 2003', 'Fixture TV 2003', '4,600,000 EUR', 'alleged'], ['Fixture Radio 2003', 'Fixture Radio 2003', 'no ransom paid, per the negotiator', 'denied']]
     """
-    id_column = frame.columns[0]
-    if "agreement" in frame:  # already one row per claim
-        return frame.reset_index(drop=True)
-    if frame.empty:
-        out = frame.copy()
-        for column, dtype in (("reports", "int64"), ("origins", "int64"), ("denials", "int64")):
-            out[column] = pd.Series(dtype=dtype)
-        for column in ("agreement", "support", "cited"):
-            out[column] = pd.Series(dtype=object)
-        return out
-    status = frame["status"].astype(str)
-    supporting = status.isin(SUPPORTING_STATUSES)
-    denied = status == "denied"
-    disputed = status == "disputed"
-    claim = frame["claim_id"].astype(str)
-    if claim.is_unique:
-        # Imported datasets: a claim per row. Nothing to group.
-        out = frame.copy()
-        out["reports"] = 1
-        out["origins"] = supporting.astype(int).to_numpy()
-        out["denials"] = denied.astype(int).to_numpy()
-        labels = [
-            agreement(int(s), int(d), int(x))
-            for s, d, x in zip(supporting, denied, disputed, strict=True)
-        ]
-        out["agreement"] = labels
-        alleged = (status == "alleged").to_numpy()
-        out["support"] = [
-            support_wording(label, int(s), 1, int(d), bool(a))
-            for label, s, d, a in zip(labels, supporting, denied, alleged, strict=True)
-        ]
-        out["cited"] = (
-            frame["source_id"].astype(str) + " " + frame["locator"].astype(str)
-        ).to_numpy()
-        return out.reset_index(drop=True)
-    work = frame.copy()
-    work["_support"] = ~supporting.to_numpy()
-    work["_cred"] = work["credibility"].astype("float").fillna(9)
-    work["_rel"] = work["reliability"].cat.codes if "reliability" in work else 0
-    span_column = next((c for c in ("date_start", "start_start") if c in work), None)
-    if span_column is not None:
-        end_column = (
-            span_column.replace("_start", "_end") if span_column == "date_start" else "end_end"
-        )
-        if end_column in work:
-            width = (work[end_column] - work[span_column]).dt.days.astype("float")
-        else:
-            width = pd.Series(float("inf"), index=work.index)
-        work["_width"] = width.fillna(float("inf"))
-    else:
-        work["_width"] = 0.0
-    work["_strength"] = status.map(_STRENGTH).to_numpy()
-    work["_narrow"] = _narrower(work, groups or {})
-    keys = ["claim_id", "_support", "_narrow", "_cred", "_rel", "_width", id_column]
-    ordered = work.sort_values(keys, kind="stable")
-    groups = ordered.groupby("claim_id", sort=False)
-    out = groups.head(1).set_index("claim_id", drop=False)
-    best_status = groups["_strength"].min()
-    inverse = {v: k for k, v in _STRENGTH.items()}
-    out["status"] = best_status.map(inverse).reindex(out.index).astype(frame["status"].dtype)
-    support_rows = ordered[~ordered["_support"]]
-    best_cred = support_rows.groupby("claim_id")["credibility"].min()
-    out["credibility"] = (
-        best_cred.reindex(out.index).fillna(out["credibility"]).astype(frame["credibility"].dtype)
+    names = short_names(dataset.sources)
+    rows = []
+    for table in CLAIM_TABLES:
+        frame = dataset.tables[table]
+        if claim_id is not None:
+            frame = frame[frame["claim_id"] == claim_id]
+        id_column = TABLES[table].id_column
+        for row in frame.to_dict("records"):
+            rows.append(
+                {
+                    "table": table,
+                    "claim_id": row["claim_id"],
+                    "row_id": row[id_column],
+                    "source": names.get(row["source_id"], row["source_id"]),
+                    "locator": row["locator"],
+                    "origin": names.get(row["origin"], row["origin"]),
+                    "says": _figure(table, row),
+                    "status": str(row["status"]),
+                    "grade": f"{row['reliability']}{row['credibility']}",
+                    "stance": stance(str(row["status"])),
+                }
+            )
+    columns = ["table", "claim_id", "row_id", "source", "locator", "origin", "says", "status"]
+    out = pd.DataFrame(rows, columns=[*columns, "grade", "stance"])
+    order = out["stance"].map({"for": 0, "neither": 1, "against": 2})
+    return (
+        out.assign(_order=order)
+        .sort_values(["table", "claim_id", "_order", "row_id"], kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
     )
-    if "credibility_label" in frame:
-        out["credibility_label"] = pd.Categorical.from_codes(
-            out["credibility"].to_numpy().astype(int) - 1,
-            dtype=frame["credibility_label"].dtype,
-        )
-    out["reports"] = groups.size().reindex(out.index).to_numpy()
-    out["origins"] = (
-        support_rows.groupby("claim_id")["origin"]
-        .nunique()
-        .reindex(out.index)
-        .fillna(0)
-        .astype(int)
-    )
-    out["denials"] = (
-        ordered[status.reindex(ordered.index) == "denied"]
-        .groupby("claim_id")
-        .size()
-        .reindex(out.index)
-        .fillna(0)
-        .astype(int)
-    )
-    disputes = (
-        ordered[status.reindex(ordered.index) == "disputed"]
-        .groupby("claim_id")
-        .size()
-        .reindex(out.index)
-        .fillna(0)
-        .astype(int)
-    )
-    alleged_only = (
-        support_rows.assign(_a=support_rows["status"].astype(str) == "alleged")
-        .groupby("claim_id")["_a"]
-        .all()
-        .reindex(out.index)
-        .fillna(False)
-    )
-    out["agreement"] = [
-        agreement(o, d, x) for o, d, x in zip(out["origins"], out["denials"], disputes, strict=True)
-    ]
-    out["support"] = [
-        support_wording(label, o, r, d, bool(a))
-        for label, o, r, d, a in zip(
-            out["agreement"],
-            out["origins"],
-            out["reports"],
-            out["denials"],
-            alleged_only,
-            strict=True,
-        )
-    ]
-    cited = ordered["source_id"].astype(str) + " " + ordered["locator"].astype(str)
-    out["cited"] = (
-        cited.groupby(ordered["claim_id"], sort=False)
-        .agg(lambda values: "; ".join(dict.fromkeys(values)))
-        .reindex(out.index)
-    )
-    helpers = ["_support", "_narrow", "_cred", "_rel", "_width", "_strength"]
-    out = out.drop(columns=helpers)
-    # Back in the table's own order, so callers that sort keep their meaning.
-    position = pd.Series(range(len(frame)), index=frame[id_column].to_numpy())
-    out = out.iloc[position.reindex(out[id_column]).argsort(kind="stable")]
-    return out.reset_index(drop=True)
 
 
-def claims_of(dataset, table: str) -> pd.DataFrame:
-    """One row per claim of a loaded ``dataset``'s ``table``, broadest actors first.
+def claim_table(dataset: Dataset, *, base_year: int | None = None) -> pd.DataFrame:
+    """One row per claim of every table: its reports side by side and how well it is supported.
 
-    :func:`one_per_claim` with the dataset's own membership ties.
+    Columns: ``table``, ``claim_id``, ``claim`` (who, what, when, from the
+    report that speaks for it), ``reports``, ``origins`` (independent
+    origins reporting it), ``denials``, ``agreement`` (corroborated, single
+    source, contested, denied; rules in the codebook), ``support`` (its
+    wording), ``figures`` (a payment's range in the original currencies),
+    ``usd_low``/``usd_high`` (constant dollars of ``base_year`` if given),
+    ``reported_as`` (each report: what it says, where, status and grade) and
+    ``best_grade``. Sorted by table, then claims with most origins first.
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> table = claim_table(load_dataset("tests/fixtures/claims")).set_index("claim_id")
+    >>> table.loc[["c-kidnap", "c-release", "c-ransom"], "agreement"].tolist()
+    ['corroborated', 'single source', 'contested']
+    >>> int(table.loc["c-release", "reports"]), int(table.loc["c-release", "origins"])
+    (2, 1)
     """
-    return one_per_claim(dataset.tables[table], memberships(dataset.relationships))
+    names = _names(dataset)
+    reports = claim_reports(dataset)
+    said = (
+        reports.assign(
+            line=lambda f: (
+                f["says"]
+                + " per "
+                + f["source"]
+                + " "
+                + f["locator"]
+                + " ("
+                + f["status"]
+                + ", "
+                + f["grade"]
+                + ")"
+            )
+        )
+        .groupby(["table", "claim_id"], sort=False)["line"]
+        .agg("; ".join)
+    )
+    unit = "usd" if base_year is None else f"usd_{base_year}"
+    money = payment_claims(dataset, base_year=base_year).set_index("claim_id")
+    parts = []
+    for table in CLAIM_TABLES:
+        claims = claims_of(dataset, table)
+        records = claims.to_dict("records")
+        part = pd.DataFrame(
+            {
+                "table": table,
+                "claim_id": claims["claim_id"],
+                "claim": [_what(table, row, names) for row in records],
+                "reports": claims["reports"].astype(int),
+                "origins": claims["origins"].astype(int),
+                "denials": claims["denials"].astype(int),
+                "agreement": claims["agreement"],
+                "support": claims["support"],
+                "best_grade": [f"{r['reliability']}{r['credibility']}" for r in records],
+            }
+        )
+        if table == "flows":
+            part["figures"] = claims["claim_id"].map(money["figures"])
+            part["usd_low"] = claims["claim_id"].map(money[f"{unit}_low"])
+            part["usd_high"] = claims["claim_id"].map(money[f"{unit}_high"])
+        part["reported_as"] = [said.get((table, c)) for c in claims["claim_id"]]
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True)
+    for column in ("figures",):
+        out[column] = out[column].astype(object).where(out[column].notna(), None)
+    for column in ("usd_low", "usd_high"):
+        out[column] = out[column].astype("Float64")
+    table_order = out["table"].map({t: i for i, t in enumerate(CLAIM_TABLES)})
+    out = out.assign(_t=table_order).sort_values(
+        ["_t", "origins", "reports", "claim_id"], ascending=[True, False, False, True]
+    )
+    columns = ["table", "claim_id", "claim", "reports", "origins", "denials", "agreement"]
+    columns += ["support", "figures", "usd_low", "usd_high", "best_grade", "reported_as"]
+    return out[columns].reset_index(drop=True)
+
+
+def source_agreement(dataset: Dataset) -> pd.DataFrame:
+    """For each pair of sources: claims both report, and claims one reports and the other denies.
+
+    A square table of the sources' short names; a cell reads ``3 shared`` or
+    ``2 shared, 1 contradicted``; the diagonal gives each source's number of
+    claims. Empty where two sources share no claim.
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> matrix = source_agreement(load_dataset("tests/fixtures/claims"))
+    >>> matrix.loc["Analyst 2010", "Fixture Radio 2003"]
+    '1 shared, 2 contradicted'
+    """
+    reports = claim_reports(dataset)
+    sources = sorted(reports["source"].unique())
+    shared: dict[tuple[str, str], int] = {}
+    against: dict[tuple[str, str], int] = {}
+    own = reports.groupby("source")["claim_id"].nunique()
+    for _, claim in reports.groupby(["table", "claim_id"], sort=False):
+        sides = claim.groupby("source")["stance"].agg(set).to_dict()
+        for a, b in itertools.combinations(sorted(sides), 2):
+            if "for" in sides[a] and "for" in sides[b]:
+                shared[(a, b)] = shared.get((a, b), 0) + 1
+            if ("for" in sides[a] and "against" in sides[b]) or (
+                "against" in sides[a] and "for" in sides[b]
+            ):
+                against[(a, b)] = against.get((a, b), 0) + 1
+    matrix = pd.DataFrame("", index=pd.Index(sources, name="source"), columns=sources)
+    for a in sources:
+        matrix.loc[a, a] = f"{own[a]} claims"
+    for a, b in itertools.combinations(sources, 2):
+        cells = []
+        if shared.get((a, b)):
+            cells.append(f"{shared[(a, b)]} shared")
+        if against.get((a, b)):
+            cells.append(f"{against[(a, b)]} contradicted")
+        matrix.loc[a, b] = matrix.loc[b, a] = ", ".join(cells)
+    return matrix
+
+
+def unique_claims(dataset: Dataset) -> pd.DataFrame:
+    """What each independent origin adds that no other does: claims only it reports.
+
+    One row per origin (short name): ``claims`` it reports at all,
+    ``only_here`` (claims no other origin reports) and ``examples`` (the
+    first few, in a few words).
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> table = unique_claims(load_dataset("tests/fixtures/claims")).set_index("origin")
+    >>> int(table.loc["Fixture TV 2003", "only_here"])
+    2
+    """
+    names = _names(dataset)
+    short = short_names(dataset.sources)
+    rows = []
+    for table in CLAIM_TABLES:
+        frame = dataset.tables[table]
+        backing = frame[frame["status"].astype(str).isin(("reported", "alleged", "estimated"))]
+        origins = backing.groupby("claim_id")["origin"].agg(lambda v: sorted(set(v)))
+        first = claims_of(dataset, table).set_index("claim_id")
+        for claim, held in origins.items():
+            for origin in held:
+                rows.append(
+                    {
+                        "origin": short.get(origin, origin),
+                        "claim": _what(table, first.loc[claim].to_dict(), names),
+                        "alone": len(held) == 1,
+                    }
+                )
+    frame = pd.DataFrame(rows, columns=["origin", "claim", "alone"])
+    out = []
+    for origin, group in frame.groupby("origin"):
+        alone = group[group["alone"]].sort_values("claim")
+        examples = "; ".join(alone["claim"].head(3))
+        if len(alone) > 3:
+            examples += f"; and {len(alone) - 3} more"
+        out.append(
+            {
+                "origin": origin,
+                "claims": len(group),
+                "only_here": len(alone),
+                "examples": examples or None,
+            }
+        )
+    result = pd.DataFrame(out, columns=["origin", "claims", "only_here", "examples"])
+    return result.sort_values(["only_here", "origin"], ascending=[False, True]).reset_index(
+        drop=True
+    )
+
+
+def claims_page(dataset: Dataset, path, *, title: str = "Claims and their reports") -> Path:
+    """Write every claim with its reports side by side as one offline HTML page at ``path``.
+
+    Claims are grouped by table, most independent origins first; a denial
+    sits in its claim's table beside the reports it contradicts. Every
+    string from the data is escaped. Returns the path written.
+    """
+    table = claim_table(dataset)
+    reports = claim_reports(dataset)
+    by_claim = {
+        key: group.to_dict("records")
+        for key, group in reports.groupby(["table", "claim_id"], sort=False)
+    }
+    groups = []
+    for name in CLAIM_TABLES:
+        chosen = table[table["table"] == name].to_dict("records")
+        for claim in chosen:
+            claim["reports"] = by_claim.get((name, claim["claim_id"]), [])
+            claim["figures"] = claim["figures"] if isinstance(claim["figures"], str) else None
+        groups.append((name, chosen))
+    page = render("claims_page.html.j2", title=title, summary=describe_claims(table), groups=groups)
+    return write_atomically(path, page)

@@ -11,9 +11,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .claims import claim_keys, origin_map, row_origins
 from .csvfile import RawTable, arrow_text
 from .exceptions import DataValidationError
+from .origins import claim_keys, origin_map, row_origins
 from .paths import default_data_dir
 from .schema import CLAIM_TABLES, CREDIBILITY, RELIABILITY, TABLES
 from .validate import check_folder

@@ -15,10 +15,10 @@ import pycountry
 from pandera.errors import SchemaErrors
 
 from .cite import short_names
-from .claims import claims_of
 from .data import Dataset
 from .dates import in_window
 from .exceptions import DataValidationError, ParameterError, Problem
+from .origins import claims_of
 from .pages import replacing, vis_page
 from .schema import SUPPORTING_STATUSES
 
@@ -290,7 +290,7 @@ def _figure(amount, low, high, currency) -> str | None:
 def payment_claims(dataset: Dataset, *, base_year: int | None = None) -> pd.DataFrame:
     """Return one row per flow claim: every report of one payment as one payment, with a range.
 
-    Each claim keeps the row :func:`sahel_nb.claims.one_per_claim` picks to
+    Each claim keeps the row :func:`sahel_nb.origins.one_per_claim` picks to
     speak for it (payer, payee, date, status…) and gains:
 
     - ``usd_low``/``usd_high`` (or ``usd_<base_year>_low``/``_high``): the

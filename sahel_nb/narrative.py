@@ -378,9 +378,9 @@ def _window(dataset, start, end):
     published: a 2010 column cannot attest a tie in 2030. Undated events and
     flows cannot be placed in a window at all; they are set apart.
     """
-    from .claims import claims_of
     from .dates import in_window, overlaps, window_bounds
     from .flows import payment_claims
+    from .origins import claims_of
 
     lower, upper = window_bounds(start, end)
     windowed = lower is not None or upper is not None

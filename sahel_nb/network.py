@@ -13,10 +13,10 @@ import pandas as pd
 from pyvis.network import Network
 
 from .cite import locator_list, short_names
-from .claims import claims_of
 from .data import Dataset
 from .dates import in_window, overlaps, window_bounds
 from .exceptions import ParameterError
+from .origins import claims_of
 from .pages import vis_page
 from .schema import CREDIBILITY, RELATIONSHIP_KINDS, RELATIONSHIP_STATUSES
 
@@ -100,7 +100,7 @@ def build_graph(
     """Return the actors and the relationships that overlap a time window.
 
     Each relationship *claim* is one edge, however many sources report it:
-    the row that speaks for it (:func:`sahel_nb.claims.one_per_claim`) gives
+    the row that speaks for it (:func:`sahel_nb.origins.one_per_claim`) gives
     its actors, dates and key (``relationship_id``), and the edge carries
     ``claim_id``, ``reports``, ``origins`` (independent origins),
     ``denials``, ``agreement``, ``support`` (its wording) and ``reported_as``

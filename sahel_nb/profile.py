@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .claims import claims_of
 from .data import Dataset
 from .network import check_actor
+from .origins import claims_of
 from .schema import RELATIONSHIP_KINDS
 
 __all__ = ["Profile", "actor_profile"]

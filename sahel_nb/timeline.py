@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .claims import claims_of
 from .data import Dataset
 from .dates import in_window, is_approximate
 from .network import _choices
+from .origins import claims_of
 from .pages import render, write_atomically
 from .schema import EVENT_TYPES
 

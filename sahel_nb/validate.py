@@ -13,10 +13,10 @@ import pyarrow.compute as pc
 import pycountry
 from pandera.errors import SchemaErrors
 
-from .claims import claim_problems
 from .csvfile import RawTable, arrow_text, number_series, parse_number, read_table
 from .dates import DATE_HINT, date_spans
 from .exceptions import DataValidationError, Problem
+from .origins import claim_problems
 from .schema import EVENT_TYPES, TABLES, Field, Table
 
 __all__ = ["ID_PATTERN", "LOCATOR_PATTERN", "check_folder", "pandera_schema"]

@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 
 from sahel_nb import load_dataset
-from sahel_nb.claims import agreement, claims_of, origin_map, support_wording
-from sahel_nb.corroboration import claim_reports, claim_table, source_agreement, unique_claims
+from sahel_nb.claims import claim_reports, claim_table, source_agreement, unique_claims
 from sahel_nb.flows import flow_summary, payment_claims, ransom_table
 from sahel_nb.narrative import situation_report
+from sahel_nb.origins import agreement, claims_of, origin_map, support_wording
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -173,7 +173,9 @@ def test_notebook_runs_in_jupyterlab(browser, lab, notebook, tmp_path):
             table.first.scroll_into_view_if_needed()
             table.first.wait_for(state="visible")
             text = table.first.text_content()
+            # The 2003 ransom, once, with the range of its reports (US$5.2–7.3 million).
             assert "Germany" in text and "7300000" in text.replace(",", "")
+            assert text.count("Germany") == 1
         if notebook.stem == "explore":
             slider = panel.locator(".widget-slider").first
             slider.scroll_into_view_if_needed()

@@ -90,15 +90,18 @@ def test_ransom_flows_runs_with_a_base_year_and_exports_safe_tables(tmp_path):
         p.name for p in out.iterdir()
     }
     with open(out / "ransoms.csv", newline="", encoding="utf-8") as handle:
-        (row,) = list(csv.DictReader(handle))
-    assert row["event_id"] == "ev-2003-tourist-kidnapping"
-    assert (row["amount"], row["currency"], row["payment_status"]) == (
-        "7300000.0",
-        "USD",
+        rows = {row["event_id"]: row for row in csv.DictReader(handle)}
+    row = rows["ev-2003-tourist-kidnapping"]
+    # Five reports of the 2003 ransom (one a denial) are one payment, with their range.
+    assert sum(r["claim_id"] == "c-2003-german-ransom" for r in rows.values()) == 1
+    assert (row["payment_status"], row["agreement"], row["reports"]) == (
         "alleged",
+        "contested",
+        "5",
     )
-    assert float(row["usd"]) == 7_300_000
-    assert float(row["usd_2024"]) == pytest.approx(7_300_000 * 313.689 / 184.0)
+    assert float(row["usd_high"]) == 7_300_000
+    assert float(row["usd_2024_high"]) == pytest.approx(7_300_000 * 313.689 / 184.0)
+    assert "denied by BBC News 2003" in row["reported_as"]
     assert "Tuareg leader who mediated in 2003: amount unknown" in row["intermediaries"]
 
 

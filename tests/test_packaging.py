@@ -91,7 +91,7 @@ def test_a_built_wheel_carries_the_curated_data(tmp_path):
     package, data, dataset = done.stdout.splitlines()
     assert Path(package).is_relative_to(target)
     assert data == str(target / "sahel_nb" / "_data")
-    assert dataset.startswith("Dataset(sources=1, actors=25,")
+    assert dataset.startswith("Dataset(sources=14, actors=54,")
 
 
 def test_the_sahel_nb_kernel_runs_this_environment_with_a_fixed_hash_seed():

@@ -1,0 +1,491 @@
+"""Origins and agreement: what makes rows one claim, whom each report comes from, and the labels."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from .schema import CLAIM_TABLES, SUPPORTING_STATUSES, TABLES
+
+if TYPE_CHECKING:
+    from .csvfile import RawTable
+
+__all__ = [
+    "AGREEMENT",
+    "agreement",
+    "claim_keys",
+    "claim_problems",
+    "claims_of",
+    "memberships",
+    "one_per_claim",
+    "origin_map",
+    "row_origins",
+    "support_wording",
+]
+
+#: The agreement labels and their rules (the codebook repeats them).
+AGREEMENT = {
+    "corroborated": "reported by two or more independent origins, and denied by none",
+    "single source": "reported by one independent origin only (however many reports relay it)",
+    "contested": "reported by at least one origin and denied by another, or marked disputed",
+    "denied": "denied, and reported by no source",
+}
+
+
+def _blank(value) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value)) or value == ""
+
+
+def _chains(derived: dict[str, str | None]) -> tuple[dict[str, str | None], dict[str, list[str]]]:
+    """Follow ``derived_from`` to each source's root; return roots and cycles found."""
+    roots: dict[str, str | None] = {}
+    cycles: dict[str, list[str]] = {}
+    for source in derived:
+        path, current = [source], source
+        while True:
+            parent = derived.get(current)
+            if _blank(parent) or parent not in derived:
+                roots[source] = current
+                break
+            if parent in path:
+                roots[source] = None
+                cycles[source] = [*path[path.index(parent) :], parent]
+                break
+            path.append(parent)
+            current = parent
+    return roots, cycles
+
+
+def origin_map(sources: pd.DataFrame) -> dict[str, str]:
+    """Map each source id to its independent origin: the end of its ``derived_from`` chain.
+
+    A source in a cycle (which validation refuses) counts as its own origin.
+
+    Examples
+    --------
+    >>> sources = pd.DataFrame({"source_id": ["ard", "mg", "wire"],
+    ...                         "derived_from": [None, "ard", "mg"]})
+    >>> origin_map(sources)
+    {'ard': 'ard', 'mg': 'ard', 'wire': 'ard'}
+    """
+    derived = dict(
+        zip(
+            sources["source_id"], sources.get("derived_from", pd.Series(dtype=object)), strict=False
+        )
+    )
+    derived = {s: derived.get(s) for s in sources["source_id"]}
+    roots, _ = _chains(derived)
+    return {source: root if root is not None else source for source, root in roots.items()}
+
+
+def row_origins(frame: pd.DataFrame, origins: dict[str, str]) -> pd.Series:
+    """The independent origin of each row: what it relays, else its source, followed to the root.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"source_id": ["mg", "mg", "bbc"], "relays": [None, "ard", None]})
+    >>> row_origins(rows, {"mg": "mg", "ard": "ard", "bbc": "bbc"}).tolist()
+    ['mg', 'ard', 'bbc']
+    """
+    relays = frame["relays"] if "relays" in frame else pd.Series(None, index=frame.index)
+    said_by = relays.where(relays.notna() & (relays.astype("string") != ""), frame["source_id"])
+    said_by = said_by.astype(object)
+    # A dict lookup per distinct source, not per row: a million imported rows cite one.
+    return said_by.map(origins).fillna(said_by).astype(object)
+
+
+def claim_keys(frame: pd.DataFrame, id_column: str) -> pd.Series:
+    """Each row's claim: its ``claim_id``, or its own id where that is empty.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"flow_id": ["a", "b", "c"], "claim_id": ["c1", "c1", None]})
+    >>> claim_keys(rows, "flow_id").tolist()
+    ['c1', 'c1', 'c']
+    """
+    if "claim_id" not in frame:
+        return frame[id_column].astype(object)
+    claims = frame["claim_id"].astype(object)
+    return claims.where(claims.notna() & (claims != ""), frame[id_column]).astype(object)
+
+
+def stance(status) -> str:
+    """``for``, ``against`` or ``neither``: where a row's status puts it on its claim."""
+    if status in SUPPORTING_STATUSES:
+        return "for"
+    return "against" if status == "denied" else "neither"
+
+
+def agreement(supporting_origins: int, denying: int, disputed: int) -> str:
+    """The agreement label of a claim from its counts; rules in :data:`AGREEMENT`.
+
+    Examples
+    --------
+    >>> agreement(2, 0, 0), agreement(1, 1, 0), agreement(0, 2, 0), agreement(1, 0, 0)
+    ('corroborated', 'contested', 'denied', 'single source')
+    """
+    if disputed or (denying and supporting_origins):
+        return "contested"
+    if denying:
+        return "denied"
+    return "corroborated" if supporting_origins >= 2 else "single source"
+
+
+def support_wording(
+    label: str, origins: int, reports: int, denials: int, alleged_only: bool
+) -> str:
+    """Plain estimative wording of how well a claim is supported (the codebook's table).
+
+    Examples
+    --------
+    >>> support_wording("corroborated", 2, 3, 0, False)
+    'corroborated by 2 independent origins (3 reports)'
+    >>> support_wording("single source", 1, 1, 0, True)
+    'alleged by a single source'
+    >>> support_wording("contested", 2, 3, 1, True)
+    'contested: alleged by 2 independent origins, denied by 1 report'
+    """
+
+    def count(number: int, word: str) -> str:
+        return f"{number} {word}{'' if number == 1 else 's'}"
+
+    verb = "alleged" if alleged_only else "reported"
+    if label == "corroborated":
+        relayed = f" ({count(reports, 'report')})" if reports > origins else ""
+        if alleged_only:
+            return f"alleged by {count(origins, 'independent origin')}{relayed}, none confirming it"
+        return f"corroborated by {count(origins, 'independent origin')}{relayed}"
+    if label == "single source":
+        if reports > 1:
+            return f"{verb} by a single origin, relayed by {count(reports, 'report')}"
+        return f"{verb} by a single source"
+    if label == "denied":
+        return f"denied by {count(denials, 'report')}; no source reports it"
+    if origins:
+        return (
+            f"contested: {verb} by {count(origins, 'independent origin')}, "
+            f"denied by {count(denials, 'report')}"
+        )
+    return "contested: the sources themselves call it disputed"
+
+
+def claim_problems(raws: dict[str, RawTable]) -> None:
+    """Add to ``raws`` every problem with sources' chains and with claims across rows.
+
+    ``derived_from`` must not name the source itself nor come back to it; a
+    claim's rows sit in one table and share its kind (relationship kind, event
+    type, flow type); credibility 1 needs another report of the same stance
+    from an independent origin.
+    """
+    sources = raws["sources"]
+    derived: dict[str, str | None] = {}
+    if sources.frame is not None and {"source_id", "derived_from"} <= set(sources.frame):
+        frame = sources.frame
+        derived = {
+            s: d
+            for s, d in zip(frame["source_id"], frame["derived_from"], strict=False)
+            if not _blank(s)
+        }
+        derived = {s: (None if _blank(d) else d) for s, d in derived.items()}
+        reported_cycles: set[frozenset] = set()
+        _, cycles = _chains(derived)
+        for position, (source, parent) in enumerate(
+            zip(frame["source_id"], frame["derived_from"], strict=False)
+        ):
+            if _blank(parent) or _blank(source):
+                continue
+            if parent == source:
+                sources.problem(
+                    sources.line(frame.index[position]),
+                    "derived_from",
+                    "names the source itself; leave it empty when the document is its own origin",
+                    parent,
+                )
+            elif source in cycles and frozenset(cycles[source]) not in reported_cycles:
+                reported_cycles.add(frozenset(cycles[source]))
+                sources.problem(
+                    sources.line(frame.index[position]),
+                    "derived_from",
+                    "comes back to this source (" + " → ".join(cycles[source]) + "); "
+                    "one of them must be the origin",
+                    parent,
+                )
+    roots, _ = _chains(derived)
+    origins = {s: r if r is not None else s for s, r in roots.items()}
+
+    owner: dict[str, tuple[str, int]] = {}
+    for name, shared in CLAIM_TABLES.items():
+        raw = raws[name]
+        frame = raw.frame
+        id_column = TABLES[name].id_column
+        if frame is None or "claim_id" not in frame or id_column not in frame:
+            continue
+        explicit = frame["claim_id"].notna()
+        for position in frame.index[explicit]:
+            claim = frame.at[position, "claim_id"]
+            if claim in owner and owner[claim][0] != name:
+                other, line = owner[claim]
+                raw.problem(
+                    raw.line(position),
+                    "claim_id",
+                    f"is already a claim in {other}.csv (line {line}); a claim's rows are all "
+                    "in one table",
+                    claim,
+                )
+        for position in frame.index[explicit]:
+            owner.setdefault(frame.at[position, "claim_id"], (name, raw.line(position)))
+        keys = claim_keys(frame, id_column)
+        shared_rows = keys.duplicated(keep=False)
+        if shared in frame and shared_rows.any():
+            # Only claims told by several rows can disagree with themselves.
+            first: dict[str, tuple[str, int]] = {}
+            for position, claim, value in zip(
+                frame.index[shared_rows],
+                keys[shared_rows],
+                frame.loc[shared_rows, shared],
+                strict=True,
+            ):
+                if _blank(value):
+                    continue
+                if claim not in first:
+                    first[claim] = (value, position)
+                elif first[claim][0] != value:
+                    raw.problem(
+                        raw.line(position),
+                        shared,
+                        f"differs within claim {claim!r} (line {raw.line(first[claim][1])} has "
+                        f"{first[claim][0]!r}); a different {shared.replace('_', ' ')} is "
+                        "a different claim",
+                        value,
+                    )
+        if not {"credibility", "status", "source_id"} <= set(frame):
+            continue
+        ones = frame.index[(frame["credibility"] == "1").fillna(False).to_numpy(bool)]
+        if not len(ones):
+            continue
+        row_origin = row_origins(frame, origins)
+        stances = frame["status"].map(stance)
+        table = pd.DataFrame({"claim": keys, "origin": row_origin, "stance": stances})
+        for position in ones:
+            claim, origin, side = table.loc[position, ["claim", "origin", "stance"]]
+            same = table[(table["claim"] == claim) & (table["stance"] == side)]
+            if (same["origin"] != origin).any():
+                continue
+            verb = "deny" if side == "against" else "report"
+            raw.problem(
+                raw.line(position),
+                "credibility",
+                f"1 (confirmed by other sources) needs another row of claim {claim!r} that "
+                f"{verb}s it from an independent origin, but all that {verb} it come from "
+                f"{origin!r}; grade it 2 at best",
+                "1",
+            )
+
+
+_STRENGTH = {"reported": 0, "estimated": 1, "alleged": 2, "disputed": 3, "denied": 4}
+
+
+_ACTOR_SLOTS = {
+    "relationships": ("actor_a", "actor_b"),
+    "events": ("actor1", "actor2"),
+    "flows": ("payer", "payee"),
+}
+
+
+def memberships(relationships: pd.DataFrame) -> dict[str, set[str]]:
+    """Each actor's groups: whom it leads or belongs to, by reported ``leadership/membership`` ties.
+
+    Examples
+    --------
+    >>> rels = pd.DataFrame({"actor_a": ["adc"], "actor_b": ["tuareg"], "kind":
+    ...     ["leadership/membership"], "directed": [True], "status": ["reported"]})
+    >>> memberships(rels)
+    {'adc': {'tuareg'}}
+    """
+    ties = relationships[
+        (relationships["kind"].astype(str) == "leadership/membership")
+        & relationships["directed"].astype(bool)
+        & relationships["status"].astype(str).isin(SUPPORTING_STATUSES)
+    ]
+    groups: dict[str, set[str]] = {}
+    for member, group in zip(ties["actor_a"], ties["actor_b"], strict=True):
+        groups.setdefault(member, set()).add(group)
+    return groups
+
+
+def _narrower(frame: pd.DataFrame, groups: dict[str, set[str]]) -> pd.Series:
+    """Rows naming a member where another report of the same claim names its group."""
+    slots = next((s for s in _ACTOR_SLOTS.values() if set(s) <= set(frame)), None)
+    narrower = pd.Series(False, index=frame.index)
+    if slots is None or not groups:
+        return narrower
+    shared = frame[frame["claim_id"].duplicated(keep=False)]
+    for _, claim in shared.groupby("claim_id"):
+        for slot in slots:
+            named = set(claim[slot].dropna())
+            for position, actor in claim[slot].items():
+                if isinstance(actor, str) and groups.get(actor, set()) & named:
+                    narrower[position] = True
+    return narrower
+
+
+def one_per_claim(frame: pd.DataFrame, groups: dict[str, set[str]] | None = None) -> pd.DataFrame:
+    """Collapse a loaded claim table to one row per claim, so nothing is counted twice.
+
+    The row kept speaks for the claim: among the rows that report it, one
+    naming the broadest actors (with ``groups`` from :func:`memberships`, a
+    row naming the ADC gives way to one naming the Tuareg it belongs to, so
+    a faction's fight and "the Tuaregs'" meet on one tie), then the best
+    graded (credibility, then the source's reliability), then the most
+    precise date, then the first id. Its ``status`` becomes the strongest any
+    report gives (reported, estimated, alleged; ``denied`` or ``disputed``
+    only when no row reports it) and its ``credibility`` the best of them.
+    Added columns: ``reports`` (rows), ``origins`` (independent origins
+    reporting it), ``denials`` (rows denying it), ``agreement`` (see
+    :data:`AGREEMENT`), ``support`` (its wording) and ``cited`` (every row's
+    ``source_id locator``, reports first).
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> flows = one_per_claim(load_dataset("tests/fixtures/claims").flows)
+    >>> ransom = flows.set_index("claim_id").loc["c-ransom"]
+    >>> [int(ransom[c]) for c in ("reports", "origins", "denials")], ransom["agreement"]
+    ([3, 2, 1], 'contested')
+    """
+    id_column = frame.columns[0]
+    if "agreement" in frame:  # already one row per claim
+        return frame.reset_index(drop=True)
+    if frame.empty:
+        out = frame.copy()
+        for column, dtype in (("reports", "int64"), ("origins", "int64"), ("denials", "int64")):
+            out[column] = pd.Series(dtype=dtype)
+        for column in ("agreement", "support", "cited"):
+            out[column] = pd.Series(dtype=object)
+        return out
+    status = frame["status"].astype(str)
+    supporting = status.isin(SUPPORTING_STATUSES)
+    denied = status == "denied"
+    disputed = status == "disputed"
+    claim = frame["claim_id"].astype(str)
+    if claim.is_unique:
+        # Imported datasets: a claim per row. Nothing to group.
+        out = frame.copy()
+        out["reports"] = 1
+        out["origins"] = supporting.astype(int).to_numpy()
+        out["denials"] = denied.astype(int).to_numpy()
+        labels = [
+            agreement(int(s), int(d), int(x))
+            for s, d, x in zip(supporting, denied, disputed, strict=True)
+        ]
+        out["agreement"] = labels
+        alleged = (status == "alleged").to_numpy()
+        out["support"] = [
+            support_wording(label, int(s), 1, int(d), bool(a))
+            for label, s, d, a in zip(labels, supporting, denied, alleged, strict=True)
+        ]
+        out["cited"] = (
+            frame["source_id"].astype(str) + " " + frame["locator"].astype(str)
+        ).to_numpy()
+        return out.reset_index(drop=True)
+    work = frame.copy()
+    work["_support"] = ~supporting.to_numpy()
+    work["_cred"] = work["credibility"].astype("float").fillna(9)
+    work["_rel"] = work["reliability"].cat.codes if "reliability" in work else 0
+    span_column = next((c for c in ("date_start", "start_start") if c in work), None)
+    if span_column is not None:
+        end_column = (
+            span_column.replace("_start", "_end") if span_column == "date_start" else "end_end"
+        )
+        if end_column in work:
+            width = (work[end_column] - work[span_column]).dt.days.astype("float")
+        else:
+            width = pd.Series(float("inf"), index=work.index)
+        work["_width"] = width.fillna(float("inf"))
+    else:
+        work["_width"] = 0.0
+    work["_strength"] = status.map(_STRENGTH).to_numpy()
+    work["_narrow"] = _narrower(work, groups or {})
+    keys = ["claim_id", "_support", "_narrow", "_cred", "_rel", "_width", id_column]
+    ordered = work.sort_values(keys, kind="stable")
+    groups = ordered.groupby("claim_id", sort=False)
+    out = groups.head(1).set_index("claim_id", drop=False)
+    best_status = groups["_strength"].min()
+    inverse = {v: k for k, v in _STRENGTH.items()}
+    out["status"] = best_status.map(inverse).reindex(out.index).astype(frame["status"].dtype)
+    support_rows = ordered[~ordered["_support"]]
+    best_cred = support_rows.groupby("claim_id")["credibility"].min()
+    out["credibility"] = (
+        best_cred.reindex(out.index).fillna(out["credibility"]).astype(frame["credibility"].dtype)
+    )
+    if "credibility_label" in frame:
+        out["credibility_label"] = pd.Categorical.from_codes(
+            out["credibility"].to_numpy().astype(int) - 1,
+            dtype=frame["credibility_label"].dtype,
+        )
+    out["reports"] = groups.size().reindex(out.index).to_numpy()
+    out["origins"] = (
+        support_rows.groupby("claim_id")["origin"]
+        .nunique()
+        .reindex(out.index)
+        .fillna(0)
+        .astype(int)
+    )
+    out["denials"] = (
+        ordered[status.reindex(ordered.index) == "denied"]
+        .groupby("claim_id")
+        .size()
+        .reindex(out.index)
+        .fillna(0)
+        .astype(int)
+    )
+    disputes = (
+        ordered[status.reindex(ordered.index) == "disputed"]
+        .groupby("claim_id")
+        .size()
+        .reindex(out.index)
+        .fillna(0)
+        .astype(int)
+    )
+    alleged_only = (
+        support_rows.assign(_a=support_rows["status"].astype(str) == "alleged")
+        .groupby("claim_id")["_a"]
+        .all()
+        .reindex(out.index)
+        .fillna(False)
+    )
+    out["agreement"] = [
+        agreement(o, d, x) for o, d, x in zip(out["origins"], out["denials"], disputes, strict=True)
+    ]
+    out["support"] = [
+        support_wording(label, o, r, d, bool(a))
+        for label, o, r, d, a in zip(
+            out["agreement"],
+            out["origins"],
+            out["reports"],
+            out["denials"],
+            alleged_only,
+            strict=True,
+        )
+    ]
+    cited = ordered["source_id"].astype(str) + " " + ordered["locator"].astype(str)
+    out["cited"] = (
+        cited.groupby(ordered["claim_id"], sort=False)
+        .agg(lambda values: "; ".join(dict.fromkeys(values)))
+        .reindex(out.index)
+    )
+    helpers = ["_support", "_narrow", "_cred", "_rel", "_width", "_strength"]
+    out = out.drop(columns=helpers)
+    # Back in the table's own order, so callers that sort keep their meaning.
+    position = pd.Series(range(len(frame)), index=frame[id_column].to_numpy())
+    out = out.iloc[position.reindex(out[id_column]).argsort(kind="stable")]
+    return out.reset_index(drop=True)
+
+
+def claims_of(dataset, table: str) -> pd.DataFrame:
+    """One row per claim of a loaded ``dataset``'s ``table``, broadest actors first.
+
+    :func:`one_per_claim` with the dataset's own membership ties.
+    """
+    return one_per_claim(dataset.tables[table], memberships(dataset.relationships))
