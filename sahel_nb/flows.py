@@ -494,7 +494,7 @@ def ransom_table(dataset: Dataset, *, start=None, end=None, base_year: int | Non
                 row.update(flow_id=None, claim_id=None, payer=None, payee=None, payment_date=None)
                 row.update(amount=pd.NA, amount_low=pd.NA, amount_high=pd.NA, currency=None)
                 row.update(payment_status=None, payment_credibility=pd.NA)
-                row.update(reports=0, origins=0, agreement=None, reported_as=None)
+                row.update(reports=0, origins=0, denials=0, agreement=None, reported_as=None)
                 row.update(usd_low=pd.NA, usd_high=pd.NA)
                 intermediaries = go_betweens
                 sources = cited + linked_cites
@@ -513,6 +513,7 @@ def ransom_table(dataset: Dataset, *, start=None, end=None, base_year: int | Non
                     payment_credibility=flow.credibility,
                     reports=flow.reports,
                     origins=flow.origins,
+                    denials=flow.denials,
                     agreement=flow.agreement,
                     reported_as=flow.reported_as,
                     usd_low=flow.usd_low,
@@ -529,13 +530,13 @@ def ransom_table(dataset: Dataset, *, start=None, end=None, base_year: int | Non
         "event_id", "date", "location", "hostages", "hostage_nationality", "kidnapper",
         "demanded", "flow_id", "claim_id", "payer", "payee", "intermediaries", "payment_date",
         "amount", "amount_low", "amount_high", "currency", "payment_status",
-        "payment_credibility", "reports", "origins", "agreement", "reported_as",
+        "payment_credibility", "reports", "origins", "denials", "agreement", "reported_as",
         "event_status", "sources",
     ]  # fmt: skip
     table = pd.DataFrame(rows, columns=[*columns, "_year", "usd_low", "usd_high"])
     for column in ("amount", "amount_low", "amount_high", "usd_low", "usd_high"):
         table[column] = table[column].astype("Float64")
-    for column in ("hostages", "payment_credibility", "reports", "origins"):
+    for column in ("hostages", "payment_credibility", "reports", "origins", "denials"):
         table[column] = table[column].astype("Int64")
     years = table.pop("_year").astype("Int64")
     span = table.pop("usd_low"), table.pop("usd_high")

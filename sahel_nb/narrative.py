@@ -158,7 +158,8 @@ def describe_events(events: pd.DataFrame) -> str:
 def describe_ransoms(table: pd.DataFrame, base_year: int | None = None) -> str:
     """Sentences on a :func:`sahel_nb.flows.ransom_table`, each status on its own.
 
-    Alleged, reported and estimated money are never summed together.
+    Alleged, reported and estimated money are never summed together, and a
+    payment several sources report is counted once, as the range of its figures.
     """
     kidnappings = table["event_id"].nunique()
     if kidnappings == 0:
@@ -172,10 +173,23 @@ def describe_ransoms(table: pd.DataFrame, base_year: int | None = None) -> str:
         chosen = paid[paid["payment_status"] == status]
         if chosen.empty:
             continue
-        text = f"{status.capitalize()} ransoms: US${chosen['usd'].sum():,.0f} in the dollars of their years"
-        if base_year is not None and f"usd_{base_year}" in chosen:
-            text += f" (US${chosen[f'usd_{base_year}'].sum():,.0f} in {base_year} dollars)"
-        sentences.append(text + f", over {_plural(len(chosen), 'payment')}.")
+        # Each payment once, by the ends of what its reports say.
+        low, high = chosen["usd_low"].sum(), chosen["usd_high"].sum()
+        text = (
+            f"{status.capitalize()} ransoms: {_usd_range(low, high)} in the dollars of their years"
+        )
+        unit = f"usd_{base_year}"
+        if base_year is not None and f"{unit}_low" in chosen:
+            constant = _usd_range(chosen[f"{unit}_low"].sum(), chosen[f"{unit}_high"].sum())
+            text += f" ({constant} in {base_year} dollars)"
+        text += f", over {_plural(len(chosen), 'payment')}"
+        reports = int((chosen["reports"] - chosen["denials"]).sum())
+        if reports > len(chosen):
+            text += f" reported {reports} times, each payment counted once"
+        denied = int(chosen["denials"].sum())
+        if denied:
+            text += f", and denied {_plural(denied, 'time')}"
+        sentences.append(text + ".")
     unpaid = kidnappings - paid["event_id"].nunique()
     if unpaid:
         sentences.append(f"No ransom of known amount for {_plural(unpaid, 'kidnapping')}.")
