@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,17 @@ from .paths import default_data_dir
 from .schema import CLAIM_TABLES, CREDIBILITY, RELIABILITY, TABLES
 from .validate import check_folder
 
-__all__ = ["Dataset", "load_dataset"]
+__all__ = ["Dataset", "data_checksum", "load_dataset"]
+
+
+def data_checksum(data_dir: Path) -> str:
+    """SHA-256 over the five table files of a data folder, in loading order (missing ones empty)."""
+    digest = hashlib.sha256()
+    for table in TABLES.values():
+        path = Path(data_dir) / table.file
+        digest.update(table.file.encode())
+        digest.update(path.read_bytes() if path.is_file() else b"")
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,8 @@ class Dataset:
     relationships: pd.DataFrame
     events: pd.DataFrame
     flows: pd.DataFrame
+    #: SHA-256 of the five files as read: what exports and report runs cite.
+    checksum: str = field(default="", compare=False)
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -160,4 +173,4 @@ def load_dataset(data_dir: str | os.PathLike | None = None) -> Dataset:
         frame = tables[name]
         frame["claim_id"] = claim_keys(frame, TABLES[name].id_column).astype("str")
         frame["origin"] = row_origins(frame, origins).astype("str")
-    return Dataset(**tables)
+    return Dataset(**tables, checksum=data_checksum(directory))

@@ -23,6 +23,7 @@ from .pages import replacing, vis_page
 from .schema import SUPPORTING_STATUSES
 
 __all__ = [
+    "COLUMN_MEANINGS",
     "DEMAND",
     "KIDNAPPING",
     "export_tables",
@@ -220,20 +221,82 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
-def export_tables(tables: dict[str, pd.DataFrame], output_dir) -> list[Path]:
+#: What the columns of the exported tables mean, for the workbook's "About" sheet.
+COLUMN_MEANINGS = {
+    "payer": "who paid (actor name); (not given) where no source says",
+    "payee": "who received (actor name); (not given) where no source says",
+    "year": "the year of the payment's own date; (no date) where none is given",
+    "flow_type": "kind of flow: ransom, share of a ransom, tax/extortion, …",
+    "claims_with_amount": "payments (claims) with at least one report giving an amount",
+    "claims_unknown_amount": "payments known only in kind or without any figure; in no total",
+    "claims_not_converted": "payments with an amount but no year to convert it at; in no total",
+    "reports": "rows of the data behind the payments (several sources may report one)",
+    "contested": "payments one source reports and another denies",
+    "event_id": "the kidnapping's id in events.csv (the report that speaks for it)",
+    "claim_id": "the payment's claim id in flows.csv: every report of it shares the id",
+    "flow_id": "the flows.csv row that speaks for the payment (best graded report)",
+    "date": "date as written by the source (partial or EDTF, never padded)",
+    "reported_as": "every report of the payment side by side: figure, source, paragraph, status",
+    "agreement": "corroborated, single source, contested or denied (codebook, Claims)",
+    "origins": "independent origins reporting the payment",
+    "denials": "reports denying the payment",
+    "amount": "figure of the report that speaks for the payment, in its currency",
+    "currency": "ISO 4217 currency of amount",
+    "sources": "source and paragraph of every row cited",
+    "source": "source and paragraph of every row cited",
+    "in_kind": "what was given when no amount is known",
+    "status": "reported, alleged or estimated (the strongest any report gives)",
+    "credibility": "Admiralty information credibility, 1 (confirmed) to 6 (cannot be judged)",
+}
+
+_MONEY_COLUMN = re.compile(
+    r"^(?:(?:reported|alleged|estimated|all_statuses)_)?usd(?:_(\d{4}))?(?:_(low|high))?"
+)
+
+
+def _meaning(column: str) -> str:
+    if column in COLUMN_MEANINGS:
+        return COLUMN_MEANINGS[column]
+    money = _MONEY_COLUMN.match(column)
+    if money:
+        year, end = money.groups()
+        unit = f"constant {year} US dollars (US CPI-U)" if year else "US dollars of each year"
+        status = column.split("_usd")[0] if "_usd" in column else ""
+        what = {"low": "low end", "high": "high end"}.get(end, "figure")
+        of = f" of {status.replace('_', ' ')} payments, each counted once" if status else ""
+        return f"{what}{of}, in {unit}"
+    if column.startswith("amount_"):
+        return f"{column.split('_')[1]} end of the range the source gives, in its currency"
+    return ""
+
+
+def export_tables(
+    tables: dict[str, pd.DataFrame], output_dir, *, dataset: Dataset | None = None
+) -> list[Path]:
     """Write each table as ``<name>.csv`` and all of them as sheets of ``tables.xlsx``.
 
-    Every text cell is passed through :func:`neutralise` first, so a value
-    from the data cannot run as a spreadsheet formula. Files are written
-    through temporary files and renamed, so a failure leaves earlier exports
-    whole. Returns the paths written.
+    A table's row labels (e.g. the payer of :func:`flow_summary`) become its
+    first column, so every CSV and sheet says what each row is. Every text
+    cell is passed through :func:`neutralise` first, so a value from the
+    data cannot run as a spreadsheet formula. In the workbook, money cells
+    (dollar columns and amounts) are rounded to whole units with a thousands
+    format, and a first sheet "About" says what each sheet and column holds,
+    with the data's checksum and sources when ``dataset`` is given. Files
+    are written through temporary files and renamed, so a failure leaves
+    earlier exports whole. Returns the paths written.
     """
     out = Path(output_dir).expanduser()
     out.mkdir(parents=True, exist_ok=True)
+    labelled = {}
+    for name, frame in tables.items():
+        if not isinstance(frame.index, pd.RangeIndex) or frame.index.name is not None:
+            frame = frame.reset_index()
+        labelled[name] = frame
     # Names become file and sheet names: keep them to what both allow
     # (Excel: 31 characters, none of []:*?/\).
     safe = {
-        re.sub(r"[\[\]:*?/\\]", "_", name)[:31]: neutralise(frame) for name, frame in tables.items()
+        re.sub(r"[\[\]:*?/\\]", "_", name)[:31]: neutralise(frame)
+        for name, frame in labelled.items()
     }
     written = []
     for name, frame in safe.items():
@@ -241,14 +304,54 @@ def export_tables(tables: dict[str, pd.DataFrame], output_dir) -> list[Path]:
             # RFC 4180's CRLF: a value holding a bare CR is then quoted, not split.
             frame.to_csv(temporary, index=False, lineterminator="\r\n")
         written.append(out / f"{name}.csv")
+    about = _about(safe, dataset)
     with (
         replacing(out / "tables.xlsx") as temporary,
         pd.ExcelWriter(temporary, engine="openpyxl") as writer,
     ):
+        about.to_excel(writer, sheet_name="About", index=False)
+        writer.sheets["About"].column_dimensions["A"].width = 24
+        writer.sheets["About"].column_dimensions["B"].width = 28
+        writer.sheets["About"].column_dimensions["C"].width = 90
         for name, frame in safe.items():
-            frame.to_excel(writer, sheet_name=name, index=False)
+            money = [
+                c for c in frame.columns
+                if (_MONEY_COLUMN.match(str(c)) or str(c).startswith("amount"))
+                and pd.api.types.is_numeric_dtype(frame[c])
+            ]  # fmt: skip
+            shown = frame.copy()
+            for column in money:
+                shown[column] = shown[column].astype("Float64").round(0)
+            shown.to_excel(writer, sheet_name=name, index=False)
+            sheet = writer.sheets[name]
+            for column in money:
+                letter = sheet.cell(row=1, column=frame.columns.get_loc(column) + 1).column_letter
+                for cell in sheet[letter][1:]:
+                    cell.number_format = "#,##0"
     written.append(out / "tables.xlsx")
     return written
+
+
+def _about(tables: dict[str, pd.DataFrame], dataset: Dataset | None) -> pd.DataFrame:
+    """The workbook's first sheet: each sheet and column with its meaning; data checksum; sources."""
+    rows = [
+        ("(workbook)", "", "Tables exported by sahel-notebooks; each sheet is also a CSV file.")
+    ]
+    if dataset is not None:
+        if dataset.checksum:
+            rows.append(("(workbook)", "data_sha256", dataset.checksum))
+        for source in dataset.sources.to_dict("records"):
+            cited = ", ".join(
+                str(source[k]) for k in ("author", "publisher", "published") if pd.notna(source[k])
+            )
+            rows.append(
+                ("(sources)", source["source_id"], f"{source['title']} ({cited}); "
+                 f"reliability {source['reliability']}")
+            )  # fmt: skip
+    for name, frame in tables.items():
+        rows.append((name, "", f"{len(frame):,} rows"))
+        rows += [(name, str(column), _meaning(str(column))) for column in frame.columns]
+    return neutralise(pd.DataFrame(rows, columns=["sheet", "column", "meaning"]))
 
 
 def _year(dates: pd.Series) -> pd.Series:

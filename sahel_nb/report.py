@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import concurrent.futures
-import hashlib
 import json
 import multiprocessing
 import os
@@ -20,11 +19,11 @@ from pathlib import Path
 import yaml
 from tqdm import tqdm
 
+from .data import data_checksum
 from .dates import window_bounds
 from .exceptions import ParameterError, SahelNbError
 from .pages import render, write_atomically
 from .paths import KERNEL, PROJECT_ROOT, REPORTS_DIR, default_data_dir
-from .schema import TABLES
 
 __all__ = [
     "Run",
@@ -314,15 +313,6 @@ def to_html(notebook: str | os.PathLike, path: str | os.PathLike) -> Path:
     return write_atomically(path, body)
 
 
-def _checksum(data_dir: Path) -> str:
-    digest = hashlib.sha256()
-    for table in TABLES.values():
-        path = data_dir / table.file
-        digest.update(table.file.encode())
-        digest.update(path.read_bytes() if path.is_file() else b"")
-    return digest.hexdigest()
-
-
 def _publish_latest(out: Path, run_id: str) -> None:
     # A new symlink under a temporary name, renamed over the old one: readers
     # see the old report or the new one, never a half-made one.
@@ -432,7 +422,7 @@ def run_reports(
             "run_id": run_id,
             "sahel_nb_version": version("sahel-nb"),
             "data_dir": str(data_dir),
-            "data_sha256": _checksum(data_dir),
+            "data_sha256": data_checksum(data_dir),
             "seconds": round(time.monotonic() - started, 2),
             "runs": outcomes,
         }

@@ -252,3 +252,28 @@ def test_diagram_is_offline_escaped_and_written_only_where_asked(flows_data, tmp
     assert not re.search(r"<(script|link)[^>]+(src|href)=", html)
     assert "<img src=x onerror=alert(1)>" not in html
     assert "<h1>&lt;b&gt;Flows&lt;/b&gt;</h1>" in html
+
+
+def test_summary_exports_keep_their_row_labels_and_round_money(flows_data, tmp_path):
+    summary = flow_summary(flows_data, by="payer", base_year=2024)
+    export_tables({"by_payer": summary}, tmp_path / "out", dataset=flows_data)
+    with open(tmp_path / "out" / "by_payer.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    # The first column says whose money each row is.
+    assert list(rows[0])[0] == "payer"
+    assert {row["payer"].removeprefix("'") for row in rows} == set(summary.index)  # neutralised
+    book = openpyxl.load_workbook(tmp_path / "out" / "tables.xlsx")
+    assert book.sheetnames == ["About", "by_payer"]
+    sheet = book["by_payer"]
+    header = [c.value for c in sheet[1]]
+    assert header[0] == "payer"
+    column = header.index("alleged_usd_2024_high") + 1
+    money = [row[column - 1] for row in sheet.iter_rows(min_row=2) if row[column - 1].value]
+    assert money and all(c.number_format == "#,##0" for c in money)
+    assert all(float(c.value).is_integer() for c in money)  # whole units, not 12445270.1086…
+    about = [[c.value for c in row] for row in book["About"].iter_rows(min_row=2)]
+    assert ["(workbook)", "data_sha256", flows_data.checksum] in about
+    meanings = {(sheet, column): meaning for sheet, column, meaning in about}
+    assert "payer" in meanings[("by_payer", "payer")]
+    assert "high end of alleged payments" in meanings[("by_payer", "alleged_usd_2024_high")]
+    assert any(sheet == "(sources)" for sheet, _, _ in about)
