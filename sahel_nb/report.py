@@ -262,8 +262,16 @@ def _execute(run: Run, notebooks: str, folder: str, timeout: int) -> dict:
         outcome.update(status="failed", error=f"{type(error).__name__}: {error}")
     executed = target / f"{run.name}.ipynb"
     if executed.is_file():
+        # The notebook may have written a page of that name itself (the situation
+        # report's standalone page): never write over what the notebook made.
+        page = next(
+            name
+            for name in (f"{run.name}.html", f"{run.name}.notebook.html", "notebook.html")
+            if not (target / name).exists()
+        )
+        outcome["page"] = f"{run.name}/{page}"
         try:
-            to_html(executed, target / f"{run.name}.html")
+            to_html(executed, target / page, title=f"{_heading(executed)} — {run.name}")
         except Exception as error:  # say the page is missing, after any earlier failure
             problem = f"HTML rendering: {type(error).__name__}: {error}"
             earlier = outcome["error"]
@@ -291,13 +299,28 @@ def _code_cell_number(executed: Path, source: str) -> int | str:
     return next((n for n, c in enumerate(own, 1) if c.source == source), "?")
 
 
-def to_html(notebook: str | os.PathLike, path: str | os.PathLike) -> Path:
+def _heading(notebook: Path) -> str:
+    """The notebook's first Markdown heading, its title as a reader sees it."""
+    import nbformat
+
+    for cell in nbformat.read(str(notebook), as_version=4).cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip()
+    return notebook.stem
+
+
+def to_html(
+    notebook: str | os.PathLike, path: str | os.PathLike, *, title: str | None = None
+) -> Path:
     """Render an executed notebook as an HTML page with the code hidden, that opens offline.
 
     nbconvert's lab template, without the scripts it loads from a CDN
     (require.js, MathJax, Mermaid, the widget manager). Outputs are
     included as the notebook holds them: HTML outputs from ``sahel_nb`` are
-    escaped where they are made.
+    escaped where they are made. The page's title is ``title``, else the
+    notebook's first heading (nbconvert would say "Notebook").
     """
     import nbformat
     from nbconvert import HTMLExporter
@@ -309,7 +332,9 @@ def to_html(notebook: str | os.PathLike, path: str | os.PathLike) -> Path:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    body, _ = exporter.from_notebook_node(nbformat.read(str(notebook), as_version=4))
+    node = nbformat.read(str(notebook), as_version=4)
+    node.metadata["title"] = title or _heading(Path(notebook))
+    body, _ = exporter.from_notebook_node(node)
     return write_atomically(path, body)
 
 
@@ -342,7 +367,7 @@ def _index(folder: Path, manifest: dict) -> None:
             for p in run_dir.rglob("*")
             if p.is_file() and not p.name.startswith(".")
         )
-        page = f"{outcome['name']}/{outcome['name']}.html"
+        page = outcome.get("page") or f"{outcome['name']}/{outcome['name']}.html"
         entries.append(
             {
                 **outcome,

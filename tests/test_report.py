@@ -237,3 +237,32 @@ def test_two_runs_started_at_once_do_not_clobber_each_other(tmp_path):
         assert manifest["run_id"] == folder.name
         assert (folder / "profile_aqim" / "profile_aqim.html").is_file()
     assert (tmp_path / "latest").resolve() in {f.resolve() for f in finished}
+
+
+@pytest.mark.notebook
+def test_the_runner_never_writes_over_a_page_the_notebook_wrote(tmp_path):
+    import nbformat
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    source = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# Standalone <page>\n\nWrites its own page."),
+            nbformat.v4.new_code_cell("output_dir = None", metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_code_cell(
+                "from pathlib import Path\n"
+                "Path(output_dir, 'clash.html').write_text('<p>made by the notebook</p>')"
+            ),
+        ],
+        metadata={"kernelspec": {"name": "sahel-nb", "display_name": "Python (sahel-nb)",
+                                 "language": "python"}},
+    )  # fmt: skip
+    nbformat.write(source, notebooks / "clash.ipynb")
+    published = run_reports([Run("clash", "clash", {})], notebooks, out=tmp_path / "out", jobs=1)
+    run = published / "clash"
+    assert (run / "clash.html").read_text() == "<p>made by the notebook</p>"
+    page = (run / "clash.notebook.html").read_text()
+    # A real title: the notebook's first heading and the run's name, escaped.
+    assert "<title>Standalone &lt;page&gt; — clash</title>" in page
+    index = (published / "index.html").read_text()
+    assert 'href="clash/clash.notebook.html"' in index
