@@ -215,6 +215,14 @@ class Explorer:
                 pairs.append(f"{a} and {b} change: {phases}.")
         verb = "overlaps" if len(ties) == 1 else "overlap"
         text = f"{len(ties)} tie{'' if len(ties) == 1 else 's'} {who} {verb} {window}: {signs}."
+        # Say what the window did with ties of unknown period, either way.
+        undated = int((ties["period"] == "? – open").sum())
+        if chosen.undated and undated:
+            text += f" {undated} of them {'has' if undated == 1 else 'have'} no date (shown)."
+        elif not chosen.undated:
+            gone = self.graph().graph.get("undated_left_out", 0)
+            if gone:
+                text += f" {gone} undated tie{'' if gone == 1 else 's'} left out."
         return " ".join([text, *pairs])
 
     def events_and_flows(self) -> pd.DataFrame:

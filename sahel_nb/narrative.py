@@ -80,6 +80,27 @@ def describe_graph(graph) -> str:
         f"The selection links {_plural(graph.number_of_nodes(), 'actor')} through "
         f"{_plural(graph.number_of_edges(), 'relationship')}: {', '.join(parts)}."
     )
+    windowed = any(graph.graph.get("window", ("", "")))
+    undated = sum(
+        1
+        for _, _, d in graph.edges(data=True)
+        if not d.get("derived") and not d.get("start") and not d.get("end")
+    )
+    if windowed and graph.graph.get("undated", True):
+        if undated:
+            text += (
+                f" {undated} of these ties {'has' if undated == 1 else 'have'} no "
+                "date: shown in every window because their period is unknown, not absent "
+                "(undated ties kept; set undated_ties=False to leave them out)."
+            )
+    elif windowed and graph.graph.get("undated_left_out"):
+        gone = graph.graph["undated_left_out"]
+        text += (
+            f" {_plural(gone, 'tie')} in the data {'has' if gone == 1 else 'have'} no date and "
+            f"{'is' if gone == 1 else 'are'} left out of this window (undated ties off)."
+        )
+    elif undated:
+        text += f" {undated} of these ties {'has' if undated == 1 else 'have'} no date."
     derived = [d for _, _, d in graph.edges(data=True) if d.get("derived")]
     if derived:
         events = sum(d.get("events", 1) for d in derived)
@@ -385,7 +406,7 @@ def _involves(frame: pd.DataFrame, columns: list[str], actor_ids: set[str]) -> p
     return pd.Series(keep, index=frame.index)
 
 
-def _window(dataset, start, end):
+def _window(dataset, start, end, undated_ties: bool = False):
     """The rows of each table that fall in the window, and those that cannot be placed.
 
     An open-ended relationship is taken to hold until its source was
@@ -407,10 +428,12 @@ def _window(dataset, start, end):
     first = rels["start_start"]
     undated_rels = first.isna() & rels["end_end"].isna()
     keep_rels = overlaps(first, last, lower, upper)
-    if windowed:
+    if windowed and not undated_ties:
         keep_rels &= ~undated_rels
     picked = {"relationships": rels[keep_rels]}
-    undated = {"relationships": rels[undated_rels] if windowed else rels.iloc[:0]}
+    undated = {
+        "relationships": rels[undated_rels] if windowed and not undated_ties else rels.iloc[:0]
+    }
     claims = {
         "events": claims_of(dataset, "events"),
         "flows": payment_claims(dataset, base_year=None),
@@ -438,6 +461,7 @@ def situation_report(
     focus_actor: str | None = None,
     base_year: int | None = None,
     top: int = 5,
+    undated_ties: bool = False,
 ) -> Report:
     """Build the situation report for a period: every sentence from rows, every figure cited.
 
@@ -445,7 +469,9 @@ def situation_report(
     ransom money (reported, alleged and estimated kept apart), other money
     and supplies, the state's role, other events, and what is not known. With
     ``focus_actor``, only rows involving that actor (and, for ties, its
-    direct neighbours) are used. An empty window says so.
+    direct neighbours) are used. An empty window says so. In a window, ties
+    with no date are left out and counted under "Not known" unless
+    ``undated_ties=True``, which keeps them (the period line says so).
 
     Examples
     --------
@@ -458,7 +484,7 @@ def situation_report(
     """
     from .network import check_actor
 
-    picked, undated = _window(dataset, start, end)
+    picked, undated = _window(dataset, start, end, undated_ties)
     if focus_actor:
         check_actor(dataset, focus_actor)
         focus = {focus_actor}
@@ -485,6 +511,10 @@ def situation_report(
         sections.insert(0, ("In this period", [nothing]))
     sections.append(("Not known", writer.unknowns(undated)))
     period = _window_text(start, end)
+    if (start or end) and undated_ties:
+        kept = picked["relationships"]
+        count = int((kept["start_start"].isna() & kept["end_end"].isna()).sum())
+        period += f"; {_plural(count, 'undated tie')} kept, their period unknown"
     if focus_actor:
         period += f", centred on {writer.names[focus_actor]}"
     return Report(
@@ -785,7 +815,8 @@ class _Writer:
                     Sentence(
                         f"{_plural(len(frame), label)} in the data "
                         f"{'has' if len(frame) == 1 else 'have'} no date and cannot be placed "
-                        "in this period.",
+                        "in this period"
+                        + (" (undated_ties=True keeps ties)." if table == "relationships" else "."),
                         self._cite(frame),
                     )
                 )

@@ -153,7 +153,10 @@ def build_graph(
     rels = rels[(rels["agreement"] != "denied").to_numpy(bool)]
     keep = overlaps(rels["start_start"], rels["end_end"], window_start, window_end)
     no_dates = rels["start_start"].isna() & rels["end_end"].isna()
-    if not undated and (window_start is not None or window_end is not None):
+    windowed = window_start is not None or window_end is not None
+    left_out = 0
+    if not undated and windowed:
+        left_out = int((keep & no_dates).sum())
         keep &= ~no_dates
     if kinds is not None:
         keep &= rels["kind"].isin(kinds)
@@ -165,7 +168,10 @@ def build_graph(
     reports = _report_lines(dataset, set(chosen["claim_id"]))
     pairs = _co_occurrences(dataset, start, end, statuses, credibility_at_least) if derived else []
 
-    graph = nx.MultiDiGraph(window=(_text(start), _text(end)))
+    # What a window did with ties of unknown period, for the sentence that describes it.
+    graph = nx.MultiDiGraph(
+        window=(_text(start), _text(end)), undated=undated, undated_left_out=left_out
+    )
     # Insertion order drives louvain and layout: add in sorted order (networkx #6655).
     actors = dataset.actors.set_index("actor_id")
     used = set(chosen["actor_a"]) | set(chosen["actor_b"])

@@ -165,3 +165,19 @@ def test_every_figure_in_the_curated_report_is_footnoted():
     for number, note in enumerate(report.notes, 1):
         name = note.removeprefix(f"[{number}] ").split(", ¶")[0]
         assert name in short, note
+
+
+def test_a_window_says_what_it_did_with_undated_ties():
+    from sahel_nb.narrative import describe_graph
+    from sahel_nb.network import build_graph, ego_graph
+
+    curated = load_dataset()
+    kept = describe_graph(ego_graph(build_graph(curated, end="2006"), "belmokhtar"))
+    assert re.search(r"\d+ of these ties have no date: shown in every window", kept)
+    off = describe_graph(ego_graph(build_graph(curated, end="2006", undated=False), "belmokhtar"))
+    assert re.search(r"\d+ ties in the data have no date and are left out of this window", off)
+    report = situation_report(curated, end="2006", undated_ties=True)
+    assert re.search(r"; \d+ undated ties kept, their period unknown", report.period)
+    default = situation_report(curated, end="2006")
+    unknown = [str(s) for heading, ss in default.sections if heading == "Not known" for s in ss]
+    assert any("(undated_ties=True keeps ties)" in s for s in unknown)
