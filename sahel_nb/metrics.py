@@ -9,7 +9,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-__all__ = ["BETWEENNESS_SAMPLE", "EXACT_BETWEENNESS", "graph_metrics"]
+__all__ = ["BETWEENNESS_SAMPLE", "EXACT_BETWEENNESS", "LEIDEN_ITERATIONS", "graph_metrics"]
 
 _SEED = 0
 #: Up to this many actors, betweenness is exact (igraph's C core: about 9 s
@@ -17,6 +17,9 @@ _SEED = 0
 #: ``BETWEENNESS_SAMPLE`` seeded source actors.
 EXACT_BETWEENNESS = 10_000
 BETWEENNESS_SAMPLE = 100
+#: Leiden runs until an iteration no longer improves modularity, except past
+#: ``EXACT_BETWEENNESS`` actors, where it stops after this many iterations.
+LEIDEN_ITERATIONS = 20
 
 _SIGNS = ("cooperative", "hostile", "neutral")
 _COLUMNS = ["name", "actor_type", "degree", *_SIGNS, "betweenness", "community"]
@@ -45,7 +48,8 @@ def graph_metrics(
     numpy's generator seeded 0, scaled as networkx scales its ``k`` sample,
     and ``frame.attrs["betweenness_sample"]`` is ``(sample, actors)``.
     ``community`` numbers Leiden communities (modularity, weighted by the tie
-    counts, run until stable, igraph's generator seeded 0 for the call) from
+    counts, igraph's generator seeded 0 for the call; run until stable, or
+    :data:`LEIDEN_ITERATIONS` iterations where betweenness is estimated) from
     1, largest first, ties broken by their smallest actor id.
 
     Parameters
@@ -93,7 +97,7 @@ def graph_metrics(
 
     sampled = None if n <= exact_up_to else min(sample, n)
     betweenness = _betweenness(simple, sampled)
-    community = _communities(simple, nodes)
+    community = _communities(simple, nodes, -1 if sampled is None else LEIDEN_ITERATIONS)
 
     degree = dict(graph.degree())
     rows = [
@@ -143,7 +147,7 @@ def _betweenness(simple: igraph.Graph, sampled: int | None) -> list[float]:
     return [value * (in_sample if v in chosen else outside) for v, value in enumerate(raw)]
 
 
-def _communities(simple: igraph.Graph, nodes: list[str]) -> list[int]:
+def _communities(simple: igraph.Graph, nodes: list[str], iterations: int) -> list[int]:
     """Each vertex's Leiden community, numbered from 1: largest first, then smallest id."""
     # Leiden draws on igraph's own generator: seed it for this call only. igraph
     # has no getter for the generator in use, so it goes back to its default
@@ -151,7 +155,7 @@ def _communities(simple: igraph.Graph, nodes: list[str]) -> list[int]:
     igraph.set_random_number_generator(random.Random(_SEED))
     try:
         found = simple.community_leiden(
-            objective_function="modularity", weights="weight", n_iterations=-1
+            objective_function="modularity", weights="weight", n_iterations=iterations
         )
     finally:
         igraph.set_random_number_generator(random)

@@ -172,8 +172,9 @@ def describe_events(events: pd.DataFrame) -> str:
     undated = len(events) - len(dated)
     if undated:
         text += f"{',' if len(dated) else ':'} {undated} with no date given"
-    located = int(events["latitude"].notna().sum())
-    return text + f". {_plural(located, 'event')} can be placed on the map."
+    from .timeline import map_counts, map_sentence
+
+    return text + ". " + map_sentence(map_counts(events))
 
 
 def describe_ransoms(table: pd.DataFrame, base_year: int | None = None) -> str:

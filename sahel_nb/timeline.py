@@ -17,7 +17,16 @@ from .origins import claims_of
 from .pages import render, write_atomically
 from .schema import EVENT_TYPES
 
-__all__ = ["EVENT_COLOURS", "event_sources", "event_table", "map_page", "outline", "timeline_page"]
+__all__ = [
+    "EVENT_COLOURS",
+    "event_sources",
+    "event_table",
+    "map_counts",
+    "map_page",
+    "map_sentence",
+    "outline",
+    "timeline_page",
+]
 
 #: Colour of each ACLED event type, on the timeline and the map.
 EVENT_COLOURS = {
@@ -91,6 +100,7 @@ def event_table(dataset: Dataset, *, start=None, end=None, event_types=None) -> 
             "country": chosen["country"],
             "latitude": chosen["latitude"],
             "longitude": chosen["longitude"],
+            "geo_precision": chosen["geo_precision"],
             "description": chosen["description"],
             "status": chosen["status"].astype(str),
             "credibility": chosen["credibility"],
@@ -270,6 +280,71 @@ def outline() -> dict:
     return json.loads(text)
 
 
+def map_counts(events: pd.DataFrame, extent=EXTENT) -> dict[str, int]:
+    """How the map shows :func:`event_table` rows: the counts the notebook and the map both say.
+
+    ``located`` events are drawn, at ``places`` distinct points (events at one
+    place share a dot with a count); ``outside`` have coordinates beyond the
+    map's area; ``no_coordinates`` have none.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"latitude": [16.77, 16.77, 40.7, None],
+    ...                       "longitude": [-3.0, -3.0, -74.0, None]})
+    >>> map_counts(frame)
+    {'located': 2, 'places': 1, 'outside': 1, 'no_coordinates': 1}
+    """
+    west, south, east, north = extent
+    located = events[events["latitude"].notna() & events["longitude"].notna()]
+    inside = located["longitude"].between(west, east) & located["latitude"].between(south, north)
+    shown = located[inside.to_numpy(bool)]
+    # A region-wide event and a town's event at the same coordinates are two marks.
+    region = shown["geo_precision"] == 3 if "geo_precision" in shown else False
+    places = len(
+        shown.assign(_region=region)[["latitude", "longitude", "_region"]].drop_duplicates()
+    )
+    return {
+        "located": len(shown),
+        "places": places,
+        "outside": len(located) - len(shown),
+        "no_coordinates": len(events) - len(located),
+    }
+
+
+def map_sentence(counts: dict[str, int]) -> str:
+    """The map's counts in words, the same in the notebook and on the page.
+
+    Examples
+    --------
+    >>> map_sentence({"located": 3, "places": 2, "outside": 1, "no_coordinates": 4})
+    '3 events are on the map, at 2 places; 1 lies outside its area and 4 have no coordinates.'
+    """
+
+    def count(number: int, word: str) -> str:
+        return f"{number:,} {word}{'' if number == 1 else 's'}"
+
+    located, places = counts["located"], counts["places"]
+    text = f"{count(located, 'event')} {'is' if located == 1 else 'are'} on the map"
+    if located and places != located:
+        text += f", at {count(places, 'place')}"
+    outside, none = counts["outside"], counts["no_coordinates"]
+    text += (
+        f"; {outside:,} {'lies' if outside == 1 else 'lie'} outside its area and "
+        f"{none:,} {'has' if none == 1 else 'have'} no coordinates."
+    )
+    return text
+
+
+def _map_summary(events: pd.DataFrame, extent, places: list | None) -> str:
+    counts = map_counts(events, extent)
+    if places is not None:  # counted per 0.1° place: the dots are those places
+        counts["places"] = len(places)
+    text = map_sentence(counts)
+    if places is not None:
+        text = text.replace(" places;", " places (0.1°), each dot counting its events;", 1)
+    return text + " Those not on the map are listed below."
+
+
 def map_page(
     events: pd.DataFrame,
     path: str | os.PathLike,
@@ -282,9 +357,13 @@ def map_page(
     """Write a self-contained map of the located events at ``path``; no tile server.
 
     Country outlines come from the shipped Natural Earth file, drawn in an
-    equirectangular projection. Each located event is a dot with its
-    description and source on hover; events without coordinates or outside
-    ``extent`` are listed under the map (the first ``max_listed``). Past
+    equirectangular projection. Each place is a dot; events at one place
+    share it, with their number written on it and each event on hover, so
+    none hides another. An event located only to a larger region (ACLED
+    geo_precision 3) is a pale, dashed disc about a degree across, not a
+    town's dot. Events without coordinates or outside ``extent`` are listed
+    under the map (the first ``max_listed``); the counts are
+    :func:`map_sentence`'s, as in the notebook. Past
     ``max_events`` located events, events are counted per place (0.1°):
     one dot each, its area by the count, the kinds and sources on hover.
     """
@@ -321,28 +400,42 @@ def map_page(
     if len(in_view) > max_events:
         dots = _places(in_view)
     else:
-        dots = [
-            {
-                "lat": float(row.latitude),
-                "lon": float(row.longitude),
-                "r": 7,
-                "colour": EVENT_COLOURS.get(row.event_type, "#757575"),
-                "hover": _hover(row),
-                "event_id": row.event_id,
-            }
-            for row in in_view.itertuples(index=False)
-        ]
+        dots = []
+        region_wide = (
+            (in_view["geo_precision"] == 3).fillna(False)
+            if "geo_precision" in in_view
+            else pd.Series(False, index=in_view.index)
+        )
+        grouped = in_view.assign(_region=region_wide.astype(bool)).groupby(
+            ["latitude", "longitude", "_region"], sort=True
+        )
+        for (lat, lon, region), here in grouped:
+            rows = list(here.itertuples(index=False))
+            region = bool(region)
+            dots.append(
+                {
+                    "lat": float(lat),
+                    "lon": float(lon),
+                    # A region is drawn about a degree across, not as a town.
+                    "r": round(scale * 0.6, 1) if region else 7,
+                    "region": region,
+                    "count": len(rows),
+                    "colour": EVENT_COLOURS.get(rows[0].event_type, "#757575"),
+                    "hover": "\n\n".join(_hover(row) for row in rows),
+                    "event_id": " ".join(row.event_id for row in rows),
+                }
+            )
+        # Regions first, so that a town inside one is drawn on top of it.
+        dots.sort(key=lambda dot: (not dot["region"], -dot["r"], dot["event_id"]))
     for dot in dots:
+        dot.setdefault("region", False)
+        dot.setdefault("count", 1)
         dot["cx"], dot["cy"] = project(dot["lon"], dot["lat"])
     elsewhere = events[~events["event_id"].isin(in_view["event_id"])]
     page = render(
         "map.html.j2",
         title=title,
-        summary=(
-            f"{len(in_view):,} located event{'s' if len(in_view) != 1 else ''} on the map"
-            + (f" at {len(dots):,} places" if len(in_view) > max_events else "")
-            + f"; {len(elsewhere):,} without coordinates or outside it, listed below."
-        ),
+        summary=_map_summary(events, extent, dots if len(in_view) > max_events else None),
         width=width,
         height=height,
         countries=countries,

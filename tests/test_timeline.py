@@ -131,5 +131,47 @@ def test_many_located_events_are_counted_per_place(tmp_path):
     dots = re.findall(r'<circle class="event" data-event-id="([^"]+)"[^>]* r="([\d.]+)"', text)
     assert dots == [("16.8,-3.0", "15.0"), ("16.3,-0.0", "11.5")]  # area by count; big first
     assert "1,000 events near 16.3, -0.0: Battles 500, Riots 500 — sources: acled-abc" in text
-    assert "3,000 located events on the map at 2 places" in text
+    assert "3,000 events are on the map, at 2 places (0.1°), each dot counting its events" in text
     assert "and 1 more, not listed here" in text
+
+
+def test_the_notebook_and_the_map_count_the_same_events_in_the_same_words(tmp_path):
+    from sahel_nb.narrative import describe_events
+    from sahel_nb.timeline import event_table, map_counts, map_page, map_sentence
+
+    events = event_table(load_dataset())
+    sentence = map_sentence(map_counts(events))
+    assert sentence in describe_events(events)
+    page = map_page(events, tmp_path / "map.html").read_text(encoding="utf-8")
+    assert sentence in page
+
+
+def test_events_at_one_place_share_a_dot_with_their_count_and_regions_are_regions(tmp_path):
+    import pandas as pd
+
+    from sahel_nb.timeline import map_page
+
+    frame = pd.DataFrame(
+        {
+            "event_id": ["a", "b", "c", "d", "e"],
+            "date": ["2008", "2009", "2006", None, "2009"],
+            "event_type": ["Strategic developments", "Violence against civilians",
+                           "Strategic developments", "Battles", "Strategic developments"],
+            "sub_event_type": ["Arrests", "Attack", "Other", "Armed clash", "Indictment"],
+            "actors": ["x", "y", "z", "w", "v"],
+            "location": ["Timbuktu", "Timbuktu", "Timbuktu region", None, "New York"],
+            "latitude": [16.77, 16.77, 16.77, None, 40.71],
+            "longitude": [-3.0, -3.0, -3.0, None, -74.0],
+            "geo_precision": pd.array([1, 1, 3, None, 1], dtype="Int64"),
+            "description": ["<script>alert(1)</script>", "b", "c", "d", "e"],
+            "status": ["reported"] * 5,
+            "credibility": [3] * 5,
+            "source": ["s ¶1"] * 5,
+        }
+    )  # fmt: skip
+    html = map_page(frame, tmp_path / "m.html").read_text(encoding="utf-8")
+    # Two town events at one point: one dot that says 2; the region is a disc of its own.
+    assert html.count('data-count="2"') == 1
+    assert html.count('class="event region"') == 1
+    assert "3 events are on the map, at 2 places; 1 lies outside its area and 1 has no" in html
+    assert "<script>alert(1)</script>" not in html

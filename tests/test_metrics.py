@@ -1,0 +1,166 @@
+"""sahel_nb.metrics: igraph's metrics equal networkx's (actor_metrics) and are deterministic."""
+
+import random
+from pathlib import Path
+
+import igraph
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+from sahel_nb import load_dataset, metrics
+from sahel_nb.metrics import graph_metrics
+from sahel_nb.network import actor_metrics, build_graph
+
+FIXTURE = Path(__file__).parent / "fixtures" / "network"
+SIGNS = ["cooperative", "hostile", "neutral"]
+
+
+def _random_graph(nodes: int, ties: int, seed: int) -> nx.MultiDiGraph:
+    """Parallel ties, ties to oneself and isolated actors, ids that sort as text (a10 < a9)."""
+    rng = random.Random(seed)
+    graph = nx.MultiDiGraph()
+    ids = [f"a{i}" for i in range(nodes)]
+    for actor in rng.sample(ids, len(ids)):  # insertion order must not matter
+        graph.add_node(actor, name=f"Actor {actor}", actor_type=rng.choice(["state", "tribe"]))
+    tied = ids[: nodes - max(2, nodes // 10)]  # the last tenth stay isolated
+    for number in range(ties):
+        u, v = rng.choice(tied), rng.choice(tied)
+        if rng.random() < 0.02:
+            v = u
+        graph.add_edge(u, v, key=f"r{number}", sign=rng.choice(SIGNS))
+        if rng.random() < 0.2:  # a second claim about the same pair
+            graph.add_edge(v, u, key=f"r{number}b", sign=rng.choice(SIGNS))
+    return graph
+
+
+def _reference_simple(graph: nx.MultiDiGraph) -> nx.Graph:
+    simple = nx.Graph()
+    simple.add_nodes_from(sorted(graph))
+    for u, v in graph.edges():
+        if u != v:
+            weight = simple.get_edge_data(u, v, {"weight": 0})["weight"]
+            simple.add_edge(u, v, weight=weight + 1)
+    return simple
+
+
+def _assert_numbering_rule(frame: pd.DataFrame) -> None:
+    groups = frame.groupby("community").apply(
+        lambda g: (len(g), min(g.index)), include_groups=False
+    )
+    assert groups.index.tolist() == list(range(1, len(groups) + 1))
+    assert groups.tolist() == sorted(
+        groups.tolist(), key=lambda size_first: (-size_first[0], size_first[1])
+    )
+
+
+GRAPHS = {
+    "fixture": lambda: build_graph(load_dataset(FIXTURE)),
+    "fixture-derived": lambda: build_graph(load_dataset(FIXTURE), derived=True),
+    "curated": lambda: build_graph(load_dataset()),
+    "random-30": lambda: _random_graph(30, 45, seed=1),
+    "random-80": lambda: _random_graph(80, 200, seed=2),
+    "random-200": lambda: _random_graph(200, 500, seed=3),
+    "random-200-dense": lambda: _random_graph(200, 1500, seed=4),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(GRAPHS))
+def graph(request):
+    return GRAPHS[request.param]()
+
+
+def test_frame_equals_actor_metrics_but_for_community_numbers(graph):
+    reference = actor_metrics(graph)
+    ours = graph_metrics(graph)
+    pd.testing.assert_frame_equal(
+        ours.drop(columns="community"), reference.drop(columns="community")
+    )
+    assert ours["community"].dtype == reference["community"].dtype
+    assert ours.attrs == reference.attrs == {}
+
+
+def test_betweenness_equals_networkx_to_1e_9(graph):
+    simple = _reference_simple(graph)
+    expected = nx.betweenness_centrality(simple, normalized=True)
+    nodes = sorted(graph)
+    index = {node: at for at, node in enumerate(nodes)}
+    converted = igraph.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in simple.edges()])
+    ours = metrics._betweenness(converted, None)
+    assert max(abs(ours[index[node]] - expected[node]) for node in nodes) < 1e-9
+
+
+def test_degree_and_signs_count_every_tie(graph):
+    frame = graph_metrics(graph)
+    for node in graph:
+        signs = [s for _, _, s in graph.out_edges(node, data="sign")]
+        signs += [s for u, _, s in graph.in_edges(node, data="sign") if u != node]
+        assert frame.loc[node, SIGNS].tolist() == [signs.count(s) for s in SIGNS]
+        assert frame.loc[node, "degree"] == graph.degree(node)
+
+
+def test_communities_are_deterministic_and_numbered_largest_first(graph):
+    first, second = graph_metrics(graph), graph_metrics(graph)
+    assert first.equals(second) and first.to_csv() == second.to_csv()
+    _assert_numbering_rule(first)
+    # Every community is a set of actors tied together (Leiden's guarantee).
+    simple = _reference_simple(graph)
+    for _, members in first.groupby("community"):
+        assert nx.is_connected(simple.subgraph(members.index))
+
+
+def test_the_same_graph_built_in_another_order_gives_the_same_frame():
+    graph = _random_graph(120, 300, seed=5)
+    shuffled = nx.MultiDiGraph()
+    rng = random.Random(9)
+    shuffled.add_nodes_from(rng.sample(list(graph.nodes(data=True)), graph.number_of_nodes()))
+    shuffled.add_edges_from(rng.sample(list(graph.edges(keys=True, data=True)), graph.size()))
+    assert graph_metrics(graph).equals(graph_metrics(shuffled))
+
+
+def test_tiny_and_empty_graphs():
+    assert graph_metrics(nx.MultiDiGraph()).empty
+    assert graph_metrics(nx.MultiDiGraph()).index.name == "actor_id"
+    for size in (1, 2, 3):
+        graph = nx.MultiDiGraph()
+        for i in range(size):
+            graph.add_node(f"n{i}", name=f"N{i}", actor_type="state")
+        if size > 1:
+            graph.add_edge("n0", "n1", key="r", sign="hostile")
+        pd.testing.assert_frame_equal(
+            graph_metrics(graph).drop(columns="community"),
+            actor_metrics(graph).drop(columns="community"),
+        )
+
+
+def test_past_the_threshold_betweenness_is_a_seeded_estimate_scaled_like_networkx(monkeypatch):
+    graph = _random_graph(150, 400, seed=6)
+    monkeypatch.setattr(metrics, "EXACT_BETWEENNESS", 100)
+    monkeypatch.setattr(metrics, "BETWEENNESS_SAMPLE", 20)
+    first, second = graph_metrics(graph), graph_metrics(graph)
+    assert first.equals(second)
+    assert first.attrs["betweenness_sample"] == (20, 150)
+    assert graph_metrics(graph, exact_up_to=150).attrs == {}
+    # networkx's own k-sample estimate from the same 20 sources gives the same figures.
+    nodes = sorted(graph)
+    sources = np.random.default_rng(0).choice(len(nodes), size=20, replace=False)
+
+    class SameSources(random.Random):
+        def sample(self, population, k):
+            return [nodes[int(s)] for s in sources]
+
+    expected = nx.betweenness_centrality(_reference_simple(graph), k=20, seed=SameSources())
+    assert first["betweenness"].to_dict() == {n: round(expected[n], 4) for n in first.index}
+
+
+def test_igraph_goes_back_to_its_default_generator():
+    graph = _random_graph(40, 80, seed=7)
+
+    def draw():
+        random.seed(3)
+        return igraph.Graph.Erdos_Renyi(n=30, m=40).get_edgelist()
+
+    before = draw()
+    graph_metrics(graph)
+    assert draw() == before
