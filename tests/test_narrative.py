@@ -147,7 +147,7 @@ def test_show_escapes_and_keeps_plain_text():
 def test_describe_events(data):
     assert describe_events(event_table(data)) == (
         "The selection holds 5 events: 4 dated, from 2004 to 2007-03-02, 1 with no date "
-        "given. 3 events can be placed on the map."
+        "given. 2 events are on the map; 1 lies outside its area and 2 have no coordinates."
     )
     assert describe_events(event_table(data, start="2030")) == (
         "No event in the data matches this selection."
