@@ -483,16 +483,23 @@ def situation_report(
     >>> report.sections[0][1][0].text[:40]
     'Nothing in the data is dated in this per'
     """
-    from .network import check_actor
+    from .network import check_actor, predecessors
 
     picked, undated = _window(dataset, start, end, undated_ties)
+    focus: set[str] = set()
+    lineage: list[str] = []
     if focus_actor:
         check_actor(dataset, focus_actor)
-        focus = {focus_actor}
+        # A group's report includes its predecessors' record, said to be theirs.
+        lineage = predecessors(dataset, focus_actor)
+        focus = {focus_actor, *lineage}
+        everything = dict(picked)
         for name, columns in _ACTOR_COLUMNS.items():
             picked[name] = picked[name][_involves(picked[name], columns, focus)]
             undated[name] = undated[name][_involves(undated[name], columns, focus)]
+        picked = _with_kidnappings_touched(dataset, everything, picked)
     writer = _Writer(dataset, base_year, **picked)
+    writer.focus = focus
     sections = [
         ("Key actors and their ties", writer.key_actors(top)),
         ("Alliance shifts", writer.shifts()),
@@ -518,9 +525,40 @@ def situation_report(
         period += f"; {_plural(count, 'undated tie')} kept, their period unknown"
     if focus_actor:
         period += f", centred on {writer.names[focus_actor]}"
+    if lineage:
+        names = ", ".join(writer.names[p] for p in lineage)
+        period += f", with the record of its predecessor{'s' if len(lineage) > 1 else ''} {names}"
     return Report(
         "Situation report", period, sections, writer.notes.lines(), writer.sources(), empty
     )
+
+
+def _with_kidnappings_touched(dataset, everything: dict, picked: dict) -> dict:
+    """Add the kidnappings a focused actor took part in without being their kidnapper.
+
+    A government that negotiated a release, a mediator, a payer: the events,
+    ties and flows that name the focus and the same hostages (or the same
+    kidnapping) bring that kidnapping, and its payments, into the report.
+    """
+    from .flows import KIDNAPPING
+
+    events = everything["events"]
+    kidnaps = events[events["sub_event_type"] == KIDNAPPING]
+    hostages = set(picked["events"]["actor2"].dropna()) | set(
+        picked["relationships"][["actor_a", "actor_b"]].stack()
+    )
+    linked = set(picked["flows"]["event_id"].dropna())
+    touched = kidnaps[kidnaps["actor2"].isin(hostages) | kidnaps["event_id"].isin(linked)]
+    if touched.empty:
+        return picked
+    out = dict(picked)
+    out["events"] = pd.concat([picked["events"], touched]).drop_duplicates("claim_id")
+    flows = everything["flows"]
+    # A payment may cite any source's report of the kidnapping: match by claim.
+    reports = dataset.events[dataset.events["claim_id"].isin(set(touched["claim_id"]))]
+    paid = flows[flows["event_id"].isin(set(reports["event_id"]))]
+    out["flows"] = pd.concat([picked["flows"], paid]).drop_duplicates("claim_id")
+    return out
 
 
 class _Writer:
@@ -643,6 +681,7 @@ class _Writer:
                     self._cite([event]),
                 )
             )
+            said += self._focus_role(event)
             linked = self.flows[self.flows["event_id"].isin(self._event_reports(event))]
             said += [self._flow(f) for f in linked.sort_values("flow_id").to_dict("records")]
         ransoms = self.flows[self.flows["flow_type"] == "ransom"]
@@ -666,6 +705,48 @@ class _Writer:
                 text += f" ({_usd_range(*constant)} in {self.base_year} dollars)"
             said.append(Sentence(text + "; no other status is added in.", self._cite(chosen)))
         return said
+
+    def _focus_role(self, event: dict) -> list[Sentence]:
+        """In a focused report: what the focus did in this kidnapping, when it was not the kidnapper."""
+        focus = getattr(self, "focus", set())
+        if not focus or event["actor1"] in focus:
+            return []
+        parts, rows = [], []
+        same = self.events[
+            (self.events["actor2"] == event["actor2"])
+            & (self.events["claim_id"] != event["claim_id"])
+        ]
+        for other in _by_date(same).to_dict("records"):
+            for actor in focus:
+                if actor == other["actor1"]:
+                    role = "acting party"
+                elif actor == other["actor2"]:
+                    role = "party acted upon"
+                elif actor in list(other["assoc_actors"]):
+                    role = "associated party"
+                else:
+                    continue
+                parts.append(
+                    f"{self._name(actor)}: {role} in the {other['sub_event_type'].lower()} "
+                    f"({other['date'] if pd.notna(other['date']) else 'date not given'})"
+                )
+                rows.append(other)
+        for flow in self.flows[self.flows["event_id"].isin(self._event_reports(event))].to_dict(
+            "records"
+        ):
+            for column, role in (
+                ("payer", "payer"),
+                ("payee", "payee"),
+                ("intermediary", "go-between"),
+            ):
+                if flow[column] in focus:
+                    parts.append(f"{self._name(flow[column])}: {role} of the {flow['flow_type']}")
+                    rows.append(flow)
+        if not parts:
+            return []
+        return [
+            Sentence("Its part in this: " + "; ".join(dict.fromkeys(parts)) + ".", self._cite(rows))
+        ]
 
     def _event_reports(self, event: dict) -> set[str]:
         """The ids of every report of ``event``'s claim: payments may cite any of them."""

@@ -34,6 +34,7 @@ __all__ = [
     "edge_table",
     "ego_graph",
     "export_graph",
+    "predecessors",
     "to_pyvis",
 ]
 
@@ -330,6 +331,37 @@ def _text(value) -> str:
 
 def _known_actors(dataset: Dataset) -> dict[str, tuple[str, tuple[str, ...]]]:
     return {a.actor_id: (a.name, tuple(a.aliases)) for a in dataset.actors.itertuples(index=False)}
+
+
+def predecessors(dataset: Dataset, actor_id: str) -> list[str]:
+    """The organisations ``actor_id`` grew out of, nearest first, by reported successions.
+
+    Follows ``predecessor/successor`` ties (old → new) backwards, so AQIM's
+    record can include what its predecessor, the GSPC, did under that name.
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> predecessors(load_dataset(), "aqim")
+    ['gspc']
+    """
+    rels = claims_of(dataset, "relationships")
+    rels = rels[
+        (rels["kind"].astype(str) == "predecessor/successor")
+        & rels["directed"].astype(bool)
+        & (rels["agreement"] != "denied")
+    ]
+    earlier = {}
+    for old, new in sorted(zip(rels["actor_a"], rels["actor_b"], strict=True)):
+        earlier.setdefault(new, []).append(old)
+    found: list[str] = []
+    queue = list(earlier.get(actor_id, []))
+    while queue:
+        current = queue.pop(0)
+        if current != actor_id and current not in found:
+            found.append(current)
+            queue += earlier.get(current, [])
+    return found
 
 
 def check_actor(dataset: Dataset, actor_id: str) -> str:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .data import Dataset
-from .network import check_actor
+from .network import check_actor, predecessors
 from .origins import claims_of
 from .schema import RELATIONSHIP_KINDS
 
@@ -38,6 +38,14 @@ class Profile:
             + f", {_count(len(self.events), 'event')} and {_count(len(self.flows), 'flow')}, "
             f"citing {_count(len(self.sources), 'source')}."
         )
+        inherited = int(self.ties["other"].str.contains("(as its predecessor", regex=False).sum())
+        inherited += int(self.events["role"].str.contains("(as its predecessor", regex=False).sum())
+        inherited += int(self.flows["role"].str.contains("(as its predecessor", regex=False).sum())
+        if inherited:
+            text += (
+                f" {inherited} of these {'is' if inherited == 1 else 'are'} its predecessors' "
+                "record, marked as such."
+            )
         if a["unnamed"]:
             text += " The source does not name this actor; it describes it as a group or role."
         return text
@@ -87,7 +95,9 @@ def _is(column: pd.Series, actor_id: str) -> np.ndarray:
 def actor_profile(dataset: Dataset, actor_id: str) -> Profile:
     """Return what the data holds on ``actor_id``: ties over time, events, flows, sources.
 
-    Ties, events and flows are listed once per claim: several sources'
+    A group's profile includes its predecessors' record (AQIM's shows what the
+    GSPC did), each such row labelled "as its predecessor …". Ties, events
+    and flows are listed once per claim: several sources'
     reports of one tie are one row, told as this actor's own report names it
     (the ADC's fight stays the ADC's even where the claim speaks of "the
     Tuareg"), with the claim's ``reports`` count and ``agreement``, citing
@@ -119,23 +129,33 @@ def actor_profile(dataset: Dataset, actor_id: str) -> Profile:
         "locator": row["locator"],
     }
 
+    # A group's record includes what its predecessors did under their own names.
+    lineage = [actor_id, *predecessors(dataset, actor_id)]
+    label = {
+        other: f" (as its predecessor {names[other]})" for other in lineage if other != actor_id
+    }
+
+    def who(row_ids) -> str | None:
+        """The first of the lineage a row names: the actor itself before a predecessor."""
+        return next((i for i in lineage if i in row_ids), None)
+
     rels = dataset.relationships
-    rels = _own_reports(
-        dataset,
-        "relationships",
-        rels[(rels["actor_a"] == actor_id) | (rels["actor_b"] == actor_id)],
-    )
-    mine = rels.sort_values(["start_start", "end_end", "relationship_id"], na_position="last")
+    me = [who((a, b)) for a, b in zip(rels["actor_a"], rels["actor_b"], strict=True)]
+    rels = rels.assign(_me=me)
+    mine = _own_reports(dataset, "relationships", rels[rels["_me"].notna()])
+    mine = mine.sort_values(["start_start", "end_end", "relationship_id"], na_position="last")
     ties = pd.DataFrame(
         {
             "relationship_id": mine["relationship_id"],
             "other": [
-                names[b if a == actor_id else a]
-                for a, b in zip(mine["actor_a"], mine["actor_b"], strict=True)
+                names[b if a == m else a] + label.get(m, "")
+                for a, b, m in zip(mine["actor_a"], mine["actor_b"], mine["_me"], strict=True)
             ],
             "direction": [
-                "—" if not directed else ("→" if a == actor_id else "←")
-                for a, directed in zip(mine["actor_a"], mine["directed"], strict=True)
+                "—" if not directed else ("→" if a == m else "←")
+                for a, directed, m in zip(
+                    mine["actor_a"], mine["directed"], mine["_me"], strict=True
+                )
             ],
             "kind": mine["kind"].astype(str),
             "sign": mine["kind"].astype(str).map(RELATIONSHIP_KINDS),
@@ -150,15 +170,16 @@ def actor_profile(dataset: Dataset, actor_id: str) -> Profile:
     ).reset_index(drop=True)
 
     events = dataset.events
-    role = np.select(
-        [
-            _is(events["actor1"], actor_id),
-            _is(events["actor2"], actor_id),
-            np.array([actor_id in ids for ids in events["assoc_actors"]], dtype=bool),
-        ],
-        ["actor 1", "actor 2", "associated"],
-        default="",
-    )
+    roles, mes = [], []
+    for one, two, assoc in zip(
+        events["actor1"], events["actor2"], events["assoc_actors"], strict=True
+    ):
+        slots = {"actor 1": one, "actor 2": two}
+        m = who((one, two, *assoc))
+        role = next((r for r, a in slots.items() if a == m), "associated") if m else ""
+        roles.append(role + label.get(m, "") if m else "")
+        mes.append(m)
+    role = np.array(roles, dtype=object)
     picked = events[role != ""].assign(role=role[role != ""])
     picked = _own_reports(dataset, "events", picked)
     picked = picked.sort_values(["date_start", "event_id"], na_position="last")
@@ -174,15 +195,15 @@ def actor_profile(dataset: Dataset, actor_id: str) -> Profile:
     )
 
     flows = dataset.flows
-    flow_role = np.select(
-        [
-            _is(flows["payer"], actor_id),
-            _is(flows["payee"], actor_id),
-            _is(flows["intermediary"], actor_id),
-        ],
-        ["payer", "payee", "go-between"],
-        default="",
-    )
+    flow_roles = []
+    for payer, payee, via in zip(
+        flows["payer"], flows["payee"], flows["intermediary"], strict=True
+    ):
+        m = who((payer, payee, via))
+        slots = {"payer": payer, "payee": payee, "go-between": via}
+        role = next((r for r, a in slots.items() if a == m), "") if m else ""
+        flow_roles.append(role + label.get(m, "") if m else "")
+    flow_role = np.array(flow_roles, dtype=object)
     chosen = flows[flow_role != ""].assign(role=flow_role[flow_role != ""])
     chosen = _own_reports(dataset, "flows", chosen)
     chosen = chosen.sort_values(["date_start", "flow_id"], na_position="last")

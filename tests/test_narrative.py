@@ -181,3 +181,16 @@ def test_a_window_says_what_it_did_with_undated_ties():
     default = situation_report(curated, end="2006")
     unknown = [str(s) for heading, ss in default.sections if heading == "Not known" for s in ss]
     assert any("(undated_ties=True keeps ties)" in s for s in unknown)
+
+
+def test_a_focused_report_tells_the_focus_actors_part_in_a_kidnapping():
+    report = situation_report(load_dataset(), focus_actor="mali-gov", base_year=2024)
+    kidnappings = dict(report.sections)["Kidnappings and ransom money"]
+    told = [str(s) for s in kidnappings]
+    assert any(s.startswith("Its part in this: Government of Mali: ") for s in told)
+    assert any("Ransoms alleged in this period" in s for s in told)
+    aqim = situation_report(load_dataset(), focus_actor="aqim")
+    assert aqim.period.endswith(
+        "centred on Al-Qaeda in the Islamic Maghreb, with the record of its predecessor "
+        "Salafist Group for Preaching and Combat"
+    )

@@ -70,3 +70,15 @@ def test_hostile_names_are_escaped_wherever_the_profile_is_shown(data):
         assert "<script>" not in html and "<img" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown[0]
     assert "&lt;img src=x onerror=alert(2)&gt;" in shown[1]
+
+
+def test_a_group_profile_shows_its_predecessors_record_as_theirs():
+    from sahel_nb import actor_profile, load_dataset
+
+    profile = actor_profile(load_dataset(), "aqim")
+    kidnapping = profile.events[
+        profile.events["sub_event_type"] == "Abduction/forced disappearance"
+    ]
+    roles = dict(zip(kidnapping["date"].str[:4], kidnapping["role"], strict=False))
+    assert roles["2003"] == "actor 1 (as its predecessor Salafist Group for Preaching and Combat)"
+    assert "its predecessors' record, marked as such" in profile.summary()
