@@ -185,7 +185,8 @@ def test_export_is_readable_by_networkx_with_plain_attributes(data, tmp_path, su
     read = nx.read_gexf(path) if suffix == ".gexf" else nx.read_graphml(path)
     assert read.number_of_edges() == 7
     assert read.nodes["a"]["aliases"] == "Alpha|The Alphas"
-    assert read.nodes["x"]["name"] == "<img src=x onerror=alert(1)>"
+    # Gephi shows the label: the actor's name, as text.
+    assert read.nodes["x"]["label"] == "<img src=x onerror=alert(1)>"
 
 
 def test_export_refuses_other_formats(data, tmp_path):
