@@ -21,6 +21,7 @@ from .exceptions import DataValidationError, ParameterError, Problem
 from .origins import claims_of
 from .pages import replacing, vis_page
 from .schema import SUPPORTING_STATUSES
+from .styles import ACTOR_STYLES, UNKNOWN_STYLE, vis_options
 
 __all__ = [
     "COLUMN_MEANINGS",
@@ -805,8 +806,6 @@ def flow_diagram(
     """
     from pyvis.network import Network
 
-    from .network import _UNKNOWN_STYLE, ACTOR_STYLES, _options
-
     # One tie per payment, however many reports: a demand moved nothing, a
     # payment only denied was not made.
     flows = money_moved(payment_claims(dataset, base_year=base_year))
@@ -854,7 +853,7 @@ def flow_diagram(
             )
     for node in sorted(used):
         if node in actors.index:
-            color, shape = ACTOR_STYLES.get(actors.loc[node, "actor_type"], _UNKNOWN_STYLE)
+            color, shape = ACTOR_STYLES.get(actors.loc[node, "actor_type"], UNKNOWN_STYLE)
             net.add_node(
                 node,
                 label=actors.loc[node, "name"],
@@ -876,7 +875,7 @@ def flow_diagram(
     types = sorted({str(actors.loc[n, "actor_type"]) for n in used if n in actors.index})
     node_legend = []
     for kind in types:
-        color, shape = ACTOR_STYLES.get(kind, _UNKNOWN_STYLE)
+        color, shape = ACTOR_STYLES.get(kind, UNKNOWN_STYLE)
         node_legend.append(
             {
                 "label": kind,
@@ -896,7 +895,7 @@ def flow_diagram(
         summary=summary,
         nodes=net.nodes,
         edges=net.edges,
-        options=_options(len(used)),
+        options=vis_options(len(used)),
         node_legend=node_legend,
         edge_legend=edge_legend,
         height=height,

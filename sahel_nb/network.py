@@ -21,13 +21,12 @@ from .metrics import BETWEENNESS_SAMPLE, EXACT_BETWEENNESS, graph_metrics
 from .origins import claims_of
 from .pages import vis_page
 from .schema import CREDIBILITY, RELATIONSHIP_KINDS, RELATIONSHIP_STATUSES
+from .styles import ACTOR_STYLES, SIGN_STYLES, UNKNOWN_STYLE, vis_options
 
 __all__ = [
-    "ACTOR_STYLES",
     "BETWEENNESS_SAMPLE",
     "EXACT_BETWEENNESS",
     "MAX_DRAWN_TIES",
-    "SIGN_STYLES",
     "actor_metrics",
     "alliance_shifts",
     "build_graph",
@@ -40,37 +39,9 @@ __all__ = [
     "to_pyvis",
 ]
 
-_SEED = 0
 #: Derived ties are drawn on a page only up to this many ties in all: every
 #: curated tie, then the derived ties of most events. Exports keep every tie.
 MAX_DRAWN_TIES = 2_000
-
-#: Node colour and vis-network shape for each actor type.
-ACTOR_STYLES = {
-    "armed group": ("#c62828", "triangle"),
-    "state": ("#1565c0", "square"),
-    "government": ("#1e88e5", "square"),
-    "government official": ("#64b5f6", "diamond"),
-    "security forces": ("#0d47a1", "triangleDown"),
-    "political party": ("#6a1b9a", "hexagon"),
-    "ethnic group": ("#ef6c00", "dot"),
-    "tribe": ("#f9a825", "dot"),
-    "individual": ("#546e7a", "diamond"),
-    "criminal network": ("#4e342e", "star"),
-    "civilian population": ("#2e7d32", "dot"),
-    "media": ("#00838f", "hexagon"),
-    "international organization": ("#283593", "square"),
-}
-
-# For actor types an analyst adds to the vocabulary before they get a style.
-_UNKNOWN_STYLE = ("#9e9e9e", "dot")
-
-#: Edge colour, vis-network dashes and legend line style for each sign.
-SIGN_STYLES = {
-    "cooperative": ("#2e7d32", False, "solid"),
-    "hostile": ("#c62828", True, "dashed"),
-    "neutral": ("#757575", [2, 6], "dotted"),
-}
 
 
 def _choices(value, allowed: Iterable[str], name: str) -> list[str] | None:
@@ -622,22 +593,6 @@ def _edge_tooltip(graph: nx.MultiDiGraph, u: str, v: str, data: dict) -> str:
     return "\n".join(lines)
 
 
-def _options(nodes: int) -> dict:
-    large = nodes > 150
-    return {
-        # A fixed seed and sorted input give the same picture every time.
-        "layout": {"randomSeed": _SEED, "improvedLayout": not large},
-        "physics": {
-            "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 110},
-            "stabilization": {"enabled": True, "iterations": 150 if large else 400, "fit": True},
-        },
-        "interaction": {"hover": True, "tooltipDelay": 120},
-        "nodes": {"font": {"size": 14}, "size": 14},
-        "edges": {"width": 2},
-    }
-
-
 def to_pyvis(
     graph: nx.MultiDiGraph,
     path: str | os.PathLike,
@@ -675,7 +630,7 @@ def to_pyvis(
     net = Network(height=height, width="100%", directed=True, cdn_resources="remote")
     for node in sorted(graph):
         data = graph.nodes[node]
-        color, shape = ACTOR_STYLES.get(data["actor_type"], _UNKNOWN_STYLE)
+        color, shape = ACTOR_STYLES.get(data["actor_type"], UNKNOWN_STYLE)
         net.add_node(
             node,
             label=data["name"],
@@ -705,7 +660,7 @@ def to_pyvis(
         )
     node_legend = []
     for kind in sorted({graph.nodes[n]["actor_type"] for n in graph}):
-        color, shape = ACTOR_STYLES.get(kind, _UNKNOWN_STYLE)
+        color, shape = ACTOR_STYLES.get(kind, UNKNOWN_STYLE)
         radius = "50%" if shape == "dot" else "0"
         node_legend.append({"label": kind, "color": color, "shape": shape, "radius": radius})
     edge_legend = [
@@ -740,7 +695,7 @@ def to_pyvis(
         height=height,
         nodes=net.nodes,
         edges=net.edges,
-        options=_options(graph.number_of_nodes()),
+        options=vis_options(graph.number_of_nodes()),
         node_legend=node_legend,
         edge_legend=edge_legend,
     )
