@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import math
 import os
+import random
 from collections.abc import Iterable
 from pathlib import Path
 
+import igraph
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -19,7 +22,7 @@ from .exceptions import ParameterError
 from .export import write_gexf, write_graphml
 from .metrics import BETWEENNESS_SAMPLE, EXACT_BETWEENNESS, graph_metrics
 from .origins import claims_of
-from .pages import vis_page
+from .pages import sigma_page, vis_page
 from .schema import CREDIBILITY, RELATIONSHIP_KINDS, RELATIONSHIP_STATUSES
 from .styles import ACTOR_STYLES, SIGN_STYLES, UNKNOWN_STYLE, vis_options
 
@@ -27,6 +30,7 @@ __all__ = [
     "BETWEENNESS_SAMPLE",
     "EXACT_BETWEENNESS",
     "MAX_DRAWN_TIES",
+    "SIGMA_NODES",
     "actor_metrics",
     "alliance_shifts",
     "build_graph",
@@ -42,6 +46,10 @@ __all__ = [
 #: Derived ties are drawn on a page only up to this many ties in all: every
 #: curated tie, then the derived ties of most events. Exports keep every tie.
 MAX_DRAWN_TIES = 2_000
+
+#: A graph of more than this many actors is drawn whole, every actor and every
+#: tie, on a WebGL page (sigma.js) laid out in Python, instead of vis-network.
+SIGMA_NODES = 3_000
 
 
 def _choices(value, allowed: Iterable[str], name: str) -> list[str] | None:
@@ -614,6 +622,13 @@ def to_pyvis(
     curated tie and the derived ties of most events, up to ``max_ties`` in
     all, and the page says how many it leaves out.
 
+    A graph of more than :data:`SIGMA_NODES` actors is drawn whole instead,
+    every actor and every tie whatever ``max_ties``, with WebGL (sigma.js and
+    graphology, vendored and inlined): the layout is computed here (igraph's
+    Fruchterman–Reingold, seeded), so the page draws at once; nodes are
+    coloured by actor type and a little larger with more ties, ties coloured
+    by sign, with an arrow when directed; hover text is the same.
+
     Returns the path written.
 
     Examples
@@ -624,6 +639,8 @@ def to_pyvis(
     >>> to_pyvis(build_graph(load_dataset()), out).name
     'net.html'
     """
+    if graph.number_of_nodes() > SIGMA_NODES:
+        return _sigma_page(graph, path, title=title, height=height)
     full = graph
     if graph.number_of_edges() > max_ties and any(d for _, _, d in graph.edges(data="derived")):
         graph = _strongest(graph, max_ties)
@@ -696,6 +713,117 @@ def to_pyvis(
         nodes=net.nodes,
         edges=net.edges,
         options=vis_options(graph.number_of_nodes()),
+        node_legend=node_legend,
+        edge_legend=edge_legend,
+    )
+
+
+#: Components of fewer actors than this are set out in rows beside the layout:
+#: drawn with the rest, they would drift off and shrink everything else to a dot.
+_SMALL_COMPONENT = 10
+
+
+def _layout(nodes: list[str], index: dict[str, int], graph: nx.MultiDiGraph) -> list[list]:
+    """Positions, rounded to 2 decimals: seeded Fruchterman–Reingold, small components in rows.
+
+    Ties count once per pair, undirected. Components of at least
+    ``_SMALL_COMPONENT`` actors are laid out together (igraph's grid variant,
+    fast at ten thousand actors); smaller ones, largest first, each on a
+    small circle, fill rows below them. igraph draws the start on its own
+    generator: seeded for this call, then back to its default.
+    """
+    pairs = sorted({(min(index[u], index[v]), max(index[u], index[v])) for u, v in graph.edges()})
+    simple = igraph.Graph(n=len(nodes), edges=[p for p in pairs if p[0] != p[1]])
+    parts = sorted(simple.connected_components(), key=lambda part: (-len(part), part[0]))
+    coords = np.zeros((len(nodes), 2))
+    large = sorted(v for part in parts if len(part) >= _SMALL_COMPONENT for v in part)
+    unit, low, high = 1.0, np.zeros(2), np.zeros(2)
+    if large:
+        sub = simple.induced_subgraph(large)
+        igraph.set_random_number_generator(random.Random(0))
+        try:
+            placed = np.array(sub.layout_fruchterman_reingold(niter=500, grid=True).coords)
+        finally:
+            igraph.set_random_number_generator(random)
+        coords[large] = placed
+        low, high = placed.min(axis=0), placed.max(axis=0)
+        # Twice the spacing of actors in the layout: the rows are about as dense.
+        unit = 2 * math.sqrt(max(float(np.prod(high - low)), 1e-6) / len(large))
+    small = [part for part in parts if len(part) < _SMALL_COMPONENT]
+    width = max(high[0] - low[0], unit * math.sqrt(2 * len(small)))
+    x, y, row = low[0], low[1] - 2 * unit, 0.0
+    for part in small:
+        radius = 0.0 if len(part) == 1 else unit * max(0.5, len(part) / 6)
+        cell = 2 * radius + unit
+        if x > low[0] and x + cell > low[0] + width:
+            x, y, row = low[0], y - row, 0.0
+        angles = 2 * np.pi * np.arange(len(part)) / len(part)
+        centre = (x + cell / 2, y - cell / 2)
+        coords[part] = np.column_stack(
+            [centre[0] + radius * np.cos(angles), centre[1] + radius * np.sin(angles)]
+        )
+        x, row = x + cell, max(row, cell)
+    return [[round(float(a), 2) + 0.0, round(float(b), 2) + 0.0] for a, b in coords]
+
+
+def _sigma_page(graph: nx.MultiDiGraph, path, *, title: str, height: str) -> Path:
+    """Every actor and every tie of a big graph on a WebGL page laid out here."""
+    nodes = sorted(graph)
+    index = {node: number for number, node in enumerate(nodes)}
+    positions = _layout(nodes, index, graph)
+    colors: dict[str, int] = {}  # each colour once, by number in order of first use
+
+    def color(value: str) -> int:
+        return colors.setdefault(value, len(colors))
+
+    node_rows = []
+    for node, (x, y) in zip(nodes, positions, strict=True):
+        data = graph.nodes[node]
+        fill, _ = ACTOR_STYLES.get(data["actor_type"], UNKNOWN_STYLE)
+        size = round(1.5 + math.log2(1 + graph.degree(node)), 1)
+        node_rows.append([node, data["name"], x, y, size, color(fill), _node_tooltip(data)])
+    edge_rows = []
+    for u, v, _, data in sorted(
+        graph.edges(keys=True, data=True), key=lambda e: (str(e[2]), e[0], e[1])
+    ):
+        line = SIGN_STYLES[data["sign"]][0] + "b3"  # a little transparent: thousands cross
+        edge_rows.append(
+            [
+                index[u],
+                index[v],
+                color(line),
+                1 if data["directed"] else 0,
+                0.5 + 0.5 * min(data.get("origins", 1), 4),
+                _edge_tooltip(graph, u, v, data),
+            ]
+        )
+    node_legend = [
+        {"label": kind, "color": ACTOR_STYLES.get(kind, UNKNOWN_STYLE)[0]}
+        for kind in sorted({graph.nodes[n]["actor_type"] for n in graph})
+    ]
+    edge_legend = [{"label": sign, "color": line} for sign, (line, _, _) in SIGN_STYLES.items()]
+    edge_legend += [
+        {"label": "arrow: directed; width: independent origins", "color": "#757575"},
+    ]
+    ties = len(edge_rows)
+    summary = f"{len(nodes):,} actors, {ties:,} relationship{'' if ties == 1 else 's'}"
+    window = graph.graph.get("window", ("", ""))
+    if any(window):
+        summary += f"; period {window[0] or 'any'} to {window[1] or 'any'}"
+    if graph.graph.get("focus"):
+        summary += f"; within {graph.graph['hops']} tie(s) of {graph.graph['focus']}"
+    summary += "; drawn whole with WebGL"
+    return sigma_page(
+        path,
+        title=title,
+        summary=summary,
+        height=height,
+        data={
+            "nodes": node_rows,
+            "edges": edge_rows,
+            "colors": list(colors),
+            "focus": graph.graph.get("focus"),
+        },
         node_legend=node_legend,
         edge_legend=edge_legend,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import tempfile
@@ -19,6 +20,9 @@ __all__ = [
     "embed",
     "render",
     "replacing",
+    "script_json",
+    "sigma_assets",
+    "sigma_page",
     "vis_network_assets",
     "vis_page",
     "write_atomically",
@@ -88,6 +92,71 @@ def vis_page(
         edge_legend=edge_legend,
         vis_js=vis_js,
         vis_css=vis_css,
+    )
+    return write_atomically(path, page)
+
+
+def script_json(data) -> str:
+    r"""``data`` as compact JSON that is safe inside a ``<script type="application/json">``.
+
+    Every ``<``, ``>`` and ``&`` becomes a ``\u`` escape (as Jinja's ``tojson``
+    does), so no string can close the element (``</script>``) or open an HTML
+    comment (``<!--``) that would swallow the real end tag; ``JSON.parse``
+    reads the text back unchanged.
+
+    Examples
+    --------
+    >>> script_json({"name": "</script><!--"})
+    '{"name":"\\u003c/script\\u003e\\u003c!--"}'
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _vendored(name: str) -> str:
+    script = (files("sahel_nb") / "templates" / "vendor" / name).read_text(encoding="utf-8")
+    script = re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", script)
+    if "</script" in script.lower():
+        raise RuntimeError(f"{name} contains '</script' and cannot be inlined")
+    return script
+
+
+@cache
+def sigma_assets() -> tuple[str, str]:
+    """Return the vendored graphology and sigma.js scripts (see ``templates/vendor/README.md``)."""
+    return _vendored("graphology.umd.min.js"), _vendored("sigma.min.js")
+
+
+def sigma_page(
+    path: str | os.PathLike,
+    *,
+    title: str,
+    summary: str,
+    data: dict,
+    node_legend: list[dict],
+    edge_legend: list[dict],
+    height: str = "780px",
+) -> Path:
+    """Write a self-contained sigma.js (WebGL) network page at ``path``.
+
+    ``data`` is ``{"nodes": [[id, label, x, y, size, colour, hover], ...],
+    "edges": [[source, target, colour, directed, size, hover], ...],
+    "colors": [...], "focus": id or None}``: ``source`` and ``target`` index
+    ``nodes``, ``colour`` indexes ``colors``. It reaches the page through
+    :func:`script_json` and is shown as text only. Legend items as for
+    :func:`vis_page` (nodes ``{label, color}``, edges ``{label, color}``).
+    """
+    graphology_js, sigma_js = sigma_assets()
+    page = render(
+        "sigma.html.j2",
+        title=title,
+        summary=summary,
+        height=height,
+        data_json=script_json(data),
+        node_legend=node_legend,
+        edge_legend=edge_legend,
+        graphology_js=graphology_js,
+        sigma_js=sigma_js,
     )
     return write_atomically(path, page)
 
