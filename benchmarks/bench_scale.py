@@ -6,6 +6,7 @@ a temporary folder and runs, each step in a fresh process so its peak memory
 is its own (the notebook kernel included):
 
 - ``sahel_nb.import_acled`` of the export into the copy (seconds, rows/s);
+- the network notebook's GEXF and GraphML exports of every tie, timed alone;
 - ``notebooks/alliance_network.ipynb`` with ``derived_ties=True`` (the ties
   ACLED events imply, the part that grows with the import);
 - ``notebooks/event_timeline.ipynb``.
@@ -45,6 +46,14 @@ if step == "import":
     summary = import_acled(args[0], args[1])
     extra = {"rows": summary.read, "added": summary.added, "linked": len(summary.linked),
              "new_actors": len(summary.new_actors)}
+elif step == "exports":
+    # What the network notebook writes for Gephi, timed on its own.
+    from sahel_nb import build_graph, export_graph, load_dataset
+    graph = build_graph(load_dataset(args[0]), derived=True)
+    start = time.perf_counter()
+    export_graph(graph, Path(args[1]) / "network.gexf")
+    export_graph(graph, Path(args[1]) / "network.graphml")
+    extra = {"ties": graph.number_of_edges(), "actors": graph.number_of_nodes()}
 else:
     import papermill
     notebook, out, data_dir, output_dir, parameters = args
@@ -166,6 +175,9 @@ def main() -> None:
         figures["import_peak_mib"] = round(imported["peak_bytes"] / 2**20)
         figures["events_added"] = imported["added"]
         figures["actors_created"] = imported["new_actors"]
+        exported = _step("exports", str(data), str(tmp))
+        figures["network_export_seconds"] = round(exported["seconds"], 2)
+        figures["network_export_ties"] = exported["ties"]
         for name, parameters in (
             ("alliance_network", {"derived_ties": True}),
             ("event_timeline", {}),
