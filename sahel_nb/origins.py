@@ -401,25 +401,53 @@ def one_per_claim(frame: pd.DataFrame, groups: dict[str, set[str]] | None = None
     denied = status == "denied"
     disputed = status == "disputed"
     claim = frame["claim_id"].astype(str)
+    shared = claim.duplicated(keep=False)
+    if shared.any() and not shared.all():
+        # Curated claims beside an import's half a million single rows: group
+        # only the rows that share a claim, then put every row back in order.
+        position = pd.Series(range(len(frame)), index=frame[id_column].to_numpy())
+        parts = [
+            one_per_claim(frame[~shared.to_numpy()], groups),
+            one_per_claim(frame[shared.to_numpy()], groups),
+        ]
+        out = pd.concat(parts, ignore_index=True)
+        return out.iloc[position.reindex(out[id_column]).argsort(kind="stable")].reset_index(
+            drop=True
+        )
     if claim.is_unique:
-        # Imported datasets: a claim per row. Nothing to group.
+        # Imported datasets: a claim per row. Nothing to group, and half a
+        # million rows take only a few distinct labels: computed once each.
         out = frame.copy()
         out["reports"] = 1
         out["origins"] = supporting.astype(int).to_numpy()
         out["denials"] = denied.astype(int).to_numpy()
-        labels = [
-            agreement(int(s), int(d), int(x))
-            for s, d, x in zip(supporting, denied, disputed, strict=True)
-        ]
-        out["agreement"] = labels
         alleged = (status == "alleged").to_numpy()
-        out["support"] = [
-            support_wording(label, int(s), 1, int(d), bool(a))
-            for label, s, d, a in zip(labels, supporting, denied, alleged, strict=True)
-        ]
-        out["cited"] = (
-            frame["source_id"].astype(str) + " " + frame["locator"].astype(str)
-        ).to_numpy()
+        cases = pd.DataFrame(
+            {
+                "s": supporting.to_numpy(),
+                "d": denied.to_numpy(),
+                "x": disputed.to_numpy(),
+                "a": alleged,
+            }
+        )
+        distinct = cases.drop_duplicates()
+        label_of = {
+            key: agreement(int(key[0]), int(key[1]), int(key[2]))
+            for key in distinct.itertuples(index=False, name=None)
+        }
+        keys = pd.MultiIndex.from_frame(cases)
+        labels = pd.Series(list(label_of.values()), index=pd.MultiIndex.from_tuples(label_of))
+        wording = pd.Series(
+            [
+                support_wording(label, int(s), 1, int(d), bool(a))
+                for (s, d, _, a), label in label_of.items()
+            ],
+            index=labels.index,
+        )
+        out["agreement"] = labels.reindex(keys).to_numpy()
+        out["support"] = wording.reindex(keys).to_numpy()
+        cited = pc.binary_join_element_wise(_text(frame["source_id"]), _text(frame["locator"]), " ")
+        out["cited"] = pd.Series(cited, index=frame.index, dtype=_STRING).to_numpy()
         return out.reset_index(drop=True)
     work = frame.copy()
     work["_support"] = ~supporting.to_numpy()
