@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["locator_list", "short_name", "short_names"]
+__all__ = ["attribution", "locator_list", "short_name", "short_names"]
 
 
 def short_name(row) -> str:
@@ -75,3 +75,41 @@ def locator_list(locators, *, most: int = 12) -> str:
     if ranges:
         items.append(("rows " if len(numbers) > 1 else "row ") + ", ".join(ranges))
     return ", ".join(items) + (f" and {more:,} more" if more else "")
+
+
+def attribution(reports, names: dict[str, str], stance: str = "for") -> str:
+    """Who says it, through whom: each independent origin once, with the source relaying it.
+
+    ``reports`` are a claim's rows (dicts with ``source_id``, ``origin`` and
+    ``status``); ``stance`` picks those reporting it (``for``) or denying it
+    (``against``).
+
+    Examples
+    --------
+    >>> rows = [{"source_id": "g", "origin": "alg", "status": "alleged"},
+    ...         {"source_id": "afp", "origin": "afp", "status": "reported"},
+    ...         {"source_id": "bbc", "origin": "bbc", "status": "denied"}]
+    >>> names = {"g": "Guitta 2010", "alg": "Algerian state media n.d.", "afp": "AFP 2004",
+    ...          "bbc": "BBC News 2003"}
+    >>> attribution(rows, names)
+    'Algerian state media n.d. (relayed by Guitta 2010); AFP 2004'
+    >>> attribution(rows, names, "against")
+    'BBC News 2003'
+    """
+    told: dict[str, list[str]] = {}
+    for row in reports:
+        status = str(row.get("status"))
+        side = "against" if status == "denied" else "for" if status != "disputed" else "neither"
+        if side != stance:
+            continue
+        origin = row.get("origin") or row["source_id"]
+        relays = told.setdefault(origin, [])
+        if row["source_id"] != origin and row["source_id"] not in relays:
+            relays.append(row["source_id"])
+    parts = []
+    for origin, relays in told.items():
+        text = names.get(origin, origin)
+        if relays:
+            text += " (relayed by " + ", ".join(names.get(r, r) for r in relays) + ")"
+        parts.append(text)
+    return "; ".join(parts)

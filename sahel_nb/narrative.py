@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .cite import locator_list, short_names
+from .cite import attribution, locator_list, short_names
 from .schema import RELIABILITY
 
 __all__ = [
@@ -277,6 +278,10 @@ class Sentence:
     text: str
     notes: tuple[int, ...] = ()
 
+    def __post_init__(self) -> None:
+        # A citation ending "n.d." before the sentence's full stop: one stop, not two.
+        object.__setattr__(self, "text", re.sub(r"\.\.(?=\s|$)", ".", self.text))
+
     def __str__(self) -> str:
         return self.text + "".join(f" [{n}]" for n in self.notes)
 
@@ -302,9 +307,12 @@ class Footnotes:
 
     def short(self, source_id: str) -> str:
         """Author's surname (else the publisher) and year, as a citation: ``Guitta 2010``."""
+        return self._names().get(source_id, source_id)
+
+    def _names(self) -> dict[str, str]:
         if not hasattr(self, "_short"):
             self._short = short_names(self.sources)
-        return self._short.get(source_id, source_id)
+        return self._short
 
     def cite(self, rows) -> tuple[int, ...]:
         """Return the note numbers for ``rows`` (dicts or a DataFrame), adding new notes."""
@@ -677,7 +685,7 @@ class _Writer:
             said.append(
                 Sentence(
                     f"{when}, {self._name(event['actor1'])} took {hostages}{where} "
-                    f"({self._name(event['actor2'])}); this is {event['support']}.",
+                    f"({self._name(event['actor2'])}); this is {self._support(event)}.",
                     self._cite([event]),
                 )
             )
@@ -705,6 +713,33 @@ class _Writer:
                 text += f" ({_usd_range(*constant)} in {self.base_year} dollars)"
             said.append(Sentence(text + "; no other status is added in.", self._cite(chosen)))
         return said
+
+    def _support(self, row: dict) -> str:
+        """How well a claim is supported, naming who says it and through whom.
+
+        ``alleged only by Algerian official media (relayed by Guitta 2010)``;
+        ``corroborated by 2 independent origins: Guitta 2010; U.S. Department
+        of State 2007``; a contested claim names both sides.
+        """
+        if "flow_id" in row:
+            table = "flows"
+        elif "relationship_id" in row:
+            table = "relationships"
+        else:
+            table = "events"
+        reports = self.reports[table].get(row.get("claim_id"), [row])
+        names = self.notes._names()
+        said = attribution(reports, names)
+        label = row.get("agreement", "single source")
+        if label == "single source" and said:
+            alleged = all(
+                str(r["status"]) != "reported" for r in reports if str(r["status"]) != "denied"
+            )
+            return f"{'alleged' if alleged else 'reported'} only by {said}"
+        if label == "contested":
+            against = attribution(reports, names, "against")
+            return f"{row['support']}; for: {said}; against: {against or 'disputed'}"
+        return f"{row['support']}: {said}" if said else str(row["support"])
 
     def _focus_role(self, event: dict) -> list[Sentence]:
         """In a focused report: what the focus did in this kidnapping, when it was not the kidnapper."""
@@ -774,7 +809,7 @@ class _Writer:
         said = [
             Sentence(
                 f"{self._name(rel['actor_a'])} and {self._name(rel['actor_b'])}: "
-                f"{rel['kind']}, {_period(rel['start'], rel['end'])} ({rel['support']}).",
+                f"{rel['kind']}, {_period(rel['start'], rel['end'])} ({self._support(rel)}).",
                 self._cite([rel]),
             )
             for rel in dealings.to_dict("records")
@@ -784,7 +819,7 @@ class _Writer:
                 Sentence(
                     f"{_when(event)}: {event['sub_event_type'].lower()} — "
                     f"{self._name(event['actor1'])}, {self._name(event['actor2'])} "
-                    f"({event['support']}).",
+                    f"({self._support(event)}).",
                     self._cite([event]),
                 )
             )
@@ -806,7 +841,7 @@ class _Writer:
             said.append(
                 Sentence(
                     f"{_when(event)}: {event['sub_event_type'].lower()}{where} — {who}{dead} "
-                    f"({event['support']}).",
+                    f"({self._support(event)}).",
                     self._cite([event]),
                 )
             )
@@ -923,6 +958,7 @@ class _Writer:
         return lines
 
     def _flow(self, flow: dict) -> Sentence:
+        flow = {**flow, "support": self._support(flow)} if "agreement" in flow else flow
         sentence = _flow_sentence(flow, self.names, self.notes, self.base_year)
         return Sentence(sentence.text, self._cite([flow]))
 

@@ -194,3 +194,16 @@ def test_a_focused_report_tells_the_focus_actors_part_in_a_kidnapping():
         "centred on Al-Qaeda in the Islamic Maghreb, with the record of its predecessor "
         "Salafist Group for Preaching and Combat"
     )
+
+
+def test_every_statement_says_who_says_it_and_through_whom():
+    report = situation_report(load_dataset())
+    told = [str(s) for _, sentences in report.sections for s in sentences]
+    # An allegation names its origin and the source that relays it.
+    assert any(
+        "alleged only by Algerian state media n.d. (relayed by Guitta 2010)" in s for s in told
+    )
+    # A contested tie names both sides; one source stays one source.
+    assert any("; for: Guitta 2010; against: Mail & Guardian 2003)" in s for s in told)
+    assert any("reported only by Guitta 2010" in s for s in told)
+    assert not any(".." in s.split(" [")[0] for s in told)
