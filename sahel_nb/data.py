@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -51,8 +52,17 @@ class Dataset:
     relationships: pd.DataFrame
     events: pd.DataFrame
     flows: pd.DataFrame
-    #: SHA-256 of the five files as read: what exports and report runs cite.
-    checksum: str = field(default="", compare=False)
+    #: The folder the tables were read from (None when built by hand).
+    folder: Path | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def checksum(self) -> str:
+        """SHA-256 of the folder's five files, what exports and report runs cite.
+
+        Computed when first asked, not at load: hashing a million-row folder
+        costs a good part of loading it.
+        """
+        return data_checksum(self.folder) if self.folder is not None else ""
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -173,4 +183,4 @@ def load_dataset(data_dir: str | os.PathLike | None = None) -> Dataset:
         frame = tables[name]
         frame["claim_id"] = claim_keys(frame, TABLES[name].id_column).astype("str")
         frame["origin"] = row_origins(frame, origins).astype("str")
-    return Dataset(**tables, checksum=data_checksum(directory))
+    return Dataset(**tables, folder=directory)
