@@ -617,16 +617,17 @@ class _Writer:
     def _cite(self, rows) -> tuple[int, ...]:
         """Footnote every report of the claims ``rows`` stand for, denials included."""
         records = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else list(rows)
-        reports = []
-        for row in records:
-            if "flow_id" in row:
-                table = "flows"
-            elif "relationship_id" in row:
-                table = "relationships"
-            else:
-                table = "events"
-            reports += self.reports[table].get(row.get("claim_id"), [row])
-        return self.notes.cite(reports)
+        return self.notes.cite([report for row in records for report in self._reports_of(row)])
+
+    def _reports_of(self, row: dict) -> list[dict]:
+        """Every report of the claim ``row`` stands for (the row itself if it has none)."""
+        if "flow_id" in row:
+            table = "flows"
+        elif "relationship_id" in row:
+            table = "relationships"
+        else:
+            table = "events"
+        return self.reports[table].get(row.get("claim_id"), [row])
 
     def _graph_of(self, rels):
         import dataclasses
@@ -721,13 +722,7 @@ class _Writer:
         ``corroborated by 2 independent origins: Guitta 2010; U.S. Department
         of State 2007``; a contested claim names both sides.
         """
-        if "flow_id" in row:
-            table = "flows"
-        elif "relationship_id" in row:
-            table = "relationships"
-        else:
-            table = "events"
-        reports = self.reports[table].get(row.get("claim_id"), [row])
+        reports = self._reports_of(row)
         names = self.notes._names()
         said = attribution(reports, names)
         label = row.get("agreement", "single source")
