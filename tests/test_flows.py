@@ -17,6 +17,7 @@ from sahel_nb.flows import (
     flow_diagram,
     flow_summary,
     neutralise,
+    not_converted,
     ransom_table,
     reference_tables,
     to_usd,
@@ -64,23 +65,51 @@ def test_an_unknown_amount_needs_no_rate():
 
 
 @pytest.mark.parametrize(
-    ("args", "kwargs", "message"),
+    ("args", "kwargs", "reason"),
     [
         ((1, "DZD", 2003), {}, "no yearly exchange rate for DZD 2003"),
-        ((1, "USD", 1990), {}, "no yearly exchange rate for USD 1990"),
-        ((1, "USD", 2003), {"base_year": 2030}, "base_year=2030: no CPI-U annual average"),
-        ((1, "USD", None), {}, "have no year to convert at"),
-        ((1, None, 2003), {}, "have no currency"),
+        ((1, "EUR", 1995), {}, "no yearly exchange rate for EUR 1995"),
+        ((1, "USD", None), {}, "no year to convert at"),
+        ((1, None, 2003), {}, "no currency"),
+        ((1, "USD", 1965), {"base_year": 2024}, "no CPI-U annual average for 1965"),
     ],
 )
-def test_missing_reference_values_are_errors_not_guesses(args, kwargs, message):
-    with pytest.raises(ParameterError, match=message):
-        to_usd(*args, **kwargs)
+def test_an_amount_that_cannot_be_converted_is_unknown_with_its_reason(args, kwargs, reason):
+    assert math.isnan(to_usd(*args, **kwargs))  # never a guess, and never the end of a run
+    assert not_converted(*args, **kwargs).startswith(reason)
+
+
+def test_dollars_need_no_rate_in_any_year_and_cpi_reaches_back_to_1970():
+    assert to_usd(250_000, "USD", 1993) == 250_000
+    assert not_converted(250_000, "USD", 1993) is None
+    # BLS CPI-U annual averages, series CUUR0000SA0: 1970 = 38.8, 1993 = 144.5.
+    assert to_usd(250_000, "USD", 1993, base_year=2024) == pytest.approx(250_000 * CPI_2024 / 144.5)
+    assert to_usd(1, "USD", 1970, base_year=2024) == pytest.approx(CPI_2024 / 38.8)
+
+
+def test_only_a_bad_base_year_is_an_error():
+    with pytest.raises(ParameterError, match="base_year=2030: no CPI-U annual average"):
+        to_usd(1, "USD", 2003, base_year=2030)
+    with pytest.raises(ParameterError, match="base_year=1960"):
+        to_usd(pd.Series([1.0]), pd.Series(["DZD"]), pd.Series([2003]), base_year=1960)
+
+
+def test_columns_keep_going_past_a_row_that_cannot_be_converted():
+    amounts = pd.Series([1_000_000, 5_000, 100], index=[3, 4, 5])
+    currencies = pd.Series(["EUR", "DZD", "USD"], index=amounts.index)
+    years = pd.Series(["2003", "2003", "1993"], index=amounts.index)
+    result = to_usd(amounts, currencies, years)
+    assert result[3] == pytest.approx(1_000_000 / 0.885756)
+    assert pd.isna(result[4]) and result[5] == 100
+    reasons = not_converted(amounts, currencies, years)
+    assert reasons.index.tolist() == [3, 4, 5]
+    assert reasons[3] is None and reasons[5] is None
+    assert reasons[4].startswith("no yearly exchange rate for DZD 2003")
 
 
 def test_reference_tables_cover_what_the_issue_asks_except_dzd():
     rates, cpi = reference_tables()
-    assert set(range(2000, 2025)) <= set(cpi.index)
+    assert set(range(1970, 2025)) <= set(cpi.index)
     for currency in ("USD", "EUR", "GBP", "CHF", "CAD", "XOF"):
         assert set(range(2000, 2025)) <= {y for y, c in rates.index if c == currency}
     assert not any(c == "DZD" for _, c in rates.index)  # no offline source yet: see README
@@ -277,3 +306,28 @@ def test_summary_exports_keep_their_row_labels_and_round_money(flows_data, tmp_p
     assert meanings[("by_payer", "payer")].startswith("who paid")
     assert "high end of alleged payments" in meanings[("by_payer", "alleged_usd_2024_high")]
     assert any(sheet == "(sources)" for sheet, _, _ in about)
+
+
+def test_a_payment_that_cannot_be_converted_is_shown_as_such_and_the_rest_still_totals(tmp_path):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).parents[1] / "data", data)
+    with open(data / "flows.csv", "a", encoding="utf-8", newline="") as handle:
+        # Test row: a made-up payment in a currency the shipped tables do not cover.
+        handle.write(
+            "fl-test-dzd,,2003,algeria-gov,gspc,,ransom,5000000,,,DZD,,"
+            "ev-2003-tourist-kidnapping,alleged,3,guitta-2010,¶6,,Made-up test row.\n"
+        )
+    dataset = load_dataset(data)
+    table = ransom_table(dataset, base_year=2024).set_index("flow_id")
+    row = table.loc["fl-test-dzd"]
+    assert pd.isna(row["usd"]) and pd.isna(row["usd_2024"])
+    assert row["not_converted"].startswith("no yearly exchange rate for DZD 2003")
+    others = table.drop(index="fl-test-dzd")
+    others = others[others["amount"].notna().to_numpy(bool)]
+    assert len(others) and others["usd"].notna().all() and others["not_converted"].isna().all()
+    summary = flow_summary(dataset, by="payer", base_year=2024)
+    assert summary.loc["Government of Algeria", "claims_not_converted"] == 1
+    assert pd.isna(summary.loc["Government of Algeria", "alleged_usd_2024_low"])
+    assert summary.loc["Germany", "alleged_usd_2024_high"] > 0
