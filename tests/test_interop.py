@@ -103,8 +103,8 @@ def test_a_malformed_export_lists_every_problem_and_writes_nothing(data_dir, tmp
         import_acled(bad, data_dir)
     shown = [str(p) for p in caught.value.problems]
     assert shown == [
-        f"{bad}:2: event_date: is not a date; ACLED writes 2012-01-15 or 15 January 2012 "
-        "('2012-13-40')",
+        f"{bad}:2: event_date: is not a date; ACLED writes 2012-01-15, 15 January 2012 or "
+        "01-January-2015 ('2012-13-40')",
         f"{bad}:2: sub_event_type: is not a kind of 'Battles' ('Armed clush')",
         f"{bad}:3: latitude: must be between -90 and 90 ('116.2717')",
     ]
@@ -114,10 +114,10 @@ def test_a_malformed_export_lists_every_problem_and_writes_nothing(data_dir, tmp
 
 def test_missing_columns_are_named(tmp_path):
     path = tmp_path / "old.csv"
-    path.write_text("event_id_cnty,event_date,event_type\nMLI1,2012-01-01,Battles\n")
+    path.write_text("EVENT_ID_CNTY,event_date,ACTOR2\nMLI1,2012-01-01,x\n")
     _, problems = read_acled(path)
     assert [str(p) for p in problems] == [
-        f"{path}:1: sub_event_type: missing column; an ACLED export has it",
+        f"{path}:1: event_type: missing column; an ACLED export has it",
         f"{path}:1: actor1: missing column; an ACLED export has it",
     ]
 

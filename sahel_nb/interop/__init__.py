@@ -1,0 +1,25 @@
+"""Importing public datasets (ACLED, GTD) beside the curated data: read, mapped, resolved, linked, validated."""
+
+from .acled import ACLED_COLUMNS, OLD_EVENT_TYPES, import_acled, read_acled
+from .actors import INTER_LABELS, INTER_TYPES, MAPPING_FILE, is_unnamed
+from .gtd import GTD_COLUMNS, import_gtd, read_gtd
+from .reading import EMPTY_MARKS
+from .writing import IMPORTED_SOURCE, LINKS_FILE, ImportSummary
+
+__all__ = [
+    "ACLED_COLUMNS",
+    "EMPTY_MARKS",
+    "GTD_COLUMNS",
+    "IMPORTED_SOURCE",
+    "INTER_LABELS",
+    "INTER_TYPES",
+    "LINKS_FILE",
+    "MAPPING_FILE",
+    "OLD_EVENT_TYPES",
+    "ImportSummary",
+    "import_acled",
+    "import_gtd",
+    "is_unnamed",
+    "read_acled",
+    "read_gtd",
+]

@@ -1,0 +1,408 @@
+"""How ACLED exports are read and imported: every layout since 2015, old event types, dates, actors."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..exceptions import DataValidationError, Problem
+from ..schema import EVENT_TYPES
+from .actors import Resolver, inter_codes, mentions_frame
+from .reading import Checks, isin, number, parse_days, read_export, text
+from .writing import (
+    ImportSummary,
+    grade,
+    iso3_column,
+    joined,
+    new_or_linked,
+    remap_for,
+    source_row,
+    write_validated,
+)
+
+__all__ = ["ACLED_COLUMNS", "OLD_EVENT_TYPES", "import_acled", "read_acled"]
+
+#: The columns of ACLED's standard export today; older exports have others.
+ACLED_COLUMNS = (
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
+    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
+    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2",
+    "admin3", "location", "latitude", "longitude", "geo_precision", "source", "source_scale",
+    "notes", "fatalities", "tags", "timestamp",
+)  # fmt: skip
+_REQUIRED = ("event_id_cnty", "event_date", "event_type", "actor1")
+#: The columns the import reads (``iso3``: 2019–2022 exports); the others stay in the export.
+_USED = (
+    *_REQUIRED, "sub_event_type", "year", "time_precision", "assoc_actor_1", "inter1", "actor2",
+    "assoc_actor_2", "inter2", "iso", "iso3", "country", "admin1", "location", "latitude",
+    "longitude", "geo_precision", "source", "fatalities",
+)  # fmt: skip
+#: Older spellings of today's columns. (``GWNO`` is a Gleditsch–Ward country
+#: number, not ISO's: the country's name is used instead.)
+_ALIASES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
+
+#: ACLED's event types before its March 2019 change, as it mapped them to
+#: today's: (event type, sub-event type). ``None`` where nothing follows from
+#: the old type alone: such rows are not imported, and the summary says why.
+OLD_EVENT_TYPES = {
+    "Battle-No change of territory": ("Battles", "Armed clash"),
+    "Battle-Government regains territory": ("Battles", "Government regains territory"),
+    "Battle-Non-state actor overtakes territory": (
+        "Battles",
+        "Non-state actor overtakes territory",
+    ),
+    "Headquarters or base established": (
+        "Strategic developments",
+        "Headquarters or base established",
+    ),
+    "Non-violent transfer of territory": (
+        "Strategic developments",
+        "Non-violent transfer of territory",
+    ),
+    "Remote violence": ("Explosions/Remote violence", None),
+    "Violence against civilians": ("Violence against civilians", None),
+    "Strategic development": ("Strategic developments", None),
+    "Riots/Protests": (None, None),
+}
+_CURRENT = {kind.casefold(): kind for kind in EVENT_TYPES}
+_OLD = {re.sub(r"\s*-\s*", "-", k).casefold(): k for k in OLD_EVENT_TYPES}
+_SUBS = {(kind, sub.casefold()): sub for kind, subs in EVENT_TYPES.items() for sub in subs}
+_SUBS[("Protests", "excessive force against protestors")] = "Excessive force against protesters"
+_ID = re.compile(r"[A-Za-z0-9_.-]+")
+_WHOLE = re.compile(r"(-?\d+)\.0+")
+_DATE_HINT = "ACLED writes 2012-01-15, 15 January 2012 or 01-January-2015"
+
+
+def _whole(values: pd.Series) -> pd.Series:
+    """``3.0`` (a number a spreadsheet or pandas re-saved) as ``3``; other text as it is."""
+    return values.str.replace(_WHOLE, r"\1", regex=True)
+
+
+def _kinds(cols: dict[str, pd.Series], checks: Checks) -> None:
+    """Today's event and sub-event types for every row, ``_original`` the old type, ``_skip`` why not."""
+    raw, sub_raw = cols["event_type"], cols["sub_event_type"]
+    kind = pd.Series("", index=raw.index, dtype=object)
+    sub = pd.Series("", index=raw.index, dtype=object)
+    original = pd.Series("", index=raw.index, dtype=object)
+    skip = pd.Series("", index=raw.index, dtype=object)
+    for value in pd.unique(raw):
+        if not value:
+            continue
+        rows = (raw == value).to_numpy(bool)
+        key = re.sub(r"\s*-\s*", "-", value.strip()).casefold()
+        given = sub_raw[rows]
+        if (key in _CURRENT and (given != "").any()) or (key in _CURRENT and key not in _OLD):
+            name = _CURRENT[key]
+            kind[rows] = name
+            known = given.str.casefold().map(lambda s, n=name: _SUBS.get((n, s), ""))
+            bad = (given != "") & (known == "")
+            checks.flag(
+                pd.Series(bad.reindex(raw.index, fill_value=False)),
+                "sub_event_type",
+                f"is not a kind of {name!r}",
+            )
+            sub[rows] = known
+            skip[rows] = np.where(
+                given == "",
+                f"event type {name!r} without a sub_event_type: none can be told",
+                "",
+            )
+        elif key in _OLD:
+            old = _OLD[key]
+            new_kind, new_sub = OLD_EVENT_TYPES[old]
+            original[rows] = old
+            kind[rows] = new_kind or ""
+            sub[rows] = new_sub or ""
+            if new_kind is None:
+                reason = (
+                    f"ACLED's pre-2019 type {old!r} says neither which of today's types "
+                    "(Riots or Protests) nor which sub-event type"
+                )
+            elif new_sub is None:
+                reason = (
+                    f"ACLED's pre-2019 type {old!r} gives no sub-event type of {new_kind!r}; "
+                    "ACLED's current export codes these events anew"
+                )
+            else:
+                reason = ""
+            skip[rows] = reason
+        else:
+            checks.flag(rows, "event_type", "is not an ACLED event type, old or new")
+    cols["event_type"], cols["sub_event_type"] = kind, sub
+    cols["_original"], cols["_skip"] = original, skip
+
+
+def _check(frame: pd.DataFrame) -> tuple[Checks, dict[str, pd.Series]]:
+    checks = Checks(frame)
+    cols = {c: text(frame, c) for c in _USED}
+    for name in ("time_precision", "geo_precision", "fatalities", "year", "iso"):
+        cols[name] = _whole(cols[name])
+    for name in _REQUIRED:
+        checks.flag(cols[name] == "", name, "is empty; a value is required")
+    days = parse_days(cols["event_date"], "event_date", checks, _DATE_HINT)
+    year = number(cols["year"])
+    checks.flag((cols["year"] != "") & year.isna(), "year", "is not a year")
+    wrong_year = days.notna() & year.notna() & (days.dt.year != year)
+    checks.flag(wrong_year, "event_date", "is not in the year the year column gives")
+    checks.flag(
+        ~cols["time_precision"].isin(["", "1", "2", "3"]), "time_precision", "must be 1, 2 or 3"
+    )
+    _kinds(cols, checks)
+    for name, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
+        value = number(cols[name])
+        checks.flag((cols[name] != "") & value.isna(), name, "is not a number")
+        checks.flag(
+            value.notna() & ~value.between(low, high), name, f"must be between {low} and {high}"
+        )
+    checks.flag(
+        (cols["fatalities"] != "")
+        & ~(cols["fatalities"].str.isdigit() & (cols["fatalities"].str.len() <= 9)),
+        "fatalities",
+        "must be a whole number, zero or more",
+    )
+    checks.flag(
+        ~cols["geo_precision"].isin(["", "1", "2", "3"]), "geo_precision", "must be 1, 2 or 3"
+    )
+    checks.flag(
+        (cols["event_id_cnty"] != "") & ~cols["event_id_cnty"].str.fullmatch(_ID),
+        "event_id_cnty",
+        "is not an ACLED event id such as MLI1234",
+    )
+    for side in ("inter1", "inter2"):
+        codes = inter_codes(cols[side])
+        checks.flag(
+            (cols[side] != "") & (codes == ""),
+            side,
+            "is not an ACLED actor code (1 to 8, or a label such as State forces)",
+        )
+        cols[side] = codes
+    cols["_day"] = days
+    return checks, cols
+
+
+def _read_checked(path: Path):
+    frame, problems, encoding = read_export(
+        path, _REQUIRED, _USED, "an ACLED export", None, _ALIASES
+    )
+    if problems:
+        return frame, {}, problems, encoding
+    checks, cols = _check(frame)
+    return frame, cols, checks.problems(path, encoding), encoding
+
+
+def read_acled(path: str | os.PathLike) -> tuple[pd.DataFrame, list[Problem]]:
+    """Read an ACLED export: its rows as text columns, and every problem found.
+
+    Any layout since 2015: today's export and API (numeric or text
+    ``inter1``/``inter2``), the 2019–2022 exports (``data_id``, ``iso3``), the
+    upper-case 2015–2018 files (``GWNO``, ``ALLY_ACTOR_1``); headers match
+    without regard to case. Problems use the loader's ``file:line: column:
+    message (value)`` form; line 1 is the header. All are collected, at most
+    five lines for each column and message.
+
+    Examples
+    --------
+    >>> rows, problems = read_acled("tests/fixtures/acled/mali_sample.csv")
+    >>> len(rows), problems
+    (3, [])
+    """
+    frame, _, problems, _ = _read_checked(Path(path))
+    return frame, problems
+
+
+def _split(column: pd.Series) -> pd.Series:
+    """Each associated actor on its own row (ACLED separates them with ';'), index kept."""
+    named = column[column != ""]
+    if named.empty:
+        return pd.Series([], dtype=object)
+    parts = named.str.split(";").explode().str.strip()
+    return parts[parts != ""]
+
+
+def _dates(cols: dict[str, pd.Series]) -> np.ndarray:
+    """Dates as ACLED's precision allows: a day, the week as an interval, or the month."""
+    precision = cols["time_precision"]
+    days = cols["_day"].to_numpy(dtype="datetime64[D]")
+    written = days.astype(str)
+    week = (precision == "2").to_numpy(bool)
+    if week.any():
+        # Only the week is known: the seven days centred on the day ACLED codes.
+        start = (days[week] - np.timedelta64(3, "D")).astype(str)
+        end = (days[week] + np.timedelta64(3, "D")).astype(str)
+        written = written.astype(object)
+        written[week] = np.char.add(np.char.add(start, "/"), end)
+    month = (precision == "3").to_numpy(bool)
+    # Only the month is known: never a made-up day.
+    written = np.where(month, days.astype("datetime64[M]").astype(str), written)
+    return written
+
+
+def import_acled(
+    path: str | os.PathLike, data_dir: str | os.PathLike, *, today: date | None = None
+) -> ImportSummary:
+    """Import an ACLED export into a data folder, all or nothing.
+
+    Each ACLED event becomes an event ``acled-<event_id_cnty>`` citing one
+    new source row for the export (its file name and SHA-256, the date of
+    import) at locator ``row N``. Rows sharing an ``event_id_cnty`` (exports
+    with one row per actor) are one event naming all their actors. Event
+    types from before ACLED's 2019 change are mapped to today's (the old type
+    is kept in the description); where the old type gives no sub-event type,
+    the row is skipped and the summary says why. Dates keep ACLED's
+    precision: a day, the week as an interval (time_precision 2), or the
+    month (3).
+
+    Actor names resolve through ``actor_mappings.csv``, then by exact name or
+    alias (case aside); no fuzzy guessing. Other names become imported
+    actors typed from ACLED's actor codes and listed with close curated
+    names in a review file. Catch-all and collective names are ``unnamed``.
+    Actors an earlier import created that the mappings or aliases now
+    resolve are re-resolved in the imported rows. An event of the same kind,
+    place and overlapping date as a curated one is linked in
+    ``event_links.csv`` instead of added. Importing the same file again
+    changes nothing. Any problem in the file stops the import with every
+    problem listed, and the folder is left untouched: the import is written
+    to a copy, validated there, and only then moved in.
+    """
+    from ..data import load_dataset
+
+    path, data_dir = Path(path), Path(data_dir).expanduser()
+    frame, cols, problems, encoding = _read_checked(path)
+    if problems:
+        raise DataValidationError(problems, str(path))
+    dataset = load_dataset(data_dir)
+    source_id, digest = f"acled-{frame.attrs['sha256'][:12]}", frame.attrs["sha256"]
+    summary = ImportSummary(source_id, read=len(frame))
+    today = today or date.today()
+
+    ids = cols["event_id_cnty"]
+    # One row per actor: a later row with the same id adds its actors to the event.
+    first = ~ids.duplicated().to_numpy(bool)
+    summary.merged = int((~first).sum())
+    skip = cols["_skip"]
+    for reason, count in skip[first & (skip != "").to_numpy(bool)].value_counts().items():
+        summary.skipped[reason] = int(count)
+    event_rows = first & (skip == "").to_numpy(bool)
+    country = np.where(cols["iso3"] != "", cols["iso3"], cols["iso"])
+    rows = pd.DataFrame(
+        {
+            "event_id": "acled-" + ids,
+            "date": _dates(cols),
+            "event_type": cols["event_type"],
+            "sub_event_type": cols["sub_event_type"],
+            "location": cols["location"],
+            "admin1": cols["admin1"],
+            "country": iso3_column(pd.Series(country, index=ids.index), cols["country"]),
+            "latitude": cols["latitude"],
+            "longitude": cols["longitude"],
+            "geo_precision": cols["geo_precision"],
+            "fatalities": cols["fatalities"],
+            "_row": frame["_row"],
+        }
+    )[event_rows]
+    reported = np.where(cols["source"] != "", "; reported by " + cols["source"], "")
+    old = np.where(
+        cols["_original"] != "",
+        " (ACLED's type before March 2019: " + cols["_original"] + ")",
+        "",
+    )
+    rows["description"] = (
+        cols["sub_event_type"] + " coded by ACLED as " + ids + old + reported + "."
+    )[event_rows]
+    keep, links = new_or_linked(rows, dataset, data_dir, source_id, "acled", summary)
+    rows = rows[keep]
+
+    # Every row of a kept event names actors: its own and, in exports with one
+    # row per actor, the later rows with its id.
+    kept = rows["event_id"].str.slice(6)
+    named = isin(ids, kept) if summary.merged else np.isin(ids.index, rows.index)
+    owner = ids[named].map(pd.Series(rows.index, index=kept.to_numpy()))
+    row_no = frame["_row"][named]
+    assoc1, assoc2 = _split(cols["assoc_actor_1"][named]), _split(cols["assoc_actor_2"][named])
+    parts = [
+        (cols["actor1"][named], cols["inter1"][named], row_no, 0),
+        # An associated actor takes the code of the side it is associated with.
+        (assoc1, cols["inter1"].reindex(assoc1.index), row_no.reindex(assoc1.index), 1),
+        (cols["actor2"][named], cols["inter2"][named], row_no, 2),
+        (assoc2, cols["inter2"].reindex(assoc2.index), row_no.reindex(assoc2.index), 3),
+    ]
+    remap = remap_for(dataset, data_dir, summary)
+    resolver = Resolver(dataset, data_dir, "acled", source_id)
+    mentions = mentions_frame(parts)
+    resolved = resolver.resolve(mentions)
+    rows["actor1"] = cols["actor1"][rows.index].map(resolved)
+    rows["actor2"] = cols["actor2"][rows.index].map(resolved)
+    every = pd.concat(
+        [pd.DataFrame({"owner": owner.reindex(names.index).to_numpy(), "name": names.to_numpy(),
+                       "order": row.reindex(names.index).to_numpy() * 8 + slot})
+         for names, _, row, slot in parts]
+    )  # fmt: skip
+    every = every[(every["name"] != "").to_numpy(bool)].sort_values("order", kind="stable")
+    every["id"] = every["name"].map(resolved)
+    if summary.merged:
+        # A later row's actor is the event's actor2 where its first row named none.
+        lead = rows["actor1"].reindex(every["owner"]).to_numpy()
+        candidates = every[(every["id"].to_numpy() != lead)]
+        candidates = candidates[~candidates["owner"].isin(rows.index[rows["actor2"].notna()])]
+        fill = candidates.drop_duplicates("owner").set_index("owner")["id"]
+        rows.loc[fill.index, "actor2"] = fill.to_numpy()
+    sides = (every["id"].to_numpy() != rows["actor1"].reindex(every["owner"]).to_numpy()) & (
+        every["id"].to_numpy() != rows["actor2"].reindex(every["owner"]).to_numpy()
+    )
+    assoc = every[sides]
+    rows["assoc_actors"] = joined(
+        pd.Series(assoc["id"].to_numpy(), index=assoc["owner"]), rows.index
+    )
+    grade(rows, source_id)
+    summary.added = len(rows)
+    used = set(rows["actor1"]) | set(rows["actor2"].dropna())
+    used |= {a for joined_ in rows["assoc_actors"].unique() for a in joined_.split("|") if a}
+    summary.new_actors = resolver.created(used)
+    if rows.empty and not links and not remap:
+        return summary  # nothing to write: the same file again, or nothing new in it
+    sources = source_row(
+        dataset,
+        source_id,
+        f"ACLED export {path.name}",
+        "ACLED",
+        "Armed Conflict Location & Event Data Project",
+        digest,
+        today,
+        "acled",
+        encoding,
+    )
+    summary.remapped_rows = write_validated(
+        data_dir,
+        {"sources": sources, "actors": pd.DataFrame(summary.new_actors), "events": rows},
+        links,
+        remap,
+    )
+    summary.review_file = resolver.write_review(data_dir, summary.new_actors)
+    _write_skipped(data_dir, source_id, frame, cols, first & (skip != "").to_numpy(bool))
+    return summary
+
+
+def _write_skipped(data_dir: Path, source_id: str, frame, cols, skipped: np.ndarray) -> None:
+    """List the rows not imported, with why, beside the review file: nothing goes unsaid."""
+    if not skipped.any():
+        return
+    path = data_dir / "imports" / f"{source_id}-skipped.csv"
+    path.parent.mkdir(exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["row", "event_id_cnty", "event_type", "reason"])
+        for position in np.flatnonzero(skipped):
+            writer.writerow(
+                [
+                    frame["_row"].iat[position],
+                    cols["event_id_cnty"].iat[position],
+                    cols["_original"].iat[position] or cols["event_type"].iat[position],
+                    cols["_skip"].iat[position],
+                ]
+            )

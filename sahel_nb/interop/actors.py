@@ -1,0 +1,357 @@
+"""Actor names of an export to actor ids: curated names, the reviewed mapping file, or new actors typed and listed for review."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..data import Dataset
+from ..exceptions import DataValidationError, Problem
+
+__all__ = [
+    "IMPORTED_ACTOR",
+    "INTER_LABELS",
+    "INTER_TYPES",
+    "MAPPING_FILE",
+    "Resolver",
+    "inter_codes",
+    "is_unnamed",
+    "mappings",
+    "remapped_actors",
+]
+
+MAPPING_FILE = "actor_mappings.csv"
+
+#: The ids an import gives the actors it creates.
+IMPORTED_ACTOR = re.compile(r"(?:acled|gtd)-.+")
+
+#: ACLED's actor codes (inter1, inter2) and the actor type each becomes here.
+INTER_TYPES = {
+    "1": "security forces",  # state forces
+    "2": "armed group",  # rebel groups
+    "3": "armed group",  # political militias
+    "4": "armed group",  # identity militias
+    "5": "civilian population",  # rioters
+    "6": "civilian population",  # protesters
+    "7": "civilian population",  # civilians
+    "8": "security forces",  # external or other forces
+}
+
+#: The labels ACLED's newer exports and API write instead of the numbers.
+INTER_LABELS = {
+    "state forces": "1",
+    "rebel group": "2",
+    "rebel groups": "2",
+    "political militia": "3",
+    "political militias": "3",
+    "identity militia": "4",
+    "identity militias": "4",
+    "rioters": "5",
+    "protesters": "6",
+    "civilians": "7",
+    "external/other forces": "8",
+    "external forces": "8",
+    "other forces": "8",
+}
+
+#: Names that say who acted only as a kind or a crowd: catch-alls ("Unknown",
+#: "Gunmen") and ACLED's collective names, with or without their country
+#: ("Protesters (Mali)", "Civilians (Burkina Faso)"). Each becomes an
+#: ``unnamed`` actor: one spelling, not one actor in fact, never a broker.
+UNNAMED_NAMES = frozenset(
+    {
+        "unknown", "other", "others", "gunmen", "unidentified gunmen", "armed men",
+        "unidentified armed men", "unidentified", "individual", "individuals",
+        "unaffiliated individual", "unaffiliated individuals", "unaffiliated individual(s)",
+        "unidentified armed group", "unidentified communal militia", "unidentified militia",
+        "protesters", "rioters", "civilians", "students", "teachers", "journalists",
+        "health workers", "labour group", "labor group", "lawyers", "farmers", "herders",
+        "traders", "women", "children", "refugees/idps", "prisoners", "militants", "separatists",
+        "jihadi-inspired extremists", "muslim extremists", "christian extremists",
+    }
+)  # fmt: skip
+_QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def is_unnamed(name: str) -> bool:
+    """Whether a name is a catch-all or a collective, not one actor.
+
+    Examples
+    --------
+    >>> [is_unnamed(n) for n in ("Protesters (Burkina Faso)", "Unknown", "AQIM: Al Qaeda")]
+    [True, True, False]
+    """
+    base = name.strip().casefold()
+    while True:  # "Unidentified Armed Group (Mali) (2012-)": every qualifier off
+        shorter = _QUALIFIER.sub("", base)
+        if shorter == base or not shorter:
+            break
+        base = shorter
+    return base in UNNAMED_NAMES
+
+
+def inter_codes(values: pd.Series) -> pd.Series:
+    """ACLED's actor codes as ``"1"``–``"8"`` from numbers (``2``, ``2.0``) or labels; else ``""``."""
+    distinct = pd.unique(values)
+    codes = {}
+    for value in distinct:
+        text = str(value).strip()
+        number = text[:-2] if text.endswith(".0") else text
+        if number in INTER_TYPES:
+            codes[value] = number
+        else:
+            codes[value] = INTER_LABELS.get(text.casefold(), "")
+    return values.map(codes).astype(object)
+
+
+def mappings(data_dir: Path, dataset: Dataset, name: str) -> dict[str, str]:
+    """The reviewed mapping file's names for dataset ``name``: external name (casefolded) to id.
+
+    Each row needs a known ``actor_id`` and a ``reason`` (``note`` in older
+    files); a row without either stops the import with its line named.
+    """
+    path = data_dir / MAPPING_FILE
+    if not path.is_file():
+        return {}
+    known = set(dataset.actors["actor_id"])
+    out, problems = {}, []
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = [h.strip().lower() for h in reader.fieldnames or []]
+        reader.fieldnames = header
+        for column in ("external_name", "actor_id"):
+            if column not in header:
+                problems.append(Problem(str(path), 1, column, "missing column"))
+        if "reason" not in header and "note" not in header:
+            problems.append(Problem(str(path), 1, "reason", "missing column"))
+        if problems:
+            raise DataValidationError(problems, str(data_dir))
+        for row in reader:
+            line = reader.line_num
+            dataset_name = (row.get("dataset") or "").strip().lower()
+            external = (row.get("external_name") or "").strip()
+            actor_id = (row.get("actor_id") or "").strip()
+            reason = (row.get("reason") or row.get("note") or "").strip()
+            if not external:
+                problems.append(Problem(str(path), line, "external_name", "is empty"))
+            if actor_id not in known:
+                problems.append(
+                    Problem(str(path), line, "actor_id", "is not an actor of the data", actor_id)
+                )
+            if not reason:
+                problems.append(
+                    Problem(str(path), line, "reason", "is empty; say why this name is that actor")
+                )
+            if dataset_name and dataset_name not in ("acled", "gtd"):
+                problems.append(Problem(str(path), line, "dataset", "must be acled or gtd"))
+            if dataset_name in ("", name) and external:
+                out[external.casefold()] = actor_id
+    if problems:
+        raise DataValidationError(problems, str(data_dir))
+    return out
+
+
+def _curated_names(dataset: Dataset) -> dict[str, str]:
+    """Names and aliases (casefolded) of the actors an import did not create."""
+    known: dict[str, str] = {}
+    imported = dataset.actors["actor_id"].str.fullmatch(IMPORTED_ACTOR.pattern).to_numpy(bool)
+    for actor in dataset.actors[~imported].itertuples(index=False):
+        for label in (actor.name, *actor.aliases):
+            known.setdefault(label.casefold(), actor.actor_id)
+    return known
+
+
+def remapped_actors(dataset: Dataset, data_dir: Path) -> dict[str, str]:
+    """Imported actors that now resolve to another actor: their id to the id they resolve to.
+
+    After an analyst adds a mapping (or an alias to a curated actor), the
+    actors an earlier import created under that name are resolved again: the
+    rows that name them are rewritten to name the curated actor instead.
+    """
+    actors = dataset.actors
+    imported = actors[actors["actor_id"].str.fullmatch(IMPORTED_ACTOR.pattern).to_numpy(bool)]
+    if imported.empty:
+        return {}
+    curated = _curated_names(dataset)
+    by_dataset = {name: mappings(data_dir, dataset, name) for name in ("acled", "gtd")}
+    out = {}
+    for actor in imported.itertuples(index=False):
+        which = actor.actor_id.split("-", 1)[0]
+        key = actor.name.casefold()
+        target = by_dataset[which].get(key) or curated.get(key)
+        if target and target != actor.actor_id:
+            out[actor.actor_id] = target
+    return out
+
+
+class Resolver:
+    """Names to actor ids: the reviewed mapping file, then exact names and aliases, else new.
+
+    A new actor's type comes from the ACLED codes of every row that names
+    it (an associated actor takes its side's code): the most frequent code
+    wins, and a name seen with several codes is listed for review.
+    """
+
+    def __init__(self, dataset: Dataset, data_dir: Path, name: str, source_id: str) -> None:
+        self.name, self.source_id = name, source_id
+        self.known: dict[str, str] = {}
+        for actor in dataset.actors.itertuples(index=False):
+            for label in (actor.name, *actor.aliases):
+                self.known.setdefault(label.casefold(), actor.actor_id)
+        # The reviewed mapping wins over a name an earlier import created.
+        self.known.update(mappings(data_dir, dataset, name))
+        self.taken = set(dataset.actors["actor_id"])
+        self.curated = {
+            a.actor_id: a.name
+            for a in dataset.actors.itertuples(index=False)
+            if not IMPORTED_ACTOR.fullmatch(a.actor_id)
+        }
+        self.new: dict[str, dict] = {}
+        self.codes_seen: dict[str, str] = {}
+
+    def resolve(self, mentions: pd.DataFrame) -> dict[str, str]:
+        """Map every name to an id; ``mentions`` has name, code, row (for the locator), order."""
+        mentions = mentions[(mentions["name"] != "").to_numpy(bool)]
+        if mentions.empty:
+            return {}
+        distinct = pd.unique(mentions["name"])
+        keys = {n: n.casefold() for n in distinct}
+        unknown = {n for n in distinct if keys[n] not in self.known}
+        ids = {n: self.known[keys[n]] for n in distinct if n not in unknown}
+        if not unknown:
+            return ids
+        fresh = mentions[mentions["name"].isin(unknown).to_numpy(bool)]
+        # New ids in the order the rows first name them: they do not depend on hashing.
+        first = fresh.sort_values("order", kind="stable").drop_duplicates("name")
+        coded = fresh[(fresh["code"] != "").to_numpy(bool)]
+        counts = coded.groupby(["name", "code"], sort=True).size()
+        chosen: dict[str, str] = {}
+        for name, per_code in counts.groupby(level="name", sort=False):
+            per_code = per_code.droplevel("name")
+            # Most frequent; on a tie, the lower code (as ACLED numbers them).
+            best = sorted(per_code.items(), key=lambda item: (-item[1], int(item[0])))
+            chosen[name] = best[0][0]
+            if len(best) > 1:
+                self.codes_seen[name] = "; ".join(f"{c} ({n} rows)" for c, n in best)
+        for name, row in zip(first["name"], first["row"], strict=True):
+            key = keys[name]
+            if key in self.known:  # two spellings differing only in case
+                ids[name] = self.known[key]
+                continue
+            actor_id = self._slug(name)
+            self.known[key] = actor_id
+            ids[name] = actor_id
+            unnamed = is_unnamed(name)
+            gtd_unknown = self.name == "gtd" and key == "unknown"
+            if gtd_unknown:
+                description = (
+                    "GTD's 'Unknown': no group was named. Imported; not one actor in fact."
+                )
+            elif unnamed:
+                description = (
+                    f"{self.name.upper()}'s catch-all or collective name, not one actor: "
+                    "imported as unnamed, so it is never called a broker."
+                )
+            else:
+                description = (
+                    f"Imported from {self.name.upper()}, not yet reviewed: merge it by adding this "
+                    "name to a curated actor's aliases or to actor_mappings.csv."
+                )
+            self.new[actor_id] = {
+                "actor_id": actor_id,
+                "name": "Unknown perpetrators (GTD)" if gtd_unknown else name,
+                "actor_type": INTER_TYPES.get(chosen.get(name, ""), "armed group"),
+                "unnamed": "true" if unnamed else "false",
+                "description": description,
+                "source_id": self.source_id,
+                "locator": f"row {row}",
+                "_external": name,
+            }
+        return ids
+
+    def _slug(self, name: str) -> str:
+        base = f"{self.name}-" + (
+            re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:40] or "actor"
+        )
+        slug, number = base, 2
+        while slug in self.taken:
+            slug, number = f"{base}-{number}", number + 1
+        self.taken.add(slug)
+        return slug
+
+    def created(self, used: set[str]) -> list[dict]:
+        """The new actors that written rows use, in the order first named."""
+        return [
+            {k: v for k, v in actor.items() if not k.startswith("_")}
+            for actor_id, actor in self.new.items()
+            if actor_id in used
+        ]
+
+    def write_review(self, data_dir: Path, actors: list[dict]) -> Path | None:
+        """List the new actors beside the curated names closest to each, for a person to merge."""
+        if not actors:
+            return None
+        path = data_dir / "imports" / f"{self.source_id}-new-actors.csv"
+        path.parent.mkdir(exist_ok=True)
+        labels = {name.casefold(): actor_id for actor_id, name in self.curated.items()}
+        words = {label: _words(label) for label in labels}
+        by_word: dict[str, set[str]] = {}
+        for label, label_words in words.items():
+            for word in label_words:
+                by_word.setdefault(word, set()).add(label)
+        external = {a["actor_id"]: a["_external"] for a in self.new.values()}
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(
+                ["actor_id", "name", "actor_type", "unnamed", "inter_codes_seen",
+                 "close_curated_actors"]
+            )  # fmt: skip
+            for actor in actors:
+                # Close names share words: ranked by the share of words in common,
+                # a hint for a person to check, quick for thousands of new names.
+                own = _words(actor["name"].casefold())
+                sharing = set().union(*(by_word.get(w, ()) for w in own))
+                close = sorted(
+                    sharing,
+                    key=lambda label: (-len(own & words[label]) / len(own | words[label]), label),
+                )[:3]
+                hint = "; ".join(f"{labels[c]} ({self.curated[labels[c]]})" for c in close)
+                seen = self.codes_seen.get(external[actor["actor_id"]], "")
+                writer.writerow(
+                    [actor["actor_id"], actor["name"], actor["actor_type"], actor["unnamed"],
+                     seen, hint]
+                )  # fmt: skip
+        return path
+
+
+def _words(label: str) -> set[str]:
+    return {w for w in re.split(r"[^\w]+", label) if len(w) >= 4}
+
+
+def mentions_frame(parts: list[tuple[pd.Series, pd.Series | str, pd.Series, int]]) -> pd.DataFrame:
+    """Actor mentions from (names, codes, rows, slot) parts: one row per name named, in order.
+
+    ``rows`` gives each name's export row (for the new actor's locator); the
+    order is by export row, then slot (actor1, its associates, actor2, …).
+    """
+    frames = []
+    for names, codes, rows, slot in parts:
+        if names.empty:
+            continue
+        frames.append(
+            pd.DataFrame(
+                {
+                    "name": names.to_numpy(),
+                    "code": codes if isinstance(codes, str) else codes.to_numpy(),
+                    "row": rows.to_numpy(),
+                    "order": rows.to_numpy().astype(np.int64) * 8 + slot,
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame({"name": [], "code": [], "row": [], "order": []}, dtype=object)
+    return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,364 @@
+"""Writing an import into a data folder: cited rows, links to curated events, re-resolved actors, all or nothing."""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import io
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pycountry
+
+from ..data import Dataset, load_dataset
+from ..schema import TABLES
+from .actors import remapped_actors
+from .reading import WORKBOOK, isin
+
+__all__ = [
+    "DATASET_RELIABILITY",
+    "IMPORTED_CREDIBILITY",
+    "IMPORTED_SOURCE",
+    "LINKS_FILE",
+    "ImportSummary",
+    "grade",
+    "iso3_column",
+    "joined",
+    "new_or_linked",
+    "source_row",
+    "write_validated",
+]
+
+#: What an imported row is graded: both datasets code events from media
+#: reports we have not checked ourselves, so "possibly true" until an analyst says more.
+IMPORTED_CREDIBILITY = 3
+#: ACLED and GTD as sources: systematic, documented, widely used collections.
+DATASET_RELIABILITY = "B"
+
+#: The source ids an import gives its export: only curated events are linked to.
+IMPORTED_SOURCE = r"(?:acled|gtd)-[0-9a-f]{12}"
+
+LINKS_FILE = "event_links.csv"
+_LINK_COLUMNS = ["external_id", "event_id", "dataset", "source_id"]
+
+
+@dataclass
+class ImportSummary:
+    """What an import did: rows read, added, merged, linked, already there, skipped, re-resolved."""
+
+    source_id: str
+    read: int = 0
+    added: int = 0
+    linked: list[tuple[str, str]] = field(default_factory=list)
+    already: int = 0
+    merged: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    flows: int = 0
+    new_actors: list[dict] = field(default_factory=list)
+    review_file: Path | None = None
+    remapped: dict[str, str] = field(default_factory=dict)
+    remapped_rows: int = 0
+
+    def __str__(self) -> str:
+        skipped = sum(self.skipped.values())
+        lines = [
+            f"{self.read} rows read from the export ({self.source_id}): {self.added} events "
+            f"added, {len(self.linked)} linked to curated events, {self.already} already "
+            f"imported, {skipped} skipped, 0 rejected."
+            + (f" {self.flows} ransom flows added." if self.flows else ""),
+        ]
+        if self.merged:
+            lines.append(
+                f"  {self.merged} rows name more actors of an event an earlier row of the "
+                "export gives (one row per actor): their actors are added to that event"
+            )
+        for reason, count in self.skipped.items():
+            lines.append(f"  skipped {count}: {reason}")
+        for external, curated in self.linked:
+            lines.append(f"  linked: {external} is curated event {curated}")
+        if self.remapped:
+            lines.append(
+                f"{self.remapped_rows} imported rows re-resolved after the mappings or aliases "
+                "changed: " + ", ".join(f"{a} is now {b}" for a, b in self.remapped.items())
+            )
+        if self.new_actors:
+            lines.append(
+                f"{len(self.new_actors)} actor names matched no actor and were created as "
+                f"imported actors; review them in {self.review_file}"
+            )
+        return "\n".join(lines)
+
+
+def grade(rows: pd.DataFrame, source_id: str) -> None:
+    """Cite and grade imported rows: the export's source, ``row N``, reported, credibility 3."""
+    rows["status"] = "reported"
+    rows["credibility"] = IMPORTED_CREDIBILITY
+    rows["source_id"] = source_id
+    rows["locator"] = "row " + rows["_row"].astype(str)
+
+
+@lru_cache(maxsize=4096)
+def _iso3_of(code: str, name: str) -> str:
+    if len(code) == 3 and code.isalpha():  # 2019–2022 exports: iso3 itself
+        country = pycountry.countries.get(alpha_3=code.upper())
+        if country:
+            return country.alpha_3
+    if code.isdigit():
+        country = pycountry.countries.get(numeric=code.zfill(3))
+        if country:
+            return country.alpha_3
+    if name:
+        try:
+            return pycountry.countries.lookup(name).alpha_3
+        except LookupError:
+            return ""
+    return ""
+
+
+def iso3_column(codes: pd.Series, names: pd.Series) -> pd.Series:
+    """ISO 3166 alpha-3 from ISO numeric or alpha-3 codes, else from the country's name."""
+    pairs = codes + "\x1f" + names
+    unique = {p: _iso3_of(*p.split("\x1f")) for p in pairs.unique()}
+    return pairs.map(unique)
+
+
+def joined(ids: pd.Series, index: pd.Index) -> pd.Series:
+    """Ids per row (the index says which), first mention first, joined with '|'."""
+    out = pd.Series("", index=index, dtype=object)
+    if ids.empty:
+        return out
+    frame = pd.DataFrame({"row": ids.index, "id": ids.to_numpy()}).drop_duplicates()
+    # One column per place in the row's list, joined column by column: no
+    # Python call per row at ACLED scale.
+    frame["place"] = frame.groupby("row", sort=False).cumcount()
+    wide = frame.pivot(index="row", columns="place", values="id")
+    result = wide[0].astype(object)
+    for place in wide.columns[1:]:
+        more = wide[place].notna()
+        result[more] = result[more] + "|" + wide.loc[more, place]
+    out.loc[result.index] = result.to_numpy()
+    return out
+
+
+def linked_ids(data_dir: Path) -> set[str]:
+    path = data_dir / LINKS_FILE
+    if not path.is_file():
+        return set()
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return {row["external_id"] for row in csv.DictReader(handle)}
+
+
+def _span(written: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day a partial date or an interval of days covers."""
+    if "/" in written:
+        first, last = written.split("/")
+        return _span(first)[0], _span(last)[1]
+    parts = [int(p) for p in written.split("-")]
+    if len(parts) == 3:
+        day = pd.Timestamp(*parts)
+        return day, day
+    if len(parts) == 2:
+        return pd.Timestamp(*parts, 1), pd.Timestamp(*parts, calendar.monthrange(*parts)[1])
+    return pd.Timestamp(parts[0], 1, 1), pd.Timestamp(parts[0], 12, 31)
+
+
+def new_or_linked(
+    rows: pd.DataFrame, dataset: Dataset, data_dir: Path, source_id: str, name: str,
+    summary: ImportSummary,
+) -> tuple[np.ndarray, list[dict]]:  # fmt: skip
+    """Which rows to add: not imported before, not told by a curated event (those are linked)."""
+    present = set(dataset.events["event_id"]) | linked_ids(data_dir)
+    seen = isin(rows["event_id"], present)
+    summary.already = int(seen.sum())
+    # Curated events an import could repeat, by kind and place: a lookup for
+    # the few rows that share both, instead of a scan of the table per row.
+    events = dataset.events
+    keys = rows["sub_event_type"] + "\x1f" + rows["location"].str.casefold()
+    told_keys = (
+        events["sub_event_type"].astype(str)
+        + "\x1f"
+        + events["location"].str.strip().str.casefold()
+    )
+    curated = ~events["source_id"].str.fullmatch(IMPORTED_SOURCE).to_numpy(bool)
+    placed = events[
+        curated & events["date_start"].notna().to_numpy(bool) & isin(told_keys, keys.unique())
+    ]
+    told: dict[tuple[str, str], list[tuple]] = {}
+    for event in placed.itertuples(index=False):
+        key = (str(event.sub_event_type), str(event.location).strip().casefold())
+        told.setdefault(key, []).append((event.date_start, event.date_end, event.event_id))
+    candidates = np.flatnonzero(~seen & isin(keys, [f"{k}\x1f{p}" for k, p in told]))
+    links = []
+    linked = np.zeros(len(rows), dtype=bool)
+    for position in candidates:
+        row = rows.iloc[position]
+        first, last = _span(row["date"])
+        key = (row["sub_event_type"], row["location"].casefold())
+        same = [i for start, end, i in told[key] if start <= last and end >= first]
+        if same:
+            links.append(
+                {
+                    "external_id": row["event_id"],
+                    "event_id": same[0],
+                    "dataset": name,
+                    "source_id": source_id,
+                }
+            )
+            summary.linked.append((row["event_id"], same[0]))
+            linked[position] = True
+    return ~seen & ~linked, links
+
+
+def source_row(
+    dataset: Dataset, source_id: str, title: str, author: str, publisher: str, digest: str,
+    today: date, command: str, encoding: str,
+) -> pd.DataFrame:  # fmt: skip
+    """The export's own ``sources.csv`` row, unless an earlier import of it wrote one."""
+    if source_id in set(dataset.sources["source_id"]):
+        return pd.DataFrame()
+    read = {"utf-8": "", WORKBOOK: " Read from the workbook's first sheet."}.get(
+        encoding, f" Read as {encoding}."
+    )
+    return pd.DataFrame(
+        [
+            {
+                "source_id": source_id,
+                "title": title,
+                "author": author,
+                "publisher": publisher,
+                "reliability": DATASET_RELIABILITY,
+                "notes": f"Imported {today.isoformat()} by sahel-nb import {command}; file "
+                f"SHA-256 {digest}; locators are rows of the export (row 1 is the first "
+                f"record).{read}",
+            }
+        ]
+    )
+
+
+def _append(path: Path, columns: list[str], rows: pd.DataFrame) -> None:
+    """Add rows at the end of a CSV file, leaving every existing byte as it was."""
+    if rows.empty:
+        return
+    crlf, needs_newline, exists = False, False, path.is_file() and path.stat().st_size > 0
+    if exists:
+        with open(path, "rb") as handle:
+            first = handle.readline()
+            crlf = first.endswith(b"\r\n")
+            # A folder made before a column was added keeps its own header.
+            header = next(csv.reader([first.decode("utf-8-sig").rstrip("\r\n")]), None)
+            if header:
+                columns = header
+            handle.seek(-1, os.SEEK_END)
+            needs_newline = handle.read(1) not in (b"\n", b"\r")
+    ending = "\r\n" if crlf else "\n"
+    empty = pa.nulls(len(rows), pa.string())
+    table = pa.table(
+        {
+            name: pa.array(rows[name], from_pandas=True).cast(pa.string())
+            if name in rows
+            else empty
+            for name in columns
+        }
+    )
+    with open(path, "ab") as handle:
+        if needs_newline:
+            handle.write(ending.encode())
+        if not exists:
+            handle.write((",".join(columns) + ending).encode())
+        # Arrow quotes every text value; any CSV reader reads them as the same values.
+        pacsv.write_csv(table, handle, pacsv.WriteOptions(include_header=False, eol=ending))
+
+
+#: The columns naming actors, by table, that re-resolving rewrites.
+_ACTOR_COLUMNS = {
+    "events": ("actor1", "actor2", "assoc_actors"),
+    "flows": ("payer", "payee", "intermediary"),
+}
+
+
+def _rewrite_actors(path: Path, table: str, remap: dict[str, str]) -> int:
+    """Rename actors in the imported rows of a table file, every other byte kept.
+
+    Only rows citing an import (``acled-…``/``gtd-…`` sources) change: a
+    curated row naming an imported actor is the analyst's to edit. Returns the
+    number of rows rewritten.
+    """
+    if not path.is_file():
+        return 0
+    raw = path.read_bytes()
+    text = raw.decode("utf-8")
+    crlf = "\r\n" in text[: text.find("\n") + 1]
+    # Physical lines with their endings, so that a row spanning lines keeps them.
+    physical = io.StringIO(text, newline="").readlines()
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader)
+    columns = [c for c in _ACTOR_COLUMNS[table] if c in header]
+    at = {c: header.index(c) for c in (*columns, "source_id")}
+    imported = re.compile(IMPORTED_SOURCE)
+    out = [physical[0]]
+    line, changed = 1, 0
+    for fields in reader:
+        first, line = line, reader.line_num
+        original = physical[first:line]
+        if (
+            fields
+            and len(fields) == len(header)
+            and imported.fullmatch(fields[at["source_id"]])
+            and any(part in remap for c in columns for part in fields[at[c]].split("|") if part)
+        ):
+            for c in columns:
+                fields[at[c]] = "|".join(
+                    dict.fromkeys(remap.get(p, p) for p in fields[at[c]].split("|"))
+                )
+            quoted = ['"' + f.replace('"', '""') + '"' if f else "" for f in fields]
+            out.append(",".join(quoted) + ("\r\n" if crlf else "\n"))
+            changed += 1
+        else:
+            out.append("".join(original))
+    out.extend(physical[line:])
+    if changed:
+        path.write_bytes("".join(out).encode("utf-8"))
+    return changed
+
+
+def write_validated(
+    data_dir: Path,
+    additions: dict[str, pd.DataFrame],
+    links: list[dict],
+    remap: dict[str, str] | None = None,
+) -> int:
+    """Write to a copy of the folder, validate it, then move it in; return rows re-resolved."""
+    with tempfile.TemporaryDirectory(prefix=".import-", dir=data_dir) as tmp:
+        staged = Path(tmp)
+        names = [t.file for t in TABLES.values()] + [LINKS_FILE]
+        for name in names:
+            if (data_dir / name).is_file():
+                shutil.copy2(data_dir / name, staged / name)
+        rewritten = 0
+        for table in _ACTOR_COLUMNS if remap else ():
+            rewritten += _rewrite_actors(staged / TABLES[table].file, table, remap)
+        for table, rows in additions.items():
+            _append(staged / TABLES[table].file, TABLES[table].columns, rows)
+        _append(staged / LINKS_FILE, _LINK_COLUMNS, pd.DataFrame(links, columns=_LINK_COLUMNS))
+        load_dataset(staged)  # raises with every problem; the data folder is untouched
+        for name in names:
+            if (staged / name).is_file():
+                os.replace(staged / name, data_dir / name)
+    return rewritten
+
+
+def remap_for(dataset: Dataset, data_dir: Path, summary: ImportSummary) -> dict[str, str]:
+    """The imported actors to re-resolve now (see :func:`actors.remapped_actors`)."""
+    remap = remapped_actors(dataset, data_dir)
+    summary.remapped = dict(sorted(remap.items()))
+    return remap
