@@ -114,8 +114,13 @@ def describe_graph(graph) -> str:
 
 
 def describe_brokers(metrics: pd.DataFrame) -> str:
-    """One or two sentences naming the main broker, from :func:`actor_metrics`."""
-    brokers = metrics[metrics["betweenness"] > 0]
+    """One or two sentences naming the main broker, from :func:`actor_metrics`.
+
+    An unnamed actor (a catch-all such as "Unknown" or "Protesters (Mali)",
+    listed in ``metrics.attrs["unnamed"]``) is never named a broker.
+    """
+    named = ~metrics.index.isin(metrics.attrs.get("unnamed", ()))
+    brokers = metrics[(metrics["betweenness"] > 0).to_numpy(bool) & named]
     if brokers.empty:
         return "No actor stands between others: every tie here is direct."
     top = brokers.iloc[0]

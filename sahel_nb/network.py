@@ -489,7 +489,11 @@ def actor_metrics(graph: nx.MultiDiGraph) -> pd.DataFrame:
     >>> int(metrics.loc["aqim", "hostile"])
     2
     """
-    return graph_metrics(graph, exact_up_to=EXACT_BETWEENNESS, sample=BETWEENNESS_SAMPLE)
+    metrics = graph_metrics(graph, exact_up_to=EXACT_BETWEENNESS, sample=BETWEENNESS_SAMPLE)
+    # Catch-alls ("Unknown", "Protesters (Mali)") are no one in particular:
+    # listed for the broker sentence to pass over, not as a column of the table.
+    metrics.attrs["unnamed"] = sorted(n for n, unnamed in graph.nodes(data="unnamed") if unnamed)
+    return metrics
 
 
 def alliance_shifts(dataset: Dataset, among: Iterable[str] | None = None) -> pd.DataFrame:

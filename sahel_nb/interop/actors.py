@@ -26,6 +26,8 @@ __all__ = [
 
 MAPPING_FILE = "actor_mappings.csv"
 
+#: The source ids an import gives its export (as in :mod:`.writing`).
+_IMPORTED_SOURCE = r"(?:acled|gtd)-[0-9a-f]{12}"
 #: The ids an import gives the actors it creates.
 IMPORTED_ACTOR = re.compile(r"(?:acled|gtd)-.+")
 
@@ -185,7 +187,18 @@ def remapped_actors(dataset: Dataset, data_dir: Path) -> dict[str, str]:
         target = by_dataset[which].get(key) or curated.get(key)
         if target and target != actor.actor_id:
             out[actor.actor_id] = target
-    return out
+    if not out:
+        return out
+    # Only actors imported rows still name: once re-resolved, nothing is left to do.
+    named: set[str] = set()
+    for table, columns in (("events", ("actor1", "actor2")), ("flows", ("payer", "payee"))):
+        frame = getattr(dataset, table)
+        imported_rows = frame[frame["source_id"].str.fullmatch(_IMPORTED_SOURCE).to_numpy(bool)]
+        for column in columns:
+            named |= set(imported_rows[column].dropna())
+        if table == "events":
+            named |= set(imported_rows["assoc_actors"].explode().dropna())
+    return {a: b for a, b in out.items() if a in named}
 
 
 class Resolver:

@@ -1,6 +1,5 @@
-"""ACLED import: mapping, precision, actor resolution and review, links, idempotency, atomicity."""
+"""GTD import: START's workbook and CSVs, partial dates, fractional deaths, ransoms, links, reports."""
 
-import csv
 import shutil
 from pathlib import Path
 
@@ -10,9 +9,14 @@ import pytest
 from sahel_nb import DataValidationError, load_dataset
 from sahel_nb.cli import main
 from sahel_nb.flows import flow_summary, ransom_table
-from sahel_nb.interop import import_acled, import_gtd, read_acled
+from sahel_nb.interop import import_acled, import_gtd
 
 ROOT = Path(__file__).parents[1]
+FIXTURES = Path(__file__).parent / "fixtures" / "gtd"
+GTD = FIXTURES / "sahel_sample.csv"
+#: Made-up: a 1993 ransom, fractional deaths, AQIM in two spellings (make_import_fixtures.py).
+WORKBOOK = FIXTURES / "gtd_workbook_1993.xlsx"
+PANDAS_CSV = FIXTURES / "gtd_written_by_pandas.csv"
 SAMPLE = Path(__file__).parent / "fixtures" / "acled" / "mali_sample.csv"
 
 
@@ -20,132 +24,20 @@ SAMPLE = Path(__file__).parent / "fixtures" / "acled" / "mali_sample.csv"
 def data_dir(tmp_path):
     target = tmp_path / "data"
     shutil.copytree(ROOT / "data", target)
+    (target / "actor_mappings.csv").unlink()  # each test says which mappings it relies on
+    return target
+
+
+@pytest.fixture
+def mapped_dir(tmp_path):
+    target = tmp_path / "mapped"
+    shutil.copytree(ROOT / "data", target)  # with the committed mappings
     return target
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.glob("*.csv"))}
 
-
-def test_rows_become_events_with_partial_dates_and_traceable_ids(data_dir):
-    summary = import_acled(SAMPLE, data_dir)
-    events = load_dataset(data_dir).events.set_index("event_id")
-    first, second = events.loc["acled-MLI9001"], events.loc["acled-MLI9002"]
-    assert first["date"] == "2012-03-22"
-    assert second["date"] == "2012-06"  # month precision: never a made-up day
-    assert (first["event_type"], first["sub_event_type"]) == ("Battles", "Armed clash")
-    assert (first["country"], first["latitude"], first["geo_precision"]) == ("MLI", 16.7735, 1)
-    assert first["fatalities"] == 3 and events.loc["acled-MLI9002", "fatalities"] == 0
-    assert first["source_id"] == summary.source_id and first["locator"] == "row 1"
-    assert events.loc["acled-MLI9002", "locator"] == "row 2"
-    assert "MLI9001" in first["description"] and "Made-up source" in first["description"]
-    sources = load_dataset(data_dir).sources.set_index("source_id")
-    assert sources.loc[summary.source_id, "reliability"] == "B"
-    assert "SHA-256" in sources.loc[summary.source_id, "notes"]
-
-
-def test_actors_resolve_through_aliases_and_mapping_file_and_the_rest_are_listed(data_dir):
-    (data_dir / "actor_mappings.csv").write_text(
-        "dataset,external_name,actor_id,note\n"
-        "acled,AQIM: Al Qaeda in the Islamic Maghreb,aqim,ACLED's name for AQIM\n"
-    )
-    summary = import_acled(SAMPLE, data_dir)
-    events = load_dataset(data_dir).events.set_index("event_id")
-    assert events.loc["acled-MLI9001", "actor1"] == "aqim"  # through the mapping file
-    assert list(events.loc["acled-MLI9002", "assoc_actors"]) == ["tuareg"]  # through an alias
-    created = {a["name"]: a for a in summary.new_actors}
-    assert set(created) == {
-        "Military Forces of Mali (2002-2012)",
-        "Al-Qaida in the Islamic Maghreb (AQIM)",
-        "Civilians (Mali)",
-    }
-    assert created["Military Forces of Mali (2002-2012)"]["actor_type"] == "security forces"
-    with open(summary.review_file, newline="", encoding="utf-8") as handle:
-        review = {row["name"]: row for row in csv.DictReader(handle)}
-    assert set(review) == set(created)
-    # Close curated names are suggested for review, never applied.
-    assert "aqim" in review["Al-Qaida in the Islamic Maghreb (AQIM)"]["close_curated_actors"]
-    assert events.loc["acled-MLI9002", "actor1"].startswith("acled-")
-
-
-def test_an_event_the_curated_data_already_tells_is_linked_not_added(data_dir):
-    summary = import_acled(SAMPLE, data_dir)
-    assert summary.linked == [("acled-MLI9003", "ev-2008-merdaci-arrest")]
-    assert "acled-MLI9003" not in set(load_dataset(data_dir).events["event_id"])
-    with open(data_dir / "event_links.csv", newline="", encoding="utf-8") as handle:
-        (link,) = list(csv.DictReader(handle))
-    assert (link["external_id"], link["event_id"]) == ("acled-MLI9003", "ev-2008-merdaci-arrest")
-    assert (summary.read, summary.added) == (3, 2)
-
-
-def test_importing_twice_changes_nothing_the_second_time(data_dir):
-    import_acled(SAMPLE, data_dir)
-    after_first = _snapshot(data_dir)
-    again = import_acled(SAMPLE, data_dir)
-    assert _snapshot(data_dir) == after_first
-    assert (again.added, again.already, again.new_actors) == (0, 3, [])
-
-
-def test_curated_rows_keep_every_byte(data_dir):
-    before = _snapshot(data_dir)
-    import_acled(SAMPLE, data_dir)
-    for name, content in before.items():
-        assert (data_dir / name).read_bytes().startswith(content), name
-
-
-def test_a_malformed_export_lists_every_problem_and_writes_nothing(data_dir, tmp_path):
-    bad = tmp_path / "bad.csv"
-    text = SAMPLE.read_text(encoding="utf-8")
-    text = text.replace("2012-03-22", "2012-13-40").replace(",Armed clash,", ",Armed clush,")
-    bad.write_text(text.replace("16.2717", "116.2717"), encoding="utf-8")
-    before = _snapshot(data_dir)
-    with pytest.raises(DataValidationError) as caught:
-        import_acled(bad, data_dir)
-    shown = [str(p) for p in caught.value.problems]
-    assert shown == [
-        f"{bad}:2: event_date: is not a date; ACLED writes 2012-01-15, 15 January 2012 or "
-        "01-January-2015 ('2012-13-40')",
-        f"{bad}:2: sub_event_type: is not a kind of 'Battles' ('Armed clush')",
-        f"{bad}:3: latitude: must be between -90 and 90 ('116.2717')",
-    ]
-    assert _snapshot(data_dir) == before
-    assert not list(data_dir.glob(".import-*"))
-
-
-def test_missing_columns_are_named(tmp_path):
-    path = tmp_path / "old.csv"
-    path.write_text("EVENT_ID_CNTY,event_date,ACTOR2\nMLI1,2012-01-01,x\n")
-    _, problems = read_acled(path)
-    assert [str(p) for p in problems] == [
-        f"{path}:1: event_type: missing column; an ACLED export has it",
-        f"{path}:1: actor1: missing column; an ACLED export has it",
-    ]
-
-
-def test_cli_imports_then_validates(data_dir, capsys):
-    assert main(["import", "acled", str(SAMPLE), "--into", str(data_dir)]) == 0
-    out = capsys.readouterr().out
-    assert "3 rows read" in out and "2 events added, 1 linked" in out
-    assert main(["validate", str(data_dir)]) == 0
-
-
-def test_the_situation_report_counts_imported_events_and_cites_their_rows(data_dir):
-    from sahel_nb import situation_report
-
-    summary = import_acled(SAMPLE, data_dir)
-    report = situation_report(load_dataset(data_dir))
-    told = dict(report.sections)
-    (counted,) = told["Imported datasets"]
-    assert counted.text.startswith("ACLED n.d. records 2 events in 2012, with 3 deaths recorded")
-    (note,) = [n for n in report.notes if n.startswith(f"[{counted.notes[0]}] ")]
-    assert note.endswith("ACLED n.d., rows 1–2")
-    assert any(summary.source_id in line or "ACLED export" in line for line in report.sources)
-    # Imported rows are counted, never told one by one (there can be a million).
-    kidnappings = " ".join(s.text for s in told["Kidnappings and ransom money"])
-    assert "2012" not in kidnappings
-
-
-# -- GTD ---------------------------------------------------------------------------------------
 
 GTD = Path(__file__).parent / "fixtures" / "gtd" / "sahel_sample.csv"
 
@@ -275,45 +167,6 @@ def test_situation_report_counts_imported_ransoms_with_demands_apart(data_dir):
     assert "8,000,000" not in text  # a demand is never added to a payment
 
 
-def test_an_older_export_with_fewer_columns_imports(data_dir, tmp_path):
-    old = tmp_path / "acled_2013.csv"
-    old.write_text(
-        "event_id_cnty,event_date,event_type,sub_event_type,actor1,actor2,"
-        "location,latitude,longitude,fatalities\n"
-        "MLI8001,5 February 2013,Battles,Armed clash,Tuaregs,,Kidal,18.44,1.41,2\n",
-        encoding="utf-8",
-    )
-    summary = import_acled(old, data_dir)
-    event = load_dataset(data_dir).events.set_index("event_id").loc["acled-MLI8001"]
-    assert (summary.added, event["date"], event["actor1"]) == (1, "2013-02-05", "tuareg")
-    assert pd.isna(event["country"]) and pd.isna(event["geo_precision"])
-
-
-@pytest.mark.notebook
-def test_a_full_report_runs_over_imported_data(data_dir, tmp_path):
-    import json
-    import os
-    import subprocess
-    import sys
-
-    import_acled(SAMPLE, data_dir)
-    import_gtd(GTD, data_dir)
-    assert main(["validate", str(data_dir)]) == 0
-    command = Path(sys.executable).parent / "sahel-nb"
-    done = subprocess.run(
-        [command, "report", "--out", str(tmp_path / "reports"), "--jobs", "2"],
-        env={**os.environ, "SAHEL_NB_DATA": str(data_dir)},
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    latest = tmp_path / "reports" / "latest"
-    manifest = json.loads((latest / "manifest.json").read_text())
-    assert {run["status"] for run in manifest["runs"]} == {"ok"}
-    page = (latest / "situation_report" / "situation_report.html").read_text(encoding="utf-8")
-    assert "Imported datasets" in page and "ransom demand" in page
-
-
 def test_gtd_workbook_imports_like_its_csv(data_dir, tmp_path):
     # START ships GTD as an Excel workbook; numbers there are numbers (3000000.0, -99).
     workbook = tmp_path / "globalterrorismdb_sample.xlsx"
@@ -352,3 +205,102 @@ def test_a_bad_workbook_cell_is_named_by_its_sheet_row(data_dir, tmp_path):
     broken.write_bytes(b"not a zip")
     with pytest.raises(DataValidationError, match="is not a readable Excel workbook"):
         import_gtd(broken, data_dir)
+
+
+# -- START's files as they ship ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [WORKBOOK, PANDAS_CSV, GTD])
+def test_each_gtd_form_imports_validates_and_imports_again_with_no_change(mapped_dir, path):
+    summary = import_gtd(path, mapped_dir)
+    assert summary.added == 3
+    assert main(["validate", str(mapped_dir)]) == 0
+    after = _snapshot(mapped_dir)
+    again = import_gtd(path, mapped_dir)
+    assert _snapshot(mapped_dir) == after and again.added == 0
+
+
+def test_fractional_deaths_are_accepted_rounded_half_up_and_given_as_gtd_gives_them(mapped_dir):
+    import_gtd(WORKBOOK, mapped_dir)
+    events = load_dataset(mapped_dir).events.set_index("event_id")
+    shared = events.loc["gtd-200804010003"]
+    assert shared["fatalities"] == 20  # 19.8
+    assert (
+        "GTD gives 19.8 deaths, this part's share of a multi-part attack" in (shared["description"])
+    )
+    assert "GTD gives 1.3333333333 wounded" in shared["description"]
+    assert events.loc["gtd-199306150001", "fatalities"] == 1  # 0.5, half up
+    assert events.loc["gtd-201103020004", "fatalities"] == 1  # 1.333
+    # approxdate kept, the date itself never padded to a day.
+    assert shared["date"] == "2008-04"
+    assert "GTD's approximate date: early April 2008 (made up)" in shared["description"]
+
+
+def test_a_pandas_written_csv_reads_as_its_workbook(tmp_path, mapped_dir):
+    other = tmp_path / "other"
+    shutil.copytree(mapped_dir, other)
+    import_gtd(WORKBOOK, mapped_dir)
+    import_gtd(PANDAS_CSV, other)
+    columns = ["event_id", "date", "hostages", "fatalities", "actor1", "description"]
+    ours = load_dataset(mapped_dir).events
+    theirs = load_dataset(other).events
+    assert ours[columns].equals(theirs[columns])
+    assert set(ours["event_id"]) >= {"gtd-199306150001"}  # not gtd-199306150001.0
+
+
+def test_aqim_in_gtd_spellings_resolves_through_the_committed_mappings(mapped_dir):
+    import_gtd(WORKBOOK, mapped_dir)
+    events = load_dataset(mapped_dir).events.set_index("event_id")
+    assert events.loc["gtd-200804010003", "actor1"] == "aqim"  # AQLIM
+    assert list(events.loc["gtd-200804010003", "assoc_actors"]) == ["gspc"]
+    assert events.loc["gtd-201103020004", "actor1"] == "aqim"  # AQIM
+    assert events.loc["gtd-199306150001", "actor1"] == "gia"
+    actors = load_dataset(mapped_dir).actors.set_index("actor_id")
+    (gunmen,) = events.loc["gtd-201103020004", "assoc_actors"]
+    assert actors.loc[gunmen, "unnamed"]  # "Gunmen": a catch-all, not one actor
+
+
+def test_a_1993_ransom_converts_and_the_ransom_calls_of_the_notebooks_run(mapped_dir):
+    from sahel_nb.narrative import describe_ransoms, situation_report
+
+    import_gtd(WORKBOOK, mapped_dir)
+    dataset = load_dataset(mapped_dir)
+    table = ransom_table(dataset, base_year=2024).set_index("event_id")
+    paid = table.loc["gtd-199306150001"]
+    assert paid["usd"] == 250_000  # dollars need no rate, in 1993 as in any year
+    assert paid["usd_2024"] == pytest.approx(250_000 * 313.689 / 144.5)  # CPI-U 2024 / 1993
+    assert pd.isna(paid["not_converted"])
+    by_payee = flow_summary(dataset, by="payee", base_year=2024)
+    assert by_payee.loc["Armed Islamic Group", "claims_not_converted"] == 0
+    assert "250,000" in describe_ransoms(table.reset_index(), 2024)
+    text = str(situation_report(dataset, base_year=2024))
+    assert "Imported datasets" in text
+
+
+@pytest.mark.notebook
+def test_a_full_report_runs_over_imported_data(mapped_dir, tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    import_acled(SAMPLE, mapped_dir)
+    import_gtd(GTD, mapped_dir)
+    # START's workbook with a 1993 ransom: the report converts it, nothing fails.
+    import_gtd(WORKBOOK, mapped_dir)
+    assert main(["validate", str(mapped_dir)]) == 0
+    command = Path(sys.executable).parent / "sahel-nb"
+    done = subprocess.run(
+        [command, "report", "--out", str(tmp_path / "reports"), "--jobs", "2"],
+        env={**os.environ, "SAHEL_NB_DATA": str(mapped_dir)},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    latest = tmp_path / "reports" / "latest"
+    manifest = json.loads((latest / "manifest.json").read_text())
+    assert {run["status"] for run in manifest["runs"]} == {"ok"}
+    page = (latest / "situation_report" / "situation_report.html").read_text(encoding="utf-8")
+    assert "Imported datasets" in page and "ransom demand" in page
+    pages = " ".join(p.read_text(encoding="utf-8") for p in latest.rglob("*.html"))
+    assert "1993" in pages
