@@ -31,18 +31,30 @@ NUMBER_PATTERN = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 # pyarrow's reader tells short and long rows apart from empty fields (pandas
 # pads short rows silently), reads quoted newlines, and reads every column as
 # text as fast as pandas.read_csv infers types (pandas 3.1, a million rows).
-_STRING = pd.ArrowDtype(pa.string())
+# Large strings (64-bit offsets) are what pandas' own "str" columns hold, so the
+# typed tables take the text over without copying a million rows of it.
+_STRING = pd.ArrowDtype(pa.large_string())
+_TEXT_TYPES = (pa.string(), pa.large_string())
 _REPLACEMENT = "\ufffd"
 
 
 def arrow_text(values) -> pa.Array:
     """Return a text column as an Arrow string array (zero-copy for Arrow-backed columns)."""
-    return pa.array(values, type=pa.string(), from_pandas=True)
+    array = pa.array(values, from_pandas=True)
+    return array if array.type in _TEXT_TYPES else pc.cast(array, pa.string())
 
 
 def parse_number(values) -> tuple[pa.Array, pa.Array]:
     """Return (looks like a number, its float64 value or null) for each text value."""
     text = arrow_text(values)
+    try:
+        # Arrow's cast reads what the pattern allows plus nan and inf spellings,
+        # so a column that casts to finite numbers is valid: no regex pass needed.
+        numbers = pc.cast(text, pa.float64())
+    except pa.ArrowInvalid:
+        numbers = None
+    if numbers is not None and pc.all(pc.is_finite(numbers)).as_py() is not False:
+        return pc.is_finite(numbers), numbers
     ok = pc.match_substring_regex(text, f"^{NUMBER_PATTERN}$")
     return ok, pc.cast(pc.if_else(ok, text, None), pa.float64())
 
@@ -83,14 +95,13 @@ class RawTable:
         """Return (first day, last day) of a partial-date column, parsed once."""
         if column not in self.parsed:
             self.parsed[column] = partial_date_span(self.frame[column])
-        # pandera passes checks the non-null values only: fill the gaps back in.
-        return tuple(part.reindex(self.frame.index) for part in self.parsed[column])
+        return tuple(_aligned(part, self.frame.index) for part in self.parsed[column])
 
     def parsed_number(self, column: str) -> pd.Series:
         """Return a number column as float64 (NaN where empty or invalid), parsed once."""
         if column not in self.parsed:
             self.parsed[column] = number_series(self.frame[column])
-        return self.parsed[column].reindex(self.frame.index)
+        return _aligned(self.parsed[column], self.frame.index)
 
     def line(self, position: int) -> int:
         """Return the editor line (header = 1) where data row ``position`` starts."""
@@ -103,6 +114,12 @@ class RawTable:
                 if not (self._skip_ragged and len(fields) != width)
             ]
         return self._lines[position]
+
+
+def _aligned(values: pd.Series, index: pd.Index) -> pd.Series:
+    # Parsed from the whole column as a rule; reindexing a million rows to the
+    # same index would still cost a hash lookup per row.
+    return values if values.index.equals(index) else values.reindex(index)
 
 
 def _scan(path: Path, errors: str) -> list[tuple[int, list[str]]]:
@@ -159,21 +176,39 @@ def _report_bad_utf8(raw: RawTable, header: list[str]) -> None:
 
 
 def _read_arrow(source, header: list[str], invalid: list) -> pd.DataFrame:
+    # Allowing newlines in values makes Arrow split the file for its threads
+    # serially (2.5 times slower on a million rows). Most files have none, so
+    # try without: a value spanning a block boundary stops Arrow with "out of
+    # sync" rather than misreading, and only then is the file read again.
+    try:
+        return _read_arrow_once(source, header, invalid, newlines_in_values=False)
+    except pa.ArrowInvalid as error:
+        if "out of sync" not in str(error):
+            raise
+    invalid.clear()
+    if hasattr(source, "seek"):
+        source.seek(0)
+    return _read_arrow_once(source, header, invalid, newlines_in_values=True)
+
+
+def _read_arrow_once(source, header: list[str], invalid: list, newlines_in_values: bool):
     def on_invalid(row) -> str:
         invalid.append(row)
         return "skip"
 
     table = pacsv.read_csv(
         source,
-        parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid),
+        parse_options=pacsv.ParseOptions(
+            newlines_in_values=newlines_in_values, invalid_row_handler=on_invalid
+        ),
         convert_options=pacsv.ConvertOptions(
-            column_types={name: pa.string() for name in header},
+            column_types={name: pa.large_string() for name in header},
             strings_can_be_null=True,
             quoted_strings_can_be_null=True,
             null_values=[""],
         ),
     )
-    return table.to_pandas(types_mapper={pa.string(): _STRING}.get)
+    return table.to_pandas(types_mapper={pa.large_string(): _STRING}.get)
 
 
 def _read_quietly(source, header: list[str], invalid: list) -> pd.DataFrame:

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from pandas.arrays import FloatingArray
 
 from .csvfile import RawTable, arrow_text
 from .exceptions import DataValidationError
@@ -119,18 +120,21 @@ def _typed(raw: RawTable) -> pd.DataFrame:
             columns[f"{spec.name}_start"] = start
             columns[f"{spec.name}_end"] = end
         elif kind in ("amount", "latitude", "longitude"):
-            columns[spec.name] = _series(raw.parsed_number(spec.name), index, "Float64")
+            numbers = raw.parsed_number(spec.name).to_numpy()
+            # Built from values and mask: pandas' own NaN-to-NA conversion copies twice.
+            columns[spec.name] = _series(FloatingArray(numbers, np.isnan(numbers)), index)
         elif kind in ("count", "credibility", "geo_precision"):
             numbers = pc.cast(arrow_text(values), pa.int64())
-            columns[spec.name] = _series(numbers.to_pandas(), index, "Int64")
+            columns[spec.name] = _series(pd.Int64Dtype().__from_arrow__(numbers), index)
         elif kind == "bool":
-            truth = pc.equal(arrow_text(values), "true").to_numpy(zero_copy_only=False)
-            columns[spec.name] = _series(truth, index, "boolean")
+            truth = pc.equal(arrow_text(values), "true")
+            columns[spec.name] = _series(pd.BooleanDtype().__from_arrow__(truth), index)
         elif kind in ("list", "refs"):
             columns[spec.name] = _series(_lists(values), index, pd.ArrowDtype(_LIST))
         else:
             columns[spec.name] = values.astype("str")
-    typed = pd.DataFrame(columns, index=index).reset_index(drop=True)
+    # copy=False: a dict of columns is copied by default, 0.1 s on a million rows.
+    typed = pd.DataFrame(columns, index=index, copy=False).reset_index(drop=True)
     if "credibility" in typed:
         # Cheap to keep beside the number, and what tooltips and footnotes show.
         labels = pd.Categorical.from_codes(

@@ -86,11 +86,20 @@ def date_spans(values) -> tuple[pd.Series, pd.Series, pd.Series]:
     [True, False]
     """
     index = values.index if isinstance(values, pd.Series) else None
-    text = pa.array(values, type=pa.string(), from_pandas=True)
+    text = pa.array(values, from_pandas=True)
+    if text.type not in (pa.string(), pa.large_string()):
+        text = pc.cast(text, pa.string())
     # A million dates hold a few thousand distinct values: parse each once.
-    # (unique keeps a null, and index_in matches nulls to it.)
-    distinct = pc.unique(text)
-    position = pc.index_in(text, value_set=distinct).to_numpy(zero_copy_only=False)
+    # One hashing pass (dictionary_encode) gives the distinct values and each
+    # row's position among them; empty cells point at a null appended last.
+    if not isinstance(text, pa.ChunkedArray):
+        text = pa.chunked_array([text], type=text.type)
+    encoded = pc.dictionary_encode(text).unify_dictionaries()
+    distinct = encoded.chunk(0).dictionary if encoded.num_chunks else pa.array([], text.type)
+    distinct = pa.concat_arrays([distinct, pa.nulls(1, distinct.type)])
+    indices = [chunk.indices for chunk in encoded.chunks]
+    position = pc.fill_null(pa.chunked_array(indices, type=pa.int32()), len(distinct) - 1)
+    position = position.to_numpy()
     first, last, backwards = _span(distinct)
     return (
         pd.Series(first[position], index=index),

@@ -100,7 +100,7 @@ def row_origins(frame: pd.DataFrame, origins: dict[str, str]) -> pd.Series:
     keys = pa.array(list(origins), type=pa.string())
     roots = pa.array(list(origins.values()), type=pa.string())
     found = pc.take(roots, pc.index_in(said_by, value_set=keys))
-    return pd.Series(pc.coalesce(found, said_by), index=frame.index, dtype=_STRING)
+    return _text_series(pc.coalesce(found, said_by), frame.index)
 
 
 def claim_keys(frame: pd.DataFrame, id_column: str) -> pd.Series:
@@ -114,15 +114,20 @@ def claim_keys(frame: pd.DataFrame, id_column: str) -> pd.Series:
     """
     own = _text(frame[id_column])
     if "claim_id" not in frame:
-        return pd.Series(own, index=frame.index, dtype=_STRING)
+        return _text_series(own, frame.index)
     if not frame["claim_id"].notna().any():
-        return pd.Series(own, index=frame.index, dtype=_STRING)
+        return _text_series(own, frame.index)
     claims = _text(frame["claim_id"])
     claims = pc.if_else(pc.equal(claims, ""), pa.scalar(None, pa.string()), claims)
-    return pd.Series(pc.coalesce(claims, own), index=frame.index, dtype=_STRING)
+    return _text_series(pc.coalesce(claims, own), frame.index)
 
 
 _STRING = pd.ArrowDtype(pa.string())
+
+
+def _text_series(array, index: pd.Index) -> pd.Series:
+    # Keep Arrow's own string width: converting a million rows to another costs a copy.
+    return pd.Series(array, index=index, dtype=pd.ArrowDtype(array.type))
 
 
 def _text(values: pd.Series) -> pa.Array:
@@ -130,7 +135,7 @@ def _text(values: pd.Series) -> pa.Array:
     array = pa.array(values, from_pandas=True)
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
-    return array if array.type == pa.string() else pc.cast(array, pa.string())
+    return array if array.type in (pa.string(), pa.large_string()) else pc.cast(array, pa.string())
 
 
 def stance(status) -> str:
@@ -446,7 +451,10 @@ def one_per_claim(frame: pd.DataFrame, groups: dict[str, set[str]] | None = None
         )
         out["agreement"] = labels.reindex(keys).to_numpy()
         out["support"] = wording.reindex(keys).to_numpy()
-        cited = pc.binary_join_element_wise(_text(frame["source_id"]), _text(frame["locator"]), " ")
+        source, locator = _text(frame["source_id"]), _text(frame["locator"])
+        cited = pc.binary_join_element_wise(
+            source, pc.cast(locator, source.type), pa.scalar(" ", source.type)
+        )
         out["cited"] = pd.Series(cited, index=frame.index, dtype=_STRING).to_numpy()
         return out.reset_index(drop=True)
     work = frame.copy()
