@@ -14,7 +14,16 @@ import pandas as pd
 from ..exceptions import DataValidationError, Problem
 from ..schema import EVENT_TYPES
 from .actors import Resolver, inter_codes, mentions_frame
-from .reading import Checks, isin, number, parse_days, read_export, text
+from .reading import (
+    Checks,
+    isin,
+    matches,
+    number,
+    parse_days,
+    read_export,
+    text,
+    whole_numbers,
+)
 from .writing import (
     ImportSummary,
     grade,
@@ -74,14 +83,12 @@ _CURRENT = {kind.casefold(): kind for kind in EVENT_TYPES}
 _OLD = {re.sub(r"\s*-\s*", "-", k).casefold(): k for k in OLD_EVENT_TYPES}
 _SUBS = {(kind, sub.casefold()): sub for kind, subs in EVENT_TYPES.items() for sub in subs}
 _SUBS[("Protests", "excessive force against protestors")] = "Excessive force against protesters"
-_ID = re.compile(r"[A-Za-z0-9_.-]+")
-_WHOLE = re.compile(r"(-?\d+)\.0+")
 _DATE_HINT = "ACLED writes 2012-01-15, 15 January 2012 or 01-January-2015"
 
 
 def _whole(values: pd.Series) -> pd.Series:
     """``3.0`` (a number a spreadsheet or pandas re-saved) as ``3``; other text as it is."""
-    return values.str.replace(_WHOLE, r"\1", regex=True)
+    return whole_numbers(values)
 
 
 def _kinds(cols: dict[str, pd.Series], checks: Checks) -> None:
@@ -100,7 +107,8 @@ def _kinds(cols: dict[str, pd.Series], checks: Checks) -> None:
         if (key in _CURRENT and (given != "").any()) or (key in _CURRENT and key not in _OLD):
             name = _CURRENT[key]
             kind[rows] = name
-            known = given.str.casefold().map(lambda s, n=name: _SUBS.get((n, s), ""))
+            subs = {v: _SUBS.get((name, v.casefold()), "") for v in pd.unique(given)}
+            known = given.map(subs)
             bad = (given != "") & (known == "")
             checks.flag(
                 pd.Series(bad.reindex(raw.index, fill_value=False)),
@@ -161,8 +169,7 @@ def _check(frame: pd.DataFrame) -> tuple[Checks, dict[str, pd.Series]]:
             value.notna() & ~value.between(low, high), name, f"must be between {low} and {high}"
         )
     checks.flag(
-        (cols["fatalities"] != "")
-        & ~(cols["fatalities"].str.isdigit() & (cols["fatalities"].str.len() <= 9)),
+        ~matches(cols["fatalities"], r"(?:\d{1,9})?"),
         "fatalities",
         "must be a whole number, zero or more",
     )
@@ -170,7 +177,7 @@ def _check(frame: pd.DataFrame) -> tuple[Checks, dict[str, pd.Series]]:
         ~cols["geo_precision"].isin(["", "1", "2", "3"]), "geo_precision", "must be 1, 2 or 3"
     )
     checks.flag(
-        (cols["event_id_cnty"] != "") & ~cols["event_id_cnty"].str.fullmatch(_ID),
+        ~matches(cols["event_id_cnty"], r"(?:[A-Za-z0-9_.-]+)?"),
         "event_id_cnty",
         "is not an ACLED event id such as MLI1234",
     )
@@ -361,7 +368,7 @@ def import_acled(
     )
     grade(rows, source_id)
     summary.added = len(rows)
-    used = set(rows["actor1"]) | set(rows["actor2"].dropna())
+    used = set(pd.unique(rows["actor1"])) | set(pd.unique(rows["actor2"].dropna()))
     used |= {a for joined_ in rows["assoc_actors"].unique() for a in joined_.split("|") if a}
     summary.new_actors = resolver.created(used)
     if rows.empty and not links and not remap:

@@ -241,15 +241,15 @@ class Resolver:
         # New ids in the order the rows first name them: they do not depend on hashing.
         first = fresh.sort_values("order", kind="stable").drop_duplicates("name")
         coded = fresh[(fresh["code"] != "").to_numpy(bool)]
-        counts = coded.groupby(["name", "code"], sort=True).size()
-        chosen: dict[str, str] = {}
-        for name, per_code in counts.groupby(level="name", sort=False):
-            per_code = per_code.droplevel("name")
-            # Most frequent; on a tie, the lower code (as ACLED numbers them).
-            best = sorted(per_code.items(), key=lambda item: (-item[1], int(item[0])))
-            chosen[name] = best[0][0]
-            if len(best) > 1:
-                self.codes_seen[name] = "; ".join(f"{c} ({n} rows)" for c, n in best)
+        counts = coded.groupby(["name", "code"], sort=False).size().rename("rows").reset_index()
+        # Most frequent; on a tie, the lower code (as ACLED numbers them).
+        counts = counts.sort_values(["name", "rows", "code"], ascending=[True, False, True])
+        chosen = dict(counts.drop_duplicates("name")[["name", "code"]].itertuples(index=False))
+        several = counts[counts["name"].duplicated(keep=False).to_numpy(bool)]
+        for name, seen in several.groupby("name", sort=False):
+            self.codes_seen[name] = "; ".join(
+                f"{c} ({n} rows)" for c, n in zip(seen["code"], seen["rows"], strict=True)
+            )
         for name, row in zip(first["name"], first["row"], strict=True):
             key = keys[name]
             if key in self.known:  # two spellings differing only in case

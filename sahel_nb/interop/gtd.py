@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pandas as pd
 from ..exceptions import DataValidationError, Problem
 from ..flows import DEMAND, KIDNAPPING
 from .actors import Resolver, mentions_frame
-from .reading import Checks, number, read_export, text
+from .reading import Checks, matches, number, read_export, text, whole_numbers
 from .writing import (
     IMPORTED_CREDIBILITY,
     ImportSummary,
@@ -62,18 +61,17 @@ _COUNTS = ("nhostkid", "nhostkidus", "nhours", "ndays", "nreleased")
 #: GTD shares the deaths and wounded of a multi-part attack among its parts (19.8, 1.333…).
 _SHARED = ("nkill", "nwound")
 _AMOUNTS = ("ransomamt", "ransomamtus", "ransompaid", "ransompaidus")
-_WHOLE = re.compile(r"(-?\d+)\.0+")
 
 
 def _check(frame: pd.DataFrame) -> tuple[Checks, dict[str, pd.Series]]:
     checks = Checks(frame)
     cols = {c: text(frame, c) for c in GTD_COLUMNS}
     for name in _NUMERIC:
-        cols[name] = cols[name].str.replace(_WHOLE, r"\1", regex=True)
+        cols[name] = whole_numbers(cols[name])
     for name in _REQUIRED:
         checks.flag(cols[name] == "", name, "is empty; a value is required")
     checks.flag(
-        (cols["eventid"] != "") & ~cols["eventid"].str.fullmatch(r"\d{1,20}"),
+        ~matches(cols["eventid"], r"(?:\d{1,20})?"),
         "eventid",
         "is not a GTD event id such as 201001010001",
     )
@@ -323,7 +321,7 @@ def import_gtd(
         )
     flows = pd.concat(flows).sort_values("flow_id", kind="stable")
     summary.added, summary.flows = len(rows), len(flows)
-    used = set(rows["actor1"]) | {
+    used = set(pd.unique(rows["actor1"])) | {
         a for joined_ in rows["assoc_actors"].unique() for a in joined_.split("|") if a
     }
     summary.new_actors = resolver.created(used)

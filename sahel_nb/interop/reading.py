@@ -25,10 +25,12 @@ __all__ = [
     "WORKBOOK",
     "Checks",
     "isin",
+    "matches",
     "number",
     "parse_days",
     "read_export",
     "text",
+    "whole_numbers",
 ]
 
 #: What R, pandas and spreadsheets write in an empty cell: read as empty, never as a value.
@@ -311,6 +313,20 @@ def number(values: pd.Series) -> pd.Series:
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return pd.to_numeric(values.where(values != ""), errors="coerce")
+
+
+def whole_numbers(values: pd.Series) -> pd.Series:
+    """``3.0`` or ``199301010001.0`` (numbers a spreadsheet or pandas re-saved) as ``3``; the rest as is."""
+    array = pa.array(values, type=pa.string(), from_pandas=True)
+    fixed = pc.replace_substring_regex(array, r"^(-?\d+)\.0+$", r"\1")
+    return pd.Series(fixed.to_numpy(zero_copy_only=False), index=values.index, dtype=object)
+
+
+def matches(values: pd.Series, pattern: str) -> np.ndarray:
+    """Which values match ``pattern`` whole, in Arrow (pandas' ``str`` methods loop in Python)."""
+    array = pa.array(values, type=pa.string(), from_pandas=True)
+    found = pc.match_substring_regex(array, f"^(?:{pattern})$")
+    return found.to_numpy(zero_copy_only=False).astype(bool)
 
 
 def isin(values: pd.Series, wanted) -> np.ndarray:
