@@ -119,9 +119,11 @@ def _parser() -> argparse.ArgumentParser:
         "import",
         help="import a public dataset export (ACLED, GTD) into a data folder",
         description="Add the events of an export to a data folder, all or nothing: actor names "
-        "resolved through aliases and actor_mappings.csv, new actors listed for review, events "
-        "already told by curated rows linked rather than added. Importing a file twice adds "
-        "nothing the second time.",
+        "resolved through actor_mappings.csv and aliases, new actors listed for review, events "
+        "already told by curated rows linked rather than added. Every ACLED layout since 2015 "
+        "and START's GTD workbook or CSV. After actor_mappings.csv is edited, any import "
+        "re-resolves the rows earlier imports wrote. Importing a file twice changes nothing "
+        "the second time.",
     )
     imports.add_argument("dataset", choices=["acled", "gtd"], help="the export's format")
     imports.add_argument("file", help="the export: CSV, or an Excel workbook (.xlsx, first sheet)")
