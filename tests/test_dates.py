@@ -38,3 +38,36 @@ def test_a_reversed_window_is_an_error_not_an_empty_window():
     with pytest.raises(ParameterError, match="start='2007' is after end='2006-12'"):
         window_bounds("2007", "2006-12")
     assert window_bounds("2006-12", "2006")[0] == pd.Timestamp("2006-12-01")  # same year: fine
+
+
+INTERVALS = [
+    "2006-09/2006-10",
+    "2019-05-06/2019-05-12",
+    "2006/2006-02",
+    "2008-02/2008-03-01",
+    "2007/2006",
+    "2006-10/2006-09-30",
+    "2003-02-30/2003-03",
+    "2003/2003-13",
+]
+
+
+@pytest.mark.parametrize("written", INTERVALS)
+def test_plain_intervals_span_as_the_edtf_parser_says(written):
+    # Intervals of two plain dates are spanned without the EDTF parser (an
+    # import holds thousands); the parser stays the reference.
+    from sahel_nb.dates import _SECONDS_A_DAY, _edtf_days, date_spans
+
+    start, end, backwards = date_spans(pd.Series([written]))
+    bounds = _edtf_days(written)
+    if bounds is None:
+        assert pd.isna(start[0]) and pd.isna(end[0]) and not backwards[0]
+        return
+    low, high = bounds
+    if low > high:
+        assert backwards[0] and pd.isna(start[0])
+        return
+    as_day = pd.Timestamp(0, unit="s")
+    assert start[0] == as_day + pd.Timedelta(seconds=low * _SECONDS_A_DAY)
+    assert end[0] == as_day + pd.Timedelta(seconds=high * _SECONDS_A_DAY)
+    assert not backwards[0]
