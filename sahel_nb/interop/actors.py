@@ -228,28 +228,43 @@ class Resolver:
 
     def resolve(self, mentions: pd.DataFrame) -> dict[str, str]:
         """Map every name to an id; ``mentions`` has name, code, row (for the locator), order."""
-        mentions = mentions[(mentions["name"] != "").to_numpy(bool)]
         if mentions.empty:
             return {}
-        distinct = pd.unique(mentions["name"])
-        keys = {n: n.casefold() for n in distinct}
-        unknown = {n for n in distinct if keys[n] not in self.known}
-        ids = {n: self.known[keys[n]] for n in distinct if n not in unknown}
-        if not unknown:
+        # Names as small integers: a million mentions of a few thousand names
+        # are counted with numpy, not grouped as text.
+        which, distinct = pd.factorize(mentions["name"].to_numpy(object))
+        keys = [n.casefold() for n in distinct]
+        pairs = list(zip(distinct, keys, strict=True))
+        unknown = np.array([bool(n) and k not in self.known for n, k in pairs], dtype=bool)
+        ids = {n: self.known[k] for n, k in pairs if n and k in self.known}
+        if not unknown.any():
             return ids
-        fresh = mentions[mentions["name"].isin(unknown).to_numpy(bool)]
+        fresh = unknown[which]
+        which = which[fresh]
+        order = mentions["order"].to_numpy()[fresh]
+        rows = mentions["row"].to_numpy()[fresh]
+        codes = mentions["code"].to_numpy(object)[fresh]
         # New ids in the order the rows first name them: they do not depend on hashing.
-        first = fresh.sort_values("order", kind="stable").drop_duplicates("name")
-        coded = fresh[(fresh["code"] != "").to_numpy(bool)]
-        counts = coded.groupby(["name", "code"], sort=False).size().rename("rows").reset_index()
-        # Most frequent; on a tie, the lower code (as ACLED numbers them).
-        counts = counts.sort_values(["name", "rows", "code"], ascending=[True, False, True])
-        chosen = dict(counts.drop_duplicates("name")[["name", "code"]].itertuples(index=False))
-        several = counts[counts["name"].duplicated(keep=False).to_numpy(bool)]
-        for name, seen in several.groupby("name", sort=False):
-            self.codes_seen[name] = "; ".join(
-                f"{c} ({n} rows)" for c, n in zip(seen["code"], seen["rows"], strict=True)
-            )
+        ordered = np.argsort(order, kind="stable")
+        _, at = np.unique(which[ordered], return_index=True)
+        firsts = ordered[at][np.argsort(order[ordered[at]], kind="stable")]
+        first = pd.DataFrame({"name": distinct[which[firsts]], "row": rows[firsts]})
+        # Codes "1"–"8" counted per name; most frequent wins, on a tie the lower code.
+        code_of, code_values = pd.factorize(codes)
+        number_ = np.array([int(c) if c else 0 for c in code_values] + [0], dtype=np.int64)[code_of]
+        counts = np.bincount(which * 9 + number_, minlength=len(distinct) * 9)
+        counts = counts.reshape(len(distinct), 9)[:, 1:]
+        chosen: dict[str, str] = {}
+        for index in np.flatnonzero(counts.sum(axis=1)):
+            per_code = counts[index]
+            best = int(np.argmax(per_code))
+            chosen[distinct[index]] = str(best + 1)
+            if (per_code > 0).sum() > 1:
+                ranked = sorted(np.flatnonzero(per_code), key=lambda c: (-per_code[c], c))
+                self.codes_seen[distinct[index]] = "; ".join(
+                    f"{c + 1} ({per_code[c]} rows)" for c in ranked
+                )
+        keys = dict(zip(distinct, keys, strict=True))
         for name, row in zip(first["name"], first["row"], strict=True):
             key = keys[name]
             if key in self.known:  # two spellings differing only in case
