@@ -91,59 +91,53 @@ def _whole(values: pd.Series) -> pd.Series:
     return whole_numbers(values)
 
 
-def _kinds(cols: dict[str, pd.Series], checks: Checks) -> None:
-    """Today's event and sub-event types for every row, ``_original`` the old type, ``_skip`` why not."""
-    raw, sub_raw = cols["event_type"], cols["sub_event_type"]
-    kind = pd.Series("", index=raw.index, dtype=object)
-    sub = pd.Series("", index=raw.index, dtype=object)
-    original = pd.Series("", index=raw.index, dtype=object)
-    skip = pd.Series("", index=raw.index, dtype=object)
-    for value in pd.unique(raw):
-        if not value:
-            continue
-        rows = (raw == value).to_numpy(bool)
-        key = re.sub(r"\s*-\s*", "-", value.strip()).casefold()
-        given = sub_raw[rows]
-        if (key in _CURRENT and (given != "").any()) or (key in _CURRENT and key not in _OLD):
-            name = _CURRENT[key]
-            kind[rows] = name
-            subs = {v: _SUBS.get((name, v.casefold()), "") for v in pd.unique(given)}
-            known = given.map(subs)
-            bad = (given != "") & (known == "")
-            checks.flag(
-                pd.Series(bad.reindex(raw.index, fill_value=False)),
-                "sub_event_type",
-                f"is not a kind of {name!r}",
-            )
-            sub[rows] = known
-            skip[rows] = np.where(
-                given == "",
+def _kind(value: str, given: str) -> tuple[str, str, str, str, str]:
+    """One (event type, sub-event type) as written: (type, sub-type, old type, skip, problem)."""
+    key = re.sub(r"\s*-\s*", "-", value.strip()).casefold()
+    if key in _CURRENT and (given or key not in _OLD):
+        name = _CURRENT[key]
+        if not given:
+            return (
+                name,
+                "",
+                "",
                 f"event type {name!r} without a sub_event_type: none can be told",
                 "",
             )
-        elif key in _OLD:
-            old = _OLD[key]
-            new_kind, new_sub = OLD_EVENT_TYPES[old]
-            original[rows] = old
-            kind[rows] = new_kind or ""
-            sub[rows] = new_sub or ""
-            if new_kind is None:
-                reason = (
-                    f"ACLED's pre-2019 type {old!r} says neither which of today's types "
-                    "(Riots or Protests) nor which sub-event type"
-                )
-            elif new_sub is None:
-                reason = (
-                    f"ACLED's pre-2019 type {old!r} gives no sub-event type of {new_kind!r}; "
-                    "ACLED's current export codes these events anew"
-                )
-            else:
-                reason = ""
-            skip[rows] = reason
+        known = _SUBS.get((name, given.casefold()), "")
+        return name, known, "", "", "" if known else f"is not a kind of {name!r}"
+    if key in _OLD:
+        old = _OLD[key]
+        new_kind, new_sub = OLD_EVENT_TYPES[old]
+        if new_kind is None:
+            reason = (
+                f"ACLED's pre-2019 type {old!r} says neither which of today's types "
+                "(Riots or Protests) nor which sub-event type"
+            )
+        elif new_sub is None:
+            reason = (
+                f"ACLED's pre-2019 type {old!r} gives no sub-event type of {new_kind!r}; "
+                "ACLED's current export codes these events anew"
+            )
         else:
-            checks.flag(rows, "event_type", "is not an ACLED event type, old or new")
-    cols["event_type"], cols["sub_event_type"] = kind, sub
-    cols["_original"], cols["_skip"] = original, skip
+            reason = ""
+        return new_kind or "", new_sub or "", old, reason, ""
+    return "", "", "", "", "is not an ACLED event type, old or new"
+
+
+def _kinds(cols: dict[str, pd.Series], checks: Checks) -> None:
+    """Today's event and sub-event types for every row, ``_original`` the old type, ``_skip`` why not."""
+    raw, sub_raw = cols["event_type"], cols["sub_event_type"]
+    # A few dozen distinct pairs in a million rows: each decided once.
+    which, pairs = pd.factorize(raw + "\x1f" + sub_raw)
+    decided = [_kind(*pair.split("\x1f")) if pair != "\x1f" else ("",) * 5 for pair in pairs]
+    for position, name in enumerate(("event_type", "sub_event_type", "_original", "_skip")):
+        values = np.array([d[position] for d in decided] + [""], dtype=object)
+        cols[name] = pd.Series(values[which], index=raw.index, dtype=object)
+    for index, (*_, problem) in enumerate(decided):
+        if problem:
+            column = "event_type" if problem.startswith("is not an ACLED") else "sub_event_type"
+            checks.flag(which == index, column, problem)
 
 
 def _check(frame: pd.DataFrame) -> tuple[Checks, dict[str, pd.Series]]:
@@ -234,8 +228,17 @@ def _split(column: pd.Series) -> pd.Series:
 
 def _dates(cols: dict[str, pd.Series]) -> np.ndarray:
     """Dates as ACLED's precision allows: a day, the week as an interval, or the month."""
-    precision = cols["time_precision"]
+    # A few thousand distinct (day, precision) pairs: each written once.
     days = cols["_day"].to_numpy(dtype="datetime64[D]")
+    precision = cols["time_precision"].to_numpy(object)
+    level = np.where(precision == "2", 2, np.where(precision == "3", 3, 1))
+    distinct, which = np.unique(days.astype(np.int64) * 4 + level, return_inverse=True)
+    written = _written((distinct // 4).astype("datetime64[D]"), pd.Series(distinct % 4).astype(str))
+    return written.astype(object)[which]
+
+
+def _written(days: np.ndarray, precision: pd.Series) -> np.ndarray:
+    """Each day written as its precision allows."""
     written = days.astype(str)
     week = (precision == "2").to_numpy(bool)
     if week.any():
