@@ -11,7 +11,15 @@ import numpy as np
 import pandas as pd
 
 from .cite import attribution, locator_list, short_names
-from .schema import RELIABILITY
+from .judgments import (
+    CONFIDENCE_RULE,
+    LIKELIHOOD_RULE,
+    LIKELIHOOD_TERMS,
+    confidence,
+    evidence,
+    likelihood,
+)
+from .schema import RELIABILITY, kind_sign
 
 __all__ = [
     "Footnotes",
@@ -282,6 +290,9 @@ class Sentence:
 
     text: str
     notes: tuple[int, ...] = ()
+    #: True for a count of what the report itself tells (the bottom line's
+    #: "rests on 109 claims"): its figures are cited where each claim is told.
+    summary: bool = False
 
     def __post_init__(self) -> None:
         # A citation ending "n.d." before the sentence's full stop: one stop, not two.
@@ -289,6 +300,23 @@ class Sentence:
 
     def __str__(self) -> str:
         return self.text + "".join(f" [{n}]" for n in self.notes)
+
+
+@dataclass(frozen=True)
+class Judgment(Sentence):
+    """A key judgment: a sentence stating a proposition with its likelihood and confidence.
+
+    ``likelihood`` is an ICD 203 term (None when the evidence cannot be
+    judged), ``confidence`` is low, moderate or high; the rules are
+    :data:`sahel_nb.judgments.LIKELIHOOD_RULE` and ``CONFIDENCE_RULE``.
+    """
+
+    likelihood: str | None = None
+    confidence: str = "low"
+    #: What would raise or lower it, for the report's gaps section.
+    change: str = ""
+    #: The judgment alone, without its basis: "It is likely (55–80%) that …; moderate confidence".
+    headline: str = ""
 
 
 @dataclass
@@ -371,11 +399,21 @@ class Report:
     sources: list[str]
     #: True when nothing in the data falls in the period.
     empty: bool = False
+    #: "Information as of …": the date of the latest source cited.
+    as_of: str = ""
+    #: How the key judgments' likelihood and confidence are chosen (method, not data).
+    method: list[str] = field(default_factory=list)
+
+    def section(self, heading: str) -> list[Sentence]:
+        """The sentences under ``heading`` (empty when the report has no such section)."""
+        return next((said for title, said in self.sections if title == heading), [])
 
     def __repr__(self) -> str:
-        lines = [self.title, self.period, ""]
+        lines = [self.title, self.as_of, self.period, ""]
         for heading, sentences in self.sections:
             lines += [heading, *(f"- {s}" for s in sentences or ["nothing in this period"]), ""]
+            if heading == "Key judgments" and self.method:
+                lines += [METHOD, *(f"- {line}" for line in self.method), ""]
         lines += ["Notes", *self.notes, "", "Sources", *self.sources]
         return "\n".join(lines)
 
@@ -397,13 +435,18 @@ def _name(names: dict, actor_id) -> str:
     return names.get(actor_id, actor_id)
 
 
-def _period(row_start, row_end) -> str:
+def _period(row_start, row_end, as_of: str | None = None) -> str:
     start = None if pd.isna(row_start) else str(row_start)
     end = None if pd.isna(row_end) else str(row_end)
     if start and end:
         return f"from {start} to {end}" if start != end else f"in {start}"
     if start:
-        return f"from {start}, with no end given"
+        # The source cannot attest what came after it was written.
+        return (
+            f"from {start}, no end reported as of {as_of}"
+            if as_of
+            else f"from {start}, with no end given"
+        )
     if end:
         return f"until {end}"
     return "at a time the source does not give"
@@ -459,6 +502,38 @@ def _window(dataset, start, end, undated_ties: bool = False):
     return picked, undated
 
 
+#: The heading of the method paragraph printed once after the key judgments.
+METHOD = "How likelihood and confidence are judged"
+
+#: The last section of a situation report: what is not known, and what would change the judgments.
+GAPS = "Gaps and what would change these judgments"
+
+#: How each relationship kind is said as a proposition about actors a and b.
+_TIE_PROPOSITIONS = {
+    "alliance/cooperation": "{a} and {b} cooperated",
+    "kinship/marriage": "{a} and {b} were tied by kinship or marriage",
+    "leadership/membership": "{a} led or belonged to {b}",
+    "protection/safe haven": "{a} sheltered, gave asylum to or tolerated {b}",
+    "support": "{a} supported {b}",
+    "predecessor/successor": "{a} became {b}",
+    "mediation": "{a} acted as a go-between for {b}",
+    "negotiation": "{a} and {b} negotiated",
+    "hostility/armed conflict": "{a} and {b} fought each other",
+    "rivalry": "{a} and {b} were rivals",
+}
+#: ICD 203's terms read as the opening of a sentence.
+_LIKELIHOOD_OPENINGS = {
+    "almost no chance": "There is almost no chance",
+    "roughly even chance": "There is a roughly even chance",
+}
+_COOPERATION = ("alliance/cooperation", "support", "protection/safe haven", "kinship/marriage")
+_HOSTILITY = ("hostility/armed conflict", "rivalry")
+_CONFIDENCE_ORDER = {"high": 0, "moderate": 1, "low": 2}
+_LIKELIHOOD_ORDER = {
+    term: at for at, term in enumerate(reversed(list(LIKELIHOOD_TERMS)))
+}  # almost certain first
+
+
 #: The columns of each table that name actors.
 _ACTOR_COLUMNS = {
     "relationships": ["actor_a", "actor_b"],
@@ -484,7 +559,7 @@ def situation_report(
     and supplies, the state's role, other events, and what is not known. With
     ``focus_actor``, only rows involving that actor (and, for ties, its
     direct neighbours) are used. An empty window says so. In a window, ties
-    with no date are left out and counted under "Not known" unless
+    with no date are left out and counted under the gaps section unless
     ``undated_ties=True``, which keeps them (the period line says so).
 
     Examples
@@ -513,7 +588,10 @@ def situation_report(
         picked = _with_kidnappings_touched(dataset, everything, picked)
     writer = _Writer(dataset, base_year, **picked)
     writer.focus = focus
+    judgments = writer.judgments(focus_actor)
     sections = [
+        ("Bottom line", writer.bottom_line(judgments)),
+        ("Key judgments", judgments),
         ("Key actors and their ties", writer.key_actors(top)),
         ("Alliance shifts", writer.shifts()),
         ("Kidnappings and ransom money", writer.kidnappings()),
@@ -530,7 +608,12 @@ def situation_report(
             "flow falls in it."
         )
         sections.insert(0, ("In this period", [nothing]))
-    sections.append(("Not known", writer.unknowns(undated)))
+    sections.append(
+        (
+            GAPS,
+            writer.unknowns(undated) + [Sentence(j.change, j.notes) for j in judgments if j.change],
+        )
+    )
     period = _window_text(start, end)
     if (start or end) and undated_ties:
         kept = picked["relationships"]
@@ -542,7 +625,14 @@ def situation_report(
         names = ", ".join(writer.names[p] for p in lineage)
         period += f", with the record of its predecessor{'s' if len(lineage) > 1 else ''} {names}"
     return Report(
-        "Situation report", period, sections, writer.notes.lines(), writer.sources(), empty
+        "Situation report",
+        period,
+        sections,
+        writer.notes.lines(),
+        writer.sources(),
+        empty,
+        writer.as_of(),
+        [LIKELIHOOD_RULE, CONFIDENCE_RULE] if judgments else [],
     )
 
 
@@ -594,6 +684,7 @@ class _Writer:
         self.names = actors["name"].to_dict()
         self.types = actors["actor_type"].astype(str).to_dict()
         self.notes = Footnotes(dataset.sources)
+        self.published = dataset.sources.set_index("source_id")["published"].dropna().to_dict()
         # Every report of each claim told, denials included, for its footnotes.
         self.reports = {}
         for name, picked in (
@@ -639,30 +730,257 @@ class _Writer:
 
         return dataclasses.replace(self.dataset, relationships=rels)
 
+    # -- judgments -------------------------------------------------------------
+
+    def _weigh(self, row: dict) -> tuple[str | None, str, dict]:
+        """(likelihood, confidence, evidence) of the claim ``row`` stands for."""
+        found = evidence(self._reports_of(row))
+        label = row.get("agreement") or ("contested" if found["against"] else "single source")
+        return (
+            likelihood(found["credibility"], found["origins"]),
+            confidence(label, found["origins"], found["reliability"], found["alleged_only"]),
+            found,
+        )
+
+    def _strongest(self, rows: list[dict]) -> dict | None:
+        """The best-supported claim of ``rows``: by confidence, then likelihood, then id."""
+
+        def rank(row):
+            term, level, _ = self._weigh(row)
+            return (
+                _CONFIDENCE_ORDER[level],
+                _LIKELIHOOD_ORDER.get(term, len(_LIKELIHOOD_ORDER)),
+                str(row.get("claim_id")),
+            )
+
+        return min(rows, key=rank) if rows else None
+
+    def _judge(self, proposition: str, row: dict, basis: str, rows=None) -> Judgment:
+        term, level, found = self._weigh(row)
+        support = self._support(row)
+        if term is None:
+            headline = f"Whether {proposition} cannot be judged from the sources"
+        else:
+            opening = _LIKELIHOOD_OPENINGS.get(term, f"It is {term}")
+            headline = f"{opening} ({LIKELIHOOD_TERMS[term]}) that {proposition}"
+        headline += f"; {level} confidence"
+        text = f"{headline}: {support}." + (f" {basis}" if basis else "")
+        if level == "high":
+            change = "a credible denial, or a retraction by one of its origins"
+        elif found["against"]:
+            change = "an independent account that settles the denial either way"
+        elif found["origins"] >= 2:
+            change = "a report in its own voice from a source graded A or B"
+        else:
+            change = "a report from a second, independent origin (or a credible denial)"
+        return Judgment(
+            text,
+            self._cite(rows if rows is not None else [row]),
+            likelihood=term,
+            confidence=level,
+            change=f"That {proposition} ({level} confidence) would change with {change}.",
+            headline=headline,
+        )
+
+    def _tie_proposition(self, rel: dict) -> str:
+        template = _TIE_PROPOSITIONS.get(str(rel["kind"]), "{a} and {b} had a tie")
+        said = template.format(a=self._name(rel["actor_a"]), b=self._name(rel["actor_b"]))
+        return f"{said} {self._period(rel)}"
+
+    def _period(self, rel: dict) -> str:
+        """A tie's period; an open end is said as of its source's date."""
+        return _period(rel["start"], rel["end"], self.published.get(rel.get("source_id")))
+
+    def _central(self, focus_actor: str | None) -> str | None:
+        """Whom the judgments on ties are about: the focus, else the actor with most counterparts."""
+        if focus_actor:
+            return focus_actor
+        rels = self.rels[
+            ~self.rels["kind"].isin(("leadership/membership", "predecessor/successor"))
+        ]
+        if rels.empty:
+            return None
+        ends = pd.concat(
+            [
+                rels[["actor_a", "actor_b"]],
+                rels[["actor_b", "actor_a"]].set_axis(["actor_a", "actor_b"], axis=1),
+            ]
+        )
+        counts = ends.drop_duplicates().groupby("actor_a").size()
+        return sorted(counts.index, key=lambda a: (-counts[a], self._name(a)))[0]
+
+    def judgments(self, focus_actor: str | None = None) -> list[Judgment]:
+        """Key judgments: the central actor's best-supported cooperation and hostility,
+        the state's dealings with armed groups, and who was paid ransoms."""
+        said: list[Judgment] = []
+        used: set = set()
+        central = self._central(focus_actor)
+        if central is not None:
+            mine = self.rels[(self.rels["actor_a"] == central) | (self.rels["actor_b"] == central)]
+            for kinds, what in ((_COOPERATION, "cooperation"), (_HOSTILITY, "hostility")):
+                rows = mine[mine["kind"].isin(kinds)].to_dict("records")
+                best = self._strongest(rows)
+                if best is None:
+                    continue
+                used.add(best["claim_id"])
+                basis = (
+                    f"It is the best supported of {_plural(len(rows), 'recorded tie')} "
+                    f"of {what} with {self._name(central)}."
+                    if len(rows) > 1
+                    else ""
+                )
+                said.append(self._judge(self._tie_proposition(best), best, basis))
+        dealings = self.rels[
+            self.rels["kind"].isin(STATE_DEALINGS)
+            & _involves(self.rels, ["actor_a", "actor_b"], self.state_ids)
+            & ~self.rels["claim_id"].isin(used)
+        ]
+        # Protection of an armed group is the gravest charge a state faces: judged first.
+        sheltering = dealings[dealings["kind"] == "protection/safe haven"]
+        rows = (sheltering if len(sheltering) else dealings).to_dict("records")
+        best = self._strongest(rows)
+        if best is not None:
+            basis = (
+                f"It is the best supported of {_plural(len(rows), 'recorded dealing')} "
+                "of this kind between the state and others."
+                if len(rows) > 1
+                else ""
+            )
+            said.append(self._judge(self._tie_proposition(best), best, basis))
+        said += self._ransom_judgments()
+        return said
+
+    def _ransom_judgments(self) -> list[Judgment]:
+        ransoms = self.flows[(self.flows["flow_type"] == "ransom") & self.flows["payee"].notna()]
+        if ransoms.empty:
+            return []
+        counts = ransoms.groupby("payee").size()
+        payee = sorted(counts.index, key=lambda a: (-counts[a], self._name(a)))[0]
+        rows = ransoms[ransoms["payee"] == payee].to_dict("records")
+        best = self._strongest(rows)
+        when = f" in {best['date']}" if pd.notna(best.get("date")) else ""
+        proposition = f"{self._name(payee)} was paid ransom for hostages{when}"
+        basis = (
+            f"It is the best supported of {_plural(len(rows), 'recorded payment')} "
+            f"to {self._name(payee)}."
+            if len(rows) > 1
+            else ""
+        )
+        return [self._judge(proposition, best, basis, rows=[best])]
+
+    def bottom_line(self, judgments: list[Judgment]) -> list[Sentence]:
+        """Two or three sentences: what the report rests on, its firmest judgment, the money."""
+        frames = [self.rels, self.events, self.flows]
+        claims = sum(len(f) for f in frames)
+        if not claims:
+            return []
+        labels = pd.concat([f["agreement"] for f in frames if len(f)])
+        alleged = sum(
+            sum(evidence(self._reports_of(r))["alleged_only"] for r in f.to_dict("records"))
+            for f in frames
+        )
+        counts = ", ".join(
+            f"{int((labels == label).sum())} {label}"
+            for label in ("corroborated", "single source", "contested")
+            if (labels == label).any()
+        )
+        said = [
+            Sentence(
+                f"This report rests on {_plural(claims, 'claim')} ({counts}); "
+                f"{alleged} of them are allegations only.",
+                summary=True,
+            )
+        ]
+        if judgments:
+            firm = min(
+                judgments,
+                key=lambda j: (
+                    _CONFIDENCE_ORDER[j.confidence],
+                    _LIKELIHOOD_ORDER.get(j.likelihood, len(_LIKELIHOOD_ORDER)),
+                ),
+            )
+            weak = max(
+                judgments,
+                key=lambda j: (
+                    _CONFIDENCE_ORDER[j.confidence],
+                    _LIKELIHOOD_ORDER.get(j.likelihood, len(_LIKELIHOOD_ORDER)),
+                ),
+            )
+            said.append(Sentence(f"Best supported: {_lower(firm.headline)}.", firm.notes))
+            if weak is not firm:
+                said.append(Sentence(f"Least supported: {_lower(weak.headline)}.", weak.notes))
+        return said
+
+    def as_of(self) -> str:
+        """``Information as of 2010-02-16``: the publication date of the latest source cited."""
+        cited = self.dataset.sources[
+            self.dataset.sources["source_id"].isin(self.notes.source_ids())
+        ]
+        if cited.empty:
+            return "Information as of: no source cited"
+        dated = cited[cited["published_end"].notna()]
+        if dated.empty:
+            return "Information as of: no source cited gives its date"
+        latest = dated.sort_values(["published_end", "published"]).iloc[-1]
+        text = (
+            f"Information as of {latest['published']}, the latest of "
+            f"{_plural(len(cited), 'source')} cited"
+        )
+        undated = len(cited) - len(dated)
+        if undated:
+            text += f" ({undated} undated)"
+        return text + "; nothing later is known to this report"
+
     def key_actors(self, top: int) -> list[Sentence]:
+        """The best-connected actors: whom each is tied to, by sign, and how much is alleged.
+
+        Counterparts are counted once however many ties join them; ties to an
+        actor's own branches, leaders or members, and lineage ties, are told apart.
+        """
         from .network import actor_metrics, build_graph
 
         graph = build_graph(self._graph_of(self.rels))
         if not graph.number_of_edges():
             return []
         metrics = actor_metrics(graph).sort_values(["degree", "name"], ascending=[False, True])
+        internal = ("leadership/membership", "predecessor/successor")
         said = []
         for actor_id, row in metrics.head(top).iterrows():
             ties = self.rels[
                 (self.rels["actor_a"] == actor_id) | (self.rels["actor_b"] == actor_id)
             ]
-            counts = ", ".join(
-                f"{int(row[sign])} {sign}"
-                for sign in ("cooperative", "hostile", "neutral")
-                if row[sign]
+            outward = ties[~ties["kind"].isin(internal)]
+            other = np.where(outward["actor_a"] == actor_id, outward["actor_b"], outward["actor_a"])
+            signs = outward["kind"].map(kind_sign).to_numpy()
+            alleged = np.array(
+                [evidence(self._reports_of(r))["alleged_only"] for r in outward.to_dict("records")],
+                dtype=bool,
             )
-            said.append(
-                Sentence(
-                    f"{row['name']} ({row['actor_type']}) has "
-                    f"{_plural(int(row['degree']), 'recorded tie')} in this period: {counts}.",
-                    self._cite(ties),
-                )
+            parts = []
+            for sign, phrase in (
+                ("cooperative", "cooperating with"),
+                ("hostile", "hostile to"),
+                ("neutral", "dealing with"),
+            ):
+                mine = signs == sign
+                if not mine.any():
+                    continue
+                part = f"{phrase} {len(set(other[mine]))}"
+                firm = set(other[mine & ~alleged])
+                only_alleged = len(set(other[mine]) - firm)
+                if only_alleged:
+                    part += f" ({only_alleged} by allegation only)"
+                parts.append(part)
+            counterparts = len(set(other))
+            text = f"{row['name']} ({row['actor_type']}) is tied to " + (
+                f"{_plural(counterparts, 'other actor')} in this period: {', '.join(parts)}"
+                if counterparts
+                else "no other actor in this period outside its own organisation"
             )
+            inside = len(ties) - len(outward)
+            if inside:
+                text += f"; besides, {_plural(inside, 'tie')} of leadership, membership or lineage"
+            said.append(Sentence(text + ".", self._cite(ties)))
         return said
 
     def shifts(self) -> list[Sentence]:
@@ -671,7 +989,7 @@ class _Writer:
         return [
             Sentence(
                 f"{row['name_a']} and {row['name_b']}: a {row['sign']} tie "
-                f"({row['kind']}), {_period(row['start'], row['end'])}, {row['status']}.",
+                f"({row['kind']}), {self._period(row)}, {row['status']}.",
                 self._cite([row]),
             )
             for row in alliance_shifts(self._graph_of(self.rels)).to_dict("records")
@@ -809,7 +1127,7 @@ class _Writer:
         said = [
             Sentence(
                 f"{self._name(rel['actor_a'])} and {self._name(rel['actor_b'])}: "
-                f"{rel['kind']}, {_period(rel['start'], rel['end'])} ({self._support(rel)}).",
+                f"{rel['kind']}, {self._period(rel)} ({self._support(rel)}).",
                 self._cite([rel]),
             )
             for rel in dealings.to_dict("records")
@@ -963,6 +1281,11 @@ class _Writer:
         return Sentence(sentence.text, self._cite([flow]))
 
 
+def _lower(text: str) -> str:
+    """``It is likely …`` → ``it is likely …``, for a clause after a colon."""
+    return text[:1].lower() + text[1:]
+
+
 def _usd_range(low: float, high: float) -> str:
     if round(low) == round(high):
         return f"US${high:,.0f}"
@@ -996,7 +1319,7 @@ def _window_text(start, end) -> str:
 
 def _flow_sentence(flow: dict, names: dict, notes: Footnotes, base_year) -> Sentence:
     """``Ransom from Germany to the GSPC in 2003: 7,300,000 USD … — alleged.``"""
-    from .flows import DEMAND, to_usd
+    from .flows import DEMAND, not_converted, to_usd
 
     parties = []
     if pd.notna(flow["payer"]):
@@ -1016,11 +1339,16 @@ def _flow_sentence(flow: dict, names: dict, notes: Footnotes, base_year) -> Sent
     elif pd.notna(flow["amount"]):
         what = f"{flow['amount']:,.0f} {flow['currency']}"
         year = int(str(flow["date"])[:4]) if pd.notna(flow["date"]) else None
-        if year and flow["currency"] != "USD":
-            what += f" (US${to_usd(flow['amount'], flow['currency'], year):,.0f})"
-        if year and base_year is not None:
-            constant = to_usd(flow["amount"], flow["currency"], year, base_year=base_year)
-            what += f", US${constant:,.0f} in {base_year} dollars"
+        why = not_converted(flow["amount"], flow["currency"], year) if year else None
+        if why:
+            # Said, never guessed: e.g. a franc amount from before the rate table starts.
+            what += f" (not converted to dollars: {why})"
+        else:
+            if year and flow["currency"] != "USD":
+                what += f" (US${to_usd(flow['amount'], flow['currency'], year):,.0f})"
+            if year and base_year is not None:
+                constant = to_usd(flow["amount"], flow["currency"], year, base_year=base_year)
+                what += f", US${constant:,.0f} in {base_year} dollars"
         if pd.notna(flow["amount_low"]) or pd.notna(flow["amount_high"]):
             low = "?" if pd.isna(flow["amount_low"]) else f"{flow['amount_low']:,.0f}"
             high = "?" if pd.isna(flow["amount_high"]) else f"{flow['amount_high']:,.0f}"
