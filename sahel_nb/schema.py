@@ -83,11 +83,16 @@ SUPPORTING_STATUSES = ("reported", "alleged", "estimated")
 
 #: ACLED's six event types and 25 sub-event types, plus what the sources need
 #: (the additions sit under "Strategic developments" and are listed last).
+#: The sub-event type of an event whose source gives its type but no sub-type
+#: (ACLED's exports from before its March 2019 change): said, not guessed.
+NOT_SPECIFIED = "Not specified"
+
 EVENT_TYPES = {
     "Battles": (
         "Armed clash",
         "Government regains territory",
         "Non-state actor overtakes territory",
+        NOT_SPECIFIED,
     ),
     "Explosions/Remote violence": (
         "Chemical weapon",
@@ -96,18 +101,21 @@ EVENT_TYPES = {
         "Shelling/artillery/missile attack",
         "Remote explosive/landmine/IED",
         "Grenade",
+        NOT_SPECIFIED,
     ),
     "Violence against civilians": (
         "Sexual violence",
         "Attack",
         "Abduction/forced disappearance",
+        NOT_SPECIFIED,
     ),
     "Protests": (
         "Peaceful protest",
         "Protest with intervention",
         "Excessive force against protesters",
+        NOT_SPECIFIED,
     ),
-    "Riots": ("Violent demonstration", "Mob violence"),
+    "Riots": ("Violent demonstration", "Mob violence", NOT_SPECIFIED),
     "Strategic developments": (
         "Agreement",
         "Arrests",
@@ -123,6 +131,7 @@ EVENT_TYPES = {
         "Extradition refused",
         "Sentencing",
         "Designation",
+        NOT_SPECIFIED,
     ),
 }
 
@@ -207,7 +216,8 @@ def _graded(statuses: tuple[str, ...]) -> tuple[Field, ...]:
     )
 
 
-_ALL_SUB_EVENT_TYPES = tuple(s for subs in EVENT_TYPES.values() for s in subs)
+# "Not specified" is a sub-type of every type: listed once.
+_ALL_SUB_EVENT_TYPES = tuple(dict.fromkeys(s for subs in EVENT_TYPES.values() for s in subs))
 
 #: The dataset's tables, in loading order (a table refers only to earlier ones,
 #: except flows.event_id, which refers to events).

@@ -235,16 +235,24 @@ def test_old_event_types_map_to_todays_and_the_rest_are_skipped_saying_why(data_
         "Strategic developments",
         "Headquarters or base established",
     )
-    assert summary.added == 2
-    reasons = " | ".join(summary.skipped)
-    assert "'Remote violence' gives no sub-event type" in reasons
-    assert "'Strategic development' gives no sub-event type" in reasons
-    assert "'Riots/Protests' says neither" in reasons
-    assert sum(summary.skipped.values()) == 3
+    # No sub-event type follows from these old types: said, not guessed.
+    kinds = events.loc[["acled-MLI5102", "acled-MLI5105"], ["event_type", "sub_event_type"]]
+    assert kinds.values.tolist() == [
+        ["Explosions/Remote violence", "Not specified"],
+        ["Strategic developments", "Not specified"],
+    ]
+    assert "before March 2019: Remote violence" in events.loc["acled-MLI5102", "description"]
+    # Riots/Protests by who acts: rioters make a riot, protesters met by police a protest.
+    assert events.loc["acled-MLI5106", "event_type"] == "Riots"
+    assert events.loc["acled-MLI5107", "event_type"] == "Protests"
+    # AQIM against the army under "Riots/Protests": neither can be told, so skipped.
+    assert summary.added == 6
+    assert list(summary.skipped.values()) == [1]
+    assert "'Riots/Protests' with no rioters (code 5) or protesters" in " ".join(summary.skipped)
     with open(data_dir / "imports" / f"{summary.source_id}-skipped.csv", encoding="utf-8") as f:
         skipped = list(csv.DictReader(f))
-    assert [row["event_id_cnty"] for row in skipped] == ["MLI5102", "MLI5103", "MLI5105"]
-    assert "skipped 1: ACLED's pre-2019 type 'Remote violence'" in str(summary)
+    assert [row["event_id_cnty"] for row in skipped] == ["MLI5103"]
+    assert "skipped 1: ACLED's pre-2019 type 'Riots/Protests'" in str(summary)
 
 
 def test_upper_case_files_with_ally_actors_and_month_names(tmp_path):

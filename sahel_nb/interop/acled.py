@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import DataValidationError, Problem
-from ..schema import EVENT_TYPES
+from ..schema import EVENT_TYPES, NOT_SPECIFIED
 from .actors import Resolver, inter_codes, mentions_frame
 from .reading import (
     Checks,
@@ -57,8 +57,10 @@ _USED = (
 _ALIASES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
 
 #: ACLED's event types before its March 2019 change, as it mapped them to
-#: today's: (event type, sub-event type). ``None`` where nothing follows from
-#: the old type alone: such rows are not imported, and the summary says why.
+#: today's: (event type, sub-event type). Where the old type gives no
+#: sub-event type it is "Not specified" (never guessed); "Riots/Protests" is
+#: told apart by its actors' codes (5 rioters, 6 protesters), as ACLED's own
+#: split of the type was, and a row whose codes do not say is skipped with the reason.
 OLD_EVENT_TYPES = {
     "Battle-No change of territory": ("Battles", "Armed clash"),
     "Battle-Government regains territory": ("Battles", "Government regains territory"),
@@ -74,11 +76,15 @@ OLD_EVENT_TYPES = {
         "Strategic developments",
         "Non-violent transfer of territory",
     ),
-    "Remote violence": ("Explosions/Remote violence", None),
-    "Violence against civilians": ("Violence against civilians", None),
-    "Strategic development": ("Strategic developments", None),
-    "Riots/Protests": (None, None),
+    "Remote violence": ("Explosions/Remote violence", NOT_SPECIFIED),
+    "Violence against civilians": ("Violence against civilians", NOT_SPECIFIED),
+    "Strategic development": ("Strategic developments", NOT_SPECIFIED),
+    "Riots/Protests": (None, NOT_SPECIFIED),
 }
+_UNDECIDED = (
+    "ACLED's pre-2019 type 'Riots/Protests' with no rioters (code 5) or protesters "
+    "(code 6) among its actors: neither Riots nor Protests can be told"
+)
 _CURRENT = {kind.casefold(): kind for kind in EVENT_TYPES}
 _OLD = {re.sub(r"\s*-\s*", "-", k).casefold(): k for k in OLD_EVENT_TYPES}
 _SUBS = {(kind, sub.casefold()): sub for kind, subs in EVENT_TYPES.items() for sub in subs}
@@ -97,31 +103,14 @@ def _kind(value: str, given: str) -> tuple[str, str, str, str, str]:
     if key in _CURRENT and (given or key not in _OLD):
         name = _CURRENT[key]
         if not given:
-            return (
-                name,
-                "",
-                "",
-                f"event type {name!r} without a sub_event_type: none can be told",
-                "",
-            )
+            return name, NOT_SPECIFIED, "", "", ""
         known = _SUBS.get((name, given.casefold()), "")
         return name, known, "", "", "" if known else f"is not a kind of {name!r}"
     if key in _OLD:
         old = _OLD[key]
         new_kind, new_sub = OLD_EVENT_TYPES[old]
-        if new_kind is None:
-            reason = (
-                f"ACLED's pre-2019 type {old!r} says neither which of today's types "
-                "(Riots or Protests) nor which sub-event type"
-            )
-        elif new_sub is None:
-            reason = (
-                f"ACLED's pre-2019 type {old!r} gives no sub-event type of {new_kind!r}; "
-                "ACLED's current export codes these events anew"
-            )
-        else:
-            reason = ""
-        return new_kind or "", new_sub or "", old, reason, ""
+        # Riots/Protests waits for the actors' codes (_riots_or_protests).
+        return new_kind or "", new_sub, old, "", ""
     return "", "", "", "", "is not an ACLED event type, old or new"
 
 
@@ -138,6 +127,24 @@ def _kinds(cols: dict[str, pd.Series], checks: Checks) -> None:
         if problem:
             column = "event_type" if problem.startswith("is not an ACLED") else "sub_event_type"
             checks.flag(which == index, column, problem)
+
+
+def _riots_or_protests(cols: dict[str, pd.Series]) -> None:
+    """Old "Riots/Protests" rows: Riots when rioters act (code 5), Protests when protesters do."""
+    old = (cols["_original"] == "Riots/Protests").to_numpy(bool)
+    if not old.any():
+        return
+    first, second = cols["inter1"].to_numpy(object), cols["inter2"].to_numpy(object)
+    # The acting side decides; the other side only when the acting side is neither.
+    riots = (first == "5") | ((first != "6") & (second == "5"))
+    protests = ~riots & ((first == "6") | (second == "6"))
+    kind = np.where(riots, "Riots", np.where(protests, "Protests", ""))
+    kinds = cols["event_type"].to_numpy(object).copy()
+    kinds[old] = kind[old]
+    cols["event_type"] = pd.Series(kinds, index=cols["event_type"].index, dtype=object)
+    skip = cols["_skip"].to_numpy(object).copy()
+    skip[old & (kind == "")] = _UNDECIDED
+    cols["_skip"] = pd.Series(skip, index=cols["_skip"].index, dtype=object)
 
 
 def _check(frame: pd.DataFrame) -> tuple[Checks, dict[str, pd.Series]]:
@@ -183,6 +190,7 @@ def _check(frame: pd.DataFrame) -> tuple[Checks, dict[str, pd.Series]]:
             "is not an ACLED actor code (1 to 8, or a label such as State forces)",
         )
         cols[side] = codes
+    _riots_or_protests(cols)
     cols["_day"] = days
     return checks, cols
 
