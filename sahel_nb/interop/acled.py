@@ -271,8 +271,9 @@ def import_acled(
     import) at locator ``row N``. Rows sharing an ``event_id_cnty`` (exports
     with one row per actor) are one event naming all their actors. Event
     types from before ACLED's 2019 change are mapped to today's (the old type
-    is kept in the description); where the old type gives no sub-event type,
-    the row is skipped and the summary says why. Dates keep ACLED's
+    is kept in the description); where the old type gives no sub-event type
+    it is "Not specified", and an old "Riots/Protests" row is a riot or a
+    protest by its actors' codes (skipped, saying why, when they do not tell). Dates keep ACLED's
     precision: a day, the week as an interval (time_precision 2), or the
     month (3).
 
