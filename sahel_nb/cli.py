@@ -44,9 +44,20 @@ def _report(args: argparse.Namespace) -> int:
         runs = [r for r in runs if r.notebook in wanted or r.name in wanted]
     runs = report.check_runs(runs, notebooks, report.parse_overrides(args.parameter or []))
     try:
-        published = report.run_reports(
-            runs, notebooks, out=args.out, jobs=args.jobs, timeout=args.timeout, keep=args.keep
-        )
+        if args.executed:
+            published = report.publish_executed(
+                runs, notebooks, args.executed, out=args.out, keep=args.keep
+            )
+        else:
+            published = report.run_reports(
+                runs,
+                notebooks,
+                out=args.out,
+                jobs=args.jobs,
+                timeout=args.timeout,
+                keep=args.keep,
+                force=args.force,
+            )
     except KeyboardInterrupt:
         print("sahel-nb: interrupted; the last good report is unchanged", file=sys.stderr)
         return 130
@@ -92,7 +103,11 @@ def _parser() -> argparse.ArgumentParser:
         help="run the notebooks with papermill and publish reports/latest",
         description="Execute the notebook runs of a config file with papermill, render each "
         "as an offline HTML page, and publish the run as <out>/latest only if every "
-        "notebook succeeded. A failed run is kept as failed-<run id> and latest is unchanged.",
+        "notebook succeeded. A failed run is kept as failed-<run id> and latest is unchanged. "
+        "A run whose notebook, parameters, data, requirements.lock and sahel_nb code are those "
+        "of the last published run is reused, not executed (manifest.json says which and why). "
+        "Every report has changes.html (what changed in the data since the last one), an "
+        "index with offline search, and PDFs of the pages runs list under pdf.",
     )
     report.add_argument("--config", help="YAML file of runs (default: reports.yml of the clone)")
     report.add_argument("--out", type=Path, help="folder of report runs (default: reports/)")
@@ -110,6 +125,15 @@ def _parser() -> argparse.ArgumentParser:
         "--only", nargs="+", metavar="NOTEBOOK", help="run only these notebooks or run names"
     )
     report.add_argument("--keep", type=_positive, help="keep only the N newest finished runs")
+    report.add_argument(
+        "--force", action="store_true", help="execute every run, even those that did not change"
+    )
+    report.add_argument(
+        "--executed",
+        metavar="FOLDER",
+        help="publish notebooks another scheduler already executed into FOLDER/<run name>/ "
+        "(the Airflow DAG's last task); nothing is executed",
+    )
     report.add_argument(
         "--timeout", type=_positive, default=600, help="seconds a cell may run (default: 600)"
     )

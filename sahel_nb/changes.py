@@ -1,0 +1,257 @@
+"""What changed in the data since the last published report: rows, claims' support, money, actors."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .exceptions import SahelNbError
+from .schema import TABLES
+
+__all__ = [
+    "SNAPSHOT_DIR",
+    "Changes",
+    "TableChanges",
+    "compare",
+    "read_snapshot",
+    "write_snapshot",
+]
+
+#: The folder of a run holding its data snapshot: each table as ``<file>.gz``.
+SNAPSHOT_DIR = "data-snapshot"
+_SUPPORT = ["reports", "origins", "denials", "agreement"]
+
+
+def write_snapshot(data_dir: str | os.PathLike, folder: str | os.PathLike) -> Path:
+    """Copy the data folder's tables into ``folder`` gzip-compressed; return ``folder``.
+
+    gzip with no time stamp or file name inside: the same data always makes
+    the same bytes, so two runs over unchanged data keep identical snapshots.
+    A table missing from the data folder is missing from the snapshot.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for table in TABLES.values():
+        source = Path(data_dir) / table.file
+        if not source.is_file():
+            continue
+        with (
+            open(source, "rb") as raw,
+            open(folder / f"{table.file}.gz", "wb") as target,
+            gzip.GzipFile(filename="", mode="wb", fileobj=target, mtime=0) as packed,
+        ):
+            shutil.copyfileobj(raw, packed)
+    return folder
+
+
+def read_snapshot(folder: str | os.PathLike, into: str | os.PathLike) -> Path:
+    """Unpack a snapshot into the folder ``into`` as plain CSV files; return ``into``."""
+    into = Path(into)
+    into.mkdir(parents=True, exist_ok=True)
+    for table in TABLES.values():
+        packed = Path(folder) / f"{table.file}.gz"
+        if packed.is_file():
+            with gzip.open(packed, "rb") as raw, open(into / table.file, "wb") as target:
+                shutil.copyfileobj(raw, target)
+    return into
+
+
+@dataclass
+class TableChanges:
+    """Rows of one table added, removed and changed, by id."""
+
+    table: str
+    id_column: str
+    added: list[dict] = field(default_factory=list)
+    removed: list[dict] = field(default_factory=list)
+    #: ``{id, fields: [(column, old, new), ...]}`` per changed row.
+    changed: list[dict] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        """Rows touched in any way."""
+        return len(self.added) + len(self.removed) + len(self.changed)
+
+
+@dataclass
+class Changes:
+    """Everything that differs between two data folders, as a reader of the report asks it."""
+
+    #: The run compared with, and its data checksum (None: nothing to compare with).
+    previous_run: str | None
+    tables: list[TableChanges] = field(default_factory=list)
+    #: ``{table, claim_id, claim, old, new}``: support as "3 reports, 2 origins, 0 denials".
+    claims: list[dict] = field(default_factory=list)
+    #: ``{payer, column, old, new}`` per money total that moved.
+    money: list[dict] = field(default_factory=list)
+    #: ``{actor_id, name}`` of actors an import added.
+    new_actors: list[dict] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        """Counts for the index and the manifest."""
+        return {
+            "previous_run": self.previous_run,
+            "rows_added": sum(len(t.added) for t in self.tables),
+            "rows_removed": sum(len(t.removed) for t in self.tables),
+            "rows_changed": sum(len(t.changed) for t in self.tables),
+            "claims_support_changed": len(self.claims),
+            "money_totals_moved": len(self.money),
+            "new_actors_from_imports": len(self.new_actors),
+        }
+
+    def sentence(self) -> str:
+        """The summary as one sentence a reader takes in at a glance."""
+        if self.previous_run is None:
+            return "The first published report here: nothing earlier to compare with."
+        counts = self.summary()
+        parts = [
+            f"{counts['rows_added']} row(s) added",
+            f"{counts['rows_removed']} removed",
+            f"{counts['rows_changed']} changed",
+            f"{counts['claims_support_changed']} claim(s) whose support changed",
+            f"{counts['money_totals_moved']} money total(s) moved",
+            f"{counts['new_actors_from_imports']} new actor(s) from imports",
+        ]
+        if not any(v for k, v in counts.items() if k != "previous_run"):
+            return f"Nothing in the data changed since report {self.previous_run}."
+        return f"Since report {self.previous_run}: " + ", ".join(parts) + "."
+
+
+def _rows(path: Path, id_column: str) -> dict[str, dict]:
+    """A table's rows by id, every value as the text written (empty cells as "")."""
+    if not path.is_file():
+        return {}
+    with open(path, encoding="utf-8", newline="") as handle:
+        return {row[id_column]: row for row in csv.DictReader(handle)}
+
+
+def _table_changes(old_dir: Path, new_dir: Path) -> list[TableChanges]:
+    found = []
+    for name, table in TABLES.items():
+        old = _rows(old_dir / table.file, table.id_column)
+        new = _rows(new_dir / table.file, table.id_column)
+        changes = TableChanges(name, table.id_column)
+        changes.added = [new[key] for key in new if key not in old]
+        changes.removed = [old[key] for key in old if key not in new]
+        for key in new.keys() & old.keys():
+            columns = list(dict.fromkeys([*old[key], *new[key]]))
+            fields = [
+                (column, old[key].get(column, ""), new[key].get(column, ""))
+                for column in columns
+                if old[key].get(column, "") != new[key].get(column, "")
+            ]
+            if fields:
+                changes.changed.append({"id": key, "fields": fields})
+        changes.changed.sort(key=lambda row: row["id"])
+        found.append(changes)
+    return found
+
+
+def _support(claims: pd.DataFrame) -> dict[tuple, dict]:
+    return {
+        (row["table"], row["claim_id"]): row
+        for row in claims[["table", "claim_id", "claim", *_SUPPORT]].to_dict("records")
+    }
+
+
+def _said(row: dict | None) -> str:
+    if row is None:
+        return "not in the data"
+    return (
+        f"{row['agreement']}: {row['reports']} report(s), {row['origins']} independent "
+        f"origin(s), {row['denials']} denial(s)"
+    )
+
+
+def _claim_changes(old, new) -> list[dict]:
+    from .claims import claim_table
+
+    before, after = _support(claim_table(old)), _support(claim_table(new))
+    moved = []
+    for key in sorted(before.keys() | after.keys()):
+        a, b = before.get(key), after.get(key)
+        if a is not None and b is not None and all(a[c] == b[c] for c in _SUPPORT):
+            continue
+        moved.append(
+            {
+                "table": key[0],
+                "claim_id": key[1],
+                "claim": (b or a)["claim"],
+                "old": _said(a),
+                "new": _said(b),
+            }
+        )
+    return moved
+
+
+def _number(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _money_changes(old, new) -> list[dict]:
+    from .flows import flow_summary
+
+    def totals(dataset) -> dict[tuple, float | None]:
+        table = flow_summary(dataset, by="payer").reset_index()
+        columns = [c for c in table.columns if c.endswith(("_low", "_high"))]
+        return {
+            (str(row["payer"]), column): _number(row[column])
+            for row in table.to_dict("records")
+            for column in columns
+        }
+
+    before, after = totals(old), totals(new)
+    moved = []
+    for key in sorted(before.keys() | after.keys()):
+        a, b = before.get(key), after.get(key)
+        if a != b:
+            moved.append({"payer": key[0], "column": key[1], "old": a, "new": b})
+    return moved
+
+
+def compare(
+    old_snapshot: str | os.PathLike | None,
+    new_data: str | os.PathLike,
+    *,
+    previous_run: str | None = None,
+) -> Changes:
+    """Compare a published run's data snapshot with a data folder.
+
+    Rows are compared by id as text, so a changed field shows exactly as
+    written in each version. Claims and money totals are compared as the
+    report computes them (:func:`sahel_nb.claims.claim_table`,
+    :func:`sahel_nb.flows.flow_summary` by payer, dollars of each year).
+    ``old_snapshot`` None (no earlier published run, or one made before
+    snapshots were kept) gives an empty :class:`Changes` that says so.
+    """
+    from .data import load_dataset
+    from .interop.actors import IMPORTED_ACTOR
+
+    if old_snapshot is None or not Path(old_snapshot).is_dir():
+        return Changes(previous_run=None)
+    new_data = Path(new_data)
+    with tempfile.TemporaryDirectory(prefix="sahel-nb-snapshot-") as scratch:
+        old_data = read_snapshot(old_snapshot, scratch)
+        changes = Changes(previous_run=previous_run, tables=_table_changes(old_data, new_data))
+        if not any(t.count for t in changes.tables):
+            return changes
+        try:
+            old, new = load_dataset(old_data), load_dataset(new_data)
+        except SahelNbError as error:  # validated before the run; say so rather than fail
+            raise SahelNbError(f"comparing with report {previous_run}: {error}") from None
+    changes.claims = _claim_changes(old, new)
+    changes.money = _money_changes(old, new)
+    actors = next(t for t in changes.tables if t.table == "actors")
+    changes.new_actors = [
+        {"actor_id": row["actor_id"], "name": row.get("name", "")}
+        for row in actors.added
+        if IMPORTED_ACTOR.fullmatch(row["actor_id"])
+    ]
+    return changes
