@@ -146,7 +146,9 @@ def link_page(
     soup.smooth()  # unwrapped names are whole text again, to be found and linked anew
     own = f"../{path.parent.name}/{path.name}"
     added = _link_notes(soup, sources or {}) + _link_actors(soup, actors or {}, own)
-    text = str(soup)
+    # BeautifulSoup ends a doctype with a newline of its own: without this, each
+    # linking would add one, and a reused page would differ from the first.
+    text = re.sub(r"(<!DOCTYPE[^>]*>)\n", r"\1", str(soup), count=1, flags=re.IGNORECASE)
     if text != original:
         write_atomically(path, text)
     return added

@@ -1,0 +1,94 @@
+"""What changed since the last report: rows by id, claims' support, money totals, imported actors."""
+
+import gzip
+import shutil
+from pathlib import Path
+
+from sahel_nb.changes import compare, read_snapshot, write_snapshot
+
+VALID = Path(__file__).parent / "fixtures" / "valid"
+
+
+def _copy(tmp_path: Path, name: str) -> Path:
+    return Path(shutil.copytree(VALID, tmp_path / name))
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_snapshot_is_the_same_bytes_for_the_same_data_and_reads_back(tmp_path):
+    first = write_snapshot(VALID, tmp_path / "one")
+    second = write_snapshot(VALID, tmp_path / "two")
+    for packed in sorted(first.iterdir()):
+        assert packed.read_bytes() == (second / packed.name).read_bytes()
+        with gzip.open(packed) as raw:  # plain gzip: zcat reads it too
+            assert raw.read() == (VALID / packed.name.removesuffix(".gz")).read_bytes()
+    back = read_snapshot(first, tmp_path / "back")
+    assert sorted(p.name for p in back.iterdir()) == sorted(p.name for p in VALID.iterdir())
+
+
+def test_added_removed_and_changed_rows_by_id_with_old_and_new_values(tmp_path):
+    snapshot = write_snapshot(VALID, tmp_path / "snapshot")
+    data = _copy(tmp_path, "data")
+    _edit(data / "flows.csv", "fl-1,2003,mali-gov,aqim,tuareg,ransom,7300000,", "fl-1,2003,mali-gov,aqim,tuareg,ransom,9100000,")  # fmt: skip
+    with open(data / "events.csv", "a", encoding="utf-8") as events:
+        events.write("ev-new,2004,Battles,Armed clash,aqim,,,,,,,,,,,A <script> clash.,reported,3,src-a,¶2\n")  # fmt: skip
+    lines = (data / "relationships.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    removed_id = lines[-1].split(",")[0]
+    (data / "relationships.csv").write_text("".join(lines[:-1]), encoding="utf-8")
+
+    changes = compare(snapshot, data, previous_run="R1")
+    tables = {t.table: t for t in changes.tables}
+    assert [row["event_id"] for row in tables["events"].added] == ["ev-new"]
+    assert [row["relationship_id"] for row in tables["relationships"].removed] == [removed_id]
+    assert tables["flows"].changed == [{"id": "fl-1", "fields": [("amount", "7300000", "9100000")]}]
+    assert not tables["actors"].count and not tables["sources"].count
+    # The money total that moved, as the report computes it, and the new claim's support.
+    assert any(m["payer"] and m["old"] == 7300000 and m["new"] == 9100000 for m in changes.money)
+    assert {c["claim_id"] for c in changes.claims} >= {"ev-new"}
+    new_claim = next(c for c in changes.claims if c["claim_id"] == "ev-new")
+    assert new_claim["old"] == "not in the data" and new_claim["new"].startswith("single source")
+    summary = changes.summary()
+    assert (summary["rows_added"], summary["rows_removed"], summary["rows_changed"]) == (1, 1, 1)
+    assert changes.sentence().startswith("Since report R1: 1 row(s) added, 1 removed, 1 changed")
+
+
+def test_new_actors_from_imports_are_named(tmp_path):
+    snapshot = write_snapshot(VALID, tmp_path / "snapshot")
+    data = _copy(tmp_path, "data")
+    with open(data / "actors.csv", "a", encoding="utf-8") as actors:
+        actors.write("acled-katiba-x,Katiba X,armed group,,false,MLI,Imported.,src-a,¶1\n")
+        actors.write("curated-y,Curated Y,armed group,,false,MLI,Added by hand.,src-a,¶1\n")
+    changes = compare(snapshot, data, previous_run="R1")
+    assert changes.new_actors == [{"actor_id": "acled-katiba-x", "name": "Katiba X"}]
+    assert changes.summary()["rows_added"] == 2
+
+
+def test_no_snapshot_means_nothing_to_compare(tmp_path):
+    changes = compare(None, VALID)
+    assert changes.previous_run is None and not changes.tables
+    assert "nothing earlier to compare with" in changes.sentence()
+
+
+def test_unchanged_data_says_so(tmp_path):
+    changes = compare(write_snapshot(VALID, tmp_path / "s"), VALID, previous_run="R1")
+    assert changes.sentence() == "Nothing in the data changed since report R1."
+
+
+def test_the_changes_page_escapes_data_strings(tmp_path):
+    from sahel_nb.pages import render
+
+    snapshot = write_snapshot(VALID, tmp_path / "snapshot")
+    data = _copy(tmp_path, "data")
+    with open(data / "events.csv", "a", encoding="utf-8") as events:
+        events.write("ev-x,2004,Battles,Armed clash,aqim,,,,,,,,,,,<script>alert(1)</script>,reported,3,src-a,¶2\n")  # fmt: skip
+    changes = compare(snapshot, data, previous_run="R1")
+    page = render(
+        "report_changes.html.j2", run_id="R2", changes=changes, note="", previous_sha="a" * 64,
+        data_sha="b" * 64,
+    )  # fmt: skip
+    assert "ev-x" in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script" not in page
