@@ -121,14 +121,22 @@ def describe_graph(graph) -> str:
     return text
 
 
-def describe_brokers(metrics: pd.DataFrame) -> str:
-    """One or two sentences naming the main broker, from :func:`actor_metrics`.
+def _brokers(metrics: pd.DataFrame) -> pd.DataFrame:
+    named = ~metrics.index.isin(metrics.attrs.get("unnamed", ()))
+    return metrics[(metrics["betweenness"] > 0).to_numpy(bool) & named]
+
+
+def describe_brokers(metrics: pd.DataFrame, graph=None) -> str:
+    """Sentences naming the main broker, from :func:`actor_metrics`, and what the figure rests on.
 
     An unnamed actor (a catch-all such as "Unknown" or "Protesters (Mali)",
-    listed in ``metrics.attrs["unnamed"]``) is never named a broker.
+    listed in ``metrics.attrs["unnamed"]``) is never named a broker. Given
+    the ``graph`` the metrics come from, it also says how many actors and
+    ties the figure rests on, how many ties are alleged only, and who the
+    main broker would be with those left out: a broker made by allegations
+    is a weak finding.
     """
-    named = ~metrics.index.isin(metrics.attrs.get("unnamed", ()))
-    brokers = metrics[(metrics["betweenness"] > 0).to_numpy(bool) & named]
+    brokers = _brokers(metrics)
     if brokers.empty:
         return "No actor stands between others: every tie here is direct."
     top = brokers.iloc[0]
@@ -147,7 +155,39 @@ def describe_brokers(metrics: pd.DataFrame) -> str:
     if len(brokers) > 1:
         second = brokers.iloc[1]
         sentence += f" Next comes {second['name']} ({second['betweenness']:.0%})."
+    if graph is not None:
+        sentence += " " + _broker_basis(graph, top)
     return sentence
+
+
+def _broker_basis(graph, top: pd.Series) -> str:
+    from .network import actor_metrics
+
+    ties = graph.number_of_edges()
+    alleged = [
+        (u, v, k) for u, v, k, d in graph.edges(keys=True, data=True) if d["status"] == "alleged"
+    ]
+    said = (
+        f"The figure rests on {_plural(graph.number_of_nodes(), 'actor')} and "
+        f"{_plural(ties, 'tie')}, {len(alleged)} of them ({len(alleged) / ties:.0%}) alleged only"
+    )
+    if not alleged:
+        return said + "."
+    firm = graph.copy()
+    firm.remove_edges_from(alleged)
+    others = _brokers(actor_metrics(firm))
+    if others.empty:
+        return said + "; without them no actor stands between others."
+    first = others.iloc[0]
+    if others.index[0] == top.name:
+        return (
+            said
+            + f"; without them {first['name']} stays the main broker ({first['betweenness']:.0%})."
+        )
+    return said + (
+        f"; without them the main broker would be {first['name']} "
+        f"({first['betweenness']:.0%}), not {top['name']}."
+    )
 
 
 def describe_shifts(shifts: pd.DataFrame) -> str:

@@ -24,7 +24,15 @@ from .metrics import BETWEENNESS_SAMPLE, EXACT_BETWEENNESS, graph_metrics
 from .origins import claims_of
 from .pages import sigma_page, vis_page
 from .schema import CREDIBILITY, RELATIONSHIP_KINDS, RELATIONSHIP_STATUSES
-from .styles import ACTOR_STYLES, SIGN_STYLES, UNKNOWN_STYLE, vis_options
+from .styles import (
+    ACTOR_STYLES,
+    EVIDENCE_STYLES,
+    SIGN_STYLES,
+    UNKNOWN_STYLE,
+    edge_evidence,
+    edge_width,
+    vis_options,
+)
 
 __all__ = [
     "BETWEENNESS_SAMPLE",
@@ -662,7 +670,8 @@ def to_pyvis(
         )
     parallel: dict[tuple[str, str], int] = {}
     for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[2]):
-        color, dashes, _ = SIGN_STYLES[data["sign"]]
+        color, _, _ = SIGN_STYLES[data["sign"]]
+        dashes = EVIDENCE_STYLES[edge_evidence(data)][0]
         pair = (min(u, v), max(u, v))
         rank = parallel[pair] = parallel.get(pair, -1) + 1
         net.add_edge(
@@ -671,9 +680,10 @@ def to_pyvis(
             id=key,
             title=_edge_tooltip(graph, u, v, data),
             color=color,
+            # Evidence strength at a glance: the line says how many origins and
+            # whether only alleged, the width how credible.
             dashes=dashes,
-            # Wider with each independent origin: corroboration is visible at a glance.
-            width=1 + 2 * min(data.get("origins", 1), 4),
+            width=edge_width(data.get("credibility")),
             **({"label": f"×{data['origins']}"} if data.get("origins", 1) > 1 else {}),
             arrows="to" if data["directed"] else "",
             # Parallel ties are drawn as separate curves, not on top of each other.
@@ -684,17 +694,28 @@ def to_pyvis(
         color, shape = ACTOR_STYLES.get(kind, UNKNOWN_STYLE)
         radius = "50%" if shape == "dot" else "0"
         node_legend.append({"label": kind, "color": color, "shape": shape, "radius": radius})
+    drawn = list(graph.edges(data=True))
+    signs = {d["sign"] for _, _, d in drawn}
+    strengths = {edge_evidence(d) for _, _, d in drawn}
+    # Legends list only what is drawn.
     edge_legend = [
-        {"label": sign, "color": color, "style": style}
-        for sign, (color, _, style) in SIGN_STYLES.items()
+        {"label": sign, "color": color, "style": "solid"}
+        for sign, (color, _, _) in SIGN_STYLES.items()
+        if sign in signs
     ]
-    edge_legend.append(
-        {
-            "label": "width, ×N: independent origins reporting the tie",
-            "color": "#757575",
-            "style": "solid",
-        }
-    )
+    edge_legend += [
+        {"label": label, "color": "#757575", "style": style}
+        for strength, (_, style, label) in EVIDENCE_STYLES.items()
+        if strength in strengths
+    ]
+    if drawn:
+        edge_legend.append(
+            {
+                "label": "width: credibility, widest 1 (confirmed); ×N: independent origins",
+                "color": "#757575",
+                "style": "solid",
+            }
+        )
     window = graph.graph.get("window", ("", ""))
     nodes, edges = graph.number_of_nodes(), graph.number_of_edges()
     summary = (

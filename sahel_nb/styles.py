@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-__all__ = ["ACTOR_STYLES", "SIGN_STYLES", "UNKNOWN_STYLE", "vis_options"]
+__all__ = [
+    "ACTOR_STYLES",
+    "EVIDENCE_STYLES",
+    "SIGN_STYLES",
+    "UNKNOWN_STYLE",
+    "edge_evidence",
+    "edge_width",
+    "vis_options",
+]
 
 _SEED = 0
 
@@ -32,6 +40,47 @@ SIGN_STYLES = {
     "hostile": ("#c62828", True, "dashed"),
     "neutral": ("#757575", [2, 6], "dotted"),
 }
+
+
+#: How strongly a tie is supported, drawn as its line: (vis-network dashes,
+#: legend line style, legend label). Colour stays the sign.
+EVIDENCE_STYLES = {
+    "corroborated": (False, "solid", "solid: reported by two or more independent origins"),
+    "single source": ([10, 6], "dashed", "dashed: one origin only, or contested"),
+    "alleged": ([2, 5], "dotted", "dotted: alleged only, never reported as fact"),
+}
+
+
+def edge_evidence(data: dict) -> str:
+    """Which :data:`EVIDENCE_STYLES` line a tie gets, from its claim's agreement and status.
+
+    Examples
+    --------
+    >>> edge_evidence({"agreement": "corroborated", "status": "reported"})
+    'corroborated'
+    >>> edge_evidence({"agreement": "corroborated", "status": "alleged"})
+    'alleged'
+    >>> edge_evidence({"agreement": "contested", "status": "reported"})
+    'single source'
+    """
+    if data.get("status") == "alleged":
+        return "alleged"  # the claim's best report is an allegation: none states it as fact
+    return "corroborated" if data.get("agreement") == "corroborated" else "single source"
+
+
+def edge_width(credibility) -> float:
+    """Line width by Admiralty credibility: 1 (confirmed) widest, 5 and 6 thinnest.
+
+    Examples
+    --------
+    >>> edge_width(1), edge_width(3), edge_width(6)
+    (5.0, 3.0, 1.0)
+    """
+    try:
+        grade = int(credibility)
+    except (TypeError, ValueError):
+        return 1.0
+    return float(max(1, 6 - grade))
 
 
 def vis_options(nodes: int) -> dict:

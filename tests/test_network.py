@@ -252,7 +252,47 @@ def test_page_carries_every_node_and_parallel_edge_with_its_source(page):
         "  Network fixture 2010 ¶5: reported, credibility 3",
         "Parallel to r1 and r3.",
     ]
-    assert r2["dashes"] is True and r2["arrows"] == ""
+    assert r2["arrows"] == ""
+    # Reported by one source: dashed; credibility 3: a middle width.
+    assert (r2["dashes"], r2["width"]) == ([10, 6], 3.0)
+
+
+def test_line_style_and_width_show_how_strongly_each_tie_is_supported(data, tmp_path):
+    from sahel_nb.styles import EVIDENCE_STYLES, edge_evidence, edge_width
+
+    graph = build_graph(load_dataset())  # the curated data: all three strengths occur
+    text = to_pyvis(graph, tmp_path / "net.html").read_text(encoding="utf-8")
+    _, edges = _page_data(text)
+    drawn = set()
+    for edge in edges:
+        tie = graph.edges[edge["from"], edge["to"], edge["id"]]
+        drawn.add(edge_evidence(tie))
+        assert edge["dashes"] == EVIDENCE_STYLES[edge_evidence(tie)][0]
+        assert edge["width"] == edge_width(tie["credibility"])
+    assert drawn == set(EVIDENCE_STYLES)
+    for _, _, label in EVIDENCE_STYLES.values():
+        assert label in text
+    # On a graph with no allegation the legend does not offer the dotted line.
+    firm = graph.copy()
+    firm.remove_edges_from(
+        [(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True) if d["status"] == "alleged"]
+    )
+    text = to_pyvis(firm, tmp_path / "firm.html").read_text(encoding="utf-8")
+    assert EVIDENCE_STYLES["alleged"][2] not in text
+
+
+def test_the_broker_sentence_says_what_it_rests_on_and_what_allegations_add(data):
+    from sahel_nb.narrative import describe_brokers
+
+    graph = build_graph(load_dataset())
+    text = describe_brokers(actor_metrics(graph), graph)
+    alleged = sum(d["status"] == "alleged" for *_, d in graph.edges(data=True))
+    assert alleged
+    assert (
+        f"rests on {graph.number_of_nodes()} actors and {graph.number_of_edges()} ties, "
+        f"{alleged} of them"
+    ) in text
+    assert "without them" in text
 
 
 def test_page_is_byte_for_byte_deterministic(data, tmp_path):
