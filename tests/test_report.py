@@ -266,3 +266,190 @@ def test_the_runner_never_writes_over_a_page_the_notebook_wrote(tmp_path):
     assert "<title>Standalone &lt;page&gt; — clash</title>" in page
     index = (published / "index.html").read_text()
     assert 'href="clash/clash.notebook.html"' in index
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every file of a published run, run ids replaced (its own, earlier runs'), for comparing."""
+    return {
+        p.relative_to(folder).as_posix(): re.sub(
+            rb"\d{8}T\d{6}Z-\d+-[0-9a-f]{4}", b"RUN", p.read_bytes()
+        )
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".kernel.log"
+    }
+
+
+def _copy_notebooks(tmp_path: Path) -> Path:
+    """Two copies of the ok notebook, declaring a data folder as the real notebooks do."""
+    import nbformat
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    node = nbformat.read(NOTEBOOKS / "ok.ipynb", as_version=4)
+    node.cells[0].source = "data_dir = None  # a data folder\n" + node.cells[0].source
+    for name in ("ok", "ok_too"):
+        nbformat.write(node, notebooks / f"{name}.ipynb")
+    return notebooks
+
+
+def _executed(published: Path) -> dict[str, str]:
+    manifest = json.loads((published / "manifest.json").read_text())
+    return {r["name"]: r["action"] for r in manifest["runs"]}
+
+
+@pytest.mark.notebook
+def test_an_unchanged_second_run_executes_nothing_and_publishes_the_same_report(tmp_path):
+    runs = check_runs(
+        [Run("ok", "first", {"count": 1}), Run("ok", "second", {"label": "<b>bold</b>"})],
+        NOTEBOOKS,
+    )
+    first = run_reports(runs, NOTEBOOKS, out=tmp_path, jobs=2, log=print)
+    second = run_reports(runs, NOTEBOOKS, out=tmp_path, jobs=2, log=print)
+    third = run_reports(runs, NOTEBOOKS, out=tmp_path, jobs=2, log=print)
+    assert _executed(first) == {"first": "executed", "second": "executed"}
+    assert _executed(second) == _executed(third) == {"first": "reused", "second": "reused"}
+    manifest = json.loads((second / "manifest.json").read_text())
+    assert manifest["runs"][0]["reason"] == f"unchanged since report {first.name}"
+    assert manifest["runs"][0]["computed_by"] == first.name
+    assert (tmp_path / "latest").resolve() == third.resolve()
+    # Every page, notebook and output is what the first run made, byte for byte.
+    for path in (first / "first").iterdir():
+        assert path.read_bytes() == (second / "first" / path.name).read_bytes(), path.name
+    # Two unchanged runs in a row publish the same report apart from the run id (the
+    # first differs only in saying there was nothing before it to compare with).
+    two, three = _files(second), _files(third)
+    assert two.keys() == three.keys()
+    differ = [name for name in two if two[name] != three[name]]
+    assert differ in ([], ["manifest.json"])  # the manifest's timing may differ, nothing else
+    manifests = [json.loads(files["manifest.json"]) for files in (two, three)]
+    assert [{k: v for k, v in m.items() if k != "seconds"} for m in manifests[1:]] == [
+        {k: v for k, v in manifests[0].items() if k != "seconds"}
+    ]
+    index = (third / "index.html").read_text()
+    assert "Nothing in the data changed since report" in index
+
+
+@pytest.mark.notebook
+def test_force_executes_everything_again(tmp_path):
+    runs = check_runs([Run("ok", "ok")], NOTEBOOKS)
+    run_reports(runs, NOTEBOOKS, out=tmp_path, log=print)
+    forced = run_reports(runs, NOTEBOOKS, out=tmp_path, log=print, force=True)
+    manifest = json.loads((forced / "manifest.json").read_text())
+    assert manifest["runs"][0]["action"] == "executed"
+    assert manifest["runs"][0]["reason"] == "--force: every run executed"
+
+
+@pytest.mark.notebook
+def test_a_changed_parameter_code_cell_or_data_row_reruns_exactly_the_runs_affected(
+    tmp_path, monkeypatch
+):
+    import shutil
+
+    import nbformat
+
+    notebooks = _copy_notebooks(tmp_path)
+    data = Path(shutil.copytree(ROOT / "tests" / "fixtures" / "valid", tmp_path / "data"))
+    out = tmp_path / "out"
+    runs = [
+        Run("ok", "a", {"count": 1}),
+        Run("ok", "b", {"count": 2}),
+        Run("ok_too", "c"),
+        Run("ok", "d", {"count": 3}),
+    ]
+    checked = check_runs(runs, notebooks)
+    run_reports(checked, notebooks, out=out, jobs=2, log=print)
+
+    # One parameter of one run.
+    runs[1].parameters["count"] = 5
+    published = run_reports(check_runs(runs, notebooks), notebooks, out=out, jobs=2, log=print)
+    assert _executed(published) == {"a": "reused", "b": "executed", "c": "reused", "d": "reused"}
+    manifest = json.loads((published / "manifest.json").read_text())
+    assert manifest["runs"][1]["reason"] == "its parameters changed"
+    assert (published / "b" / "written.txt").read_text() == "hello 5 0.5 None\n"
+
+    # One code cell of one notebook.
+    node = nbformat.read(notebooks / "ok_too.ipynb", as_version=4)
+    node.cells[1].source = node.cells[1].source.replace("print(label * count)", "print(label)")
+    nbformat.write(node, notebooks / "ok_too.ipynb")
+    published = run_reports(check_runs(runs, notebooks), notebooks, out=out, jobs=2, log=print)
+    assert _executed(published) == {"a": "reused", "b": "reused", "c": "executed", "d": "reused"}
+
+    # One data row, in the data folder only run d reads.
+    runs[3].parameters["data_dir"] = str(data)
+    run_reports(check_runs(runs, notebooks), notebooks, out=out, jobs=2, log=print)
+    flows = data / "flows.csv"
+    flows.write_text(flows.read_text().replace(",ransom,7300000,", ",ransom,7400000,", 1))
+    published = run_reports(check_runs(runs, notebooks), notebooks, out=out, jobs=2, log=print)
+    assert _executed(published) == {"a": "reused", "b": "reused", "c": "reused", "d": "executed"}
+    manifest = json.loads((published / "manifest.json").read_text())
+    assert manifest["runs"][3]["reason"] == "the data changed"
+
+
+@pytest.mark.notebook
+def test_changes_page_names_a_changed_amount_and_an_added_event_by_id(tmp_path, monkeypatch):
+    import shutil
+
+    data = Path(shutil.copytree(ROOT / "tests" / "fixtures" / "valid", tmp_path / "data"))
+    monkeypatch.setenv("SAHEL_NB_DATA", str(data))
+    runs = check_runs([Run("ok", "ok")], NOTEBOOKS)
+    first = run_reports(runs, NOTEBOOKS, out=tmp_path / "out", log=print)
+    assert "nothing earlier to compare with" in (first / "changes.html").read_text()
+    flows = data / "flows.csv"
+    flows.write_text(flows.read_text().replace(",ransom,7300000,", ",ransom,7400000,", 1))
+    with open(data / "events.csv", "a", encoding="utf-8") as events:
+        events.write("ev-added,2004,Battles,Armed clash,aqim,,,,,,,,,,,A clash.,reported,3,src-a,¶2\n")  # fmt: skip
+    second = run_reports(runs, NOTEBOOKS, out=tmp_path / "out", log=print)
+    # The data moved on after the first run: the comparison uses that run's own snapshot.
+    assert (first / "data-snapshot" / "flows.csv.gz").is_file()
+    page = (tmp_path / "out" / "latest" / "changes.html").read_text()
+    assert "<code>fl-1</code></td><td>amount</td><td class=\"old\">7300000</td><td class=\"new\">7400000</td>" in page  # fmt: skip
+    assert "<code>ev-added</code>" in page
+    manifest = json.loads((second / "manifest.json").read_text())
+    assert manifest["changes"]["rows_added"] == 1 and manifest["changes"]["rows_changed"] == 1
+    index = (second / "index.html").read_text()
+    assert index.index('href="changes.html"') < index.index('href="ok/ok.html"')
+    assert "1 row(s) added, 0 removed, 1 changed" in index
+
+
+@pytest.mark.notebook
+def test_pdfs_are_printed_and_a_missing_browser_does_not_fail_the_report(tmp_path, monkeypatch):
+    import nbformat
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    page = (
+        "<!DOCTYPE html><html><head><title>Report</title></head><body><p>Brief text.</p>"
+        "<ol class='notes'><li id='note-1'>[1] Analyst 2010, ¶11</li></ol></body></html>"
+    )
+    source = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# A page to print"),
+            nbformat.v4.new_code_cell("output_dir = None", metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_code_cell(
+                f"from pathlib import Path\nPath(output_dir, 'page.html').write_text({page!r})"
+            ),
+        ],
+        metadata={"kernelspec": {"name": "sahel-nb", "display_name": "Python (sahel-nb)",
+                                 "language": "python"}},
+    )  # fmt: skip
+    nbformat.write(source, notebooks / "printed.ipynb")
+    runs = [Run("printed", "printed", {}, ["page.html"])]
+    monkeypatch.setenv("SAHEL_NB_CHROMIUM", str(tmp_path / "no-chromium"))
+    lines = []
+    published = run_reports(runs, notebooks, out=tmp_path / "out", log=lines.append)
+    manifest = json.loads((published / "manifest.json").read_text())
+    assert manifest["pdf_problem"].startswith("PDF not made: Chromium could not be started")
+    assert any(line.startswith("PDF not made") for line in lines)
+    assert not (published / "printed" / "page.pdf").exists()
+    assert (tmp_path / "out" / "latest").resolve() == published.resolve()
+
+    # With a browser, the next run prints the PDF it is missing without executing again.
+    monkeypatch.delenv("SAHEL_NB_CHROMIUM")
+    from sahel_nb.pdf import chromium_path
+
+    if chromium_path() is None:
+        pytest.skip("Chromium not found: install Debian's package (apt-get install chromium)")
+    published = run_reports(runs, notebooks, out=tmp_path / "out", log=print)
+    assert _executed(published) == {"printed": "reused"}
+    assert (published / "printed" / "page.pdf").read_bytes().startswith(b"%PDF")
+    assert 'href="printed/page.pdf"' in (published / "index.html").read_text()

@@ -1,0 +1,51 @@
+"""PDF copies of report pages: printed by Chromium from the same HTML, footnotes included."""
+
+import pytest
+
+from sahel_nb.pdf import PdfUnavailable, chromium_path, to_pdf
+
+PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>Situation report</title>
+<link rel="stylesheet" href="https://cdn.example.org/never.css"></head><body>
+<h2>Situation report</h2><ul><li>AQIM took 32 hostages. <sup><a href="#note-1">[1]</a></sup></li></ul>
+<h3>Notes</h3><ol class="notes"><li id="note-1">[1] Guitta 2010, ¶6 — alleged, credibility 3</li></ol>
+<h3>Sources</h3><ul><li id="source-g">Guitta 2010: Olivier Guitta, “Opinion”.
+<a href="https://example.org/guitta">https://example.org/guitta</a></li></ul></body></html>
+"""
+
+
+@pytest.mark.browser
+def test_the_pdf_carries_the_text_and_footnotes_of_the_page(tmp_path):
+    # Not the shared browser fixture: to_pdf starts Playwright itself, and two
+    # sync Playwright instances cannot share a thread.
+    if chromium_path() is None:
+        pytest.skip("Chromium not found: install Debian's package (apt-get install chromium)")
+    from pypdf import PdfReader
+
+    html = tmp_path / "report.html"
+    html.write_text(PAGE, encoding="utf-8")
+    (pdf,) = to_pdf([(html, tmp_path / "report.pdf")])
+    reader = PdfReader(pdf)
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "AQIM took 32 hostages." in text
+    assert "[1] Guitta 2010, ¶6 — alleged, credibility 3" in text
+    assert "https://example.org/guitta" in text
+    links = [
+        annotation.get_object().get("/A", {}).get("/URI")
+        for page in reader.pages
+        for annotation in page.get("/Annots", [])
+    ]
+    assert "https://example.org/guitta" in links  # the address is a live link in the PDF
+    assert not list(tmp_path.glob(".report.pdf.*"))  # written atomically, nothing left over
+
+
+def test_a_missing_browser_is_a_message_not_a_traceback(tmp_path, monkeypatch):
+    monkeypatch.setenv("SAHEL_NB_CHROMIUM", str(tmp_path / "no-chromium"))
+    html = tmp_path / "report.html"
+    html.write_text(PAGE, encoding="utf-8")
+    with pytest.raises(PdfUnavailable) as caught:
+        to_pdf([(html, tmp_path / "report.pdf")])
+    message = str(caught.value)
+    assert message.startswith("PDF not made: Chromium could not be started")
+    assert "apt-get install chromium" in message and "SAHEL_NB_CHROMIUM" in message
+    assert "Traceback" not in message and len(message.splitlines()) == 1
+    assert not (tmp_path / "report.pdf").exists()
