@@ -21,6 +21,7 @@ __all__ = [
     "EVENT_COLOURS",
     "event_sources",
     "event_table",
+    "events_page",
     "map_counts",
     "map_page",
     "map_sentence",
@@ -153,15 +154,41 @@ def timeline_page(
 
     Each event is a bar over the whole span its date covers: a year-long
     bar for ``2003``, a month for ``2009-12``, a day for a full date, an
-    interval (``2006-09/2006-10``) from its first to its last day. An
-    approximate or uncertain date (``2003-08~``) is drawn paler, with a
-    dashed outline, and marked ``~`` in its label. Hover
-    shows the event and its source. Undated events are listed under the
-    chart, not drawn. Past ``max_events`` dated events (an ACLED import),
-    events are counted per month instead, one lane per event type and date
-    precision, each month's bar shaded by its count, with the count and the
-    sources on hover. Every string is escaped by the template.
+    interval (``2006-09/2006-10``) from its first to its last day. The less
+    precise the date, the paler the bar (a year paler than a month, a month
+    than a day); an approximate or uncertain date (``2003-08~``) is paler
+    still, with a dashed outline. Hover shows the event and its source.
+    Undated events are listed under the chart, not drawn. Labels are cut at
+    a word, never inside one. Past ``max_events`` dated events (an ACLED
+    import), events are counted per month instead, one lane per event type
+    and date precision, each month's bar shaded by its count, with the count
+    and the sources on hover. The legend lists only the event types drawn.
+    Every string is escaped by the template.
     """
+    context = _timeline_context(events, max_events)
+    page = render("timeline.html.j2", title=title, timeline=context, **_frame(context))
+    return write_atomically(path, page)
+
+
+def _frame(*charts: dict) -> dict:
+    """What the page around the charts shows: the summary and the legend of what is drawn."""
+    drawn = set().union(*(chart["kinds"] for chart in charts))
+    return {
+        "summary": " ".join(chart["summary"] for chart in charts),
+        "legend": {kind: colour for kind, colour in EVENT_COLOURS.items() if kind in drawn},
+    }
+
+
+#: Bar opacity by date precision: the less precise, the paler.
+_SHADE = {"day": 0.85, "interval": 0.65, "month": 0.6, "year": 0.35, "decade": 0.25}
+
+
+def _day_number(day) -> int:
+    """Days since 1970-01-01: what the page's brushing script compares."""
+    return int((pd.Timestamp(day) - pd.Timestamp("1970-01-01")).days)
+
+
+def _timeline_context(events: pd.DataFrame, max_events: int) -> dict:
     dated = events[events["first_day"].notna()]
     # An open-ended interval (2003/..) runs to the end of the chart.
     dated = dated.assign(
@@ -170,6 +197,7 @@ def timeline_page(
     undated = events[events["first_day"].isna()]
     width, left, row_height = 1100, 330, 24
     lanes, ticks = [], []
+    first, scale = pd.Timestamp("1970-01-01"), 1.0
     if len(dated):
         first = pd.Timestamp(year=dated["first_day"].min().year, month=1, day=1)
         last = pd.Timestamp(year=dated["last_day"].max().year + 1, month=1, day=1)
@@ -189,8 +217,10 @@ def timeline_page(
         if len(dated) <= max_events:
             for row in dated.itertuples(index=False):
                 colour = EVENT_COLOURS.get(row.event_type, "#757575")
-                rough = "approximate" in str(row.precision)
-                drawn = bar(row.first_day, row.last_day, colour, opacity=0.45 if rough else 0.8)
+                written = str(row.precision)
+                rough = "approximate" in written
+                shade = _SHADE.get(written.split(",")[0], 0.6) * (0.6 if rough else 1)
+                drawn = bar(row.first_day, row.last_day, colour, opacity=round(shade, 2))
                 drawn["approximate"] = rough
                 lanes.append(
                     {
@@ -206,25 +236,59 @@ def timeline_page(
             lane["y"] = 30 + number * row_height
     summary = (
         f"{len(dated)} dated event{'s' if len(dated) != 1 else ''} drawn over the span "
-        f"their dates cover; {len(undated)} undated listed below."
+        f"their dates cover, paler the less precise the date; {len(undated)} undated listed "
+        "below."
     )
     if len(dated) > max_events:
         summary = (
             f"{len(dated):,} dated events, counted per month (darker: more events); "
             f"{len(undated):,} undated listed below."
         )
-    page = render(
-        "timeline.html.j2",
-        title=title,
-        summary=summary,
-        width=width,
-        height=50 + len(lanes) * row_height,
-        left=left,
-        lanes=lanes,
-        ticks=ticks,
-        undated=[{"hover": _hover(r), "event_id": r.event_id} for r in undated.itertuples()],
-        legend=EVENT_COLOURS,
-    )
+    return {
+        "summary": summary,
+        "kinds": set(dated["event_type"]),
+        "width": width,
+        "height": 50 + len(lanes) * row_height,
+        "left": left,
+        "first": _day_number(first),
+        "scale": scale,
+        "lanes": lanes,
+        "ticks": ticks,
+        "undated": [{"hover": _hover(r), "event_id": r.event_id} for r in undated.itertuples()],
+    }
+
+
+def events_page(
+    events: pd.DataFrame,
+    path: str | os.PathLike,
+    *,
+    title: str = "Events in time and place",
+    extent: tuple[float, float, float, float] = EXTENT,
+    max_events: int = 2000,
+) -> Path:
+    """Write the timeline and the map of :func:`event_table` rows as one linked page at ``path``.
+
+    Dragging across the timeline picks a period: the map then shows only the
+    events whose date span touches it (a place's count says how many), and
+    a line above the map names the period; a click without dragging shows
+    all again. The charts are those of :func:`timeline_page` and
+    :func:`map_page`, with their precision marks. The script is inline and
+    reads only numbers the page carries as attributes, so the page works
+    from disk with no request leaving it, and no data string reaches the
+    script. Every string is escaped by the template.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from sahel_nb import load_dataset
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "events.html"
+    >>> events_page(event_table(load_dataset()), out).name
+    'events.html'
+    """
+    timeline = _timeline_context(events, max_events)
+    located = _map_context(events, extent, max_events, 500)
+    frame = _frame(timeline, located)
+    page = render("events.html.j2", title=title, timeline=timeline, geo=located, **frame)
     return write_atomically(path, page)
 
 
@@ -359,14 +423,35 @@ def map_page(
     Country outlines come from the shipped Natural Earth file, drawn in an
     equirectangular projection. Each place is a dot; events at one place
     share it, with their number written on it and each event on hover, so
-    none hides another. An event located only to a larger region (ACLED
-    geo_precision 3) is a pale, dashed disc about a degree across, not a
-    town's dot. Events without coordinates or outside ``extent`` are listed
-    under the map (the first ``max_listed``); the counts are
-    :func:`map_sentence`'s, as in the notebook. Past
-    ``max_events`` located events, events are counted per place (0.1°):
-    one dot each, its area by the count, the kinds and sources on hover.
+    none hides another. How precisely each event is placed shows: a town
+    (ACLED geo_precision 1) is a dot, a place near a town (2) a dot with a
+    faint halo of about 25 km, an event located only to a larger region (3)
+    a pale, dashed disc about a degree across. Events without coordinates
+    or outside ``extent`` are listed under the map (the first
+    ``max_listed``); the counts are :func:`map_sentence`'s, as in the
+    notebook. Past ``max_events`` located events, events are counted per
+    place (0.1°): one dot each, its area by the count, the kinds and
+    sources on hover. The legend lists only the event types drawn.
     """
+    context = _map_context(events, extent, max_events, max_listed)
+    page = render("map.html.j2", title=title, geo=context, **_frame(context))
+    return write_atomically(path, page)
+
+
+def _spans(rows) -> str:
+    """``first:last`` day numbers of each dated event at a place, for the page's period filter."""
+    spans = []
+    for row in rows:
+        first, last = getattr(row, "first_day", None), getattr(row, "last_day", None)
+        if first is None or pd.isna(first):
+            continue  # undated: shown only when no period is picked
+        # An open end (2003/..) runs on: it touches every later period.
+        end = _day_number(last) if last is not None and pd.notna(last) else 10**6
+        spans.append(f"{_day_number(first)}:{end}")
+    return " ".join(spans)
+
+
+def _map_context(events: pd.DataFrame, extent, max_events: int, max_listed: int) -> dict:
     west, south, east, north = extent
     width = 1000
     scale = width / (east - west)
@@ -401,15 +486,15 @@ def map_page(
         dots = _places(in_view)
     else:
         dots = []
-        region_wide = (
-            (in_view["geo_precision"] == 3).fillna(False)
+        precision = (
+            in_view["geo_precision"].fillna(1).astype(int)
             if "geo_precision" in in_view
-            else pd.Series(False, index=in_view.index)
+            else pd.Series(1, index=in_view.index)
         )
-        grouped = in_view.assign(_region=region_wide.astype(bool)).groupby(
-            ["latitude", "longitude", "_region"], sort=True
+        grouped = in_view.assign(_region=(precision == 3), _near=(precision == 2)).groupby(
+            ["latitude", "longitude", "_region", "_near"], sort=True
         )
-        for (lat, lon, region), here in grouped:
+        for (lat, lon, region, near), here in grouped:
             rows = list(here.itertuples(index=False))
             region = bool(region)
             dots.append(
@@ -418,37 +503,42 @@ def map_page(
                     "lon": float(lon),
                     # A region is drawn about a degree across, not as a town.
                     "r": round(scale * 0.6, 1) if region else 7,
+                    # Near a town (geo_precision 2): a halo of about a quarter degree.
+                    "halo": round(7 + scale * 0.25, 1) if near else 0,
                     "region": region,
                     "count": len(rows),
                     "colour": EVENT_COLOURS.get(rows[0].event_type, "#757575"),
                     "hover": "\n\n".join(_hover(row) for row in rows),
                     "event_id": " ".join(row.event_id for row in rows),
+                    "spans": _spans(rows),
                 }
             )
         # Regions first, so that a town inside one is drawn on top of it.
         dots.sort(key=lambda dot: (not dot["region"], -dot["r"], dot["event_id"]))
     for dot in dots:
         dot.setdefault("region", False)
+        dot.setdefault("halo", 0)
         dot.setdefault("count", 1)
+        dot.setdefault("spans", "")
         dot["cx"], dot["cy"] = project(dot["lon"], dot["lat"])
     elsewhere = events[~events["event_id"].isin(in_view["event_id"])]
-    page = render(
-        "map.html.j2",
-        title=title,
-        summary=_map_summary(events, extent, dots if len(in_view) > max_events else None),
-        width=width,
-        height=height,
-        countries=countries,
-        dots=dots,
-        elsewhere=[
+    return {
+        "summary": _map_summary(events, extent, dots if len(in_view) > max_events else None),
+        "kinds": set(in_view["event_type"]),
+        "width": width,
+        "height": height,
+        "countries": countries,
+        "dots": dots,
+        "elsewhere": [
             {"hover": _hover(r), "event_id": r.event_id}
             for r in elsewhere.head(max_listed).itertuples()
         ],
-        more=max(len(elsewhere) - max_listed, 0),
-        legend=EVENT_COLOURS,
-        attribution=outline()["attribution"],
-    )
-    return write_atomically(path, page)
+        "more": max(len(elsewhere) - max_listed, 0),
+        "attribution": outline()["attribution"],
+        "precise": any(not d["region"] and not d["halo"] for d in dots),
+        "near": any(d["halo"] for d in dots),
+        "regions": any(d["region"] for d in dots),
+    }
 
 
 def _places(located: pd.DataFrame) -> list[dict]:

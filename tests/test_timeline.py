@@ -175,3 +175,73 @@ def test_events_at_one_place_share_a_dot_with_their_count_and_regions_are_region
     assert html.count('class="event region"') == 1
     assert "3 events are on the map, at 2 places; 1 lies outside its area and 1 has no" in html
     assert "<script>alert(1)</script>" not in html
+
+
+def _precision_frame():
+    import pandas as pd
+
+    from sahel_nb.dates import partial_date_span
+
+    dates = pd.Series(["2008", "2008-05", "2008-05-04", "2008-05~"])
+    first, last = partial_date_span(dates)
+    return pd.DataFrame(
+        {
+            "event_id": ["year", "month", "day", "rough"],
+            "date": dates,
+            "precision": ["year", "month", "day", "month, approximate"],
+            "first_day": first,
+            "last_day": last,
+            "event_type": ["Battles"] * 4,
+            "sub_event_type": ["Armed clash"] * 4,
+            "actors": [
+                "Alpha Brigade; Bravo Tribe; Charlie Front; the Delta Movement of the Sahara"
+            ]
+            * 4,
+            "location": ["Gao"] * 4,
+            "latitude": [16.27, 16.27, 15.0, 14.0],
+            "longitude": [-0.04, -0.04, -1.0, -2.0],
+            "geo_precision": pd.array([1, 1, 2, 3], dtype="Int64"),
+            "description": ["d"] * 4,
+            "status": ["reported"] * 4,
+            "credibility": [3] * 4,
+            "source": ["s ¶1"] * 4,
+        }
+    )
+
+
+def test_the_less_precise_the_date_the_paler_the_bar_and_labels_end_on_a_word(tmp_path):
+    import re
+
+    from sahel_nb.timeline import timeline_page
+
+    html = timeline_page(_precision_frame(), tmp_path / "t.html").read_text(encoding="utf-8")
+    opacity = {
+        event: float(value)
+        for event, value in re.findall(
+            r'data-event-id="(\w+)">.*?fill-opacity="([\d.]+)"', html, flags=re.S
+        )
+    }
+    assert opacity["year"] < opacity["month"] < opacity["day"]
+    assert opacity["rough"] < opacity["month"]  # approximate: paler still, and dashed
+    labels = re.findall(r'<text x="4" y="\d+">([^<]*)</text>', html)
+    full = "2008 · Armed clash · Alpha Brigade; Bravo Tribe; Charlie Front; the Delta Movement"
+    for label in labels:
+        assert label.endswith("…")
+        kept = label.removesuffix("…").rstrip()
+        # Every word kept is a whole word of the full label.
+        assert full.split(" · ", 1)[1].startswith(kept.split(" · ", 1)[1])
+        assert kept.split()[-1] in full.split()
+    # The legend lists only what is drawn: one event type here.
+    assert html.count('<span><i style="background:') == 1
+
+
+def test_the_map_shows_how_precisely_each_event_is_placed(tmp_path):
+    from sahel_nb.timeline import map_page
+
+    html = map_page(_precision_frame(), tmp_path / "m.html").read_text(encoding="utf-8")
+    assert html.count('class="halo"') == 1  # near a town (geo_precision 2)
+    assert html.count('class="event region"') == 1  # a region (3)
+    assert "a dot with a faint halo is near a town" in html
+    assert "a dashed disc is placed only within a region" in html
+    # Each place carries the day span of its events, for the linked page's filter.
+    assert 'data-spans="14003:14003"' in html  # 2008-05-04: day 14,003 since 1970

@@ -1,0 +1,72 @@
+"""The linked timeline and map in headless Chromium, offline: a period picked on one filters the other."""
+
+import pandas as pd
+import pytest
+from test_browser import OfflinePage
+
+from sahel_nb import load_dataset
+from sahel_nb.timeline import EXTENT, event_table, events_page
+
+pytestmark = pytest.mark.browser
+
+
+def _drag(page, start_x: float, end_x: float) -> None:
+    box = page.locator("#timeline").bounding_box()
+    y = box["y"] + 25
+    page.mouse.move(box["x"] + start_x, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + (start_x + end_x) / 2, y)
+    page.mouse.move(box["x"] + end_x, y)
+    page.mouse.up()
+
+
+def test_a_period_dragged_on_the_timeline_filters_the_map(browser, tmp_path):
+    events = event_table(load_dataset())
+    offline = OfflinePage(browser)
+    page = offline.open(events_page(events, tmp_path / "events.html"), ready="#map")
+    everything = page.locator("#map g.place").count()
+    assert everything >= 3
+    left = float(page.get_attribute("#timeline", "data-left"))
+    first = int(page.get_attribute("#timeline", "data-first"))
+    scale = float(page.get_attribute("#timeline", "data-scale"))
+
+    def x(day: str) -> float:
+        return left + ((pd.Timestamp(day) - pd.Timestamp("1970-01-01")).days - first) * scale
+
+    _drag(page, x("2003-01-01"), x("2004-01-01"))
+    said = page.locator("#period").text_content()
+    assert said.startswith("From 2003-01-0") and " to 2003-12-3" in said, said
+    low, high = (pd.Timestamp(d) for d in said.split(":")[0].removeprefix("From ").split(" to "))
+    # The same filter, worked out here from the table: located in the map's area, dated
+    # to a span that touches the period (an open end runs on).
+    west, south, east, north = EXTENT
+    shown = events[
+        events["longitude"].between(west, east)
+        & events["latitude"].between(south, north)
+        & (events["first_day"] <= high)
+        & (events["last_day"].isna() | (events["last_day"] >= low))
+    ]
+    assert len(shown) > 0
+    assert page.evaluate("document.body.dataset.shown") == str(len(shown))
+    visible = page.locator("#map g.place:visible").count()
+    assert 0 < visible < everything
+    assert f"{len(shown)} event" in said
+    # A click without dragging shows every place again.
+    _drag(page, x("2003-06-01"), x("2003-06-01"))
+    assert page.locator("#map g.place:visible").count() == everything
+    assert page.locator("#period").text_content() == "All periods."
+    page.screenshot(path=tmp_path / "events.png")
+    assert offline.clean(), (offline.errors, offline.blocked, offline.dialogs)
+
+
+def test_hostile_strings_on_the_linked_page_stay_text(browser, tmp_path):
+    events = event_table(load_dataset())
+    events.loc[0, "description"] = "<img src=x onerror=alert(1)><script>alert(2)</script>"
+    events.loc[0, "actors"] = "<b>bold</b> & co"
+    offline = OfflinePage(browser)
+    page = offline.open(events_page(events, tmp_path / "events.html"), ready="#map")
+    assert page.locator("main img, main b").count() == 0
+    assert page.locator("main script").count() == 1  # the page's own, and only it
+    hover = page.locator(f'g[data-event-id="{events.loc[0, "event_id"]}"] title').first
+    assert "<script>alert(2)</script>" in hover.text_content()
+    assert offline.clean(), (offline.errors, offline.blocked, offline.dialogs)
