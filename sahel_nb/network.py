@@ -588,6 +588,23 @@ def _period(start: str, end: str) -> str:
     return f"{start or 'start not given'} – {end or 'open'}"
 
 
+def _year(written: str) -> int | None:
+    """The year a partial date as written starts with (``2006-09/2006-10`` → 2006), or None."""
+    head = str(written or "")[:4]
+    return int(head) if head.isdigit() else None
+
+
+def _year_range(graph: nx.MultiDiGraph) -> dict | None:
+    """The first and last year any tie names, for the page's year slider (None: no dated tie)."""
+    years = [
+        year
+        for *_, data in graph.edges(data=True)
+        for year in (_year(data["start"]), _year(data["end"]))
+        if year is not None
+    ]
+    return {"low": min(years), "high": max(years)} if years else None
+
+
 def _node_tooltip(data: dict) -> str:
     lines = [data["name"], data["actor_type"] + (f", {data['country']}" if data["country"] else "")]
     if data["aliases"]:
@@ -686,6 +703,7 @@ def to_pyvis(
             width=edge_width(data.get("credibility")),
             **({"label": f"×{data['origins']}"} if data.get("origins", 1) > 1 else {}),
             arrows="to" if data["directed"] else "",
+            years=[_year(data["start"]), _year(data["end"])],
             # Parallel ties are drawn as separate curves, not on top of each other.
             smooth={"enabled": True, "type": "curvedCW", "roundness": 0.12 * rank},
         )
@@ -740,6 +758,7 @@ def to_pyvis(
         options=vis_options(graph.number_of_nodes()),
         node_legend=node_legend,
         edge_legend=edge_legend,
+        years=_year_range(graph),
     )
 
 

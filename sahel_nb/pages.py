@@ -73,11 +73,15 @@ def vis_page(
     node_legend: list[dict],
     edge_legend: list[dict],
     height: str = "780px",
+    years: dict | None = None,
 ) -> Path:
     """Write a self-contained vis-network page (network or flow diagram) at ``path``.
 
     Legend items: nodes ``{label, color, shape, radius}``, edges
-    ``{label, color, style}``. Everything is escaped by the template.
+    ``{label, color, style}``. Everything is escaped by the template. With
+    ``years`` (``{"low": 2003, "high": 2010}``) the page has a year slider
+    that keeps the edges whose ``years`` (``[first, last]``, None for an open
+    or unknown end) include the year picked.
     """
     vis_js, vis_css = vis_network_assets()
     page = render(
@@ -92,6 +96,7 @@ def vis_page(
         edge_legend=edge_legend,
         vis_js=vis_js,
         vis_css=vis_css,
+        years=years,
     )
     return write_atomically(path, page)
 

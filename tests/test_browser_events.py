@@ -70,3 +70,36 @@ def test_hostile_strings_on_the_linked_page_stay_text(browser, tmp_path):
     hover = page.locator(f'g[data-event-id="{events.loc[0, "event_id"]}"] title').first
     assert "<script>alert(2)</script>" in hover.text_content()
     assert offline.clean(), (offline.errors, offline.blocked, offline.dialogs)
+
+
+def test_the_network_page_year_slider_keeps_the_ties_in_force(browser, tmp_path):
+    from sahel_nb.network import _year, build_graph, to_pyvis
+
+    graph = build_graph(load_dataset())
+    offline = OfflinePage(browser)
+    page = offline.open(to_pyvis(graph, tmp_path / "net.html"))
+    assert page.evaluate("edges.get({filter: e => !e.hidden}).length") == graph.number_of_edges()
+    page.evaluate(
+        "s = document.getElementById('year'); s.value = 2004;s.dispatchEvent(new Event('input'))"
+    )
+    # Worked out here: a tie is in force in 2004 when its years include it; undated ties
+    # cannot be placed and are hidden.
+    kept = 0
+    undated = 0
+    for *_, tie in graph.edges(data=True):
+        first, last = _year(tie["start"]), _year(tie["end"])
+        if first is None and last is None:
+            undated += 1
+        elif (first is None or first <= 2004) and (last is None or last >= 2004):
+            kept += 1
+    assert 0 < kept < graph.number_of_edges()
+    assert page.evaluate("edges.get({filter: e => !e.hidden}).length") == kept
+    said = page.locator("#year-said").text_content()
+    assert said == f"2004: {kept} ties in force, {undated} undated hidden"
+    # The rightmost position shows every tie again.
+    page.evaluate(
+        "s = document.getElementById('year'); s.value = s.max; s.dispatchEvent(new Event('input'))"
+    )
+    assert page.locator("#year-said").text_content() == "all years"
+    assert page.evaluate("edges.get({filter: e => !e.hidden}).length") == graph.number_of_edges()
+    assert offline.clean(), (offline.errors, offline.blocked, offline.dialogs)
