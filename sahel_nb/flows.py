@@ -1,8 +1,7 @@
-"""Money flows: ransom tables, summaries by status, dollar conversion, safe exports."""
+"""Money flows: ransom tables, summaries by status, dollar conversion, a Sankey diagram, safe exports."""
 
 from __future__ import annotations
 
-import itertools
 import re
 from functools import cache
 from importlib.resources import files
@@ -18,15 +17,19 @@ from .cite import short_names
 from .data import Dataset
 from .dates import in_window
 from .exceptions import DataValidationError, ParameterError, Problem
-from .origins import claims_of
-from .pages import replacing, vis_page
+from .origins import claims_of, memberships
+from .pages import render, replacing, write_atomically
+from .sankey import Band, layout
 from .schema import SUPPORTING_STATUSES
-from .styles import ACTOR_STYLES, UNKNOWN_STYLE, vis_options
+from .styles import ACTOR_STYLES, UNKNOWN_STYLE
 
 __all__ = [
     "COLUMN_MEANINGS",
     "DEMAND",
     "KIDNAPPING",
+    "SANKEY_COLUMNS",
+    "SHARE",
+    "STATUS_COLOURS",
     "export_tables",
     "flow_diagram",
     "flow_summary",
@@ -812,35 +815,68 @@ def flow_summary(
     return out
 
 
-#: Edge colour for each flow status in the diagram.
+#: Band colour for each flow status in the diagram.
 STATUS_COLOURS = {"reported": "#2e7d32", "alleged": "#ef6c00", "estimated": "#6a1b9a"}
 
+#: The diagram's columns: who pays, who carries, who receives, and who gets a share.
+SANKEY_COLUMNS = ("payer", "go-between", "payee", "share passed on to")
 
-def _money(value: float, currency: str) -> str:
-    return f"{value:,.0f} {currency}"
+#: The flow type of a part of a ransom passed on, drawn inside its ransom.
+SHARE = "share of a ransom"
 
 
-def _flow_tooltip(claim, low, high, unit: str) -> str:
-    lines = [f"{claim.flow_type} ({claim.claim_id})"]
-    if pd.isna(low):
-        known = claim.figures if isinstance(claim.figures, str) else None
-        lines.append(
-            known or "amount unknown" + (f": {claim.in_kind}" if pd.notna(claim.in_kind) else "")
-        )
-        if known:
-            why = getattr(claim, "not_converted", None)
-            lines.append(f"{unit}: not converted ({why if isinstance(why, str) else 'no date'})")
-    else:
-        lines.append(claim.figures)
-        span = f"{low:,.0f}" if low == high else f"{low:,.0f} to {high:,.0f}"
-        lines.append(f"{unit}: {span}")
-    lines.append(f"date: {claim.date if pd.notna(claim.date) else 'not given'}")
-    lines.append(f"{claim.status}, credibility {claim.credibility}; {claim.support}")
-    if isinstance(claim.reported_as, str):
-        lines += ["reports:", *(f"  {part}" for part in claim.reported_as.split("; "))]
-    else:
-        lines.append(f"source: {claim.cited}")
-    return "\n".join(lines)
+def _usd(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def _dollars(low, high) -> str:
+    if pd.isna(high):
+        return ""
+    if pd.isna(low) or low == high:
+        return _usd(high)
+    return f"{_usd(low)}–{_usd(high)}"
+
+
+def _wrapped(text: str, width: int = 30) -> list[str]:
+    """A label on lines of about ``width`` characters, broken between words only."""
+    import textwrap
+
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [text]
+
+
+def _unknown_reason(claim) -> str:
+    """Why a band has no dollar width: no figure at all, or one that cannot be converted."""
+    if not isinstance(claim.figures, str):
+        return "amount not given"
+    why = claim.not_converted if isinstance(claim.not_converted, str) else "no year"
+    return f"not converted: {why}"
+
+
+def _diagram_claims(dataset: Dataset, start, end, base_year) -> pd.DataFrame:
+    """The payment claims the diagram draws, each once, with its parent ransom for a share."""
+    claims = money_moved(payment_claims(dataset, base_year=base_year))
+    # A payment only denied was not made: it is not drawn.
+    claims = claims[(claims["agreement"] != "denied").to_numpy(bool)]
+    claims = claims[in_window(claims, start, end).to_numpy(bool)]
+    claims = claims.sort_values("claim_id", kind="stable").reset_index(drop=True)
+    event_claim = dict(zip(dataset.events["event_id"], dataset.events["claim_id"], strict=True))
+    groups = memberships(dataset.relationships)
+    kidnapping = claims["event_id"].map(event_claim)
+    ransoms = claims[claims["flow_type"].astype(str) == "ransom"]
+    parents = []
+    for claim, event in zip(claims.itertuples(index=False), kidnapping, strict=True):
+        parent = None
+        if str(claim.flow_type) == SHARE and isinstance(event, str):
+            same = ransoms[(kidnapping[ransoms.index] == event).to_numpy(bool)]
+            # The ransom its payer received, or his group did (El Para's share
+            # comes out of the ransom paid to the GSPC he commands); else the first.
+            theirs = {claim.payer, *groups.get(claim.payer, set())}
+            own = same[same["payee"].isin(theirs).to_numpy(bool)]
+            chosen = own if len(own) else same
+            parent = chosen["claim_id"].iloc[0] if len(chosen) else None
+        parents.append(parent)
+    claims["parent"] = parents
+    return claims
 
 
 def flow_diagram(
@@ -851,112 +887,303 @@ def flow_diagram(
     end=None,
     base_year: int | None = None,
     title: str = "Money and material flows",
-    height: str = "780px",
 ):
-    """Write payer → intermediary → payee as one self-contained, offline HTML page.
+    """Write payer → go-between → payee as a Sankey diagram: one static, offline HTML page.
 
-    Tie width grows with the amount in US dollars (square-root scale, so a
-    $7M ransom does not hide the rest); a flow of unknown amount is a thin
-    dashed tie labelled "amount unknown". Colour gives the status, so alleged
-    and reported money look different. Escaped and seeded like
-    :func:`sahel_nb.network.to_pyvis`. Returns the path written.
+    Every payment claim is one band however many sources report it (a
+    ransom demand moved no money and a payment only denied was not made:
+    neither is drawn). Band width is proportional to the amount in US
+    dollars, constant dollars of ``base_year`` when given: a ranged or
+    contested amount is drawn solid to its low end with a lighter extension
+    to its high end, a contested one outlined with dashes, and the hover
+    text gives both ends and every report. An amount not given, or given
+    but not convertible, is a thin hatched band whose hover text says why,
+    never a zero. A share of a ransom leaves from inside that ransom's band
+    where it reaches its payee, toward a "share passed on to" column. An
+    unnamed payer or payee is a node of its own payment, never one shared
+    node. Colour gives the status (reported, alleged, estimated); the
+    legend lists only what is drawn, and a table under the picture repeats
+    each band for print.
+
+    The layout is computed here (:func:`sahel_nb.sankey.layout`), so the
+    page is inline SVG with no script: nothing is fetched, every string
+    from the data is escaped by the template, the same data writes the same
+    bytes, and the file is replaced atomically at ``path`` only.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from sahel_nb import load_dataset
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     page = flow_diagram(load_dataset(), Path(folder) / "flows.html", base_year=2024)
+    ...     text = page.read_text(encoding="utf-8")
+    >>> '<g class="band share unknown" data-claim="c-2003-mediator-share">' in text
+    True
     """
-    from pyvis.network import Network
-
-    # One tie per payment, however many reports: a demand moved nothing, a
-    # payment only denied was not made.
-    flows = money_moved(payment_claims(dataset, base_year=base_year))
-    flows = flows[(flows["agreement"] != "denied").to_numpy(bool)]
-    flows = flows[in_window(flows, start, end)]
-    flows = flows.sort_values("claim_id")
+    claims = _diagram_claims(dataset, start, end, base_year)
     unit = "US$" if base_year is None else f"{base_year} US$"
-    column = "usd" if base_year is None else f"usd_{base_year}"
-    low, high = flows[f"{column}_low"], flows[f"{column}_high"]
-    usd = high
-    largest = float(high.max()) if high.notna().any() else 1.0
+    money = "usd" if base_year is None else f"usd_{base_year}"
     actors = dataset.actors.set_index("actor_id")
-    net = Network(directed=True, cdn_resources="remote")
-    used: set[str] = set()
-    edges = []
-    for flow, lo, value in zip(flows.itertuples(index=False), low, high, strict=True):
-        # An unnamed payer is its own node per payment: one shared "not given"
-        # node would join payments that have nothing in common.
-        payer = flow.payer if pd.notna(flow.payer) else f"(payer not given: {flow.claim_id})"
-        payee = flow.payee if pd.notna(flow.payee) else f"(payee not given: {flow.claim_id})"
-        hops = [payer, *([flow.intermediary] if pd.notna(flow.intermediary) else []), payee]
-        used.update(hops)
-        known = pd.notna(value)
+    names = actors["name"].to_dict()
+    drawn = set(claims["claim_id"])
+    parent_of = {
+        c: p for c, p in zip(claims["claim_id"], claims["parent"], strict=True) if p in drawn
+    }
+    column = dict(zip(SANKEY_COLUMNS, range(len(SANKEY_COLUMNS)), strict=True))
+    node_column: dict[str, int] = {}
+    node_actor: dict[str, str | None] = {}
+    bands = []
+    rows = {}
+
+    def node(role: str, actor, claim_id: str, side: str) -> str:
+        # An unnamed payer or payee is its payment's own node: one shared
+        # "not given" node would join payments that have nothing in common.
+        key = f"{role}:{actor}" if isinstance(actor, str) else f"{role}:?{claim_id}:{side}"
+        node_column[key] = column[role]
+        node_actor[key] = actor if isinstance(actor, str) else None
+        return key
+
+    for claim in claims.itertuples(index=False):
+        parent = parent_of.get(claim.claim_id)
+        if parent is not None:
+            # Its first node is the ransom's payee, filled in once every ransom has a path.
+            hops = (None, node("share passed on to", claim.payee, claim.claim_id, "payee"))
+        else:
+            hops = (node("payer", claim.payer, claim.claim_id, "payer"),)
+            if isinstance(claim.intermediary, str):
+                hops += (node("go-between", claim.intermediary, claim.claim_id, "via"),)
+            hops += (node("payee", claim.payee, claim.claim_id, "payee"),)
+        low = getattr(claim, f"{money}_low")
+        high = getattr(claim, f"{money}_high")
+        bands.append(
+            Band(
+                claim.claim_id,
+                hops,
+                None if pd.isna(low) else float(low),
+                None if pd.isna(high) else float(high),
+                parent,
+            )
+        )
+        rows[claim.claim_id] = claim
+    ends = {b.key: b.path[-1] for b in bands if b.parent is None}
+    bands = [
+        b
+        if b.parent is None
+        else Band(b.key, (ends[b.parent], *b.path[1:]), b.low, b.high, b.parent)
+        for b in bands
+    ]
+    by_key = {b.key: b for b in bands}
+    placed = layout(node_column, bands)
+
+    def label(node_id: str) -> str:
+        actor = node_actor.get(node_id)
+        if actor is not None:
+            return str(names.get(actor, actor))
+        return "payer not given" if node_id.endswith(":payer") else "recipient not given"
+
+    segments: dict[str, list] = {}
+    for segment in placed.segments:
+        segments.setdefault(segment.key, []).append(segment)
+    statuses_drawn, unknown_statuses = set(), set()
+    ranged = contested = small = shares = False
+    band_items: dict[str, dict] = {}
+    table = []
+    for band in bands:
+        claim = rows[band.key]
+        status = str(claim.status)
+        statuses_drawn.add(status)
+        hops = [label(n) for n in band.path]
+        if band.parent is not None:
+            # The share's own payer, as the data gives it, though it is drawn
+            # leaving from the ransom's payee.
+            payer = names.get(claim.payer, claim.payer) if isinstance(claim.payer, str) else None
+            route = f"{payer or 'payer not given'} → {hops[-1]}"
+        else:
+            route = " → ".join(hops)
+        known = band.known
+        reason = None if known else _unknown_reason(claim)
         if not known:
-            label = "amount unknown"
-        elif lo == value:
-            label = f"{unit} {value:,.0f}"
+            unknown_statuses.add(status)
+        is_range = known and band.low is not None and band.low < band.high
+        ranged |= is_range
+        is_contested = claim.agreement == "contested"
+        contested |= is_contested
+        small |= any(s.minimum for s in segments[band.key])
+        shares |= band.parent is not None
+        lines = [f"{claim.flow_type}: {route}"]
+        lines.append(f"date: {claim.date}" if isinstance(claim.date, str) else "date not given")
+        lines.append(f"amount: {claim.figures}" if isinstance(claim.figures, str) else reason)
+        if isinstance(claim.in_kind, str):
+            lines.append(f"described as: {claim.in_kind}")
+        if known:
+            shown = _dollars(band.low, band.high)
+            if is_range:
+                shown += " (band solid to the low end, lighter to the high end)"
+            lines.append(f"in {unit}: {shown}")
+        elif isinstance(claim.figures, str):
+            lines.append(reason)
+        if band.parent is not None:
+            whole = " → ".join(label(n) for n in by_key[band.parent].path)
+            lines.append(f"part of the ransom {band.parent} ({whole}), drawn from inside its band")
+        lines.append(f"{status}, credibility {claim.credibility}; {claim.support}")
+        if isinstance(claim.reported_as, str):
+            lines += ["reports:", *(f"  {part}" for part in claim.reported_as.split("; "))]
         else:
-            label = f"{unit} {lo:,.0f}–{value:,.0f}"
-        if flow.reports > 1:
-            label += f", {flow.reports} reports"
-        for step, (a, b) in enumerate(itertools.pairwise(hops)):
-            edges.append(
-                dict(
-                    source=a,
-                    to=b,
-                    id=f"{flow.claim_id}#{step}" if len(hops) > 2 else flow.claim_id,
-                    label=f"{label}, {flow.status}",
-                    title=_flow_tooltip(flow, lo, value, unit),
-                    color=STATUS_COLOURS[flow.status],
-                    width=1 + 11 * (float(value) / largest) ** 0.5 if known else 1,
-                    dashes=not known,
-                    arrows="to",
+            lines.append(f"source: {claim.cited}")
+        colour = STATUS_COLOURS.get(status, "#757575")
+        band_items[band.key] = {
+            "claim": band.key,
+            "classes": " ".join(
+                c
+                for c, on in (
+                    ("band", True),
+                    ("share", band.parent is not None),
+                    ("unknown", not known),
+                    ("ranged", is_range),
+                    ("contested", is_contested),
                 )
-            )
-    for node in sorted(used):
-        if node in actors.index:
-            color, shape = ACTOR_STYLES.get(actors.loc[node, "actor_type"], UNKNOWN_STYLE)
-            net.add_node(
-                node,
-                label=actors.loc[node, "name"],
-                title=actors.loc[node, "name"],
-                color=color,
-                shape=shape,
-            )
-        else:
-            shown = node.split(":")[0] + ")" if node.startswith("(") else node
-            net.add_node(node, label=shown, title=shown, color="#bdbdbd", shape="dot")
-    for edge in edges:
-        net.add_edge(edge.pop("source"), edge.pop("to"), **edge)
-    known = int(usd.notna().sum())
-    summary = (
-        f"{len(flows)} flows, each drawn once however many sources report it: "
-        f"{known} with an amount in {unit}, {len(flows) - known} of unknown amount "
-        "or not convertible"
-    )
-    types = sorted({str(actors.loc[n, "actor_type"]) for n in used if n in actors.index})
-    node_legend = []
-    for kind in types:
-        color, shape = ACTOR_STYLES.get(kind, UNKNOWN_STYLE)
-        node_legend.append(
+                if on
+            ),
+            "colour": colour,
+            "hatch": f"hatch-{status}",
+            "known": known,
+            "ranged": is_range,
+            "contested": is_contested,
+            "tooltip": "\n".join(lines),
+            "segments": [
+                {
+                    "path": s.path(),
+                    "low": s.low_path(),
+                    "range": s.range_path(),
+                    "source": s.source,
+                    "target": s.target,
+                    "width": round(s.width, 2),
+                }
+                for s in segments[band.key]
+            ],
+            "children": [],
+        }
+        table.append(
             {
-                "label": kind,
-                "color": color,
-                "shape": shape,
-                "radius": "50%" if shape == "dot" else "0",
+                "claim": band.key,
+                "flow": str(claim.flow_type),
+                "route": route,
+                "date": claim.date if isinstance(claim.date, str) else "not given",
+                "amount": claim.figures if isinstance(claim.figures, str) else "not given",
+                "dollars": _dollars(band.low, band.high) if known else f"— ({reason})",
+                "status": status,
+                "support": str(claim.support),
             }
         )
-    edge_legend = [
-        {"label": f"{status} (width grows with {unit})", "color": colour, "style": "solid"}
-        for status, colour in STATUS_COLOURS.items()
+    top_level = []
+    for band in bands:
+        item = band_items[band.key]
+        if band.parent is not None:
+            band_items[band.parent]["children"].append(item)
+        else:
+            top_level.append(item)
+
+    node_items = []
+    for node_id, box in sorted(placed.nodes.items(), key=lambda kv: (kv[1].column, kv[1].y)):
+        actor = node_actor.get(node_id)
+        kind = str(actors.loc[actor, "actor_type"]) if actor in actors.index else None
+        colour = ACTOR_STYLES.get(kind, UNKNOWN_STYLE)[0] if kind else "#bdbdbd"
+        heading = SANKEY_COLUMNS[node_column[node_id]]
+        touching = sorted({s.key for s in placed.segments if node_id in (s.source, s.target)})
+        tip = [label(node_id) + (f" ({kind})" if kind else ""), f"column: {heading}"]
+        if actor is None:
+            tip.append(f"no source names them; a node of {touching[0]} only")
+        tip.append(f"flows: {', '.join(touching)}")
+        first = box.column == 0
+        lines = _wrapped(label(node_id))
+        node_items.append(
+            {
+                "id": node_id,
+                "x": round(box.x, 2),
+                "y": round(box.y, 2),
+                "height": round(box.height, 2),
+                "colour": colour,
+                "placeholder": actor is None,
+                "tooltip": "\n".join(tip),
+                "anchor": "end" if first else "start",
+                "text_x": round(box.x - 6 if first else box.x + 14 + 6, 2),
+                "text_y": round(box.y + box.height / 2 - 7 * (len(lines) - 1), 2),
+                "lines": lines,
+            }
+        )
+    used = sorted({node_column[n] for n in placed.nodes})
+    headings = [
+        {"x": round(x + 7, 2), "label": SANKEY_COLUMNS[c]}
+        for c, x in zip(used, placed.column_x, strict=True)
     ]
-    edge_legend.append({"label": "amount unknown", "color": "#757575", "style": "dashed"})
-    return vis_page(
-        path,
+    band_legend = [
+        {"label": f"{status}", "colour": STATUS_COLOURS[status]}
+        for status in STATUS_COLOURS
+        if status in statuses_drawn
+    ]
+    notes = []
+    if any(b.known for b in bands):
+        per_pixel = 1 / placed.scale
+        notes.append(f"band width proportional to {unit}: 1 pixel ≈ {unit} {per_pixel:,.0f}")
+    if ranged:
+        notes.append("lighter part: from the low to the high end of what the reports say")
+    if contested:
+        notes.append("dashed outline: contested, a source denies the payment")
+    if unknown_statuses:
+        notes.append("thin hatched band: amount not given or not convertible (hover for why)")
+    if small:
+        notes.append("an amount too small to see is drawn 2 pixels wide")
+    if shares:
+        notes.append("a share of a ransom leaves from inside that ransom's band")
+    hatches = [
+        {"id": f"hatch-{s}", "colour": STATUS_COLOURS[s]}
+        for s in STATUS_COLOURS
+        if s in unknown_statuses
+    ]
+    known_count = sum(b.known for b in bands)
+    summary = (
+        f"{_count(len(bands), 'flow')}, each drawn once however many sources report it: "
+        f"{known_count} with an amount in {unit}, {len(bands) - known_count} of unknown amount "
+        "or not convertible. Ransom demands and payments only denied are not drawn."
+    )
+    if not bands:
+        summary = "No money or goods moved in this period, as far as the data records."
+    page = render(
+        "sankey.html.j2",
         title=title,
         summary=summary,
-        nodes=net.nodes,
-        edges=net.edges,
-        options=vis_options(len(used)),
-        node_legend=node_legend,
-        edge_legend=edge_legend,
-        height=height,
+        width=round(placed.width, 2),
+        height=round(placed.height + 20, 2),
+        headings=headings,
+        bands=top_level,
+        nodes=node_items,
+        hatches=hatches,
+        band_legend=band_legend,
+        notes=notes,
+        node_legend=sorted(
+            {
+                (
+                    str(actors.loc[a, "actor_type"]),
+                    ACTOR_STYLES.get(str(actors.loc[a, "actor_type"]), UNKNOWN_STYLE)[0],
+                )
+                for a in node_actor.values()
+                if a in actors.index
+            }
+        ),
+        placeholders=any(n["placeholder"] for n in node_items),
+        table=table,
+        unit=unit,
     )
+    return write_atomically(path, page)
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
 
 
 def non_monetary(dataset: Dataset) -> pd.DataFrame:

@@ -94,16 +94,35 @@ def test_two_thousand_actors_settle_and_stop(browser, tmp_path):
     assert offline.clean(), (offline.errors, offline.blocked, offline.dialogs)
 
 
-def test_flow_diagram_draws_offline(browser, tmp_path):
+def test_sankey_draws_every_band_and_node_offline_and_hostile_names_stay_text(browser, tmp_path):
     from sahel_nb.flows import flow_diagram
 
-    data = load_dataset(Path(__file__).parent / "fixtures" / "flows")
+    # The report fixture: a payer named <script>alert(1)</script>, a ranged ransom through a
+    # go-between, a share of it, and goods of unknown amount.
+    data = load_dataset(REPORT_FIXTURE)
     offline = OfflinePage(browser)
-    page = offline.open(flow_diagram(data, tmp_path / "flows.html", base_year=2024))
-    assert page.evaluate("edges.length") == 7  # one ransom runs through a go-between
-    assert "<img" in page.evaluate("nodes.get('town').label")  # text, not an element
-    assert page.query_selector("#network img") is None
-    page.screenshot(path=tmp_path / "flows.png")
+    page = offline.open(
+        flow_diagram(data, tmp_path / "flows.html", base_year=2024), ready="#sankey"
+    )
+    claims = page.locator("g.band").evaluate_all("gs => gs.map(g => g.dataset.claim)")
+    assert sorted(claims) == ["f-alleged", "f-reported", "f-share", "f-supplies"]
+    # Every band and node is painted: each shape has a visible box on the page.
+    for shape in ("g.band path", "g.node rect"):
+        boxes = page.locator(shape).evaluate_all(
+            "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.width, r.height]; })"
+        )
+        assert boxes and all(w > 0 and h > 0 for w, h in boxes), (shape, boxes)
+    assert page.locator("g.node").count() == 5  # two payers, a go-between, a payee, a share
+    # The share is drawn inside its ransom's group, leaving from the ransom's end.
+    assert (
+        page.locator('g.band[data-claim="f-alleged"] > g.band[data-claim="f-share"]').count() == 1
+    )
+    labels = page.locator("g.node text").all_text_contents()
+    assert "<script>alert(1)</script>" in labels
+    assert page.locator("script").count() == 0 and page.locator("svg img").count() == 0
+    hover = page.locator('g.band[data-claim="f-supplies"] > title').text_content()
+    assert hover.startswith("supplies in kind: <script>alert(1)</script> →")
+    page.screenshot(path=tmp_path / "flows.png", full_page=True)
     assert offline.clean(), (offline.errors, offline.blocked, offline.dialogs)
 
 

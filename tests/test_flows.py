@@ -1,10 +1,8 @@
 """Conversion to US dollars against values worked out by hand from the shipped tables."""
 
 import csv
-import json
 import math
 import os
-import re
 from pathlib import Path
 
 import openpyxl
@@ -14,7 +12,6 @@ import pytest
 from sahel_nb import ParameterError, load_dataset
 from sahel_nb.flows import (
     export_tables,
-    flow_diagram,
     flow_summary,
     neutralise,
     not_converted,
@@ -248,39 +245,7 @@ def test_summary_rejects_an_unknown_grouping(flows_data):
         flow_summary(flows_data, by="hostage")
 
 
-# The flow diagram.
-
-
-def _diagram_data(path: Path) -> tuple[list, list]:
-    html = path.read_text(encoding="utf-8")
-    nodes = json.loads(re.search(r"var nodeData = (.*);\n", html).group(1))
-    edges = json.loads(re.search(r"var edgeData = (.*);\n", html).group(1))
-    return nodes, edges
-
-
-def test_diagram_routes_through_intermediaries_and_marks_unknown_amounts(flows_data, tmp_path):
-    path = flow_diagram(flows_data, tmp_path / "flows.html")
-    nodes, edges = _diagram_data(path)
-    by_id = {e["id"]: e for e in edges}
-    assert (by_id["f-ransom-a#0"]["from"], by_id["f-ransom-a#0"]["to"]) == ("gov-a", "med")
-    assert (by_id["f-ransom-a#1"]["from"], by_id["f-ransom-a#1"]["to"]) == ("med", "kid")
-    assert by_id["f-share-a"]["dashes"] is True
-    assert by_id["f-share-a"]["label"] == "amount unknown, alleged"
-    assert by_id["f-ransom-a#0"]["width"] > by_id["f-tax"]["width"] > 1
-    # An unnamed payer is a node of its own payment, never one shared by all.
-    assert by_id["f-estimate"]["from"] == "(payer not given: f-estimate)"
-    unnamed = {n["id"]: n["label"] for n in nodes if n["id"].startswith("(payer")}
-    assert unnamed == {"(payer not given: f-estimate)": "(payer not given)"}
-
-
-def test_diagram_is_offline_escaped_and_written_only_where_asked(flows_data, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    path = flow_diagram(flows_data, tmp_path / "out" / "flows.html", title="<b>Flows</b>")
-    html = path.read_text(encoding="utf-8")
-    assert os.listdir(tmp_path) == ["out"] and os.listdir(tmp_path / "out") == ["flows.html"]
-    assert not re.search(r"<(script|link)[^>]+(src|href)=", html)
-    assert "<img src=x onerror=alert(1)>" not in html
-    assert "<h1>&lt;b&gt;Flows&lt;/b&gt;</h1>" in html
+# The flow diagram (a Sankey): tests/test_sankey.py.
 
 
 def test_summary_exports_keep_their_row_labels_and_round_money(flows_data, tmp_path):
