@@ -1,18 +1,95 @@
-"""Actor profiles: one actor's names, ties over time, events, flows and sources."""
+"""Actor profiles: one actor's names, ties over time, events, flows and sources, and its card."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from .cite import attribution, short_names
 from .data import Dataset
 from .network import check_actor, predecessors
 from .origins import claims_of
-from .schema import RELATIONSHIP_KINDS
+from .schema import RELATIONSHIP_KINDS, SUPPORTING_STATUSES
 
-__all__ = ["Profile", "actor_profile"]
+__all__ = ["Card", "Fact", "Profile", "Section", "actor_profile", "shorten"]
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One line of a card, with how well it is supported and where it comes from."""
+
+    text: str
+    support: str = ""
+    source: str = ""
+
+    def plain(self) -> str:
+        """The fact as one line of text."""
+        text = self.text
+        if self.support:
+            text += f" — {self.support}"
+        if self.source:
+            text += f" [{self.source}]"
+        return text
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading with its facts, a sentence when there is none, and an optional table."""
+
+    heading: str
+    facts: tuple[Fact, ...] = ()
+    empty: str = ""
+    note: str = ""
+    columns: tuple[str, ...] = ()
+    rows: tuple[tuple, ...] = ()
+
+
+@dataclass(frozen=True)
+class Card:
+    """An actor at a glance: identity, then sections, each fact with its support.
+
+    Shown as HTML in a notebook (an autoescaped template) and as plain text
+    elsewhere; :meth:`section` finds a section by its heading.
+    """
+
+    name: str
+    identity: tuple[tuple[str, str], ...]
+    description: str
+    sections: tuple[Section, ...]
+
+    def section(self, heading: str) -> Section:
+        """The section with this heading; KeyError if the card has none."""
+        for section in self.sections:
+            if section.heading == heading:
+                return section
+        raise KeyError(heading)
+
+    def _repr_html_(self) -> str:
+        from .pages import render
+
+        return render("profile_card.html.j2", card=self)
+
+    def __str__(self) -> str:
+        lines = [self.name]
+        lines += [f"{label}: {value}" for label, value in self.identity]
+        if self.description:
+            lines.append(self.description)
+        for section in self.sections:
+            lines += ["", section.heading]
+            lines += [f"  - {fact.plain()}" for fact in section.facts]
+            if section.rows:
+                lines.append("  " + " | ".join(section.columns))
+                lines += ["  " + " | ".join(str(v) for v in row) for row in section.rows]
+            if not section.facts and not section.rows and section.empty:
+                lines.append(f"  {section.empty}")
+            if section.note:
+                lines.append(f"  {section.note}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
 
 
 @dataclass
@@ -24,6 +101,7 @@ class Profile:
     events: pd.DataFrame
     flows: pd.DataFrame
     sources: pd.DataFrame
+    _card: Card | None = field(default=None, repr=False)
 
     def summary(self) -> str:
         """One sentence counting what the data holds on the actor."""
@@ -50,20 +128,20 @@ class Profile:
             text += " The source does not name this actor; it describes it as a group or role."
         return text
 
-    def card(self) -> pd.DataFrame:
-        """The actor's own row as a two-column table: what we know of its identity."""
-        a = self.actor
-        rows = [
-            ("id", a["actor_id"]),
-            ("name", a["name"]),
-            ("type", a["actor_type"]),
-            ("country", a["country"] or "not given"),
-            ("also known as", "; ".join(a["aliases"]) or "no other name recorded"),
-            ("named in the source", "no, described only" if a["unnamed"] else "yes"),
-            ("description", a["description"]),
-            ("source", f"{a['source_id']} {a['locator']}"),
-        ]
-        return pd.DataFrame(rows, columns=["field", "value"]).set_index("field")
+    def card(self) -> Card:
+        """The actor at a glance: names, lineage, leaders and members, designations, key
+        events, ties by year and money, each fact with its support level.
+
+        Examples
+        --------
+        >>> from sahel_nb import load_dataset
+        >>> card = actor_profile(load_dataset(), "aqim").card()
+        >>> card.section("Lineage").facts[0].text
+        'Grew out of Salafist Group for Preaching and Combat'
+        """
+        if self._card is None:
+            raise ValueError("this profile was built without its card; use actor_profile()")
+        return self._card
 
 
 def _count(number: int, word: str) -> str:
@@ -103,7 +181,10 @@ def actor_profile(dataset: Dataset, actor_id: str) -> Profile:
     Tuareg"), with the claim's ``reports`` count and ``agreement``, citing
     every report. Claims only denied are left out. Ties are sorted by start
     (undated last), each with the other party, its sign and direction as
-    seen from this actor. An unknown id is an error
+    seen from this actor. ``card()`` gives the actor at a glance (see
+    :class:`Card`): lineage, leaders and members, designations and
+    sanctions, key events, ties by year and money, each fact with its
+    claim's support wording naming who says it. An unknown id is an error
     suggesting close ids, names and aliases.
 
     Examples
@@ -237,4 +318,278 @@ def actor_profile(dataset: Dataset, actor_id: str) -> Profile:
         event_table.reset_index(drop=True),
         flow_table.reset_index(drop=True),
         sources.reset_index(drop=True),
+        _build_card(dataset, actor, lineage, mine, picked),
     )
+
+
+def shorten(text: str, limit: int = 180) -> str:
+    """``text`` whole if it fits in ``limit`` characters, else cut between words with "…".
+
+    Examples
+    --------
+    >>> shorten("The column says AQIM uses northern Mali as a sanctuary.", 30)
+    'The column says AQIM uses…'
+    >>> shorten("Short enough.", 30)
+    'Short enough.'
+    """
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[:limit] else ""
+    # A cut never ends on a dangling comma, dash or opening bracket.
+    cut = cut.rstrip(" ,;:–—-([")
+    if not cut:
+        return text
+    # After a full stop the ellipsis stands apart: "arms. …", never "arms.…".
+    return f"{cut} …" if cut.endswith((".", "!", "?")) else f"{cut}…"
+
+
+#: Event types that designate, charge or sentence an actor.
+SANCTIONS = ("Designation", "Indictment", "Sentencing")
+
+#: How many events the card lists before pointing to the events table.
+KEY_EVENTS = 12
+
+
+def _reports_by_claim(frame: pd.DataFrame) -> dict[str, list[dict]]:
+    rows = frame[["claim_id", "source_id", "origin", "status"]].astype(object)
+    reports: dict[str, list[dict]] = {}
+    for row in rows.to_dict("records"):
+        reports.setdefault(row["claim_id"], []).append(row)
+    return reports
+
+
+def _support(row, reports: dict[str, list[dict]], names: dict[str, str]) -> str:
+    """How well a claim is supported, naming who says it and through whom (the codebook's wording)."""
+    said_by = reports.get(row["claim_id"], [])
+    said = attribution(said_by, names)
+    label = row.get("agreement", "single source")
+    if label == "single source" and said:
+        statuses = {str(r["status"]) for r in said_by if str(r["status"]) in SUPPORTING_STATUSES}
+        verb = "alleged" if statuses == {"alleged"} else "reported"
+        return f"{verb} only by {said}"
+    if label == "contested":
+        against = attribution(said_by, names, "against")
+        return f"{row['support']}; for: {said}; against: {against or 'disputed'}"
+    return f"{row['support']}: {said}" if said else str(row["support"])
+
+
+def _period(start, end) -> str:
+    start, end = _text(start), _text(end)
+    if start and end:
+        return start if start == end else f"{start} to {end}"
+    if start:
+        return f"from {start}"
+    return f"until {end}" if end else ""
+
+
+def _country(code: str) -> str:
+    import pycountry
+
+    found = pycountry.countries.get(alpha_3=code) if code else None
+    return found.name if found else code
+
+
+def _build_card(dataset: Dataset, actor: dict, lineage: list[str], mine, picked) -> Card:
+    """The card of ``actor`` from its own ties and events (one row per claim) and the payments."""
+    from .flows import money_moved, payment_claims
+
+    me = actor["actor_id"]
+    names = dataset.actors.set_index("actor_id")["name"].to_dict()
+    cite_names = short_names(dataset.sources)
+    reports = {
+        **_reports_by_claim(dataset.relationships),
+        **_reports_by_claim(dataset.events),
+        **_reports_by_claim(dataset.flows),
+    }
+
+    def fact(text: str, row) -> Fact:
+        return Fact(text, _support(row, reports, cite_names), str(row["cited"]))
+
+    def of(who: str) -> str:
+        return "" if who == me else f" (of its predecessor {names[who]})"
+
+    identity = [("type", actor["actor_type"])]
+    if actor["country"]:
+        identity.append(("country", _country(actor["country"])))
+    if actor["aliases"]:
+        identity.append(("also known as", "; ".join(actor["aliases"])))
+    if actor["unnamed"]:
+        identity.append(("name", "the sources describe this actor without naming it"))
+    identity.append(("described in", f"{cite_names.get(actor['source_id'])} {actor['locator']}"))
+
+    rows = mine.to_dict("records")
+    sections = []
+
+    # Lineage: what it grew out of, nearest first, and what grew out of it.
+    lineage_facts = []
+    succession = [r for r in rows if str(r["kind"]) == "predecessor/successor"]
+    for earlier in lineage[1:]:
+        tie = next((r for r in succession if r["actor_a"] == earlier), None)
+        if tie is None:
+            continue
+        later = tie["actor_b"]
+        text = f"Grew out of {names[earlier]}"
+        if later != me:
+            text += f", through {names[later]}"
+        lineage_facts.append(fact(text, tie))
+    for tie in succession:
+        if tie["actor_a"] == me:
+            lineage_facts.append(fact(f"Succeeded by {names[tie['actor_b']]}", tie))
+    sections.append(
+        Section("Lineage", tuple(lineage_facts), empty="No predecessor or successor is recorded.")
+    )
+
+    # Leaders and members (ties into it), and the groups it leads or belongs to.
+    members, part_of = [], []
+    for tie in rows:
+        if str(tie["kind"]) != "leadership/membership" or not tie["directed"]:
+            continue
+        when = _period(tie["start"], tie["end"])
+        when = f" ({when})" if when else ""
+        if tie["actor_b"] in lineage:
+            members.append(fact(f"{names[tie['actor_a']]}{when}{of(tie['actor_b'])}", tie))
+        elif tie["actor_a"] in lineage:
+            part_of.append(fact(f"{names[tie['actor_b']]}{when}{of(tie['actor_a'])}", tie))
+    sections.append(
+        Section(
+            "Leaders and members",
+            tuple(members),
+            empty="No leader or member is recorded.",
+            note="The data does not tell a leader from a member: each is a "
+            "leadership/membership tie."
+            if members
+            else "",
+        )
+    )
+    sections.append(
+        Section("Leads or belongs to", tuple(part_of), empty="No group it leads or belongs to.")
+    )
+
+    # Designations, charges and sentences it is the subject of.
+    events = picked.to_dict("records")
+    sanctions, listed = [], set()
+    for event in events:
+        if str(event["sub_event_type"]) not in SANCTIONS or event["role"].startswith("actor 1"):
+            continue
+        when = _text(event["date"]) or "undated"
+        named = (
+            "" if event["role"].startswith("actor 2") else " (named in it, as an associated actor)"
+        )
+        listed.add(event["event_id"])
+        sanctions.append(
+            fact(
+                f"{when}: {event['sub_event_type']}{named} — {shorten(event['description'])}", event
+            )
+        )
+    sections.append(
+        Section(
+            "Designations and sanctions",
+            tuple(sanctions),
+            empty="No designation, charge or sentence is recorded.",
+        )
+    )
+
+    # Key events in date order: the designations above are not repeated.
+    rest = [e for e in events if e["event_id"] not in listed]
+    if len(rest) > KEY_EVENTS:
+        # Named event types before the catch-all "Other", then the earliest.
+        ranked = sorted(
+            range(len(rest)), key=lambda i: (str(rest[i]["sub_event_type"]) == "Other", i)
+        )
+        keep = sorted(ranked[:KEY_EVENTS])
+        more = len(rest) - KEY_EVENTS
+        rest = [rest[i] for i in keep]
+    else:
+        more = 0
+    key_events = []
+    for event in rest:
+        when = _text(event["date"]) or "undated"
+        role = event["role"].split(" (")[0]
+        inherited = event["role"][len(role) :]
+        key_events.append(
+            fact(
+                f"{when}: {event['sub_event_type']}{inherited} — {shorten(event['description'])}",
+                event,
+            )
+        )
+    sections.append(
+        Section(
+            "Key events",
+            tuple(key_events),
+            empty="No event is recorded.",
+            note=f"{_count(more, 'more event')} in the events table." if more else "",
+        )
+    )
+
+    # Ties by the year they begin, counted by sign; undated ties apart.
+    signs = ("cooperative", "hostile", "neutral")
+    by_year: dict[str, dict[str, int]] = {}
+    order: dict[str, object] = {}
+    undated = dict.fromkeys(signs, 0)
+    for tie in rows:
+        sign = RELATIONSHIP_KINDS[str(tie["kind"])]
+        start = _text(tie["start"])
+        if not start:
+            undated[sign] += 1
+            continue
+        year = start[:4] if start[:4].isdigit() else start
+        by_year.setdefault(year, dict.fromkeys(signs, 0))[sign] += 1
+        order.setdefault(year, tie["start_start"])
+    years = sorted(by_year, key=lambda y: (order[y], y))
+    table = tuple((year, *(by_year[year][s] for s in signs)) for year in years)
+    undated_count = sum(undated.values())
+    note = ""
+    if undated_count:
+        parts = ", ".join(f"{n} {s}" for s, n in undated.items() if n)
+        note = f"{_count(undated_count, 'tie')} with no date: {parts}."
+    sections.append(
+        Section(
+            "Ties by year",
+            (),
+            empty="No tie is recorded." if not rows else "",
+            note=note,
+            columns=("year begun", *signs),
+            rows=table,
+        )
+    )
+
+    # Money and goods in, out and through it, each payment once.
+    claims = money_moved(payment_claims(dataset))
+    claims = claims[(claims["agreement"] != "denied").to_numpy(bool)]
+    claims = claims.sort_values(["date_start", "claim_id"], na_position="last")
+    money = []
+    for claim in claims.to_dict("records"):
+        slots = (("out", "payer"), ("in", "payee"), ("through", "intermediary"))
+        found = next(((way, claim[slot]) for way, slot in slots if claim[slot] in lineage), None)
+        if found is None:
+            continue
+        way, who = found
+        other = {"out": "payee", "in": "payer", "through": "payer"}[way]
+        missing = "a recipient not given" if other == "payee" else "a payer not given"
+        party = names.get(claim[other], missing) if isinstance(claim[other], str) else missing
+        direction = "to" if way == "out" else "from"
+        text = f"{way.capitalize()}: {claim['flow_type']} {direction} {party}"
+        if way == "through" and isinstance(claim["payee"], str):
+            text += f" to {names.get(claim['payee'], claim['payee'])}"
+        when = _text(claim["date"])
+        if when:
+            text += f", {when}"
+        if isinstance(claim["figures"], str):
+            text += f": {claim['figures']}"
+            if pd.notna(claim["usd_high"]):
+                low, high = claim["usd_low"], claim["usd_high"]
+                span = f"{high:,.0f}" if low == high else f"{low:,.0f}–{high:,.0f}"
+                text += f" (US$ {span} in dollars of its year)"
+        else:
+            what = _text(claim["in_kind"])
+            text += f": {what}" if what else ": amount not given"
+        money.append(fact(text + of(who), claim))
+    sections.append(
+        Section(
+            "Money and goods",
+            tuple(money),
+            empty=f"No money or goods in or out of {actor['name']} are recorded.",
+        )
+    )
+    return Card(actor["name"], tuple(identity), actor["description"], tuple(sections))
