@@ -107,7 +107,9 @@ def _typed(raw: RawTable) -> pd.DataFrame:
         kind = spec.kind
         if kind in ("vocab", "reliability"):
             categories = list(RELIABILITY) if kind == "reliability" else list(spec.vocab)
-            codes = pc.index_in(arrow_text(values), value_set=pa.array(categories))
+            codes = raw.parsed.get(f"{spec.name}:codes")  # looked up while checking
+            if codes is None:
+                codes = pc.index_in(arrow_text(values), value_set=pa.array(categories))
             if codes.null_count:
                 codes = pc.fill_null(codes, -1)
             codes = codes.to_numpy(zero_copy_only=False)
@@ -144,6 +146,18 @@ def _typed(raw: RawTable) -> pd.DataFrame:
     return typed
 
 
+def _origins(frame: pd.DataFrame, by_source: pa.Array, origins: dict[str, str]) -> pd.Series:
+    """Each row's independent origin: its source's, except where it relays another."""
+    relays = frame.get("relays")
+    if relays is not None and relays.notna().any():
+        relayed = relays.notna().to_numpy(bool)
+        own = row_origins(frame[relayed], origins)
+        by_source = pc.replace_with_mask(
+            by_source, pa.array(relayed), pa.array(own.to_numpy(), type=pa.string())
+        )
+    return pd.Series(by_source, index=frame.index, dtype="str")
+
+
 def load_dataset(data_dir: str | os.PathLike | None = None) -> Dataset:
     """Load and validate a data folder, returning typed tables.
 
@@ -172,19 +186,20 @@ def load_dataset(data_dir: str | os.PathLike | None = None) -> Dataset:
         raise DataValidationError(problems, str(directory))
     tables = {name: _typed(raw) for name, raw in raws.items()}
     sources = tables["sources"]
-    for name, frame in tables.items():
-        if name != "sources":
-            # Every source_id is known (checked above): look each up by position.
-            at = pc.index_in(
-                arrow_text(frame["source_id"]), value_set=arrow_text(sources["source_id"])
-            ).to_numpy()
-            frame["reliability"] = pd.Categorical.from_codes(
-                sources["reliability"].cat.codes.to_numpy()[at],
-                dtype=sources["reliability"].dtype,
-            )
     origins = origin_map(sources)
-    for name in CLAIM_TABLES:
-        frame = tables[name]
-        frame["claim_id"] = claim_keys(frame, TABLES[name].id_column).astype("str")
-        frame["origin"] = row_origins(frame, origins).astype("str")
+    # Each source's origin, by the source's position: most rows relay nothing,
+    # so their origin is their source's, looked up with the same positions.
+    origin_of = pa.array([origins[s] for s in sources["source_id"]], type=pa.string())
+    for name, frame in tables.items():
+        if name == "sources":
+            continue
+        # Every source_id is known (checked above): look each up by position.
+        at = pc.index_in(arrow_text(frame["source_id"]), value_set=arrow_text(sources["source_id"]))
+        frame["reliability"] = pd.Categorical.from_codes(
+            sources["reliability"].cat.codes.to_numpy()[at.to_numpy()],
+            dtype=sources["reliability"].dtype,
+        )
+        if name in CLAIM_TABLES:
+            frame["claim_id"] = claim_keys(frame, TABLES[name].id_column).astype("str")
+            frame["origin"] = _origins(frame, pc.take(origin_of, at), origins)
     return Dataset(**tables, folder=directory)

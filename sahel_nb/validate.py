@@ -52,9 +52,22 @@ def _check(function, error: str) -> pa.Check:
     return pa.Check(function, error=error, ignore_na=False)
 
 
-def _passes(result, values: pd.Series) -> pd.Series:
-    """Turn an Arrow boolean result into the Series pandera wants; nulls pass."""
-    return pd.Series(pc.fill_null(result, True).to_numpy(zero_copy_only=False), index=values.index)
+def _passes(result, values: pd.Series) -> pd.Series | bool:
+    """Turn an Arrow boolean result into pandera's answer; nulls pass.
+
+    ``True`` when every row passes, as pandera allows: building and scanning
+    a million-row Series per check is most of a clean column's cost. Only a
+    column with failures gets the row-by-row Series that names them.
+    """
+    ok = pc.fill_null(result, True)
+    if pc.all(ok).as_py():
+        return True
+    return pd.Series(ok.to_numpy(zero_copy_only=False), index=values.index)
+
+
+def _verdict(mask: pd.Series) -> pd.Series | bool:
+    """A pandas row mask as pandera's answer: ``True`` when every row passes."""
+    return True if bool(mask.all()) else mask
 
 
 def _number_checks(name: str, parsed: dict, low: float, high: float, message: str):
@@ -67,7 +80,7 @@ def _number_checks(name: str, parsed: dict, low: float, high: float, message: st
 
     def within(values: pd.Series) -> pd.Series:
         number = parsed[name] if name in parsed else number_series(values)
-        return (number.between(low, high) | number.isna()).reindex(values.index)
+        return _verdict((number.between(low, high) | number.isna()).reindex(values.index))
 
     return [
         _check(is_number, "is not a number; write digits only, e.g. 7300000"),
@@ -86,6 +99,20 @@ def _isin(allowed, message: str) -> pa.Check:
     return _check(known, message)
 
 
+def _vocabulary(name: str, categories: list[str], parsed: dict, message: str) -> pa.Check:
+    """A vocabulary check that keeps each row's position in ``categories`` for typing."""
+    allowed = pyarrow.array(categories, type=pyarrow.string())
+
+    def known(values: pd.Series) -> pd.Series:
+        text = arrow_text(values)
+        codes = pc.index_in(text, value_set=allowed)
+        # The typed table's categorical codes: a million values looked up once.
+        parsed[f"{name}:codes"] = codes
+        return _passes(pc.or_(pc.is_valid(codes), pc.is_null(text)), values)
+
+    return _check(known, message)
+
+
 def _matches(pattern: str, message: str, distinct: bool = True) -> pa.Check:
     """A regex check; ``distinct`` runs it on each distinct value once (not for ids)."""
     anchored = f"^(?:{pattern})$"
@@ -93,14 +120,14 @@ def _matches(pattern: str, message: str, distinct: bool = True) -> pa.Check:
     def matches(values: pd.Series) -> pd.Series:
         text = arrow_text(values)
         if text.null_count == len(text):  # an optional column left empty: nothing to match
-            return pd.Series(True, index=values.index)
+            return True
         if distinct:
             # A million locators hold a few hundred distinct values: match those,
             # and look rows up only when one of them fails.
             values_seen = pc.unique(text)
             bad = pc.filter(values_seen, pc.invert(pc.match_substring_regex(values_seen, anchored)))
             if len(bad) == 0:
-                return pd.Series(True, index=values.index)
+                return True
             return _passes(pc.invert(pc.is_in(text, value_set=bad)), values)
         return _passes(pc.match_substring_regex(text, anchored), values)
 
@@ -126,7 +153,7 @@ def _unique(values: pd.Series) -> pd.Series:
     ordered = pc.take(ids, pc.sort_indices(ids))
     repeats = pc.equal(ordered.slice(1), ordered.slice(0, max(len(ordered) - 1, 0)))
     if not pc.any(repeats).as_py():
-        return pd.Series(True, index=values.index)
+        return True
     return ~values.duplicated(keep=False) | values.isna()
 
 
@@ -136,10 +163,10 @@ def _date_checks(name: str, parsed: dict) -> list[pa.Check]:
     def real_date(values: pd.Series) -> pd.Series:
         first, last, backwards[name] = date_spans(values)
         parsed[name] = (first, last)
-        return first.notna() | last.notna() | values.isna() | backwards[name]
+        return _verdict(first.notna() | last.notna() | values.isna() | backwards[name])
 
     def in_order(values: pd.Series) -> pd.Series:
-        return ~backwards[name].reindex(values.index, fill_value=False)
+        return _verdict(~backwards[name].reindex(values.index, fill_value=False))
 
     return [
         _check(real_date, f"is not a real date; {DATE_HINT}"),
@@ -171,7 +198,7 @@ def _checks(spec: Field, parsed: dict) -> list[pa.Check]:
             message = "is not in the vocabulary; see data/README.md"
         else:
             message = "must be one of: " + "; ".join(spec.vocab)
-        return [_isin(spec.vocab, message)]
+        return [_vocabulary(name, list(spec.vocab), parsed, message)]
     if kind == "bool":
         return [_isin({"true", "false"}, "must be true or false")]
     if kind == "amount":
@@ -181,7 +208,11 @@ def _checks(spec: Field, parsed: dict) -> list[pa.Check]:
     if kind == "credibility":
         return [_isin({"1", "2", "3", "4", "5", "6"}, "must be 1 to 6 (Admiralty credibility)")]
     if kind == "reliability":
-        return [_isin(set("ABCDEF"), "must be one of A to F (Admiralty reliability)")]
+        return [
+            _vocabulary(
+                name, list("ABCDEF"), parsed, "must be one of A to F (Admiralty reliability)"
+            )
+        ]
     if kind == "geo_precision":
         return [_isin({"1", "2", "3"}, "must be 1, 2 or 3 (ACLED geo_precision)")]
     if kind == "latitude":
