@@ -31,7 +31,8 @@ def source_links(sources) -> dict[str, dict[str, str]]:
     from .cite import short_names
 
     names = short_names(sources)
-    urls = dict(zip(sources["source_id"], sources["url"], strict=True))
+    # An older data folder may have no url column: its sources simply get no address.
+    urls = dict(zip(sources["source_id"], sources["url"], strict=True)) if "url" in sources else {}
     found = {}
     for source_id, short in names.items():
         url = urls.get(source_id)

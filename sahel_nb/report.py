@@ -546,6 +546,9 @@ def _plan(runs, notebooks, data_dir, data_sha, links, previous, force) -> list[_
         ):
             reason = f"unchanged since report {old.get('computed_by', previous[1]['run_id'])}"
             plans.append(_Plan(run, parts, key, reason, old))
+        elif old and not old.get("key_parts"):
+            reason = "the last published run recorded no key (made before runs were reused)"
+            plans.append(_Plan(run, parts, key, reason))
         else:
             plans.append(_Plan(run, parts, key, explain(old and old.get("key_parts"), parts)))
     return plans

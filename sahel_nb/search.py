@@ -27,7 +27,7 @@ def page_text(path: str | os.PathLike) -> tuple[str, str]:
 
     soup = BeautifulSoup(Path(path).read_text(encoding="utf-8", errors="replace"), "html.parser")
     title = soup.title.get_text(" ", strip=True) if soup.title else Path(path).stem
-    for element in soup(["script", "style", "head", "template"]):
+    for element in soup(["script", "style", "head", "title", "template"]):
         element.decompose()
     text = " ".join(soup.get_text(" ").split())
     return title, text[:MAX_TEXT]
