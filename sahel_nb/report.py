@@ -306,7 +306,10 @@ def _finish(run: Run, target: Path, outcome: dict, links: dict) -> None:
     executed = target / f"{run.name}.ipynb"
     if not executed.is_file():
         if outcome.get("status") == "ok":
-            outcome.update(status="failed", error=f"no executed notebook {executed.name}")
+            outcome.update(
+                status="failed",
+                error=f"no executed notebook {executed.name}: its task did not run or finish",
+            )
         return
     # The notebook may have written a page of that name itself (the situation
     # report's standalone page): never write over what the notebook made.

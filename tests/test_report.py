@@ -453,3 +453,42 @@ def test_pdfs_are_printed_and_a_missing_browser_does_not_fail_the_report(tmp_pat
     assert _executed(published) == {"printed": "reused"}
     assert (published / "printed" / "page.pdf").read_bytes().startswith(b"%PDF")
     assert 'href="printed/page.pdf"' in (published / "index.html").read_text()
+
+
+@pytest.mark.notebook
+def test_notebooks_executed_elsewhere_are_published_as_a_run_would_be(tmp_path):
+    import papermill
+
+    from sahel_nb.report import publish_executed
+
+    runs = check_runs([Run("ok", "first", {"count": 1}), Run("ok", "second")], NOTEBOOKS)
+    staging = tmp_path / "out" / ".airflow-x"
+    for run in runs[:1]:  # as the Airflow tasks do: papermill, output_dir in the run's folder
+        (staging / run.name).mkdir(parents=True)
+        papermill.execute_notebook(
+            str(NOTEBOOKS / "ok.ipynb"),
+            str(staging / run.name / f"{run.name}.ipynb"),
+            parameters={**run.parameters, "output_dir": str(staging / run.name)},
+            kernel_name="sahel-nb",
+            progress_bar=False,
+        )
+    # A task that never ran: nothing is published.
+    with pytest.raises(
+        RunFailed, match=re.escape("ok (second): no executed notebook second.ipynb")
+    ):
+        publish_executed(runs, NOTEBOOKS, staging, out=tmp_path / "out", log=print)
+    assert not (tmp_path / "out" / "latest").exists()
+    (failed,) = (tmp_path / "out").glob("failed-*")
+    import shutil
+
+    shutil.copytree(failed / "first", staging / "first")
+    (staging / "second").mkdir()
+    shutil.copy(staging / "first" / "first.ipynb", staging / "second" / "second.ipynb")
+    published = publish_executed(runs, NOTEBOOKS, staging, out=tmp_path / "out", log=print)
+    assert (tmp_path / "out" / "latest").resolve() == published.resolve()
+    manifest = json.loads((published / "manifest.json").read_text())
+    assert [r["action"] for r in manifest["runs"]] == ["executed", "executed"]
+    assert (published / "first" / "first.html").is_file() and (published / "index.html").is_file()
+    # Its keys let the next sahel-nb report reuse what did not change.
+    again = run_reports(runs[:1], NOTEBOOKS, out=tmp_path / "out", log=print)
+    assert _executed(again) == {"first": "reused"}
