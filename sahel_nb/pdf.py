@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import shutil
 from collections.abc import Iterable
@@ -56,6 +57,13 @@ def to_pdf(pages: Iterable[tuple[str | os.PathLike, str | os.PathLike]]) -> list
     pages = [(Path(html), Path(pdf)) for html, pdf in pages]
     if not pages:
         return []
+    # Playwright's sync API refuses a thread that already runs an event loop (a
+    # Jupyter kernel, a test driving a browser): print from a thread of its own.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_print, pages).result()
+
+
+def _print(pages: list[tuple[Path, Path]]) -> list[Path]:
     try:
         from playwright.sync_api import Error, sync_playwright
     except ImportError:

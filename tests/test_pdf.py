@@ -14,9 +14,9 @@ PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>Situation repo
 
 
 @pytest.mark.browser
-def test_the_pdf_carries_the_text_and_footnotes_of_the_page(tmp_path):
-    # Not the shared browser fixture: to_pdf starts Playwright itself, and two
-    # sync Playwright instances cannot share a thread.
+def test_the_pdf_carries_the_text_and_footnotes_of_the_page(browser, tmp_path):
+    # With the browser fixture's Playwright running in this thread, as in a
+    # Jupyter kernel's event loop: to_pdf prints from a thread of its own.
     if chromium_path() is None:
         pytest.skip("Chromium not found: install Debian's package (apt-get install chromium)")
     from pypdf import PdfReader
