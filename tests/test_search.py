@@ -79,3 +79,30 @@ def test_the_inlined_index_cannot_close_its_script_element(tmp_path):
     text = index.read_text()
     inlined = text.split('<script type="application/json" id="search-index">')[1].split("</script>")[0]  # fmt: skip
     assert json.loads(inlined)[0]["title"] == "</script><script>alert(1)//"
+
+
+@pytest.mark.notebook
+@pytest.mark.browser
+def test_search_on_a_published_report_finds_an_actors_pages_offline(browser, tmp_path):
+    from test_browser import OfflinePage
+
+    from sahel_nb.report import check_runs, load_config, run_reports
+
+    runs, notebooks = load_config(Path(__file__).parents[1] / "reports.yml")
+    wanted = {"situation_report", "profile_belmokhtar"}
+    runs = check_runs([r for r in runs if r.name in wanted], notebooks)
+    run_reports(runs, notebooks, out=tmp_path, jobs=2, log=lambda line: None)
+    latest = tmp_path / "latest"
+    offline = OfflinePage(browser)
+    page = offline.open(latest / "index.html", ready="body[data-search-ready=true]")
+    page.fill("#search", "Belmokhtar")
+    hrefs = page.eval_on_selector_all("#results li a", "links => links.map(a => a.getAttribute('href'))")  # fmt: skip
+    assert hrefs[0] == "profile_belmokhtar/profile_belmokhtar.html"
+    assert "situation_report/situation_report.html" in hrefs
+    page.click("#results li a >> nth=0")
+    page.wait_for_load_state("load")
+    assert page.url.endswith("profile_belmokhtar/profile_belmokhtar.html")
+    # The situation report links the actor's name to that profile page.
+    report = (latest / "situation_report" / "situation_report.html").read_text()
+    assert 'href="../profile_belmokhtar/profile_belmokhtar.html">Mokhtar Belmokhtar</a>' in report
+    assert offline.clean(), (offline.errors, offline.blocked, offline.dialogs)
