@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 import pycountry
 from pandera.errors import SchemaErrors
 
-from .csvfile import RawTable, arrow_text, number_series, parse_number, read_table
+from .csvfile import RawTable, arrow_text, parse_number, read_table
 from .dates import DATE_HINT, date_spans
 from .exceptions import DataValidationError, Problem
 from .origins import claim_problems
@@ -73,14 +73,20 @@ def _verdict(mask: pd.Series) -> pd.Series | bool:
 def _number_checks(name: str, parsed: dict, low: float, high: float, message: str):
     # The parse made by the first check is kept in ``parsed`` for the range
     # check, the row checks and the typed table: a million values, parsed once.
+    arrow: dict = {}
+
     def is_number(values: pd.Series) -> pd.Series:
-        ok, numbers = parse_number(values)
-        parsed[name] = pd.Series(numbers.to_numpy(zero_copy_only=False), index=values.index)
+        ok, arrow[name] = parse_number(values)
+        parsed[name] = pd.Series(arrow[name].to_numpy(zero_copy_only=False), index=values.index)
         return _passes(ok, values)
 
     def within(values: pd.Series) -> pd.Series:
-        number = parsed[name] if name in parsed else number_series(values)
-        return _verdict((number.between(low, high) | number.isna()).reindex(values.index))
+        if name not in arrow:
+            arrow[name] = parse_number(values)[1]
+        numbers = arrow[name]
+        # In Arrow, on the parse already made: empty and unparsed cells pass here.
+        inside = pc.and_(pc.greater_equal(numbers, low), pc.less_equal(numbers, high))
+        return _passes(inside, values)
 
     return [
         _check(is_number, "is not a number; write digits only, e.g. 7300000"),
