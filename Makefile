@@ -9,6 +9,12 @@ STAMP  := $(VENV)/.installed
 KERNEL := sahel-nb
 # Set-ordered outputs must not move between runs (nbval compares them).
 export PYTHONHASHSEED := 0
+# Arrow's allocator (mimalloc) asks Linux for transparent huge pages; the
+# kernel's compaction for them added up to a second of system time to some
+# loads of a million events and none to others (mimalloc issue #1323). Without
+# them, loads take the same time every run. Set for make's commands and, below,
+# in the kernel that runs the notebooks.
+export MIMALLOC_ALLOW_THP := 0
 
 .PHONY: help venv test unit nbval notebooks lint format reports validate lab lock clean nbdime \
 	airflow-venv airflow-test airflow-lock
@@ -30,7 +36,8 @@ $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test,dev]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) \
-		--display-name "Python (sahel-nb)" --env PYTHONHASHSEED 0 >/dev/null
+		--display-name "Python (sahel-nb)" --env PYTHONHASHSEED 0 \
+		--env MIMALLOC_ALLOW_THP 0 >/dev/null
 	touch $(STAMP)
 
 test: lint unit nbval

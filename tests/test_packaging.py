@@ -107,3 +107,4 @@ def test_the_sahel_nb_kernel_runs_this_environment_with_a_fixed_hash_seed():
     assert Path(kernel["argv"][0]).resolve() == Path(sys.executable).resolve()
     # nbval compares outputs; set-ordered ones must not move between runs.
     assert kernel["env"]["PYTHONHASHSEED"] == "0"
+    assert kernel["env"]["MIMALLOC_ALLOW_THP"] == "0"  # steady load times (see Makefile)
