@@ -193,3 +193,21 @@ def test_igraph_goes_back_to_its_default_generator():
     before = draw()
     graph_metrics(graph)
     assert draw() == before
+
+
+def test_betweenness_with_ties_left_out_is_that_of_the_graph_without_them():
+    from sahel_nb import load_dataset
+    from sahel_nb.metrics import betweenness, graph_metrics
+    from sahel_nb.network import build_graph
+
+    graph = build_graph(load_dataset())
+    alleged = [
+        (u, v, k) for u, v, k, d in graph.edges(keys=True, data=True) if d["status"] == "alleged"
+    ]
+    assert alleged
+    firm = graph.copy()
+    firm.remove_edges_from(alleged)
+    expected = graph_metrics(firm)["betweenness"].sort_index()
+    found = betweenness(graph, leave_out={k for *_, k in alleged}).sort_index()
+    assert found.to_dict() == expected.to_dict()
+    assert found.to_dict() != betweenness(graph).sort_index().to_dict()  # the allegations matter
