@@ -18,6 +18,7 @@ __all__ = [
     "is_approximate",
     "overlaps",
     "partial_date_span",
+    "spans_by_value",
     "window_bounds",
 ]
 
@@ -86,6 +87,27 @@ def date_spans(values) -> tuple[pd.Series, pd.Series, pd.Series]:
     [True, False]
     """
     index = values.index if isinstance(values, pd.Series) else None
+    position, first, last, backwards = spans_by_value(values)
+    return (
+        pd.Series(first[position], index=index),
+        pd.Series(last[position], index=index),
+        pd.Series(backwards[position], index=index),
+    )
+
+
+def spans_by_value(values) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The spans of each distinct value, and each row's position among them.
+
+    Returns ``(position, first, last, backwards)``: ``first[position]`` is
+    each row's first day, and so on; the last distinct value is the empty
+    one. A check can judge the few distinct values instead of every row.
+
+    Examples
+    --------
+    >>> position, first, last, backwards = spans_by_value(pd.Series(["2003", "2003", None]))
+    >>> position.tolist(), backwards.tolist()
+    ([0, 0, 1], [False, False])
+    """
     text = pa.array(values, from_pandas=True)
     if text.type not in (pa.string(), pa.large_string()):
         text = pc.cast(text, pa.string())
@@ -99,13 +121,8 @@ def date_spans(values) -> tuple[pd.Series, pd.Series, pd.Series]:
     distinct = pa.concat_arrays([distinct, pa.nulls(1, distinct.type)])
     indices = [chunk.indices for chunk in encoded.chunks]
     position = pc.fill_null(pa.chunked_array(indices, type=pa.int32()), len(distinct) - 1)
-    position = position.to_numpy()
     first, last, backwards = _span(distinct)
-    return (
-        pd.Series(first[position], index=index),
-        pd.Series(last[position], index=index),
-        pd.Series(backwards[position], index=index),
-    )
+    return position.to_numpy(), first, last, backwards
 
 
 def is_approximate(values: pd.Series) -> pd.Series:

@@ -6,6 +6,7 @@ import difflib
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow
@@ -14,7 +15,7 @@ import pycountry
 from pandera.errors import SchemaErrors
 
 from .csvfile import RawTable, arrow_text, parse_number, read_table
-from .dates import DATE_HINT, date_spans
+from .dates import DATE_HINT, spans_by_value
 from .exceptions import DataValidationError, Problem
 from .origins import claim_problems
 from .schema import EVENT_TYPES, TABLES, Field, Table
@@ -164,15 +165,29 @@ def _unique(values: pd.Series) -> pd.Series:
 
 
 def _date_checks(name: str, parsed: dict) -> list[pa.Check]:
-    backwards: dict[str, pd.Series] = {}
+    judged: dict = {}
 
     def real_date(values: pd.Series) -> pd.Series:
-        first, last, backwards[name] = date_spans(values)
-        parsed[name] = (first, last)
-        return _verdict(first.notna() | last.notna() | values.isna() | backwards[name])
+        position, first, last, backwards = spans_by_value(values)
+        index = values.index
+        parsed[name] = (
+            pd.Series(first[position], index=index),
+            pd.Series(last[position], index=index),
+        )
+        judged["position"], judged["backwards"] = position, backwards
+        # Judged on the distinct values (the last is the empty one, which passes):
+        # a million rows hold a few thousand dates.
+        real = ~np.isnat(first) | ~np.isnat(last) | backwards
+        real[-1] = True
+        if real.all():
+            return True
+        return pd.Series(real[position], index=index)
 
     def in_order(values: pd.Series) -> pd.Series:
-        return _verdict(~backwards[name].reindex(values.index, fill_value=False))
+        backwards = judged["backwards"]
+        if not backwards.any():
+            return True
+        return pd.Series(~backwards[judged["position"]], index=values.index)
 
     return [
         _check(real_date, f"is not a real date; {DATE_HINT}"),
