@@ -866,8 +866,12 @@ class _Writer:
         return sorted(counts.index, key=lambda a: (-counts[a], self._name(a)))[0]
 
     def judgments(self, focus_actor: str | None = None) -> list[Judgment]:
-        """Key judgments: the central actor's best-supported cooperation and hostility,
-        the state's dealings with armed groups, and who was paid ransoms."""
+        """Key judgments on the central actor's ties, the state's dealings and ransoms.
+
+        Each states the best-supported claim of its kind: the central actor's
+        cooperation and its hostility, the state's dealings with others
+        (sheltering first), and payment of ransoms to the most-paid payee.
+        """
         said: list[Judgment] = []
         used: set = set()
         central = self._central(focus_actor)
