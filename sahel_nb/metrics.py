@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import random
+import sys
+import warnings
 
 import igraph
 import networkx as nx
 import numpy as np
 import pandas as pd
+
+from ._gc import paused
 
 __all__ = [
     "BETWEENNESS_SAMPLE",
@@ -31,6 +36,7 @@ _SIGNS = ("cooperative", "hostile", "neutral")
 _COLUMNS = ["name", "actor_type", "degree", *_SIGNS, "betweenness", "community"]
 
 
+@paused()
 def graph_metrics(
     graph: nx.MultiDiGraph, *, exact_up_to: int | None = None, sample: int | None = None
 ) -> pd.DataFrame:
@@ -120,24 +126,30 @@ def _simple(graph: nx.MultiDiGraph, nodes: list[str], leave_out=frozenset()):
     how many ties join the pair; ties to oneself dropped; ties whose key is
     in ``leave_out`` left out of both.
     """
-    index = {node: at for at, node in enumerate(nodes)}
     n = len(nodes)
-    counts = {node: dict.fromkeys(_SIGNS, 0) for node in graph}
-    pairs = []
-    for u, v, key, sign in graph.edges(keys=True, data="sign"):
-        if key in leave_out:
-            continue
-        counts[u][sign] += 1
-        if v != u:
-            counts[v][sign] += 1
-            a, b = index[u], index[v]
-            pairs.append(a * n + b if a < b else b * n + a)
-    codes, weights = np.unique(np.asarray(pairs, dtype=np.int64), return_counts=True)
+    edges = list(graph.edges(keys=True, data="sign"))
+    us, vs, keys, signs = (
+        (list(column) for column in zip(*edges, strict=True)) if edges else ([],) * 4
+    )
+    order = pd.Index(nodes)
+    u, v = order.get_indexer(us).astype(np.int64), order.get_indexer(vs).astype(np.int64)
+    kept = ~pd.Index(keys).isin(list(leave_out)) if leave_out else np.ones(len(u), bool)
+    sign = pd.Categorical(signs, categories=_SIGNS).codes
+    # A tie counts for both its ends, a tie to oneself once.
+    ends = np.concatenate([u[kept], v[kept & (u != v)]])
+    ends_sign = np.concatenate([sign[kept], sign[kept & (u != v)]])
+    tally = np.bincount(ends * len(_SIGNS) + ends_sign, minlength=n * len(_SIGNS))
+    tally = tally.reshape(n, len(_SIGNS)).tolist()
+    counts = {node: dict(zip(_SIGNS, tally[at], strict=True)) for at, node in enumerate(nodes)}
+    between = kept & (u != v)
+    a, b = np.minimum(u, v)[between], np.maximum(u, v)[between]
+    codes, weights = np.unique(a * n + b, return_counts=True)
     simple = igraph.Graph(n=n, edges=np.column_stack([codes // n, codes % n]).tolist())
     simple.es["weight"] = weights.tolist()
     return simple, counts
 
 
+@paused()
 def betweenness(
     graph: nx.MultiDiGraph,
     *,
@@ -181,16 +193,83 @@ def _betweenness(simple: igraph.Graph, sampled: int | None) -> list[float]:
     if n <= 2:
         return [0.0] * n
     if sampled is None or sampled >= n:
-        raw = simple.betweenness(directed=False)
+        raw = _raw_betweenness(simple, range(n))
         scale = 2 / ((n - 1) * (n - 2))
         return [value * scale for value in raw]
     sources = np.random.default_rng(_SEED).choice(n, size=sampled, replace=False)
     sources = sorted(int(s) for s in sources)
-    raw = simple.betweenness(directed=False, sources=sources)
+    raw = _raw_betweenness(simple, sources)
     chosen = set(sources)
     in_sample = 2 / ((sampled - 1) * (n - 2)) if sampled > 1 else float("nan")
     outside = 2 / (sampled * (n - 2))
     return [value * (in_sample if v in chosen else outside) for v, value in enumerate(raw)]
+
+
+#: Past this much work (vertices x edges), the shortest paths out of half the
+#: sources are counted in a forked process while this one counts the other half.
+PARALLEL_WORK = 20_000_000
+
+
+def _raw_betweenness(simple: igraph.Graph, sources) -> np.ndarray:
+    """Ordered-pair betweenness counts over the shortest paths out of ``sources``.
+
+    The sources are always split in two halves (even and odd positions) and
+    the two counts added, so the figure is the same whether the halves run
+    side by side or one after the other. igraph holds the GIL while it
+    counts, so on Linux the second half runs in a forked process when the
+    graph is large enough to repay the fork; a fork that fails, or a child
+    that does not answer, only means the half is counted here.
+    """
+    sources = list(sources)
+    halves = (sources[0::2], sources[1::2])
+    if len(sources) < 2:
+        return np.asarray(simple.betweenness(directed=False, sources=sources), dtype=float)
+    forked = None
+    if sys.platform.startswith("linux") and simple.vcount() * simple.ecount() > PARALLEL_WORK:
+        forked = _fork_betweenness(simple, halves[1])
+    first = np.asarray(simple.betweenness(directed=False, sources=halves[0]), dtype=float)
+    second = _collect(*forked) if forked else None
+    if second is None or len(second) != len(first):
+        second = np.asarray(simple.betweenness(directed=False, sources=halves[1]), dtype=float)
+    return first + second
+
+
+def _fork_betweenness(simple: igraph.Graph, sources: list[int]):
+    """Start counting ``sources``' paths in a child process: ``(pid, pipe)``, or None."""
+    try:
+        read, write = os.pipe()
+        with warnings.catch_warnings():
+            # Python 3.12 warns about forking a process with threads (a Jupyter
+            # kernel has some); the child runs igraph's C code only and exits.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:  # the child: count, send the raw doubles, leave without cleanup
+        status = 1
+        try:
+            os.close(read)
+            found = np.asarray(simple.betweenness(directed=False, sources=sources), dtype=float)
+            data = memoryview(found.tobytes())
+            while data:
+                data = data[os.write(write, data) :]
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write)
+    return pid, read
+
+
+def _collect(pid: int, read: int) -> np.ndarray | None:
+    """The child's counts, or None if it failed."""
+    chunks = []
+    with os.fdopen(read, "rb") as pipe:
+        while chunk := pipe.read(1 << 20):
+            chunks.append(chunk)
+    _, status = os.waitpid(pid, 0)
+    if status != 0:
+        return None
+    return np.frombuffer(b"".join(chunks), dtype=float)
 
 
 def _communities(simple: igraph.Graph, nodes: list[str], iterations: int) -> list[int]:
