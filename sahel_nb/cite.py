@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-__all__ = ["attribution", "locator_list", "short_name", "short_names"]
+__all__ = ["attribution", "locator_list", "locator_lists", "short_name", "short_names"]
 
 
 def short_name(row) -> str:
@@ -75,6 +78,63 @@ def locator_list(locators, *, most: int = 12) -> str:
     if ranges:
         items.append(("rows " if len(numbers) > 1 else "row ") + ", ".join(ranges))
     return ", ".join(items) + (f" and {more:,} more" if more else "")
+
+
+def locator_lists(locators, starts, *, most: int = 12) -> list[str]:
+    """:func:`locator_list` of each slice of ``locators`` that starts at one of ``starts``.
+
+    ``starts`` are the ascending positions where each slice begins (the
+    first is 0; the last slice runs to the end). Slices made only of export
+    rows (``row 12``), as the ties an import implies are, get their ranges
+    in a few array operations, not one Python call each; any other slice
+    goes through :func:`locator_list`. The result is the same either way.
+
+    Examples
+    --------
+    >>> locator_lists(["row 3", "row 1", "row 2", "¶4", "¶6", "¶4"], [0, 3])
+    ['rows 1–3', '¶4, ¶6']
+    """
+    locators = np.asarray(locators, dtype=object)
+    starts = np.asarray(starts, dtype=np.int64)
+    if len(starts) == 0:
+        return []
+    sizes = np.diff(np.append(starts, len(locators)))
+    group = np.repeat(np.arange(len(starts)), sizes)
+    text = pa.array(locators, type=pa.large_string(), from_pandas=True)
+    is_row = pc.fill_null(pc.match_substring_regex(text, r"^row [1-9][0-9]{0,14}$"), False)
+    is_row = is_row.to_numpy(zero_copy_only=False)
+    rows_only = np.logical_and.reduceat(is_row, starts) & (sizes > 0)
+    out = [
+        "" if rows_only[at] else locator_list(locators[start : start + size], most=most)
+        for at, (start, size) in enumerate(zip(starts.tolist(), sizes.tolist(), strict=True))
+    ]
+    chosen = rows_only[group]
+    if not chosen.any():
+        return out
+    numbers = pc.cast(pc.utf8_slice_codeunits(text.filter(pa.array(chosen)), 4), pa.int64())
+    number, owner = numbers.to_numpy(), group[chosen]
+    order = np.lexsort((number, owner))
+    number, owner = number[order], owner[order]
+    distinct = np.ones(len(number), bool)
+    distinct[1:] = (owner[1:] != owner[:-1]) | (number[1:] != number[:-1])
+    number, owner = number[distinct], owner[distinct]
+    fresh = np.ones(len(number), bool)  # a run of consecutive rows starts here
+    fresh[1:] = (owner[1:] != owner[:-1]) | (number[1:] != number[:-1] + 1)
+    first = np.flatnonzero(fresh)
+    last = np.append(first[1:], len(number)) - 1
+    low, high, run_owner = number[first].tolist(), number[last].tolist(), owner[first]
+    ranges = [str(a) if a == b else f"{a}–{b}" for a, b in zip(low, high, strict=True)]
+    counts = np.bincount(owner, minlength=len(starts))
+    bounds = np.searchsorted(run_owner, np.arange(len(starts) + 1)).tolist()
+    for at in np.flatnonzero(rows_only).tolist():
+        begin, end = bounds[at], bounds[at + 1]
+        more = end - begin - most
+        out[at] = (
+            ("rows " if counts[at] > 1 else "row ")
+            + ", ".join(ranges[begin : min(end, begin + most)])
+            + (f" and {more:,} more" if more > 0 else "")
+        )
+    return out
 
 
 def attribution(reports, names: dict[str, str], stance: str = "for") -> str:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 from collections.abc import Callable
-from contextlib import contextmanager
 from itertools import chain, repeat
 from operator import itemgetter
 from pathlib import Path
@@ -16,6 +14,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from ._gc import paused
 from .dates import partial_date_span
 
 __all__ = ["EDGE_ATTRIBUTES", "NODE_ATTRIBUTES", "write_gexf", "write_graphml"]
@@ -96,7 +95,7 @@ def write_gexf(graph: nx.Graph, path: str | os.PathLike) -> Path:
     'Al-Qaeda in the Islamic Maghreb'
     """
     path = Path(path)
-    with _no_gc():
+    with paused():
         nodes, edges = _nodes(graph), _edges(graph)
         dated = any(edges.first) or any(edges.last)
         with path.open("w", encoding="utf-8", newline="\n") as out:
@@ -185,7 +184,7 @@ def write_graphml(graph: nx.Graph, path: str | os.PathLike) -> Path:
     node_keys = {"label": "string", **NODE_ATTRIBUTES}
     edge_keys = {**EDGE_ATTRIBUTES, "weight": "integer", "start": "string", "end": "string"}
     path = Path(path)
-    with _no_gc():
+    with paused():
         nodes, edges = _nodes(graph), _edges(graph)
         with path.open("w", encoding="utf-8", newline="\n") as out:
             out.write(
@@ -490,18 +489,6 @@ def _write_table(out, columns: list, rows: int) -> None:
     for start in range(0, rows, _CHUNK):
         cells = [repeat(c) if isinstance(c, str) else c[start : start + _CHUNK] for c in columns]
         out.write("".join(chain.from_iterable(zip(*cells, strict=False))))  # str columns repeat
-
-
-@contextmanager
-def _no_gc():
-    """Hundreds of thousands of new strings would wake the cycle collector again and again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _description(graph: nx.Graph) -> str:

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 from pyvis.network import Network
 
-from .cite import locator_list, short_names
+from ._gc import paused
+from .cite import locator_lists, short_names
 from .data import Dataset
 from .dates import in_window, overlaps, window_bounds
 from .exceptions import ParameterError
@@ -72,6 +73,7 @@ def _choices(value, allowed: Iterable[str], name: str) -> list[str] | None:
     return values
 
 
+@paused()
 def build_graph(
     dataset: Dataset,
     *,
@@ -159,11 +161,11 @@ def build_graph(
         window=(_text(start), _text(end)), undated=undated, undated_left_out=left_out
     )
     # Insertion order drives the page layout: add in sorted order (networkx #6655).
-    actors = dataset.actors.set_index("actor_id")
+    actors = {row["actor_id"]: row for row in dataset.actors.to_dict("records")}
     used = set(chosen["actor_a"]) | set(chosen["actor_b"])
     used = sorted(used | {p["actor_a"] for p in pairs} | {p["actor_b"] for p in pairs})
     for actor_id in used:
-        row = actors.loc[actor_id]
+        row = actors[actor_id]
         graph.add_node(
             actor_id,
             name=row["name"],
@@ -235,7 +237,8 @@ def _co_occurrences(dataset: Dataset, start, end, statuses, credibility_at_least
     gives one tie per pair, not one per row.
     """
     # One event per claim: two sources' reports of one event are one co-occurrence.
-    events = claims_of(dataset, "events")
+    columns = ["event_id", "date", "date_start", "date_end", "status", "credibility"]
+    events = claims_of(dataset, "events", [*columns, "actor1", "actor2", "assoc_actors"])
     events = events[(events["agreement"] != "denied").to_numpy(bool)]
     events = events[in_window(events, start, end)]
     if statuses is not None:
@@ -255,7 +258,6 @@ def _co_occurrences(dataset: Dataset, start, end, statuses, credibility_at_least
     one, other = pairs["actor1"].to_numpy(object), pairs["other"].to_numpy(object)
     swap = one > other  # a tie is undirected: each pair in id order, once
     first, second = np.where(swap, other, one), np.where(swap, one, other)
-    columns = ["event_id", "date", "date_start", "date_end", "status", "credibility"]
     facts = events[[*columns, "source_id", "locator"]].set_index("event_id")
     pairs = pd.DataFrame({"a": first, "b": second, "event_id": pairs["event_id"].to_numpy()})
     pairs = pairs.join(facts, on="event_id")
@@ -271,13 +273,13 @@ def _co_occurrences(dataset: Dataset, start, end, statuses, credibility_at_least
     latest = _extreme(pairs, len(starts), "date_end", "last")
     ids = pairs["event_id"].to_numpy(object)
     locators = pairs["locator"].to_numpy(object)
+    cited = locator_lists(locators, starts)
     heads = zip(*(pairs[key].to_numpy(object)[starts] for key in keys), strict=True)
     ties = []
     for number, (a, b, source_id, status, credibility) in enumerate(heads):
         begin, stop = bounds[number], bounds[number + 1]
         count = stop - begin
         shown = ", ".join(ids[begin : min(stop, begin + 3)]) + (" …" if count > 3 else "")
-        cited = locators[begin] if count == 1 else locator_list(locators[begin:stop])
         ties.append(
             {
                 "actor_a": a,
@@ -286,12 +288,13 @@ def _co_occurrences(dataset: Dataset, start, end, statuses, credibility_at_least
                 "kind": "co-occurrence",
                 "sign": "neutral",
                 "directed": False,
-                "start": _text(earliest[number]),
-                "end": _text(latest[number]),
+                "start": earliest[number],
+                "end": latest[number],
                 "status": status,
                 "credibility": int(credibility),
                 "source_id": source_id,
-                "locator": cited,
+                # One event's locator as written; several as one list of ranges.
+                "locator": locators[begin] if count == 1 else cited[number],
                 "note": f"derived: named together in {count:,} event{'s' if count != 1 else ''} "
                 f"({shown})",
                 "derived": True,
@@ -302,11 +305,14 @@ def _co_occurrences(dataset: Dataset, start, end, statuses, credibility_at_least
 
 
 def _extreme(pairs: pd.DataFrame, groups: int, column: str, keep: str) -> np.ndarray:
-    """Per group, the date as written of its earliest start (``first``) or latest end (``last``)."""
-    out = np.full(groups, None, dtype=object)
+    """Per group, the date as written of its earliest start (``first``) or latest end (``last``).
+
+    ``""`` for a group with no dated event.
+    """
+    out = np.full(groups, "", dtype=object)
     dated = pairs[pairs[column].notna().to_numpy(bool)]
     ends = dated.sort_values(["group", column], kind="stable").drop_duplicates("group", keep=keep)
-    out[ends["group"].to_numpy(int)] = ends["date"].to_numpy(object)
+    out[ends["group"].to_numpy(int)] = ends["date"].fillna("").to_numpy(object)
     return out
 
 
@@ -414,6 +420,7 @@ def ego_graph(graph: nx.MultiDiGraph, actor_id: str, hops: int = 1) -> nx.MultiD
     return ego
 
 
+@paused()
 def edge_sources(graph: nx.MultiDiGraph) -> pd.DataFrame:
     """The source and locator of every relationship drawn, for a figure's caption.
 
@@ -435,6 +442,7 @@ def edge_sources(graph: nx.MultiDiGraph) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["source_id", "locator"])
 
 
+@paused()
 def edge_table(graph: nx.MultiDiGraph) -> pd.DataFrame:
     """Return the relationships in ``graph`` with their sources, one row each, by id.
 
@@ -565,6 +573,7 @@ def alliance_shifts(dataset: Dataset, among: Iterable[str] | None = None) -> pd.
     return out.reset_index(drop=True)
 
 
+@paused()
 def export_graph(graph: nx.Graph, path: str | os.PathLike) -> Path:
     """Write ``graph`` as GEXF 1.3 (``.gexf``) or GraphML (``.graphml``) for Gephi and others.
 
@@ -614,8 +623,13 @@ def _node_tooltip(data: dict) -> str:
 
 def _edge_tooltip(graph: nx.MultiDiGraph, u: str, v: str, data: dict) -> str:
     arrow = "→" if data["directed"] else "–"
+    header = f"{graph.nodes[u]['name']} {arrow} {graph.nodes[v]['name']}"
+    return header + "\n" + _edge_details(data)
+
+
+def _edge_details(data: dict) -> str:
+    """A tie's hover text below the line naming its two actors."""
     lines = [
-        f"{graph.nodes[u]['name']} {arrow} {graph.nodes[v]['name']}",
         f"{data['kind']} ({data['sign']})",
         _period(data["start"], data["end"]),
         f"{data['status']}, credibility {data['credibility']}: {CREDIBILITY[data['credibility']]}",
@@ -630,6 +644,7 @@ def _edge_tooltip(graph: nx.MultiDiGraph, u: str, v: str, data: dict) -> str:
     return "\n".join(lines)
 
 
+@paused()
 def to_pyvis(
     graph: nx.MultiDiGraph,
     path: str | os.PathLike,
@@ -838,7 +853,9 @@ def _sigma_page(graph: nx.MultiDiGraph, path, *, title: str, height: str) -> Pat
                 color(line),
                 1 if data["directed"] else 0,
                 0.5 + 0.5 * min(data.get("origins", 1), 4),
-                _edge_tooltip(graph, u, v, data),
+                # The page names the two actors itself: a quarter of a million
+                # ties would otherwise carry both names each, a third of the page.
+                _edge_details(data),
             ]
         )
     node_legend = [

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from ._gc import paused
 from .cite import locator_list
 from .narrative import Footnotes, Text
 
@@ -98,6 +99,7 @@ class Caption(Text):
         return f'<p style="font-size: 90%; color: #555"><em>{html.escape(self.text)}</em></p>'
 
 
+@paused()
 def caption(title: str, rows: pd.DataFrame, sources: pd.DataFrame) -> Caption:
     """Caption a figure with the sources and paragraphs of the rows it draws.
 

@@ -147,3 +147,13 @@ def test_every_curated_claim_has_a_label_and_wording(curated):
         len(curated.tables[t]) for t in ("relationships", "events", "flows")
     )
     assert not pd.Series(table["claim_id"]).duplicated().any()
+
+
+@pytest.mark.parametrize("table", ["relationships", "events", "flows"])
+def test_claims_of_some_columns_picks_the_same_rows_as_of_all(claims, curated, table):
+    for dataset in (claims, curated):
+        whole = claims_of(dataset, table)
+        narrow = claims_of(dataset, table, ["status"])
+        assert narrow.columns[0] == whole.columns[0]
+        assert "note" not in narrow and "description" not in narrow
+        pd.testing.assert_frame_equal(narrow, whole[narrow.columns.tolist()])

@@ -9,7 +9,7 @@ import pytest
 from test_browser import OfflinePage
 
 from sahel_nb import load_dataset
-from sahel_nb.network import SIGMA_NODES, build_graph, to_pyvis
+from sahel_nb.network import SIGMA_NODES, _edge_tooltip, build_graph, to_pyvis
 
 BENCHMARKS = Path(__file__).parents[1] / "benchmarks"
 FIXTURE = Path(__file__).parent / "fixtures" / "network"
@@ -89,6 +89,17 @@ def test_big_graph_drawn_whole_offline_and_hostile_strings_stay_text(browser, bi
     assert page.evaluate("id => graph.getNodeAttribute(id, 'label')", hostile) == HOSTILE_NAME
     assert page.evaluate("id => graph.getNodeAttribute(id, 'label')", trap) == COMMENT_TRAP
     assert page.title() == HOSTILE_TITLE
+    # Each tie's hover text names its two actors first, as the small page's does.
+    hovers = page.evaluate(
+        "id => graph.edges(id).map(e => [graph.source(e), graph.target(e),"
+        " graph.getEdgeAttribute(e, 'hover')])",
+        hostile,
+    )
+    assert hovers
+    for u, v, hover in hovers:
+        ties = big_graph.get_edge_data(u, v).values()
+        assert hover in {_edge_tooltip(big_graph, u, v, data) for data in ties}
+    assert any(hover.startswith(HOSTILE_NAME + " ") for *_, hover in hovers)
     assert page.locator("#legend").inner_text().count(HOSTILE_TYPE) == 1
     # Nothing was injected: the page's own four scripts, no image anywhere.
     assert page.locator("script").count() == 4
