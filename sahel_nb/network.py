@@ -154,7 +154,11 @@ def build_graph(
         keep &= rels["credibility"] <= credibility_at_least
     chosen = rels[keep].sort_values("relationship_id")
     reports = _report_lines(dataset, set(chosen["claim_id"]))
-    pairs = _co_occurrences(dataset, start, end, statuses, credibility_at_least) if derived else []
+    pairs, behind = (
+        _co_occurrences(dataset, start, end, statuses, credibility_at_least)
+        if derived
+        else ([], None)
+    )
 
     # What a window did with ties of unknown period, for the sentence that describes it.
     graph = nx.MultiDiGraph(
@@ -206,6 +210,10 @@ def build_graph(
         )
     # Kept for messages about actors outside this window (see ego_graph).
     graph.graph["all_actors"] = _known_actors(dataset)
+    if behind is not None:
+        # Every event behind each derived tie, for captions: a tie's own
+        # locator stops after a dozen rows.
+        graph.graph["derived_locators"] = behind
     return graph
 
 
@@ -229,12 +237,16 @@ def _report_lines(dataset: Dataset, claims: set[str]) -> dict[str, list[str]]:
     return lines
 
 
-def _co_occurrences(dataset: Dataset, start, end, statuses, credibility_at_least) -> list[dict]:
+def _co_occurrences(
+    dataset: Dataset, start, end, statuses, credibility_at_least
+) -> tuple[list[dict], pd.DataFrame | None]:
     """One neutral, derived tie per pair of actors events name together, per source and grade.
 
     The events behind a tie are counted (``events``), dated from the first to
     the last and cited together, so an ACLED import of half a million rows
-    gives one tie per pair, not one per row.
+    gives one tie per pair, not one per row. Also returns every event's
+    ``source_id`` and ``locator`` by the ``relationship_id`` of the tie it is
+    behind (None when there is no tie).
     """
     # One event per claim: two sources' reports of one event are one co-occurrence.
     columns = ["event_id", "date", "date_start", "date_end", "status", "credibility"]
@@ -246,7 +258,7 @@ def _co_occurrences(dataset: Dataset, start, end, statuses, credibility_at_least
     if credibility_at_least is not None:
         events = events[events["credibility"] <= credibility_at_least]
     if events.empty:
-        return []
+        return [], None
     named = events[["event_id", "actor1", "actor2"]].rename(columns={"actor2": "other"})
     assoc = events[["event_id", "actor1", "assoc_actors"]].explode("assoc_actors")
     pairs = pd.concat([named, assoc.rename(columns={"assoc_actors": "other"})])
@@ -254,7 +266,7 @@ def _co_occurrences(dataset: Dataset, start, end, statuses, credibility_at_least
     pairs = pairs[(pairs["other"] != pairs["actor1"]).to_numpy(bool)]
     pairs = pairs.drop_duplicates(["event_id", "other"])
     if pairs.empty:
-        return []
+        return [], None
     one, other = pairs["actor1"].to_numpy(object), pairs["other"].to_numpy(object)
     swap = one > other  # a tie is undirected: each pair in id order, once
     first, second = np.where(swap, other, one), np.where(swap, one, other)
@@ -301,7 +313,16 @@ def _co_occurrences(dataset: Dataset, start, end, statuses, credibility_at_least
                 "events": count,
             }
         )
-    return ties
+    keys = np.array([tie["relationship_id"] for tie in ties], dtype=object)
+    behind = pd.DataFrame(
+        {
+            "relationship_id": np.repeat(keys, np.diff(bounds)),
+            "source_id": pairs["source_id"].to_numpy(object),
+            "locator": locators,
+        },
+        dtype=object,  # the strings the ties hold already, not copies of them
+    )
+    return ties, behind
 
 
 def _extreme(pairs: pd.DataFrame, groups: int, column: str, keep: str) -> np.ndarray:
@@ -431,15 +452,25 @@ def edge_sources(graph: nx.MultiDiGraph) -> pd.DataFrame:
     ['source_id', 'locator']
     """
     rows = []
-    for _, _, data in graph.edges(data=True):
-        if data.get("derived") or not data.get("cited"):
+    behind = graph.graph.get("derived_locators")
+    derived = []
+    for _, _, key, data in graph.edges(keys=True, data=True):
+        if data.get("derived") and behind is not None:
+            derived.append(key)
+        elif data.get("derived") or not data.get("cited"):
             rows.append((data["source_id"], data["locator"]))
-            continue
-        # Every report of the tie, not only the one that speaks for it.
-        for cite in data["cited"].split("; "):
-            source_id, _, locator = cite.partition(" ")
-            rows.append((source_id, locator))
-    return pd.DataFrame(rows, columns=["source_id", "locator"])
+        else:
+            # Every report of the tie, not only the one that speaks for it.
+            for cite in data["cited"].split("; "):
+                source_id, _, locator = cite.partition(" ")
+                rows.append((source_id, locator))
+    found = pd.DataFrame(rows, columns=["source_id", "locator"], dtype=object)
+    if not derived:
+        return found
+    # A derived tie's own locator stops after a dozen rows: cite every event behind it.
+    if len(derived) < behind["relationship_id"].nunique():  # a window or ego graph: some ties
+        behind = behind[behind["relationship_id"].isin(derived)]
+    return pd.concat([found, behind[["source_id", "locator"]]], ignore_index=True)
 
 
 @paused()

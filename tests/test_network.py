@@ -1,9 +1,11 @@
+import dataclasses
 import json
 import os
 import re
 from pathlib import Path
 
 import networkx as nx
+import pandas as pd
 import pytest
 
 from sahel_nb import ParameterError, load_dataset
@@ -346,6 +348,30 @@ def test_derived_ties_count_their_events_and_cite_them_together():
     derived = table["relationship_id"].str.startswith("co:").to_numpy(bool)
     assert not derived[0] and derived[-1]  # curated ties first,
     assert table[derived]["events"].tolist() == [2, 1, 1, 1, 1]  # then most events first
+
+
+def test_a_caption_cites_every_event_behind_a_derived_tie_not_its_shortened_locator():
+    from sahel_nb.view import caption
+
+    data = load_dataset(Path(__file__).parent / "fixtures" / "report")
+    events = data.events.copy()
+    # Thirty events of one pair, from rows far apart: the tie's locator says
+    # "and N more"; the caption must still count every row, once.
+    extra = pd.concat([events[events["event_id"] == "e-kidnap"]] * 30, ignore_index=True)
+    extra["event_id"] = [f"e-copy{n:02d}" for n in range(30)]
+    extra["claim_id"] = extra["event_id"]
+    extra["locator"] = [f"row {3 * n + 1}" for n in range(30)]
+    events = pd.concat([events, extra], ignore_index=True)
+    graph = build_graph(dataclasses.replace(data, events=events), derived=True)
+    tie = graph.edges["grp", "hostages", "co:grp:hostages:src-a:reported:2"]
+    assert tie["events"] == 31 and tie["locator"].endswith(" and 18 more")
+    text = str(caption("Figure", edge_sources(graph), data.sources))
+    rows = ", ".join(str(3 * n + 1) for n in range(12))
+    assert f"rows {rows} and 18 more" in text  # 30 rows apart: 18 beyond the first 12
+    # An ego graph without the tie cites none of its rows.
+    ego = ego_graph(graph, "tribe")
+    assert not ego.has_edge("grp", "hostages")
+    assert "row 1" not in str(caption("Figure", edge_sources(ego), data.sources))
 
 
 def test_a_large_graph_is_drawn_with_its_strongest_ties_and_says_so(tmp_path):
