@@ -55,8 +55,7 @@ elif step == "exports":
     from sahel_nb import build_graph, export_graph, load_dataset
     graph = build_graph(load_dataset(args[0]), derived=True)
     start = time.perf_counter()
-    export_graph(graph, Path(args[1]) / "network.gexf")
-    export_graph(graph, Path(args[1]) / "network.graphml")
+    export_graph(graph, Path(args[1]) / "network.gexf", Path(args[1]) / "network.graphml")
     extra = {"ties": graph.number_of_edges(), "actors": graph.number_of_nodes()}
 else:
     import papermill

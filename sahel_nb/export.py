@@ -17,7 +17,7 @@ import pandas as pd
 from ._gc import paused
 from .dates import partial_date_span
 
-__all__ = ["EDGE_ATTRIBUTES", "NODE_ATTRIBUTES", "write_gexf", "write_graphml"]
+__all__ = ["EDGE_ATTRIBUTES", "NODE_ATTRIBUTES", "read_graph", "write_gexf", "write_graphml"]
 
 #: Node attributes written beside the label (the actor's name), with their type.
 NODE_ATTRIBUTES = {
@@ -57,7 +57,7 @@ _IN_TEXT = {"\r": "&#13;"}
 _CHUNK = 20_000
 
 
-def write_gexf(graph: nx.Graph, path: str | os.PathLike) -> Path:
+def write_gexf(graph: nx.Graph, path: str | os.PathLike, *, read=None) -> Path:
     """Write ``graph`` as GEXF 1.3 for Gephi, streaming the XML; return the path.
 
     Nodes in sorted id order carry ``label`` (the actor's ``name``) and the
@@ -79,6 +79,8 @@ def write_gexf(graph: nx.Graph, path: str | os.PathLike) -> Path:
         Usually the ``MultiDiGraph`` of :func:`sahel_nb.network.build_graph`.
     path : str or PathLike
         The file to write (its folder must exist).
+    read : optional
+        :func:`read_graph` of ``graph``, when it is written in several formats.
 
     Returns
     -------
@@ -96,7 +98,7 @@ def write_gexf(graph: nx.Graph, path: str | os.PathLike) -> Path:
     """
     path = Path(path)
     with paused():
-        nodes, edges = _nodes(graph), _edges(graph)
+        nodes, edges = read or read_graph(graph)
         dated = any(edges.first) or any(edges.last)
         with path.open("w", encoding="utf-8", newline="\n") as out:
             out.write(
@@ -150,7 +152,7 @@ def write_gexf(graph: nx.Graph, path: str | os.PathLike) -> Path:
     return path
 
 
-def write_graphml(graph: nx.Graph, path: str | os.PathLike) -> Path:
+def write_graphml(graph: nx.Graph, path: str | os.PathLike, *, read=None) -> Path:
     """Write ``graph`` as GraphML, streaming the XML; return the path.
 
     The content of :func:`write_gexf` in GraphML: keys declared with their
@@ -166,6 +168,8 @@ def write_graphml(graph: nx.Graph, path: str | os.PathLike) -> Path:
         Usually the ``MultiDiGraph`` of :func:`sahel_nb.network.build_graph`.
     path : str or PathLike
         The file to write (its folder must exist).
+    read : optional
+        :func:`read_graph` of ``graph``, when it is written in several formats.
 
     Returns
     -------
@@ -185,7 +189,7 @@ def write_graphml(graph: nx.Graph, path: str | os.PathLike) -> Path:
     edge_keys = {**EDGE_ATTRIBUTES, "weight": "integer", "start": "string", "end": "string"}
     path = Path(path)
     with paused():
-        nodes, edges = _nodes(graph), _edges(graph)
+        nodes, edges = read or read_graph(graph)
         with path.open("w", encoding="utf-8", newline="\n") as out:
             out.write(
                 '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -225,6 +229,12 @@ def write_graphml(graph: nx.Graph, path: str | os.PathLike) -> Path:
             _write_table(out, columns, len(edges.ids))
             out.write("  </graph>\n</graphml>\n")
     return path
+
+
+def read_graph(graph: nx.Graph):
+    """The nodes and edges of ``graph`` as the writers take them, read once for several files."""
+    with paused():
+        return _nodes(graph), _edges(graph)
 
 
 # Reading the graph: nodes in id order, edges in key order.

@@ -194,6 +194,19 @@ def test_export_is_readable_by_networkx_with_plain_attributes(data, tmp_path, su
 def test_export_refuses_other_formats(data, tmp_path):
     with pytest.raises(ParameterError, match=r"\.gexf or \.graphml"):
         export_graph(build_graph(data), tmp_path / "net.json")
+    # Refused before anything is written, when several files are asked for.
+    with pytest.raises(ParameterError, match=r"net\.json"):
+        export_graph(build_graph(data), tmp_path / "b.gexf", tmp_path / "net.json")
+    assert not (tmp_path / "b.gexf").exists()
+
+
+def test_several_exports_from_one_reading_are_the_files_written_one_by_one(data, tmp_path):
+    graph = build_graph(data)
+    both = export_graph(graph, tmp_path / "both" / "n.gexf", tmp_path / "both" / "n.graphml")
+    assert [p.name for p in both] == ["n.gexf", "n.graphml"]
+    for path in both:
+        alone = export_graph(graph, tmp_path / "alone" / path.name)
+        assert path.read_bytes() == alone.read_bytes()
 
 
 # The interactive page.
