@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from functools import cache
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -283,12 +284,30 @@ def _shown(value) -> str | None:
     return None if value is None or pd.isna(value) else str(value)
 
 
-def _schema_problems(raw: RawTable) -> None:
-    frame = raw.frame
+#: From this many rows, a table's columns are checked in two threads: Arrow's
+#: kernels (most of the checks) let go of the GIL, so the halves overlap.
+PARALLEL_ROWS = 200_000
+
+
+def _failures(raw: RawTable, columns: list[str]) -> pd.DataFrame | None:
+    """pandera's failure cases of ``columns``, or None when they pass."""
     try:
-        pandera_schema(raw.table, frame.columns, raw.parsed).validate(frame, lazy=True)
+        pandera_schema(raw.table, columns, raw.parsed).validate(raw.frame, lazy=True)
     except SchemaErrors as errors:
-        cases = errors.failure_cases
+        return errors.failure_cases
+    return None
+
+
+def _schema_problems(raw: RawTable) -> None:
+    columns = list(raw.frame.columns)
+    if len(raw.frame) >= PARALLEL_ROWS and len(columns) > 1:
+        with ThreadPoolExecutor(2) as pool:
+            found = list(pool.map(partial(_failures, raw), [columns[0::2], columns[1::2]]))
+    else:
+        found = [_failures(raw, columns)]
+    found = [cases for cases in found if cases is not None]
+    if found:
+        cases = pd.concat(found, ignore_index=True) if len(found) > 1 else found[0]
         duplicates = cases[cases["check"] == _DUPLICATE]
         for case in cases[cases["check"] != _DUPLICATE].itertuples():
             if (case.index, case.column) in raw.mangled:

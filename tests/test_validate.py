@@ -89,3 +89,17 @@ def test_an_absurd_count_is_a_message_not_a_crash(tmp_path, valid_dir):
     events = (tmp_path / "events.csv").read_text(encoding="utf-8")
     (tmp_path / "events.csv").write_text(events.replace(",,32,", ",,99999999999999999999,"))
     assert _reported(tmp_path) == [("events.csv", 2, "hostages")]
+
+
+@pytest.mark.parametrize("folder", BROKEN, ids=lambda p: p.name)
+def test_columns_checked_in_two_threads_report_the_same_problems(folder, monkeypatch):
+    from sahel_nb import validate
+
+    def problems():
+        with pytest.raises(DataValidationError) as caught:
+            load_dataset(folder)
+        return [str(p) for p in caught.value.problems]
+
+    alone = problems()
+    monkeypatch.setattr(validate, "PARALLEL_ROWS", 0)  # every table, however small
+    assert problems() == alone
