@@ -13,6 +13,8 @@ import igraph
 import networkx as nx
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pyvis.network import Network
 
 from ._gc import paused
@@ -259,34 +261,81 @@ def _co_occurrences(
         events = events[events["credibility"] <= credibility_at_least]
     if events.empty:
         return [], None
-    named = events[["event_id", "actor1", "actor2"]].rename(columns={"actor2": "other"})
-    assoc = events[["event_id", "actor1", "assoc_actors"]].explode("assoc_actors")
-    pairs = pd.concat([named, assoc.rename(columns={"assoc_actors": "other"})])
-    pairs = pairs[pairs["other"].notna().to_numpy(bool)]
-    pairs = pairs[(pairs["other"] != pairs["actor1"]).to_numpy(bool)]
-    pairs = pairs.drop_duplicates(["event_id", "other"])
-    if pairs.empty:
+    # Every (event, other actor) pair by position: actor1 with actor2, then with
+    # each associated actor. Positions, not a join on half a million event ids.
+    lists = pa.array(events["assoc_actors"], from_pandas=True)
+    if isinstance(lists, pa.ChunkedArray):
+        lists = lists.combine_chunks()
+    rows = np.concatenate(
+        [np.arange(len(events)), pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)]
+    )
+    other = np.concatenate(
+        [
+            events["actor2"].to_numpy(object, na_value=None),
+            pc.list_flatten(lists).to_numpy(zero_copy_only=False),
+        ]
+    )
+    one = events["actor1"].to_numpy(object, na_value=None)[rows]
+    named = pd.notna(other) & pd.notna(one)
+    rows, one, other = rows[named], one[named], other[named]
+    kept = one != other
+    rows, one, other = rows[kept], one[kept], other[kept]
+    if not len(rows):
         return [], None
-    one, other = pairs["actor1"].to_numpy(object), pairs["other"].to_numpy(object)
-    swap = one > other  # a tie is undirected: each pair in id order, once
-    first, second = np.where(swap, other, one), np.where(swap, one, other)
-    facts = events[[*columns, "source_id", "locator"]].set_index("event_id")
-    pairs = pd.DataFrame({"a": first, "b": second, "event_id": pairs["event_id"].to_numpy()})
-    pairs = pairs.join(facts, on="event_id")
-    pairs["status"] = pairs["status"].astype(str)
-    keys = ["a", "b", "source_id", "status", "credibility"]
-    pairs = pairs.sort_values([*keys, "event_id"], kind="stable", ignore_index=True)
-    # Groups as slices of the sorted rows: half a million events stay quick.
-    grouped = pairs.groupby(keys, sort=False, observed=True)
-    starts = np.flatnonzero(grouped.cumcount().to_numpy() == 0)
-    bounds = [*starts.tolist(), len(pairs)]
-    pairs["group"] = grouped.ngroup()
-    earliest = _extreme(pairs, len(starts), "date_start", "first")
-    latest = _extreme(pairs, len(starts), "date_end", "last")
-    ids = pairs["event_id"].to_numpy(object)
-    locators = pairs["locator"].to_numpy(object)
+    # An actor named twice in one event is one co-occurrence: the first mention counts.
+    actor_codes, actors = pd.factorize(np.concatenate([one, other]), sort=True)
+    one_code, other_code = actor_codes[: len(one)], actor_codes[len(one) :]
+    _, first_mention = np.unique(rows * len(actors) + other_code, return_index=True)
+    first_mention.sort()
+    rows, one_code, other_code = (
+        rows[first_mention],
+        one_code[first_mention],
+        other_code[first_mention],
+    )
+    # A tie is undirected: each pair in id order, once.
+    a_code, b_code = np.minimum(one_code, other_code), np.maximum(one_code, other_code)
+
+    def column(name):
+        return events[name].to_numpy(object, na_value=None)[rows]
+
+    source_code, sources = pd.factorize(column("source_id"), sort=True)
+    status_code, statuses_found = pd.factorize(
+        events["status"].astype(str).to_numpy()[rows], sort=True
+    )
+    credibility = events["credibility"].to_numpy("int64", na_value=99)[rows]
+    # Within a tie, events in id order (Arrow sorts half a million ids quickly).
+    id_rank = np.empty(len(events), dtype=np.int64)
+    id_rank[pc.sort_indices(pa.array(events["event_id"])).to_numpy()] = np.arange(len(events))
+    order = np.lexsort((id_rank[rows], credibility, status_code, source_code, b_code, a_code))
+    rows = rows[order]
+    tie_keys = [
+        a_code[order],
+        b_code[order],
+        source_code[order],
+        status_code[order],
+        credibility[order],
+    ]
+    fresh = np.zeros(len(rows), bool)
+    fresh[0] = True
+    for key in tie_keys:
+        fresh[1:] |= key[1:] != key[:-1]
+    starts = np.flatnonzero(fresh)
+    bounds = [*starts.tolist(), len(rows)]
+    group = np.cumsum(fresh) - 1
+    dates = column("date")
+    earliest = _extreme(group, len(starts), events["date_start"].to_numpy()[rows], dates, "first")
+    latest = _extreme(group, len(starts), events["date_end"].to_numpy()[rows], dates, "last")
+    ids = column("event_id")
+    locators = column("locator")
     cited = locator_lists(locators, starts)
-    heads = zip(*(pairs[key].to_numpy(object)[starts] for key in keys), strict=True)
+    heads = zip(
+        actors[tie_keys[0][starts]],
+        actors[tie_keys[1][starts]],
+        sources[tie_keys[2][starts]],
+        statuses_found[tie_keys[3][starts]],
+        tie_keys[4][starts].tolist(),
+        strict=True,
+    )
     ties = []
     for number, (a, b, source_id, status, credibility) in enumerate(heads):
         begin, stop = bounds[number], bounds[number + 1]
@@ -303,7 +352,7 @@ def _co_occurrences(
                 "start": earliest[number],
                 "end": latest[number],
                 "status": status,
-                "credibility": int(credibility),
+                "credibility": credibility,
                 "source_id": source_id,
                 # One event's locator as written; several as one list of ranges.
                 "locator": locators[begin] if count == 1 else cited[number],
@@ -317,7 +366,7 @@ def _co_occurrences(
     behind = pd.DataFrame(
         {
             "relationship_id": np.repeat(keys, np.diff(bounds)),
-            "source_id": pairs["source_id"].to_numpy(object),
+            "source_id": sources[tie_keys[2]],
             "locator": locators,
         },
         dtype=object,  # the strings the ties hold already, not copies of them
@@ -325,15 +374,27 @@ def _co_occurrences(
     return ties, behind
 
 
-def _extreme(pairs: pd.DataFrame, groups: int, column: str, keep: str) -> np.ndarray:
+def _extreme(group: np.ndarray, groups: int, days: np.ndarray, dates: np.ndarray, keep: str):
     """Per group, the date as written of its earliest start (``first``) or latest end (``last``).
 
-    ``""`` for a group with no dated event.
+    ``days`` are the rows' datetime64 bounds (NaT where undated), ``dates``
+    the dates as written; ``""`` for a group with no dated event. Ties go to
+    the first row (``first``) or the last (``last``) of the group.
     """
     out = np.full(groups, "", dtype=object)
-    dated = pairs[pairs[column].notna().to_numpy(bool)]
-    ends = dated.sort_values(["group", column], kind="stable").drop_duplicates("group", keep=keep)
-    out[ends["group"].to_numpy(int)] = ends["date"].fillna("").to_numpy(object)
+    dated = np.flatnonzero(~np.isnat(days))
+    if not len(dated):
+        return out
+    # A stable sort by group, then day: each group's rows in day order, ties in row order.
+    order = dated[np.lexsort((days[dated], group[dated]))]
+    ordered = group[order]
+    edge = np.ones(len(order), bool)
+    if keep == "first":
+        edge[1:] = ordered[1:] != ordered[:-1]
+    else:
+        edge[:-1] = ordered[1:] != ordered[:-1]
+    chosen = order[edge]
+    out[group[chosen]] = [d if d is not None else "" for d in dates[chosen]]
     return out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -412,47 +413,41 @@ def one_per_claim(frame: pd.DataFrame, groups: dict[str, set[str]] | None = None
     if shared.any() and not shared.all():
         # Curated claims beside an import's half a million single rows: group
         # only the rows that share a claim, then put every row back in order.
-        position = pd.Series(range(len(frame)), index=frame[id_column].to_numpy())
+        mask = shared.to_numpy()
+        alone, together = np.flatnonzero(~mask), np.flatnonzero(mask)
         parts = [
-            one_per_claim(frame[~shared.to_numpy()], groups),
-            one_per_claim(frame[shared.to_numpy()], groups),
+            one_per_claim(frame.iloc[alone], groups),
+            one_per_claim(frame.iloc[together], groups),
         ]
+        # Single rows keep their places; a shared claim goes where its speaking row was.
+        where = pd.Series(together, index=frame[id_column].to_numpy()[together])
+        places = np.concatenate([alone, where.reindex(parts[1][id_column]).to_numpy()])
         out = pd.concat(parts, ignore_index=True)
-        return out.iloc[position.reindex(out[id_column]).argsort(kind="stable")].reset_index(
-            drop=True
-        )
+        return out.take(np.argsort(places, kind="stable")).reset_index(drop=True)
     if claim.is_unique:
         # Imported datasets: a claim per row. Nothing to group, and half a
         # million rows take only a few distinct labels: computed once each.
-        out = frame.copy()
+        out = frame.copy(deep=False)  # new columns only: the table's own stay shared
         out["reports"] = 1
         out["origins"] = supporting.astype(int).to_numpy()
         out["denials"] = denied.astype(int).to_numpy()
         alleged = (status == "alleged").to_numpy()
-        cases = pd.DataFrame(
-            {
-                "s": supporting.to_numpy(),
-                "d": denied.to_numpy(),
-                "x": disputed.to_numpy(),
-                "a": alleged,
-            }
+        # Each row is one of 16 cases (supporting, denied, disputed, alleged):
+        # worded once each, then looked up by number.
+        case = (
+            supporting.to_numpy(bool) * 8
+            + denied.to_numpy(bool) * 4
+            + disputed.to_numpy(bool) * 2
+            + alleged.astype(bool)
         )
-        distinct = cases.drop_duplicates()
-        label_of = {
-            key: agreement(int(key[0]), int(key[1]), int(key[2]))
-            for key in distinct.itertuples(index=False, name=None)
-        }
-        keys = pd.MultiIndex.from_frame(cases)
-        labels = pd.Series(list(label_of.values()), index=pd.MultiIndex.from_tuples(label_of))
-        wording = pd.Series(
-            [
-                support_wording(label, int(s), 1, int(d), bool(a))
-                for (s, d, _, a), label in label_of.items()
-            ],
-            index=labels.index,
-        )
-        out["agreement"] = labels.reindex(keys).to_numpy()
-        out["support"] = wording.reindex(keys).to_numpy()
+        labels = np.empty(16, dtype=object)
+        wording = np.empty(16, dtype=object)
+        for number in np.unique(case).tolist():
+            s_, d_, x_, a_ = (number >> 3) & 1, (number >> 2) & 1, (number >> 1) & 1, number & 1
+            labels[number] = agreement(s_, d_, x_)
+            wording[number] = support_wording(labels[number], s_, 1, d_, bool(a_))
+        out["agreement"] = labels[case]
+        out["support"] = wording[case]
         source, locator = _text(frame["source_id"]), _text(frame["locator"])
         cited = pc.binary_join_element_wise(
             source, pc.cast(locator, source.type), pa.scalar(" ", source.type)
