@@ -296,7 +296,9 @@ def _co_occurrences(
     a_code, b_code = np.minimum(one_code, other_code), np.maximum(one_code, other_code)
 
     def column(name):
-        return events[name].to_numpy(object, na_value=None)[rows]
+        # Taken first, then made Python strings: made in the ties' order, they
+        # lie together in memory, and every later pass over the graph is quicker.
+        return events[name].take(rows).to_numpy(object, na_value=None)
 
     source_code, sources = pd.factorize(column("source_id"), sort=True)
     status_code, statuses_found = pd.factorize(
