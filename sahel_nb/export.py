@@ -16,6 +16,7 @@ import pandas as pd
 
 from ._gc import paused
 from .dates import partial_date_span
+from .edges import edge_list
 
 __all__ = ["EDGE_ATTRIBUTES", "NODE_ATTRIBUTES", "read_graph", "write_gexf", "write_graphml"]
 
@@ -269,18 +270,7 @@ def _nodes(graph: nx.Graph) -> _Nodes:
 
 def _edges(graph: nx.Graph) -> _Edges:
     multi = graph.is_multigraph()
-    if multi and graph.is_directed():
-        # adjacency() holds each edge once, as plain dicts: quicker than the edge view.
-        listed = [
-            (k, u, v, d)
-            for u, nbrs in graph.adjacency()
-            for v, keyed in nbrs.items()
-            for k, d in keyed.items()
-        ]
-    elif multi:
-        listed = [(k, u, v, d) for u, v, k, d in graph.edges(keys=True, data=True)]
-    else:
-        listed = [("", u, v, d) for u, v, d in graph.edges(data=True)]
+    listed = [(k if multi else "", u, v, d) for u, v, k, d in edge_list(graph)]
     if not set(map(type, chain.from_iterable(map(itemgetter(0, 1, 2), listed)))) <= {str}:
         listed = [(str(k), str(u), str(v), d) for k, u, v, d in listed]
     listed.sort(key=itemgetter(0))  # keys are unique in build_graph: that is key order

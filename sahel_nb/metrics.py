@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ._gc import paused
+from .edges import edge_list
 
 __all__ = [
     "BETWEENNESS_SAMPLE",
@@ -127,7 +128,7 @@ def _simple(graph: nx.MultiDiGraph, nodes: list[str], leave_out=frozenset()):
     in ``leave_out`` left out of both.
     """
     n = len(nodes)
-    edges = list(graph.edges(keys=True, data="sign"))
+    edges = [(u, v, k, d["sign"]) for u, v, k, d in edge_list(graph)]
     us, vs, keys, signs = (
         (list(column) for column in zip(*edges, strict=True)) if edges else ([],) * 4
     )

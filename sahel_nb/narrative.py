@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .cite import attribution, locator_list, short_names
+from .edges import edge_list
 from .judgments import (
     CONFIDENCE_RULE,
     LIKELIHOOD_RULE,
@@ -79,21 +80,20 @@ def describe_graph(graph) -> str:
     >>> describe_graph(nx.MultiDiGraph())
     'No relationship in the data matches this selection.'
     """
-    if graph.number_of_edges() == 0:
+    edges = [d for *_, d in edge_list(graph)]
+    if not edges:
         return "No relationship in the data matches this selection."
-    signs = pd.Series([d for _, _, d in graph.edges(data="sign")]).value_counts()
+    signs = pd.Series([d["sign"] for d in edges]).value_counts()
     parts = [
         _plural(int(signs.get(s, 0)), f"{s} tie") for s in ("cooperative", "hostile", "neutral")
     ]
     text = (
         f"The selection links {_plural(graph.number_of_nodes(), 'actor')} through "
-        f"{_plural(graph.number_of_edges(), 'relationship')}: {', '.join(parts)}."
+        f"{_plural(len(edges), 'relationship')}: {', '.join(parts)}."
     )
     windowed = any(graph.graph.get("window", ("", "")))
     undated = sum(
-        1
-        for _, _, d in graph.edges(data=True)
-        if not d.get("derived") and not d.get("start") and not d.get("end")
+        1 for d in edges if not d.get("derived") and not d.get("start") and not d.get("end")
     )
     if windowed and graph.graph.get("undated", True):
         if undated:
@@ -110,7 +110,7 @@ def describe_graph(graph) -> str:
         )
     elif undated:
         text += f" {undated} of these ties {'has' if undated == 1 else 'have'} no date."
-    derived = [d for _, _, d in graph.edges(data=True) if d.get("derived")]
+    derived = [d for d in edges if d.get("derived")]
     if derived:
         events = sum(d.get("events", 1) for d in derived)
         text += (
@@ -162,10 +162,9 @@ def describe_brokers(metrics: pd.DataFrame, graph=None) -> str:
 
 def _broker_basis(graph, top: pd.Series) -> str:
 
-    ties = graph.number_of_edges()
-    alleged = [
-        (u, v, k) for u, v, k, d in graph.edges(keys=True, data=True) if d["status"] == "alleged"
-    ]
+    edges = edge_list(graph)
+    ties = len(edges)
+    alleged = [(u, v, k) for u, v, k, d in edges if d["status"] == "alleged"]
     said = (
         f"The figure rests on {_plural(graph.number_of_nodes(), 'actor')} and "
         f"{_plural(ties, 'tie')}, {len(alleged)} of them ({len(alleged) / ties:.0%}) alleged only"

@@ -21,6 +21,7 @@ from ._gc import paused
 from .cite import locator_lists, short_names
 from .data import Dataset
 from .dates import in_window, overlaps, window_bounds
+from .edges import edge_list
 from .exceptions import ParameterError
 from .export import read_graph, write_gexf, write_graphml
 from .metrics import BETWEENNESS_SAMPLE, EXACT_BETWEENNESS, graph_metrics
@@ -517,7 +518,7 @@ def edge_sources(graph: nx.MultiDiGraph) -> pd.DataFrame:
     rows = []
     behind = graph.graph.get("derived_locators")
     derived = []
-    for _, _, key, data in graph.edges(keys=True, data=True):
+    for _, _, key, data in edge_list(graph):
         if data.get("derived") and behind is not None:
             derived.append(key)
         elif data.get("derived") or not data.get("cited"):
@@ -547,7 +548,7 @@ def edge_table(graph: nx.MultiDiGraph) -> pd.DataFrame:
     ['relationship_id', 'actor_a', 'actor_b']
     """
     names = dict(graph.nodes(data="name"))
-    edges = list(graph.edges(keys=True, data=True))
+    edges = edge_list(graph)
     # Column by column: a quarter of a million ties as dicts would cost seconds.
     table = pd.DataFrame(
         {
@@ -718,7 +719,7 @@ def _year_range(graph: nx.MultiDiGraph) -> dict | None:
     """The first and last year any tie names, for the page's year slider (None: no dated tie)."""
     years = [
         year
-        for *_, data in graph.edges(data=True)
+        for *_, data in edge_list(graph)
         for year in (_year(data["start"]), _year(data["end"]))
         if year is not None
     ]
@@ -902,7 +903,9 @@ def _layout(nodes: list[str], index: dict[str, int], graph: nx.MultiDiGraph) -> 
     small circle, fill rows below them. igraph draws the start on its own
     generator: seeded for this call, then back to its default.
     """
-    pairs = sorted({(min(index[u], index[v]), max(index[u], index[v])) for u, v in graph.edges()})
+    pairs = sorted(
+        {(min(index[u], index[v]), max(index[u], index[v])) for u, v, _, _ in edge_list(graph)}
+    )
     simple = igraph.Graph(n=len(nodes), edges=[p for p in pairs if p[0] != p[1]])
     parts = sorted(simple.connected_components(), key=lambda part: (-len(part), part[0]))
     coords = np.zeros((len(nodes), 2))
@@ -953,9 +956,7 @@ def _sigma_page(graph: nx.MultiDiGraph, path, *, title: str, height: str) -> Pat
         size = round(1.5 + math.log2(1 + graph.degree(node)), 1)
         node_rows.append([node, data["name"], x, y, size, color(fill), _node_tooltip(data)])
     edge_rows = []
-    for u, v, _, data in sorted(
-        graph.edges(keys=True, data=True), key=lambda e: (str(e[2]), e[0], e[1])
-    ):
+    for u, v, _, data in sorted(edge_list(graph), key=lambda e: (str(e[2]), e[0], e[1])):
         line = SIGN_STYLES[data["sign"]][0] + "b3"  # a little transparent: thousands cross
         edge_rows.append(
             [
