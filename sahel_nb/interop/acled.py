@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._gc import paused
 from ..exceptions import DataValidationError, Problem
 from ..schema import EVENT_TYPES, NOT_SPECIFIED
 from .actors import Resolver, inter_codes, mentions_frame
@@ -261,6 +262,7 @@ def _written(days: np.ndarray, precision: pd.Series) -> np.ndarray:
     return written
 
 
+@paused()
 def import_acled(
     path: str | os.PathLike, data_dir: str | os.PathLike, *, today: date | None = None
 ) -> ImportSummary:

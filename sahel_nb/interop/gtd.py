@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._gc import paused
 from ..exceptions import DataValidationError, Problem
 from ..flows import DEMAND, KIDNAPPING
 from .actors import Resolver, mentions_frame
@@ -205,6 +206,7 @@ def _description(cols: dict[str, pd.Series], counts: dict[str, pd.Series]) -> pd
     return pd.Series(out, index=cols["eventid"].index, dtype=object)
 
 
+@paused()
 def import_gtd(
     path: str | os.PathLike, data_dir: str | os.PathLike, *, today: date | None = None
 ) -> ImportSummary:
