@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import random
-import sys
-import warnings
 
 import igraph
 import networkx as nx
 import numpy as np
 import pandas as pd
 
+from ._fork import Forked
 from ._gc import paused
 from .edges import edge_list
 
@@ -217,60 +215,21 @@ def _raw_betweenness(simple: igraph.Graph, sources) -> np.ndarray:
     The sources are always split in two halves (even and odd positions) and
     the two counts added, so the figure is the same whether the halves run
     side by side or one after the other. igraph holds the GIL while it
-    counts, so on Linux the second half runs in a forked process when the
-    graph is large enough to repay the fork; a fork that fails, or a child
-    that does not answer, only means the half is counted here.
+    counts, so past :data:`PARALLEL_WORK` the second half runs in a forked
+    process (:class:`sahel_nb._fork.Forked`; here, if that fails).
     """
     sources = list(sources)
-    halves = (sources[0::2], sources[1::2])
     if len(sources) < 2:
-        return np.asarray(simple.betweenness(directed=False, sources=sources), dtype=float)
-    forked = None
-    if sys.platform.startswith("linux") and simple.vcount() * simple.ecount() > PARALLEL_WORK:
-        forked = _fork_betweenness(simple, halves[1])
-    first = np.asarray(simple.betweenness(directed=False, sources=halves[0]), dtype=float)
-    second = _collect(*forked) if forked else None
-    if second is None or len(second) != len(first):
-        second = np.asarray(simple.betweenness(directed=False, sources=halves[1]), dtype=float)
-    return first + second
+        return _counts(simple, sources)
+    first, second = sources[0::2], sources[1::2]
+    if simple.vcount() * simple.ecount() > PARALLEL_WORK:
+        task = Forked(_counts, simple, second)
+        return _counts(simple, first) + task.result()
+    return _counts(simple, first) + _counts(simple, second)
 
 
-def _fork_betweenness(simple: igraph.Graph, sources: list[int]):
-    """Start counting ``sources``' paths in a child process: ``(pid, pipe)``, or None."""
-    try:
-        read, write = os.pipe()
-        with warnings.catch_warnings():
-            # Python 3.12 warns about forking a process with threads (a Jupyter
-            # kernel has some); the child runs igraph's C code only and exits.
-            warnings.simplefilter("ignore", DeprecationWarning)
-            pid = os.fork()
-    except OSError:
-        return None
-    if pid == 0:  # the child: count, send the raw doubles, leave without cleanup
-        status = 1
-        try:
-            os.close(read)
-            found = np.asarray(simple.betweenness(directed=False, sources=sources), dtype=float)
-            data = memoryview(found.tobytes())
-            while data:
-                data = data[os.write(write, data) :]
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write)
-    return pid, read
-
-
-def _collect(pid: int, read: int) -> np.ndarray | None:
-    """The child's counts, or None if it failed."""
-    chunks = []
-    with os.fdopen(read, "rb") as pipe:
-        while chunk := pipe.read(1 << 20):
-            chunks.append(chunk)
-    _, status = os.waitpid(pid, 0)
-    if status != 0:
-        return None
-    return np.frombuffer(b"".join(chunks), dtype=float)
+def _counts(simple: igraph.Graph, sources: list[int]) -> np.ndarray:
+    return np.asarray(simple.betweenness(directed=False, sources=sources), dtype=float)
 
 
 def _communities(simple: igraph.Graph, nodes: list[str], iterations: int) -> list[int]:

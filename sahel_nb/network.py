@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pyvis.network import Network
 
+from ._fork import Forked
 from ._gc import paused
 from .cite import locator_lists, short_names
 from .data import Dataset
@@ -671,6 +672,10 @@ def alliance_shifts(dataset: Dataset, among: Iterable[str] | None = None) -> pd.
     return out.reset_index(drop=True)
 
 
+#: Past this many ties, :func:`export_graph` writes its second file in a forked process.
+PARALLEL_TIES = 20_000
+
+
 @paused()
 def export_graph(graph: nx.Graph, path: str | os.PathLike, *more: str | os.PathLike):
     """Write ``graph`` as GEXF 1.3 (``.gexf``) or GraphML (``.graphml``) for Gephi and others.
@@ -696,11 +701,25 @@ def export_graph(graph: nx.Graph, path: str | os.PathLike, *more: str | os.PathL
     for each in paths:
         if each.suffix.lower() not in writers:
             raise ParameterError(f"{each.name}: export_graph writes .gexf or .graphml files")
-    read = read_graph(graph) if more else None
     for each in paths:
         each.parent.mkdir(parents=True, exist_ok=True)
-        writers[each.suffix.lower()](graph, each, read=read)
-    return paths if more else paths[0]
+    if not more:
+        return writers[path.suffix.lower()](graph, paths[0])
+    read = read_graph(graph)
+    # Past a few thousand ties, the other files are written by a forked process
+    # while this one writes the first: string building holds the GIL.
+    rest = Forked(_write_each, graph, paths[1:], read) if len(read[1].ids) > PARALLEL_TIES else None
+    _write_each(graph, paths[:1], read)
+    if rest is not None:
+        rest.result()
+    else:
+        _write_each(graph, paths[1:], read)
+    return paths
+
+
+def _write_each(graph: nx.Graph, paths: list[Path], read) -> list[Path]:
+    writers = {".gexf": write_gexf, ".graphml": write_graphml}
+    return [writers[p.suffix.lower()](graph, p, read=read) for p in paths]
 
 
 def _period(start: str, end: str) -> str:
@@ -943,18 +962,15 @@ def _sigma_page(graph: nx.MultiDiGraph, path, *, title: str, height: str) -> Pat
     """Every actor and every tie of a big graph on a WebGL page laid out here."""
     nodes = sorted(graph)
     index = {node: number for number, node in enumerate(nodes)}
-    positions = _layout(nodes, index, graph)
+    # The layout (igraph, seeded) is computed by a forked process meanwhile.
+    layout = Forked(_layout, nodes, index, graph)
     colors: dict[str, int] = {}  # each colour once, by number in order of first use
 
     def color(value: str) -> int:
         return colors.setdefault(value, len(colors))
 
-    node_rows = []
-    for node, (x, y) in zip(nodes, positions, strict=True):
-        data = graph.nodes[node]
-        fill, _ = ACTOR_STYLES.get(data["actor_type"], UNKNOWN_STYLE)
-        size = round(1.5 + math.log2(1 + graph.degree(node)), 1)
-        node_rows.append([node, data["name"], x, y, size, color(fill), _node_tooltip(data)])
+    fills = [ACTOR_STYLES.get(graph.nodes[n]["actor_type"], UNKNOWN_STYLE)[0] for n in nodes]
+    node_colors = [color(fill) for fill in fills]
     edge_rows = []
     for u, v, _, data in sorted(edge_list(graph), key=lambda e: (str(e[2]), e[0], e[1])):
         line = SIGN_STYLES[data["sign"]][0] + "b3"  # a little transparent: thousands cross
@@ -970,6 +986,11 @@ def _sigma_page(graph: nx.MultiDiGraph, path, *, title: str, height: str) -> Pat
                 _edge_details(data),
             ]
         )
+    node_rows = []
+    for node, (x, y), fill in zip(nodes, layout.result(), node_colors, strict=True):
+        data = graph.nodes[node]
+        size = round(1.5 + math.log2(1 + graph.degree(node)), 1)
+        node_rows.append([node, data["name"], x, y, size, fill, _node_tooltip(data)])
     node_legend = [
         {"label": kind, "color": ACTOR_STYLES.get(kind, UNKNOWN_STYLE)[0]}
         for kind in sorted({graph.nodes[n]["actor_type"] for n in graph})

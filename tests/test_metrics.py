@@ -1,6 +1,5 @@
 """sahel_nb.metrics: igraph's metrics equal networkx's exact computation and are deterministic."""
 
-import os
 import random
 from pathlib import Path
 
@@ -133,43 +132,20 @@ def test_halves_counted_in_a_forked_process_give_the_same_figures(monkeypatch):
     simple, nodes, converted = _converted(_random_graph(120, 400, seed=5))
     monkeypatch.setattr(metrics, "PARALLEL_WORK", 10**12)
     alone = metrics._betweenness(converted, None)
-    forks = []
-    fork = metrics._fork_betweenness
-    monkeypatch.setattr(metrics, "_fork_betweenness", lambda *a: forks.append(1) or fork(*a))
+    tasks = []
+
+    class Recorded(metrics.Forked):
+        def __init__(self, *args):
+            super().__init__(*args)
+            tasks.append(self.forked)
+
+    monkeypatch.setattr(metrics, "Forked", Recorded)
     monkeypatch.setattr(metrics, "PARALLEL_WORK", 0)
     forked = metrics._betweenness(converted, None)
-    assert forks, "the second half never went to a child process"
+    assert tasks == [True], "the second half never went to a child process"
     assert forked == alone  # bit for bit: the same halves, added the same way
     expected = nx.betweenness_centrality(simple, normalized=True)
     assert max(abs(forked[at] - expected[node]) for at, node in enumerate(nodes)) < 1e-9
-
-
-@pytest.mark.parametrize("failure", ["fork refused", "child failed"])
-def test_a_failed_fork_only_means_the_half_is_counted_here(monkeypatch, failure):
-    _, _, converted = _converted(_random_graph(80, 200, seed=6))
-    expected = metrics._betweenness(converted, None)
-    monkeypatch.setattr(metrics, "PARALLEL_WORK", 0)
-    if failure == "fork refused":
-
-        def refuse():
-            raise OSError(11, "Resource temporarily unavailable")
-
-        monkeypatch.setattr(metrics.os, "fork", refuse)
-    else:
-        # The child dies before it answers: as if igraph crashed in it.
-        monkeypatch.setattr(metrics.np, "asarray", _dies_in_child(metrics.np.asarray))
-    assert metrics._betweenness(converted, None) == expected
-
-
-def _dies_in_child(asarray):
-    parent = os.getpid()
-
-    def wrapped(*args, **kwargs):
-        if os.getpid() != parent:
-            os._exit(3)
-        return asarray(*args, **kwargs)
-
-    return wrapped
 
 
 def test_degree_and_signs_count_every_tie(graph):

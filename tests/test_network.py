@@ -200,7 +200,13 @@ def test_export_refuses_other_formats(data, tmp_path):
     assert not (tmp_path / "b.gexf").exists()
 
 
-def test_several_exports_from_one_reading_are_the_files_written_one_by_one(data, tmp_path):
+@pytest.mark.parametrize("fork", [False, True])
+def test_several_exports_from_one_reading_are_the_files_written_one_by_one(
+    data, tmp_path, monkeypatch, fork
+):
+    from sahel_nb import network
+
+    monkeypatch.setattr(network, "PARALLEL_TIES", 0 if fork else 10**9)
     graph = build_graph(data)
     both = export_graph(graph, tmp_path / "both" / "n.gexf", tmp_path / "both" / "n.graphml")
     assert [p.name for p in both] == ["n.gexf", "n.graphml"]
