@@ -171,7 +171,7 @@ def build_graph(
     # Insertion order drives the page layout: add in sorted order (networkx #6655).
     actors = {row["actor_id"]: row for row in dataset.actors.to_dict("records")}
     used = set(chosen["actor_a"]) | set(chosen["actor_b"])
-    used = sorted(used | {p["actor_a"] for p in pairs} | {p["actor_b"] for p in pairs})
+    used = sorted(used | {a for a, _, _, _ in pairs} | {b for _, b, _, _ in pairs})
     for actor_id in used:
         row = actors[actor_id]
         graph.add_node(
@@ -208,10 +208,7 @@ def build_graph(
             cited=rel.cited,
             reported_as="\n".join(reports.get(rel.claim_id, [])),
         )
-    for pair in pairs:
-        graph.add_edge(
-            pair.pop("actor_a"), pair.pop("actor_b"), key=pair["relationship_id"], **pair
-        )
+    graph.add_edges_from(pairs)
     # Kept for messages about actors outside this window (see ego_graph).
     graph.graph["all_actors"] = _known_actors(dataset)
     if behind is not None:
@@ -243,8 +240,11 @@ def _report_lines(dataset: Dataset, claims: set[str]) -> dict[str, list[str]]:
 
 def _co_occurrences(
     dataset: Dataset, start, end, statuses, credibility_at_least
-) -> tuple[list[dict], pd.DataFrame | None]:
+) -> tuple[list[tuple], pd.DataFrame | None]:
     """One neutral, derived tie per pair of actors events name together, per source and grade.
+
+    Ties come as ``(actor_a, actor_b, relationship_id, attributes)``, as
+    ``add_edges_from`` takes them.
 
     The events behind a tie are counted (``events``), dated from the first to
     the last and cited together, so an ACLED import of half a million rows
@@ -345,28 +345,32 @@ def _co_occurrences(
         begin, stop = bounds[number], bounds[number + 1]
         count = stop - begin
         shown = ", ".join(ids[begin : min(stop, begin + 3)]) + (" …" if count > 3 else "")
+        key = f"co:{a}:{b}:{source_id}:{status}:{credibility}"
         ties.append(
-            {
-                "actor_a": a,
-                "actor_b": b,
-                "relationship_id": f"co:{a}:{b}:{source_id}:{status}:{credibility}",
-                "kind": "co-occurrence",
-                "sign": "neutral",
-                "directed": False,
-                "start": earliest[number],
-                "end": latest[number],
-                "status": status,
-                "credibility": credibility,
-                "source_id": source_id,
-                # One event's locator as written; several as one list of ranges.
-                "locator": locators[begin] if count == 1 else cited[number],
-                "note": f"derived: named together in {count:,} event{'s' if count != 1 else ''} "
-                f"({shown})",
-                "derived": True,
-                "events": count,
-            }
+            (
+                a,
+                b,
+                key,
+                {
+                    "relationship_id": key,
+                    "kind": "co-occurrence",
+                    "sign": "neutral",
+                    "directed": False,
+                    "start": earliest[number],
+                    "end": latest[number],
+                    "status": status,
+                    "credibility": credibility,
+                    "source_id": source_id,
+                    # One event's locator as written; several as one list of ranges.
+                    "locator": locators[begin] if count == 1 else cited[number],
+                    "note": f"derived: named together in {count:,} event{'s' if count != 1 else ''} "
+                    f"({shown})",
+                    "derived": True,
+                    "events": count,
+                },
+            )
         )
-    keys = np.array([tie["relationship_id"] for tie in ties], dtype=object)
+    keys = np.array([key for _, _, key, _ in ties], dtype=object)
     behind = pd.DataFrame(
         {
             "relationship_id": np.repeat(keys, np.diff(bounds)),
