@@ -59,6 +59,7 @@ elif step == "exports":
     extra = {"ties": graph.number_of_edges(), "actors": graph.number_of_nodes()}
 else:
     import papermill
+    start = time.perf_counter()  # the run (kernel start included), not loading papermill
     notebook, out, data_dir, output_dir, parameters = args
     papermill.execute_notebook(
         notebook, out, kernel_name="sahel-nb", progress_bar=False, cwd=output_dir,
