@@ -116,6 +116,7 @@ def caption(title: str, rows: pd.DataFrame, sources: pd.DataFrame) -> Caption:
         return Caption(f"{title}. Nothing drawn, so no source.")
     short = Footnotes(sources).short
     # Half a million import rows cite one source: its locators read in array operations.
+    rows = rows[rows["source_id"].notna().to_numpy(bool)]  # as groupby leaves them out
     rows = rows.sort_values("source_id", kind="stable", ignore_index=True)
     ids = rows["source_id"].to_numpy(object)
     starts = np.flatnonzero(np.append(True, ids[1:] != ids[:-1]))

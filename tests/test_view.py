@@ -72,3 +72,18 @@ def test_captions_give_export_rows_as_ranges():
     sources = pd.DataFrame({"source_id": ["acled-x"], "author": ["ACLED"], "published": [None],
                             "title": ["ACLED export"]})  # fmt: skip
     assert str(caption("Events", rows, sources)) == "Events. Sources: ACLED n.d. (rows 1–3, 9)."
+
+
+def test_captions_group_rows_by_source_whatever_their_order_and_skip_rows_without_one():
+    rows = pd.DataFrame(
+        {
+            "source_id": ["b", "a", None, "b", "a"],
+            "locator": ["row 2", "¶6", "¶9", "row 1", "¶4"],
+        }
+    )
+    sources = pd.DataFrame({"source_id": ["a", "b"], "author": ["Olivier Guitta", "ACLED"],
+                            "published": ["2010", None], "title": ["A column", "Export"]})  # fmt: skip
+    assert (
+        str(caption("F", rows, sources))
+        == "F. Sources: Guitta 2010 (¶4, ¶6); ACLED n.d. (rows 1–2)."
+    )
