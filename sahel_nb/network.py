@@ -124,7 +124,10 @@ def build_graph(
         import): kind ``co-occurrence``, sign neutral, ``derived=True``, dated
         and cited by the event. No source states these ties; they are kept
         apart from the curated relationships (``derived=False``) and left out
-        unless asked for.
+        unless asked for. Every event behind them is kept, by tie, in
+        ``graph.graph["derived_locators"]`` (``relationship_id``,
+        ``source_id``, ``locator``): a tie's own locator stops after a dozen
+        rows, and :func:`edge_sources` cites them all.
 
     Examples
     --------
