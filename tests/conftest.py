@@ -13,6 +13,19 @@ def valid_dir() -> Path:
     return FIXTURES / "valid"
 
 
+@pytest.fixture
+def data_dir(tmp_path) -> Path:
+    """A copy of the curated data folder to import into, without ``actor_mappings.csv``.
+
+    Each test says which mappings it relies on (a module may override this
+    fixture to keep the committed ones).
+    """
+    target = tmp_path / "data"
+    shutil.copytree(FIXTURES.parents[1] / "data", target)
+    (target / "actor_mappings.csv").unlink()
+    return target
+
+
 @pytest.fixture(autouse=True)
 def _no_data_override(monkeypatch):
     # A developer's own $SAHEL_NB_DATA must not change what the tests load.

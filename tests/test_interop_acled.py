@@ -30,14 +30,6 @@ LAYOUTS = [
 ]
 
 
-@pytest.fixture
-def data_dir(tmp_path):
-    target = tmp_path / "data"
-    shutil.copytree(ROOT / "data", target)
-    (target / "actor_mappings.csv").unlink()  # each test says which mappings it relies on
-    return target
-
-
 def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.glob("*.csv"))}
 

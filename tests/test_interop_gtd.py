@@ -21,14 +21,6 @@ SAMPLE = Path(__file__).parent / "fixtures" / "acled" / "mali_sample.csv"
 
 
 @pytest.fixture
-def data_dir(tmp_path):
-    target = tmp_path / "data"
-    shutil.copytree(ROOT / "data", target)
-    (target / "actor_mappings.csv").unlink()  # each test says which mappings it relies on
-    return target
-
-
-@pytest.fixture
 def mapped_dir(tmp_path):
     target = tmp_path / "mapped"
     shutil.copytree(ROOT / "data", target)  # with the committed mappings
