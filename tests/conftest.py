@@ -1,11 +1,29 @@
 """Shared fixtures: the small datasets under tests/fixtures/, and headless Chromium."""
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
+#: Real exports nobody here wrote (their terms keep them out of the repository).
+REAL_EXPORTS = Path(__file__).parents[2] / "shared" / "real-exports"
+
+
+@pytest.fixture(scope="session")
+def real_exports() -> Path:
+    """The folder of real ACLED and GTD exports beside the clone.
+
+    An analyst's own clone has none: the tests that need it skip, saying so
+    once. CI sets ``SAHEL_NB_REAL_EXPORTS=required`` so that a missing folder
+    fails instead of skipping.
+    """
+    if not REAL_EXPORTS.is_dir():
+        if os.environ.get("SAHEL_NB_REAL_EXPORTS") == "required":
+            pytest.fail(f"{REAL_EXPORTS} is missing and .ci/run requires it")
+        pytest.skip(f"no real exports at {REAL_EXPORTS}: real-data tests skipped")
+    return REAL_EXPORTS
 
 
 @pytest.fixture
