@@ -46,6 +46,11 @@ class Dataset:
     flows have ``claim_id`` filled (a row without one is a claim of its own,
     keyed by its id) and gain ``origin``: the independent origin of the row's
     report (what it relays, else its source, followed up ``derived_from``).
+
+    Imported events that a newer export of their dataset no longer holds
+    (``withdrawn`` names that export) are in ``withdrawn``, not in
+    ``events``, and the flows tied to them are left out of ``flows``: they
+    are kept in the files, never counted, tabled or drawn.
     """
 
     sources: pd.DataFrame
@@ -53,6 +58,8 @@ class Dataset:
     relationships: pd.DataFrame
     events: pd.DataFrame
     flows: pd.DataFrame
+    #: Events a newer export withdrew (see above); empty for curated data.
+    withdrawn: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False, repr=False)
     #: The folder the tables were read from (None when built by hand).
     folder: Path | None = field(default=None, compare=False, repr=False)
 
@@ -202,4 +209,23 @@ def load_dataset(data_dir: str | os.PathLike | None = None) -> Dataset:
         if name in CLAIM_TABLES:
             frame["claim_id"] = claim_keys(frame, TABLES[name].id_column).astype("str")
             frame["origin"] = _origins(frame, pc.take(origin_of, at), origins)
-    return Dataset(**tables, folder=directory)
+    withdrawn = _withdrawn(tables)
+    return Dataset(**tables, withdrawn=withdrawn, folder=directory)
+
+
+def _withdrawn(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Take withdrawn events (and the flows tied to them) out of the tables; return the events."""
+    events = tables["events"]
+    # Every event left is counted: the column would only ever be empty there.
+    by = events.pop("withdrawn")
+    gone = by.notna().to_numpy(bool)
+    if not gone.any():
+        return events.iloc[:0].assign(withdrawn=by.iloc[:0])
+    tables["events"] = events[~gone].reset_index(drop=True)
+    flows = tables["flows"]
+    tied = flows["event_id"].isin(events.loc[gone, "event_id"]).to_numpy(bool)
+    if tied.any():
+        tables["flows"] = flows[~tied].reset_index(drop=True)
+    withdrawn = events[gone].reset_index(drop=True)
+    withdrawn["withdrawn"] = by[gone].to_numpy()
+    return withdrawn

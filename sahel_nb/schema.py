@@ -296,6 +296,9 @@ TABLES: dict[str, Table] = {
                 *_graded(RELATIONSHIP_STATUSES),
                 *_cited(),
                 _relayed(),
+                # An imported event a newer export of its dataset no longer
+                # holds: the export that dropped it. Kept, never counted.
+                Field("withdrawn", "ref", ref="sources", optional_column=True),
             ),
         ),
         Table(

@@ -32,7 +32,10 @@ LOCATOR_PATTERN = rf"{_ONE_LOCATOR}(?:, ?{_ONE_LOCATOR})*"
 
 @cache
 def _countries() -> frozenset[str]:
-    return frozenset(c.alpha_3 for c in pycountry.countries)
+    # Historic states (ISO 3166-3: SUN, YUG, CSK…) and Kosovo's user-assigned XKX:
+    # sources such as the GTD name the states of their time.
+    historic = {c.alpha_3 for c in pycountry.historic_countries}
+    return frozenset({c.alpha_3 for c in pycountry.countries} | historic | {"XKX"})
 
 
 @cache

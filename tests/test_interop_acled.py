@@ -147,9 +147,10 @@ def test_the_situation_report_counts_imported_events_and_cites_their_rows(data_d
     report = situation_report(load_dataset(data_dir))
     told = dict(report.sections)
     (counted,) = told["Imported datasets"]
-    assert counted.text.startswith("ACLED n.d. records 2 events in 2012, with 3 deaths recorded")
+    # The export is cited by its vintage: the year of its newest record's timestamp.
+    assert counted.text.startswith("ACLED 2020 records 2 events in 2012, with 3 deaths recorded")
     (note,) = [n for n in report.notes if n.startswith(f"[{counted.notes[0]}] ")]
-    assert note.endswith("ACLED n.d., rows 1–2")
+    assert note.endswith("ACLED 2020, rows 1–2")
     assert any(summary.source_id in line or "ACLED export" in line for line in report.sources)
     # Imported rows are counted, never told one by one (there can be a million).
     kidnappings = " ".join(s.text for s in told["Kidnappings and ransom money"])

@@ -180,7 +180,7 @@ def test_gtd_workbook_imports_like_its_csv(data_dir, tmp_path):
         )
     )
     sources = load_dataset(data_dir).sources.set_index("source_id")
-    assert "workbook's first sheet" in sources.loc[summary.source_id, "notes"]
+    assert "Read from the workbook's" in sources.loc[summary.source_id, "notes"]
 
 
 def test_a_bad_workbook_cell_is_named_by_its_sheet_row(data_dir, tmp_path):

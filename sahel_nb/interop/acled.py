@@ -14,7 +14,7 @@ import pandas as pd
 from .._gc import paused
 from ..exceptions import DataValidationError, Problem
 from ..schema import EVENT_TYPES, NOT_SPECIFIED
-from .actors import Resolver, inter_codes, mentions_frame
+from .actors import NO_ACTOR, Resolver, inter_codes, mentions_frame, unreadable_codes
 from .reading import (
     Checks,
     isin,
@@ -25,6 +25,7 @@ from .reading import (
     text,
     whole_numbers,
 )
+from .vintages import Vintages, export_vintage
 from .writing import (
     ImportSummary,
     grade,
@@ -49,9 +50,9 @@ ACLED_COLUMNS = (
 _REQUIRED = ("event_id_cnty", "event_date", "event_type", "actor1")
 #: The columns the import reads (``iso3``: 2019–2022 exports); the others stay in the export.
 _USED = (
-    *_REQUIRED, "sub_event_type", "year", "time_precision", "assoc_actor_1", "inter1", "actor2",
+    *_REQUIRED, "data_id", "sub_event_type", "year", "time_precision", "assoc_actor_1", "inter1", "actor2",
     "assoc_actor_2", "inter2", "iso", "iso3", "country", "admin1", "location", "latitude",
-    "longitude", "geo_precision", "source", "fatalities",
+    "longitude", "geo_precision", "source", "fatalities", "timestamp",
 )  # fmt: skip
 #: Older spellings of today's columns. (``GWNO`` is a Gleditsch–Ward country
 #: number, not ISO's: the country's name is used instead.)
@@ -88,6 +89,8 @@ _UNDECIDED = (
 )
 _CURRENT = {kind.casefold(): kind for kind in EVENT_TYPES}
 _OLD = {re.sub(r"\s*-\s*", "-", k).casefold(): k for k in OLD_EVENT_TYPES}
+# Spellings of the old types seen in real files beside ACLED's own.
+_OLD["battle-non-state actors overtake territory"] = "Battle-Non-state actor overtakes territory"
 _SUBS = {(kind, sub.casefold()): sub for kind, subs in EVENT_TYPES.items() for sub in subs}
 _SUBS[("Protests", "excessive force against protestors")] = "Excessive force against protesters"
 _DATE_HINT = "ACLED writes 2012-01-15, 15 January 2012 or 01-January-2015"
@@ -153,6 +156,14 @@ def _check(frame: pd.DataFrame) -> tuple[Checks, dict[str, pd.Series]]:
     cols = {c: text(frame, c) for c in _USED}
     for name in ("time_precision", "geo_precision", "fatalities", "year", "iso"):
         cols[name] = _whole(cols[name])
+    # A record without its event id still has ACLED's record number (data_id)
+    # in the exports that carry one: the event is kept under that number.
+    ids, record = cols["event_id_cnty"], _whole(cols["data_id"])
+    lacking = ((ids == "") & (record != "")).to_numpy(bool)
+    cols["event_id_cnty"] = pd.Series(
+        np.where(lacking, "data-" + record, ids), index=ids.index, dtype=object
+    )
+    cols["_record"] = pd.Series(np.where(lacking, record, ""), index=ids.index, dtype=object)
     for name in _REQUIRED:
         checks.flag(cols[name] == "", name, "is empty; a value is required")
     days = parse_days(cols["event_date"], "event_date", checks, _DATE_HINT)
@@ -184,11 +195,12 @@ def _check(frame: pd.DataFrame) -> tuple[Checks, dict[str, pd.Series]]:
         "is not an ACLED event id such as MLI1234",
     )
     for side in ("inter1", "inter2"):
+        cols[f"_{side}"] = cols[side]
         codes = inter_codes(cols[side])
         checks.flag(
-            (cols[side] != "") & (codes == ""),
+            unreadable_codes(cols[side], codes),
             side,
-            "is not an ACLED actor code (1 to 8, or a label such as State forces)",
+            "is not an ACLED actor code (0 for no actor, 1 to 8, or a label such as State forces)",
         )
         cols[side] = codes
     _riots_or_protests(cols)
@@ -224,6 +236,33 @@ def read_acled(path: str | os.PathLike) -> tuple[pd.DataFrame, list[Problem]]:
     """
     frame, _, problems, _ = _read_checked(Path(path))
     return frame, problems
+
+
+def _descriptions(cols: dict[str, pd.Series]) -> pd.Series:
+    """Our own sentence for each event from ACLED's codes (ACLED's notes are not copied).
+
+    Examples: "ACLED event MLI2665 is coded Armed clash, a kind of Battles;
+    reported by Kibaru." and, where no sub-event type is known, "ACLED event
+    MLI17 is coded Battles, with no sub-event type (ACLED's type before March
+    2019: Battle-No change of territory)."
+    """
+    ids, record = cols["event_id_cnty"], cols["_record"]
+    named = np.where(
+        record != "",
+        "ACLED record " + record + " (the export gives it no event id)",
+        "ACLED event " + ids,
+    )
+    sub, kind = cols["sub_event_type"], cols["event_type"]
+    coded = np.where(
+        sub == NOT_SPECIFIED,
+        " is coded " + kind + ", with no sub-event type",
+        " is coded " + sub + ", a kind of " + kind,
+    )
+    old = np.where(
+        cols["_original"] != "", " (ACLED's type before March 2019: " + cols["_original"] + ")", ""
+    )
+    reported = np.where(cols["source"] != "", "; reported by " + cols["source"], "")
+    return pd.Series(named + coded + old + reported + ".", index=ids.index, dtype=object)
 
 
 def _split(column: pd.Series) -> pd.Series:
@@ -327,17 +366,13 @@ def import_acled(
             "_row": frame["_row"],
         }
     )[event_rows]
-    reported = np.where(cols["source"] != "", "; reported by " + cols["source"], "")
-    old = np.where(
-        cols["_original"] != "",
-        " (ACLED's type before March 2019: " + cols["_original"] + ")",
-        "",
-    )
-    rows["description"] = (
-        cols["sub_event_type"] + " coded by ACLED as " + ids + old + reported + "."
-    )[event_rows]
+    rows["description"] = _descriptions(cols)[event_rows]
+    vintages = Vintages("acled", source_id, export_vintage(cols["timestamp"]), path.name, today)
     keep, links = new_or_linked(rows, dataset, data_dir, source_id, "acled", summary)
-    rows = rows[keep]
+    # Events an earlier export imported are read like new ones, then compared.
+    earlier = ~keep & vintages.earlier(rows, dataset)
+    rows = rows[keep | earlier]
+    earlier = earlier[keep | earlier]
 
     # Every row of a kept event names actors: its own and, in exports with one
     # row per actor, the later rows with its id.
@@ -381,11 +416,29 @@ def import_acled(
         pd.Series(assoc["id"].to_numpy(), index=assoc["owner"]), rows.index
     )
     grade(rows, source_id)
+    revising = np.zeros(len(rows), dtype=bool)
+    revising[earlier] = vintages.revise(rows[earlier], dataset)
+    rows = rows[~earlier | revising]
+    revising = revising[~earlier | revising]
+    revised, rows = rows[revising], rows[~revising]
+    vintages.arriving_withdrawn(rows, dataset)
+    rows["withdrawn"] = rows["event_id"].map(vintages.withdrawn).astype(object).fillna("")
+    days = cols["_day"].dropna()
+    vintages.withdraw(
+        dataset,
+        set("acled-" + ids),
+        (set(rows["country"]) | set(revised["country"]) | _countries_held(dataset, ids)) - {""},
+        days.min().date().isoformat() if len(days) else "",
+        days.max().date().isoformat() if len(days) else "",
+    )
+    summary.count_vintages(vintages)
     summary.added = len(rows)
-    used = set(pd.unique(rows["actor1"])) | set(pd.unique(rows["actor2"].dropna()))
-    used |= {a for joined_ in rows["assoc_actors"].unique() for a in joined_.split("|") if a}
+    written = pd.concat([rows, revised])
+    used = set(pd.unique(written["actor1"])) | set(pd.unique(written["actor2"].dropna()))
+    used |= {a for joined_ in written["assoc_actors"].unique() for a in joined_.split("|") if a}
     summary.new_actors = resolver.created(used)
-    if rows.empty and not links and not remap:
+    summary.notes += frame.attrs.get("notes", []) + _mismatches(cols)
+    if rows.empty and not links and not remap and not vintages.changes():
         return summary  # nothing to write: the same file again, or nothing new in it
     sources = source_row(
         dataset,
@@ -397,16 +450,47 @@ def import_acled(
         today,
         "acled",
         encoding,
+        vintages.vintage,
+        frame.attrs.get("sheet", ""),
     )
     summary.remapped_rows = write_validated(
         data_dir,
         {"sources": sources, "actors": pd.DataFrame(summary.new_actors), "events": rows},
         links,
         remap,
+        vintages,
     )
     summary.review_file = resolver.write_review(data_dir, summary.new_actors)
     _write_skipped(data_dir, source_id, frame, cols, first & (skip != "").to_numpy(bool))
     return summary
+
+
+def _countries_held(dataset, ids: pd.Series) -> set[str]:
+    """Countries of the events this export holds that were already imported (all its coverage)."""
+    events = dataset.events
+    return set(events.loc[isin(events["event_id"], set("acled-" + ids)), "country"].dropna())
+
+
+def _mismatches(cols: dict[str, pd.Series]) -> list[str]:
+    """Rows whose actor code and actor name disagree: said, never refused.
+
+    ACLED's 0 is "no actor on this side": a name with a 0, or a code from 1
+    to 8 with no name, is a real mismatch; an empty side with 0 is not.
+    """
+    notes = []
+    for side, actor in (("inter1", "actor1"), ("inter2", "actor2")):
+        if actor not in cols or f"_{side}" not in cols:
+            continue
+        raw, named = cols[f"_{side}"], cols[actor] != ""
+        zero = raw.isin(NO_ACTOR).to_numpy(bool)
+        for mask, what in (
+            (named.to_numpy(bool) & zero, f"name {actor} while {side} is 0 (no actor)"),
+            (~named.to_numpy(bool) & (cols[side] != "").to_numpy(bool),
+             f"give {side} a code but name no {actor}"),
+        ):  # fmt: skip
+            if mask.any():
+                notes.append(f"{int(mask.sum())} rows {what}; imported as written")
+    return notes
 
 
 def _write_skipped(data_dir: Path, source_id: str, frame, cols, skipped: np.ndarray) -> None:

@@ -17,11 +17,16 @@ __all__ = [
     "INTER_LABELS",
     "INTER_TYPES",
     "MAPPING_FILE",
+    "NO_ACTOR",
     "Resolver",
+    "base_name",
+    "convention_type",
     "inter_codes",
     "is_unnamed",
+    "lookup",
     "mappings",
     "remapped_actors",
+    "unreadable_codes",
 ]
 
 MAPPING_FILE = "actor_mappings.csv"
@@ -42,6 +47,10 @@ INTER_TYPES = {
     "7": "civilian population",  # civilians
     "8": "security forces",  # external or other forces
 }
+
+#: ACLED's code for "no actor on this side" (a protest without police, remote
+#: violence without a named target), in every export before the 2024 API.
+NO_ACTOR = ("0", "0.0")
 
 #: The labels ACLED's newer exports and API write instead of the numbers.
 INTER_LABELS = {
@@ -77,6 +86,51 @@ UNNAMED_NAMES = frozenset(
     }
 )  # fmt: skip
 _QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")
+#: ACLED's period of government after a state's name: "(2002-2012)", "(2013-)".
+_PERIOD = re.compile(r"\s*\((?:1[89]|20)\d\d-(?:(?:1[89]|20)\d\d)?\)")
+#: ACLED's "abbreviation: full name" form of a group's name.
+_ABBREVIATED = re.compile(r"([A-Z][A-Za-z0-9&'.-]{1,15}):\s+(.+)")
+
+
+def base_name(name: str) -> str:
+    """A name casefolded, without ACLED's period of government.
+
+    ACLED names a state's forces and government by period ("Military Forces
+    of Mali (2013-2020)") and starts a new period with each government: one
+    spelling in the mapping file covers every period.
+
+    Examples
+    --------
+    >>> base_name("Military Forces of Mali (2013-)")
+    'military forces of mali'
+    >>> base_name("Police Forces of Mali (2013-2020) Gendarmerie")
+    'police forces of mali gendarmerie'
+    """
+    return " ".join(_PERIOD.sub("", name).casefold().split())
+
+
+#: ACLED's naming conventions that say what kind of actor a name is, whatever
+#: side of an event it stands on (the Government of Mali associated with
+#: civilians it met is not a civilian population).
+_CONVENTIONS = (
+    (re.compile(r"^(?:former )?(?:military|police) forces of ", re.I), "security forces"),
+    (re.compile(r"^(?:former )?government of ", re.I), "government"),
+    (re.compile(r" ethnic group \(", re.I), "ethnic group"),
+)
+
+
+def convention_type(name: str) -> str:
+    """The actor type ACLED's naming convention gives a name, or ``""``.
+
+    Examples
+    --------
+    >>> convention_type("Government of Mali (2020-2021)"), convention_type("Ansar Dine")
+    ('government', '')
+    """
+    for pattern, kind in _CONVENTIONS:
+        if pattern.search(name):
+            return kind
+    return ""
 
 
 def is_unnamed(name: str) -> bool:
@@ -97,7 +151,17 @@ def is_unnamed(name: str) -> bool:
 
 
 def inter_codes(values: pd.Series) -> pd.Series:
-    """ACLED's actor codes as ``"1"``–``"8"`` from numbers (``2``, ``2.0``) or labels; else ``""``."""
+    """ACLED's actor codes as ``"1"``–``"8"`` from numbers (``2``, ``2.0``) or labels.
+
+    ``0`` (or ``0.0``) is ACLED's "no actor on this side" and, like an empty
+    cell, becomes ``""``; so does anything that is not a code, which
+    :func:`unreadable_codes` tells apart.
+
+    Examples
+    --------
+    >>> inter_codes(pd.Series(["2", "7.0", "0", "Protesters", ""])).tolist()
+    ['2', '7', '', '6', '']
+    """
     distinct = pd.unique(values)
     codes = {}
     for value in distinct:
@@ -108,6 +172,11 @@ def inter_codes(values: pd.Series) -> pd.Series:
         else:
             codes[value] = INTER_LABELS.get(text.casefold(), "")
     return values.map(codes).astype(object)
+
+
+def unreadable_codes(values: pd.Series, codes: pd.Series) -> np.ndarray:
+    """Cells that hold something but no ACLED actor code: not empty, not ``0``, not 1–8 or a label."""
+    return ((values != "") & ~values.isin(NO_ACTOR) & (codes == "")).to_numpy(bool)
 
 
 def mappings(data_dir: Path, dataset: Dataset, name: str) -> dict[str, str]:
@@ -179,12 +248,13 @@ def remapped_actors(dataset: Dataset, data_dir: Path) -> dict[str, str]:
     if imported.empty:
         return {}
     curated = _curated_names(dataset)
-    by_dataset = {name: mappings(data_dir, dataset, name) for name in ("acled", "gtd")}
+    names = {}
+    for which in ("acled", "gtd"):
+        known = {**curated, **mappings(data_dir, dataset, which)}
+        names[which] = (known, {base_name(k): v for k, v in known.items()})
     out = {}
     for actor in imported.itertuples(index=False):
-        which = actor.actor_id.split("-", 1)[0]
-        key = actor.name.casefold()
-        target = by_dataset[which].get(key) or curated.get(key)
+        target = lookup(actor.name, *names[actor.actor_id.split("-", 1)[0]])
         if target and target != actor.actor_id:
             out[actor.actor_id] = target
     if not out:
@@ -199,6 +269,26 @@ def remapped_actors(dataset: Dataset, data_dir: Path) -> dict[str, str]:
         if table == "events":
             named |= set(imported_rows["assoc_actors"].explode().dropna())
     return {a: b for a, b in out.items() if a in named}
+
+
+def lookup(name: str, known: dict[str, str], by_base: dict[str, str]) -> str | None:
+    """A name not known as written: known without its period, or as "ABBR: full name".
+
+    ``known`` maps casefolded names to ids, ``by_base`` the same names'
+    :func:`base_name`. The abbreviated form resolves only when the
+    abbreviation and the full name are both names of the same actor ("GSPC:
+    Salafist Group for Call and Combat"): an abbreviation alone names many
+    groups.
+    """
+    found = known.get(name.casefold()) or by_base.get(base_name(name))
+    if found:
+        return found
+    if match := _ABBREVIATED.fullmatch(name.strip()):
+        short = known.get(match[1].casefold())
+        full = known.get(match[2].casefold()) or by_base.get(base_name(match[2]))
+        if short and short == full:
+            return short
+    return None
 
 
 class Resolver:
@@ -216,7 +306,11 @@ class Resolver:
             for label in (actor.name, *actor.aliases):
                 self.known.setdefault(label.casefold(), actor.actor_id)
         # The reviewed mapping wins over a name an earlier import created.
-        self.known.update(mappings(data_dir, dataset, name))
+        mapped = mappings(data_dir, dataset, name)
+        self.known.update(mapped)
+        # The same names without ACLED's periods: "(2021-)" finds "(2013-)".
+        self.by_base = {base_name(k): v for k, v in self.known.items()}
+        self.by_base.update({base_name(k): v for k, v in mapped.items()})
         self.taken = set(dataset.actors["actor_id"])
         self.curated = {
             a.actor_id: a.name
@@ -235,6 +329,9 @@ class Resolver:
         which, distinct = pd.factorize(mentions["name"].to_numpy(object))
         keys = [n.casefold() for n in distinct]
         pairs = list(zip(distinct, keys, strict=True))
+        for name, key in pairs:
+            if name and key not in self.known and (found := self._lookup(name)):
+                self.known[key] = found
         unknown = np.array([bool(n) and k not in self.known for n, k in pairs], dtype=bool)
         ids = {n: self.known[k] for n, k in pairs if n and k in self.known}
         if not unknown.any():
@@ -252,8 +349,17 @@ class Resolver:
         # Codes "1"–"8" counted per name; most frequent wins, on a tie the lower code.
         code_of, code_values = pd.factorize(codes)
         number_ = np.array([int(c) if c else 0 for c in code_values] + [0], dtype=np.int64)[code_of]
-        counts = np.bincount(which * 9 + number_, minlength=len(distinct) * 9)
-        counts = counts.reshape(len(distinct), 9)[:, 1:]
+        # A side's code says what its actor is; an associated actor only shares
+        # the side (a government official among the civilians attacked): its
+        # rows count only for a name never seen as an event's own actor.
+        associated = (order % 8) % 2 == 1
+        primary = np.bincount(
+            which[~associated] * 9 + number_[~associated], minlength=len(distinct) * 9
+        ).reshape(len(distinct), 9)[:, 1:]
+        beside = np.bincount(
+            which[associated] * 9 + number_[associated], minlength=len(distinct) * 9
+        ).reshape(len(distinct), 9)[:, 1:]
+        counts = np.where(primary.sum(axis=1, keepdims=True) > 0, primary, beside)
         chosen: dict[str, str] = {}
         for index in np.flatnonzero(counts.sum(axis=1)):
             per_code = counts[index]
@@ -292,7 +398,8 @@ class Resolver:
             self.new[actor_id] = {
                 "actor_id": actor_id,
                 "name": "Unknown perpetrators (GTD)" if gtd_unknown else name,
-                "actor_type": INTER_TYPES.get(chosen.get(name, ""), "armed group"),
+                "actor_type": convention_type(name)
+                or INTER_TYPES.get(chosen.get(name, ""), "armed group"),
                 "unnamed": "true" if unnamed else "false",
                 "description": description,
                 "source_id": self.source_id,
@@ -300,6 +407,9 @@ class Resolver:
                 "_external": name,
             }
         return ids
+
+    def _lookup(self, name: str) -> str | None:
+        return lookup(name, self.known, self.by_base)
 
     def _slug(self, name: str) -> str:
         base = f"{self.name}-" + (

@@ -13,12 +13,13 @@ from .._gc import paused
 from ..exceptions import DataValidationError, Problem
 from ..flows import DEMAND, KIDNAPPING
 from .actors import Resolver, mentions_frame
+from .countries import gtd_iso3
 from .reading import Checks, matches, number, read_export, text, whole_numbers
+from .vintages import Vintages
 from .writing import (
     IMPORTED_CREDIBILITY,
     ImportSummary,
     grade,
-    iso3_column,
     joined,
     new_or_linked,
     remap_for,
@@ -253,6 +254,12 @@ def import_gtd(
         summary.already += int(repeated.sum())
         cols = {name: values[~repeated] for name, values in cols.items()}
     row_numbers = frame["_row"][cols["eventid"].index]
+    country, unknown = gtd_iso3(cols["country_txt"])
+    for name, count in unknown.items():
+        summary.notes.append(
+            f"{count} rows give the country {name!r}, which has no ISO 3166 code here: their "
+            "country is left empty (add the name to sahel_nb/reference/gtd_countries.csv)"
+        )
     counts = {c: _count(cols[c]) for c in (*_SHARED, *_COUNTS, *_AMOUNTS)}
     rows = pd.DataFrame(
         {
@@ -264,9 +271,7 @@ def import_gtd(
             "admin1": cols["provstate"].where(
                 ~cols["provstate"].str.casefold().isin(["unknown"]), ""
             ),
-            "country": iso3_column(
-                pd.Series("", index=cols["country_txt"].index), cols["country_txt"]
-            ),
+            "country": country,
             "latitude": cols["latitude"],
             "longitude": cols["longitude"],
             "geo_precision": cols["specificity"].map(GTD_GEO_PRECISION).fillna(""),
@@ -277,8 +282,13 @@ def import_gtd(
         }
     )
     already = summary.already
+    vintages = Vintages("gtd", source_id, "", path.name, today)
     keep, links = new_or_linked(rows, dataset, data_dir, source_id, "gtd", summary)
     summary.already += already
+    # Incidents an earlier GTD file imported are read like new ones, then compared.
+    earlier = ~keep & vintages.earlier(rows, dataset)
+    keep = keep | earlier
+    held = set(rows["event_id"])
     rows = rows[keep]
     remap = remap_for(dataset, data_dir, summary)
     resolver = Resolver(dataset, data_dir, "gtd", source_id)
@@ -291,13 +301,31 @@ def import_gtd(
     others = others[others.to_numpy() != rows["actor1"].reindex(others.index).to_numpy()]
     rows["assoc_actors"] = joined(others, rows.index)
     grade(rows, source_id)
+    earlier = earlier[keep]
+    revising = np.zeros(len(rows), dtype=bool)
+    revising[earlier] = vintages.revise(rows[earlier], dataset)
+    rows = rows[~earlier | revising]
+    revising = revising[~earlier | revising]
+    revised_rows, rows = rows[revising], rows[~revising]
+    vintages.arriving_withdrawn(rows, dataset)
+    rows["withdrawn"] = rows["event_id"].map(vintages.withdrawn).astype(object).fillna("")
+    days = pd.to_datetime(_date(cols["iyear"], cols["imonth"], cols["iday"]).str.slice(0, 10),
+                          format="mixed", errors="coerce").dropna()  # fmt: skip
+    vintages.withdraw(
+        dataset, held, set(country[country != ""]),
+        days.min().date().isoformat() if len(days) else "",
+        days.max().date().isoformat() if len(days) else "",
+    )  # fmt: skip
+    summary.count_vintages(vintages)
+    summary.notes += frame.attrs.get("notes", [])
 
     flows = []
     for kind, amount, us_part, suffix, what in (
         (DEMAND, "ransomamt", "ransomamtus", "demand", "asked of"),
         ("ransom", "ransompaid", "ransompaidus", "paid", "paid by"),
     ):
-        value, us = counts[amount][keep], counts[us_part][keep]
+        # Ransoms of new incidents only: a revised incident keeps the flows it has.
+        value, us = counts[amount].loc[rows.index], counts[us_part].loc[rows.index]
         # GTD's 0 says no money: no flow. An unknown is empty: no flow either.
         has = (value != "") & (number(value) > 0)
         chosen = rows[has.to_numpy(bool)]
@@ -323,11 +351,12 @@ def import_gtd(
         )
     flows = pd.concat(flows).sort_values("flow_id", kind="stable")
     summary.added, summary.flows = len(rows), len(flows)
-    used = set(pd.unique(rows["actor1"])) | {
-        a for joined_ in rows["assoc_actors"].unique() for a in joined_.split("|") if a
+    written = pd.concat([rows, revised_rows])
+    used = set(pd.unique(written["actor1"])) | {
+        a for joined_ in written["assoc_actors"].unique() for a in joined_.split("|") if a
     }
     summary.new_actors = resolver.created(used)
-    if rows.empty and not links and not remap:
+    if rows.empty and not links and not remap and not vintages.changes():
         return summary
     sources = source_row(
         dataset,
@@ -340,8 +369,12 @@ def import_gtd(
         today,
         "gtd",
         encoding,
+        "",
+        frame.attrs.get("sheet", ""),
     )
     additions = {"sources": sources, "actors": pd.DataFrame(summary.new_actors), "events": rows}
-    summary.remapped_rows = write_validated(data_dir, {**additions, "flows": flows}, links, remap)
+    summary.remapped_rows = write_validated(
+        data_dir, {**additions, "flows": flows}, links, remap, vintages
+    )
     summary.review_file = resolver.write_review(data_dir, summary.new_actors)
     return summary

@@ -24,6 +24,7 @@ from ..data import Dataset, load_dataset
 from ..schema import TABLES
 from .actors import remapped_actors
 from .reading import WORKBOOK, isin
+from .vintages import REVISIONS_FILE, rewrite_rows
 
 __all__ = [
     "DATASET_RELIABILITY",
@@ -68,6 +69,30 @@ class ImportSummary:
     review_file: Path | None = None
     remapped: dict[str, str] = field(default_factory=dict)
     remapped_rows: int = 0
+    #: Events an older export imported that this one revised, and the fields that changed.
+    revised: int = 0
+    revised_fields: dict[str, int] = field(default_factory=dict)
+    #: Events older exports imported that this one no longer holds (or arrived so).
+    withdrawn: int = 0
+    restored: int = 0
+    #: What the reader noticed and did (a skipped HXL row, the sheet read, mismatched codes).
+    notes: list[str] = field(default_factory=list)
+
+    def count_vintages(self, vintages) -> None:
+        """Take the revised, withdrawn and restored counts of a :class:`.vintages.Vintages`."""
+        self.revised = len(vintages.revised)
+        self.revised_fields = dict(vintages.fields.most_common())
+        self.withdrawn = len(vintages.withdrawn)
+        self.restored = len(vintages.restored)
+        self.already -= self.revised
+
+    @property
+    def accounted(self) -> int:
+        """Rows read that the summary accounts for: it equals ``read`` when nothing is lost."""
+        return (
+            self.added + self.merged + len(self.linked) + self.already + self.revised
+            + sum(self.skipped.values())
+        )  # fmt: skip
 
     def __str__(self) -> str:
         skipped = sum(self.skipped.values())
@@ -77,6 +102,23 @@ class ImportSummary:
             f"imported, {skipped} skipped, 0 rejected."
             + (f" {self.flows} ransom flows added." if self.flows else ""),
         ]
+        if self.revised:
+            fields = ", ".join(f"{name} {count}" for name, count in self.revised_fields.items())
+            lines.append(
+                f"  {self.revised} events an older export imported were revised by this one "
+                f"(fields changed: {fields or 'none; withdrawn events held again'})"
+            )
+        if self.withdrawn:
+            lines.append(
+                f"  {self.withdrawn} withdrawn: events an older export of the same countries "
+                "and days held that the newer one does not; kept in events.csv, left out of "
+                "every count, table and picture"
+            )
+        if self.restored:
+            lines.append(f"  {self.restored} withdrawn events are held again and restored")
+        if self.revised or self.withdrawn:
+            lines.append("  every change is logged in imports/revisions.csv (old and new values)")
+        lines += [f"  note: {note}" for note in self.notes]
         if self.merged:
             lines.append(
                 f"  {self.merged} rows name more actors of an event an earlier row of the "
@@ -177,7 +219,8 @@ def new_or_linked(
     summary: ImportSummary,
 ) -> tuple[np.ndarray, list[dict]]:  # fmt: skip
     """Which rows to add: not imported before, not told by a curated event (those are linked)."""
-    present = set(dataset.events["event_id"]) | linked_ids(data_dir)
+    present = set(dataset.events["event_id"]) | set(dataset.withdrawn["event_id"])
+    present |= linked_ids(data_dir)
     seen = isin(rows["event_id"], present)
     summary.already = int(seen.sum())
     # Curated events an import could repeat, by kind and place: a lookup for
@@ -221,14 +264,19 @@ def new_or_linked(
 
 def source_row(
     dataset: Dataset, source_id: str, title: str, author: str, publisher: str, digest: str,
-    today: date, command: str, encoding: str,
+    today: date, command: str, encoding: str, vintage: str = "", sheet: str = "",
 ) -> pd.DataFrame:  # fmt: skip
     """The export's own ``sources.csv`` row, unless an earlier import of it wrote one."""
     if source_id in set(dataset.sources["source_id"]):
         return pd.DataFrame()
-    read = {"utf-8": "", WORKBOOK: " Read from the workbook's first sheet."}.get(
-        encoding, f" Read as {encoding}."
-    )
+    read = {
+        "utf-8": "",
+        WORKBOOK: f" Read from the workbook's sheet {sheet!r}." if sheet else
+        " Read from the workbook's first sheet.",
+        "json": " Read from JSON records.",
+    }.get(encoding, f" Read as {encoding}.")  # fmt: skip
+    if vintage:
+        read += " Published: the day of the export's newest record (ACLED's timestamp)."
     return pd.DataFrame(
         [
             {
@@ -236,6 +284,7 @@ def source_row(
                 "title": title,
                 "author": author,
                 "publisher": publisher,
+                "published": vintage,
                 "reliability": DATASET_RELIABILITY,
                 "notes": f"Imported {today.isoformat()} by sahel-nb import {command}; file "
                 f"SHA-256 {digest}; locators are rows of the export (row 1 is the first "
@@ -336,23 +385,38 @@ def write_validated(
     additions: dict[str, pd.DataFrame],
     links: list[dict],
     remap: dict[str, str] | None = None,
+    vintages=None,
 ) -> int:
-    """Write to a copy of the folder, validate it, then move it in; return rows re-resolved."""
+    """Write to a copy of the folder, validate it, then move it in; return rows re-resolved.
+
+    ``vintages`` (a :class:`.vintages.Vintages`) rewrites the events a newer
+    export revised or withdrew, and its log is added to ``imports/revisions.csv``.
+    """
     with tempfile.TemporaryDirectory(prefix=".import-", dir=data_dir) as tmp:
         staged = Path(tmp)
-        names = [t.file for t in TABLES.values()] + [LINKS_FILE]
+        names = [t.file for t in TABLES.values()] + [LINKS_FILE, REVISIONS_FILE]
+        (staged / REVISIONS_FILE).parent.mkdir()
         for name in names:
             if (data_dir / name).is_file():
                 shutil.copy2(data_dir / name, staged / name)
         rewritten = 0
         for table in _ACTOR_COLUMNS if remap else ():
             rewritten += _rewrite_actors(staged / TABLES[table].file, table, remap)
+        if vintages is not None:
+            events = additions.get("events", pd.DataFrame())
+            arriving = "withdrawn" in events and (events["withdrawn"] != "").any()
+            rewrite_rows(
+                staged / TABLES["events"].file, "event_id", vintages.changes(),
+                ("withdrawn",) if arriving else (),
+            )  # fmt: skip
+            vintages.write_log(staged)
         for table, rows in additions.items():
             _append(staged / TABLES[table].file, TABLES[table].columns, rows)
         _append(staged / LINKS_FILE, _LINK_COLUMNS, pd.DataFrame(links, columns=_LINK_COLUMNS))
         load_dataset(staged)  # raises with every problem; the data folder is untouched
         for name in names:
             if (staged / name).is_file():
+                (data_dir / name).parent.mkdir(exist_ok=True)
                 os.replace(staged / name, data_dir / name)
     return rewritten
 
