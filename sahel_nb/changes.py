@@ -93,6 +93,8 @@ class Changes:
     money: list[dict] = field(default_factory=list)
     #: ``{actor_id, name}`` of actors an import added.
     new_actors: list[dict] = field(default_factory=list)
+    #: Events a newer export withdrew: the row as written, ``withdrawn`` naming that export.
+    withdrawn: list[dict] = field(default_factory=list)
 
     def summary(self) -> dict:
         """Counts for the index and the manifest."""
@@ -104,6 +106,7 @@ class Changes:
             "claims_support_changed": len(self.claims),
             "money_totals_moved": len(self.money),
             "new_actors_from_imports": len(self.new_actors),
+            "events_withdrawn": len(self.withdrawn),
         }
 
     def sentence(self) -> str:
@@ -119,6 +122,10 @@ class Changes:
             f"{counts['money_totals_moved']} money total(s) moved",
             f"{counts['new_actors_from_imports']} new actor(s) from imports",
         ]
+        if self.withdrawn:
+            parts.append(
+                f"{counts['events_withdrawn']} imported event(s) withdrawn by a newer export"
+            )
         if not any(v for k, v in counts.items() if k != "previous_run"):
             return f"Nothing in the data changed since report {self.previous_run}."
         return f"Since report {self.previous_run}: " + ", ".join(parts) + "."
@@ -254,4 +261,16 @@ def compare(
         for row in actors.added
         if IMPORTED_ACTOR.fullmatch(row["actor_id"])
     ]
+    changes.withdrawn = _withdrawn(changes, new_data)
     return changes
+
+
+def _withdrawn(changes: Changes, new_data: Path) -> list[dict]:
+    """Events withdrawn since the last report: changed to withdrawn, or added so."""
+    events = next(t for t in changes.tables if t.table == "events")
+    rows = _rows(new_data / TABLES["events"].file, "event_id")
+    ids = [
+        c["id"] for c in events.changed if any(f[0] == "withdrawn" and f[2] for f in c["fields"])
+    ]
+    ids += [row["event_id"] for row in events.added if row.get("withdrawn")]
+    return [rows[i] for i in sorted(ids)]
