@@ -64,19 +64,17 @@ def test_actors_resolve_through_aliases_and_mapping_file_and_the_rest_are_listed
     events = load_dataset(data_dir).events.set_index("event_id")
     assert events.loc["acled-MLI9001", "actor1"] == "aqim"  # through the mapping file
     assert list(events.loc["acled-MLI9002", "assoc_actors"]) == ["tuareg"]  # through an alias
+    # GTD-style "full name (ABBR)": both parts are names of the curated aqim.
+    assert events.loc["acled-MLI9002", "actor1"] == "aqim"
     created = {a["name"]: a for a in summary.new_actors}
-    assert set(created) == {
-        "Military Forces of Mali (2002-2012)",
-        "Al-Qaida in the Islamic Maghreb (AQIM)",
-        "Civilians (Mali)",
-    }
+    assert set(created) == {"Military Forces of Mali (2002-2012)", "Civilians (Mali)"}
     assert created["Military Forces of Mali (2002-2012)"]["actor_type"] == "security forces"
     with open(summary.review_file, newline="", encoding="utf-8") as handle:
         review = {row["name"]: row for row in csv.DictReader(handle)}
     assert set(review) == set(created)
     # Close curated names are suggested for review, never applied.
-    assert "aqim" in review["Al-Qaida in the Islamic Maghreb (AQIM)"]["close_curated_actors"]
-    assert events.loc["acled-MLI9002", "actor1"].startswith("acled-")
+    assert "mali-army" in review["Military Forces of Mali (2002-2012)"]["close_curated_actors"]
+    assert events.loc["acled-MLI9001", "actor2"].startswith("acled-")
 
 
 def test_an_event_the_curated_data_already_tells_is_linked_not_added(data_dir):
@@ -317,3 +315,62 @@ def test_a_date_outside_its_year_column_is_named(tmp_path, data_dir):
     assert [str(p) for p in problems] == [
         f"{path}:2: event_date: is not in the year the year column gives ('22 February 2020')"
     ]
+
+
+ZERO_CODES = FIXTURES / "zero_codes.csv"
+
+
+def test_a_zero_actor_code_is_no_actor_and_only_real_mismatches_are_said(data_dir):
+    summary = import_acled(ZERO_CODES, data_dir)
+    assert summary.added == 6 and summary.accounted == summary.read
+    events = _events(data_dir)
+    assert pd.isna(events.loc["acled-MLI9201", "actor2"])  # inter2 0: no one on that side
+    assert pd.isna(events.loc["acled-MLI9202", "actor2"])  # written 0.0 by a spreadsheet
+    # A name beside a 0 is a real mismatch: imported as written, and said once.
+    assert summary.notes == ["1 rows name actor2 while inter2 is 0 (no actor); imported as written"]
+    assert "note: 1 rows name actor2" in str(summary)
+
+
+def test_a_code_that_is_no_acled_code_is_still_refused(data_dir, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(ZERO_CODES.read_text(encoding="utf-8").replace(",6,,,0,60,", ",6,,,9,60,"))
+    rows, problems = read_acled(bad)
+    assert [str(p) for p in problems] == [
+        f"{bad}:2: inter2: is not an ACLED actor code (0 for no actor, 1 to 8, or a label such "
+        "as State forces) ('9')"
+    ]
+
+
+def test_a_record_without_an_event_id_is_kept_under_acleds_record_number(data_dir):
+    import_acled(ZERO_CODES, data_dir)
+    event = _events(data_dir).loc["acled-data-9000006"]
+    assert event["description"].startswith(
+        "ACLED record 9000006 (the export gives it no event id) is coded Mob violence, a kind "
+        "of Riots"
+    )
+
+
+def test_descriptions_read_as_sentences_whatever_the_vintage(data_dir):
+    import_acled(FIXTURES / "export_2019_old_types.csv", data_dir)
+    import_acled(ZERO_CODES, data_dir)
+    descriptions = _events(data_dir)["description"]
+    imported = descriptions[descriptions.index.str.startswith("acled-")]
+    assert not imported.str.contains("Not specified").any()
+    assert imported.str.match(r"ACLED (event|record) \S+ .*is coded [A-Z]").all()
+    assert imported.str.endswith(".").all()
+    old = imported[imported.str.contains("before March 2019")]
+    assert len(old) and old.str.contains(", with no sub-event type|, a kind of ").all()
+
+
+def test_periods_and_abbreviations_resolve_to_curated_actors_and_types_follow_acled(tmp_path):
+    # The committed mappings list some of ACLED's periods: the others resolve too.
+    data = Path(shutil.copytree(ROOT / "data", tmp_path / "data"))
+    summary = import_acled(ZERO_CODES, data)
+    events = _events(data)
+    assert events.loc["acled-MLI9203", "actor1"] == "mali-army"  # (2020-2021) is mapped
+    assert events.loc["acled-MLI9204", "actor2"] == "algerian-army"  # (1999-2019) is not
+    assert events.loc["acled-MLI9204", "actor1"] == "gspc"  # "GSPC: ... Call and Combat"
+    # Associated with the civilians attacked: still the government, never a civilian population.
+    assert "mali-gov" in list(events.loc["acled-MLI9203", "assoc_actors"])
+    created = {a["name"]: a["actor_type"] for a in summary.new_actors}
+    assert created["Government of Niger (2011-)"] == "government"

@@ -51,7 +51,7 @@ def test_catch_all_and_collective_names_are_unnamed(name):
 
 @pytest.mark.parametrize(
     "name", ["AQIM: Al Qaeda in the Islamic Maghreb", "Military Forces of Mali (2021-)",
-             "Al Mourabitoune", "Fulani Ethnic Militia (Mali)"],
+             "Al Mourabitoune Battalion", "Fulani Ethnic Militia (Mali)"],
 )  # fmt: skip
 def test_named_actors_are_not(name):
     assert not is_unnamed(name)

@@ -88,8 +88,9 @@ UNNAMED_NAMES = frozenset(
 _QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")
 #: ACLED's period of government after a state's name: "(2002-2012)", "(2013-)".
 _PERIOD = re.compile(r"\s*\((?:1[89]|20)\d\d-(?:(?:1[89]|20)\d\d)?\)")
-#: ACLED's "abbreviation: full name" form of a group's name.
+#: ACLED's "abbreviation: full name" and GTD's "full name (abbreviation)" forms.
 _ABBREVIATED = re.compile(r"([A-Z][A-Za-z0-9&'.-]{1,15}):\s+(.+)")
+_ABBREVIATION_AFTER = re.compile(r"(.+?)\s+\(([A-Z][A-Za-z0-9&'.-]{1,15})\)")
 
 
 def base_name(name: str) -> str:
@@ -272,22 +273,33 @@ def remapped_actors(dataset: Dataset, data_dir: Path) -> dict[str, str]:
 
 
 def lookup(name: str, known: dict[str, str], by_base: dict[str, str]) -> str | None:
-    """A name not known as written: known without its period, or as "ABBR: full name".
+    """A name not known as written: known without its period, or with its abbreviation.
 
     ``known`` maps casefolded names to ids, ``by_base`` the same names'
-    :func:`base_name`. The abbreviated form resolves only when the
-    abbreviation and the full name are both names of the same actor ("GSPC:
-    Salafist Group for Call and Combat"): an abbreviation alone names many
-    groups.
+    :func:`base_name`. ACLED's "ABBR: full name" and GTD's "full name
+    (ABBR)" resolve only when the abbreviation and the full name are both
+    names of the same actor ("GSPC: Salafist Group for Call and Combat",
+    "Al-Qaida in the Islamic Maghreb (AQIM)"): an abbreviation alone names
+    many groups.
+
+    Examples
+    --------
+    >>> known = {"gspc": "gspc", "salafist group for call and combat": "gspc", "adc": "adc"}
+    >>> lookup("GSPC: Salafist Group for Call and Combat", known, {})
+    'gspc'
+    >>> lookup("ADC: African Democratic Congress", known, {}) is None
+    True
     """
     found = known.get(name.casefold()) or by_base.get(base_name(name))
     if found:
         return found
-    if match := _ABBREVIATED.fullmatch(name.strip()):
-        short = known.get(match[1].casefold())
-        full = known.get(match[2].casefold()) or by_base.get(base_name(match[2]))
-        if short and short == full:
-            return short
+    stripped = name.strip()
+    for pattern, short_at, full_at in ((_ABBREVIATED, 1, 2), (_ABBREVIATION_AFTER, 2, 1)):
+        if match := pattern.fullmatch(stripped):
+            short = known.get(match[short_at].casefold())
+            full = known.get(match[full_at].casefold()) or by_base.get(base_name(match[full_at]))
+            if short and short == full:
+                return short
     return None
 
 
