@@ -334,7 +334,7 @@ def test_a_zero_actor_code_is_no_actor_and_only_real_mismatches_are_said(data_di
 def test_a_code_that_is_no_acled_code_is_still_refused(data_dir, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text(ZERO_CODES.read_text(encoding="utf-8").replace(",6,,,0,60,", ",6,,,9,60,"))
-    rows, problems = read_acled(bad)
+    _, problems = read_acled(bad)
     assert [str(p) for p in problems] == [
         f"{bad}:2: inter2: is not an ACLED actor code (0 for no actor, 1 to 8, or a label such "
         "as State forces) ('9')"
