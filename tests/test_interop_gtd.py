@@ -303,3 +303,23 @@ def test_a_full_report_runs_over_imported_data(mapped_dir, tmp_path):
     assert "Imported datasets" in page and "ransom demand" in page
     pages = " ".join(p.read_text(encoding="utf-8") for p in latest.rglob("*.html"))
     assert "1993" in pages
+
+
+def test_gtd_country_names_map_to_iso_codes_and_an_unknown_one_is_said(data_dir, tmp_path):
+    text = GTD.read_text(encoding="utf-8")
+    renamed = tmp_path / "countries.csv"
+    # GTD's historic and unusual names; one made-up name no table can know.
+    renamed.write_text(
+        text.replace(",118,Mali,", ",362,West Germany (FRG),", 1).replace(
+            ",128,Niger,", ",999,Atlantis,", 1
+        ),
+        encoding="utf-8",
+    )
+    summary = import_gtd(renamed, data_dir)
+    events = load_dataset(data_dir).events.set_index("event_id")
+    assert events.loc["gtd-200912150001", "country"] == "DEU"
+    assert pd.isna(events.loc["gtd-201001010002", "country"])
+    assert summary.notes == [
+        "1 rows give the country 'Atlantis', which has no ISO 3166 code here: their country "
+        "is left empty (add the name to sahel_nb/reference/gtd_countries.csv)"
+    ]

@@ -54,7 +54,7 @@ def export_vintage(timestamps: pd.Series) -> str:
 
 def _text(values: pd.Series) -> pd.Series:
     """Stored or new values as comparable text: lists joined, empty as ``""``."""
-    if isinstance(values.dtype, pd.ArrowDtype) or values.map(type).eq(list).any():
+    if isinstance(values.dtype, pd.ArrowDtype):  # assoc_actors as loaded: a list per row
         values = values.map(lambda v: "|".join(v) if isinstance(v, (list, np.ndarray)) else v)
     return values.astype(object).where(values.notna(), "").astype(str)
 
@@ -128,20 +128,25 @@ class Vintages:
                                  rows[column].reset_index(drop=True), column)  # fmt: skip
             differs |= ~same[column]
         revising = newer & (differs | was_withdrawn)
-        for position in np.flatnonzero(revising):
-            event_id = rows["event_id"].iat[position]
-            values = {c: _text(rows[c].iloc[[position]]).iat[0] for c in same}
-            values.update({c: str(rows[c].iat[position]) for c in _CITED})
+        # Text of each column made once, not per row: an export may revise 100,000s.
+        at = np.flatnonzero(revising)
+        new_text = {c: _text(rows[c].iloc[at]).to_numpy() for c in same}
+        old_text = {c: _text(stored[c].iloc[at]).to_numpy() for c in same}
+        cited = {c: rows[c].iloc[at].astype(str).to_numpy() for c in _CITED}
+        ids = rows["event_id"].to_numpy()[at]
+        before = stored["withdrawn"].to_numpy()[at]
+        for k, event_id in enumerate(ids):
+            values = {c: new_text[c][k] for c in same}
+            values.update({c: cited[c][k] for c in _CITED})
             values["withdrawn"] = ""
             self.revised[event_id] = values
-            if was_withdrawn[position]:
+            if was_withdrawn[at[k]]:
                 self.restored.append(event_id)
-                self._log(event_id, "restored", "withdrawn", stored["withdrawn"].iat[position], "")
+                self._log(event_id, "restored", "withdrawn", before[k], "")
             for column, equal in same.items():
-                if not equal[position]:
+                if not equal[at[k]]:
                     self.fields[column] += 1
-                    old = _text(stored[column].iloc[[position]]).iat[0]
-                    self._log(event_id, "revised", column, old, values[column])
+                    self._log(event_id, "revised", column, old_text[column][k], values[column])
         return revising
 
     def withdraw(
