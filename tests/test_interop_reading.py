@@ -1,10 +1,18 @@
 """Reading exports: headers without regard to case, empty marks, dates as files carry them, readable problems."""
 
+import csv
+import hashlib
+import json
+import random
+import zipfile
+from pathlib import Path
+
+import openpyxl
 import pandas as pd
 import pytest
 
-from sahel_nb.interop import read_acled
-from sahel_nb.interop.reading import MAX_SHOWN, Checks, parse_days
+from sahel_nb.interop import acled, read_acled
+from sahel_nb.interop.reading import JSON, MAX_SHOWN, WORKBOOK, Checks, parse_days, read_export
 
 
 def _days(*values: str) -> tuple[list, list[str]]:
@@ -94,3 +102,316 @@ def test_headers_match_without_regard_to_case_and_older_names(tmp_path):
     assert problems == []
     assert rows["event_id_cnty"].tolist() == ["MLI4101", "MLI4102"]
     assert rows["assoc_actor_1"].tolist() == ["AQIM: Al Qaeda in the Islamic Maghreb", ""]
+
+
+# -- the forms analysts download (tests/fixtures/acled/forms/make_forms.py) -------------------
+
+FORMS = Path(__file__).parent / "fixtures" / "acled" / "forms"
+SAMPLE = FORMS.parent / "mali_sample.csv"
+#: Each form of the sample's three events, what it reads as, and the line (or sheet row, or
+#: record) its records 2 and 3 are cited at.
+READABLE = {
+    "hxl_row.csv": ("utf-8", 4, 6),
+    "pandas_index.csv": ("utf-8", 3, 5),
+    "crlf_bom.csv": ("utf-8", 3, 5),
+    "api_records.json": (JSON, 2, 3),
+    "api_response.json": (JSON, 2, 3),
+    "api_lines.jsonl": (JSON, 2, 3),
+    "libreoffice_saved.xlsx": (WORKBOOK, 3, 4),
+    "terms_sheet_first.xlsx": (WORKBOOK, 6, 7),
+}
+COMPARED = ["event_id_cnty", "event_date", "year", "event_type", "sub_event_type", "actor1",
+            "assoc_actor_1", "inter1", "actor2", "inter2", "iso", "latitude", "longitude",
+            "geo_precision", "fatalities", "_row"]  # fmt: skip
+
+
+def _read(path: Path, label: str = "an ACLED export"):
+    return read_export(path, acled._REQUIRED, acled._USED, label, None, acled._ALIASES)
+
+
+def _spoiled(path: Path, folder: Path) -> Path:
+    """The same file with record 2's date not a date and record 3's actor1 empty."""
+    out = folder / path.name
+    changes = [(b"15 June 2012", b"sometime"), (b"Government of Mali", b"")]
+    if path.suffix != ".xlsx":
+        data = path.read_bytes()
+        for old, new in changes:
+            assert data.count(old) == 1
+            data = data.replace(old, new)
+        out.write_bytes(data)
+        return out
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                for old, new in changes:
+                    data = data.replace(old, new)
+            target.writestr(info, data)
+    return out
+
+
+def test_the_fixture_forms_are_what_they_say():
+    assert (FORMS / "crlf_bom.csv").read_bytes().startswith(b"\xef\xbb\xbfevent_id_cnty,")
+    assert b"\r\n" in (FORMS / "crlf_bom.csv").read_bytes()
+    assert b"\n" not in (FORMS / "crlf_bom.csv").read_bytes().replace(b"\r\n", b"")
+    assert (FORMS / "pandas_index.csv").read_text().startswith(",event_id_cnty,")
+    assert (FORMS / "hxl_row.csv").read_text().splitlines()[1].startswith("#event+code,")
+    # python-calamine refuses the workbook, as it refuses some LibreOffice saved.
+    with pytest.raises(Exception, match="Range is missing the expected column component"):
+        pd.read_excel(FORMS / "libreoffice_saved.xlsx", engine="calamine")
+    assert openpyxl.load_workbook(FORMS / "terms_sheet_first.xlsx").sheetnames == [
+        "Terms of use",
+        "Data",
+    ]
+
+
+@pytest.mark.parametrize("name", READABLE)
+def test_each_form_reads_to_the_records_of_the_csv(name):
+    expected, problems, _ = _read(SAMPLE)
+    assert problems == []
+    frame, problems, encoding = _read(FORMS / name)
+    assert (problems, encoding) == ([], READABLE[name][0])
+    assert list(frame.columns) == list(expected.columns)
+    assert frame[COMPARED].astype(str).to_dict("list") == expected[COMPARED].astype(str).to_dict(
+        "list"
+    )
+    assert frame["event_id_cnty"].tolist() == ["MLI9001", "MLI9002", "MLI9003"]
+    assert frame["_row"].tolist() == [1, 2, 3]
+    assert frame.attrs["sha256"] == hashlib.sha256((FORMS / name).read_bytes()).hexdigest()
+    sheets = {"libreoffice_saved.xlsx": "Sheet1", "terms_sheet_first.xlsx": "Data"}
+    assert frame.attrs["sheet"] == sheets.get(name, "")
+    rows, problems = read_acled(FORMS / name)
+    assert problems == []
+    assert rows["event_date"].tolist() == ["2012-03-22", "15 June 2012", "2008-05-10"]
+
+
+@pytest.mark.parametrize("name", READABLE)
+def test_problems_name_the_line_or_record_of_each_form(name, tmp_path):
+    path = _spoiled(FORMS / name, tmp_path)
+    _, problems = read_acled(path)
+    _, second, third = READABLE[name]
+    record = "record 2: " if path.suffix.startswith(".json") else ""
+    assert [(p.line, p.column, p.value) for p in problems] == [
+        (second, "event_date", "sometime"),
+        (third, "actor1", ""),
+    ]
+    assert str(problems[0]) == (
+        f"{path}:{second}: event_date: {record}is not a date; ACLED writes 2012-01-15, "
+        "15 January 2012 or 01-January-2015 ('sometime')"
+    )
+    if record:
+        assert problems[1].message == "record 3: is empty; a value is required"
+
+
+def test_the_notes_say_what_was_skipped_or_chosen():
+    notes = {name: _read(FORMS / name)[0].attrs["notes"] for name in READABLE}
+    assert notes["hxl_row.csv"] == ["line 2 holds HDX's HXL hashtags, not an event: skipped"]
+    assert notes["pandas_index.csv"] == [
+        "column 1 has no name and numbers the rows from 0 (the index pandas writes): ignored"
+    ]
+    assert notes["terms_sheet_first.xlsx"] == [
+        "sheet 'Data' read: the first with the columns of an ACLED export (skipped: "
+        "'Terms of use')",
+        "the header is on row 3 of sheet 'Data': the 2 rows of title above it skipped",
+        "row 4 of sheet 'Data' holds HDX's HXL hashtags, not an event: skipped",
+    ]
+    for name in ("crlf_bom.csv", "api_records.json", "api_response.json", "api_lines.jsonl",
+                 "libreoffice_saved.xlsx"):  # fmt: skip
+        assert notes[name] == [], name
+    assert _read(SAMPLE)[0].attrs["notes"] == []
+    assert _read(SAMPLE)[0].attrs["sheet"] == ""
+
+
+def test_an_hxl_row_is_skipped_when_a_bad_line_is_named_too(tmp_path):
+    path = tmp_path / "hxl_bad.csv"
+    path.write_bytes((FORMS / "hxl_row.csv").read_bytes() + b"MLI9004,2012-01-01\n")
+    _, problems, _ = _read(path)
+    assert [str(p) for p in problems] == [f"{path}:7: has 2 fields, the header 31"]
+
+
+def test_a_nameless_first_column_is_noted_only_when_it_numbers_the_rows(tmp_path):
+    sample = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False)
+    written_by_r = tmp_path / "r.csv"  # write.csv: "" over row names 1, 2, 3, all quoted
+    sample.set_axis([1, 2, 3]).to_csv(written_by_r, index_label="", quoting=csv.QUOTE_ALL)
+    assert written_by_r.read_text().startswith('"","event_id_cnty",')
+    frame, problems, _ = _read(written_by_r)
+    assert problems == [] and frame["event_id_cnty"].tolist() == ["MLI9001", "MLI9002", "MLI9003"]
+    assert frame.attrs["notes"] == [
+        "column 1 has no name and numbers the rows from 1 (the row names R writes): ignored"
+    ]
+    other = tmp_path / "other.csv"
+    sample.set_axis(["a", "b", "c"]).to_csv(other)
+    frame, problems, _ = _read(other)
+    assert problems == [] and frame.attrs["notes"] == []
+    assert "" not in frame.columns and frame["_row"].tolist() == [1, 2, 3]
+
+
+def test_a_workbook_pandas_wrote_with_its_index_reads_as_the_csv(tmp_path):
+    workbook = tmp_path / "with_index.xlsx"
+    pd.read_csv(SAMPLE, dtype=str, keep_default_na=False).to_excel(workbook)
+    frame, problems, encoding = _read(workbook)
+    assert (problems, encoding) == ([], WORKBOOK)
+    assert frame["event_id_cnty"].tolist() == ["MLI9001", "MLI9002", "MLI9003"]
+    assert "unnamed: 0" not in frame.columns
+    assert frame.attrs["notes"] == [
+        "column A of sheet 'Sheet1' has no name and numbers the rows from 0 (the index pandas "
+        "writes): ignored"
+    ]
+
+
+# -- JSON ------------------------------------------------------------------------------------
+
+
+def test_json_values_read_as_the_csv_export_writes_them(tmp_path):
+    path = tmp_path / "numbers.json"
+    record = {"event_id_cnty": "MLI1", "event_date": "2012-03-22", "event_type": "Battles",
+              "actor1": "  X  ", "year": 2012.0, "fatalities": 3, "latitude": 16.5,
+              "inter1": None, "inter2": "NA", "geo_precision": 1}  # fmt: skip
+    path.write_text(json.dumps([record, {"event_id_cnty": "MLI2", "fatalities": 0}]))
+    frame, problems, encoding = _read(path)
+    assert (problems, encoding) == ([], JSON)
+    first = frame.iloc[0]
+    assert (first["year"], first["fatalities"], first["latitude"]) == ("2012", "3", "16.5")
+    assert (first["inter1"], first["inter2"], first["actor1"], first["geo_precision"]) == (
+        "", "", "X", "1",
+    )  # fmt: skip
+    # A record may leave fields out.
+    assert frame["event_id_cnty"].tolist() == ["MLI1", "MLI2"]
+    assert frame.iloc[1]["event_date"] == "" and frame.iloc[1]["fatalities"] == "0"
+    # Keys match without regard to case, as CSV headers do.
+    path.write_text(json.dumps([{k.upper(): v for k, v in record.items()}]))
+    assert _read(path)[0]["event_id_cnty"].tolist() == ["MLI1"]
+
+
+def test_json_missing_columns_are_the_problems_csv_has(tmp_path):
+    records = json.loads((FORMS / "api_records.json").read_text())
+    for record in records:
+        del record["actor1"], record["event_type"]
+    as_json = tmp_path / "partial.json"
+    as_json.write_text(json.dumps(records))
+    as_csv = tmp_path / "partial.csv"
+    pd.DataFrame(records).to_csv(as_csv, index=False)
+    json_problems, csv_problems = _read(as_json)[1], _read(as_csv)[1]
+    assert [(p.line, p.column, p.message) for p in json_problems] == [
+        (p.line, p.column, p.message) for p in csv_problems
+    ]
+    assert [p.column for p in json_problems] == ["event_type", "actor1"]
+    assert json_problems[0].message == "missing column; an ACLED export has it"
+
+
+def test_a_json_answer_without_records_is_one_clear_problem(tmp_path):
+    frame, problems, encoding = _read(FORMS / "not_records.json")
+    assert encoding == JSON and frame.empty and frame.attrs["notes"] == []
+    assert [str(p) for p in problems] == [
+        f"{FORMS / 'not_records.json'}: holds no records (it says: 'Access denied: your access "
+        "key has expired'): an ACLED export in JSON is a list of records, or an API's answer "
+        'with its records in a "data" list; download the records again'
+    ]
+    (tmp_path / "numbers.json").write_text("[1, 2, 3]")
+    (tmp_path / "cut.json").write_text('[{"event_id_cnty": "MLI1", "event_da')
+    (tmp_path / "empty.json").write_text("  \n")
+    for name in ("numbers.json", "cut.json", "empty.json"):
+        _, problems, _ = _read(tmp_path / name)
+        assert len(problems) == 1, name
+        assert "Expecting" not in problems[0].message and "JSONDecodeError" not in str(problems)
+    assert "damaged or cut short near line 1" in _read(tmp_path / "cut.json")[1][0].message
+
+
+def test_a_damaged_json_line_is_named_by_its_record(tmp_path):
+    lines = (FORMS / "api_lines.jsonl").read_text().splitlines()
+    path = tmp_path / "damaged.jsonl"
+    path.write_text("\n".join([lines[0], "", lines[1][:50], lines[2]]) + "\n")
+    _, problems, _ = _read(path)
+    assert [str(p) for p in problems] == [
+        f"{path}:2: record 2 (line 3) is not readable JSON; download the file again, or delete "
+        "the damaged line"
+    ]
+
+
+def test_an_empty_api_answer_reads_as_no_records(tmp_path):
+    path = tmp_path / "none.json"
+    path.write_text('{"status": 200, "success": true, "count": 0, "data": []}')
+    frame, problems = read_acled(path)
+    assert problems == [] and len(frame) == 0
+    assert frame.attrs["notes"] == ["holds no records: the answer found no events"]
+
+
+def test_json_problems_beyond_five_count_records(tmp_path):
+    frame = pd.DataFrame({"x": [str(i) for i in range(8)], "_row": range(1, 9)})
+    checks = Checks(frame)
+    checks.flag([True] * 8, "x", "is wrong")
+    shown = [str(p) for p in checks.problems(tmp_path / "f.json", JSON)]
+    assert shown[0] == f"{tmp_path / 'f.json'}:1: x: record 1: is wrong ('0')"
+    assert (
+        shown[-1]
+        == f"{tmp_path / 'f.json'}: x: is wrong: … and 3 more records with the same problem"
+    )
+
+
+# -- workbooks -------------------------------------------------------------------------------
+
+
+def test_an_unreadable_workbook_is_one_problem_without_library_text(tmp_path):
+    path = tmp_path / "random.xlsx"
+    path.write_bytes(random.Random(7).randbytes(4096))
+    frame, problems, encoding = _read(path)
+    assert encoding == WORKBOOK and frame.empty
+    assert [str(p) for p in problems] == [
+        f"{path}: is not a readable Excel workbook; open it in Excel or LibreOffice, save it "
+        "again as .xlsx (or as CSV) and import that file"
+    ]
+    for library in ("zip", "Error", "calamine", "openpyxl", "Exception"):
+        assert library not in problems[0].message
+
+
+def test_a_workbook_without_the_columns_names_the_sheets_looked_at(tmp_path):
+    path = tmp_path / "two_sheets.xlsx"
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        pd.DataFrame({"terms": ["made up"]}).to_excel(writer, sheet_name="Terms", index=False)
+        partial = pd.read_csv(SAMPLE, dtype=str).drop(columns=["actor1"])
+        partial.to_excel(writer, sheet_name="Data", index=False)
+    _, problems, _ = _read(path)
+    assert [str(p) for p in problems] == [
+        f"{path}: actor1: missing column; an ACLED export has it (looked for on any sheet: "
+        "'Terms', 'Data')"
+    ]
+    single = tmp_path / "one_sheet.xlsx"
+    partial.to_excel(single, sheet_name="Data", index=False)
+    assert [str(p) for p in _read(single)[1]] == [
+        f"{single}:1: actor1: missing column; an ACLED export has it (looked for on sheet 'Data')"
+    ]
+
+
+def test_a_header_below_more_than_ten_title_rows_is_not_looked_for(tmp_path):
+    path = tmp_path / "titles.xlsx"
+    frame = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False)
+    for skipped, found in ((10, True), (11, False)):
+        with pd.ExcelWriter(path, engine="openpyxl") as writer:
+            frame.to_excel(writer, sheet_name="Data", index=False, startrow=skipped)
+        read, problems, _ = _read(path)
+        assert (problems == []) is found, skipped
+        if found:
+            assert read.attrs["line_offset"] == 11 and read["_row"].tolist() == [1, 2, 3]
+
+
+# -- aggregated data -------------------------------------------------------------------------
+
+
+def test_aggregated_counts_are_one_problem_naming_the_sheet():
+    _, problems, _ = _read(FORMS / "aggregated_monthly.xlsx")
+    assert [str(p) for p in problems] == [
+        f"{FORMS / 'aggregated_monthly.xlsx'}: holds aggregated counts (events and fatalities "
+        "per area and month or week) on sheet 'Data', not events; the import needs an ACLED "
+        "export with one row per event: ACLED's Data Export Tool or API gives it, and on HDX it "
+        'is ACLED\'s "conflict events" dataset, not the aggregated one'
+    ]
+    _, problems = read_acled(FORMS / "aggregated_weekly.csv")
+    assert len(problems) == 1 and problems[0].line is None and problems[0].column is None
+    assert problems[0].message.startswith(
+        "holds aggregated counts (events and fatalities per area and month or week), not events"
+    )
+    _, problems, _ = _read(FORMS / "aggregated_weekly.csv", "a GTD export")
+    assert [p.message for p in problems] == [
+        "holds aggregated counts (a number of events per row), not events; the import needs a "
+        "GTD export with one row per event"
+    ]

@@ -1,4 +1,4 @@
-"""Reading exports as analysts hold them (CSV in any vintage, JSON from an API, Excel workbooks) and naming their problems."""
+"""Reading exports as analysts hold them (CSV of any vintage, API JSON, workbooks), naming problems."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import csv
 import hashlib
 import io
 import json
+import operator
 import re
 import warnings
 from datetime import date, datetime, time
@@ -194,7 +195,7 @@ def _cleaned(column):
 
 
 def _counts_rows(column) -> str | None:
-    """What a nameless first column holding 0, 1, 2… (or 1, 2, 3…) is; None if it is not that."""
+    """What a nameless first column of 0, 1, 2… (or 1, 2, 3…) is; None if it is not that."""
     if len(column) == 0:
         return None
     try:
@@ -222,7 +223,7 @@ def _missing(
 
 
 def _is_aggregated(names) -> bool:
-    """A header of counts (HDX's monthly or weekly ACLED data): an ``events`` column, no event id."""
+    """A header of counts (HDX's monthly or weekly ACLED data): ``events``, and no event id."""
     return "events" in names and not _EVENT_IDS.intersection(names)
 
 
@@ -272,24 +273,22 @@ def _read_json(
     records, problems = _json_records(shown, content, path.suffix.lower() != ".json", label)
     if problems:
         return _frame(), problems, JSON
-    keys: dict[str, None] = {}
+    keys: dict[str, None] = dict.fromkeys(records[0]) if records else {}
+    uniform = True  # every record has the same keys: the usual case, read faster
     for record in records:  # keys in order of appearance; a record may leave out empty ones
         if record.keys() != keys.keys():
+            uniform = False
             keys.update(dict.fromkeys(record))
     names = _header(keys, aliases)
     missing = [n for n in required if n not in names]
     if missing and records:
         return _frame(), _missing(shown, 1, names, missing, label), JSON
-    columns = {
-        name: _cleaned(
-            pa.array(
-                [v if v.__class__ is str else _json_text(v) for v in _values(records, key)],
-                pa.string(),
-            )
-        )
-        for key, name in zip(keys, names, strict=True)
-        if name in used
-    }
+    picked = [(key, name) for key, name in zip(keys, names, strict=True) if name in used]
+    if uniform and len(picked) > 1:
+        values = zip(*map(operator.itemgetter(*(key for key, _ in picked)), records), strict=True)
+    else:
+        values = ([record.get(key) for record in records] for key, _ in picked)
+    columns = {name: _json_column(column) for (_, name), column in zip(picked, values, strict=True)}
     columns.update({n: pa.array([], pa.string()) for n in missing})  # no records, no keys
     frame = pa.table(columns).to_pandas() if columns else pd.DataFrame(index=range(len(records)))
     frame["_row"] = np.arange(1, len(frame) + 1)
@@ -298,8 +297,19 @@ def _read_json(
     return _frame(frame, sha256=digest, notes=notes, line_offset=0), [], JSON
 
 
-def _values(records: list[dict], key: str):
-    return (record.get(key) for record in records)
+def _json_column(values) -> pa.Array:
+    """JSON values as trimmed text, each distinct value converted once (records repeat them)."""
+    try:  # all text (or null), as ACLED's API long gave every value
+        return _cleaned(pa.array(values, pa.string()).fill_null(""))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        pass
+    try:
+        codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    except TypeError:  # a list or an object among the values (unhashable): each converted
+        return _cleaned(pa.array([_json_text(v) for v in values], pa.string()))
+    texts = [_json_text(v).strip() for v in uniques]
+    texts = np.array(["" if t in EMPTY_MARKS else t for t in texts] + [""], dtype=object)
+    return pa.array(texts[codes], pa.string())
 
 
 def _json_records(
@@ -407,6 +417,8 @@ def _json_text(value) -> str:
     """A JSON value as the CSV export writes it: ``1``, not ``1.0``; null as empty."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -437,42 +449,48 @@ def _read_workbook(
     """
     shown = str(path)
     wanted = set(used)
+
+    def keep(column) -> bool:  # the columns used, and a nameless first one to tell apart
+        return _header([column], aliases)[0] in wanted or column == "Unnamed: 0"
+
     for engine in ("calamine", "openpyxl"):
-        try:
-            with warnings.catch_warnings():  # a reader's warnings are not the analyst's business
-                warnings.simplefilter("ignore")
-                book = pd.ExcelFile(io.BytesIO(raw), engine=engine)
+        try:  # a damaged file raises many kinds of error; calamine refuses what openpyxl reads
+            book = _quietly(pd.ExcelFile, io.BytesIO(raw), engine=engine)
+            sheets = [str(name) for name in book.sheet_names]
+            # The first sheet, header on row 1: the common case, read once.
+            name, row = sheets[0], 0
+            sheet = _quietly(book.parse, name, header=row, usecols=keep, dtype=object)
+        except Exception:
+            continue
+        if not all(n in _header(sheet.columns, aliases) for n in required):
+            try:
                 heads = {
-                    name: book.parse(name, header=None, nrows=_TITLE_ROWS + 2, dtype=object)
-                    for name in book.sheet_names
+                    s: _quietly(book.parse, s, header=None, nrows=_TITLE_ROWS + 1, dtype=object)
+                    for s in sheets
                 }
-        except Exception:  # a damaged file raises many kinds of error
-            continue
-        found = _find_header(heads, required, aliases)
-        if isinstance(found, str):  # no sheet holds the columns
-            return _frame(), _sheet_problems(shown, heads, required, aliases, label), WORKBOOK
-        name, row, cells = found
-        after = heads[name].iloc[row + 1] if row + 1 < len(heads[name]) else []
-        hxl = _is_hxl([_cell_text(v) for v in after], cells)
-        index = "Unnamed: 0" if _header(cells[:1], {})[0] in _INDEX_NAMES else None
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                sheet = book.parse(
-                    name, header=row, dtype=object,
-                    usecols=lambda c, index=index: _header([c], aliases)[0] in wanted or c == index,
-                )  # fmt: skip
-        except Exception:  # calamine refuses what openpyxl may read
-            continue
+            except Exception:
+                continue
+            found = _find_header(heads, required, aliases)
+            if found is None:  # no sheet holds the columns
+                return _frame(), _sheet_problems(shown, heads, required, aliases, label), WORKBOOK
+            name, row = found
+            try:
+                sheet = _quietly(book.parse, name, header=row, usecols=keep, dtype=object)
+            except Exception:
+                continue
         break
     else:
         return _frame(), [Problem(shown, None, None, _UNREADABLE_WORKBOOK)], WORKBOOK
+    first = [_cell_text(v) for v in sheet.iloc[0]] if len(sheet) else []
+    hxl = _is_hxl(first, list(sheet.columns))
     if hxl:
         sheet = sheet.iloc[1:].reset_index(drop=True)
-    notes = _sheet_notes(list(heads), name, row, hxl, label)
-    if index is not None and index in sheet.columns:
-        counted = _counts_rows(pa.array(_sheet_text(sheet.pop(index)), pa.string()))
-        if counted is not None:
+    notes = _sheet_notes(sheets, name, row, hxl, label)
+    if "Unnamed: 0" in sheet.columns:
+        position = list(sheet.columns).index("Unnamed: 0")
+        index = sheet.pop("Unnamed: 0")
+        counted = _counts_rows(pa.array(_sheet_text(index), pa.string()))
+        if position == 0 and counted is not None:
             notes.append(f"column A of sheet {name!r} has no name and {counted}: ignored")
     sheet.columns = _header(sheet.columns, aliases)
     frame = pd.DataFrame({c: _sheet_text(sheet[c]) for c in sheet.columns})
@@ -482,20 +500,27 @@ def _read_workbook(
     return _frame(frame, line_offset=row + 1 + hxl, **attrs), [], WORKBOOK
 
 
+def _quietly(call, *args, **kwargs):
+    """A reader's call without its warnings: they are not the analyst's business."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return call(*args, **kwargs)
+
+
 def _head_rows(head: pd.DataFrame):
     """The first rows of a sheet, each cell as text, with their positions."""
     for position in range(min(len(head), _TITLE_ROWS + 1)):
         yield position, [_cell_text(v) for v in head.iloc[position]]
 
 
-def _find_header(heads: dict[str, pd.DataFrame], required, aliases):
-    """(sheet, row, cells) of the first header holding every required column, or "" if none."""
+def _find_header(heads: dict[str, pd.DataFrame], required, aliases) -> tuple[str, int] | None:
+    """(sheet, row) of the first header holding every required column, or None."""
     for name, head in heads.items():
         for position, cells in _head_rows(head):
             names = _header(cells, aliases)
             if all(n in names for n in required):
-                return name, position, cells
-    return ""
+                return name, position
+    return None
 
 
 def _sheet_problems(shown: str, heads, required, aliases, label: str) -> list[Problem]:
@@ -524,7 +549,8 @@ def _sheet_notes(sheets: list[str], name: str, row: int, hxl: bool, label: str) 
     if row:
         rows = "row" if row == 1 else f"{row} rows"
         notes.append(
-            f"the header is on row {row + 1} of sheet {name!r}: the {rows} of title above it skipped"
+            f"the header is on row {row + 1} of sheet {name!r}: the {rows} of title above it "
+            "skipped"
         )
     if hxl:
         notes.append(
@@ -651,7 +677,6 @@ class Checks:
         else:
             lines = _lines(path, encoding)
             line_of = {p: lines[p] for p, *_ in kept}
-        rows = self.frame["_row"].to_numpy()
         unit = "record" if encoding == JSON else "row"
         done: dict[tuple[str, str], int] = {}
         for position, _, column, message in kept:
