@@ -12,7 +12,9 @@ import pandas as pd
 import pytest
 
 from sahel_nb.interop import acled, read_acled
-from sahel_nb.interop.reading import JSON, MAX_SHOWN, WORKBOOK, Checks, parse_days, read_export
+from sahel_nb.interop.checks import MAX_SHOWN, Checks, parse_days
+from sahel_nb.interop.layout import JSON, WORKBOOK
+from sahel_nb.interop.reading import read_export
 
 
 def _days(*values: str) -> tuple[list, list[str]]:

@@ -3,7 +3,7 @@
 from .acled import ACLED_COLUMNS, OLD_EVENT_TYPES, import_acled, read_acled
 from .actors import INTER_LABELS, INTER_TYPES, MAPPING_FILE, is_unnamed
 from .gtd import GTD_COLUMNS, import_gtd, read_gtd
-from .reading import EMPTY_MARKS
+from .layout import EMPTY_MARKS
 from .writing import IMPORTED_SOURCE, LINKS_FILE, ImportSummary
 
 __all__ = [

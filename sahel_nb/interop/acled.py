@@ -15,16 +15,8 @@ from .._gc import paused
 from ..exceptions import DataValidationError, Problem
 from ..schema import EVENT_TYPES, NOT_SPECIFIED
 from .actors import NO_ACTOR, Resolver, inter_codes, mentions_frame, unreadable_codes
-from .reading import (
-    Checks,
-    isin,
-    matches,
-    number,
-    parse_days,
-    read_export,
-    text,
-    whole_numbers,
-)
+from .checks import Checks, isin, matches, number, parse_days, text, whole_numbers
+from .reading import read_export
 from .vintages import Vintages, export_vintage
 from .writing import (
     ImportSummary,

@@ -13,8 +13,9 @@ from .._gc import paused
 from ..exceptions import DataValidationError, Problem
 from ..flows import DEMAND, KIDNAPPING
 from .actors import Resolver, mentions_frame
+from .checks import Checks, matches, number, text, whole_numbers
 from .countries import gtd_iso3
-from .reading import Checks, matches, number, read_export, text, whole_numbers
+from .reading import read_export
 from .vintages import Vintages
 from .writing import (
     IMPORTED_CREDIBILITY,

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..data import Dataset
-from .reading import isin, number
+from .checks import isin, number
 
 __all__ = [
     "COMPARED",

@@ -23,7 +23,8 @@ import pycountry
 from ..data import Dataset, load_dataset
 from ..schema import TABLES
 from .actors import remapped_actors
-from .reading import WORKBOOK, isin
+from .checks import isin
+from .layout import WORKBOOK
 from .vintages import REVISIONS_FILE, rewrite_rows
 
 __all__ = [

@@ -1,0 +1,121 @@
+"""What an export's header and first rows say: column names, HXL hashtags, row numbers, aggregated counts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..exceptions import Problem
+
+__all__ = ["EMPTY_MARKS", "JSON", "MAX_SHOWN", "WORKBOOK"]
+
+#: Lines shown per column and message before "… and N more rows with the same problem".
+MAX_SHOWN = 5
+
+#: What R, pandas and spreadsheets write in an empty cell: read as empty, never as a value.
+EMPTY_MARKS = ("NA", "N/A", "n/a", "NULL", "null", "nan", "NaN", "NAN", "None", "#N/A", "<NA>")
+_EMPTY = pa.array(EMPTY_MARKS, type=pa.string())
+
+#: What :func:`read_export` reports as the encoding of an Excel workbook.
+WORKBOOK = "xlsx"
+
+#: What :func:`read_export` reports as the encoding of JSON records (an API's answer).
+JSON = "json"
+
+#: Rows of title text a sheet may hold above its header.
+_TITLE_ROWS = 10
+#: How the first column is named when it only numbers the rows (pandas' index, R's row names).
+_INDEX_NAMES = ("", "unnamed: 0")
+#: Columns that identify one event: a file without any is not a list of events.
+_EVENT_IDS = frozenset({"event_id_cnty", "event_id_no_cnty", "data_id", "event_id", "eventid"})
+_UNREADABLE_WORKBOOK = (
+    "is not a readable Excel workbook; open it in Excel or LibreOffice, save it again as "
+    ".xlsx (or as CSV) and import that file"
+)
+
+
+def _header(names, aliases: dict[str, str]) -> list[str]:
+    """Header names without regard to case or spaces, older spellings renamed, repeats numbered."""
+    out, seen = [], set()
+    for raw in names:
+        name = str(raw).strip().lstrip("\ufeff").lower()
+        name = aliases.get(name, name)
+        while name in seen:  # a repeated column is kept apart, never merged
+            name += "#2"
+        seen.add(name)
+        out.append(name)
+    return out
+
+
+def _is_hxl(fields, header) -> bool:
+    """HDX's row of HXL hashtags (``#event+code``): every filled cell a tag, half of them filled.
+
+    Only the named columns count: a column of row numbers holds a number there.
+    """
+    named = [i for i, name in enumerate(header) if _header([name], {})[0] not in _INDEX_NAMES]
+    cells = [str(fields[i]).strip() if i < len(fields) else "" for i in named]
+    filled = [cell for cell in cells if cell]
+    return bool(filled) and 2 * len(filled) >= len(cells) and all(c[0] == "#" for c in filled)
+
+
+def _frame(frame: pd.DataFrame | None = None, **attrs) -> pd.DataFrame:
+    """A frame carrying what every read returns: ``notes`` and ``sheet`` (and the rest given)."""
+    frame = pd.DataFrame() if frame is None else frame
+    frame.attrs.update({"notes": [], "sheet": "", **attrs})
+    return frame
+
+
+def _cleaned(column):
+    trimmed = pc.utf8_trim_whitespace(column)
+    return pc.if_else(pc.is_in(trimmed, value_set=_EMPTY), "", trimmed)
+
+
+def _counts_rows(column) -> str | None:
+    """What a nameless first column of 0, 1, 2… (or 1, 2, 3…) is; None if it is not that."""
+    if len(column) == 0:
+        return None
+    try:
+        values = pc.cast(pc.utf8_trim_whitespace(column), pa.int64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError):
+        return None
+    start = int(values[0])
+    if start not in (0, 1) or not np.array_equal(values, np.arange(start, start + len(values))):
+        return None
+    return (
+        "numbers the rows from 0 (the index pandas writes)"
+        if start == 0
+        else "numbers the rows from 1 (the row names R writes)"
+    )
+
+
+def _missing(
+    shown: str, line: int | None, names, missing, label: str, sheets: str = ""
+) -> list[Problem]:
+    """The required columns a header lacks, or one problem when it counts events instead."""
+    if _is_aggregated(names):
+        return [Problem(shown, None, None, _aggregated(label, sheets))]
+    where = f" (looked for on {sheets})" if sheets else ""
+    return [Problem(shown, line, n, f"missing column; {label} has it{where}") for n in missing]
+
+
+def _is_aggregated(names) -> bool:
+    """A header of counts (HDX's monthly or weekly ACLED data): ``events``, and no event id."""
+    return "events" in names and not _EVENT_IDS.intersection(names)
+
+
+def _aggregated(label: str, sheet: str = "") -> str:
+    """The one problem of a file of aggregated counts: what it is and what to take instead."""
+    on = f" on {sheet}" if sheet else ""
+    if "ACLED" in label:
+        return (
+            f"holds aggregated counts (events and fatalities per area and month or week){on}, "
+            f"not events; the import needs {label} with one row per event: ACLED's Data Export "
+            'Tool or API gives it, and on HDX it is ACLED\'s "conflict events" dataset, not '
+            "the aggregated one"
+        )
+    return (
+        f"holds aggregated counts (a number of events per row){on}, not events; the import "
+        f"needs {label} with one row per event"
+    )
