@@ -146,11 +146,17 @@ def _parser() -> argparse.ArgumentParser:
         "resolved through actor_mappings.csv and aliases, new actors listed for review, events "
         "already told by curated rows linked rather than added. Every ACLED layout since 2015 "
         "and START's GTD workbook or CSV. After actor_mappings.csv is edited, any import "
-        "re-resolves the rows earlier imports wrote. Importing a file twice changes nothing "
+        "re-resolves the rows earlier imports wrote. A newer export of the same dataset "
+        "revises the events an older one imported and marks withdrawn those it no longer "
+        "holds (logged in imports/revisions.csv). Importing a file twice changes nothing "
         "the second time.",
     )
     imports.add_argument("dataset", choices=["acled", "gtd"], help="the export's format")
-    imports.add_argument("file", help="the export: CSV, or an Excel workbook (.xlsx, first sheet)")
+    imports.add_argument(
+        "file",
+        help="the export: CSV (HDX's too), API JSON (.json, .jsonl), or an Excel workbook "
+        "(.xlsx: the sheet with the export's columns)",
+    )
     imports.add_argument("--into", required=True, help="the data folder to add to")
     imports.set_defaults(run=_import)
     return parser
