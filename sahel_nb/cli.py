@@ -13,6 +13,11 @@ __all__ = ["main"]
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from .paths import default_data_dir
+    from .transaction import settle
+
+    for note in settle(Path(args.data_dir) if args.data_dir else default_data_dir()):
+        print(f"sahel-nb: {note}", file=sys.stderr)
     try:
         dataset = load_dataset(args.data_dir)
     except DataValidationError as error:

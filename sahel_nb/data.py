@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -19,6 +20,7 @@ from .exceptions import DataValidationError
 from .origins import claim_keys, origin_map, row_origins
 from .paths import default_data_dir
 from .schema import CLAIM_TABLES, CREDIBILITY, RELIABILITY, TABLES
+from .transaction import reading, settle
 from .validate import check_folder
 
 __all__ = ["Dataset", "data_checksum", "load_dataset"]
@@ -188,7 +190,11 @@ def load_dataset(data_dir: str | os.PathLike | None = None) -> Dataset:
     'armed group'
     """
     directory = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
-    raws, problems = check_folder(directory, os.fspath(data_dir) if data_dir else None)
+    # An import killed part way is finished or undone before anything is read.
+    for note in settle(directory):
+        warnings.warn(note, stacklevel=2)
+    with reading(directory):
+        raws, problems = check_folder(directory, os.fspath(data_dir) if data_dir else None)
     if problems:
         raise DataValidationError(problems, str(directory))
     tables = {name: _typed(raw) for name, raw in raws.items()}

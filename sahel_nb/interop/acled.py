@@ -14,6 +14,7 @@ import pandas as pd
 from .._gc import paused
 from ..exceptions import DataValidationError, Problem
 from ..schema import EVENT_TYPES, NOT_SPECIFIED
+from ..transaction import importing
 from .actors import NO_ACTOR, Resolver, inter_codes, mentions_frame, unreadable_codes
 from .checks import Checks, isin, matches, number, parse_days, text, whole_numbers
 from .reading import read_export
@@ -25,6 +26,7 @@ from .writing import (
     joined,
     new_or_linked,
     remap_for,
+    restore_review,
     source_row,
     write_validated,
 )
@@ -322,12 +324,21 @@ def import_acled(
     problem listed, and the folder is left untouched: the import is written
     to a copy, validated there, and only then moved in.
     """
-    from ..data import load_dataset
 
     path, data_dir = Path(path), Path(data_dir).expanduser()
     frame, cols, problems, encoding = _read_checked(path)
     if problems:
         raise DataValidationError(problems, str(path))
+    with importing(data_dir) as recovered:
+        summary = _import(path, data_dir, frame, cols, encoding, today)
+    summary.notes[:0] = recovered
+    return summary
+
+
+def _import(path: Path, data_dir: Path, frame, cols, encoding: str, today) -> ImportSummary:
+    """The import proper, with the folder's import lock held."""
+    from ..data import load_dataset
+
     dataset = load_dataset(data_dir)
     source_id, digest = f"acled-{frame.attrs['sha256'][:12]}", frame.attrs["sha256"]
     summary = ImportSummary(source_id, read=len(frame))
@@ -431,6 +442,7 @@ def import_acled(
     summary.new_actors = resolver.created(used)
     summary.notes += frame.attrs.get("notes", []) + _mismatches(cols)
     if rows.empty and not links and not remap and not vintages.changes():
+        restore_review(dataset, data_dir, resolver, summary)
         return summary  # nothing to write: the same file again, or nothing new in it
     sources = source_row(
         dataset,
@@ -451,9 +463,15 @@ def import_acled(
         links,
         remap,
         vintages,
+        extras=(
+            lambda folder: resolver.write_review(folder, summary.new_actors),
+            lambda folder: _write_skipped(
+                folder, source_id, frame, cols, first & (skip != "").to_numpy(bool)
+            ),
+        ),
+        what=f"{source_id} from {path.name}",
     )
-    summary.review_file = resolver.write_review(data_dir, summary.new_actors)
-    _write_skipped(data_dir, source_id, frame, cols, first & (skip != "").to_numpy(bool))
+    summary.review_file = resolver.review_path(data_dir) if summary.new_actors else None
     return summary
 
 

@@ -441,11 +441,15 @@ class Resolver:
             if actor_id in used
         ]
 
-    def write_review(self, data_dir: Path, actors: list[dict]) -> Path | None:
+    def review_path(self, folder: Path) -> Path:
+        """Where the review list of this import's new actors is written in ``folder``."""
+        return folder / "imports" / f"{self.source_id}-new-actors.csv"
+
+    def write_review(self, folder: Path, actors: list[dict]) -> Path | None:
         """List the new actors beside the curated names closest to each, for a person to merge."""
         if not actors:
             return None
-        path = data_dir / "imports" / f"{self.source_id}-new-actors.csv"
+        path = self.review_path(folder)
         path.parent.mkdir(exist_ok=True)
         labels = {name.casefold(): actor_id for actor_id, name in self.curated.items()}
         words = {label: _words(label) for label in labels}
@@ -470,7 +474,8 @@ class Resolver:
                     key=lambda label: (-len(own & words[label]) / len(own | words[label]), label),
                 )[:3]
                 hint = "; ".join(f"{labels[c]} ({self.curated[labels[c]]})" for c in close)
-                seen = self.codes_seen.get(external[actor["actor_id"]], "")
+                # An actor an earlier, interrupted run created has no codes counted here.
+                seen = self.codes_seen.get(external.get(actor["actor_id"], ""), "")
                 writer.writerow(
                     [actor["actor_id"], actor["name"], actor["actor_type"], actor["unnamed"],
                      seen, hint]

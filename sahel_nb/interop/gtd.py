@@ -12,6 +12,7 @@ import pandas as pd
 from .._gc import paused
 from ..exceptions import DataValidationError, Problem
 from ..flows import DEMAND, KIDNAPPING
+from ..transaction import importing
 from .actors import Resolver, mentions_frame
 from .checks import Checks, matches, number, text, whole_numbers
 from .countries import gtd_iso3
@@ -24,6 +25,7 @@ from .writing import (
     joined,
     new_or_linked,
     remap_for,
+    restore_review,
     source_row,
     write_validated,
 )
@@ -235,12 +237,21 @@ def import_gtd(
     ``actor_mappings.csv`` rows with dataset ``gtd`` apply, and GTD's
     "Unknown" group becomes one unnamed imported actor.
     """
-    from ..data import load_dataset
 
     path, data_dir = Path(path), Path(data_dir).expanduser()
     frame, cols, problems, encoding = _read_checked(path)
     if problems:
         raise DataValidationError(problems, str(path))
+    with importing(data_dir) as recovered:
+        summary = _import(path, data_dir, frame, cols, encoding, today)
+    summary.notes[:0] = recovered
+    return summary
+
+
+def _import(path: Path, data_dir: Path, frame, cols, encoding: str, today) -> ImportSummary:
+    """The import proper, with the folder's import lock held."""
+    from ..data import load_dataset
+
     dataset = load_dataset(data_dir)
     source_id, digest = f"gtd-{frame.attrs['sha256'][:12]}", frame.attrs["sha256"]
     summary = ImportSummary(source_id, read=len(frame))
@@ -358,7 +369,8 @@ def import_gtd(
     }
     summary.new_actors = resolver.created(used)
     if rows.empty and not links and not remap and not vintages.changes():
-        return summary
+        restore_review(dataset, data_dir, resolver, summary)
+        return summary  # nothing to write: the same file again, or nothing new in it
     sources = source_row(
         dataset,
         source_id,
@@ -375,7 +387,9 @@ def import_gtd(
     )
     additions = {"sources": sources, "actors": pd.DataFrame(summary.new_actors), "events": rows}
     summary.remapped_rows = write_validated(
-        data_dir, {**additions, "flows": flows}, links, remap, vintages
-    )
-    summary.review_file = resolver.write_review(data_dir, summary.new_actors)
+        data_dir, {**additions, "flows": flows}, links, remap, vintages,
+        extras=(lambda folder: resolver.write_review(folder, summary.new_actors),),
+        what=f"{source_id} from {path.name}",
+    )  # fmt: skip
+    summary.review_file = resolver.review_path(data_dir) if summary.new_actors else None
     return summary

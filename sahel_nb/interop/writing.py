@@ -8,7 +8,7 @@ import io
 import os
 import re
 import shutil
-import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -22,7 +22,8 @@ import pycountry
 
 from ..data import Dataset, load_dataset
 from ..schema import TABLES
-from .actors import remapped_actors
+from ..transaction import commit, staging
+from .actors import IMPORTED_ACTOR, remapped_actors
 from .checks import isin
 from .layout import WORKBOOK
 from .vintages import REVISIONS_FILE, rewrite_rows
@@ -387,14 +388,19 @@ def write_validated(
     links: list[dict],
     remap: dict[str, str] | None = None,
     vintages=None,
+    extras: Iterable[Callable[[Path], object]] = (),
+    what: str = "an import",
 ) -> int:
-    """Write to a copy of the folder, validate it, then move it in; return rows re-resolved.
+    """Write to a copy of the folder, validate it, then move it in whole; return rows re-resolved.
 
     ``vintages`` (a :class:`.vintages.Vintages`) rewrites the events a newer
     export revised or withdrew, and its log is added to ``imports/revisions.csv``.
+    ``extras`` write more files (the review list of new actors, the skipped
+    rows) into the staged folder, so they move in with the tables: the
+    folder is either as before or as after, never between
+    (:func:`sahel_nb.transaction.commit`).
     """
-    with tempfile.TemporaryDirectory(prefix=".import-", dir=data_dir) as tmp:
-        staged = Path(tmp)
+    with staging(data_dir) as staged:
         names = [t.file for t in TABLES.values()] + [LINKS_FILE, REVISIONS_FILE]
         (staged / REVISIONS_FILE).parent.mkdir()
         for name in names:
@@ -415,11 +421,38 @@ def write_validated(
             _append(staged / TABLES[table].file, TABLES[table].columns, rows)
         _append(staged / LINKS_FILE, _LINK_COLUMNS, pd.DataFrame(links, columns=_LINK_COLUMNS))
         load_dataset(staged)  # raises with every problem; the data folder is untouched
-        for name in names:
-            if (staged / name).is_file():
-                (data_dir / name).parent.mkdir(exist_ok=True)
-                os.replace(staged / name, data_dir / name)
+        for extra in extras:
+            extra(staged)
+        commit(data_dir, staged, what)
     return rewritten
+
+
+def restore_review(dataset: Dataset, data_dir: Path, resolver, summary: ImportSummary) -> None:
+    """Write the review list of an export imported before, if it is missing.
+
+    An import killed after its data moved in (by a version without
+    transactions) left its new actors unlisted: importing the file again
+    lists them, instead of saying "already imported" and leaving them so.
+    """
+    path = resolver.review_path(data_dir)
+    if path.exists():
+        return
+    actors = dataset.actors[(dataset.actors["source_id"] == summary.source_id).to_numpy(bool)]
+    actors = actors[actors["actor_id"].str.fullmatch(IMPORTED_ACTOR.pattern).to_numpy(bool)]
+    if actors.empty:
+        return
+    listed = [
+        {"actor_id": a.actor_id, "name": a.name, "actor_type": str(a.actor_type),
+         "unnamed": "true" if a.unnamed else "false"}
+        for a in actors.itertuples(index=False)
+    ]  # fmt: skip
+    with staging(data_dir) as staged:
+        resolver.write_review(staged, listed)
+        commit(data_dir, staged, f"the review list of {summary.source_id}")
+    summary.review_file = path
+    summary.notes.append(
+        f"the review list of its new actors was missing and is written again: {path}"
+    )
 
 
 def remap_for(dataset: Dataset, data_dir: Path, summary: ImportSummary) -> dict[str, str]:

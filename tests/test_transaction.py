@@ -1,0 +1,193 @@
+"""Imports as transactions: one at a time per folder, whole or not at all after any kill."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from sahel_nb import SahelNbError, load_dataset
+from sahel_nb.cli import main
+from sahel_nb.transaction import (
+    IMPORT_LOCK,
+    JOURNAL,
+    ImportRunning,
+    importing,
+    settle,
+    write_error,
+)
+
+pytestmark = pytest.mark.faults
+ROOT = Path(__file__).parents[1]
+ACLED = Path(__file__).parent / "fixtures" / "acled"
+SAMPLE = ACLED / "zero_codes.csv"
+
+
+def _tables(folder: Path) -> dict[str, bytes]:
+    """Every file an import writes, by path: the folder's state as a reader sees it."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*.csv"))
+        if not p.relative_to(folder).as_posix().startswith(".")
+    }
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith((".import-", JOURNAL)))
+
+
+def _import_in_a_process(data: Path, fault: str = "", export: Path = SAMPLE, **env):
+    code = textwrap.dedent(
+        f"""
+        from sahel_nb.interop import import_acled
+        print(import_acled({str(export)!r}, {str(data)!r}))
+        """
+    )
+    environment = {**os.environ, "SAHEL_NB_FAULT": fault, **env}
+    return subprocess.run(
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True
+    )
+
+
+@pytest.fixture
+def before_and_after(data_dir, tmp_path) -> tuple[Path, dict, dict]:
+    """A folder to import into, its files before, and its files after an import that ran whole."""
+    after = Path(shutil.copytree(data_dir, tmp_path / "after"))
+    done = _import_in_a_process(after)
+    assert done.returncode == 0, done.stderr
+    return data_dir, _tables(data_dir), _tables(after)
+
+
+@pytest.mark.parametrize("fault", ["journal", "replaced:1", "replaced:3", "replaced:6"])
+def test_an_import_killed_while_moving_in_is_finished_by_the_next_command(before_and_after, fault):
+    data, _, after = before_and_after
+    killed = _import_in_a_process(data, fault)
+    assert killed.returncode == -9  # SIGKILL: nothing of the import's own ran after it
+    assert (data / JOURNAL).exists()
+    # The next command, whichever it is, finds the folder as after the import and says so.
+    with pytest.warns(UserWarning, match="as after that import"):
+        load_dataset(data)
+    assert _tables(data) == after
+    assert _leftovers(data) == []
+
+
+def test_an_import_killed_before_moving_in_leaves_the_folder_as_before(before_and_after):
+    data, before, _ = before_and_after
+    staged = data / ".import-99999-abcdef"  # what a kill during staging leaves
+    staged.mkdir()
+    (staged / "events.csv").write_text("half written", encoding="utf-8")
+    (data / IMPORT_LOCK).touch()
+    assert settle(data) == [
+        f"an import was stopped before it changed anything: {data} is as before it, and its "
+        "staging folder .import-99999-abcdef was removed"
+    ]
+    assert _tables(data) == before and _leftovers(data) == []
+
+
+def test_validate_says_what_it_recovered(before_and_after, capsys):
+    data, _, after = before_and_after
+    assert _import_in_a_process(data, "replaced:2").returncode == -9
+    assert main(["validate", str(data)]) == 0
+    assert "as after that import" in capsys.readouterr().err
+    assert _tables(data) == after
+
+
+def test_the_review_list_moves_in_with_the_tables(before_and_after):
+    data, _, after = before_and_after
+    review = [name for name in after if name.endswith("-new-actors.csv")]
+    assert review  # the sample creates actors to review
+    _import_in_a_process(data, "replaced:1")
+    settle(data)
+    assert set(review) <= set(_tables(data))
+
+
+def test_a_missing_review_list_is_written_again_by_importing_the_file_again(data_dir):
+    from sahel_nb.interop import import_acled
+
+    first = import_acled(SAMPLE, data_dir)
+    written = first.review_file.read_bytes()
+    first.review_file.unlink()  # what a kill after the tables moved in left, before transactions
+    again = import_acled(SAMPLE, data_dir)
+    assert again.added == 0 and again.review_file == first.review_file
+    assert "written again" in str(again)
+    assert first.review_file.read_bytes().splitlines()[0] == written.splitlines()[0]
+    assert len(first.review_file.read_bytes().splitlines()) == len(written.splitlines())
+
+
+def test_two_imports_into_one_folder_at_once_both_land(data_dir):
+    def start(export: Path, **env) -> subprocess.Popen:
+        code = f"from sahel_nb.interop import import_acled; import_acled({str(export)!r}, " + (
+            f"{str(data_dir)!r})"
+        )
+        return subprocess.Popen([sys.executable, "-c", code], env={**os.environ, **env})
+
+    # The first pauses with its import staged, about to move in; the second starts then.
+    one = start(SAMPLE, SAHEL_NB_PAUSE="commit")
+    deadline = time.monotonic() + 60
+    while not list(data_dir.glob(".import-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    two = start(ACLED / "vintage_older.csv")
+    assert one.wait(120) == 0 and two.wait(120) == 0
+    events = set(load_dataset(data_dir).events["event_id"])
+    assert {"acled-MLI9201", "acled-MLI9101"} <= events  # neither import lost
+
+
+def test_a_second_import_waits_then_refuses_saying_who_holds_the_folder(data_dir, capsys):
+    with importing(data_dir):
+        started = time.monotonic()
+        refused = pytest.raises(ImportRunning, match=rf"pid {os.getpid()}\); waited 1 s")
+        with refused, importing(data_dir, wait=1.0):
+            pass  # pragma: no cover
+        assert time.monotonic() - started >= 1.0
+    assert "is running (pid" in capsys.readouterr().err  # said while waiting
+    with importing(data_dir, wait=1.0):  # free again once the first is done
+        pass
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [(errno.ENOSPC, "the disk is full"), (errno.EFBIG, "file-size limit"),
+     (errno.EROFS, "read-only"), (errno.EACCES, "permissions")],
+)  # fmt: skip
+def test_write_errors_are_sentences(tmp_path, code, words):
+    message = write_error(OSError(code, os.strerror(code)), tmp_path)
+    assert words in message and "Nothing was changed" in message
+
+
+def test_a_full_disk_during_an_import_is_one_message_and_changes_nothing(
+    data_dir, monkeypatch, capsys
+):
+    import sahel_nb.interop.writing as writing
+
+    before = _tables(data_dir)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(writing, "_append", full)
+    assert main(["import", "acled", str(SAMPLE), "--into", str(data_dir)]) == 1
+    err = capsys.readouterr().err
+    assert "the disk is full" in err and "Traceback" not in err
+    assert _tables(data_dir) == before and _leftovers(data_dir) == []
+
+
+def test_a_read_only_folder_is_one_message(data_dir, capsys):
+    if os.geteuid() == 0:
+        pytest.skip("root writes through read-only permissions")
+    data_dir.chmod(0o555)
+    try:
+        assert main(["import", "acled", str(SAMPLE), "--into", str(data_dir)]) == 1
+        assert "permissions" in capsys.readouterr().err
+    finally:
+        data_dir.chmod(0o755)
+
+
+def test_errors_raised_are_of_the_family(data_dir):
+    assert issubclass(ImportRunning, SahelNbError)
