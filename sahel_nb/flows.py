@@ -17,6 +17,9 @@ from .cite import short_names
 from .data import Dataset
 from .dates import in_window
 from .exceptions import DataValidationError, ParameterError, Problem
+
+# Re-exported: the one guard against formula injection, for every CSV and sheet written here.
+from .export import neutralise
 from .origins import claims_of, memberships
 from .pages import render, replacing, write_atomically
 from .sankey import Band, layout
@@ -233,39 +236,6 @@ def not_converted(amount, currency, year, *, base_year: int | None = None):
     return reasons
 
 
-# OWASP's list: a cell starting with one of these can be read as a formula.
-_FORMULA_START = re.compile(r"^[=+\-@\t\r]")
-
-
-def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy safe to open in a spreadsheet: text cells that could start a formula
-    (``=``, ``+``, ``-``, ``@``, tab, carriage return) get a leading apostrophe.
-
-    Numeric, boolean and date columns are left exactly as they are; list
-    cells are joined with ``|`` first.
-
-    Examples
-    --------
-    >>> neutralise(pd.DataFrame({"a": ["=1+1", "ok"], "n": [-5, 3]})).to_dict("list")
-    {'a': ["'=1+1", 'ok'], 'n': [-5, 3]}
-    """
-    safe = frame.copy()
-    for column in safe.columns:
-        values = safe[column]
-        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
-            continue
-        if pd.api.types.is_bool_dtype(values):
-            continue
-        text = values.map(
-            lambda v: "|".join(map(str, v)) if isinstance(v, (list, tuple, np.ndarray)) else v
-        )
-        text = text.astype(object).where(text.notna(), None)
-        safe[column] = [
-            "'" + v if isinstance(v, str) and _FORMULA_START.match(v) else v for v in text
-        ]
-    return safe
-
-
 #: What the columns of the exported tables mean, for the workbook's "About" sheet.
 COLUMN_MEANINGS = {
     "payer": "who paid (actor name); (not given) where no source says",
@@ -325,8 +295,10 @@ def export_tables(
 
     A table's row labels (e.g. the payer of :func:`flow_summary`) become its
     first column, so every CSV and sheet says what each row is. Every text
-    cell is passed through :func:`neutralise` first, so a value from the
-    data cannot run as a spreadsheet formula. In the workbook, money cells
+    cell, column header and row label is passed through
+    :func:`sahel_nb.export.neutralise` first, so a value from the data (a
+    source's short name heading a column of the agreement matrix) cannot
+    run as a spreadsheet formula. In the workbook, money cells
     (dollar columns and amounts) are rounded to whole units with a thousands
     format, and a first sheet "About" says what each sheet and column holds,
     with the data's checksum and sources when ``dataset`` is given. Files

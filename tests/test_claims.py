@@ -1,13 +1,23 @@
 """Claims: origins, agreement and counting each fact once, on the claims fixture and the curated data."""
 
+import csv
+import re
+import shutil
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 
 from sahel_nb import load_dataset
 from sahel_nb.claims import claim_reports, claim_table, source_agreement, unique_claims
-from sahel_nb.flows import flow_summary, payment_claims, ransom_table
+from sahel_nb.flows import (
+    export_tables,
+    flow_summary,
+    non_monetary,
+    payment_claims,
+    ransom_table,
+)
 from sahel_nb.narrative import situation_report
 from sahel_nb.origins import agreement, claims_of, origin_map, support_wording
 
@@ -157,3 +167,106 @@ def test_claims_of_some_columns_picks_the_same_rows_as_of_all(claims, curated, t
         assert narrow.columns[0] == whole.columns[0]
         assert "note" not in narrow and "description" not in narrow
         pd.testing.assert_frame_equal(narrow, whole[narrow.columns.tolist()])
+
+
+# Spreadsheet exports of hostile data: formula injection (review 2026-12-06, 6.8).
+
+# A cell a spreadsheet may run: it starts with = + - @, or with a tab or carriage
+# return, or with spaces and line breaks before = + - @ (several programs trim them).
+DANGEROUS = re.compile(r"[\t\r]|[ \t\r\n]*[=+\-@]")
+NEGATIVE_NUMBER = re.compile(r"-(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def _unsafe(value) -> bool:
+    return (
+        isinstance(value, str)
+        and DANGEROUS.match(value) is not None
+        and NEGATIVE_NUMBER.fullmatch(value) is None
+    )
+
+
+@pytest.fixture
+def hostile_claims(tmp_path):
+    """The claims fixture with sources and an actor named like formulas; it validates."""
+    folder = tmp_path / "data"
+    shutil.copytree(FIXTURES / "claims", folder)
+
+    def edit(file, key, changes):
+        with open(folder / file, newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        for row in rows:
+            row.update(changes.get(row[key], {}))
+        with open(folder / file, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+
+    edit(
+        "sources.csv",
+        "source_id",
+        {
+            "paper": {"author": "@SUM(1+1)", "title": "-2+3 in the paper"},
+            "radio": {"author": "=1+1+0*"},
+            "tv": {"publisher": "+1+1 TV"},
+        },
+    )
+    edit("actors.csv", "actor_id", {"germany": {"name": "=cmd|'/c calc'!A1"}})
+    return load_dataset(folder)
+
+
+def test_every_exported_cell_header_and_row_label_is_safe(hostile_claims, tmp_path):
+    dataset = hostile_claims
+    numbers = pd.DataFrame({"label": ["-5", "-2+3"], "count": [-5, 2], "share": [-3.2, 1.5]})
+    # The tables the two notebooks export, written as they write them.
+    claims_tables = {
+        "claims": claim_table(dataset),
+        "reports": claim_reports(dataset),
+        "agreement": source_agreement(dataset).reset_index(),
+        "only_here": unique_claims(dataset),
+        "numbers": numbers,
+    }
+    flows_tables = {
+        "ransoms": ransom_table(dataset),
+        **{
+            f"by_{by}": flow_summary(dataset, by=by)
+            for by in ("payer", "payee", "year", "flow_type")
+        },
+        "in_kind": non_monetary(dataset),
+    }
+    written = export_tables(claims_tables, tmp_path / "claims", dataset=dataset)
+    written += export_tables(flows_tables, tmp_path / "ransom_flows", dataset=dataset)
+
+    seen = set()
+    for path in written:
+        if path.suffix == ".csv":
+            with open(path, newline="", encoding="utf-8") as handle:
+                cells = [(path.name, cell) for row in csv.reader(handle) for cell in row]
+        else:
+            book = openpyxl.load_workbook(path)
+            cells = []
+            for sheet in book.worksheets:
+                for row in sheet.iter_rows():
+                    for cell in row:
+                        assert cell.data_type != "f", f"{path.name} {sheet.title}!{cell.coordinate}"
+                        cells.append((f"{path.name} {sheet.title}!{cell.coordinate}", cell.value))
+        seen.update(value for _, value in cells)
+        assert [(where, value) for where, value in cells if _unsafe(value)] == []
+
+    # The hostile text reached the files, prefixed: headers, row labels and cells.
+    assert {"'@SUM(1+1) 2003", "'=1+1+0* 2003", "'+1+1 TV 2003", "'=cmd|'/c calc'!A1"} <= seen
+    with open(tmp_path / "claims" / "agreement.csv", newline="", encoding="utf-8") as handle:
+        header, *rows = list(csv.reader(handle))
+    assert header == ["source", "'=1+1+0* 2003", "'@SUM(1+1) 2003", "Analyst 2010"]
+    assert [row[0] for row in rows] == header[1:]
+    sheet = openpyxl.load_workbook(tmp_path / "claims" / "tables.xlsx")["agreement"]
+    assert (sheet["B1"].value, sheet["C1"].value) == ("'=1+1+0* 2003", "'@SUM(1+1) 2003")
+    assert sheet["B1"].data_type == "s"
+
+    # A negative number stays a number: in the CSV unprefixed, in the workbook a numeric cell.
+    with open(tmp_path / "claims" / "numbers.csv", newline="", encoding="utf-8") as handle:
+        back = list(csv.DictReader(handle))
+    assert [back[0]["label"], back[0]["count"], back[0]["share"]] == ["-5", "-5", "-3.2"]
+    assert back[1]["label"] == "'-2+3"
+    sheet = openpyxl.load_workbook(tmp_path / "claims" / "tables.xlsx")["numbers"]
+    assert (sheet["B2"].value, sheet["B2"].data_type) == (-5, "n")
+    assert (sheet["C2"].value, sheet["C2"].data_type) == (-3.2, "n")
