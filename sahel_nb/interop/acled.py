@@ -426,14 +426,17 @@ def _import(path: Path, data_dir: Path, frame, cols, encoding: str, today) -> Im
     revised, rows = rows[revising], rows[~revising]
     vintages.arriving_withdrawn(rows, dataset)
     rows["withdrawn"] = rows["event_id"].map(vintages.withdrawn).astype(object).fillna("")
-    days = cols["_day"].dropna()
-    vintages.withdraw(
-        dataset,
-        set("acled-" + ids),
-        (set(rows["country"]) | set(revised["country"]) | _countries_held(dataset, ids)) - {""},
-        days.min().date().isoformat() if len(days) else "",
-        days.max().date().isoformat() if len(days) else "",
-    )
+    if vintages.has_earlier(dataset):  # only then is coverage worth a pass over the ids
+        days = cols["_day"].dropna()
+        held = "acled-" + ids
+        countries = pd.unique(pd.concat([rows["country"], revised["country"]]))
+        vintages.withdraw(
+            dataset,
+            held,
+            (set(countries) | _countries_held(dataset, held)) - {""},
+            days.min().date().isoformat() if len(days) else "",
+            days.max().date().isoformat() if len(days) else "",
+        )
     summary.count_vintages(vintages)
     summary.added = len(rows)
     written = pd.concat([rows, revised])
@@ -475,10 +478,10 @@ def _import(path: Path, data_dir: Path, frame, cols, encoding: str, today) -> Im
     return summary
 
 
-def _countries_held(dataset, ids: pd.Series) -> set[str]:
+def _countries_held(dataset, held: pd.Series) -> set[str]:
     """Countries of the events this export holds that were already imported (all its coverage)."""
     events = dataset.events
-    return set(events.loc[isin(events["event_id"], set("acled-" + ids)), "country"].dropna())
+    return set(events.loc[isin(events["event_id"], pd.unique(held)), "country"].dropna())
 
 
 def _mismatches(cols: dict[str, pd.Series]) -> list[str]:

@@ -300,7 +300,7 @@ def _import(path: Path, data_dir: Path, frame, cols, encoding: str, today) -> Im
     # Incidents an earlier GTD file imported are read like new ones, then compared.
     earlier = ~keep & vintages.earlier(rows, dataset)
     keep = keep | earlier
-    held = set(rows["event_id"])
+    held = rows["event_id"]
     rows = rows[keep]
     remap = remap_for(dataset, data_dir, summary)
     resolver = Resolver(dataset, data_dir, "gtd", source_id)
@@ -321,13 +321,14 @@ def _import(path: Path, data_dir: Path, frame, cols, encoding: str, today) -> Im
     revised_rows, rows = rows[revising], rows[~revising]
     vintages.arriving_withdrawn(rows, dataset)
     rows["withdrawn"] = rows["event_id"].map(vintages.withdrawn).astype(object).fillna("")
-    days = pd.to_datetime(_date(cols["iyear"], cols["imonth"], cols["iday"]).str.slice(0, 10),
-                          format="mixed", errors="coerce").dropna()  # fmt: skip
-    vintages.withdraw(
-        dataset, held, set(country[country != ""]),
-        days.min().date().isoformat() if len(days) else "",
-        days.max().date().isoformat() if len(days) else "",
-    )  # fmt: skip
+    if vintages.has_earlier(dataset):
+        days = pd.to_datetime(_date(cols["iyear"], cols["imonth"], cols["iday"]).str.slice(0, 10),
+                              format="mixed", errors="coerce").dropna()  # fmt: skip
+        vintages.withdraw(
+            dataset, held, set(country[country != ""]),
+            days.min().date().isoformat() if len(days) else "",
+            days.max().date().isoformat() if len(days) else "",
+        )  # fmt: skip
     summary.count_vintages(vintages)
     summary.notes += frame.attrs.get("notes", [])
 

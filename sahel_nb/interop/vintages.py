@@ -101,6 +101,10 @@ class Vintages:
         stored = vintages.fillna("").astype(str).to_numpy()
         return (stored == "") | (self.vintage == "") | (stored <= self.vintage)
 
+    def has_earlier(self, dataset: Dataset) -> bool:
+        """Whether another export of the same dataset imported events into this folder."""
+        return not _imported(dataset, self.dataset, self.source_id).empty
+
     def earlier(self, rows: pd.DataFrame, dataset: Dataset) -> np.ndarray:
         """Rows whose event an earlier export of the same dataset imported (revision candidates)."""
         held = _imported(dataset, self.dataset, self.source_id)
@@ -149,13 +153,12 @@ class Vintages:
                     self._log(event_id, "revised", column, old_text[column][k], values[column])
         return revising
 
-    def withdraw(
-        self, dataset: Dataset, held: set[str], countries: set[str], first: str, last: str
-    ) -> None:
+    def withdraw(self, dataset: Dataset, held, countries: set[str], first: str, last: str) -> None:
         """Mark withdrawn the events older exports imported that this one no longer holds.
 
         Only within this export's coverage: its countries and the days from
-        its first to its last event. An export of one country or one year
+        its first to its last event. ``held`` is every event id the export
+        holds (a set, or a Series: ids repeat in one-row-per-actor exports). An export of one country or one year
         says nothing of the others.
         """
         if not countries or not first:
@@ -166,7 +169,7 @@ class Vintages:
             stored["country"].isin(countries).to_numpy(bool)
             & (stored["date_start"] >= pd.Timestamp(first)).to_numpy(bool)
             & (stored["date_end"] <= pd.Timestamp(last)).to_numpy(bool)
-            & ~isin(stored["event_id"], held)
+            & ~isin(stored["event_id"], held if isinstance(held, set) else pd.unique(held))
             & self._newer_than(stored["_vintage"])
         )
         for event_id in stored.loc[covered, "event_id"]:
