@@ -178,15 +178,21 @@ def test_a_full_disk_during_an_import_is_one_message_and_changes_nothing(
     assert _tables(data_dir) == before and _leftovers(data_dir) == []
 
 
-def test_a_read_only_folder_is_one_message(data_dir, capsys):
-    if os.geteuid() == 0:
-        pytest.skip("root writes through read-only permissions")
-    data_dir.chmod(0o555)
-    try:
-        assert main(["import", "acled", str(SAMPLE), "--into", str(data_dir)]) == 1
-        assert "permissions" in capsys.readouterr().err
-    finally:
-        data_dir.chmod(0o755)
+@pytest.mark.parametrize(
+    ("code", "words"), [(errno.EROFS, "read-only"), (errno.EACCES, "permissions")]
+)
+def test_a_folder_that_refuses_writing_is_one_message(data_dir, monkeypatch, capsys, code, words):
+    # Root writes through permissions: the refusal is simulated where the folder is first written.
+    import sahel_nb.transaction as transaction
+
+    def refuse(*args, **kwargs):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(transaction.tempfile, "mkdtemp", refuse)
+    before = _tables(data_dir)
+    assert main(["import", "acled", str(SAMPLE), "--into", str(data_dir)]) == 1
+    err = capsys.readouterr().err
+    assert words in err and "Traceback" not in err and _tables(data_dir) == before
 
 
 def test_errors_raised_are_of_the_family(data_dir):
