@@ -3,7 +3,13 @@
 from .claims import claim_reports, claim_table
 from .data import Dataset, load_dataset
 from .dates import partial_date_span
-from .exceptions import DataValidationError, ParameterError, Problem, SahelNbError
+from .exceptions import (
+    DataValidationError,
+    ImportRunning,
+    ParameterError,
+    Problem,
+    SahelNbError,
+)
 from .narrative import situation_report
 from .network import actor_metrics, alliance_shifts, build_graph, ego_graph, export_graph
 from .paths import curated_data_dir, default_data_dir
@@ -15,6 +21,7 @@ __all__ = [
     "TABLES",
     "DataValidationError",
     "Dataset",
+    "ImportRunning",
     "ParameterError",
     "Problem",
     "SahelNbError",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["DataValidationError", "ParameterError", "Problem", "SahelNbError"]
+__all__ = ["DataValidationError", "ImportRunning", "ParameterError", "Problem", "SahelNbError"]
 
 _MAX_VALUE = 80
 
@@ -62,3 +62,7 @@ class DataValidationError(SahelNbError):
 
 class ParameterError(SahelNbError):
     """A function or notebook was given a parameter it cannot use."""
+
+
+class ImportRunning(SahelNbError):
+    """Another import into the same data folder is running and did not finish in time."""

@@ -14,13 +14,12 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from .exceptions import SahelNbError
+from .exceptions import ImportRunning, SahelNbError
 
 __all__ = [
     "IMPORT_LOCK",
     "JOURNAL",
     "STAGING_PREFIX",
-    "ImportRunning",
     "commit",
     "importing",
     "reading",
@@ -40,10 +39,6 @@ JOURNAL = ".import-journal.json"
 STAGING_PREFIX = ".import-"
 #: Seconds an import waits for another one into the same folder before refusing.
 WAIT_SECONDS = float(os.environ.get("SAHEL_NB_IMPORT_WAIT", "600"))
-
-
-class ImportRunning(SahelNbError):
-    """Another import into the same data folder is running and did not finish in time."""
 
 
 def _fault(step: str) -> None:

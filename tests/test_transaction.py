@@ -13,12 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from sahel_nb import SahelNbError, load_dataset
+from sahel_nb import ImportRunning, SahelNbError, load_dataset
 from sahel_nb.cli import main
 from sahel_nb.transaction import (
     IMPORT_LOCK,
     JOURNAL,
-    ImportRunning,
     importing,
     settle,
     write_error,
