@@ -419,13 +419,7 @@ def _import(path: Path, data_dir: Path, frame, cols, encoding: str, today) -> Im
         pd.Series(assoc["id"].to_numpy(), index=assoc["owner"]), rows.index
     )
     grade(rows, source_id)
-    revising = np.zeros(len(rows), dtype=bool)
-    revising[earlier] = vintages.revise(rows[earlier], dataset)
-    rows = rows[~earlier | revising]
-    revising = revising[~earlier | revising]
-    revised, rows = rows[revising], rows[~revising]
-    vintages.arriving_withdrawn(rows, dataset)
-    rows["withdrawn"] = rows["event_id"].map(vintages.withdrawn).astype(object).fillna("")
+    rows, revised = vintages.split(rows, earlier, dataset)
     if vintages.has_earlier(dataset):  # only then is coverage worth a pass over the ids
         days = cols["_day"].dropna()
         held = "acled-" + ids

@@ -314,13 +314,7 @@ def _import(path: Path, data_dir: Path, frame, cols, encoding: str, today) -> Im
     rows["assoc_actors"] = joined(others, rows.index)
     grade(rows, source_id)
     earlier = earlier[keep]
-    revising = np.zeros(len(rows), dtype=bool)
-    revising[earlier] = vintages.revise(rows[earlier], dataset)
-    rows = rows[~earlier | revising]
-    revising = revising[~earlier | revising]
-    revised_rows, rows = rows[revising], rows[~revising]
-    vintages.arriving_withdrawn(rows, dataset)
-    rows["withdrawn"] = rows["event_id"].map(vintages.withdrawn).astype(object).fillna("")
+    rows, revised_rows = vintages.split(rows, earlier, dataset)
     if vintages.has_earlier(dataset):
         days = pd.to_datetime(_date(cols["iyear"], cols["imonth"], cols["iday"]).str.slice(0, 10),
                               format="mixed", errors="coerce").dropna()  # fmt: skip

@@ -153,6 +153,24 @@ class Vintages:
                     self._log(event_id, "revised", column, old_text[column][k], values[column])
         return revising
 
+    def split(
+        self, rows: pd.DataFrame, earlier: np.ndarray, dataset: Dataset
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Graded rows as (new events, events they revise); the rest were imported as they are.
+
+        ``earlier`` marks the rows an earlier export imported. New rows a
+        newer export already dropped carry ``withdrawn`` (see
+        :meth:`arriving_withdrawn`).
+        """
+        revising = np.zeros(len(rows), dtype=bool)
+        revising[earlier] = self.revise(rows[earlier], dataset)
+        kept = ~earlier | revising
+        rows, revising = rows[kept], revising[kept]
+        revised, new = rows[revising], rows[~revising]
+        self.arriving_withdrawn(new, dataset)
+        withdrawn = new["event_id"].map(self.withdrawn).astype(object).fillna("")
+        return new.assign(withdrawn=withdrawn), revised
+
     def withdraw(self, dataset: Dataset, held, countries: set[str], first: str, last: str) -> None:
         """Mark withdrawn the events older exports imported that this one no longer holds.
 
