@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import gzip
 import os
 import shutil
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .csvfile import csv_reader
 from .exceptions import SahelNbError
 from .schema import TABLES
 
@@ -135,8 +135,15 @@ def _rows(path: Path, id_column: str) -> dict[str, dict]:
     """A table's rows by id, every value as the text written (empty cells as "")."""
     if not path.is_file():
         return {}
-    with open(path, encoding="utf-8", newline="") as handle:
-        return {row[id_column]: row for row in csv.DictReader(handle)}
+    # Read as the loader reads: a byte-order mark is no part of the first
+    # column's name, and csv.reader's 131,072-character limit on a cell does
+    # not apply. Bytes that are not UTF-8 are replaced rather than fatal: the
+    # data is then loaded, and refused with the validator's list of problems.
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+        records = (fields for fields in csv_reader(handle) if fields)
+        header = next(records, [])
+        rows = (dict(zip(header, fields, strict=False)) for fields in records)
+        return {row.get(id_column, ""): row for row in rows}
 
 
 def _table_changes(old_dir: Path, new_dir: Path) -> list[TableChanges]:

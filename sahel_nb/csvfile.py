@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import csv
+import codecs
+import importlib.util
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -17,9 +19,11 @@ from .exceptions import Problem
 from .schema import TABLES, Table
 
 __all__ = [
+    "MAX_CELL",
     "NUMBER_PATTERN",
     "RawTable",
     "arrow_text",
+    "csv_reader",
     "number_series",
     "parse_number",
     "read_table",
@@ -36,6 +40,36 @@ NUMBER_PATTERN = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _STRING = pd.ArrowDtype(pa.large_string())
 _TEXT_TYPES = (pa.string(), pa.large_string())
 _REPLACEMENT = "\ufffd"
+
+#: The most characters a cell may hold: the csv module's default field limit.
+#: The report's own readers and an analyst's csv.reader stop at it, so a longer
+#: cell would pass here and then crash every report run.
+MAX_CELL = 131_072
+
+
+def _own_csv():
+    # The field limit of Python's csv module is process-wide: lifting it for
+    # every caller would also lift it for the import of untrusted exports.
+    # A second instance of the C module keeps its own limit (module state
+    # since Python 3.10), so only the readers here take cells of any size;
+    # tests/test_csvfile.py checks that the process-wide limit stays.
+    spec = importlib.util.find_spec("_csv")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.field_size_limit(2**31 - 1)  # fits a C long everywhere; Arrow's ceiling too
+    return module
+
+
+_CSV = _own_csv()
+
+
+def csv_reader(handle):
+    """Return a ``csv.reader`` over ``handle`` that reads cells of any size.
+
+    Unlike ``csv.reader``, no cell stops it at 131,072 characters, and the
+    limit of every other reader in the process stays as it was.
+    """
+    return _CSV.reader(handle)
 
 
 def arrow_text(values) -> pa.Array:
@@ -70,8 +104,10 @@ class RawTable:
     """A table as written in its file: every cell a string, empty cells null.
 
     ``frame`` is None when the file could not be read at all. Its index is the
-    record's position among the data rows the reader kept; :meth:`line` turns it
-    into the line an editor shows.
+    record's position among the data rows; :meth:`line` turns it into the line
+    an editor shows. A row with too many or too few fields is kept (cut or
+    padded to the header) so that other rows' references to it still hold;
+    its lines are in ``ragged``, and it is reported once, for its fields.
     """
 
     table: Table
@@ -80,6 +116,8 @@ class RawTable:
     frame: pd.DataFrame | None = None
     problems: list[Problem] = field(default_factory=list)
     mangled: set[tuple[int, str]] = field(default_factory=set)
+    #: Editor lines of rows whose fields do not line up with the header.
+    ragged: set[int] = field(default_factory=set)
     #: Dates and numbers parsed while checking, by column, reused when typing.
     parsed: dict = field(default_factory=dict)
     _skip_ragged: bool = False
@@ -126,7 +164,7 @@ def _scan(path: Path, errors: str) -> list[tuple[int, list[str]]]:
     """Return (first line, fields) of every non-blank record, as csv parses it."""
     records = []
     with open(path, encoding="utf-8-sig", errors=errors, newline="") as handle:
-        reader = csv.reader(handle)
+        reader = csv_reader(handle)
         previous = 0
         for fields in reader:
             start, previous = previous + 1, reader.line_num
@@ -140,7 +178,7 @@ def _header(raw: RawTable) -> list[str] | None:
     table, expected = raw.table, raw.table.columns
     try:
         with open(raw.path, encoding="utf-8-sig", errors="replace", newline="") as handle:
-            header = next((row for row in csv.reader(handle) if row), None)
+            header = next((row for row in csv_reader(handle) if row), None)
     except OSError as error:
         raw.problem(None, None, f"cannot be read: {error.strerror}")
         return None
@@ -175,29 +213,61 @@ def _report_bad_utf8(raw: RawTable, header: list[str]) -> None:
             newlines += text.count("\n")
 
 
-def _read_arrow(source, header: list[str], invalid: list) -> pd.DataFrame:
+def _not_text(path: Path) -> str | None:
+    """Say why the file is plainly not UTF-8 text, from its first bytes; None if it may be."""
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 16)
+    # Checked before anything is decoded: read as UTF-8, such a file gives a
+    # problem per cell, each full of NUL bytes and replacement characters.
+    header = head.split(b"\n", 1)[0]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
+        header.count(0) > len(header) // 3  # every other byte of ASCII names in UTF-16
+    ):
+        return "is saved as UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)"
+    if b"\x00" in head:
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(head)
+        except UnicodeDecodeError:
+            return (
+                "is not a text file (it holds NUL bytes and is not UTF-8); "
+                "was another file saved under this name?"
+            )
+    return None
+
+
+def _read_arrow(source, header: list[str], invalid: list, size: int) -> pd.DataFrame:
     # Allowing newlines in values makes Arrow split the file for its threads
     # serially (2.5 times slower on a million rows). Most files have none, so
     # try without: a value spanning a block boundary stops Arrow with "out of
     # sync" rather than misreading, and only then is the file read again.
-    try:
-        return _read_arrow_once(source, header, invalid, newlines_in_values=False)
-    except pa.ArrowInvalid as error:
-        if "out of sync" not in str(error):
-            raise
-    invalid.clear()
-    if hasattr(source, "seek"):
-        source.seek(0)
-    return _read_arrow_once(source, header, invalid, newlines_in_values=True)
+    # A row longer than about two blocks (1 MiB each) stops Arrow too, with
+    # "straddling object": the file is then read again as one block.
+    newlines, block_size = False, None
+    while True:
+        try:
+            return _read_arrow_once(source, header, invalid, newlines, block_size)
+        except pa.ArrowInvalid as error:
+            if "out of sync" in str(error) and not newlines:
+                newlines = True
+            elif "straddl" in str(error) and block_size is None:
+                block_size = min(size + 1, 2**31 - 1)  # Arrow's ceiling
+            else:
+                raise
+        invalid.clear()
+        if hasattr(source, "seek"):
+            source.seek(0)
 
 
-def _read_arrow_once(source, header: list[str], invalid: list, newlines_in_values: bool):
+def _read_arrow_once(
+    source, header: list[str], invalid: list, newlines_in_values: bool, block_size: int | None
+):
     def on_invalid(row) -> str:
         invalid.append(row)
         return "skip"
 
     table = pacsv.read_csv(
         source,
+        read_options=pacsv.ReadOptions(block_size=block_size) if block_size else None,
         parse_options=pacsv.ParseOptions(
             newlines_in_values=newlines_in_values, invalid_row_handler=on_invalid
         ),
@@ -211,16 +281,76 @@ def _read_arrow_once(source, header: list[str], invalid: list, newlines_in_value
     return table.to_pandas(types_mapper={pa.large_string(): _STRING}.get)
 
 
-def _read_quietly(source, header: list[str], invalid: list) -> pd.DataFrame:
+def _read_quietly(source, header: list[str], invalid: list, size: int) -> pd.DataFrame:
     # pyarrow decodes an invalid row before handing it over; when that row is
     # not UTF-8 the decoding error is printed as "Exception ignored" and the
     # read fails, which read_table handles. Keep the noise off the terminal.
     hook = sys.unraisablehook
     sys.unraisablehook = lambda unraisable: None
     try:
-        return _read_arrow(source, header, invalid)
+        return _read_arrow(source, header, invalid, size)
     finally:
         sys.unraisablehook = hook
+
+
+def _keep_ragged(raw: RawTable, frame: pd.DataFrame, header: list[str]) -> pd.DataFrame:
+    """Report each row whose fields do not line up with the header; return the frame with them.
+
+    Arrow skips such a row. Put back, cut or padded to the header, its id and
+    claim still count: skipping it made every reference to it dangle and took
+    a corroborating report from its claim. Its cells are not judged (they may
+    be shifted); check_folder drops any later problem on its line.
+    """
+    records = _scan(raw.path, raw._decode_errors)[1:]
+    width = len(header)
+    ragged = [
+        (i, start, fields) for i, (start, fields) in enumerate(records) if len(fields) != width
+    ]
+    for _, start, fields in ragged:
+        extra = ",".join(fields[width:]) or None
+        hint = "; quote values that contain commas" if extra else ""
+        raw.problem(
+            start, None, f"row has {len(fields)} fields but the header has {width}{hint}", extra
+        )
+        raw.ragged.add(start)
+    if len(frame) + len(ragged) != len(records):  # Arrow and csv disagree: keep Arrow's rows
+        raw._skip_ragged = True
+        return frame
+    positions = [i for i, _, _ in ragged]
+    kept = np.ones(len(records), dtype=bool)
+    kept[positions] = False
+    frame.index = np.flatnonzero(kept)
+    # Empty cells are null, as Arrow reads them.
+    cells = [[f or None for f in (fields + [""] * width)[:width]] for _, _, fields in ragged]
+    put_back = pd.DataFrame(cells, columns=header, index=positions, dtype=_STRING)
+    return pd.concat([frame, put_back]).sort_index().reset_index(drop=True)
+
+
+def _report_long_cells(raw: RawTable, frame: pd.DataFrame) -> None:
+    """Report every cell longer than MAX_CELL characters, with its line, column and size."""
+    for column in frame.columns:
+        text = arrow_text(frame[column])
+        offset = 0
+        for chunk in text.chunks if isinstance(text, pa.ChunkedArray) else [text]:
+            data = chunk.buffers()[2]
+            # A chunk's text buffer bounds every cell in it: most chunks of a
+            # million rows are too small to hold a long cell and cost nothing.
+            if data is not None and data.size > MAX_CELL:
+                # Bytes first (cheap); a cell of more characters has more bytes.
+                for position in pc.indices_nonzero(
+                    pc.greater(pc.binary_length(chunk), MAX_CELL)
+                ).to_pylist():
+                    length = pc.utf8_length(chunk[position]).as_py()
+                    if length > MAX_CELL:
+                        raw.problem(
+                            raw.line(offset + position),
+                            column,
+                            f"is {length:,} characters long; a cell may hold at most "
+                            f"{MAX_CELL:,}: shorten it, or keep the full text in a document "
+                            "and cite it",
+                        )
+                        raw.mangled.add((offset + position, column))
+            offset += len(chunk)
 
 
 def read_table(directory: Path, table: Table, shown_dir: str) -> RawTable:
@@ -230,12 +360,20 @@ def read_table(directory: Path, table: Table, shown_dir: str) -> RawTable:
     if not path.is_file():
         raw.problem(None, None, f"file is missing; a data folder needs {_all_files()}")
         return raw
+    try:
+        not_text = _not_text(path)
+    except OSError as error:
+        raw.problem(None, None, f"cannot be read: {error.strerror}")
+        return raw
+    if not_text is not None:
+        raw.problem(None, None, not_text)
+        return raw
     header = _header(raw)
     if header is None:
         return raw
     invalid: list = []
     try:
-        frame = _read_quietly(path, header, invalid)
+        frame = _read_quietly(path, header, invalid, path.stat().st_size)
     except pa.ArrowInvalid as first:
         failure: Exception | None = first
         # pyarrow checks UTF-8 itself; only on failure is it worth decoding
@@ -249,7 +387,7 @@ def read_table(directory: Path, table: Table, shown_dir: str) -> RawTable:
             invalid.clear()
             text = data.decode("utf-8", errors="replace").encode()
             try:
-                frame = _read_quietly(pa.BufferReader(text), header, invalid)
+                frame = _read_quietly(pa.BufferReader(text), header, invalid, len(text))
                 failure = None
             except pa.ArrowInvalid as again:
                 failure = again
@@ -257,17 +395,8 @@ def read_table(directory: Path, table: Table, shown_dir: str) -> RawTable:
             raw.problem(None, None, f"is not a readable CSV file: {failure}")
             return raw
     if invalid:
-        raw._skip_ragged = True
-        for start, fields in _scan(path, raw._decode_errors)[1:]:
-            if len(fields) != len(header):
-                extra = ",".join(fields[len(header) :]) or None
-                hint = "; quote values that contain commas" if extra else ""
-                raw.problem(
-                    start,
-                    None,
-                    f"row has {len(fields)} fields but the header has {len(header)}{hint}",
-                    extra,
-                )
+        frame = _keep_ragged(raw, frame, header)
+    _report_long_cells(raw, frame)
     if raw._decode_errors != "strict":
         # Already reported cell by cell; checking the mangled text would only add noise.
         for column in frame.columns:

@@ -31,14 +31,24 @@ class Problem:
     value: str | None = None
 
     def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
-        what = self.message if self.column is None else f"{self.column}: {self.message}"
+        file, column, message = (_escaped(text) for text in (self.file, self.column, self.message))
+        where = file if self.line is None else f"{file}:{self.line}"
+        what = message if column is None else f"{column}: {message}"
         if self.value is None:
             return f"{where}: {what}"
         value = self.value
         if len(value) > _MAX_VALUE:
             value = value[: _MAX_VALUE - 1] + "…"
         return f"{where}: {what} ({value!r})"
+
+
+def _escaped(text: str | None) -> str | None:
+    # Headers and messages quote the data file, which may hold terminal control
+    # sequences (ESC, BEL, NUL, CR…): shown escaped as repr shows values, they
+    # cannot clear the screen, retitle the terminal or split a problem's line.
+    if text is None or text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class SahelNbError(Exception):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache, partial
 from pathlib import Path
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
@@ -85,16 +87,28 @@ def _number_checks(name: str, parsed: dict, low: float, high: float, message: st
         parsed[name] = pd.Series(arrow[name].to_numpy(zero_copy_only=False), index=values.index)
         return _passes(ok, values)
 
-    def within(values: pd.Series) -> pd.Series:
+    def numbers(values: pd.Series) -> pyarrow.Array:
         if name not in arrow:
             arrow[name] = parse_number(values)[1]
-        numbers = arrow[name]
-        # In Arrow, on the parse already made: empty and unparsed cells pass here.
-        inside = pc.and_(pc.greater_equal(numbers, low), pc.less_equal(numbers, high))
-        return _passes(inside, values)
+        return arrow[name]
+
+    def finite(values: pd.Series) -> pd.Series:
+        # 1e400 is written like a number but is infinity as one: totals and
+        # conversions of it fail in the reports.
+        return _passes(pc.is_finite(numbers(values)), values)
+
+    def within(values: pd.Series) -> pd.Series:
+        # In Arrow, on the parse already made: empty, unparsed and infinite
+        # cells pass here (each is reported once, by the checks above).
+        parsed_values = numbers(values)
+        inside = pc.and_(pc.greater_equal(parsed_values, low), pc.less_equal(parsed_values, high))
+        return _passes(pc.or_(inside, pc.invert(pc.is_finite(parsed_values))), values)
 
     return [
         _check(is_number, "is not a number; write digits only, e.g. 7300000"),
+        _check(
+            finite, "is too large to be a number; check its digits and exponent (7.3e6 is 7300000)"
+        ),
         _check(within, message),
     ]
 
@@ -447,6 +461,73 @@ def _row_problems(raw: RawTable) -> None:
             )
 
 
+#: Cycles named at most per data folder: each needs a row fixed, and fixing
+#: one often breaks several.
+_MAX_CYCLES = 20
+
+
+def _succession_problems(raw: RawTable) -> None:
+    """One problem per cycle of successions (A became B, B became A), naming its rows.
+
+    Only directed ties that are not denied say who became whom; a tie of an
+    actor with itself is reported by the row checks.
+    """
+    frame = raw.frame
+    if frame is None or not {"actor_a", "actor_b", "kind", "directed", "status"} <= set(frame):
+        return
+
+    def column(name: str) -> pyarrow.Array:
+        return arrow_text(frame[name])
+
+    a, b = column("actor_a"), column("actor_b")
+    # In Arrow: a million imported relationships hold no succession at all.
+    ties = pc.and_(
+        pc.and_(
+            pc.equal(column("kind"), "predecessor/successor"),
+            pc.equal(column("directed"), "true"),
+        ),
+        pc.and_(
+            pc.fill_null(pc.not_equal(column("status"), "denied"), True),
+            pc.not_equal(a, b),  # null when either is empty
+        ),
+    )
+    positions = frame.index[pc.fill_null(ties, False).to_numpy(zero_copy_only=False)]
+    if not len(positions):
+        return
+    graph = nx.DiGraph()
+    for position in positions:
+        old, new = frame.at[position, "actor_a"], frame.at[position, "actor_b"]
+        if not graph.has_edge(old, new):
+            graph.add_edge(old, new, rows=[])
+        graph[old][new]["rows"].append(position)  # in file order
+
+    def first_row(step: tuple[str, str]) -> int:
+        return graph.edges[step]["rows"][0]
+
+    found = []
+    for cycle in itertools.islice(nx.simple_cycles(graph), _MAX_CYCLES):
+        steps = list(zip(cycle, cycle[1:] + cycle[:1], strict=True))
+        # Start from the row an editor meets first.
+        first = min(range(len(steps)), key=lambda i: first_row(steps[i]))
+        found.append(steps[first:] + steps[:first])
+    for steps in sorted(found, key=lambda steps: first_row(steps[0])):
+        chain = steps[0][0] + "".join(
+            f" → {new} ({_lines([raw.line(p) for p in graph.edges[old, new]['rows']])})"
+            for old, new in steps
+        )
+        raw.problem(
+            raw.line(first_row(steps[0])),
+            "actor_b",
+            f"the succession comes back to {steps[0][0]}: {chain}; an organisation cannot "
+            "succeed its own successor: correct, deny or remove one of these rows",
+            steps[0][1],
+        )
+
+
+def _lines(lines: list[int]) -> str:
+    return f"line {lines[0]}" if len(lines) == 1 else "lines " + ", ".join(map(str, lines))
+
+
 def check_folder(
     directory: Path, shown: str | None = None
 ) -> tuple[dict[str, RawTable], list[Problem]]:
@@ -458,6 +539,7 @@ def check_folder(
             shown,
         )
     raws = {name: read_table(directory, table, shown) for name, table in TABLES.items()}
+    read = {name: len(raw.problems) for name, raw in raws.items()}
     ids: dict[str, pd.Series | None] = {}
     for name, raw in raws.items():
         table = raw.table
@@ -473,8 +555,24 @@ def check_folder(
         if raw.frame is not None:
             _reference_problems(raw, ids)
     claim_problems(raws)
-    problems = [p for raw in raws.values() for p in sorted(raw.problems, key=_order(raw.table))]
+    _succession_problems(raws["relationships"])
+    problems = [
+        p
+        for name, raw in raws.items()
+        for p in sorted(_kept(raw, read[name]), key=_order(raw.table))
+    ]
     return raws, problems
+
+
+def _kept(raw: RawTable, structural: int) -> list[Problem]:
+    """The problems of ``raw`` worth showing: none beyond the first on a ragged row.
+
+    A row whose fields do not line up with the header has its values shifted:
+    what the checks say of them would only repeat that one problem.
+    """
+    if not raw.ragged:
+        return raw.problems
+    return [p for i, p in enumerate(raw.problems) if i < structural or p.line not in raw.ragged]
 
 
 def _order(table: Table):

@@ -1,9 +1,13 @@
 """What changed since the last report: rows by id, claims' support, money totals, imported actors."""
 
+import csv
 import gzip
 import shutil
 from pathlib import Path
 
+import pytest
+
+from sahel_nb import SahelNbError
 from sahel_nb.changes import compare, read_snapshot, write_snapshot
 
 VALID = Path(__file__).parent / "fixtures" / "valid"
@@ -92,3 +96,37 @@ def test_the_changes_page_escapes_data_strings(tmp_path):
     )  # fmt: skip
     assert "ev-x" in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script" not in page
+
+
+def test_cells_beyond_the_csv_modules_field_limit_are_compared(tmp_path):
+    # csv.DictReader stopped at 131,072 characters, after every notebook had run.
+    old = _copy(tmp_path, "old")
+    _edit(old / "relationships.csv", "¶11,\n", "¶11," + "x" * 200_000 + "\n")
+    snapshot = write_snapshot(old, tmp_path / "snapshot")
+    assert compare(snapshot, old, previous_run="R1").sentence() == (
+        "Nothing in the data changed since report R1."
+    )
+    new = Path(shutil.copytree(old, tmp_path / "new"))
+    _edit(new / "relationships.csv", "x\n", "xy\n")
+    # The changed row is found; the data itself is refused, with validation's message.
+    with pytest.raises(SahelNbError, match=r"note: is 200,00\d characters long"):
+        compare(snapshot, new, previous_run="R1")
+    assert csv.field_size_limit() == 131_072  # for every other reader
+
+
+def test_undecodable_data_is_a_message_not_a_traceback(tmp_path):
+    snapshot = write_snapshot(VALID, tmp_path / "snapshot")
+    data = _copy(tmp_path, "data")
+    text = (data / "actors.csv").read_text(encoding="utf-8")
+    (data / "actors.csv").write_bytes(text.replace("Tuaregs", "Touarègues").encode("latin-1"))
+    with pytest.raises(SahelNbError, match="is not valid UTF-8 text"):
+        compare(snapshot, data, previous_run="R1")
+
+
+def test_a_byte_order_mark_changes_nothing(tmp_path):
+    snapshot = write_snapshot(VALID, tmp_path / "snapshot")
+    data = _copy(tmp_path, "data")
+    for file in data.iterdir():
+        file.write_bytes(b"\xef\xbb\xbf" + file.read_bytes())
+    changes = compare(snapshot, data, previous_run="R1")
+    assert changes.sentence() == "Nothing in the data changed since report R1."

@@ -1,3 +1,5 @@
+import csv
+import random
 from pathlib import Path
 
 import pandas as pd
@@ -5,7 +7,10 @@ import pandas as pd
 from sahel_nb.csvfile import read_table
 from sahel_nb.schema import TABLES
 
-EDGE = Path(__file__).parent / "fixtures" / "edge"
+FIXTURES = Path(__file__).parent / "fixtures"
+EDGE = FIXTURES / "edge"
+VALID = FIXTURES / "valid"
+CLAIMS = FIXTURES / "claims"
 
 
 def test_reads_text_as_written_with_empty_cells_missing(valid_dir):
@@ -41,3 +46,57 @@ def test_blank_lines_are_skipped_but_counted(tmp_path, valid_dir):
 def test_file_shown_as_the_caller_named_the_folder(tmp_path):
     raw = read_table(tmp_path, TABLES["events"], "my/data/")
     assert raw.problems[0].file == "my/data/events.csv"
+
+
+def _folder(tmp_path: Path, base: Path = VALID) -> Path:
+    for file in base.iterdir():
+        (tmp_path / file.name).write_bytes(file.read_bytes())
+    return tmp_path
+
+
+def test_a_cell_bigger_than_arrows_blocks_is_read_with_every_line(tmp_path):
+    # 5 MB and more used to stop Arrow ("straddles two block boundaries"),
+    # hiding the file's other problems and their lines.
+    folder = _folder(tmp_path)
+    big = "x" * 6_000_000
+    text = (folder / "relationships.csv").read_text(encoding="utf-8")
+    text = text.replace("¶11,\n", f"¶11,{big}\n")
+    (folder / "relationships.csv").write_text(text, encoding="utf-8")
+    raw = read_table(folder, TABLES["relationships"], "data")
+    assert len(raw.frame) == 2 and len(raw.frame.loc[0, "note"]) == len(big)
+    assert [(p.line, p.column) for p in raw.problems] == [(2, "note")]
+    assert "6,000,000 characters" in raw.problems[0].message
+    assert [raw.line(0), raw.line(1)] == [2, 3]
+    assert csv.field_size_limit() == 131_072  # the process-wide default stays
+
+
+def test_a_header_cell_with_a_huge_field_is_a_problem_not_a_crash(tmp_path):
+    folder = _folder(tmp_path)
+    text = (folder / "sources.csv").read_text(encoding="utf-8")
+    (folder / "sources.csv").write_text(text.replace(",notes\n", ",notes" + "n" * 200_000 + "\n"))
+    raw = read_table(folder, TABLES["sources"], "data")
+    assert {p.line for p in raw.problems} == {1}
+    assert any(p.message.startswith("unknown column") for p in raw.problems)
+
+
+def test_an_extra_field_keeps_its_row_for_the_other_rows_checks(tmp_path):
+    folder = _folder(tmp_path, CLAIMS)
+    text = (folder / "relationships.csv").read_text(encoding="utf-8")
+    (folder / "relationships.csv").write_text(text.replace("¶6,,The column's year.", "¶6,,The column's, year."))  # fmt: skip
+    raw = read_table(folder, TABLES["relationships"], "data")
+    assert raw.frame.loc[0, "relationship_id"] == "rel-clash-col"
+    assert [raw.line(0), raw.line(1)] == [2, 3]
+    assert [(p.line, p.value) for p in raw.problems] == [(2, " year.")]
+
+
+def test_utf16_and_binary_files_are_one_readable_problem(tmp_path):
+    folder = _folder(tmp_path)
+    text = (folder / "sources.csv").read_text(encoding="utf-8")
+    (folder / "sources.csv").write_bytes(text.encode("utf-16"))
+    (folder / "flows.csv").write_bytes(random.Random(0).randbytes(4096))
+    (folder / "actors.csv").write_bytes(text.encode("utf-16-le"))  # no byte-order mark
+    for table, says in (("sources", "UTF-16"), ("flows", "not a text file"), ("actors", "UTF-16")):
+        raw = read_table(folder, TABLES[table], "data")
+        assert raw.frame is None
+        (problem,) = raw.problems
+        assert says in problem.message and str(problem).isprintable()

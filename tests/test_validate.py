@@ -103,3 +103,122 @@ def test_columns_checked_in_two_threads_report_the_same_problems(folder, monkeyp
     alone = problems()
     monkeypatch.setattr(validate, "PARALLEL_ROWS", 0)  # every table, however small
     assert problems() == alone
+
+
+def _copy(tmp_path: Path, base: Path = FIXTURES / "valid") -> Path:
+    for file in base.iterdir():
+        (tmp_path / file.name).write_bytes(file.read_bytes())
+    return tmp_path
+
+
+def _edit(folder: Path, file: str, old: str, new: str) -> None:
+    text = (folder / file).read_text(encoding="utf-8")
+    assert old in text, (file, old)
+    (folder / file).write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _messages(folder: Path) -> list[str]:
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(folder)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_cell_over_csvs_field_limit_is_refused_with_its_size(tmp_path):
+    # The csv module (changes, report, interop) stops at 131,072 characters:
+    # such a cell would pass here and crash every report run.
+    folder = _copy(tmp_path)
+    _edit(folder, "actors.csv", "Armed group.", "A" * 200_000)
+    (message,) = _messages(folder)
+    assert message.startswith(f"{folder}/actors.csv:2: description: is 200,000 characters long")
+
+
+def test_a_50_mb_cell_hides_no_other_problem_of_its_file(tmp_path):
+    folder = _copy(tmp_path)
+    _edit(folder, "relationships.csv", "¶11,\n", "¶11," + "x" * 50_000_000 + "\n")
+    _edit(folder, "relationships.csv", ",2006,,reported", ",2006-13,,reported")
+    _edit(folder, "events.csv", "ev-1,2003,", "ev-1,2003-02-30,")
+    assert _reported(folder) == [
+        ("relationships.csv", 2, "note"),
+        ("relationships.csv", 3, "start"),
+        ("events.csv", 2, "date"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "line", "column", "says"),
+    [
+        ("flows.csv", ",7300000,", ",1e400,", 2, "amount", "is too large to be a number"),
+        ("flows.csv", ",7300000,", ",-1e400,", 2, "amount", "is too large to be a number"),
+        ("flows.csv", ",7300000,", ",inf,", 2, "amount", "is not a number"),
+        ("flows.csv", ",7300000,", ",NaN,", 2, "amount", "is not a number"),
+        ("events.csv", ",16.7735,", ",1e400,", 3, "latitude", "is too large to be a number"),
+        ("events.csv", ",-3.0074,", ",-Infinity,", 3, "longitude", "is not a number"),
+    ],
+)
+def test_numbers_that_are_not_finite_are_refused(tmp_path, file, old, new, line, column, says):
+    folder = _copy(tmp_path)
+    _edit(folder, file, old, new)
+    (message,) = _messages(folder)
+    assert message.startswith(f"{folder}/{file}:{line}: {column}: {says}")
+    assert message.endswith(f"({new.strip(',')!r})")
+
+
+_TIE = "predecessor/successor,true,,,{status},3,src-a,¶1,\n"
+
+
+@pytest.mark.parametrize(
+    ("ties", "lines"),
+    [
+        ([("aqim", "tuareg"), ("tuareg", "aqim")], "aqim → tuareg (line 4) → aqim (line 5)"),
+        (
+            [("aqim", "tuareg"), ("tuareg", "mali-gov"), ("mali-gov", "aqim")],
+            "aqim → tuareg (line 4) → mali-gov (line 5) → aqim (line 6)",
+        ),
+    ],
+    ids=["two", "three"],
+)
+def test_a_succession_cycle_is_one_problem_naming_its_rows(tmp_path, ties, lines):
+    folder = _copy(tmp_path)
+    with open(folder / "relationships.csv", "a", encoding="utf-8") as rows:
+        for number, (old, new) in enumerate(ties, 3):
+            rows.write(f"rel-{number},{old},{new}," + _TIE.format(status="reported"))
+    (message,) = _messages(folder)
+    assert message.startswith(f"{folder}/relationships.csv:4: actor_b: ")
+    assert lines in message
+
+
+def test_a_denied_or_undirected_succession_closes_no_cycle(tmp_path):
+    folder = _copy(tmp_path)
+    with open(folder / "relationships.csv", "a", encoding="utf-8") as rows:
+        rows.write("rel-3,aqim,tuareg," + _TIE.format(status="reported"))
+        rows.write("rel-4,tuareg,aqim," + _TIE.format(status="denied"))
+        rows.write("rel-5,tuareg,aqim," + _TIE.format(status="reported").replace("true", "false"))
+    load_dataset(folder)
+
+
+def test_control_characters_from_the_file_are_shown_escaped(tmp_path):
+    folder = _copy(tmp_path)
+    hostile = "\x1b]0;PWNED\x07\x1b[2J\x1b[31mred\x00\r\n"
+    _edit(folder, "sources.csv", ",notes\n", f',"{hostile}"\n')
+    _edit(folder, "relationships.csv", "rel-1,tuareg,aqim", "rel-1,tuareg,aqim\x1b[2J")
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(folder)
+    shown = str(caught.value)
+    assert "\\x1b]0;PWNED\\x07\\x1b[2J\\x1b[31mred\\x00\\r\\n: unknown column" in shown
+    assert "aqim\\x1b[2J" in shown
+    assert all(line.isprintable() for line in shown.splitlines())
+    assert len(shown.splitlines()) == 1 + len(caught.value.problems)
+
+
+def test_an_extra_field_is_reported_once_and_its_row_still_counts(tmp_path):
+    # Skipping the row took a corroborating report from the claim on line 3.
+    folder = _copy(tmp_path, FIXTURES / "claims")
+    _edit(folder, "relationships.csv", "¶6,,The column's year.", "¶6,,The column's, year.")
+    assert _reported(folder) == [("relationships.csv", 2, None)]
+
+
+def test_a_short_row_still_defines_its_id(tmp_path):
+    # Skipping the row made every reference to its actor dangle.
+    folder = _copy(tmp_path)
+    _edit(folder, "actors.csv", "false,MLI,President.", "false,President.")
+    assert _reported(folder) == [("actors.csv", 5, None)]
