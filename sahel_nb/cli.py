@@ -34,9 +34,14 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from . import report
+    import signal
 
-    config = Path(args.config) if args.config else report.default_config()
+    from . import report
+    from .runconfig import absolute
+
+    # Absolute before anything uses them: kernels and workers run in other folders.
+    config = absolute(args.config) if args.config else report.default_config()
+    out = absolute(args.out) if args.out else None
     runs, notebooks = report.load_config(config)
     if args.only:
         wanted = {name.removesuffix(".ipynb") for name in args.only}
@@ -51,21 +56,45 @@ def _report(args: argparse.Namespace) -> int:
     try:
         if args.executed:
             published = report.publish_executed(
-                runs, notebooks, args.executed, out=args.out, keep=args.keep
+                runs, notebooks, absolute(args.executed), out=out, keep=args.keep
             )
         else:
             published = report.run_reports(
                 runs,
                 notebooks,
-                out=args.out,
+                out=out,
                 jobs=args.jobs,
                 timeout=args.timeout,
                 keep=args.keep,
                 force=args.force,
             )
-    except KeyboardInterrupt:
-        print("sahel-nb: interrupted; the last good report is unchanged", file=sys.stderr)
-        return 130
+    except DataValidationError as error:
+        # As `sahel-nb validate` lists them, once, before anything ran.
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        count = len(error.problems)
+        print(
+            f"{count} problem{'s' if count != 1 else ''} found in {error.data_dir}", file=sys.stderr
+        )
+        print("sahel-nb: nothing was run; the last good report is unchanged", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt as error:  # Ctrl-C, or report.RunStopped (SIGTERM, SIGHUP)
+        signum = getattr(error, "signum", signal.SIGINT)
+        what = (
+            "interrupted"
+            if signum == signal.SIGINT
+            else f"stopped by {signal.Signals(signum).name}"
+        )
+        if getattr(error, "published", None) is not None:
+            print(
+                f"sahel-nb: {what} after publishing {error.published.name} as latest",
+                file=sys.stderr,
+            )
+        else:
+            kept = getattr(error, "kept", None)
+            where = f"; this run's partial output is in {kept}" if kept is not None else ""
+            print(f"sahel-nb: {what}; the last good report is unchanged{where}", file=sys.stderr)
+        return 128 + signum
     print(published / "index.html")
     return 0
 

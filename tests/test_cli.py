@@ -43,3 +43,124 @@ def test_the_console_script_is_installed_and_runs(valid_dir):
 def test_the_curated_data_is_the_default(capsys):
     assert main(["validate"]) == 0
     assert capsys.readouterr().out.startswith("valid: 14 sources, 54 actors")
+
+
+NOTEBOOKS = FIXTURES / "notebooks"
+
+
+def _ok_config(tmp_path: Path) -> Path:
+    config = tmp_path / "runs.yml"
+    config.write_text(f"notebooks: {NOTEBOOKS}\nruns:\n  - notebook: ok\n", encoding="utf-8")
+    return config
+
+
+def test_report_on_invalid_data_lists_each_problem_once_and_builds_nothing(
+    capsys, tmp_path, monkeypatch
+):
+    import time
+
+    folder = FIXTURES / "broken" / "three_problems"
+    monkeypatch.setenv("SAHEL_NB_DATA", str(folder))
+    started = time.monotonic()
+    status = main(["report", "--config", str(_ok_config(tmp_path)), "--out", str(tmp_path / "r")])
+    assert status == 1
+    assert time.monotonic() - started < 20  # stops before any kernel starts
+    lines = capsys.readouterr().err.splitlines()
+    # As `sahel-nb validate` prints them, once each; then what happened to the report.
+    assert [line.split(": ")[0] for line in lines[:3]] == [
+        f"{folder}/actors.csv:2",
+        f"{folder}/events.csv:2",
+        f"{folder}/flows.csv:2",
+    ]
+    assert lines[3] == f"3 problems found in {folder}"
+    assert len(lines) == 5 and lines[4].startswith("sahel-nb: nothing was run")
+    assert not (tmp_path / "r").exists()
+
+
+def _good_report(tmp_path: Path, capsys) -> tuple[Path, Path]:
+    config, out = _ok_config(tmp_path), tmp_path / "out"
+    assert main(["report", "--config", str(config), "--out", str(out)]) == 0
+    capsys.readouterr()
+    return config, out
+
+
+def _one_message(capsys) -> str:
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    # Progress lines may come first; the error is one sentence, the last line.
+    said = [line for line in err.splitlines() if line.startswith("sahel-nb: ")]
+    assert len(said) == 1 and err.splitlines()[-1] == said[0], err
+    return said[0]
+
+
+def test_report_on_data_that_is_not_utf8_says_which_file_in_one_line(
+    capsys, tmp_path, monkeypatch, valid_dir
+):
+    import shutil
+
+    config, out = _good_report(tmp_path, capsys)
+    latest = (out / "latest").resolve()
+    for name, encoding in (("actors.csv", "latin-1"), ("sources.csv", "utf-16")):
+        data = tmp_path / f"data-{encoding}"
+        shutil.copytree(valid_dir, data)
+        text = (valid_dir / name).read_text(encoding="utf-8")
+        (data / name).write_text(text.replace("a", "é", 1), encoding=encoding)
+        monkeypatch.setenv("SAHEL_NB_DATA", str(data))
+        assert main(["report", "--config", str(config), "--out", str(out)]) == 1
+        message = _one_message(capsys)
+        assert f"{data / name}" in message and "UTF-8" in message, message
+        assert (out / "latest").resolve() == latest
+        assert not list(out.glob(".building-*"))
+
+
+def test_report_on_a_full_disk_is_one_line_and_keeps_latest(capsys, tmp_path, monkeypatch):
+    import errno
+
+    config, out = _good_report(tmp_path, capsys)
+    latest = (out / "latest").resolve()
+    write = Path.write_text
+
+    def full(path, *args, **kwargs):
+        # The manifest is written to a temporary file beside it, then renamed.
+        if path.name.startswith((".manifest.json.", "manifest.json")):
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return write(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", full)
+    assert main(["report", "--config", str(config), "--out", str(out), "--force"]) == 1
+    message = _one_message(capsys)
+    assert "disk is full" in message and str(out) in message
+    assert ".building-" not in message
+    assert (out / "latest").resolve() == latest
+    assert not list(out.glob(".building-*"))
+
+
+def test_report_into_a_read_only_folder_is_one_line_and_keeps_latest(capsys, tmp_path, monkeypatch):
+    import errno
+    import os
+
+    config, out = _good_report(tmp_path, capsys)
+    latest = (out / "latest").resolve()
+    mkdir, open_ = os.mkdir, os.open
+
+    def inside(path) -> bool:
+        return Path(os.path.abspath(path)).is_relative_to(out)
+
+    def read_only_mkdir(path, *args, **kwargs):
+        if inside(path):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return mkdir(path, *args, **kwargs)
+
+    def read_only_open(path, flags, *args, **kwargs):
+        if inside(path) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return open_(path, flags, *args, **kwargs)
+
+    # A read-only mount, as far as this process can tell (root ignores permissions).
+    monkeypatch.setattr(os, "mkdir", read_only_mkdir)
+    monkeypatch.setattr(os, "open", read_only_open)
+    assert main(["report", "--config", str(config), "--out", str(out), "--force"]) == 1
+    monkeypatch.undo()
+    message = _one_message(capsys)
+    assert "read-only" in message and str(out) in message
+    assert (out / "latest").resolve() == latest

@@ -49,3 +49,35 @@ def test_a_missing_browser_is_a_message_not_a_traceback(tmp_path, monkeypatch):
     assert "apt-get install chromium" in message and "SAHEL_NB_CHROMIUM" in message
     assert "Traceback" not in message and len(message.splitlines()) == 1
     assert not (tmp_path / "report.pdf").exists()
+
+
+@pytest.mark.browser
+def test_links_to_files_become_relative_to_the_run_or_are_removed(tmp_path):
+    if chromium_path() is None:
+        pytest.skip("Chromium not found: install Debian's package (apt-get install chromium)")
+    from pypdf import PdfReader
+
+    run = tmp_path / ".building-x"
+    (run / "report").mkdir(parents=True)
+    (run / "profile one").mkdir()
+    (run / "profile one" / "p.html").write_text("<p>profile</p>", encoding="utf-8")
+    html = run / "report" / "report.html"
+    html.write_text(
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Links</title></head><body>'
+        '<p><a href="../profile%20one/p.html#ties">AQIM</a> · '
+        '<a href="file:///etc/hostname">outside the run</a> · '
+        '<a href="https://example.org/a?b=(c)">the web</a></p></body></html>',
+        encoding="utf-8",
+    )
+    (pdf,) = to_pdf([(html, run / "report" / "report.pdf")], root=run)
+    links = [
+        str(annotation.get_object()["/A"].get("/URI"))
+        for page in PdfReader(pdf).pages
+        for annotation in page.get("/Annots", [])
+    ]
+    assert "../profile%20one/p.html#ties" in links
+    assert "https://example.org/a?b=(c)" in links
+    assert not [link for link in links if link.startswith("file:")]
+    raw = pdf.read_bytes()
+    assert str(tmp_path).encode() not in raw and b".building-x" not in raw
+    assert "AQIM" in PdfReader(pdf).pages[0].extract_text()

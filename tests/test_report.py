@@ -492,3 +492,115 @@ def test_notebooks_executed_elsewhere_are_published_as_a_run_would_be(tmp_path):
     # Its keys let the next sahel-nb report reuse what did not change.
     again = run_reports(runs[:1], NOTEBOOKS, out=tmp_path / "out", log=print)
     assert _executed(again) == {"first": "reused"}
+
+
+@pytest.fixture(scope="module")
+def relative_run(tmp_path_factory) -> tuple[Path, Path]:
+    """A small real report run (situation report with its PDF, one profile), ``--out`` relative."""
+    where = tmp_path_factory.mktemp("relative")
+    config = where / "runs.yml"
+    config.write_text(
+        f"notebooks: {ROOT / 'notebooks'}\nruns:\n"
+        "  - notebook: situation_report\n    pdf: [situation_report.html]\n"
+        "  - notebook: actor_profile\n    name: profile_aqim\n    parameters: {actor_id: aqim}\n",
+        encoding="utf-8",
+    )
+    done = _cli("report", "--config", "runs.yml", "--out", "hout", cwd=where)
+    assert done.returncode == 0, done.stderr
+    return where, where / "hout"
+
+
+@pytest.mark.notebook
+def test_a_relative_out_puts_every_file_in_its_run(relative_run):
+    from pypdf import PdfReader
+
+    _, out = relative_run
+    latest = out / "latest"
+    assert not [p for p in latest.rglob("*") if ".building-" in p.as_posix()]
+    assert not list(out.glob(".building-*"))
+    report = latest / "situation_report"
+    # The notebook's own page is the report; the runner's render of the notebook is beside it.
+    assert (report / "situation_report.notebook.html").is_file()
+    page = (report / "situation_report.html").read_text(encoding="utf-8")
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1).strip()
+    pdf = report / "situation_report.pdf"
+    if not pdf.exists():
+        pytest.skip("Chromium not found: install Debian's package (apt-get install chromium)")
+    assert PdfReader(pdf).metadata.title == title
+    manifest = json.loads((latest / "manifest.json").read_text())
+    pages = {r["name"]: r["page"] for r in manifest["runs"]}
+    assert pages["situation_report"] == "situation_report/situation_report.notebook.html"
+
+
+def _pdf_strings(path: Path) -> str:
+    """A PDF's text and the addresses of its links."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(path)
+    found = [page.extract_text() for page in reader.pages]
+    for page in reader.pages:
+        for annotation in page.get("/Annots", []):
+            action = annotation.get_object().get("/A", {})
+            found.append(str(action.get("/URI", "")))
+    return "\n".join(found)
+
+
+@pytest.mark.notebook
+def test_published_files_name_no_build_folder_and_no_machine_path(relative_run):
+    from urllib.parse import unquote, urlsplit
+
+    from pypdf import PdfReader
+
+    where, out = relative_run
+    latest = out / "latest"
+    absolute = str(out.resolve())
+    forbidden = [".building-", absolute, str(where), str(where.resolve())]
+    if not str(ROOT.resolve()).startswith(str(Path.home())):
+        forbidden.append(str(Path.home()))  # a clone outside home: nothing may name it
+    published = [
+        p for p in latest.rglob("*")
+        if p.is_file() and p.suffix in {".html", ".pdf", ".csv", ".json", ".ipynb", ".gz"}
+    ]  # fmt: skip
+    assert {p.suffix for p in published} >= {".html", ".pdf", ".json", ".ipynb"}
+    for path in published:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        if path.suffix == ".pdf":
+            text += _pdf_strings(path)
+        elif path.suffix == ".gz":
+            import gzip
+
+            text = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
+        found = [name for name in forbidden if name in text]
+        assert not found, f"{path.relative_to(latest)} names {found}"
+    # The PDF's actor links are relative to the published run, and lead to its pages.
+    pdf = latest / "situation_report" / "situation_report.pdf"
+    links = [
+        str(annotation.get_object()["/A"]["/URI"])
+        for page in PdfReader(pdf).pages
+        for annotation in page.get("/Annots", [])
+        if "/URI" in annotation.get_object().get("/A", {})
+    ]
+    local = [link for link in links if not re.match(r"https?:", link)]
+    assert local and all(not link.startswith("file:") for link in local)
+    for link in local:
+        assert (pdf.parent / unquote(urlsplit(link).path)).resolve().is_file(), link
+
+
+def test_links_read_an_actor_description_longer_than_the_csv_field_limit(tmp_path):
+    import csv
+    import shutil
+
+    from sahel_nb.report import _links
+
+    data = Path(shutil.copytree(ROOT / "tests" / "fixtures" / "valid", tmp_path / "data"))
+    actors = data / "actors.csv"
+    with open(actors, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["description"] = "A long note. " * 20_000  # 260,000 characters: valid data
+    with open(actors, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    runs = [Run("actor_profile", "profile", {"actor_id": rows[0]["actor_id"]})]
+    links = _links(runs, ROOT / "notebooks", data)
+    assert links["actors"] == {rows[0]["name"]: "../profile/profile.html"}
