@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .cite import attribution, locator_list, short_names
+from .cite import locator_list, short_names, support_said, teller_names
 from .edges import edge_list
 from .judgments import (
     CONFIDENCE_RULE,
@@ -1098,25 +1098,15 @@ class _Writer:
         return said
 
     def _support(self, row: dict) -> str:
-        """How well a claim is supported, naming who says it and through whom.
+        """How well a claim is supported, naming who told it first and through whom.
 
         ``alleged only by Algerian official media (relayed by Guitta 2010)``;
-        ``corroborated by 2 independent origins: Guitta 2010; U.S. Department
-        of State 2007``; a contested claim names both sides.
+        a speaker with a stake is named with it, and reports that name no
+        teller are listed apart; a contested claim names both sides.
         """
-        reports = self._reports_of(row)
-        names = self.notes._names()
-        said = attribution(reports, names)
-        label = row.get("agreement", "single source")
-        if label == "single source" and said:
-            alleged = all(
-                str(r["status"]) != "reported" for r in reports if str(r["status"]) != "denied"
-            )
-            return f"{'alleged' if alleged else 'reported'} only by {said}"
-        if label == "contested":
-            against = attribution(reports, names, "against")
-            return f"{row['support']}; for: {said}; against: {against or 'disputed'}"
-        return f"{row['support']}: {said}" if said else str(row["support"])
+        if not hasattr(self, "_tellers"):
+            self._tellers = teller_names(self.dataset.sources, self.dataset.actors)
+        return support_said(row, self._reports_of(row), self._tellers)
 
     def _focus_role(self, event: dict) -> list[Sentence]:
         """In a focused report: what the focus did in this kidnapping, when it was not the kidnapper."""
