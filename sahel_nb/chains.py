@@ -147,7 +147,7 @@ def chain_svg(reports: list[dict], names: dict[str, str], *, title: str = "") ->
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chain" role="img" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" style="width: 100%; max-width: {width}px; height: auto" '
         f'font-family="system-ui, sans-serif">',
         f"<title>{escape(title or 'Who told it first')}</title>",
         '<text x="10" y="16" font-size="11" fill="#555">first teller</text>',

@@ -348,6 +348,9 @@ class Sentence:
     #: True for a count of what the report itself tells (the bottom line's
     #: "rests on 109 claims"): its figures are cited where each claim is told.
     summary: bool = False
+    #: Who told it first, drawn (an inline SVG from :func:`sahel_nb.chains.chain_svg`):
+    #: beside a contested or multiply-reported claim, else empty.
+    chain: str = ""
 
     def __post_init__(self) -> None:
         # A citation ending "n.d." before the sentence's full stop: one stop, not two.
@@ -1070,6 +1073,7 @@ class _Writer:
                     f"{when}, {self._name(event['actor1'])} took {hostages}{where} "
                     f"({self._name(event['actor2'])}); this is {self._support(event)}.",
                     self._cite([event]),
+                    chain=self._chain(event),
                 )
             )
             said += self._focus_role(event)
@@ -1327,7 +1331,19 @@ class _Writer:
     def _flow(self, flow: dict) -> Sentence:
         flow = {**flow, "support": self._support(flow)} if "agreement" in flow else flow
         sentence = _flow_sentence(flow, self.names, self.notes, self.base_year)
-        return Sentence(sentence.text, self._cite([flow]))
+        return Sentence(sentence.text, self._cite([flow]), chain=self._chain(flow))
+
+    def _chain(self, row: dict) -> str:
+        """The chain of tellers behind a claim, where there is one to see."""
+        from .chains import chain_svg
+
+        if "agreement" not in row:
+            return ""
+        if row.get("agreement") != "contested" and int(row.get("reports") or 1) < 2:
+            return ""
+        if not hasattr(self, "_tellers"):
+            self._tellers = teller_names(self.dataset.sources, self.dataset.actors)
+        return chain_svg(self._reports_of(row), self._tellers, title="Who told it first")
 
 
 def _lower(text: str) -> str:
