@@ -7,7 +7,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["attribution", "locator_list", "locator_lists", "short_name", "short_names"]
+__all__ = [
+    "attribution",
+    "locator_list",
+    "locator_lists",
+    "short_name",
+    "short_names",
+    "support_said",
+    "teller_names",
+]
 
 
 def short_name(row) -> str:
@@ -137,39 +145,133 @@ def locator_lists(locators, starts, *, most: int = 12) -> list[str]:
     return out
 
 
+def teller_names(sources: pd.DataFrame, actors: pd.DataFrame | None = None) -> dict[str, str]:
+    """Names of every possible origin: sources by short name, speakers by actor name.
+
+    Keys are origins as the loader writes them: a source id, or
+    ``speaker:<actor id>`` for a teller who is an actor (a speaker named in
+    words is shown in its own words, so it needs no entry).
+
+    Examples
+    --------
+    >>> sources = pd.DataFrame({"source_id": ["bbc"], "author": [None],
+    ...     "publisher": ["BBC News"], "published": ["2003-08-24"], "title": ["t"]})
+    >>> actors = pd.DataFrame({"actor_id": ["el-para"], "name": ["Amari Saifi (El Para)"]})
+    >>> teller_names(sources, actors)
+    {'bbc': 'BBC News 2003', 'speaker:el-para': 'Amari Saifi (El Para)'}
+    """
+    names = short_names(sources)
+    if actors is not None:
+        for actor, name in zip(actors["actor_id"], actors["name"], strict=True):
+            names[f"speaker:{actor}"] = str(name)
+    return names
+
+
+def _given(value) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
+        return None
+    return str(value)
+
+
+def _teller(origin: str, names: dict[str, str]) -> str:
+    if origin in names:
+        return names[origin]
+    return origin.removeprefix("speaker:")
+
+
+def _side(row) -> str:
+    status = str(row.get("status"))
+    return "against" if status == "denied" else "for" if status != "disputed" else "neither"
+
+
 def attribution(reports, names: dict[str, str], stance: str = "for") -> str:
-    """Who says it, through whom: each independent origin once, with the source relaying it.
+    """Who says it, through whom: each first teller once, with the outlets that carried it.
 
     ``reports`` are a claim's rows (dicts with ``source_id``, ``origin`` and
-    ``status``); ``stance`` picks those reporting it (``for``) or denying it
-    (``against``).
+    ``status``, and where given ``relays``, ``speaker``, ``told`` and
+    ``interest``); ``stance`` picks those reporting it (``for``) or denying
+    it (``against``); ``names`` come from :func:`teller_names`. A teller with
+    a stake is named with it; reports that name no teller (tertiary works,
+    echoes) are listed last, apart ("also repeated by …").
 
     Examples
     --------
     >>> rows = [{"source_id": "g", "origin": "alg", "status": "alleged"},
-    ...         {"source_id": "afp", "origin": "afp", "status": "reported"},
+    ...         {"source_id": "afp", "origin": "speaker:el-para", "status": "alleged",
+    ...          "relays": "pm", "told": "interview", "interest": "participant"},
+    ...         {"source_id": "wiki", "origin": None, "status": "reported"},
     ...         {"source_id": "bbc", "origin": "bbc", "status": "denied"}]
     >>> names = {"g": "Guitta 2010", "alg": "Algerian state media n.d.", "afp": "AFP 2004",
-    ...          "bbc": "BBC News 2003"}
-    >>> attribution(rows, names)
-    'Algerian state media n.d. (relayed by Guitta 2010); AFP 2004'
+    ...          "pm": "Paris Match 2004", "wiki": "Wikipedia n.d.", "bbc": "BBC News 2003",
+    ...          "speaker:el-para": "Amari Saifi (El Para)"}
+    >>> print(attribution(rows, names))
+    Algerian state media n.d. (relayed by Guitta 2010); Amari Saifi (El Para) (an interested party: took part in what it tells), to Paris Match 2004 (relayed by AFP 2004); also repeated by Wikipedia n.d., which names no teller
     >>> attribution(rows, names, "against")
     'BBC News 2003'
     """
-    told: dict[str, list[str]] = {}
+    from .schema import INTERESTS
+
+    told: dict[str, dict] = {}
+    echoes: list[str] = []
     for row in reports:
-        status = str(row.get("status"))
-        side = "against" if status == "denied" else "for" if status != "disputed" else "neither"
-        if side != stance:
+        if _side(row) != stance:
             continue
-        origin = row.get("origin") or row["source_id"]
-        relays = told.setdefault(origin, [])
-        if row["source_id"] != origin and row["source_id"] not in relays:
-            relays.append(row["source_id"])
+        source = row["source_id"]
+        origin = _given(row.get("origin")) if "origin" in row else source
+        if origin is None:
+            if source not in echoes:
+                echoes.append(source)
+            continue
+        entry = told.setdefault(origin, {"through": [], "relayed": [], "interest": None})
+        entry["interest"] = entry["interest"] or _given(row.get("interest"))
+        relays = _given(row.get("relays"))
+        if origin.startswith("speaker:"):
+            # The speaker's words reached us through the outlet it told, then its relays.
+            first = relays or source
+            verb = "to" if row.get("told") == "interview" else "through"
+            if (verb, first) not in entry["through"]:
+                entry["through"].append((verb, first))
+            if relays and source not in entry["relayed"]:
+                entry["relayed"].append(source)
+        elif source != origin and source not in entry["relayed"]:
+            entry["relayed"].append(source)
     parts = []
-    for origin, relays in told.items():
-        text = names.get(origin, origin)
-        if relays:
-            text += " (relayed by " + ", ".join(names.get(r, r) for r in relays) + ")"
+    for origin, entry in told.items():
+        text = _teller(origin, names)
+        if entry["interest"]:
+            text += f" (an interested party: {INTERESTS.get(entry['interest'], entry['interest'])})"
+        if entry["through"]:
+            text += ", " + ", ".join(f"{verb} {names.get(s, s)}" for verb, s in entry["through"])
+        if entry["relayed"]:
+            text += " (relayed by " + ", ".join(names.get(r, r) for r in entry["relayed"]) + ")"
         parts.append(text)
+    if echoes:
+        which = "which names" if len(echoes) == 1 else "which name"
+        listed = ", ".join(names.get(e, e) for e in echoes)
+        parts.append(f"also repeated by {listed}, {which} no teller")
     return "; ".join(parts)
+
+
+def support_said(row, reports: list[dict], names: dict[str, str]) -> str:
+    """How well a claim is supported, in words that name its tellers (the codebook's wording).
+
+    ``row`` is the claim (with ``agreement`` and ``support`` from
+    :func:`~sahel_nb.origins.one_per_claim`), ``reports`` its rows.
+
+    Examples
+    --------
+    >>> rows = [{"source_id": "g", "origin": "alg", "status": "alleged"}]
+    >>> support_said({"agreement": "single source", "support": "alleged by a single source"},
+    ...              rows, {"g": "Guitta 2010", "alg": "Algerian state media n.d."})
+    'alleged only by Algerian state media n.d. (relayed by Guitta 2010)'
+    """
+    said = attribution(reports, names)
+    label = row.get("agreement", "single source")
+    if label == "single source" and said:
+        backing = [r for r in reports if _side(r) == "for"]
+        alleged = all(str(r["status"]) != "reported" for r in backing)
+        return f"{'alleged' if alleged else 'reported'} only by {said}"
+    if label == "contested":
+        against = attribution(reports, names, "against")
+        return f"{row['support']}; for: {said or 'no teller'}; against: {against or 'disputed'}"
+    return f"{row['support']}: {said}" if said else str(row["support"])

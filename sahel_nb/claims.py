@@ -6,8 +6,10 @@ import itertools
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup
 
-from .cite import short_names
+from .chains import chain_svg
+from .cite import short_names, teller_names
 from .data import Dataset
 from .flows import payment_claims
 from .narrative import describe_claims
@@ -51,6 +53,13 @@ def _span(start, end) -> str:
     return f", {start or '?'} – {end or 'open'}"
 
 
+def _teller(origin, tellers: dict[str, str]) -> str:
+    """An origin as a reader names it; a report with none says so."""
+    if not isinstance(origin, str) or not origin:
+        return "(no teller named)"
+    return tellers.get(origin, origin.removeprefix("speaker:"))
+
+
 def _figure(table: str, row: dict) -> str:
     """What one report says of its claim, in its own terms."""
     if table == "flows":
@@ -89,6 +98,7 @@ def claim_reports(dataset: Dataset, claim_id: str | None = None) -> pd.DataFrame
     [['Analyst 2010', 'Analyst 2010', '7,300,000 USD', 'alleged'], ['Fixture Daily 2003', 'Fixture TV 2003', '4,600,000 EUR', 'alleged'], ['Fixture Radio 2003', 'Fixture Radio 2003', 'no ransom paid, per the negotiator', 'denied']]
     """
     names = short_names(dataset.sources)
+    tellers = teller_names(dataset.sources, dataset.actors)
     rows = []
     for table in CLAIM_TABLES:
         frame = dataset.tables[table]
@@ -103,7 +113,7 @@ def claim_reports(dataset: Dataset, claim_id: str | None = None) -> pd.DataFrame
                     "row_id": row[id_column],
                     "source": names.get(row["source_id"], row["source_id"]),
                     "locator": row["locator"],
-                    "origin": names.get(row["origin"], row["origin"]),
+                    "origin": _teller(row.get("origin"), tellers),
                     "says": _figure(table, row),
                     "status": str(row["status"]),
                     "grade": f"{row['reliability']}{row['credibility']}",
@@ -307,12 +317,22 @@ def claims_page(dataset: Dataset, path, *, title: str = "Claims and their report
         key: group.to_dict("records")
         for key, group in reports.groupby(["table", "claim_id"], sort=False)
     }
+    tellers = teller_names(dataset.sources, dataset.actors)
     groups = []
     for name in CLAIM_TABLES:
         chosen = table[table["table"] == name].to_dict("records")
+        rows = dataset.tables[name]
+        told = rows[rows["claim_id"].isin({c["claim_id"] for c in chosen})]
+        raw = {claim: group.to_dict("records") for claim, group in told.groupby("claim_id")}
         for claim in chosen:
             claim["reports"] = by_claim.get((name, claim["claim_id"]), [])
             claim["figures"] = claim["figures"] if isinstance(claim["figures"], str) else None
+            # Drawn where there is a chain to see: several reports, or a dispute.
+            claim["chain"] = None
+            if claim["agreement"] == "contested" or len(claim["reports"]) > 1:
+                claim["chain"] = Markup(
+                    chain_svg(raw.get(claim["claim_id"], []), tellers, title=claim["claim"])
+                )
         groups.append((name, chosen))
     page = render("claims_page.html.j2", title=title, summary=describe_claims(table), groups=groups)
     return write_atomically(path, page)

@@ -134,7 +134,7 @@ def _typed(raw: RawTable) -> pd.DataFrame:
             numbers = raw.parsed_number(spec.name).to_numpy()
             # Built from values and mask: pandas' own NaN-to-NA conversion copies twice.
             columns[spec.name] = _series(FloatingArray(numbers, np.isnan(numbers)), index)
-        elif kind in ("count", "credibility", "geo_precision"):
+        elif kind in ("count", "year", "credibility", "geo_precision"):
             numbers = pc.cast(arrow_text(values), pa.int64())
             columns[spec.name] = _series(pd.Int64Dtype().__from_arrow__(numbers), index)
         elif kind == "bool":
@@ -155,16 +155,20 @@ def _typed(raw: RawTable) -> pd.DataFrame:
     return typed
 
 
-def _origins(frame: pd.DataFrame, by_source: pa.Array, origins: dict[str, str]) -> pd.Series:
-    """Each row's independent origin: its source's, except where it relays another."""
-    relays = frame.get("relays")
-    if relays is not None and relays.notna().any():
-        relayed = relays.notna().to_numpy(bool)
-        own = row_origins(frame[relayed], origins)
-        by_source = pc.replace_with_mask(
-            by_source, pa.array(relayed), pa.array(own.to_numpy(), type=pa.string())
-        )
-    return pd.Series(by_source, index=frame.index, dtype="str")
+def _origins(frame: pd.DataFrame, by_source: pa.Array, origins: dict) -> pd.Series:
+    """Each row's independent origin: its source's, except where the row says who told it."""
+    said = [frame[c].notna() for c in ("relays", "speaker", "told") if c in frame]
+    if said:
+        own_words = np.logical_or.reduce([column.to_numpy(bool) for column in said])
+        if own_words.any():
+            own = row_origins(frame[own_words], origins)
+            by_source = pc.replace_with_mask(
+                pc.cast(by_source, pa.string()),
+                pa.array(own_words),
+                pa.array(own, type=pa.string(), from_pandas=True),
+            )
+    # An object column: None where no teller is named (a tertiary work, an echo).
+    return pd.Series(by_source.to_numpy(zero_copy_only=False), index=frame.index, dtype=object)
 
 
 def load_dataset(data_dir: str | os.PathLike | None = None) -> Dataset:

@@ -379,10 +379,19 @@ def _year(dates: pd.Series) -> pd.Series:
 
 
 def _flow_years(flows: pd.DataFrame, events: pd.DataFrame) -> pd.Series:
-    """Each flow's year, else its event's (a ransom paid at a date not given: the kidnapping's)."""
+    """The year whose money each flow's amounts are in.
+
+    Its ``amount_year`` where the source gives the figure in another year's
+    money (a writer of 2010 converting a 2003 payment to dollars), else the
+    flow's own year, else its event's (a ransom paid at a date not given:
+    the kidnapping's).
+    """
     event_years = _year(events.set_index("event_id")["date_start"])
     fallback = flows["event_id"].map(event_years).astype("Int64")
-    return _year(flows["date_start"]).fillna(fallback)
+    own = _year(flows["date_start"]).fillna(fallback)
+    if "amount_year" in flows:
+        return flows["amount_year"].astype("Int64").fillna(own)
+    return own
 
 
 def _convert(frame: pd.DataFrame, years: pd.Series, base_year: int | None) -> pd.DataFrame:
@@ -461,7 +470,12 @@ def payment_claims(dataset: Dataset, *, base_year: int | None = None) -> pd.Data
         return claims
     supporting = rows["status"].astype(str).isin(SUPPORTING_STATUSES)
     backing = rows[supporting]
-    by_claim = backing.groupby("claim_id")
+    # The range is the first tellers' figures; an echo's figure (a report that
+    # names no teller) widens it only where no teller gives one.
+    echo = backing["origin"].isna() if "origin" in backing else backing["status"].isna()
+    told = set(backing.loc[~echo & backing["low_end"].notna(), "claim_id"])
+    beside = echo & backing["claim_id"].isin(told)
+    by_claim = backing[~beside].groupby("claim_id")
     low = by_claim[f"{unit}_low"].min()
     high = by_claim[f"{unit}_high"].max()
     claims[f"{unit}_low"] = claims["claim_id"].map(low).astype("Float64")
@@ -504,13 +518,20 @@ def payment_claims(dataset: Dataset, *, base_year: int | None = None) -> pd.Data
         if row.status == "disputed":
             said.setdefault(row.claim_id, []).append(f"called disputed by {where}")
             continue
+        figure = _figure(row.amount, row.amount_low, row.amount_high, row.currency)
+        in_money = "" if pd.isna(row.amount_year) else f", in {row.amount_year} money"
+        if pd.isna(row.origin) and row.claim_id in told:
+            said.setdefault(row.claim_id, []).append(
+                f"{figure or 'amount not given'} per {where} ({row.status}{in_money}; "
+                "names no teller, so not in the range)"
+            )
+            continue
         if pd.notna(row.low_end):
             figures.setdefault(row.claim_id, {}).setdefault(row.currency, []).extend(
                 [row.low_end, row.high_end]
             )
-        figure = _figure(row.amount, row.amount_low, row.amount_high, row.currency)
         said.setdefault(row.claim_id, []).append(
-            f"{figure or 'amount not given'} per {where} ({row.status})"
+            f"{figure or 'amount not given'} per {where} ({row.status}{in_money})"
         )
 
     def ranges(claim: str) -> str | None:
@@ -657,6 +678,8 @@ def ransom_table(dataset: Dataset, *, start=None, end=None, base_year: int | Non
             row["intermediaries"] = "; ".join(intermediaries) or None
             row["sources"] = "; ".join(dict.fromkeys(sources))
             row["_year"] = _first_year(row["payment_date"], event.date)
+            if flow is not None and pd.notna(getattr(flow, "amount_year", None)):
+                row["_year"] = int(flow.amount_year)  # the money's year, as its teller gave it
             rows.append(row)
     columns = [
         "event_id", "date", "location", "hostages", "hostage_nationality", "kidnapper",

@@ -111,7 +111,15 @@ def evidence(reports: list[dict]) -> dict:
     return {
         "credibility": min(grades) if grades else None,
         "reliability": reliabilities[0] if reliabilities else None,
-        "origins": len({r.get("origin") or r.get("source_id") for r in supporting}),
+        # A report that names no teller (a tertiary work, an echo) is no origin.
+        "origins": len({_origin(r) for r in supporting} - {None}),
         "alleged_only": bool(supporting) and all(str(r["status"]) == "alleged" for r in supporting),
         "against": against,
     }
+
+
+def _origin(report: dict):
+    if "origin" not in report:
+        return report.get("source_id")
+    origin = report["origin"]
+    return None if origin is None or origin != origin or origin == "" else origin

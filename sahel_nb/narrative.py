@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .cite import attribution, locator_list, short_names
+from .cite import locator_list, short_names, support_said, teller_names
 from .edges import edge_list
 from .judgments import (
     CONFIDENCE_RULE,
@@ -348,6 +348,9 @@ class Sentence:
     #: True for a count of what the report itself tells (the bottom line's
     #: "rests on 109 claims"): its figures are cited where each claim is told.
     summary: bool = False
+    #: Who told it first, drawn (an inline SVG from :func:`sahel_nb.chains.chain_svg`):
+    #: beside a contested or multiply-reported claim, else empty.
+    chain: str = ""
 
     def __post_init__(self) -> None:
         # A citation ending "n.d." before the sentence's full stop: one stop, not two.
@@ -1070,6 +1073,7 @@ class _Writer:
                     f"{when}, {self._name(event['actor1'])} took {hostages}{where} "
                     f"({self._name(event['actor2'])}); this is {self._support(event)}.",
                     self._cite([event]),
+                    chain=self._chain(event),
                 )
             )
             said += self._focus_role(event)
@@ -1098,25 +1102,15 @@ class _Writer:
         return said
 
     def _support(self, row: dict) -> str:
-        """How well a claim is supported, naming who says it and through whom.
+        """How well a claim is supported, naming who told it first and through whom.
 
         ``alleged only by Algerian official media (relayed by Guitta 2010)``;
-        ``corroborated by 2 independent origins: Guitta 2010; U.S. Department
-        of State 2007``; a contested claim names both sides.
+        a speaker with a stake is named with it, and reports that name no
+        teller are listed apart; a contested claim names both sides.
         """
-        reports = self._reports_of(row)
-        names = self.notes._names()
-        said = attribution(reports, names)
-        label = row.get("agreement", "single source")
-        if label == "single source" and said:
-            alleged = all(
-                str(r["status"]) != "reported" for r in reports if str(r["status"]) != "denied"
-            )
-            return f"{'alleged' if alleged else 'reported'} only by {said}"
-        if label == "contested":
-            against = attribution(reports, names, "against")
-            return f"{row['support']}; for: {said}; against: {against or 'disputed'}"
-        return f"{row['support']}: {said}" if said else str(row["support"])
+        if not hasattr(self, "_tellers"):
+            self._tellers = teller_names(self.dataset.sources, self.dataset.actors)
+        return support_said(row, self._reports_of(row), self._tellers)
 
     def _focus_role(self, event: dict) -> list[Sentence]:
         """In a focused report: what the focus did in this kidnapping, when it was not the kidnapper."""
@@ -1337,7 +1331,19 @@ class _Writer:
     def _flow(self, flow: dict) -> Sentence:
         flow = {**flow, "support": self._support(flow)} if "agreement" in flow else flow
         sentence = _flow_sentence(flow, self.names, self.notes, self.base_year)
-        return Sentence(sentence.text, self._cite([flow]))
+        return Sentence(sentence.text, self._cite([flow]), chain=self._chain(flow))
+
+    def _chain(self, row: dict) -> str:
+        """The chain of tellers behind a claim, where there is one to see."""
+        from .chains import chain_svg
+
+        if "agreement" not in row:
+            return ""
+        if row.get("agreement") != "contested" and int(row.get("reports") or 1) < 2:
+            return ""
+        if not hasattr(self, "_tellers"):
+            self._tellers = teller_names(self.dataset.sources, self.dataset.actors)
+        return chain_svg(self._reports_of(row), self._tellers, title="Who told it first")
 
 
 def _lower(text: str) -> str:

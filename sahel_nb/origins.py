@@ -26,7 +26,10 @@ __all__ = [
     "one_per_claim",
     "origin_map",
     "row_origins",
+    "speaker_key",
+    "speaker_problems",
     "support_wording",
+    "tertiary_sources",
 ]
 
 #: The agreement labels and their rules (the codebook repeats them).
@@ -35,6 +38,7 @@ AGREEMENT = {
     "single source": "reported by one independent origin only (however many reports relay it)",
     "contested": "reported by at least one origin and denied by another, or marked disputed",
     "denied": "denied, and reported by no source",
+    "untraced": "repeated only by tertiary works or echoes that name no teller: no origin at all",
 }
 
 
@@ -62,17 +66,21 @@ def _chains(derived: dict[str, str | None]) -> tuple[dict[str, str | None], dict
     return roots, cycles
 
 
-def origin_map(sources: pd.DataFrame) -> dict[str, str]:
+def origin_map(sources: pd.DataFrame) -> dict[str, str | None]:
     """Map each source id to its independent origin: the end of its ``derived_from`` chain.
 
-    A source in a cycle (which validation refuses) counts as its own origin.
+    A chain that ends at a ``tertiary`` work (an encyclopedia, a compilation)
+    has no origin (None): such a work shows how a claim spread, it tells
+    nothing first. A source in a cycle (which validation refuses) counts as
+    its own origin.
 
     Examples
     --------
-    >>> sources = pd.DataFrame({"source_id": ["ard", "mg", "wire"],
-    ...                         "derived_from": [None, "ard", "mg"]})
+    >>> sources = pd.DataFrame({"source_id": ["ard", "mg", "wire", "wiki"],
+    ...                         "derived_from": [None, "ard", "mg", None],
+    ...                         "tertiary": [False, False, False, True]})
     >>> origin_map(sources)
-    {'ard': 'ard', 'mg': 'ard', 'wire': 'ard'}
+    {'ard': 'ard', 'mg': 'ard', 'wire': 'ard', 'wiki': None}
     """
     derived = dict(
         zip(
@@ -81,29 +89,79 @@ def origin_map(sources: pd.DataFrame) -> dict[str, str]:
     )
     derived = {s: derived.get(s) for s in sources["source_id"]}
     roots, _ = _chains(derived)
-    return {source: root if root is not None else source for source, root in roots.items()}
+    tertiary = tertiary_sources(sources)
+    origins = {source: root if root is not None else source for source, root in roots.items()}
+    return {source: None if root in tertiary else root for source, root in origins.items()}
 
 
-def row_origins(frame: pd.DataFrame, origins: dict[str, str]) -> pd.Series:
-    """The independent origin of each row: what it relays, else its source, followed to the root.
+def tertiary_sources(sources: pd.DataFrame) -> set[str]:
+    """The ids of sources marked ``tertiary`` (true); none when the column is absent."""
+    if "tertiary" not in sources:
+        return set()
+    marked = sources["tertiary"].astype("string").str.lower().isin(["true"])
+    return set(sources.loc[marked.fillna(False).to_numpy(bool), "source_id"])
+
+
+#: An origin that is a teller a row names, not a document: ``speaker:`` and its words or id.
+SPEAKER_PREFIX = "speaker:"
+
+
+def speaker_key(speaker) -> str | None:
+    """The origin key of a row's ``speaker``: one per teller, however its words are spaced.
 
     Examples
     --------
-    >>> rows = pd.DataFrame({"source_id": ["mg", "mg", "bbc"], "relays": [None, "ard", None]})
-    >>> row_origins(rows, {"mg": "mg", "ard": "ard", "bbc": "bbc"}).tolist()
-    ['mg', 'ard', 'bbc']
+    >>> speaker_key("German  officials "), speaker_key("el-para"), speaker_key(None)
+    ('speaker:German officials', 'speaker:el-para', None)
+    """
+    if _blank(speaker):
+        return None
+    return SPEAKER_PREFIX + " ".join(str(speaker).split())
+
+
+def row_origins(frame: pd.DataFrame, origins: dict[str, str | None]) -> pd.Series:
+    """The independent origin of each row: who first told what it reports.
+
+    A row that names a ``speaker`` comes from that speaker (``speaker:…``);
+    one that repeats a claim with no teller (``told`` unattributed) has no
+    origin; otherwise its origin is the source it ``relays``, else its own
+    source, followed up ``derived_from`` (None where that ends at a tertiary
+    work). Rows without an origin are kept as reports but never counted as
+    independent origins.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"source_id": ["mg", "mg", "bbc", "afp", "g"],
+    ...                      "relays": [None, "ard", None, "pm", None],
+    ...                      "speaker": [None, None, None, "el-para", None],
+    ...                      "told": [None, None, None, "interview", "unattributed"]})
+    >>> origins = {"mg": "mg", "ard": "ard", "bbc": "bbc", "afp": "afp", "pm": "pm", "g": "g"}
+    >>> row_origins(rows, origins).fillna("(none)").tolist()
+    ['mg', 'ard', 'bbc', 'speaker:el-para', '(none)']
     """
     # In Arrow: a million imported rows, most citing one source, stay vectorised.
     source = _text(frame["source_id"])
     said_by = source
     if "relays" in frame and frame["relays"].notna().any():
-        relays = _text(frame["relays"])
-        relays = pc.if_else(pc.equal(relays, ""), pa.scalar(None, pa.string()), relays)
+        relays = _blank_as_null(_text(frame["relays"]))
         said_by = pc.coalesce(relays, source)
     keys = pa.array(list(origins), type=pa.string())
     roots = pa.array(list(origins.values()), type=pa.string())
-    found = pc.take(roots, pc.index_in(said_by, value_set=keys))
-    return _text_series(pc.coalesce(found, said_by), frame.index)
+    at = pc.index_in(said_by, value_set=keys)
+    # A source the map does not hold is its own origin; one it maps to None has none.
+    origin = pc.if_else(pc.is_null(at), said_by, pc.take(roots, at))
+    if "speaker" in frame and frame["speaker"].notna().any():
+        spoken = [speaker_key(value) for value in frame["speaker"]]
+        spoken = pa.array(spoken, type=pa.string())
+        origin = pc.coalesce(spoken, pc.cast(origin, pa.string()))
+    if "told" in frame and frame["told"].notna().any():
+        echo = pc.fill_null(pc.equal(_text(frame["told"]), "unattributed"), False)
+        origin = pc.if_else(echo, pa.scalar(None, pa.string()), pc.cast(origin, pa.string()))
+    return _text_series(origin, frame.index)
+
+
+def _blank_as_null(values: pa.Array) -> pa.Array:
+    return pc.if_else(pc.equal(values, ""), pa.scalar(None, values.type), values)
 
 
 def claim_keys(frame: pd.DataFrame, id_column: str) -> pd.Series:
@@ -148,18 +206,29 @@ def stance(status) -> str:
     return "against" if status == "denied" else "neither"
 
 
-def agreement(supporting_origins: int, denying: int, disputed: int) -> str:
+def agreement(
+    supporting_origins: int, denying: int, disputed: int, supporting: int | None = None
+) -> str:
     """The agreement label of a claim from its counts; rules in :data:`AGREEMENT`.
+
+    ``supporting`` counts the rows that report it, with an origin or not
+    (default: one per origin); rows without one (tertiary works, echoes)
+    never corroborate.
 
     Examples
     --------
     >>> agreement(2, 0, 0), agreement(1, 1, 0), agreement(0, 2, 0), agreement(1, 0, 0)
     ('corroborated', 'contested', 'denied', 'single source')
+    >>> agreement(1, 0, 0, supporting=3), agreement(0, 0, 0, supporting=2)
+    ('single source', 'untraced')
     """
-    if disputed or (denying and supporting_origins):
+    supporting = supporting_origins if supporting is None else supporting
+    if disputed or (denying and supporting):
         return "contested"
     if denying:
         return "denied"
+    if supporting and not supporting_origins:
+        return "untraced"
     return "corroborated" if supporting_origins >= 2 else "single source"
 
 
@@ -176,12 +245,16 @@ def support_wording(
     'alleged by a single source'
     >>> support_wording("contested", 2, 3, 1, True)
     'contested: alleged by 2 independent origins, denied by 1 report'
+    >>> support_wording("untraced", 0, 2, 0, False)
+    'repeated by 2 reports that name no teller; no independent origin'
     """
 
     def count(number: int, word: str) -> str:
         return f"{number} {word}{'' if number == 1 else 's'}"
 
     verb = "alleged" if alleged_only else "reported"
+    if label == "untraced":
+        return f"repeated by {count(reports, 'report')} that name no teller; no independent origin"
     if label == "corroborated":
         relayed = f" ({count(reports, 'report')})" if reports > origins else ""
         if alleged_only:
@@ -196,6 +269,11 @@ def support_wording(
     if origins:
         return (
             f"contested: {verb} by {count(origins, 'independent origin')}, "
+            f"denied by {count(denials, 'report')}"
+        )
+    if reports > denials:
+        return (
+            f"contested: {verb} only by reports that name no teller, "
             f"denied by {count(denials, 'report')}"
         )
     return "contested: the sources themselves call it disputed"
@@ -244,6 +322,10 @@ def claim_problems(raws: dict[str, RawTable]) -> None:
                 )
     roots, _ = _chains(derived)
     origins = {s: r if r is not None else s for s, r in roots.items()}
+    if sources.frame is not None and "tertiary" in sources.frame:
+        tertiary = tertiary_sources(sources.frame)
+        origins = {s: None if r in tertiary else r for s, r in origins.items()}
+    speaker_problems(raws, derived)
 
     owner: dict[str, tuple] = {}
     for name, shared in CLAIM_TABLES.items():
@@ -309,10 +391,19 @@ def claim_problems(raws: dict[str, RawTable]) -> None:
         table = pd.DataFrame({"claim": keys, "origin": row_origin, "stance": stances})
         for position in ones:
             claim, origin, side = table.loc[position, ["claim", "origin", "stance"]]
-            same = table[(table["claim"] == claim) & (table["stance"] == side)]
-            if (same["origin"] != origin).any():
-                continue
             verb = "deny" if side == "against" else "report"
+            if pd.isna(origin):
+                raw.problem(
+                    raw.line(position),
+                    "credibility",
+                    "1 (confirmed by other sources) cannot be given to a report that names no "
+                    "teller (a tertiary work or an unattributed echo); grade it 3 at best",
+                    "1",
+                )
+                continue
+            same = table[(table["claim"] == claim) & (table["stance"] == side)]
+            if (same["origin"].notna() & (same["origin"] != origin)).any():
+                continue
             raw.problem(
                 raw.line(position),
                 "credibility",
@@ -321,6 +412,74 @@ def claim_problems(raws: dict[str, RawTable]) -> None:
                 f"{origin!r}; grade it 2 at best",
                 "1",
             )
+
+
+def speaker_problems(raws: dict[str, RawTable], derived: dict[str, str | None]) -> None:
+    """Add to ``raws`` every problem with who told a claim row and how it came.
+
+    A ``speaker`` written as an id must be an actor's; an unattributed echo
+    names no speaker; ``relayed`` needs ``relays``; ``relays`` must not name
+    the row's own source nor lead back to it through ``derived_from``.
+    """
+    actors = raws["actors"].frame
+    actor_ids = set() if actors is None or "actor_id" not in actors else set(actors["actor_id"])
+    for name in CLAIM_TABLES:
+        raw = raws[name]
+        frame = raw.frame
+        if frame is None or not {"speaker", "told", "relays"} & set(frame):
+            continue
+        # Only rows that fill one of these columns: a million imported rows fill none.
+        columns = [c for c in ("speaker", "told", "relays") if c in frame]
+        filled = frame[columns].notna().any(axis=1).to_numpy(bool)
+        for position, row in frame[filled].iterrows():
+            speaker, told, relays = (row.get(c) for c in ("speaker", "told", "relays"))
+            line = raw.line(position)
+            if not _blank(speaker) and " " not in speaker.strip() and speaker not in actor_ids:
+                raw.problem(
+                    line,
+                    "speaker",
+                    "is no actor id of actors.csv; give the teller's actor id, or name the "
+                    "teller in words (e.g. German government officials (unnamed))",
+                    speaker,
+                )
+            if told == "unattributed" and not _blank(speaker):
+                raw.problem(
+                    line,
+                    "told",
+                    "is unattributed, but the row names its speaker; an echo names no teller",
+                    told,
+                )
+            if told == "relayed" and _blank(relays):
+                raw.problem(
+                    line,
+                    "told",
+                    "is relayed, but relays is empty; name the source it came through",
+                    told,
+                )
+            if _blank(relays):
+                continue
+            source = row.get("source_id")
+            path, current = [source, relays], relays
+            while not _blank(current) and current != source:
+                current = derived.get(current)
+                if current in path[1:]:
+                    break  # a loop of derived_from alone: reported on sources.csv
+                path.append(current)
+            if relays == source:
+                raw.problem(
+                    line,
+                    "relays",
+                    "names the row's own source; leave it empty when the source tells it itself",
+                    relays,
+                )
+            elif current == source:
+                raw.problem(
+                    line,
+                    "relays",
+                    "leads back to the row's own source (" + " → ".join(path) + "); "
+                    "one of them must have told it first",
+                    relays,
+                )
 
 
 _STRENGTH = {"reported": 0, "estimated": 1, "alleged": 2, "disputed": 3, "denied": 4}
@@ -429,23 +588,28 @@ def one_per_claim(frame: pd.DataFrame, groups: dict[str, set[str]] | None = None
         # million rows take only a few distinct labels: computed once each.
         out = frame.copy(deep=False)  # new columns only: the table's own stay shared
         out["reports"] = 1
-        out["origins"] = supporting.astype(int).to_numpy()
+        traced = supporting.to_numpy(bool)
+        if "origin" in frame:
+            traced = traced & frame["origin"].notna().to_numpy(bool)
+        out["origins"] = traced.astype(int)
         out["denials"] = denied.astype(int).to_numpy()
         alleged = (status == "alleged").to_numpy()
-        # Each row is one of 16 cases (supporting, denied, disputed, alleged):
-        # worded once each, then looked up by number.
+        # Each row is one of 32 cases (supporting, with an origin, denied,
+        # disputed, alleged): worded once each, then looked up by number.
         case = (
-            supporting.to_numpy(bool) * 8
+            supporting.to_numpy(bool) * 16
+            + traced * 8
             + denied.to_numpy(bool) * 4
             + disputed.to_numpy(bool) * 2
             + alleged.astype(bool)
         )
-        labels = np.empty(16, dtype=object)
-        wording = np.empty(16, dtype=object)
+        labels = np.empty(32, dtype=object)
+        wording = np.empty(32, dtype=object)
         for number in np.unique(case).tolist():
-            s_, d_, x_, a_ = (number >> 3) & 1, (number >> 2) & 1, (number >> 1) & 1, number & 1
-            labels[number] = agreement(s_, d_, x_)
-            wording[number] = support_wording(labels[number], s_, 1, d_, bool(a_))
+            s_, o_, d_ = (number >> 4) & 1, (number >> 3) & 1, (number >> 2) & 1
+            x_, a_ = (number >> 1) & 1, number & 1
+            labels[number] = agreement(o_, d_, x_, supporting=s_)
+            wording[number] = support_wording(labels[number], o_, 1, d_, bool(a_))
         out["agreement"] = labels[case]
         out["support"] = wording[case]
         source, locator = _text(frame["source_id"]), _text(frame["locator"])
@@ -471,8 +635,10 @@ def one_per_claim(frame: pd.DataFrame, groups: dict[str, set[str]] | None = None
     else:
         work["_width"] = 0.0
     work["_strength"] = status.map(_STRENGTH).to_numpy()
+    # A report that names its teller speaks for a claim before an echo of it.
+    work["_echo"] = work["origin"].isna().to_numpy(bool) if "origin" in work else False
     work["_narrow"] = _narrower(work, groups or {})
-    keys = ["claim_id", "_support", "_narrow", "_cred", "_rel", "_width", id_column]
+    keys = ["claim_id", "_support", "_echo", "_narrow", "_cred", "_rel", "_width", id_column]
     ordered = work.sort_values(keys, kind="stable")
     groups = ordered.groupby("claim_id", sort=False)
     out = groups.head(1).set_index("claim_id", drop=False)
@@ -505,6 +671,7 @@ def one_per_claim(frame: pd.DataFrame, groups: dict[str, set[str]] | None = None
         .fillna(0)
         .astype(int)
     )
+    backing = support_rows.groupby("claim_id").size().reindex(out.index).fillna(0).astype(int)
     disputes = (
         ordered[status.reindex(ordered.index) == "disputed"]
         .groupby("claim_id")
@@ -521,7 +688,8 @@ def one_per_claim(frame: pd.DataFrame, groups: dict[str, set[str]] | None = None
         .fillna(False)
     )
     out["agreement"] = [
-        agreement(o, d, x) for o, d, x in zip(out["origins"], out["denials"], disputes, strict=True)
+        agreement(o, d, x, supporting=n)
+        for o, d, x, n in zip(out["origins"], out["denials"], disputes, backing, strict=True)
     ]
     out["support"] = [
         support_wording(label, o, r, d, bool(a))
@@ -540,7 +708,7 @@ def one_per_claim(frame: pd.DataFrame, groups: dict[str, set[str]] | None = None
         .agg(lambda values: "; ".join(dict.fromkeys(values)))
         .reindex(out.index)
     )
-    helpers = ["_support", "_narrow", "_cred", "_rel", "_width", "_strength"]
+    helpers = ["_support", "_echo", "_narrow", "_cred", "_rel", "_width", "_strength"]
     out = out.drop(columns=helpers)
     # Back in the table's own order, so callers that sort keep their meaning.
     position = pd.Series(range(len(frame)), index=frame[id_column].to_numpy())

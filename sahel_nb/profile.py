@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .cite import attribution, short_names
+from .cite import short_names, support_said, teller_names
 from .data import Dataset
 from .network import check_actor, predecessors
 from .origins import claims_of
-from .schema import RELATIONSHIP_KINDS, SUPPORTING_STATUSES
+from .schema import RELATIONSHIP_KINDS
 
 __all__ = ["Card", "Fact", "Profile", "Section", "actor_profile", "shorten"]
 
@@ -352,7 +352,8 @@ KEY_EVENTS = 12
 
 
 def _reports_by_claim(frame: pd.DataFrame) -> dict[str, list[dict]]:
-    rows = frame[["claim_id", "source_id", "origin", "status"]].astype(object)
+    wanted = ["claim_id", "source_id", "origin", "status", "relays", "speaker", "told", "interest"]
+    rows = frame[[c for c in wanted if c in frame]].astype(object)
     reports: dict[str, list[dict]] = {}
     for row in rows.to_dict("records"):
         reports.setdefault(row["claim_id"], []).append(row)
@@ -360,18 +361,8 @@ def _reports_by_claim(frame: pd.DataFrame) -> dict[str, list[dict]]:
 
 
 def _support(row, reports: dict[str, list[dict]], names: dict[str, str]) -> str:
-    """How well a claim is supported, naming who says it and through whom (the codebook's wording)."""
-    said_by = reports.get(row["claim_id"], [])
-    said = attribution(said_by, names)
-    label = row.get("agreement", "single source")
-    if label == "single source" and said:
-        statuses = {str(r["status"]) for r in said_by if str(r["status"]) in SUPPORTING_STATUSES}
-        verb = "alleged" if statuses == {"alleged"} else "reported"
-        return f"{verb} only by {said}"
-    if label == "contested":
-        against = attribution(said_by, names, "against")
-        return f"{row['support']}; for: {said}; against: {against or 'disputed'}"
-    return f"{row['support']}: {said}" if said else str(row["support"])
+    """How well a claim is supported, naming who told it first (the codebook's wording)."""
+    return support_said(row, reports.get(row["claim_id"], []), names)
 
 
 def _period(start, end) -> str:
@@ -397,6 +388,7 @@ def _build_card(dataset: Dataset, actor: dict, lineage: list[str], mine, picked)
     me = actor["actor_id"]
     names = dataset.actors.set_index("actor_id")["name"].to_dict()
     cite_names = short_names(dataset.sources)
+    tellers = teller_names(dataset.sources, dataset.actors)
     reports = {
         **_reports_by_claim(dataset.relationships),
         **_reports_by_claim(dataset.events),
@@ -404,7 +396,7 @@ def _build_card(dataset: Dataset, actor: dict, lineage: list[str], mine, picked)
     }
 
     def fact(text: str, row) -> Fact:
-        return Fact(text, _support(row, reports, cite_names), str(row["cited"]))
+        return Fact(text, _support(row, reports, tellers), str(row["cited"]))
 
     def of(who: str) -> str:
         return "" if who == me else f" (of its predecessor {names[who]})"

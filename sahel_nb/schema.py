@@ -12,11 +12,13 @@ __all__ = [
     "FLOW_STATUSES",
     "FLOW_TYPES",
     "GEO_PRECISION",
+    "INTERESTS",
     "RELATIONSHIP_KINDS",
     "RELATIONSHIP_STATUSES",
     "RELIABILITY",
     "SUPPORTING_STATUSES",
     "TABLES",
+    "TOLD",
     "Field",
     "Table",
     "kind_sign",
@@ -76,6 +78,20 @@ RELATIONSHIP_KINDS = {
 #: (or was not paid); ``disputed``: the source itself says it is contested.
 RELATIONSHIP_STATUSES = ("reported", "alleged", "disputed", "denied")
 FLOW_STATUSES = ("reported", "alleged", "estimated", "disputed", "denied")
+
+#: How a citing source got what a row reports (empty: its own reporting).
+#: ``unattributed`` is an echo: the source repeats it and names no teller.
+TOLD = ("own reporting", "interview", "statement", "relayed", "unattributed")
+
+#: A teller's stake in the answer, when it has one, with the words reports use.
+INTERESTS = {
+    "participant": "took part in what it tells",
+    "belligerent": "a side of the fighting",
+    "own conduct": "speaks of its own conduct",
+    "rival state": "a rival state",
+    "prosecution": "the side bringing the charges",
+    "accused": "the accused",
+}
 
 #: Statuses of a row that speaks for its claim; ``denied`` speaks against it
 #: and ``disputed`` neither way.
@@ -158,8 +174,8 @@ GEO_PRECISION = (1, 2, 3)
 class Field:
     """One column: its name, kind of value, and whether it may be empty.
 
-    ``kind`` is one of: id, claim, ref, refs, text, list, partial_date, vocab,
-    bool, amount, count, credibility, reliability, geo_precision, latitude,
+    ``kind`` is one of: id, claim, ref, refs, text, speaker, list,
+    partial_date, vocab, bool, amount, count, year, credibility, reliability, geo_precision, latitude,
     longitude, iso3, currency, locator, url. ``ref`` names the table whose ids
     a ref/refs column must use; ``vocab`` lists the allowed values.
     ``optional_column`` columns were added after the first data folders were
@@ -205,8 +221,15 @@ def _claimed() -> Field:
     return Field("claim_id", "claim", optional_column=True)
 
 
-def _relayed() -> Field:
-    return Field("relays", "ref", ref="sources", optional_column=True)
+def _relayed() -> tuple[Field, ...]:
+    # Who first told it and how it reached the citing source: support is
+    # counted by these tellers, not by the documents that carry them.
+    return (
+        Field("relays", "ref", ref="sources", optional_column=True),
+        Field("speaker", "speaker", optional_column=True),
+        Field("told", "vocab", vocab=TOLD, optional_column=True),
+        Field("interest", "vocab", vocab=tuple(INTERESTS), optional_column=True),
+    )
 
 
 def _graded(statuses: tuple[str, ...]) -> tuple[Field, ...]:
@@ -236,6 +259,7 @@ TABLES: dict[str, Table] = {
                 Field("url", "url"),
                 Field("kind", "text", optional_column=True),
                 Field("derived_from", "ref", ref="sources", optional_column=True),
+                Field("tertiary", "bool", optional_column=True),
                 Field("reliability", "reliability", required=True),
                 Field("notes", "text"),
             ),
@@ -268,7 +292,7 @@ TABLES: dict[str, Table] = {
                 Field("end", "partial_date"),
                 *_graded(RELATIONSHIP_STATUSES),
                 *_cited(),
-                _relayed(),
+                *_relayed(),
                 Field("note", "text"),
             ),
         ),
@@ -295,7 +319,7 @@ TABLES: dict[str, Table] = {
                 Field("description", "text", required=True),
                 *_graded(RELATIONSHIP_STATUSES),
                 *_cited(),
-                _relayed(),
+                *_relayed(),
                 # An imported event a newer export of its dataset no longer
                 # holds: the export that dropped it. Kept, never counted.
                 Field("withdrawn", "ref", ref="sources", optional_column=True),
@@ -316,11 +340,12 @@ TABLES: dict[str, Table] = {
                 Field("amount_low", "amount"),
                 Field("amount_high", "amount"),
                 Field("currency", "currency"),
+                Field("amount_year", "year", optional_column=True),
                 Field("in_kind", "text"),
                 Field("event_id", "ref", ref="events"),
                 *_graded(FLOW_STATUSES),
                 *_cited(),
-                _relayed(),
+                *_relayed(),
                 Field("note", "text"),
             ),
         ),

@@ -168,6 +168,14 @@ def _whole(values: pd.Series) -> pd.Series:
     )
 
 
+def _year(values: pd.Series) -> pd.Series:
+    text = arrow_text(values)
+    digits = pc.and_(pc.ascii_is_decimal(text), pc.equal(pc.binary_length(text), 4))
+    number = pc.cast(pc.if_else(digits, text, pyarrow.scalar("0")), pyarrow.int64())
+    inside = pc.and_(pc.greater_equal(number, 1900), pc.less_equal(number, 2100))
+    return _passes(pc.and_(digits, inside), values)
+
+
 _DUPLICATE = "duplicate id"
 
 
@@ -244,6 +252,8 @@ def _checks(spec: Field, parsed: dict) -> list[pa.Check]:
         return _number_checks(name, parsed, 0, float("inf"), "must not be negative")
     if kind == "count":
         return [_check(_whole, "must be a whole number, zero or more")]
+    if kind == "year":
+        return [_check(_year, "must be a year of four digits, 1900 to 2100")]
     if kind == "credibility":
         return [_isin({"1", "2", "3", "4", "5", "6"}, "must be 1 to 6 (Admiralty credibility)")]
     if kind == "reliability":
@@ -266,8 +276,8 @@ def _checks(spec: Field, parsed: dict) -> list[pa.Check]:
         return [_matches(LOCATOR_PATTERN, "must locate the claim in its source, e.g. ¶6")]
     if kind == "url":
         return [_matches(r"https?://\S+", "must be a web address starting http:// or https://")]
-    if kind == "text":
-        return []
+    if kind in ("text", "speaker"):
+        return []  # a speaker that names an actor is checked across tables
     raise ValueError(f"no checks for column kind {kind!r}")
 
 

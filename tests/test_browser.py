@@ -212,3 +212,34 @@ def test_situation_report_page_shows_footnoted_figures(browser, published_report
     ):
         assert page.locator(href).count() == 1
     assert offline.clean(), (offline.errors, offline.blocked, offline.dialogs)
+
+
+def test_claims_page_draws_who_told_it_first_offline_and_hostile_names_stay_text(browser, tmp_path):
+    import shutil
+
+    import pandas as pd
+
+    from sahel_nb.claims import claims_page
+
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "claims", data)
+    flows = pd.read_csv(data / "flows.csv", dtype=str, keep_default_na=False)
+    hostile = "<img src=x onerror=alert(1)> officials"
+    for column in ("speaker", "told", "interest"):
+        flows[column] = ""
+    radio = flows["flow_id"] == "fl-ransom-radio"
+    flows.loc[radio, ["speaker", "told", "interest"]] = [hostile, "interview", "participant"]
+    flows.loc[flows["flow_id"] == "fl-ransom-col", "told"] = "unattributed"
+    flows.to_csv(data / "flows.csv", index=False)
+    path = claims_page(load_dataset(data), tmp_path / "claims.html")
+    offline = OfflinePage(browser)
+    page = offline.open(path, ready="svg.chain")
+    chain = page.query_selector("#c-ransom svg.chain")
+    text = chain.text_content()
+    assert hostile in text  # the teller's words, as text
+    assert "interested: took part in what it tells" in text
+    assert "no teller named" in text and "denies" in text and "alleges" in text
+    assert page.query_selector("#c-ransom svg.chain img") is None
+    box = chain.bounding_box()
+    assert box["width"] > 300 and box["height"] > 60
+    assert offline.clean(), (offline.errors, offline.blocked, offline.dialogs)

@@ -41,8 +41,12 @@ def test_the_console_script_is_installed_and_runs(valid_dir):
 
 
 def test_the_curated_data_is_the_default(capsys):
+    from sahel_nb import load_dataset
+
+    curated = load_dataset()
     assert main(["validate"]) == 0
-    assert capsys.readouterr().out.startswith("valid: 14 sources, 54 actors")
+    counts = f"valid: {len(curated.sources)} sources, {len(curated.actors)} actors"
+    assert capsys.readouterr().out.startswith(counts)
 
 
 NOTEBOOKS = FIXTURES / "notebooks"
