@@ -186,10 +186,12 @@ def test_a_window_says_what_it_did_with_undated_ties():
 
 
 def test_a_focused_report_tells_the_focus_actors_part_in_a_kidnapping():
-    report = situation_report(load_dataset(), focus_actor="mali-gov", base_year=2024)
+    # El Para planned the 2003 kidnapping but is not its kidnapper (the GSPC is): his
+    # part is told. (Mali's government is no longer the releaser: the captors are, M5.)
+    report = situation_report(load_dataset(), focus_actor="el-para", base_year=2024)
     kidnappings = dict(report.sections)["Kidnappings and ransom money"]
     told = [str(s) for s in kidnappings]
-    assert any(s.startswith("Its part in this: Government of Mali: ") for s in told)
+    assert any(s.startswith("Its part in this: Abderrazak El Para: ") for s in told)
     assert any("Ransoms alleged in this period" in s for s in told)
     aqim = situation_report(load_dataset(), focus_actor="aqim")
     assert aqim.period.endswith(
@@ -203,10 +205,14 @@ def test_every_statement_says_who_says_it_and_through_whom():
     told = [str(s) for _, sentences in report.sections for s in sentences]
     # An allegation names its origin and the source that relays it.
     assert any(
-        "alleged only by Algerian state media n.d. (relayed by Guitta 2010)" in s for s in told
+        "through Algerian state media n.d. (relayed by Guitta 2010)" in s for s in told
     )
-    # A contested tie names both sides; one source stays one source.
-    assert any("; for: Guitta 2010; against: Mail & Guardian 2003)" in s for s in told)
+    # A contested tie names both sides, the denier by name; one source stays one source.
+    assert any(
+        "; for: Guitta 2010; against: Gaoussou Drabo (an interested party: speaks of its own "
+        "conduct), through Mail & Guardian 2003)" in s
+        for s in told
+    )
     assert any("reported only by Guitta 2010" in s for s in told)
     assert not any(".." in s.split(" [")[0] for s in told)
 
@@ -245,7 +251,8 @@ def test_every_curated_allegation_names_who_makes_it():
     told = [s.text for _, s in _sentences(report)]
     # Mali's alleged protection of AQIM: Algerian state media, as relayed by the column.
     protection = [t for t in told if "Government of Mali and Al-Qaeda in the Islamic Maghreb" in t]
-    assert any("alleged only by Algerian state media n.d. (relayed by Guitta 2010)" in t
+    assert any("alleged only by Algerian official media (an interested party: a rival state), "
+               "through Algerian state media n.d. (relayed by Guitta 2010)" in t
                for t in protection), protection  # fmt: skip
     for text in told:
         # "(alleged)" alone once said nothing of who alleges: now each figure says "per <source>".
