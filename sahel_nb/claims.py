@@ -267,18 +267,20 @@ def unique_claims(dataset: Dataset) -> pd.DataFrame:
     2
     """
     names = _names(dataset)
-    short = short_names(dataset.sources)
+    tellers = teller_names(dataset.sources, dataset.actors)
     rows = []
     for table in CLAIM_TABLES:
         frame = dataset.tables[table]
         backing = frame[frame["status"].astype(str).isin(("reported", "alleged", "estimated"))]
+        # Reports that name no teller are no origin: they add nothing of their own.
+        backing = backing[backing["origin"].notna()]
         origins = backing.groupby("claim_id")["origin"].agg(lambda v: sorted(set(v)))
         first = claims_of(dataset, table).set_index("claim_id")
         for claim, held in origins.items():
             for origin in held:
                 rows.append(
                     {
-                        "origin": short.get(origin, origin),
+                        "origin": _teller(origin, tellers),
                         "claim": _what(table, first.loc[claim].to_dict(), names),
                         "alone": len(held) == 1,
                     }
