@@ -200,7 +200,17 @@ def _text(values: pd.Series) -> pa.Array:
 
 
 def stance(status) -> str:
-    """``for``, ``against`` or ``neither``: where a row's status puts it on its claim."""
+    """``for``, ``against`` or ``neither``: where a row's status puts it on its claim.
+
+    An empty or missing status (a short row, reported on its own line) is neither.
+
+    Examples
+    --------
+    >>> stance("alleged"), stance("denied"), stance(pd.NA)
+    ('for', 'against', 'neither')
+    """
+    if not isinstance(status, str):
+        return "neither"
     if status in SUPPORTING_STATUSES:
         return "for"
     return "against" if status == "denied" else "neither"

@@ -178,11 +178,18 @@ def _settle_held(data_dir: Path) -> list[str]:
             f"moving in: the move was finished, and {data_dir} is as after that import"
         )
     for folder in _staging_folders(data_dir):
+        # Its files all moved in (killed after the commit, before cleaning up): as after.
+        moved_in = not any(path.is_file() for path in folder.rglob("*"))
         shutil.rmtree(folder, ignore_errors=True)
         if not journal.exists() and not notes:
+            state = (
+                "was stopped after its files had moved in: {0} is as after it"
+                if moved_in
+                else "was stopped before it changed anything: {0} is as before it"
+            )
             notes.append(
-                f"an import was stopped before it changed anything: {data_dir} is as before "
-                f"it, and its staging folder {folder.name} was removed"
+                "an import " + state.format(data_dir) + f", and its staging folder "
+                f"{folder.name} was removed"
             )
     return notes
 

@@ -204,9 +204,7 @@ def test_every_statement_says_who_says_it_and_through_whom():
     report = situation_report(load_dataset())
     told = [str(s) for _, sentences in report.sections for s in sentences]
     # An allegation names its origin and the source that relays it.
-    assert any(
-        "through Algerian state media n.d. (relayed by Guitta 2010)" in s for s in told
-    )
+    assert any("through Algerian state media n.d. (relayed by Guitta 2010)" in s for s in told)
     # A contested tie names both sides, the denier by name; one source stays one source.
     assert any(
         "; for: Guitta 2010; against: Gaoussou Drabo (an interested party: speaks of its own "

@@ -90,6 +90,14 @@ def test_an_import_killed_before_moving_in_leaves_the_folder_as_before(before_an
     assert _tables(data) == before and _leftovers(data) == []
 
 
+def test_an_import_killed_after_its_commit_is_said_to_be_as_after(before_and_after):
+    data, _, after = before_and_after
+    assert _import_in_a_process(data, "committed").returncode == -9
+    with pytest.warns(UserWarning, match="after its files had moved in: .* is as after it"):
+        load_dataset(data)
+    assert _tables(data) == after and _leftovers(data) == []
+
+
 def test_validate_says_what_it_recovered(before_and_after, capsys):
     data, _, after = before_and_after
     assert _import_in_a_process(data, "replaced:2").returncode == -9

@@ -222,3 +222,29 @@ def test_a_short_row_still_defines_its_id(tmp_path):
     folder = _copy(tmp_path)
     _edit(folder, "actors.csv", "false,MLI,President.", "false,President.")
     assert _reported(folder) == [("actors.csv", 5, None)]
+
+
+@pytest.mark.parametrize("table", ["events", "relationships"])
+def test_a_short_row_or_an_empty_status_in_a_claim_table_is_a_line_not_a_crash(
+    tmp_path, capsys, table
+):
+    import csv
+    import shutil
+
+    from sahel_nb.cli import main
+
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).parents[1] / "data", data)
+    path = data / f"{table}.csv"
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    status = rows[0].index("status")
+    rows[1][status] = ""  # an empty status on line 2
+    rows[-1] = rows[-1][: len(rows[0]) // 3]  # the last row cut to a third of its fields
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    assert main(["validate", str(data)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert f"{path}:2: status:" in err
+    assert f"{path}:{len(rows)}:" in err  # the short row, by its line
