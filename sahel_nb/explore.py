@@ -33,7 +33,7 @@ def actor_choices(dataset: Dataset) -> dict[str, str]:
     Examples
     --------
     >>> from sahel_nb import load_dataset
-    >>> actor_choices(load_dataset())["ATT → Amadou Toumani Touré"]
+    >>> actor_choices(load_dataset())["Amadou Toumani Toure → Amadou Toumani Touré"]
     'toure'
     """
     choices = {}

@@ -82,7 +82,7 @@ def graph_metrics(
     >>> from sahel_nb.network import build_graph
     >>> metrics = graph_metrics(build_graph(load_dataset()))
     >>> int(metrics.loc["aqim", "hostile"])
-    2
+    3
     """
     exact_up_to = EXACT_BETWEENNESS if exact_up_to is None else exact_up_to
     sample = BETWEENNESS_SAMPLE if sample is None else sample

@@ -609,7 +609,7 @@ def actor_metrics(graph: nx.MultiDiGraph) -> pd.DataFrame:
     >>> from sahel_nb import load_dataset
     >>> metrics = actor_metrics(build_graph(load_dataset()))
     >>> int(metrics.loc["aqim", "hostile"])
-    2
+    3
     """
     metrics = graph_metrics(graph, exact_up_to=EXACT_BETWEENNESS, sample=BETWEENNESS_SAMPLE)
     # Catch-alls ("Unknown", "Protesters (Mali)") are no one in particular:

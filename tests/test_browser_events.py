@@ -25,7 +25,7 @@ def test_a_period_dragged_on_the_timeline_filters_the_map(browser, tmp_path):
     offline = OfflinePage(browser)
     page = offline.open(events_page(events, tmp_path / "events.html"), ready="#map")
     everything = page.locator("#map g.place").count()
-    assert everything >= 3
+    assert everything >= 2  # a period can then leave one out
     left = float(page.get_attribute("#timeline", "data-left"))
     first = int(page.get_attribute("#timeline", "data-first"))
     scale = float(page.get_attribute("#timeline", "data-scale"))
@@ -33,9 +33,9 @@ def test_a_period_dragged_on_the_timeline_filters_the_map(browser, tmp_path):
     def x(day: str) -> float:
         return left + ((pd.Timestamp(day) - pd.Timestamp("1970-01-01")).days - first) * scale
 
-    _drag(page, x("2003-01-01"), x("2004-01-01"))
+    _drag(page, x("2004-01-01"), x("2005-01-01"))
     said = page.locator("#period").text_content()
-    assert said.startswith("From 2003-01-0") and " to 2003-12-3" in said, said
+    assert said.startswith("From 2004-01-0") and " to 2004-12-3" in said, said
     low, high = (pd.Timestamp(d) for d in said.split(":")[0].removeprefix("From ").split(" to "))
     # The same filter, worked out here from the table: located in the map's area, dated
     # to a span that touches the period (an open end runs on).

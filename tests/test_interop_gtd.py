@@ -115,12 +115,21 @@ def test_gtd_import_is_idempotent_and_reads_latin1(data_dir, tmp_path):
 
 
 def test_a_gtd_kidnapping_told_by_a_curated_event_is_linked(data_dir):
+    import csv
+
+    row = {
+        "event_id": "ev-test-gao-kidnapping", "date": "2012-04",
+        "event_type": "Violence against civilians",
+        "sub_event_type": "Abduction/forced disappearance", "actor1": "aqim",
+        "location": "Gao", "admin1": "Gao", "country": "MLI", "latitude": "16.2717",
+        "longitude": "-0.0447", "geo_precision": "1", "hostages": "7",
+        "description": "Test row: a curated kidnapping in Gao in April 2012.",
+        "status": "reported", "credibility": "3", "source_id": "guitta-2010", "locator": "¶6",
+    }  # fmt: skip
+    with open(data_dir / "events.csv", encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
     with open(data_dir / "events.csv", "a", encoding="utf-8", newline="") as handle:
-        handle.write(
-            "ev-test-gao-kidnapping,,2012-04,Violence against civilians,"
-            "Abduction/forced disappearance,aqim,,,Gao,Gao,MLI,16.2717,-0.0447,1,,7,"
-            "Test row: a curated kidnapping in Gao in April 2012.,reported,3,guitta-2010,¶6,\n"
-        )
+        csv.writer(handle, lineterminator="\n").writerow([row.get(c, "") for c in header])
     summary = import_gtd(GTD, data_dir)
     assert summary.linked == [("gtd-201204050004", "ev-test-gao-kidnapping")]
 

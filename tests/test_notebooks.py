@@ -91,17 +91,25 @@ def test_ransom_flows_runs_with_a_base_year_and_exports_safe_tables(tmp_path):
     }
     with open(out / "ransoms.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    # Five reports of the 2003 ransom (one a denial) are one payment, with their range,
-    # on one row for the kidnapping that four sources report.
+    # Every report of the 2003 ransom (a denial and a dispute among them) is one payment,
+    # with the range of its first tellers' figures, on one row for the kidnapping.
+    from sahel_nb import load_dataset
+    from sahel_nb.flows import to_usd
+
+    flows = load_dataset().flows
+    told = flows[flows["claim_id"] == "c-2003-german-ransom"]
     (row,) = [r for r in rows if r["claim_id"] == "c-2003-german-ransom"]
     assert row["date"] == "2003-02/2003-03"  # the best-graded report of the kidnapping
     assert (row["payment_status"], row["agreement"], row["reports"]) == (
         "alleged",
         "contested",
-        "5",
+        str(len(told)),
     )
-    assert float(row["usd_high"]) == 7_300_000
-    assert float(row["usd_2024_high"]) == pytest.approx(7_300_000 * 313.689 / 184.0)
+    # Guitta's $7.3M names no teller: listed beside the range, not in it.
+    assert float(row["usd_high"]) == pytest.approx(to_usd(4_600_000, "EUR", 2003))
+    assert float(row["usd_2024_high"]) == pytest.approx(
+        to_usd(4_600_000, "EUR", 2003, base_year=2024)
+    )
     assert "denied by BBC News 2003" in row["reported_as"]
     assert "Tuareg leader who mediated in 2003: amount unknown" in row["intermediaries"]
 
