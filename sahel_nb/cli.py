@@ -12,6 +12,14 @@ from .exceptions import DataValidationError, ParameterError, SahelNbError
 __all__ = ["main"]
 
 
+def _print_problems(error: DataValidationError) -> None:
+    """Every problem on its own line, then how many, as `sahel-nb validate` lists them."""
+    for problem in error.problems:
+        print(problem, file=sys.stderr)
+    count = len(error.problems)
+    print(f"{count} problem{'s' if count != 1 else ''} found in {error.data_dir}", file=sys.stderr)
+
+
 def _validate(args: argparse.Namespace) -> int:
     from .paths import default_data_dir
     from .transaction import settle
@@ -21,12 +29,7 @@ def _validate(args: argparse.Namespace) -> int:
     try:
         dataset = load_dataset(args.data_dir)
     except DataValidationError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        count = len(error.problems)
-        print(
-            f"{count} problem{'s' if count != 1 else ''} found in {error.data_dir}", file=sys.stderr
-        )
+        _print_problems(error)
         return 1
     counts = ", ".join(f"{len(frame)} {name}" for name, frame in dataset.tables.items())
     print(f"valid: {counts}")
@@ -70,12 +73,7 @@ def _report(args: argparse.Namespace) -> int:
             )
     except DataValidationError as error:
         # As `sahel-nb validate` lists them, once, before anything ran.
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        count = len(error.problems)
-        print(
-            f"{count} problem{'s' if count != 1 else ''} found in {error.data_dir}", file=sys.stderr
-        )
+        _print_problems(error)
         print("sahel-nb: nothing was run; the last good report is unchanged", file=sys.stderr)
         return 1
     except KeyboardInterrupt as error:  # Ctrl-C, or report.RunStopped (SIGTERM, SIGHUP)

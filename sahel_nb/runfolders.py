@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .exceptions import SahelNbError
+from .transaction import _holder
 
 __all__ = [
     "BUILD_PREFIX",
@@ -126,13 +127,6 @@ def stoppable() -> Iterator[_Stopper]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-
-
-def _holder(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8").strip() or "unknown"
-    except OSError:
-        return "unknown"
 
 
 @contextlib.contextmanager
