@@ -20,6 +20,7 @@ __all__ = [
     "Changes",
     "TableChanges",
     "compare",
+    "judgments_to_review",
     "read_snapshot",
     "write_snapshot",
 ]
@@ -95,6 +96,9 @@ class Changes:
     new_actors: list[dict] = field(default_factory=list)
     #: Events a newer export withdrew: the row as written, ``withdrawn`` naming that export.
     withdrawn: list[dict] = field(default_factory=list)
+    #: ``{assessment, id, text, changes}`` per judgment (or matrix) whose evidence changed
+    #: since the analyst last reviewed it (:func:`judgments_to_review`).
+    to_review: list[dict] = field(default_factory=list)
 
     def summary(self) -> dict:
         """Counts for the index and the manifest."""
@@ -107,12 +111,16 @@ class Changes:
             "money_totals_moved": len(self.money),
             "new_actors_from_imports": len(self.new_actors),
             "events_withdrawn": len(self.withdrawn),
+            "judgments_to_review": len(self.to_review),
         }
 
     def sentence(self) -> str:
         """The summary as one sentence a reader takes in at a glance."""
         if self.previous_run is None:
-            return "The first published report here: nothing earlier to compare with."
+            said = "The first published report here: nothing earlier to compare with."
+            if self.to_review:
+                said += f" {len(self.to_review)} judgment(s) to review."
+            return said
         counts = self.summary()
         parts = [
             f"{counts['rows_added']} row(s) added",
@@ -126,6 +134,8 @@ class Changes:
             parts.append(
                 f"{counts['events_withdrawn']} imported event(s) withdrawn by a newer export"
             )
+        if self.to_review:
+            parts.append(f"{counts['judgments_to_review']} judgment(s) to review")
         if not any(v for k, v in counts.items() if k != "previous_run"):
             return f"Nothing in the data changed since report {self.previous_run}."
         return f"Since report {self.previous_run}: " + ", ".join(parts) + "."
@@ -281,3 +291,31 @@ def _withdrawn(changes: Changes, new_data: Path) -> list[dict]:
     ]
     ids += [row["event_id"] for row in events.added if row.get("withdrawn")]
     return [rows[i] for i in sorted(ids)]
+
+
+def judgments_to_review(data_dir, analysis: str | os.PathLike | None = None) -> list[dict]:
+    """The judgments of every assessment whose evidence changed since their last review.
+
+    ``analysis`` is the folder of assessments (default: :func:`sahel_nb.paths.analysis_dir`).
+    Each item is ``{assessment, id, text, changes}``; an assessment that no longer
+    loads against the data (a claim it cites was removed) is one item saying why.
+    """
+    from .assessment import load_assessment, to_review
+    from .data import load_dataset
+    from .paths import analysis_dir
+
+    folder = Path(analysis) if analysis is not None else analysis_dir()
+    files = sorted(folder.glob("*.yml")) if folder.is_dir() else []
+    if not files:
+        return []
+    dataset = load_dataset(data_dir)
+    out = []
+    for path in files:
+        try:
+            assessment = load_assessment(path, dataset)
+        except SahelNbError as error:
+            out.append({"assessment": path.stem, "id": path.name, "text": "",
+                        "changes": [str(error)]})  # fmt: skip
+            continue
+        out += [{"assessment": assessment.id, **item} for item in to_review(assessment, dataset)]
+    return out

@@ -1,4 +1,4 @@
-"""The ``sahel-nb`` command: ``validate`` a data folder, ``report`` the notebooks, ``import`` exports."""
+"""The ``sahel-nb`` command: ``validate`` data, ``review`` assessments, ``report``, ``import``."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .assessment import assessment_problems, load_assessment
 from .data import load_dataset
 from .exceptions import DataValidationError, ParameterError, SahelNbError
 
@@ -32,7 +33,66 @@ def _validate(args: argparse.Namespace) -> int:
         _print_problems(error)
         return 1
     counts = ", ".join(f"{len(frame)} {name}" for name, frame in dataset.tables.items())
-    print(f"valid: {counts}")
+    folder = _analysis_folder(args)
+    files = sorted(folder.glob("*.yml")) if folder is not None else []
+    problems = [p for path in files for p in assessment_problems(path, dataset)]
+    if problems:
+        _print_problems(DataValidationError(problems, str(folder)))
+        return 1
+    for path in files:
+        _print_checks(load_assessment(path, dataset), dataset)
+    said = f"; {len(files)} assessment{'s' if len(files) != 1 else ''} in {folder}" if files else ""
+    print(f"valid: {counts}{said}")
+    return 0
+
+
+def _analysis_folder(args: argparse.Namespace) -> Path | None:
+    """Where the assessments checked with a data folder are: --analysis, else beside the data."""
+    import os
+
+    from .paths import ANALYSIS_ENV_VAR, default_data_dir
+
+    if getattr(args, "analysis", None):
+        return Path(args.analysis)
+    if os.environ.get(ANALYSIS_ENV_VAR, "").strip():
+        return Path(os.environ[ANALYSIS_ENV_VAR].strip())
+    data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
+    beside = data_dir.resolve().parent / "analysis"
+    return beside if beside.is_dir() else None
+
+
+def _print_checks(assessment, dataset) -> None:
+    """What the checks flag in an assessment, and what needs review: warnings, not errors."""
+    from .assessment import check_assessment, to_review
+
+    for flag in check_assessment(assessment, dataset):
+        where = f"{assessment.path}:{flag.line}" if flag.line else str(assessment.path)
+        print(
+            f"{where}: judgments.{flag.judgment}: warning: {flag.check}: {flag.reason}",
+            file=sys.stderr,
+        )
+    for item in to_review(assessment, dataset):
+        key = item["id"] if item["id"].startswith("hypotheses.") else f"judgments.{item['id']}"
+        line = assessment.lines.get(key, 0)
+        where = f"{assessment.path}:{line}" if line else str(assessment.path)
+        for change in item["changes"]:
+            print(f"{where}: {key}: to review: {change}", file=sys.stderr)
+
+
+def _review(args: argparse.Namespace) -> int:
+    from .assessment import to_review, write_review
+
+    dataset = load_dataset(args.data_dir)
+    assessment = load_assessment(args.file, dataset)
+    stale = to_review(assessment, dataset)
+    for item in stale:
+        for change in item["changes"]:
+            print(f"{item['id']}: {change}")
+    path = write_review(assessment, dataset)
+    print(
+        f"recorded the evidence under {len(assessment.judgments)} judgments and "
+        f"{len(assessment.hypotheses)} matrices as reviewed ({len(stale)} had changed) in {path}"
+    )
     return 0
 
 
@@ -128,7 +188,30 @@ def _parser() -> argparse.ArgumentParser:
         nargs="?",
         help="folder with the five CSV tables (default: $SAHEL_NB_DATA, else the curated data)",
     )
+    validate.add_argument(
+        "--analysis",
+        metavar="FOLDER",
+        help="folder of assessments (*.yml) to check against the data (default: "
+        "$SAHEL_NB_ANALYSIS, else the analysis/ folder beside the data folder, if any)",
+    )
     validate.set_defaults(run=_validate)
+
+    review = commands.add_parser(
+        "review",
+        help="record that an assessment's judgments were reviewed against today's evidence",
+        description="After re-reading each judgment of an assessment against its evidence, "
+        "record the state of that evidence (every report beneath each judgment and matrix, "
+        "with its status and grades) in <id>.review.json beside the file. Until the evidence "
+        "changes again, report runs and validate no longer name these judgments to review. "
+        "Prints what had changed first.",
+    )
+    review.add_argument("file", help="the assessment, e.g. analysis/aqim-kfr-mali-2003-2010.yml")
+    review.add_argument(
+        "--data-dir",
+        dest="data_dir",
+        help="data folder (default: $SAHEL_NB_DATA, else the curated data)",
+    )
+    review.set_defaults(run=_review)
 
     report = commands.add_parser(
         "report",

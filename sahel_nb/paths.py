@@ -8,12 +8,14 @@ from pathlib import Path
 from .exceptions import ParameterError
 
 __all__ = [
+    "ANALYSIS_ENV_VAR",
     "DATA_ENV_VAR",
     "KERNEL",
     "NOTEBOOKS_DIR",
     "PROJECT_ROOT",
     "REPORTS_DIR",
     "REPORTS_ENV_VAR",
+    "analysis_dir",
     "curated_data_dir",
     "default_data_dir",
     "output_dir",
@@ -30,6 +32,8 @@ KERNEL = "sahel-nb"
 
 #: Environment variable naming a data folder to use instead of the curated one.
 DATA_ENV_VAR = "SAHEL_NB_DATA"
+#: Environment variable naming a folder of assessments to use instead of ``analysis/``.
+ANALYSIS_ENV_VAR = "SAHEL_NB_ANALYSIS"
 #: Environment variable naming the folder notebooks write into by default.
 REPORTS_ENV_VAR = "SAHEL_NB_REPORTS"
 
@@ -37,6 +41,7 @@ REPORTS_ENV_VAR = "SAHEL_NB_REPORTS"
 # an editable install from the clone reads data/ where it stands.
 _WHEEL_DATA = PACKAGE_DIR / "_data"
 _CLONE_DATA = PROJECT_ROOT / "data"
+_WHEEL_ANALYSIS = PACKAGE_DIR / "_analysis"
 
 
 def curated_data_dir() -> Path:
@@ -48,6 +53,20 @@ def curated_data_dir() -> Path:
     True
     """
     return _WHEEL_DATA if _WHEEL_DATA.is_dir() else _CLONE_DATA
+
+
+def analysis_dir() -> Path:
+    """Return ``$SAHEL_NB_ANALYSIS`` when set, else the clone's ``analysis/`` folder.
+
+    Examples
+    --------
+    >>> analysis_dir().name
+    'analysis'
+    """
+    override = os.environ.get(ANALYSIS_ENV_VAR, "").strip()
+    if override:
+        return Path(override)
+    return _WHEEL_ANALYSIS if _WHEEL_ANALYSIS.is_dir() else PROJECT_ROOT / "analysis"
 
 
 def default_data_dir() -> Path:

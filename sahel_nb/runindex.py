@@ -10,7 +10,14 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
-from .changes import SNAPSHOT_DIR, Changes, TableChanges, compare, write_snapshot
+from .changes import (
+    SNAPSHOT_DIR,
+    Changes,
+    TableChanges,
+    compare,
+    judgments_to_review,
+    write_snapshot,
+)
 from .exceptions import SahelNbError
 from .pages import render, script_json, write_atomically
 from .runconfig import Run
@@ -141,6 +148,10 @@ def assemble(staging, run_id, runs, outcomes, data_dir, data_sha, previous, log,
                         staging, log)  # fmt: skip
     with publish_lock(staging.parent, log, shared=True):
         changes, note = _changes(staging, data_dir, data_sha, previous, log)
+    try:
+        changes.to_review = judgments_to_review(data_dir)
+    except SahelNbError as error:  # validated before the run; say so rather than fail
+        log(f"changes page: judgments to review: {error}")
     write_atomically(
         staging / "changes.html",
         render(

@@ -1,0 +1,130 @@
+"""When a judgment needs review: the state of its evidence when the analyst last read it, and now."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from .checks import evidence_rows
+
+__all__ = ["evidence_state", "review_path", "to_review", "write_review"]
+
+# What a report is, for review: its place in a source and how it is graded.
+_FIELDS = ["source_id", "locator", "status", "credibility", "reliability", "origin"]
+
+
+def review_path(assessment) -> Path:
+    """``analysis/<id>.review.json``: the state each judgment was last reviewed against."""
+    return Path(assessment.path).with_name(f"{assessment.id}.review.json")
+
+
+def _value(value):
+    if value is None or value != value:  # NaN, NA
+        return None
+    try:
+        return int(value) if float(value).is_integer() else float(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def evidence_state(dataset, ids) -> dict:
+    """The reports beneath ``ids`` as ``{row_id: {source_id, locator, status, …}}``, with a fingerprint.
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> state = evidence_state(load_dataset("tests/fixtures/claims"), ["c-ransom"])
+    >>> len(state["fingerprint"]), sorted(state["reports"])[0]
+    (16, 'fl-ransom-col')
+    """
+    rows = evidence_rows(dataset, ids)
+    reports = {}
+    for row in rows.to_dict("records"):
+        reports[row["row_id"]] = {name: _value(row.get(name)) for name in _FIELDS}
+    text = json.dumps(reports, sort_keys=True, ensure_ascii=False)
+    return {"fingerprint": hashlib.sha256(text.encode()).hexdigest()[:16], "reports": reports}
+
+
+def _items(assessment):
+    for judgment in assessment.judgments:
+        yield judgment.id, judgment.rests_on, judgment.text
+    for matrix in assessment.hypotheses:
+        yield f"hypotheses.{matrix.id}", [e.claim for e in matrix.evidence], matrix.question
+
+
+def write_review(assessment, dataset) -> Path:
+    """Record the evidence under every judgment and matrix as reviewed now; return the file.
+
+    Run after re-reading the judgments against the evidence (``sahel-nb review``).
+    The file has no date or path in it: the same evidence writes the same bytes.
+    """
+    from ..pages import write_atomically
+
+    state = {key: evidence_state(dataset, ids) for key, ids, _ in _items(assessment)}
+    text = json.dumps(
+        {"assessment": assessment.id, "reviewed": state},
+        indent=1,
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return write_atomically(review_path(assessment), text + "\n")
+
+
+def _what_changed(old: dict, new: dict, names: dict[str, str]) -> list[str]:
+    said = []
+    for row_id in sorted(set(new) - set(old)):
+        row = new[row_id]
+        said.append(
+            f"report added: {row_id} ({names.get(row['source_id'], row['source_id'])} "
+            f"{row['locator']}, {row['status']}, credibility {row['credibility']})"
+        )
+    for row_id in sorted(set(old) - set(new)):
+        row = old[row_id]
+        said.append(
+            f"report removed: {row_id} ({names.get(row['source_id'], row['source_id'])} "
+            f"{row['locator']})"
+        )
+    for row_id in sorted(set(old) & set(new)):
+        moved = [
+            f"{field} {old[row_id].get(field)} → {new[row_id].get(field)}"
+            for field in _FIELDS
+            if old[row_id].get(field) != new[row_id].get(field)
+        ]
+        if moved:
+            said.append(f"report {row_id} changed: " + ", ".join(moved))
+    return said
+
+
+def to_review(assessment, dataset) -> list[dict]:
+    """The judgments (and matrices) whose evidence changed since the analyst last reviewed them.
+
+    Each is ``{id, text, changes}``: ``changes`` says what moved beneath it
+    (a report added, removed, regraded, its status changed), or that it was
+    never reviewed. Empty when the record matches the data.
+    """
+    from ..cite import short_names
+
+    path = review_path(assessment)
+    try:
+        recorded = json.loads(path.read_text(encoding="utf-8")).get("reviewed", {})
+    except FileNotFoundError:
+        recorded = {}
+    except (OSError, ValueError):
+        recorded = {}
+    names = short_names(dataset.sources)
+    out = []
+    for key, ids, text in _items(assessment):
+        now = evidence_state(dataset, ids)
+        before = recorded.get(key)
+        if before is None:
+            changes = [
+                "never reviewed against its evidence "
+                f"(sahel-nb review {assessment.path.name} records it)"
+            ]
+        elif before.get("fingerprint") == now["fingerprint"]:
+            continue
+        else:
+            changes = _what_changed(before.get("reports", {}), now["reports"], names)
+        out.append({"id": key, "text": text, "changes": changes})
+    return out

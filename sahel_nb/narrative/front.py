@@ -1,0 +1,50 @@
+"""A report's front matter: title, scope, cut-off, production date and the analyst's bottom line."""
+
+from __future__ import annotations
+
+from .text import Sentence, _plural
+
+__all__ = ["NO_ASSESSMENT", "bottom_line", "front_lines"]
+
+#: What a report says in place of judgments when no analyst wrote any.
+NO_ASSESSMENT = (
+    "No analyst's assessment was given for this report, so it states no bottom line and no "
+    "judgments: what follows is the evidence only. An analyst writes them in "
+    "analysis/<id>.yml (analysis/README.md) and names the file in the parameter assessment."
+)
+
+
+def front_lines(assessment, left_out: dict[str, int]) -> list[str]:
+    """Scope, period, region, cut-off (with what it left out) and production date, one per line."""
+    scope = assessment.scope
+    lines = []
+    if scope.get("question"):
+        lines.append(f"Question: {scope['question']}")
+    period = scope.get("period") or {}
+    if period:
+        lines.append(
+            f"Period: {period.get('start', 'the first record')} to {period.get('end', 'the last record')}"
+        )
+    if scope.get("region"):
+        lines.append(f"Region: {scope['region']}")
+    cut = f"Information cut-off: {assessment.cut_off}"
+    count = sum(left_out.values())
+    if count:
+        parts = ", ".join(_plural(n, _SINGULAR[t]) for t, n in sorted(left_out.items()))
+        cut += f"; {parts} published or dated later left out of this report"
+    else:
+        cut += "; nothing in the data is published or dated later"
+    lines.append(cut)
+    if assessment.produced:
+        lines.append(f"Produced: {assessment.produced}")
+    return lines
+
+
+_SINGULAR = {"relationships": "tie", "events": "event", "flows": "flow of money or goods"}
+
+
+def bottom_line(assessment) -> list[Sentence]:
+    """The analyst's bottom line as written, or the sentence saying there is none."""
+    if assessment is None:
+        return [Sentence(NO_ASSESSMENT)]
+    return [Sentence(assessment.bluf)]

@@ -1,0 +1,151 @@
+"""The key judgments of a report, as the analyst wrote them, each with its evidence and flags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ..assessment import LIKELIHOOD_TERMS, evidence_rows
+from .text import Footnotes, Sentence
+
+__all__ = ["JudgmentBlock", "claim_sentences", "judgment_blocks"]
+
+
+@dataclass(frozen=True)
+class JudgmentBlock:
+    """A key judgment on the page: the analyst's words, then likelihood, confidence, evidence."""
+
+    kind: ClassVar[str] = "judgment"
+
+    id: str
+    text: str
+    #: One sentence: the ICD 203 term and its range.
+    likelihood: str
+    #: The next sentence: the confidence level and the analyst's reasons.
+    confidence: str
+    evidence: tuple[Sentence, ...] = ()
+    assumptions: tuple[str, ...] = ()
+    would_change: tuple[str, ...] = ()
+    #: What the checks found: claims beyond the evidence, a denial not addressed.
+    flags: tuple[str, ...] = ()
+    #: What changed beneath it since the analyst last reviewed it.
+    review: tuple[str, ...] = ()
+    #: Who told its most disputed claim first (inline SVG), where one is contested.
+    figure: str = ""
+
+    @property
+    def notes(self) -> tuple[int, ...]:
+        return tuple(sorted({n for s in self.evidence for n in s.notes}))
+
+    def __str__(self) -> str:
+        lines = [f"{self.id}: {self.text}", f"  {self.likelihood}", f"  {self.confidence}"]
+        lines += [f"  Evidence: {s}" for s in self.evidence]
+        lines += [f"  Assumes: {a}" for a in self.assumptions]
+        lines += [f"  Would change with: {w}" for w in self.would_change]
+        lines += [f"  FLAG: {f}" for f in self.flags]
+        lines += [f"  TO REVIEW: {r}" for r in self.review]
+        return "\n".join(lines)
+
+
+def likelihood_sentence(term: str) -> str:
+    """``The analyst judges this likely (55–80%).``"""
+    return f"The analyst judges this {term} ({LIKELIHOOD_TERMS[term]})."
+
+
+def confidence_sentence(level: str, because: str) -> str:
+    """``Confidence is moderate: <the analyst's reasons>``"""
+    because = because.strip()
+    if because and because[-1] not in ".!?":
+        because += "."
+    return f"Confidence is {level}" + (f": {because[:1].lower()}{because[1:]}" if because else ".")
+
+
+class _Claims:
+    """One representative row per claim, its reports, and the names to tell them with."""
+
+    def __init__(self, dataset) -> None:
+        from ..cite import teller_names
+
+        self.dataset = dataset
+        self.names = dataset.actors.set_index("actor_id")["name"].to_dict()
+        self.tellers = teller_names(dataset.sources, dataset.actors)
+        self._by_table: dict = {}
+
+    def claim(self, table: str, claim_id: str) -> dict | None:
+        from ..origins import claims_of
+
+        if table not in self._by_table:
+            self._by_table[table] = claims_of(self.dataset, table).set_index("claim_id", drop=False)
+        frame = self._by_table[table]
+        return frame.loc[claim_id].to_dict() if claim_id in frame.index else None
+
+
+def claim_sentences(ids, dataset, notes: Footnotes, claims: _Claims | None = None):
+    """One footnoted sentence per claim ``ids`` names: what it says, who told it, the curator's note.
+
+    A claim dated after the cut-off (absent from ``dataset``) is said to be left out.
+    """
+    from ..cite import support_said
+    from ..claims import _what
+
+    claims = claims or _Claims(dataset)
+    said = []
+    for claim_id in ids:
+        reports = evidence_rows(dataset, [claim_id])
+        if reports.empty:
+            said.append(Sentence(f"{claim_id}: after the cut-off, so not used here."))
+            continue
+        first = reports.iloc[0]
+        row = claims.claim(first["table"], first["claim_id"])
+        table = dataset.tables[first["table"]]
+        rows = table[table["claim_id"] == first["claim_id"]].to_dict("records")
+        support = support_said(row, rows, claims.tellers) if row else ""
+        text = _what(first["table"], row, claims.names) if row else claim_id
+        note = row.get("note") if row else None
+        if not isinstance(note, str) or not note.strip():
+            note = row.get("description") if row else None
+        sentence = f"{text[:1].upper()}{text[1:]} — {support}."
+        if isinstance(note, str) and note.strip():
+            sentence += f" Curator's note: {note.strip()}"
+        said.append(Sentence(sentence, notes.cite(rows)))
+    return said
+
+
+def judgment_blocks(assessment, dataset, notes: Footnotes, flags, review) -> list[JudgmentBlock]:
+    """Every judgment of ``assessment`` as written, with its evidence, flags and review state."""
+    claims = _Claims(dataset)
+    by_judgment: dict[str, list[str]] = {}
+    for flag in flags:
+        by_judgment.setdefault(flag.judgment, []).append(f"{flag.check}: {flag.reason}")
+    stale = {item["id"]: item["changes"] for item in review}
+    blocks = []
+    for judgment in assessment.judgments:
+        blocks.append(
+            JudgmentBlock(
+                id=judgment.id,
+                text=judgment.text,
+                likelihood=likelihood_sentence(judgment.likelihood),
+                confidence=confidence_sentence(judgment.confidence, judgment.because),
+                evidence=tuple(claim_sentences(judgment.rests_on, dataset, notes, claims)),
+                assumptions=judgment.assumptions,
+                would_change=judgment.would_change,
+                flags=tuple(by_judgment.get(judgment.id, [])),
+                review=tuple(stale.get(judgment.id, [])),
+                figure=_figure(judgment.rests_on, dataset, claims),
+            )
+        )
+    return blocks
+
+
+def _figure(ids, dataset, claims: _Claims) -> str:
+    """The chain of tellers of the first denied or disputed claim a judgment rests on."""
+    from ..chains import chain_svg
+
+    rows = evidence_rows(dataset, ids)
+    contested = rows[rows["status"].isin(["denied", "disputed"])]
+    if contested.empty:
+        return ""
+    first = contested.iloc[0]
+    table = dataset.tables[first["table"]]
+    reports = table[table["claim_id"] == first["claim_id"]].to_dict("records")
+    return chain_svg(reports, claims.tellers, title=f"Who told it first: {first['claim_id']}")

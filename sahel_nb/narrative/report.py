@@ -1,0 +1,149 @@
+"""The situation report: the analyst's bottom line and judgments first, the evidence in an annex."""
+
+from __future__ import annotations
+
+from ..assessment import (
+    ACH_RULE,
+    CONFIDENCE_RULE,
+    CONTESTED_RULE,
+    LIKELIHOOD_RULE,
+    before_cut_off,
+    check_assessment,
+    load_assessment,
+    to_review,
+)
+from .evidence import _Writer
+from .front import bottom_line, front_lines
+from .hypotheses import matrix_blocks
+from .judgments import judgment_blocks
+from .text import Report, Sentence, _plural
+from .window import _ACTOR_COLUMNS, _involves, _window, _window_text, _with_kidnappings_touched
+
+__all__ = ["GAPS", "METHOD", "situation_report"]
+
+#: The heading of the method paragraphs: how judgments are checked and matrices scored.
+METHOD = "How the judgments are checked"
+#: The section of what is not known: the analyst's gaps, then what the data does not give.
+GAPS = "Gaps"
+
+
+def situation_report(
+    dataset,
+    *,
+    assessment=None,
+    start=None,
+    end=None,
+    focus_actor: str | None = None,
+    base_year: int | None = None,
+    top: int = 5,
+    undated_ties: bool = False,
+) -> Report:
+    """Build the situation report: the analyst's assessment on top, the evidence beneath.
+
+    With ``assessment`` (an id in ``analysis/``, a file, or a loaded
+    :class:`~sahel_nb.assessment.Assessment`), the report opens with its
+    title, scope, cut-off and production date, the analyst's bottom line and
+    key judgments as written (each with its evidence and what the checks
+    flag), the ACH matrices scored and the gaps; the evidence sections follow
+    as an annex, and nothing published or dated after the cut-off is used.
+    Without one, the report says it has no analyst's judgments and gives the
+    evidence only. Sentences come from rows and cite them; ``start``/``end``
+    narrow the period, ``focus_actor`` the actors (its direct neighbours for
+    ties); ties with no date are left out of a period unless ``undated_ties``.
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> report = situation_report(load_dataset(), start="2030")
+    >>> report.empty
+    True
+    >>> report.section("In this period")[0].text[:40]
+    'Nothing in the data is dated in this per'
+    """
+    from ..network import check_actor, predecessors
+
+    full = dataset
+    if assessment is not None and not hasattr(assessment, "judgments"):
+        assessment = load_assessment(assessment, dataset)
+    left_out: dict[str, int] = {}
+    if assessment is not None:
+        dataset, left_out = before_cut_off(dataset, assessment.cut_off)
+    picked, undated = _window(dataset, start, end, undated_ties)
+    focus: set[str] = set()
+    lineage: list[str] = []
+    if focus_actor:
+        check_actor(dataset, focus_actor)
+        # A group's report includes its predecessors' record, said to be theirs.
+        lineage = predecessors(dataset, focus_actor)
+        focus = {focus_actor, *lineage}
+        everything = dict(picked)
+        for name, columns in _ACTOR_COLUMNS.items():
+            picked[name] = picked[name][_involves(picked[name], columns, focus)]
+            undated[name] = undated[name][_involves(undated[name], columns, focus)]
+        picked = _with_kidnappings_touched(dataset, everything, picked)
+    writer = _Writer(dataset, base_year, **picked)
+    writer.focus = focus
+    sections = [("Bottom line", bottom_line(assessment))]
+    gaps: list[Sentence] = []
+    if assessment is not None:
+        flags = check_assessment(assessment, full)
+        review = to_review(assessment, full)
+        sections.append(
+            (
+                "Key judgments",
+                judgment_blocks(assessment, dataset, writer.notes, flags, review),
+            )
+        )
+        if assessment.hypotheses:
+            sections.append(
+                ("Competing hypotheses", matrix_blocks(assessment, dataset, writer.notes))
+            )
+        gaps = [Sentence(gap) for gap in assessment.gaps]
+    evidence = [
+        ("Key actors and their ties", writer.key_actors(top)),
+        ("Alliance shifts", writer.shifts()),
+        ("Kidnappings and ransom money", writer.kidnappings()),
+        ("Other money and supplies", writer.other_money()),
+        ("The state's role", writer.state_role()),
+        ("Other events", writer.other_events()),
+    ]
+    if dataset.events["locator"].str.startswith("row ").any():  # the data holds an import
+        evidence.append(("Imported datasets", writer.datasets()))
+    empty = not any(sentences for _, sentences in evidence)
+    if empty:  # said first, where a reader looks
+        nothing = Sentence(
+            "Nothing in the data is dated in this period: no relationship, event or "
+            "flow falls in it."
+        )
+        sections.insert(0, ("In this period", [nothing]))
+    if assessment is not None:
+        # The analyst's product first; the evidence beneath it as an annex.
+        sections.append((GAPS, gaps + writer.unknowns(undated)))
+        annex_at = len(sections)
+        sections += evidence
+    else:
+        sections += evidence
+        sections.append((GAPS, writer.unknowns(undated)))
+    # The assessment's front matter states its period; the line is for a narrowed window.
+    period = "" if assessment is not None and not (start or end) else _window_text(start, end)
+    if (start or end) and undated_ties:
+        kept = picked["relationships"]
+        count = int((kept["start_start"].isna() & kept["end_end"].isna()).sum())
+        period += f"; {_plural(count, 'undated tie')} kept, their period unknown"
+    if focus_actor:
+        period += f", centred on {writer.names[focus_actor]}"
+    if lineage:
+        names = ", ".join(writer.names[p] for p in lineage)
+        period += f", with the record of its predecessor{'s' if len(lineage) > 1 else ''} {names}"
+    return Report(
+        assessment.title if assessment is not None else "Situation report",
+        period,
+        sections,
+        writer.notes.lines(),
+        writer.sources(),
+        empty,
+        writer.as_of(),
+        [LIKELIHOOD_RULE, CONFIDENCE_RULE, CONTESTED_RULE, ACH_RULE] if assessment else [],
+        front=front_lines(assessment, left_out) if assessment is not None else [],
+        annex_at=annex_at if assessment is not None else None,
+    )

@@ -1,0 +1,210 @@
+"""Analysts' assessments: the file checked key by key, judgments checked, ACH scored, review kept."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sahel_nb import load_dataset
+from sahel_nb.assessment import (
+    LIKELIHOOD_TERMS,
+    assessment_problems,
+    before_cut_off,
+    check_assessment,
+    load_assessment,
+    score_matrix,
+    to_review,
+    write_review,
+)
+from sahel_nb.cli import main
+from sahel_nb.exceptions import DataValidationError
+
+FIXTURE = Path(__file__).parent / "fixtures" / "analysis" / "fixture-ransom.yml"
+CLAIMS = Path(__file__).parent / "fixtures" / "claims"
+ROOT = Path(__file__).parents[1]
+
+
+@pytest.fixture
+def claims():
+    return load_dataset(CLAIMS)
+
+
+@pytest.fixture
+def written(tmp_path):
+    """A copy of the fixture assessment to edit."""
+    path = tmp_path / "analysis" / "a.yml"
+    path.parent.mkdir()
+    shutil.copy(FIXTURE, path)
+    return path
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _line_of(path: Path, text: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def test_the_fixture_loads_with_every_part(claims):
+    assessment = load_assessment(FIXTURE, claims)
+    assert assessment.id == "fixture-ransom"
+    assert assessment.cut_off == "2010-02-16"  # a date stays text, as written
+    assert [j.id for j in assessment.judgments] == ["kj-paid", "kj-kidnap"]
+    assert assessment.judgments[0].likelihood in LIKELIHOOD_TERMS
+    assert len(assessment.hypotheses[0].hypotheses) == 3
+    assert assessment.gaps
+
+
+def test_unknown_claim_term_and_malformed_matrix_are_errors_with_file_line_and_key(
+    written, claims
+):
+    _edit(written, "rests_on: [c-ransom]", "rests_on: [c-ransum]")
+    _edit(written, "likelihood: very likely", "likelihood: highly likely")
+    _edit(written, "      H3: No money changed hands.\n", "")
+    _edit(written, "        ratings: {H1: consistent, H2: consistent, H3: consistent}",
+          "        ratings: {H1: consistent, H2: probably}")  # fmt: skip
+    problems = [str(p) for p in assessment_problems(written, claims)]
+    assert all(p.startswith(f"{written}:") for p in problems)
+    said = "\n".join(problems)
+    line = _line_of(written, "c-ransum")
+    assert f"{written}:{line}: judgments.kj-paid.rests_on: no claim or row with this id" in said
+    assert "did you mean 'c-ransom'?" in said
+    line = _line_of(written, "highly likely")
+    assert f":{line}: judgments.kj-kidnap.likelihood: unknown term" in said
+    assert "hypotheses.fixture-payment.hypotheses: must map three or more" in said
+    assert "ratings.H2: unknown term" in said
+    # H3 is gone from the hypotheses, so rows rating it name a hypothesis that is not there.
+    assert "ratings.H3: no such hypothesis in this matrix" in said
+    with pytest.raises(DataValidationError) as raised:
+        load_assessment(written, claims)
+    assert len(raised.value.problems) == len(problems)
+
+
+def test_missing_keys_typos_duplicates_and_broken_yaml_are_named(written):
+    _edit(written, "gaps:", "gapz:")
+    _edit(written, "    confidence: low\n", "")
+    _edit(written, "  - id: kj-kidnap", "  - id: kj-paid")
+    said = "\n".join(str(p) for p in assessment_problems(written))
+    assert "gapz: unknown key; did you mean 'gaps'?" in said
+    assert "judgments.kj-paid.confidence: missing" in said
+    assert "judgments.kj-paid: id used twice" in said
+    written.write_text("title: [unclosed\n")
+    (problem,) = assessment_problems(written)
+    assert "not valid YAML" in str(problem) and problem.line is not None
+
+
+def test_a_judgment_almost_certain_on_one_origin_is_flagged_by_id(written, claims):
+    # c-share has one report: one first teller.
+    _edit(written, "rests_on: [c-kidnap]", "rests_on: [c-share]")
+    _edit(written, "likelihood: very likely", "likelihood: almost certain")
+    _edit(written, "confidence: moderate", "confidence: high")
+    flags = check_assessment(load_assessment(written, claims), claims)
+    mine = [f for f in flags if f.judgment == "kj-kidnap"]
+    assert {f.check for f in mine} == {"overreach"}
+    assert any("'almost certain'" in f.reason and "one independent first teller" in f.reason
+               for f in mine)  # fmt: skip
+    assert any("high confidence" in f.reason for f in mine)
+    assert all(f.line == _line_of(written, "id: kj-kidnap") for f in mine)
+
+
+def test_a_contested_claim_must_be_addressed(written, claims):
+    assessment = load_assessment(written, claims)
+    assert not [f for f in check_assessment(assessment, claims) if f.judgment == "kj-paid"]
+    _edit(written, ", though the negotiator denied it.", ".")
+    _edit(written, "and the negotiator, a party to the deal, denied it", "and that is all")
+    flags = check_assessment(load_assessment(written, claims), claims)
+    (flag,) = [f for f in flags if f.judgment == "kj-paid"]
+    assert flag.check == "contested evidence unaddressed" and "c-ransom" in flag.reason
+
+
+def test_validate_flags_an_overreaching_judgment_and_exits_zero(written, capsys):
+    _edit(written, "rests_on: [c-kidnap]", "rests_on: [c-share]")
+    _edit(written, "likelihood: very likely", "likelihood: almost certain")
+    assert main(["validate", str(CLAIMS), "--analysis", str(written.parent)]) == 0
+    err = capsys.readouterr().err
+    line = _line_of(written, "id: kj-kidnap")
+    assert f"{written}:{line}: judgments.kj-kidnap: warning: overreach: 'almost certain'" in err
+
+
+def test_validate_refuses_an_assessment_citing_a_claim_not_in_the_data(written, capsys):
+    _edit(written, "rests_on: [c-kidnap]", "rests_on: [c-nowhere]")
+    assert main(["validate", str(CLAIMS), "--analysis", str(written.parent)]) == 1
+    err = capsys.readouterr().err
+    assert f"{written}:{_line_of(written, 'c-nowhere')}: judgments.kj-kidnap.rests_on" in err
+
+
+def test_review_records_the_evidence_and_names_what_changed_beneath_a_judgment(
+    written, tmp_path, claims
+):
+    assessment = load_assessment(written, claims)
+    assert {item["id"] for item in to_review(assessment, claims)} >= {"kj-paid", "kj-kidnap"}
+    first = write_review(assessment, claims).read_bytes()
+    assert to_review(assessment, claims) == []
+    assert write_review(assessment, claims).read_bytes() == first  # no date, no path inside
+    data = tmp_path / "data"
+    shutil.copytree(CLAIMS, data)
+    flows = pd.read_csv(data / "flows.csv", dtype=str, keep_default_na=False)
+    flows.loc[flows["flow_id"] == "fl-ransom-radio", "credibility"] = "2"
+    flows.to_csv(data / "flows.csv", index=False)
+    stale = to_review(assessment, load_dataset(data))
+    assert [item["id"] for item in stale] == ["kj-paid", "hypotheses.fixture-payment"]
+    assert stale[0]["changes"] == ["report fl-ransom-radio changed: credibility 3 → 2"]
+
+
+def test_sahel_nb_review_writes_the_record(written, capsys):
+    assert main(["review", str(written), "--data-dir", str(CLAIMS)]) == 0
+    assert (written.parent / "a.review.json").is_file()
+    assert "never reviewed" in capsys.readouterr().out
+    assert main(["validate", str(CLAIMS), "--analysis", str(written.parent)]) == 0
+    assert "to review" not in capsys.readouterr().err
+
+
+def test_ach_scores_inconsistency_diagnosticity_and_the_row_that_matters_most(claims):
+    matrix = load_assessment(FIXTURE, claims).hypotheses[0]
+    scored = score_matrix(matrix, claims)
+    rows = {row.claim: row for row in scored.rows}
+    assert rows["c-ransom"].diagnostic and rows["c-share"].diagnostic
+    assert not rows["c-kidnap"].diagnostic  # consistent with every hypothesis
+    # A contested claim weighs half what an uncontested one of its grade and strength would.
+    assert rows["c-ransom"].support["contested"]
+    assert rows["c-ransom"].weight == pytest.approx(2 * 0.6 * 0.5)
+    # Heuer: the least contradicted leads, whatever fits it.
+    assert scored.order[0] == min(scored.inconsistency, key=scored.inconsistency.get)
+    for h, score in scored.inconsistency.items():
+        expected = sum(r.weight for r in scored.rows if r.ratings[h] == "inconsistent")
+        assert score == pytest.approx(expected)
+    assert scored.linchpin in {"c-ransom", "c-share"}
+    assert scored.linchpin in scored.sensitivity
+
+
+def test_the_cut_off_leaves_out_later_sources_and_later_facts():
+    data = load_dataset()
+    known, left_out = before_cut_off(data, "2009")
+    last = pd.Timestamp("2009-12-31")
+    for name in ("relationships", "events", "flows"):
+        table = getattr(known, name)
+        published = table["source_id"].map(data.sources.set_index("source_id")["published_start"])
+        assert not (published > last).any()
+        dated = "start_start" if name == "relationships" else "date_start"
+        assert not (table[dated] > last).any()
+        assert len(table) + left_out.get(name, 0) == len(getattr(data, name))
+    assert before_cut_off(data, None) == (data, {})
+
+
+def test_the_shipped_assessment_is_valid_complete_and_reviewed():
+    data = load_dataset()
+    path = ROOT / "analysis" / "aqim-kfr-mali-2003-2010.yml"
+    assessment = load_assessment(path, data)
+    assert 4 <= len(assessment.judgments) <= 6
+    assert {m.id for m in assessment.hypotheses} == {"payment-2003", "mali-posture"}
+    for matrix in assessment.hypotheses:
+        assert len(matrix.hypotheses) >= 3
+        assert any(row.diagnostic for row in score_matrix(matrix, data).rows)
+    # Shipped reviewed: a report run names nothing to review until the evidence moves.
+    assert to_review(assessment, data) == []
