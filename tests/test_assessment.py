@@ -22,7 +22,7 @@ from sahel_nb.assessment import (
 from sahel_nb.cli import main
 from sahel_nb.exceptions import DataValidationError
 
-FIXTURE = Path(__file__).parent / "fixtures" / "analysis" / "fixture-ransom.yml"
+FIXTURE = Path(__file__).parent / "fixtures" / "assessments" / "fixture-ransom.yml"
 CLAIMS = Path(__file__).parent / "fixtures" / "claims"
 ROOT = Path(__file__).parents[1]
 
@@ -61,9 +61,7 @@ def test_the_fixture_loads_with_every_part(claims):
     assert assessment.gaps
 
 
-def test_unknown_claim_term_and_malformed_matrix_are_errors_with_file_line_and_key(
-    written, claims
-):
+def test_unknown_claim_term_and_malformed_matrix_are_errors_with_file_line_and_key(written, claims):
     _edit(written, "rests_on: [c-ransom]", "rests_on: [c-ransum]")
     _edit(written, "likelihood: very likely", "likelihood: highly likely")
     _edit(written, "      H3: No money changed hands.\n", "")

@@ -130,3 +130,43 @@ def test_a_byte_order_mark_changes_nothing(tmp_path):
         file.write_bytes(b"\xef\xbb\xbf" + file.read_bytes())
     changes = compare(snapshot, data, previous_run="R1")
     assert changes.sentence() == "Nothing in the data changed since report R1."
+
+
+def test_a_report_changed_under_a_judgment_names_it_to_review_on_the_changes_page(tmp_path):
+    import pandas as pd
+
+    from sahel_nb.changes import Changes, judgments_to_review
+    from sahel_nb.pages import render
+    from sahel_nb.paths import PROJECT_ROOT, curated_data_dir
+
+    data, analysis = tmp_path / "data", tmp_path / "analysis"
+    shutil.copytree(curated_data_dir(), data)
+    shutil.copytree(PROJECT_ROOT / "analysis", analysis)
+    # As shipped, every judgment was reviewed against the data: nothing to review.
+    assert judgments_to_review(data, analysis) == []
+    flows = pd.read_csv(data / "flows.csv", dtype=str, keep_default_na=False)
+    row = flows.index[flows["claim_id"] == "c-2003-german-ransom"][0]
+    old = flows.loc[row, "status"]
+    flows.loc[row, "status"] = "disputed" if old != "disputed" else "alleged"
+    flows.to_csv(data / "flows.csv", index=False)
+    stale = judgments_to_review(data, analysis)
+    from sahel_nb import load_dataset
+    from sahel_nb.assessment import load_assessment
+
+    assessment = load_assessment(analysis / "aqim-kfr-mali-2003-2010.yml", load_dataset(data))
+    under = {j.id for j in assessment.judgments if "c-2003-german-ransom" in j.rests_on}
+    assert under and under <= {item["id"] for item in stale}
+    changed = f"report {flows.loc[row, 'flow_id']} changed: status {old} →"
+    assert all(any(c.startswith(changed) for c in item["changes"]) for item in stale)
+    page = render(
+        "report_changes.html.j2",
+        run_id="r2",
+        changes=Changes(None, to_review=stale),
+        note="",
+        previous_sha="",
+        data_sha="",
+    )
+    assert "Judgments to review" in page
+    for judgment_id in under:
+        assert f"<code>{judgment_id}</code>" in page
+    assert "1 judgment(s) to review" in Changes(None, to_review=stale[:1]).sentence()

@@ -55,20 +55,22 @@ def test_alleged_and_reported_ransoms_are_totalled_apart(data):
     report = situation_report(data, base_year=2024)
     totals = [s.text for _, s in _sentences(report) if s.text.startswith("Ransoms ")]
     assert totals == [
-        "Ransoms reported in this period come to US$1,000,000 in the dollars of their years, "
-        "over 1 payment (US$1,660,609 in 2024 dollars); no other status is added in.",
+        # Prose rounds money; the tables keep the exact figures.
+        "Ransoms reported in this period come to about US$1 million in the dollars of their "
+        "years, over 1 payment (about US$1.7 million in 2024 dollars); no other status is "
+        "added in.",
         # The payment's own range, 4–6 million euros: its ends, never a sum.
-        "Ransoms alleged in this period come to US$4,969,833 to US$7,454,750 in the dollars "
-        "of their years, over 1 payment (US$8,252,949 to US$12,379,423 in 2024 dollars); "
-        "no other status is added in.",
+        "Ransoms alleged in this period come to about US$5 million to US$7.5 million in the "
+        "dollars of their years, over 1 payment (about US$8.3 million to US$12.4 million in "
+        "2024 dollars); no other status is added in.",
     ]
 
 
 def test_a_euro_ransom_is_converted_with_its_range_and_status(data):
-    text = [str(s) for _, s in _sentences(situation_report(data)) if "5,000,000 EUR" in s.text]
+    text = [str(s) for _, s in _sentences(situation_report(data)) if "about €5 million" in s.text]
     assert len(text) == 1
     assert "through A go-between in 2004" in text[0]
-    assert "range 4,000,000 to 6,000,000 — alleged" in text[0]
+    assert "range about €4 million to about €6 million — alleged" in text[0]
     assert "in 2024 dollars" not in text[0]  # no base year asked
 
 
@@ -215,33 +217,78 @@ def test_every_statement_says_who_says_it_and_through_whom():
     assert not any(".." in s.split(" [")[0] for s in told)
 
 
-def test_the_curated_report_opens_with_its_date_a_bottom_line_and_judged_judgments():
-    from sahel_nb.judgments import LIKELIHOOD_TERMS
-    from sahel_nb.narrative import Judgment
+def test_without_an_assessment_the_report_states_no_judgment_and_says_so():
+    from sahel_nb.narrative import NO_ASSESSMENT
 
     report = situation_report(load_dataset(), base_year=2024)
     headings = [heading for heading, _ in report.sections]
-    assert headings[:3] == ["Bottom line", "Key judgments", "Key actors and their ties"]
-    assert headings[-1] == GAPS
+    assert headings[:2] == ["Bottom line", "Key actors and their ties"]
+    assert "Key judgments" not in headings and headings[-1] == GAPS
+    assert [s.text for s in report.section("Bottom line")] == [NO_ASSESSMENT]
+    # No likelihood term is computed anywhere in it.
+    text = repr(report)
+    assert not re.search(r"\b(very likely|almost certain|roughly even chance)\b", text)
     # The latest curated source is the State Department's 2010 report.
     assert report.as_of.startswith("Information as of 2010-08, the latest of ")
-    assert 2 <= len(report.section("Bottom line")) <= 3
-    judgments = report.section("Key judgments")
-    assert judgments and all(isinstance(j, Judgment) for j in judgments)
-    for judgment in judgments:
-        assert judgment.confidence in ("low", "moderate", "high")
-        assert judgment.likelihood in LIKELIHOOD_TERMS
-        assert f"({LIKELIHOOD_TERMS[judgment.likelihood]})" in judgment.text
-        assert f"; {judgment.confidence} confidence: " in judgment.text
-        assert judgment.notes
-    # The method is printed once, after the judgments, on the page as in the text.
+
+
+def test_the_assessed_report_shows_the_analysts_words_then_likelihood_then_confidence():
+    from sahel_nb.assessment import LIKELIHOOD_TERMS, load_assessment
+    from sahel_nb.narrative import JudgmentBlock, MatrixBlock
+
+    data = load_dataset()
+    assessment = load_assessment("aqim-kfr-mali-2003-2010", data)
+    report = situation_report(data, assessment=assessment, base_year=2024)
+    headings = [heading for heading, _ in report.sections]
+    assert headings[:4] == ["Bottom line", "Key judgments", "Competing hypotheses", GAPS]
+    assert report.annex_at == 4 and headings[4] == "Key actors and their ties"
+    assert report.title == assessment.title
+    assert any(
+        line.startswith(f"Information cut-off: {assessment.cut_off}") for line in report.front
+    )
+    assert [s.text for s in report.section("Bottom line")] == [assessment.bluf]
+    blocks = report.section("Key judgments")
+    assert [b.id for b in blocks] == [j.id for j in assessment.judgments]
+    for block, judgment in zip(blocks, assessment.judgments, strict=True):
+        assert isinstance(block, JudgmentBlock)
+        assert block.text == judgment.text  # exactly as written
+        assert block.likelihood == (
+            f"The analyst judges this {judgment.likelihood} "
+            f"({LIKELIHOOD_TERMS[judgment.likelihood]})."
+        )
+        # Likelihood and confidence in separate sentences; no confidence word in the first.
+        assert "confidence" not in block.likelihood.lower()
+        assert block.confidence.startswith(f"Confidence is {judgment.confidence}")
+        assert not any(term in block.confidence for term in ("55–80%", "80–95%", "95–99%"))
+        assert block.evidence and all(s.notes for s in block.evidence)
+    matrices = report.section("Competing hypotheses")
+    assert [m.id for m in matrices] == [m.id for m in assessment.hypotheses]
+    assert all(isinstance(m, MatrixBlock) and any(r[3] for r in m.rows) for m in matrices)
     page = report._repr_html_()
-    assert page.count("How likelihood and confidence are judged") == 1
-    assert page.index("Key judgments") < page.index("How likelihood") < page.index("Key actors")
-    assert report.method and "Directive 203" in report.method[0]
-    # What would change each judgment is said in the gaps section, cited.
-    gaps = [s for s in report.section(GAPS) if s.text.startswith("That ")]
-    assert len(gaps) == len(judgments) and all(s.notes for s in gaps)
+    assert (
+        page.index("Key judgments")
+        < page.index("Annex: the evidence")
+        < page.index("Key actors and their ties")
+    )
+    assert page.count("How the judgments are checked") == 1
+
+
+def test_an_assessments_report_leaves_out_what_came_after_its_cut_off():
+    from sahel_nb.assessment import load_assessment
+
+    data = load_dataset()
+    assessment = load_assessment("aqim-kfr-mali-2003-2010", data)
+    report = situation_report(data, assessment=assessment)
+    late = data.sources.loc[
+        data.sources["published_start"] > pd.Timestamp(assessment.cut_off), "source_id"
+    ]
+    names = short_names(data.sources)
+    assert len(late)  # the curated data holds a later source: the test has teeth
+    for source_id in late:
+        assert not any(note.split("] ")[1].startswith(names[source_id]) for note in report.notes)
+    assert "left out of this report" in next(
+        line for line in report.front if line.startswith("Information cut-off")
+    )
 
 
 def test_every_curated_allegation_names_who_makes_it():
@@ -262,7 +309,7 @@ def test_every_curated_allegation_names_who_makes_it():
 
 
 def test_an_amount_that_cannot_be_converted_says_why_and_the_report_goes_on():
-    from sahel_nb.narrative import _flow_sentence
+    from sahel_nb.narrative.money import _flow_sentence
 
     flow = {
         "payer": None, "payee": "gspc", "intermediary": None, "date": "1995", "amount": 1000.0,

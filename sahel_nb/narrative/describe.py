@@ -189,7 +189,7 @@ def describe_events(events: pd.DataFrame) -> str:
     undated = len(events) - len(dated)
     if undated:
         text += f"{',' if len(dated) else ':'} {undated} with no date given"
-    from .timeline import map_counts, map_sentence
+    from ..timeline import map_counts, map_sentence
 
     return text + ". " + map_sentence(map_counts(events))
 

@@ -17,11 +17,12 @@ def about(amount: float, currency: str = "USD") -> str:
 
     Examples
     --------
-    >>> about(4_600_000, "EUR"), about(7_320_000), about(45_000_000, "EUR"), about(800, "XOF")
-    ('about €4.6 million', 'about US$7.3 million', 'about €45 million', '800 XOF')
+    >>> about(4_600_000, "EUR"), about(7_320_000), about(45_000_000, "EUR"), about(1000, "DZD")
+    ('about €4.6 million', 'about US$7.3 million', 'about €45 million', '1,000 DZD')
     """
     symbol = _SYMBOLS.get(currency)
-    for size, word in ((1e9, "billion"), (1e6, "million"), (1e3, "thousand")):
+    # Below a million the exact figure reads as easily as a rounded one.
+    for size, word in ((1e9, "billion"), (1e6, "million")):
         if abs(amount) >= size:
             figure = f"{amount / size:.1f}".removesuffix(".0")
             said = f"{figure} {word}"
