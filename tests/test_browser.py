@@ -74,6 +74,53 @@ def test_curated_ego_network_of_belmokhtar(browser, tmp_path):
     assert offline.clean(), (offline.errors, offline.blocked, offline.dialogs)
 
 
+# Every shown name's box as vis-network drew it (its own measure, moved by vadjust),
+# every actor's box, and the legend's and drawing's boxes on the page.
+_LABEL_BOXES = """() => {
+  const shown = [], bodies = [];
+  for (const id of nodes.getIds()) {
+    const n = network.body.nodes[id], s = n.labelModule.size, dy = n.options.font.vadjust || 0;
+    const half = Math.max(n.shape.height || 0, n.shape.width || 0) / 2;
+    bodies.push([id, n.x - half, n.y - half, n.x + half, n.y + half]);
+    if (labelPlacement[id] !== "hover") {
+      shown.push([id, s.left, s.top + dy, s.left + s.width, s.top + dy + s.height]);
+    }
+  }
+  return {shown, bodies, placement: labelPlacement};
+}"""
+
+
+def _overlap(a, b) -> bool:
+    return a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+
+
+@pytest.mark.parametrize("window", [{}, {"end": "2006"}])
+def test_network_names_never_overlap_and_the_legend_is_beside_the_drawing(
+    browser, tmp_path, window
+):
+    graph = build_graph(load_dataset(), **window)
+    offline = OfflinePage(browser)
+    page = offline.open(to_pyvis(graph, tmp_path / "net.html"))
+    found = page.evaluate(_LABEL_BOXES)
+    shown = found["shown"]
+    assert len(shown) >= 0.8 * graph.number_of_nodes()  # most names find room
+    for at, one in enumerate(shown):
+        for other in shown[at + 1 :]:
+            assert not _overlap(one, other), (one, other)
+        for body in found["bodies"]:
+            assert body[0] == one[0] or not _overlap(one, body), (one, body)
+    # A name with no room is there on hover, and the tooltip names the actor anyway.
+    hidden = [i for i, where in found["placement"].items() if where == "hover"]
+    for actor in hidden:
+        assert page.evaluate(f"nodes.get({actor!r}).label") == " "
+    legend = page.locator("#legend").bounding_box()
+    drawing = page.locator("#network").bounding_box()
+    assert legend["x"] >= drawing["x"] + drawing["width"], (legend, drawing)
+    assert "Structural ties" in page.locator("#legend").inner_text()
+    page.screenshot(path=tmp_path / "net.png")
+    assert offline.clean(), (offline.errors, offline.blocked, offline.dialogs)
+
+
 def _bench_load():
     spec = importlib.util.spec_from_file_location("bench_load", BENCHMARKS / "bench_load.py")
     module = importlib.util.module_from_spec(spec)
