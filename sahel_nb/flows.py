@@ -33,6 +33,7 @@ __all__ = [
     "SANKEY_COLUMNS",
     "SHARE",
     "STATUS_COLOURS",
+    "about",
     "export_tables",
     "flow_diagram",
     "flow_summary",
@@ -824,6 +825,73 @@ def _usd(value: float) -> str:
     return f"{value:,.0f}"
 
 
+#: How a label writes a currency before its figure; others follow it by code.
+_SYMBOLS = {"EUR": "€", "USD": "US$", "GBP": "£"}
+
+
+def _significant(value: float) -> str:
+    """``value`` to two significant figures, in words for a label: 4.6, 5, 12, 120, 1,200."""
+    if value == 0:
+        return "0"
+    digits = 1 - int(np.floor(np.log10(abs(value))))
+    rounded = round(value, digits)
+    return (
+        f"{rounded:,.{max(digits, 0)}f}".rstrip("0").rstrip(".")
+        if digits > 0
+        else f"{rounded:,.0f}"
+    )
+
+
+def about(low: float, high: float | None = None, currency: str = "USD") -> str:
+    """A rounded amount for a label, "about €4.6–5M": the exact figures belong in a table.
+
+    Two significant figures, in thousands (k), millions (M) or billions (bn)
+    of the larger end; a range keeps both ends, low first.
+
+    Examples
+    --------
+    >>> about(4_600_000, 5_000_000, "EUR"), about(7_300_000), about(8_853_708, currency="USD")
+    ('about €4.6–5M', 'about US$7.3M', 'about US$8.9M')
+    >>> about(250_000, 250_000, "XOF"), about(950)
+    ('about 250k XOF', 'about US$950')
+    """
+    high = low if high is None or pd.isna(high) else high
+    top = max(abs(low), abs(high))
+    # The largest unit the larger end reaches (none below a thousand).
+    size, unit = next(
+        (size, unit)
+        for size, unit in ((1e9, "bn"), (1e6, "M"), (1e3, "k"), (1, ""))
+        if top >= size or size == 1
+    )
+    ends = [_significant(low / size)]
+    if _significant(high / size) != ends[0]:
+        ends.append(_significant(high / size))
+    figure = "–".join(ends) + unit
+    symbol = _SYMBOLS.get(str(currency))
+    return f"about {symbol}{figure}" if symbol else f"about {figure} {currency}"
+
+
+def _about_figures(figures) -> str | None:
+    """:func:`about` of a claim's ``figures`` ("4,600,000–5,000,000 EUR; 7,300,000 USD")."""
+    if not isinstance(figures, str):
+        return None
+    found = _FIGURE.findall(figures)
+    if not found:
+        return None
+    return "; ".join(
+        about(float(low.replace(",", "")), float((high or low).replace(",", "")), currency)
+        for low, high, currency in found
+    )
+
+
+# A range as :func:`payment_claims` writes it: "4,000,000–6,000,000 EUR", "(best …)" aside.
+_FIGURE = re.compile(r"([\d,.]+)(?:–([\d,.]+))? ([A-Z]{3})")
+
+
+def _about_dollars(low, high) -> str:
+    return about(low, high, "USD") if pd.notna(high) else ""
+
+
 def _dollars(low, high) -> str:
     if pd.isna(high):
         return ""
@@ -845,6 +913,20 @@ def _unknown_reason(claim) -> str:
         return "amount not given"
     why = claim.not_converted if isinstance(claim.not_converted, str) else "no year"
     return f"not converted: {why}"
+
+
+#: Statuses drawn hatched, never solid: what no source states as fact.
+_DOUBTFUL = ("alleged", "disputed")
+#: Bands at least this many pixels wide carry their rounded amount as a label.
+_LABELLED_WIDTH = 14
+
+
+def _denied_claims(dataset: Dataset, start, end) -> pd.DataFrame:
+    """The payments only denied, each once: drawn as a denial marker, not a band."""
+    claims = money_moved(payment_claims(dataset))
+    claims = claims[(claims["agreement"] == "denied").to_numpy(bool)]
+    claims = claims[in_window(claims, start, end).to_numpy(bool)]
+    return claims.sort_values("claim_id", kind="stable").reset_index(drop=True)
 
 
 def _diagram_claims(dataset: Dataset, start, end, base_year) -> pd.DataFrame:
@@ -888,10 +970,14 @@ def flow_diagram(
     Every payment claim is one band however many sources report it (a
     ransom demand moved no money and a payment only denied was not made:
     neither is drawn). Band width is proportional to the amount in US
-    dollars, constant dollars of ``base_year`` when given: a ranged or
-    contested amount is drawn solid to its low end with a lighter extension
-    to its high end, a contested one outlined with dashes, and the hover
-    text gives both ends and every report. An amount not given, or given
+    dollars, constant dollars of ``base_year`` when given: a ranged amount
+    is drawn strong to its low end with a lighter extension to its high end.
+    A payment only alleged, or contested, is hatched and outlined, never a
+    solid band, and a contested one carries a ✕ whose hover text names the
+    denial; a payment only denied is no band but a ✕ line under the
+    picture. Bands wide enough carry their amount rounded ("about
+    €4.6M, contested", :func:`about`), as does the hover text; the table
+    under the picture gives the exact figures. An amount not given, or given
     but not convertible, is a thin hatched band whose hover text says why,
     never a zero. A share of a ransom leaves from inside that ransom's band
     where it reaches its payee, toward a "share passed on to" column. An
@@ -985,9 +1071,11 @@ def flow_diagram(
     for segment in placed.segments:
         segments.setdefault(segment.key, []).append(segment)
     statuses_drawn, unknown_statuses = set(), set()
-    ranged = contested = small = shares = False
+    ranged = contested = small = shares = doubtful = doubtful_alleged = False
     band_items: dict[str, dict] = {}
     table = []
+    amount_labels: list[dict] = []
+    denial_marks: list[dict] = []
     for band in bands:
         claim = rows[band.key]
         status = str(claim.status)
@@ -1008,6 +1096,10 @@ def flow_diagram(
         ranged |= is_range
         is_contested = claim.agreement == "contested"
         contested |= is_contested
+        # What the sources dispute, or only allege, is never drawn as a solid band.
+        is_doubtful = is_contested or status in _DOUBTFUL
+        doubtful |= known and is_doubtful
+        doubtful_alleged |= known and status in _DOUBTFUL
         small |= any(s.minimum for s in segments[band.key])
         shares |= band.parent is not None
         lines = [f"{claim.flow_type}: {route}"]
@@ -1016,9 +1108,10 @@ def flow_diagram(
         if isinstance(claim.in_kind, str):
             lines.append(f"described as: {claim.in_kind}")
         if known:
-            shown = _dollars(band.low, band.high)
+            # Rounded: the exact conversion is in the table under the picture.
+            shown = _about_dollars(band.low, band.high)
             if is_range:
-                shown += " (band solid to the low end, lighter to the high end)"
+                shown += " (band strong to the low end, lighter to the high end)"
             lines.append(f"in {unit}: {shown}")
         elif isinstance(claim.figures, str):
             lines.append(reason)
@@ -1041,11 +1134,15 @@ def flow_diagram(
                     ("unknown", not known),
                     ("ranged", is_range),
                     ("contested", is_contested),
+                    ("doubtful", is_doubtful and known),
                 )
                 if on
             ),
             "colour": colour,
             "hatch": f"hatch-{status}",
+            "strong": f"strong-{status}",
+            "faint": f"faint-{status}",
+            "doubtful": is_doubtful,
             "known": known,
             "ranged": is_range,
             "contested": is_contested,
@@ -1063,6 +1160,30 @@ def flow_diagram(
             ],
             "children": [],
         }
+        first = segments[band.key][0]
+        if band.parent is None and known and first.width >= _LABELLED_WIDTH:
+            words = _about_figures(claim.figures) or _about_dollars(band.low, band.high)
+            words += ", contested" if is_contested else f", {status}"
+            amount_labels.append(
+                {
+                    "claim": band.key,
+                    "x": round((first.x0 + first.x1) / 2, 2),
+                    "y": round((first.y0 + first.y1) / 2 + first.width / 2, 2),
+                    "text": words,
+                }
+            )
+        if is_contested:
+            denials = [
+                part for part in str(claim.reported_as).split("; ") if part.startswith("denied")
+            ]
+            denial_marks.append(
+                {
+                    "claim": band.key,
+                    "x": round((first.x0 + first.x1) / 2, 2),
+                    "y": round((first.y0 + first.y1) / 2 + first.width / 2, 2),
+                    "tooltip": "; ".join(denials) or "a source denies this payment",
+                }
+            )
         table.append(
             {
                 "claim": band.key,
@@ -1122,13 +1243,23 @@ def flow_diagram(
         if status in statuses_drawn
     ]
     notes = []
+    denial_rows: list[dict] = []
     if any(b.known for b in bands):
-        per_pixel = 1 / placed.scale
-        notes.append(f"band width proportional to {unit}: 1 pixel ≈ {unit} {per_pixel:,.0f}")
+        per_pixel = about(1 / placed.scale).removeprefix("about US$")
+        notes.append(f"band width proportional to {unit}: 1 pixel ≈ {unit} {per_pixel}")
+        notes.append("amounts on the picture are rounded; the table below gives them exactly")
     if ranged:
         notes.append("lighter part: from the low to the high end of what the reports say")
     if contested:
-        notes.append("dashed outline: contested, a source denies the payment")
+        notes.append("✕ on a band: a source denies the payment (hover the ✕ for who)")
+    if doubtful:
+        what = " or ".join(
+            w for w, on in (("alleged only", doubtful_alleged), ("contested", contested)) if on
+        )
+        notes.append(
+            f"hatched and outlined, never solid: {what}; the strong hatching runs to the low "
+            "end, the lighter to the high end"
+        )
     if unknown_statuses:
         notes.append("thin hatched band: amount not given or not convertible (hover for why)")
     if small:
@@ -1136,10 +1267,42 @@ def flow_diagram(
     if shares:
         notes.append("a share of a ransom leaves from inside that ransom's band")
     hatches = [
-        {"id": f"hatch-{s}", "colour": STATUS_COLOURS[s]}
+        {"id": f"hatch-{s}", "colour": STATUS_COLOURS[s], "width": 2.5, "ground": 0.6}
         for s in STATUS_COLOURS
         if s in unknown_statuses
     ]
+    doubtful_statuses = sorted(
+        {item["colour"] and str(rows[key].status) for key, item in band_items.items()
+         if item["doubtful"] and item["known"]}
+    )  # fmt: skip
+    for status in doubtful_statuses:
+        colour = STATUS_COLOURS.get(status, "#757575")
+        hatches.append({"id": f"strong-{status}", "colour": colour, "width": 2.5, "ground": 0.85})
+        hatches.append({"id": f"faint-{status}", "colour": colour, "width": 1, "ground": 0.85})
+    denied = _denied_claims(dataset, start, end)
+    for claim in denied.itertuples(index=False):
+        payer = (
+            names.get(claim.payer, "payer not given")
+            if isinstance(claim.payer, str)
+            else "payer not given"
+        )
+        payee = (
+            names.get(claim.payee, "recipient not given")
+            if isinstance(claim.payee, str)
+            else "recipient not given"
+        )
+        figure = f" ({_about_figures(claim.figures)})" if isinstance(claim.figures, str) else ""
+        denial_rows.append(
+            {
+                "claim": claim.claim_id,
+                "text": f"{claim.flow_type}{figure}: {payer} → {payee}, {claim.date if isinstance(claim.date, str) else 'date not given'}",
+                "tooltip": str(claim.reported_as)
+                if isinstance(claim.reported_as, str)
+                else f"denied: {claim.cited}",
+            }
+        )
+    if denial_rows:
+        notes.append("✕ under the picture: a payment only denied, drawn as no band")
     known_count = sum(b.known for b in bands)
     summary = (
         f"{_count(len(bands), 'flow')}, each drawn once however many sources report it: "
@@ -1171,6 +1334,9 @@ def flow_diagram(
             }
         ),
         placeholders=any(n["placeholder"] for n in node_items),
+        amount_labels=amount_labels,
+        denial_marks=denial_marks,
+        denial_rows=denial_rows,
         table=table,
         unit=unit,
     )

@@ -176,6 +176,37 @@ def test_sankey_draws_every_band_and_node_offline_and_hostile_names_stay_text(br
 REPORT_FIXTURE = Path(__file__).parent / "fixtures" / "report"
 
 
+def test_the_contested_ransom_is_painted_hatched_with_a_denial_marker_and_a_rounded_label(
+    browser, tmp_path
+):
+    from sahel_nb.flows import flow_diagram
+
+    offline = OfflinePage(browser)
+    page = offline.open(
+        flow_diagram(load_dataset(), tmp_path / "flows.html", base_year=2024), ready="#sankey"
+    )
+    band = 'g.band[data-claim="c-2003-german-ransom"]'
+    painted = page.locator(f"{band} > path").evaluate_all(
+        """ps => ps.map(p => { const s = getComputedStyle(p), r = p.getBoundingClientRect();
+               return [s.fill, s.stroke, s.strokeWidth, r.width, r.height]; })"""
+    )
+    assert painted
+    for fill, stroke, width, w, h in painted:
+        assert fill.startswith("url("), fill  # a pattern, never a flat colour
+        assert stroke.startswith("rgb(") and float(width.removesuffix("px")) >= 1
+        assert w > 0 and h > 0
+    # The pattern it points at is hatching: lines over a pale ground.
+    pattern = painted[0][0].split("#")[1].split('"')[0].rstrip(")")
+    assert page.locator(f"pattern#{pattern} line").count() == 1
+    mark = page.locator('g.denial[data-claim="c-2003-german-ransom"]')
+    assert mark.bounding_box()["width"] > 0
+    assert mark.locator("title").text_content().startswith("denied by BBC News 2003")
+    label = page.locator('text.amount[data-claim="c-2003-german-ransom"]')
+    assert label.text_content().startswith("about €") and label.bounding_box()["width"] > 0
+    page.screenshot(path=tmp_path / "flows.png", full_page=True)
+    assert offline.clean(), (offline.errors, offline.blocked, offline.dialogs)
+
+
 def test_timeline_draws_spans_offline_and_hostile_strings_stay_text(browser, tmp_path):
     from sahel_nb.timeline import event_table, timeline_page
 
