@@ -19,14 +19,15 @@ from .dates import in_window
 from .exceptions import DataValidationError, ParameterError, Problem
 
 # Re-exported: the one guard against formula injection, for every CSV and sheet written here.
-from .export import neutralise
+from .export import neutralise, safe_cell
 from .origins import claims_of, memberships
 from .pages import render, replacing, write_atomically
 from .sankey import Band, layout
-from .schema import SUPPORTING_STATUSES
+from .schema import RELIABILITY, SUPPORTING_STATUSES
 from .styles import ACTOR_STYLES, UNKNOWN_STYLE
 
 __all__ = [
+    "COLUMN_HEADINGS",
     "COLUMN_MEANINGS",
     "DEMAND",
     "KIDNAPPING",
@@ -34,9 +35,11 @@ __all__ = [
     "SHARE",
     "STATUS_COLOURS",
     "about",
+    "column_heading",
     "export_tables",
     "flow_diagram",
     "flow_summary",
+    "information_cutoff",
     "money_moved",
     "neutralise",
     "non_monetary",
@@ -266,7 +269,103 @@ COLUMN_MEANINGS = {
     "in_kind": "what was given when no amount is known",
     "status": "reported, alleged or estimated (the strongest any report gives)",
     "credibility": "Admiralty information credibility, 1 (confirmed) to 6 (cannot be judged)",
+    "location": "where the kidnapping happened: place, region, country, as far as given",
+    "hostages": "how many people were taken; empty where no source gives a number",
+    "hostage_nationality": "the country of the hostages' group, where the data names one",
+    "kidnapper": "who took the hostages (actor name)",
+    "demanded": "ransom asked for, with its status; never added to a payment or a total",
+    "intermediaries": "go-betweens of the payment and shares passed on, with amounts where known",
+    "payment_date": "date of the payment as written by the source; empty where none is given",
+    "payment_status": "reported, alleged or estimated: how the best report gives the payment",
+    "payment_credibility": "Admiralty credibility of the report that speaks for the payment, "
+    "1 (confirmed) to 6 (cannot be judged)",
+    "event_status": "reported or alleged: how the best report gives the kidnapping",
+    "via": "go-between the money or goods passed through (actor name)",
+    "support": "how the claim is supported, in words: origins, relays and denials",
 }
+
+#: Workbook headings for people, with units; CSV files keep the column names.
+COLUMN_HEADINGS = {
+    "event_id": "Kidnapping id",
+    "claim_id": "Payment claim id",
+    "flow_id": "Flow id",
+    "date": "Date (as the source writes it)",
+    "location": "Place",
+    "hostages": "Hostages (people)",
+    "hostage_nationality": "Hostages' country",
+    "kidnapper": "Kidnapper",
+    "demanded": "Ransom demanded (never in a total)",
+    "payer": "Payer",
+    "payee": "Recipient",
+    "intermediaries": "Go-betweens and shares",
+    "payment_date": "Payment date (as the source writes it)",
+    "amount": "Amount of the best report (currency column)",
+    "amount_low": "Amount, low (currency column)",
+    "amount_high": "Amount, high (currency column)",
+    "currency": "Currency (ISO 4217)",
+    "payment_status": "Payment status",
+    "payment_credibility": "Payment credibility (1 best to 6)",
+    "reports": "Reports (rows)",
+    "origins": "Independent origins",
+    "denials": "Denials",
+    "agreement": "Agreement among sources",
+    "reported_as": "Every report of it",
+    "event_status": "Kidnapping status",
+    "sources": "Sources (paragraphs)",
+    "source": "Source (paragraph)",
+    "not_converted": "Why not in US$",
+    "year": "Year",
+    "flow_type": "Kind of flow",
+    "claims_with_amount": "Payments with an amount",
+    "claims_unknown_amount": "Payments without an amount",
+    "claims_not_converted": "Payments not convertible to US$",
+    "contested": "Payments contested",
+    "via": "Go-between",
+    "in_kind": "Given in kind",
+    "status": "Status",
+    "credibility": "Credibility (1 best to 6)",
+    "support": "Support",
+}
+
+
+def column_heading(column: str, sheet: str = "ransoms") -> str:
+    """A workbook heading for a column, with its unit: ``usd_2024_low`` → "Ransom, low (US$, 2024 prices)".
+
+    A dollar column of a sheet whose name does not say ransom is an
+    "Amount". Columns :data:`COLUMN_HEADINGS` does not know keep their name.
+
+    Examples
+    --------
+    >>> column_heading("usd_2024_low")
+    'Ransom, low (US$, 2024 prices)'
+    >>> column_heading("alleged_usd_high", "by_payer")
+    'Alleged payments, high (US$ of each year)'
+    >>> column_heading("usd", "claims")
+    'Amount, best report (US$ of its year)'
+    >>> column_heading("payer"), column_heading("Guitta 2010")
+    ('Payer', 'Guitta 2010')
+    """
+    money = _MONEY_COLUMN.match(column)
+    if money and (money.end() == len(column) or column[money.end() :].startswith(" (")):
+        year, end = money.groups()
+        status = column.split("_usd")[0] if "_usd" in column else ""
+        unit = f"US$, {year} prices" if year else "US$ of each year"
+        what = f"{status.replace('_', ' ').capitalize()} payments" if status else "Amount"
+        if not status and "ransom" in sheet:
+            what = "Ransom"
+        if status == "all_statuses":
+            what = "All payments (reported + alleged + estimated)"
+        if end is None and not status:
+            # One report's figure, converted at its own year.
+            return (
+                f"{what}, best report (US$ of its year)"
+                if not year
+                else f"{what}, best report ({unit})"
+            )
+        end_ = {"low": ", low", "high": ", high"}.get(end, "")
+        return f"{what}{end_} ({unit})"
+    return COLUMN_HEADINGS.get(column, column)
+
 
 _MONEY_COLUMN = re.compile(
     r"^(?:(?:reported|alleged|estimated|all_statuses)_)?usd(?:_(\d{4}))?(?:_(low|high))?"
@@ -299,10 +398,15 @@ def export_tables(
     cell, column header and row label is passed through
     :func:`sahel_nb.export.neutralise` first, so a value from the data (a
     source's short name heading a column of the agreement matrix) cannot
-    run as a spreadsheet formula. In the workbook, money cells
+    run as a spreadsheet formula. CSV files keep the column names
+    (snake_case, for programs); the workbook, for people, heads each column
+    in words with its unit (:func:`column_heading`: "Ransom, low (US$, 2024
+    prices)"), freezes the heading row and offers filters. Its money cells
     (dollar columns and amounts) are rounded to whole units with a thousands
-    format, and a first sheet "About" says what each sheet and column holds,
-    with the data's checksum and sources when ``dataset`` is given. Files
+    format ("US$" before dollars), and a first sheet "About" gives each
+    sheet's every column with its CSV name, its heading and its meaning, and,
+    when ``dataset`` is given, the data's checksum, its information cut-off
+    (the latest source's publication date) and every source. Files
     are written through temporary files and renamed, so a failure leaves
     earlier exports whole. Returns the paths written.
     """
@@ -333,7 +437,10 @@ def export_tables(
         about.to_excel(writer, sheet_name="About", index=False)
         writer.sheets["About"].column_dimensions["A"].width = 24
         writer.sheets["About"].column_dimensions["B"].width = 28
-        writer.sheets["About"].column_dimensions["C"].width = 90
+        writer.sheets["About"].column_dimensions["C"].width = 40
+        about_sheet = writer.sheets["About"]
+        about_sheet.column_dimensions["D"].width = 90
+        about_sheet.freeze_panes = "A2"
         for name, frame in safe.items():
             money = [
                 c for c in frame.columns
@@ -343,36 +450,89 @@ def export_tables(
             shown = frame.copy()
             for column in money:
                 shown[column] = shown[column].astype("Float64").round(0)
+            # Headings in words for people; the CSV beside it keeps the column names.
+            shown.columns = _unique(
+                [safe_cell(column_heading(str(c), name)) for c in frame.columns]
+            )
             shown.to_excel(writer, sheet_name=name, index=False)
             sheet = writer.sheets[name]
+            sheet.freeze_panes = "A2"
+            if len(shown.columns):
+                sheet.auto_filter.ref = sheet.dimensions
+            for at, heading in enumerate(shown.columns):
+                letter = sheet.cell(row=1, column=at + 1).column_letter
+                sheet.column_dimensions[letter].width = min(max(len(heading) + 2, 12), 40)
             for column in money:
                 letter = sheet.cell(row=1, column=frame.columns.get_loc(column) + 1).column_letter
+                dollars = bool(_MONEY_COLUMN.match(str(column)))
                 for cell in sheet[letter][1:]:
-                    cell.number_format = "#,##0"
+                    cell.number_format = '"US$"#,##0' if dollars else "#,##0"
     written.append(out / "tables.xlsx")
     return written
 
 
+def _unique(labels: list[str]) -> list[str]:
+    """Headings as given, a number added to any that repeats (a sheet needs distinct headings)."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        out.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return out
+
+
+def information_cutoff(dataset: Dataset) -> str | None:
+    """The publication date of the latest dated source, as written: nothing later is in the data.
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> cutoff = information_cutoff(load_dataset())
+    >>> cutoff[:4].isdigit(), cutoff >= "2003"
+    (True, True)
+    """
+    dated = dataset.sources[dataset.sources["published_end"].notna()]
+    if dated.empty:
+        return None
+    return str(dated.sort_values(["published_end", "published"]).iloc[-1]["published"])
+
+
 def _about(tables: dict[str, pd.DataFrame], dataset: Dataset | None) -> pd.DataFrame:
-    """The workbook's first sheet: each sheet and column with its meaning; data checksum; sources."""
+    """The workbook's first sheet: every sheet's columns and meanings; checksum, cut-off, sources."""
     rows = [
-        ("(workbook)", "", "Tables exported by sahel-notebooks; each sheet is also a CSV file.")
+        (
+            "(workbook)",
+            "",
+            "",
+            "Tables exported by sahel-notebooks. Each sheet is also a CSV file, whose columns "
+            "keep the names in the second column here; the sheets head them as in the third.",
+        )
     ]
     if dataset is not None:
         if dataset.checksum:
-            rows.append(("(workbook)", "data_sha256", dataset.checksum))
+            rows.append(("(workbook)", "data_sha256", "", dataset.checksum))
+        cutoff = information_cutoff(dataset)
+        if cutoff:
+            rows.append(
+                ("(workbook)", "information_cutoff", "Information cut-off",
+                 f"{cutoff}: the publication date of the latest source; nothing later is "
+                 "known to these tables")
+            )  # fmt: skip
         for source in dataset.sources.to_dict("records"):
             cited = ", ".join(
                 str(source[k]) for k in ("author", "publisher", "published") if pd.notna(source[k])
             )
             rows.append(
-                ("(sources)", source["source_id"], f"{source['title']} ({cited}); "
-                 f"reliability {source['reliability']}")
+                ("(sources)", source["source_id"], "", f"{source['title']} ({cited}); "
+                 f"reliability {source['reliability']}: {RELIABILITY[source['reliability']]}")
             )  # fmt: skip
     for name, frame in tables.items():
-        rows.append((name, "", f"{len(frame):,} rows"))
-        rows += [(name, str(column), _meaning(str(column))) for column in frame.columns]
-    return neutralise(pd.DataFrame(rows, columns=["sheet", "column", "meaning"]))
+        rows.append((name, "", "", f"{len(frame):,} rows"))
+        rows += [
+            (name, str(column), column_heading(str(column), name), _meaning(str(column)))
+            for column in frame.columns
+        ]
+    return neutralise(pd.DataFrame(rows, columns=["sheet", "column", "heading", "meaning"]))
 
 
 def _year(dates: pd.Series) -> pd.Series:
