@@ -19,23 +19,27 @@ from .dates import in_window
 from .exceptions import DataValidationError, ParameterError, Problem
 
 # Re-exported: the one guard against formula injection, for every CSV and sheet written here.
-from .export import neutralise
+from .export import neutralise, safe_cell
 from .origins import claims_of, memberships
 from .pages import render, replacing, write_atomically
 from .sankey import Band, layout
-from .schema import SUPPORTING_STATUSES
+from .schema import RELIABILITY, SUPPORTING_STATUSES
 from .styles import ACTOR_STYLES, UNKNOWN_STYLE
 
 __all__ = [
+    "COLUMN_HEADINGS",
     "COLUMN_MEANINGS",
     "DEMAND",
     "KIDNAPPING",
     "SANKEY_COLUMNS",
     "SHARE",
     "STATUS_COLOURS",
+    "about",
+    "column_heading",
     "export_tables",
     "flow_diagram",
     "flow_summary",
+    "information_cutoff",
     "money_moved",
     "neutralise",
     "non_monetary",
@@ -265,7 +269,103 @@ COLUMN_MEANINGS = {
     "in_kind": "what was given when no amount is known",
     "status": "reported, alleged or estimated (the strongest any report gives)",
     "credibility": "Admiralty information credibility, 1 (confirmed) to 6 (cannot be judged)",
+    "location": "where the kidnapping happened: place, region, country, as far as given",
+    "hostages": "how many people were taken; empty where no source gives a number",
+    "hostage_nationality": "the country of the hostages' group, where the data names one",
+    "kidnapper": "who took the hostages (actor name)",
+    "demanded": "ransom asked for, with its status; never added to a payment or a total",
+    "intermediaries": "go-betweens of the payment and shares passed on, with amounts where known",
+    "payment_date": "date of the payment as written by the source; empty where none is given",
+    "payment_status": "reported, alleged or estimated: how the best report gives the payment",
+    "payment_credibility": "Admiralty credibility of the report that speaks for the payment, "
+    "1 (confirmed) to 6 (cannot be judged)",
+    "event_status": "reported or alleged: how the best report gives the kidnapping",
+    "via": "go-between the money or goods passed through (actor name)",
+    "support": "how the claim is supported, in words: origins, relays and denials",
 }
+
+#: Workbook headings for people, with units; CSV files keep the column names.
+COLUMN_HEADINGS = {
+    "event_id": "Kidnapping id",
+    "claim_id": "Payment claim id",
+    "flow_id": "Flow id",
+    "date": "Date (as the source writes it)",
+    "location": "Place",
+    "hostages": "Hostages (people)",
+    "hostage_nationality": "Hostages' country",
+    "kidnapper": "Kidnapper",
+    "demanded": "Ransom demanded (never in a total)",
+    "payer": "Payer",
+    "payee": "Recipient",
+    "intermediaries": "Go-betweens and shares",
+    "payment_date": "Payment date (as the source writes it)",
+    "amount": "Amount of the best report (currency column)",
+    "amount_low": "Amount, low (currency column)",
+    "amount_high": "Amount, high (currency column)",
+    "currency": "Currency (ISO 4217)",
+    "payment_status": "Payment status",
+    "payment_credibility": "Payment credibility (1 best to 6)",
+    "reports": "Reports (rows)",
+    "origins": "Independent origins",
+    "denials": "Denials",
+    "agreement": "Agreement among sources",
+    "reported_as": "Every report of it",
+    "event_status": "Kidnapping status",
+    "sources": "Sources (paragraphs)",
+    "source": "Source (paragraph)",
+    "not_converted": "Why not in US$",
+    "year": "Year",
+    "flow_type": "Kind of flow",
+    "claims_with_amount": "Payments with an amount",
+    "claims_unknown_amount": "Payments without an amount",
+    "claims_not_converted": "Payments not convertible to US$",
+    "contested": "Payments contested",
+    "via": "Go-between",
+    "in_kind": "Given in kind",
+    "status": "Status",
+    "credibility": "Credibility (1 best to 6)",
+    "support": "Support",
+}
+
+
+def column_heading(column: str, sheet: str = "ransoms") -> str:
+    """A workbook heading for a column, with its unit: ``usd_2024_low`` → "Ransom, low (US$, 2024 prices)".
+
+    A dollar column of a sheet whose name does not say ransom is an
+    "Amount". Columns :data:`COLUMN_HEADINGS` does not know keep their name.
+
+    Examples
+    --------
+    >>> column_heading("usd_2024_low")
+    'Ransom, low (US$, 2024 prices)'
+    >>> column_heading("alleged_usd_high", "by_payer")
+    'Alleged payments, high (US$ of each year)'
+    >>> column_heading("usd", "claims")
+    'Amount, best report (US$ of its year)'
+    >>> column_heading("payer"), column_heading("Guitta 2010")
+    ('Payer', 'Guitta 2010')
+    """
+    money = _MONEY_COLUMN.match(column)
+    if money and (money.end() == len(column) or column[money.end() :].startswith(" (")):
+        year, end = money.groups()
+        status = column.split("_usd")[0] if "_usd" in column else ""
+        unit = f"US$, {year} prices" if year else "US$ of each year"
+        what = f"{status.replace('_', ' ').capitalize()} payments" if status else "Amount"
+        if not status and "ransom" in sheet:
+            what = "Ransom"
+        if status == "all_statuses":
+            what = "All payments (reported + alleged + estimated)"
+        if end is None and not status:
+            # One report's figure, converted at its own year.
+            return (
+                f"{what}, best report (US$ of its year)"
+                if not year
+                else f"{what}, best report ({unit})"
+            )
+        end_ = {"low": ", low", "high": ", high"}.get(end, "")
+        return f"{what}{end_} ({unit})"
+    return COLUMN_HEADINGS.get(column, column)
+
 
 _MONEY_COLUMN = re.compile(
     r"^(?:(?:reported|alleged|estimated|all_statuses)_)?usd(?:_(\d{4}))?(?:_(low|high))?"
@@ -298,10 +398,15 @@ def export_tables(
     cell, column header and row label is passed through
     :func:`sahel_nb.export.neutralise` first, so a value from the data (a
     source's short name heading a column of the agreement matrix) cannot
-    run as a spreadsheet formula. In the workbook, money cells
+    run as a spreadsheet formula. CSV files keep the column names
+    (snake_case, for programs); the workbook, for people, heads each column
+    in words with its unit (:func:`column_heading`: "Ransom, low (US$, 2024
+    prices)"), freezes the heading row and offers filters. Its money cells
     (dollar columns and amounts) are rounded to whole units with a thousands
-    format, and a first sheet "About" says what each sheet and column holds,
-    with the data's checksum and sources when ``dataset`` is given. Files
+    format ("US$" before dollars), and a first sheet "About" gives each
+    sheet's every column with its CSV name, its heading and its meaning, and,
+    when ``dataset`` is given, the data's checksum, its information cut-off
+    (the latest source's publication date) and every source. Files
     are written through temporary files and renamed, so a failure leaves
     earlier exports whole. Returns the paths written.
     """
@@ -332,7 +437,10 @@ def export_tables(
         about.to_excel(writer, sheet_name="About", index=False)
         writer.sheets["About"].column_dimensions["A"].width = 24
         writer.sheets["About"].column_dimensions["B"].width = 28
-        writer.sheets["About"].column_dimensions["C"].width = 90
+        writer.sheets["About"].column_dimensions["C"].width = 40
+        about_sheet = writer.sheets["About"]
+        about_sheet.column_dimensions["D"].width = 90
+        about_sheet.freeze_panes = "A2"
         for name, frame in safe.items():
             money = [
                 c for c in frame.columns
@@ -342,36 +450,89 @@ def export_tables(
             shown = frame.copy()
             for column in money:
                 shown[column] = shown[column].astype("Float64").round(0)
+            # Headings in words for people; the CSV beside it keeps the column names.
+            shown.columns = _unique(
+                [safe_cell(column_heading(str(c), name)) for c in frame.columns]
+            )
             shown.to_excel(writer, sheet_name=name, index=False)
             sheet = writer.sheets[name]
+            sheet.freeze_panes = "A2"
+            if len(shown.columns):
+                sheet.auto_filter.ref = sheet.dimensions
+            for at, heading in enumerate(shown.columns):
+                letter = sheet.cell(row=1, column=at + 1).column_letter
+                sheet.column_dimensions[letter].width = min(max(len(heading) + 2, 12), 40)
             for column in money:
                 letter = sheet.cell(row=1, column=frame.columns.get_loc(column) + 1).column_letter
+                dollars = bool(_MONEY_COLUMN.match(str(column)))
                 for cell in sheet[letter][1:]:
-                    cell.number_format = "#,##0"
+                    cell.number_format = '"US$"#,##0' if dollars else "#,##0"
     written.append(out / "tables.xlsx")
     return written
 
 
+def _unique(labels: list[str]) -> list[str]:
+    """Headings as given, a number added to any that repeats (a sheet needs distinct headings)."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        out.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return out
+
+
+def information_cutoff(dataset: Dataset) -> str | None:
+    """The publication date of the latest dated source, as written: nothing later is in the data.
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> cutoff = information_cutoff(load_dataset())
+    >>> cutoff[:4].isdigit(), cutoff >= "2003"
+    (True, True)
+    """
+    dated = dataset.sources[dataset.sources["published_end"].notna()]
+    if dated.empty:
+        return None
+    return str(dated.sort_values(["published_end", "published"]).iloc[-1]["published"])
+
+
 def _about(tables: dict[str, pd.DataFrame], dataset: Dataset | None) -> pd.DataFrame:
-    """The workbook's first sheet: each sheet and column with its meaning; data checksum; sources."""
+    """The workbook's first sheet: every sheet's columns and meanings; checksum, cut-off, sources."""
     rows = [
-        ("(workbook)", "", "Tables exported by sahel-notebooks; each sheet is also a CSV file.")
+        (
+            "(workbook)",
+            "",
+            "",
+            "Tables exported by sahel-notebooks. Each sheet is also a CSV file, whose columns "
+            "keep the names in the second column here; the sheets head them as in the third.",
+        )
     ]
     if dataset is not None:
         if dataset.checksum:
-            rows.append(("(workbook)", "data_sha256", dataset.checksum))
+            rows.append(("(workbook)", "data_sha256", "", dataset.checksum))
+        cutoff = information_cutoff(dataset)
+        if cutoff:
+            rows.append(
+                ("(workbook)", "information_cutoff", "Information cut-off",
+                 f"{cutoff}: the publication date of the latest source; nothing later is "
+                 "known to these tables")
+            )  # fmt: skip
         for source in dataset.sources.to_dict("records"):
             cited = ", ".join(
                 str(source[k]) for k in ("author", "publisher", "published") if pd.notna(source[k])
             )
             rows.append(
-                ("(sources)", source["source_id"], f"{source['title']} ({cited}); "
-                 f"reliability {source['reliability']}")
+                ("(sources)", source["source_id"], "", f"{source['title']} ({cited}); "
+                 f"reliability {source['reliability']}: {RELIABILITY[source['reliability']]}")
             )  # fmt: skip
     for name, frame in tables.items():
-        rows.append((name, "", f"{len(frame):,} rows"))
-        rows += [(name, str(column), _meaning(str(column))) for column in frame.columns]
-    return neutralise(pd.DataFrame(rows, columns=["sheet", "column", "meaning"]))
+        rows.append((name, "", "", f"{len(frame):,} rows"))
+        rows += [
+            (name, str(column), column_heading(str(column), name), _meaning(str(column)))
+            for column in frame.columns
+        ]
+    return neutralise(pd.DataFrame(rows, columns=["sheet", "column", "heading", "meaning"]))
 
 
 def _year(dates: pd.Series) -> pd.Series:
@@ -824,6 +985,73 @@ def _usd(value: float) -> str:
     return f"{value:,.0f}"
 
 
+#: How a label writes a currency before its figure; others follow it by code.
+_SYMBOLS = {"EUR": "€", "USD": "US$", "GBP": "£"}
+
+
+def _significant(value: float) -> str:
+    """``value`` to two significant figures, in words for a label: 4.6, 5, 12, 120, 1,200."""
+    if value == 0:
+        return "0"
+    digits = 1 - int(np.floor(np.log10(abs(value))))
+    rounded = round(value, digits)
+    return (
+        f"{rounded:,.{max(digits, 0)}f}".rstrip("0").rstrip(".")
+        if digits > 0
+        else f"{rounded:,.0f}"
+    )
+
+
+def about(low: float, high: float | None = None, currency: str = "USD") -> str:
+    """A rounded amount for a label, "about €4.6–5M": the exact figures belong in a table.
+
+    Two significant figures, in thousands (k), millions (M) or billions (bn)
+    of the larger end; a range keeps both ends, low first.
+
+    Examples
+    --------
+    >>> about(4_600_000, 5_000_000, "EUR"), about(7_300_000), about(8_853_708, currency="USD")
+    ('about €4.6–5M', 'about US$7.3M', 'about US$8.9M')
+    >>> about(250_000, 250_000, "XOF"), about(950)
+    ('about 250k XOF', 'about US$950')
+    """
+    high = low if high is None or pd.isna(high) else high
+    top = max(abs(low), abs(high))
+    # The largest unit the larger end reaches (none below a thousand).
+    size, unit = next(
+        (size, unit)
+        for size, unit in ((1e9, "bn"), (1e6, "M"), (1e3, "k"), (1, ""))
+        if top >= size or size == 1
+    )
+    ends = [_significant(low / size)]
+    if _significant(high / size) != ends[0]:
+        ends.append(_significant(high / size))
+    figure = "–".join(ends) + unit
+    symbol = _SYMBOLS.get(str(currency))
+    return f"about {symbol}{figure}" if symbol else f"about {figure} {currency}"
+
+
+def _about_figures(figures) -> str | None:
+    """:func:`about` of a claim's ``figures`` ("4,600,000–5,000,000 EUR; 7,300,000 USD")."""
+    if not isinstance(figures, str):
+        return None
+    found = _FIGURE.findall(figures)
+    if not found:
+        return None
+    return "; ".join(
+        about(float(low.replace(",", "")), float((high or low).replace(",", "")), currency)
+        for low, high, currency in found
+    )
+
+
+# A range as :func:`payment_claims` writes it: "4,000,000–6,000,000 EUR", "(best …)" aside.
+_FIGURE = re.compile(r"([\d,.]+)(?:–([\d,.]+))? ([A-Z]{3})")
+
+
+def _about_dollars(low, high) -> str:
+    return about(low, high, "USD") if pd.notna(high) else ""
+
+
 def _dollars(low, high) -> str:
     if pd.isna(high):
         return ""
@@ -845,6 +1073,20 @@ def _unknown_reason(claim) -> str:
         return "amount not given"
     why = claim.not_converted if isinstance(claim.not_converted, str) else "no year"
     return f"not converted: {why}"
+
+
+#: Statuses drawn hatched, never solid: what no source states as fact.
+_DOUBTFUL = ("alleged", "disputed")
+#: Bands at least this many pixels wide carry their rounded amount as a label.
+_LABELLED_WIDTH = 14
+
+
+def _denied_claims(dataset: Dataset, start, end) -> pd.DataFrame:
+    """The payments only denied, each once: drawn as a denial marker, not a band."""
+    claims = money_moved(payment_claims(dataset))
+    claims = claims[(claims["agreement"] == "denied").to_numpy(bool)]
+    claims = claims[in_window(claims, start, end).to_numpy(bool)]
+    return claims.sort_values("claim_id", kind="stable").reset_index(drop=True)
 
 
 def _diagram_claims(dataset: Dataset, start, end, base_year) -> pd.DataFrame:
@@ -888,10 +1130,14 @@ def flow_diagram(
     Every payment claim is one band however many sources report it (a
     ransom demand moved no money and a payment only denied was not made:
     neither is drawn). Band width is proportional to the amount in US
-    dollars, constant dollars of ``base_year`` when given: a ranged or
-    contested amount is drawn solid to its low end with a lighter extension
-    to its high end, a contested one outlined with dashes, and the hover
-    text gives both ends and every report. An amount not given, or given
+    dollars, constant dollars of ``base_year`` when given: a ranged amount
+    is drawn strong to its low end with a lighter extension to its high end.
+    A payment only alleged, or contested, is hatched and outlined, never a
+    solid band, and a contested one carries a ✕ whose hover text names the
+    denial; a payment only denied is no band but a ✕ line under the
+    picture. Bands wide enough carry their amount rounded ("about
+    €4.6M, contested", :func:`about`), as does the hover text; the table
+    under the picture gives the exact figures. An amount not given, or given
     but not convertible, is a thin hatched band whose hover text says why,
     never a zero. A share of a ransom leaves from inside that ransom's band
     where it reaches its payee, toward a "share passed on to" column. An
@@ -985,9 +1231,11 @@ def flow_diagram(
     for segment in placed.segments:
         segments.setdefault(segment.key, []).append(segment)
     statuses_drawn, unknown_statuses = set(), set()
-    ranged = contested = small = shares = False
+    ranged = contested = small = shares = doubtful = doubtful_alleged = False
     band_items: dict[str, dict] = {}
     table = []
+    amount_labels: list[dict] = []
+    denial_marks: list[dict] = []
     for band in bands:
         claim = rows[band.key]
         status = str(claim.status)
@@ -1008,6 +1256,10 @@ def flow_diagram(
         ranged |= is_range
         is_contested = claim.agreement == "contested"
         contested |= is_contested
+        # What the sources dispute, or only allege, is never drawn as a solid band.
+        is_doubtful = is_contested or status in _DOUBTFUL
+        doubtful |= known and is_doubtful
+        doubtful_alleged |= known and status in _DOUBTFUL
         small |= any(s.minimum for s in segments[band.key])
         shares |= band.parent is not None
         lines = [f"{claim.flow_type}: {route}"]
@@ -1016,9 +1268,10 @@ def flow_diagram(
         if isinstance(claim.in_kind, str):
             lines.append(f"described as: {claim.in_kind}")
         if known:
-            shown = _dollars(band.low, band.high)
+            # Rounded: the exact conversion is in the table under the picture.
+            shown = _about_dollars(band.low, band.high)
             if is_range:
-                shown += " (band solid to the low end, lighter to the high end)"
+                shown += " (band strong to the low end, lighter to the high end)"
             lines.append(f"in {unit}: {shown}")
         elif isinstance(claim.figures, str):
             lines.append(reason)
@@ -1041,11 +1294,15 @@ def flow_diagram(
                     ("unknown", not known),
                     ("ranged", is_range),
                     ("contested", is_contested),
+                    ("doubtful", is_doubtful and known),
                 )
                 if on
             ),
             "colour": colour,
             "hatch": f"hatch-{status}",
+            "strong": f"strong-{status}",
+            "faint": f"faint-{status}",
+            "doubtful": is_doubtful,
             "known": known,
             "ranged": is_range,
             "contested": is_contested,
@@ -1063,6 +1320,30 @@ def flow_diagram(
             ],
             "children": [],
         }
+        first = segments[band.key][0]
+        if band.parent is None and known and first.width >= _LABELLED_WIDTH:
+            words = _about_figures(claim.figures) or _about_dollars(band.low, band.high)
+            words += ", contested" if is_contested else f", {status}"
+            amount_labels.append(
+                {
+                    "claim": band.key,
+                    "x": round((first.x0 + first.x1) / 2, 2),
+                    "y": round((first.y0 + first.y1) / 2 + first.width / 2, 2),
+                    "text": words,
+                }
+            )
+        if is_contested:
+            denials = [
+                part for part in str(claim.reported_as).split("; ") if part.startswith("denied")
+            ]
+            denial_marks.append(
+                {
+                    "claim": band.key,
+                    "x": round((first.x0 + first.x1) / 2, 2),
+                    "y": round((first.y0 + first.y1) / 2 + first.width / 2, 2),
+                    "tooltip": "; ".join(denials) or "a source denies this payment",
+                }
+            )
         table.append(
             {
                 "claim": band.key,
@@ -1122,13 +1403,23 @@ def flow_diagram(
         if status in statuses_drawn
     ]
     notes = []
+    denial_rows: list[dict] = []
     if any(b.known for b in bands):
-        per_pixel = 1 / placed.scale
-        notes.append(f"band width proportional to {unit}: 1 pixel ≈ {unit} {per_pixel:,.0f}")
+        per_pixel = about(1 / placed.scale).removeprefix("about US$")
+        notes.append(f"band width proportional to {unit}: 1 pixel ≈ {unit} {per_pixel}")
+        notes.append("amounts on the picture are rounded; the table below gives them exactly")
     if ranged:
         notes.append("lighter part: from the low to the high end of what the reports say")
     if contested:
-        notes.append("dashed outline: contested, a source denies the payment")
+        notes.append("✕ on a band: a source denies the payment (hover the ✕ for who)")
+    if doubtful:
+        what = " or ".join(
+            w for w, on in (("alleged only", doubtful_alleged), ("contested", contested)) if on
+        )
+        notes.append(
+            f"hatched and outlined, never solid: {what}; the strong hatching runs to the low "
+            "end, the lighter to the high end"
+        )
     if unknown_statuses:
         notes.append("thin hatched band: amount not given or not convertible (hover for why)")
     if small:
@@ -1136,10 +1427,42 @@ def flow_diagram(
     if shares:
         notes.append("a share of a ransom leaves from inside that ransom's band")
     hatches = [
-        {"id": f"hatch-{s}", "colour": STATUS_COLOURS[s]}
+        {"id": f"hatch-{s}", "colour": STATUS_COLOURS[s], "width": 2.5, "ground": 0.6}
         for s in STATUS_COLOURS
         if s in unknown_statuses
     ]
+    doubtful_statuses = sorted(
+        {item["colour"] and str(rows[key].status) for key, item in band_items.items()
+         if item["doubtful"] and item["known"]}
+    )  # fmt: skip
+    for status in doubtful_statuses:
+        colour = STATUS_COLOURS.get(status, "#757575")
+        hatches.append({"id": f"strong-{status}", "colour": colour, "width": 2.5, "ground": 0.85})
+        hatches.append({"id": f"faint-{status}", "colour": colour, "width": 1, "ground": 0.85})
+    denied = _denied_claims(dataset, start, end)
+    for claim in denied.itertuples(index=False):
+        payer = (
+            names.get(claim.payer, "payer not given")
+            if isinstance(claim.payer, str)
+            else "payer not given"
+        )
+        payee = (
+            names.get(claim.payee, "recipient not given")
+            if isinstance(claim.payee, str)
+            else "recipient not given"
+        )
+        figure = f" ({_about_figures(claim.figures)})" if isinstance(claim.figures, str) else ""
+        denial_rows.append(
+            {
+                "claim": claim.claim_id,
+                "text": f"{claim.flow_type}{figure}: {payer} → {payee}, {claim.date if isinstance(claim.date, str) else 'date not given'}",
+                "tooltip": str(claim.reported_as)
+                if isinstance(claim.reported_as, str)
+                else f"denied: {claim.cited}",
+            }
+        )
+    if denial_rows:
+        notes.append("✕ under the picture: a payment only denied, drawn as no band")
     known_count = sum(b.known for b in bands)
     summary = (
         f"{_count(len(bands), 'flow')}, each drawn once however many sources report it: "
@@ -1171,6 +1494,9 @@ def flow_diagram(
             }
         ),
         placeholders=any(n["placeholder"] for n in node_items),
+        amount_labels=amount_labels,
+        denial_marks=denial_marks,
+        denial_rows=denial_rows,
         table=table,
         unit=unit,
     )

@@ -12,6 +12,7 @@ import pandas as pd
 from ._fork import Forked
 from ._gc import paused
 from .edges import edge_list
+from .schema import STRUCTURAL_KINDS
 
 __all__ = [
     "BETWEENNESS_SAMPLE",
@@ -19,6 +20,7 @@ __all__ = [
     "LEIDEN_ITERATIONS",
     "betweenness",
     "graph_metrics",
+    "is_structural",
 ]
 
 _SEED = 0
@@ -32,25 +34,53 @@ BETWEENNESS_SAMPLE = 100
 LEIDEN_ITERATIONS = 20
 
 _SIGNS = ("cooperative", "hostile", "neutral")
-_COLUMNS = ["name", "actor_type", "degree", *_SIGNS, "betweenness", "community"]
+_COLUMNS = ["name", "actor_type", "degree", *_SIGNS, "structural", "betweenness", "community"]
+
+
+def is_structural(data: dict) -> bool:
+    """Whether a tie says what an actor is (member, successor, kin), not how it deals with another.
+
+    The edge's own ``structural`` flag (set by
+    :func:`sahel_nb.network.build_graph`), else its ``kind`` among
+    :data:`sahel_nb.schema.STRUCTURAL_KINDS`.
+
+    Examples
+    --------
+    >>> is_structural({"kind": "leadership/membership"}), is_structural({"kind": "support"})
+    (True, False)
+    """
+    flag = data.get("structural")
+    return bool(flag) if flag is not None else data.get("kind") in STRUCTURAL_KINDS
 
 
 @paused()
 def graph_metrics(
-    graph: nx.MultiDiGraph, *, exact_up_to: int | None = None, sample: int | None = None
+    graph: nx.MultiDiGraph,
+    *,
+    structural: bool = False,
+    exact_up_to: int | None = None,
+    sample: int | None = None,
 ) -> pd.DataFrame:
     """Return one row per actor: ties by sign, betweenness and community.
 
     The same frame as :func:`sahel_nb.network.actor_metrics` (index
     ``actor_id``; columns name, actor_type, degree, cooperative, hostile,
-    neutral, betweenness, community; rows by betweenness, then degree, then
-    id), computed with igraph's C core on the undirected graph of who is tied
-    to whom: parallel ties collapse into one edge weighted by their count,
-    ties of an actor to itself are dropped.
+    neutral, structural, betweenness, community; rows by betweenness, then
+    degree, then id), computed with igraph's C core on the undirected graph
+    of who is tied to whom: parallel ties collapse into one edge weighted by
+    their count, ties of an actor to itself are dropped.
 
-    ``degree`` counts relationships (parallel ones each count, a tie to
-    oneself twice, as networkx does); ``cooperative``, ``hostile`` and
-    ``neutral`` count them by sign (a tie to oneself once). ``betweenness``
+    Structural ties (:func:`is_structural`: leadership or membership,
+    predecessor and successor, kinship or marriage) say what an actor is,
+    not whom it works with: by default they are counted only in
+    ``structural`` and left out of every other column, so a member is not
+    counted as an ally nor a leader as a broker. ``structural=True`` counts
+    them as their sign, as any other tie.
+
+    ``degree`` counts the relationships counted (parallel ones each count, a
+    tie to oneself twice, as networkx does); ``cooperative``, ``hostile``,
+    ``neutral`` and ``structural`` count them by sign (a tie to oneself
+    once). ``betweenness``
     is exact and normalised as networkx's ``betweenness_centrality`` is for
     an undirected graph (by ``2 / ((n - 1)(n - 2))``; 0 when n ≤ 2), rounded
     to 4 places. Past ``exact_up_to`` actors (default
@@ -67,7 +97,9 @@ def graph_metrics(
     ----------
     graph : networkx.MultiDiGraph
         From :func:`sahel_nb.network.build_graph`: nodes carry ``name`` and
-        ``actor_type``, edges ``sign``.
+        ``actor_type``, edges ``sign`` (and ``kind`` or ``structural``).
+    structural : bool, default False
+        Count structural ties as their sign, in degree, betweenness and communities.
     exact_up_to, sample : int, optional
         Override :data:`EXACT_BETWEENNESS` and :data:`BETWEENNESS_SAMPLE`.
 
@@ -83,6 +115,8 @@ def graph_metrics(
     >>> metrics = graph_metrics(build_graph(load_dataset()))
     >>> int(metrics.loc["aqim", "hostile"])
     3
+    >>> bool((graph_metrics(build_graph(load_dataset()), structural=True)["structural"] == 0).all())
+    True
     """
     exact_up_to = EXACT_BETWEENNESS if exact_up_to is None else exact_up_to
     sample = BETWEENNESS_SAMPLE if sample is None else sample
@@ -90,18 +124,17 @@ def graph_metrics(
         return pd.DataFrame(columns=_COLUMNS).rename_axis("actor_id")
     nodes = sorted(graph)
     n = len(nodes)
-    simple, counts = _simple(graph, nodes)
+    simple, counts, degree = _simple(graph, nodes, structural=structural)
     sampled = None if n <= exact_up_to else min(sample, n)
     betweenness = _betweenness(simple, sampled)
     community = _communities(simple, nodes, -1 if sampled is None else LEIDEN_ITERATIONS)
 
-    degree = dict(graph.degree())
     rows = [
         {
             "actor_id": node,
             "name": graph.nodes[node]["name"],
             "actor_type": graph.nodes[node]["actor_type"],
-            "degree": degree[node],
+            "degree": degree[at],
             **counts[node],
             "betweenness": round(betweenness[at], 4),
             "community": community[at],
@@ -118,34 +151,47 @@ def graph_metrics(
     return frame
 
 
-def _simple(graph: nx.MultiDiGraph, nodes: list[str], leave_out=frozenset()):
-    """The undirected, simple igraph graph of ``graph`` and each actor's ties by sign.
+def _simple(
+    graph: nx.MultiDiGraph, nodes: list[str], leave_out=frozenset(), *, structural: bool = False
+):
+    """The undirected, simple igraph graph of ``graph``, each actor's ties by sign, and degrees.
 
     One edge per pair of actors (vertices in ``nodes`` order), weighted by
     how many ties join the pair; ties to oneself dropped; ties whose key is
-    in ``leave_out`` left out of both.
+    in ``leave_out`` left out of all three. Unless ``structural``, structural
+    ties are left out too, and counted under ``structural`` only. Degrees
+    (by vertex) count a tie to oneself twice, as networkx does.
     """
     n = len(nodes)
-    edges = [(u, v, k, d["sign"]) for u, v, k, d in edge_list(graph)]
-    us, vs, keys, signs = (
-        (list(column) for column in zip(*edges, strict=True)) if edges else ([],) * 4
+    edges = [(u, v, k, d["sign"], is_structural(d)) for u, v, k, d in edge_list(graph)]
+    us, vs, keys, signs, kinds = (
+        (list(column) for column in zip(*edges, strict=True)) if edges else ([],) * 5
     )
     order = pd.Index(nodes)
     u, v = order.get_indexer(us).astype(np.int64), order.get_indexer(vs).astype(np.int64)
     kept = ~pd.Index(keys).isin(list(leave_out)) if leave_out else np.ones(len(u), bool)
-    sign = pd.Categorical(signs, categories=_SIGNS).codes
+    labels = (*_SIGNS, "structural")
+    sign = pd.Categorical(signs, categories=_SIGNS).codes.astype(np.int64)
+    if not structural:
+        apart = np.asarray(kinds, dtype=bool)
+        sign[apart] = len(_SIGNS)  # the "structural" column
+        counted = kept & ~apart
+    else:
+        counted = kept
     # A tie counts for both its ends, a tie to oneself once.
     ends = np.concatenate([u[kept], v[kept & (u != v)]])
     ends_sign = np.concatenate([sign[kept], sign[kept & (u != v)]])
-    tally = np.bincount(ends * len(_SIGNS) + ends_sign, minlength=n * len(_SIGNS))
-    tally = tally.reshape(n, len(_SIGNS)).tolist()
-    counts = {node: dict(zip(_SIGNS, tally[at], strict=True)) for at, node in enumerate(nodes)}
+    tally = np.bincount(ends * len(labels) + ends_sign, minlength=n * len(labels))
+    tally = tally.reshape(n, len(labels)).tolist()
+    counts = {node: dict(zip(labels, tally[at], strict=True)) for at, node in enumerate(nodes)}
+    degree = np.bincount(np.concatenate([u[counted], v[counted]]), minlength=n).tolist()
+    kept = counted
     between = kept & (u != v)
     a, b = np.minimum(u, v)[between], np.maximum(u, v)[between]
     codes, weights = np.unique(a * n + b, return_counts=True)
     simple = igraph.Graph(n=n, edges=np.column_stack([codes // n, codes % n]).tolist())
     simple.es["weight"] = weights.tolist()
-    return simple, counts
+    return simple, counts, degree
 
 
 @paused()
@@ -153,12 +199,14 @@ def betweenness(
     graph: nx.MultiDiGraph,
     *,
     leave_out=frozenset(),
+    structural: bool = False,
     exact_up_to: int | None = None,
     sample: int | None = None,
 ) -> pd.Series:
     """Each actor's betweenness as :func:`graph_metrics` gives it, with the ties ``leave_out`` left out.
 
-    ``leave_out`` holds edge keys (relationship ids). Only betweenness is
+    ``leave_out`` holds edge keys (relationship ids); structural ties are
+    left out too unless ``structural`` (as in :func:`graph_metrics`). Only betweenness is
     computed: the question "who brokers without the alleged ties" needs no
     communities and no copy of the graph.
 
@@ -173,7 +221,7 @@ def betweenness(
     exact_up_to = EXACT_BETWEENNESS if exact_up_to is None else exact_up_to
     sample = BETWEENNESS_SAMPLE if sample is None else sample
     nodes = sorted(graph)
-    simple, _ = _simple(graph, nodes, frozenset(leave_out))
+    simple, _, _ = _simple(graph, nodes, frozenset(leave_out), structural=structural)
     sampled = None if len(nodes) <= exact_up_to else min(sample, len(nodes))
     values = [round(value, 4) for value in _betweenness(simple, sampled)]
     return pd.Series(values, index=pd.Index(nodes, name="actor_id"), name="betweenness")

@@ -25,14 +25,15 @@ from .dates import in_window, overlaps, window_bounds
 from .edges import edge_list
 from .exceptions import ParameterError
 from .export import read_graph, write_gexf, write_graphml
-from .metrics import BETWEENNESS_SAMPLE, EXACT_BETWEENNESS, graph_metrics
+from .metrics import BETWEENNESS_SAMPLE, EXACT_BETWEENNESS, graph_metrics, is_structural
 from .origins import claims_of
 from .pages import sigma_page, vis_page
-from .schema import CREDIBILITY, RELATIONSHIP_KINDS, RELATIONSHIP_STATUSES
+from .schema import CREDIBILITY, RELATIONSHIP_KINDS, RELATIONSHIP_STATUSES, STRUCTURAL_KINDS
 from .styles import (
     ACTOR_STYLES,
     EVIDENCE_STYLES,
     SIGN_STYLES,
+    STRUCTURAL_STYLES,
     UNKNOWN_STYLE,
     edge_evidence,
     edge_width,
@@ -46,12 +47,16 @@ __all__ = [
     "SIGMA_NODES",
     "actor_metrics",
     "alliance_shifts",
+    "betweenness_caveat",
     "build_graph",
     "check_actor",
+    "counted_ties",
     "edge_sources",
     "edge_table",
     "ego_graph",
     "export_graph",
+    "is_structural",
+    "key_actors",
     "predecessors",
     "to_pyvis",
 ]
@@ -99,6 +104,9 @@ def build_graph(
     (every report, one per line). A claim only denied is no tie and is left
     out. Parallel claims between a pair are all kept. An undirected relationship is
     stored once, from ``actor_a`` to ``actor_b``, with ``directed=False``.
+    A tie of a kind in :data:`sahel_nb.schema.STRUCTURAL_KINDS` (membership,
+    succession, kinship) carries ``structural=True``: it is drawn apart from
+    cooperation and left out of :func:`actor_metrics` unless asked for.
     Only actors with at least one selected relationship become nodes.
 
     Parameters
@@ -193,6 +201,7 @@ def build_graph(
             relationship_id=rel.relationship_id,
             kind=str(rel.kind),
             sign=RELATIONSHIP_KINDS[str(rel.kind)],
+            structural=str(rel.kind) in STRUCTURAL_KINDS,
             directed=bool(rel.directed),
             start=_text(rel.start),
             end=_text(rel.end),
@@ -358,6 +367,7 @@ def _co_occurrences(
                     "relationship_id": key,
                     "kind": "co-occurrence",
                     "sign": "neutral",
+                    "structural": False,
                     "directed": False,
                     "start": earliest[number],
                     "end": latest[number],
@@ -589,7 +599,7 @@ def edge_table(graph: nx.MultiDiGraph) -> pd.DataFrame:
     return table.drop(columns="_derived")
 
 
-def actor_metrics(graph: nx.MultiDiGraph) -> pd.DataFrame:
+def actor_metrics(graph: nx.MultiDiGraph, *, structural: bool = False) -> pd.DataFrame:
     """Return one row per actor: ties by sign, betweenness and community.
 
     ``degree`` counts relationships (parallel ones each count).
@@ -604,18 +614,132 @@ def actor_metrics(graph: nx.MultiDiGraph) -> pd.DataFrame:
     sorted by betweenness, then degree, then id, so equal input gives equal
     output. See :func:`sahel_nb.metrics.graph_metrics`.
 
+    Structural ties (membership, succession, kinship: :func:`is_structural`)
+    are counted in ``structural`` only, not as cooperation nor in degree,
+    betweenness or communities: a group's members do not make it a broker.
+    ``structural=True`` brings them back (``frame.attrs["structural"]``
+    says which).
+
     Examples
     --------
     >>> from sahel_nb import load_dataset
     >>> metrics = actor_metrics(build_graph(load_dataset()))
     >>> int(metrics.loc["aqim", "hostile"])
     3
+    >>> metrics.attrs["structural"]
+    False
     """
-    metrics = graph_metrics(graph, exact_up_to=EXACT_BETWEENNESS, sample=BETWEENNESS_SAMPLE)
+    metrics = graph_metrics(
+        graph, structural=structural, exact_up_to=EXACT_BETWEENNESS, sample=BETWEENNESS_SAMPLE
+    )
     # Catch-alls ("Unknown", "Protesters (Mali)") are no one in particular:
     # listed for the broker sentence to pass over, not as a column of the table.
     metrics.attrs["unnamed"] = sorted(n for n, unnamed in graph.nodes(data="unnamed") if unnamed)
+    metrics.attrs["structural"] = structural
     return metrics
+
+
+def counted_ties(graph: nx.MultiDiGraph, *, structural: bool = False) -> nx.MultiDiGraph:
+    """The ties :func:`actor_metrics` counts: ``graph`` without its structural ties, unless asked.
+
+    Every actor stays. Give it to sentences about the broker figures so they
+    speak of the ties the figures rest on.
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> graph = build_graph(load_dataset())
+    >>> counted = counted_ties(graph)
+    >>> counted.number_of_nodes() == graph.number_of_nodes() > 0
+    True
+    >>> any(is_structural(d) for *_, d in counted.edges(keys=True, data=True))
+    False
+    """
+    if structural:
+        return graph
+    kept = nx.MultiDiGraph(**graph.graph)
+    kept.add_nodes_from(graph.nodes(data=True))
+    kept.add_edges_from(
+        (u, v, k, d)
+        for u, v, k, d in sorted(edge_list(graph), key=lambda e: str(e[2]))
+        if not is_structural(d)
+    )
+    return kept
+
+
+def key_actors(metrics: pd.DataFrame, top: int = 12) -> pd.DataFrame:
+    """The ``top`` actors a report should show first, from :func:`actor_metrics`, each with why.
+
+    An actor ranks by the better of its two places, among the most tied
+    (degree) and among those most often between others (betweenness), the
+    other place breaking ties, then its id. Catch-alls (unnamed actors) are
+    left out: "Unknown" is no one to watch. ``why`` says the figures in
+    words, e.g. ``"14 ties (2nd); between others on 56% of shortest paths
+    (1st)"``.
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> top = key_actors(actor_metrics(build_graph(load_dataset())))
+    >>> len(top) <= 12, top.index[0]
+    (True, 'aqim')
+    """
+    unnamed = set(metrics.attrs.get("unnamed", ()))
+    named = metrics[~metrics.index.isin(list(unnamed))]
+    if named.empty:
+        return named.assign(why=pd.Series(dtype=object))
+    by_degree = named["degree"].rank(method="min", ascending=False).astype(int)
+    by_between = named["betweenness"].rank(method="min", ascending=False).astype(int)
+    order = pd.DataFrame(
+        {
+            "best": np.minimum(by_degree, by_between),
+            "other": np.maximum(by_degree, by_between),
+            "id": named.index,
+        },
+        index=named.index,
+    ).sort_values(["best", "other", "id"])
+    chosen = named.loc[order.index[:top]].copy()
+
+    def why(actor: str) -> str:
+        row = named.loc[actor]
+        ties = int(row["degree"])
+        said = f"{ties} tie{'' if ties == 1 else 's'} ({_ordinal(by_degree[actor])})"
+        if row["betweenness"] > 0:
+            share = "under 1%" if row["betweenness"] < 0.005 else f"{row['betweenness']:.0%}"
+            said += f"; between others on {share} of shortest paths ({_ordinal(by_between[actor])})"
+        return said
+
+    chosen["why"] = [why(a) for a in chosen.index]
+    return chosen
+
+
+def _ordinal(number: int) -> str:
+    suffix = (
+        "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    )
+    return f"{number}{suffix}"
+
+
+def betweenness_caveat(graph: nx.MultiDiGraph) -> str:
+    """One sentence on what betweenness can and cannot mean on a graph this size.
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> print(betweenness_caveat(build_graph(load_dataset())))  # doctest: +ELLIPSIS
+    Betweenness here counts shortest paths among the ... actors and ... ties that ... sources happen to report: it says who sits between others in this record, not who brokers in the world, and one tie added or missing can reorder it.
+    """
+    edges = edge_list(graph)
+    sources = {d.get("source_id") for *_, d in edges if d.get("source_id")}
+    for *_, d in edges:
+        if d.get("cited"):
+            sources |= {c.partition(" ")[0] for c in d["cited"].split("; ")}
+    return (
+        f"Betweenness here counts shortest paths among the {graph.number_of_nodes():,} actors "
+        f"and {len(edges):,} ties that {len(sources):,} source{'' if len(sources) == 1 else 's'} "
+        "happen to report: it says who sits between others in this record, not who brokers in "
+        "the world, and one tie added or missing can reorder it."
+    )
 
 
 def alliance_shifts(dataset: Dataset, among: Iterable[str] | None = None) -> pd.DataFrame:
@@ -795,8 +919,15 @@ def to_pyvis(
 
     vis-network is inlined, so the page opens offline; nothing else is
     written anywhere. Nodes are coloured and shaped by actor type, edges
-    coloured and dashed by sign (see :data:`ACTOR_STYLES`,
-    :data:`SIGN_STYLES`), with a legend. Hover text gives each tie's kind,
+    coloured by sign (see :data:`ACTOR_STYLES`, :data:`SIGN_STYLES`) and
+    dashed by how strongly they are supported; structural ties (membership,
+    succession, kinship) take a purple family of their own
+    (:data:`STRUCTURAL_STYLES`), so none reads as cooperation. The legend
+    sits beside the drawing, never over it. Labels do not overlap: once the
+    layout settles, each actor's name goes below or above it where it
+    covers no other name or actor, the most tied actors placed first; a
+    name with no room is shown on hover only (and is in the hover text).
+    Hover text gives each tie's kind,
     period, status, credibility and source. Every string from the data
     reaches the page as JSON or escaped HTML and is shown as text. The
     layout is seeded; physics settles, then stops. A graph of more than
@@ -827,6 +958,12 @@ def to_pyvis(
     if graph.number_of_edges() > max_ties and any(d for _, _, d in graph.edges(data="derived")):
         graph = _strongest(graph, max_ties)
     net = Network(height=height, width="100%", directed=True, cdn_resources="remote")
+    # Whose name is placed first when names compete for room: the focus, then
+    # the most tied, then by name (a fixed order: the same page every time).
+    focus = graph.graph.get("focus")
+    degree = dict(graph.degree())
+    ranked = sorted(graph, key=lambda n: (n != focus, -degree[n], graph.nodes[n]["name"], n))
+    label_rank = {node: rank for rank, node in enumerate(ranked)}
     for node in sorted(graph):
         data = graph.nodes[node]
         color, shape = ACTOR_STYLES.get(data["actor_type"], UNKNOWN_STYLE)
@@ -836,11 +973,14 @@ def to_pyvis(
             title=_node_tooltip(data),
             color=color,
             shape=shape,
-            borderWidth=3 if node == graph.graph.get("focus") else 1,
+            borderWidth=3 if node == focus else 1,
+            labelRank=label_rank[node],
         )
     parallel: dict[tuple[str, str], int] = {}
     for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[2]):
         color, _, _ = SIGN_STYLES[data["sign"]]
+        if is_structural(data) and data["kind"] in STRUCTURAL_STYLES:
+            color = STRUCTURAL_STYLES[data["kind"]][0]
         dashes = EVIDENCE_STYLES[edge_evidence(data)][0]
         pair = (min(u, v), max(u, v))
         rank = parallel[pair] = parallel.get(pair, -1) + 1
@@ -866,13 +1006,19 @@ def to_pyvis(
         radius = "50%" if shape == "dot" else "0"
         node_legend.append({"label": kind, "color": color, "shape": shape, "radius": radius})
     drawn = list(graph.edges(data=True))
-    signs = {d["sign"] for _, _, d in drawn}
+    structural = {d["kind"] for _, _, d in drawn if is_structural(d)}
+    signs = {d["sign"] for _, _, d in drawn if d["kind"] not in structural}
     strengths = {edge_evidence(d) for _, _, d in drawn}
     # Legends list only what is drawn.
     edge_legend = [
         {"label": sign, "color": color, "style": "solid"}
         for sign, (color, _, _) in SIGN_STYLES.items()
         if sign in signs
+    ]
+    structure_legend = [
+        {"label": label, "color": color, "style": "solid"}
+        for kind, (color, label) in STRUCTURAL_STYLES.items()
+        if kind in structural
     ]
     edge_legend += [
         {"label": label, "color": "#757575", "style": style}
@@ -911,6 +1057,7 @@ def to_pyvis(
         options=vis_options(graph.number_of_nodes()),
         node_legend=node_legend,
         edge_legend=edge_legend,
+        structure_legend=structure_legend,
         years=_year_range(graph),
     )
 

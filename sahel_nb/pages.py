@@ -74,11 +74,15 @@ def vis_page(
     edge_legend: list[dict],
     height: str = "780px",
     years: dict | None = None,
+    structure_legend: list[dict] = (),
 ) -> Path:
     """Write a self-contained vis-network page (network or flow diagram) at ``path``.
 
-    Legend items: nodes ``{label, color, shape, radius}``, edges
-    ``{label, color, style}``. Everything is escaped by the template. With
+    Legend items: nodes ``{label, color, shape, radius}``, edges and
+    ``structure_legend`` (ties that are neither cooperation nor hostility)
+    ``{label, color, style}``. The legend is beside the drawing, not over
+    it. A node's ``labelRank`` (0 first) orders whose name is placed first
+    where names would overlap. Everything is escaped by the template. With
     ``years`` (``{"low": 2003, "high": 2010}``) the page has a year slider
     that keeps the edges whose ``years`` (``[first, last]``, None for an open
     or unknown end) include the year picked.
@@ -94,6 +98,7 @@ def vis_page(
         options=options,
         node_legend=node_legend,
         edge_legend=edge_legend,
+        structure_legend=list(structure_legend),
         vis_js=vis_js,
         vis_css=vis_css,
         years=years,

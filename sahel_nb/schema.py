@@ -16,6 +16,7 @@ __all__ = [
     "RELATIONSHIP_KINDS",
     "RELATIONSHIP_STATUSES",
     "RELIABILITY",
+    "STRUCTURAL_KINDS",
     "SUPPORTING_STATUSES",
     "TABLES",
     "TOLD",
@@ -73,6 +74,12 @@ RELATIONSHIP_KINDS = {
     "hostility/armed conflict": "hostile",
     "rivalry": "hostile",
 }
+
+#: Kinds that say what an actor is (whose member, whose successor, whose kin),
+#: not how it deals with another: they carry a sign for the vocabulary's sake,
+#: but a membership is no alliance, so networks draw them apart and leave them
+#: out of cooperation counts and broker metrics unless asked.
+STRUCTURAL_KINDS = ("kinship/marriage", "leadership/membership", "predecessor/successor")
 
 #: What a row says of its claim. ``denied``: the source says it did not happen
 #: (or was not paid); ``disputed``: the source itself says it is contested.

@@ -6,6 +6,7 @@ __all__ = [
     "ACTOR_STYLES",
     "EVIDENCE_STYLES",
     "SIGN_STYLES",
+    "STRUCTURAL_STYLES",
     "UNKNOWN_STYLE",
     "edge_evidence",
     "edge_width",
@@ -39,6 +40,16 @@ SIGN_STYLES = {
     "cooperative": ("#2e7d32", False, "solid"),
     "hostile": ("#c62828", True, "dashed"),
     "neutral": ("#757575", [2, 6], "dotted"),
+}
+
+#: Structural ties (what an actor is, not how it deals with others): a purple
+#: family of their own, no colour a sign uses, so a membership never reads as
+#: an alliance. Colour and legend label for each kind; the line keeps telling
+#: how strongly the tie is supported (:data:`EVIDENCE_STYLES`).
+STRUCTURAL_STYLES = {
+    "leadership/membership": ("#8e24aa", "leads or belongs to (structural, not cooperation)"),
+    "predecessor/successor": ("#5e35b1", "became, or was succeeded by (structural)"),
+    "kinship/marriage": ("#ce93d8", "kin or related by marriage (structural)"),
 }
 
 
@@ -91,7 +102,8 @@ def vis_options(nodes: int) -> dict:
         "layout": {"randomSeed": _SEED, "improvedLayout": not large},
         "physics": {
             "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 110},
+            # Long springs: names need room beside their actors.
+            "forceAtlas2Based": {"gravitationalConstant": -90, "springLength": 160},
             "stabilization": {"enabled": True, "iterations": 150 if large else 400, "fit": True},
         },
         "interaction": {"hover": True, "tooltipDelay": 120},

@@ -74,6 +74,53 @@ def test_curated_ego_network_of_belmokhtar(browser, tmp_path):
     assert offline.clean(), (offline.errors, offline.blocked, offline.dialogs)
 
 
+# Every shown name's box as vis-network drew it (its own measure, moved by vadjust),
+# every actor's box, and the legend's and drawing's boxes on the page.
+_LABEL_BOXES = """() => {
+  const shown = [], bodies = [];
+  for (const id of nodes.getIds()) {
+    const n = network.body.nodes[id], s = n.labelModule.size, dy = n.options.font.vadjust || 0;
+    const half = Math.max(n.shape.height || 0, n.shape.width || 0) / 2;
+    bodies.push([id, n.x - half, n.y - half, n.x + half, n.y + half]);
+    if (labelPlacement[id] !== "hover") {
+      shown.push([id, s.left, s.top + dy, s.left + s.width, s.top + dy + s.height]);
+    }
+  }
+  return {shown, bodies, placement: labelPlacement};
+}"""
+
+
+def _overlap(a, b) -> bool:
+    return a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+
+
+@pytest.mark.parametrize("window", [{}, {"end": "2006"}])
+def test_network_names_never_overlap_and_the_legend_is_beside_the_drawing(
+    browser, tmp_path, window
+):
+    graph = build_graph(load_dataset(), **window)
+    offline = OfflinePage(browser)
+    page = offline.open(to_pyvis(graph, tmp_path / "net.html"))
+    found = page.evaluate(_LABEL_BOXES)
+    shown = found["shown"]
+    assert len(shown) >= 0.8 * graph.number_of_nodes()  # most names find room
+    for at, one in enumerate(shown):
+        for other in shown[at + 1 :]:
+            assert not _overlap(one, other), (one, other)
+        for body in found["bodies"]:
+            assert body[0] == one[0] or not _overlap(one, body), (one, body)
+    # A name with no room is there on hover, and the tooltip names the actor anyway.
+    hidden = [i for i, where in found["placement"].items() if where == "hover"]
+    for actor in hidden:
+        assert page.evaluate(f"nodes.get({actor!r}).label") == " "
+    legend = page.locator("#legend").bounding_box()
+    drawing = page.locator("#network").bounding_box()
+    assert legend["x"] >= drawing["x"] + drawing["width"], (legend, drawing)
+    assert "Structural ties" in page.locator("#legend").inner_text()
+    page.screenshot(path=tmp_path / "net.png")
+    assert offline.clean(), (offline.errors, offline.blocked, offline.dialogs)
+
+
 def _bench_load():
     spec = importlib.util.spec_from_file_location("bench_load", BENCHMARKS / "bench_load.py")
     module = importlib.util.module_from_spec(spec)
@@ -127,6 +174,37 @@ def test_sankey_draws_every_band_and_node_offline_and_hostile_names_stay_text(br
 
 
 REPORT_FIXTURE = Path(__file__).parent / "fixtures" / "report"
+
+
+def test_the_contested_ransom_is_painted_hatched_with_a_denial_marker_and_a_rounded_label(
+    browser, tmp_path
+):
+    from sahel_nb.flows import flow_diagram
+
+    offline = OfflinePage(browser)
+    page = offline.open(
+        flow_diagram(load_dataset(), tmp_path / "flows.html", base_year=2024), ready="#sankey"
+    )
+    band = 'g.band[data-claim="c-2003-german-ransom"]'
+    painted = page.locator(f"{band} > path").evaluate_all(
+        """ps => ps.map(p => { const s = getComputedStyle(p), r = p.getBoundingClientRect();
+               return [s.fill, s.stroke, s.strokeWidth, r.width, r.height]; })"""
+    )
+    assert painted
+    for fill, stroke, width, w, h in painted:
+        assert fill.startswith("url("), fill  # a pattern, never a flat colour
+        assert stroke.startswith("rgb(") and float(width.removesuffix("px")) >= 1
+        assert w > 0 and h > 0
+    # The pattern it points at is hatching: lines over a pale ground.
+    pattern = painted[0][0].split("#")[1].split('"')[0].rstrip(")")
+    assert page.locator(f"pattern#{pattern} line").count() == 1
+    mark = page.locator('g.denial[data-claim="c-2003-german-ransom"]')
+    assert mark.bounding_box()["width"] > 0
+    assert mark.locator("title").text_content().startswith("denied by BBC News 2003")
+    label = page.locator('text.amount[data-claim="c-2003-german-ransom"]')
+    assert label.text_content().startswith("about €") and label.bounding_box()["width"] > 0
+    page.screenshot(path=tmp_path / "flows.png", full_page=True)
+    assert offline.clean(), (offline.errors, offline.blocked, offline.dialogs)
 
 
 def test_timeline_draws_spans_offline_and_hostile_strings_stay_text(browser, tmp_path):

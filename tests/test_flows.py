@@ -3,6 +3,7 @@
 import csv
 import math
 import os
+import re
 from pathlib import Path
 
 import openpyxl
@@ -260,17 +261,56 @@ def test_summary_exports_keep_their_row_labels_and_round_money(flows_data, tmp_p
     assert book.sheetnames == ["About", "by_payer"]
     sheet = book["by_payer"]
     header = [c.value for c in sheet[1]]
-    assert header[0] == "payer"
-    column = header.index("alleged_usd_2024_high") + 1
+    # People read headings with units; the CSV keeps the column names.
+    assert header[0] == "Payer" and "Alleged payments, high (US$, 2024 prices)" in header
+    assert not any(re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+", str(h)) for h in header)
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    column = header.index("Alleged payments, high (US$, 2024 prices)") + 1
     money = [row[column - 1] for row in sheet.iter_rows(min_row=2) if row[column - 1].value]
-    assert money and all(c.number_format == "#,##0" for c in money)
+    assert money and all(c.number_format == '"US$"#,##0' for c in money)
     assert all(float(c.value).is_integer() for c in money)  # whole units, not 12445270.1086…
     about = [[c.value for c in row] for row in book["About"].iter_rows(min_row=2)]
-    assert ["(workbook)", "data_sha256", flows_data.checksum] in about
-    meanings = {(sheet, column): meaning for sheet, column, meaning in about}
+    assert ["(workbook)", "data_sha256", None, flows_data.checksum] in about
+    meanings = {(sheet, column): meaning for sheet, column, _, meaning in about}
+    headings = {(sheet, column): heading for sheet, column, heading, _ in about}
     assert meanings[("by_payer", "payer")].startswith("who paid")
     assert "high end of alleged payments" in meanings[("by_payer", "alleged_usd_2024_high")]
-    assert any(sheet == "(sources)" for sheet, _, _ in about)
+    assert headings[("by_payer", "alleged_usd_2024_high")] in header
+    assert any(sheet == "(sources)" for sheet, *_ in about)
+
+
+def test_workbooks_of_the_ransom_notebook_explain_every_column_with_units_and_cutoff(tmp_path):
+    from sahel_nb.flows import information_cutoff, non_monetary, ransom_table
+
+    data = load_dataset()
+    tables = {
+        "ransoms": ransom_table(data, base_year=2024),
+        **{
+            f"by_{by}": flow_summary(data, by=by, base_year=2024)
+            for by in ("payer", "payee", "year", "flow_type")
+        },
+        "in_kind": non_monetary(data),
+    }
+    export_tables(tables, tmp_path / "out", dataset=data)
+    book = openpyxl.load_workbook(tmp_path / "out" / "tables.xlsx")
+    about = [[c.value for c in row] for row in book["About"].iter_rows(min_row=2)]
+    for name in tables:
+        header = [c.value for c in book[name][1]]
+        with open(tmp_path / "out" / f"{name}.csv", newline="", encoding="utf-8") as handle:
+            columns = next(csv.reader(handle))
+        listed = [(column, heading, meaning) for sheet, column, heading, meaning in about
+                  if sheet == name and column]  # fmt: skip
+        # Every column of every sheet: its CSV name, the sheet's heading, and a meaning.
+        assert [c for c, _, _ in listed] == columns
+        assert [h for _, h, _ in listed] == header
+        assert all(meaning for _, _, meaning in listed), [c for c, _, m in listed if not m]
+        assert all(re.fullmatch(r"[a-z0-9_]+", c) for c in columns)  # CSVs stay snake_case
+    money = [h for h in [c.value for c in book["ransoms"][1]] if "US$" in h]
+    assert "Ransom, low (US$, 2024 prices)" in money and "Ransom, high (US$, 2024 prices)" in money
+    cutoff = [row for row in about if row[1] == "information_cutoff"]
+    assert cutoff and cutoff[0][3].startswith(information_cutoff(data))
+    sources = {row[1] for row in about if row[0] == "(sources)"}
+    assert sources == set(data.sources["source_id"])
 
 
 def test_a_payment_that_cannot_be_converted_is_shown_as_such_and_the_rest_still_totals(tmp_path):
@@ -309,3 +349,12 @@ def _append_row(path: Path, **cells: str) -> None:
         header = next(csv.reader(handle))
     with open(path, "a", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerow([cells.get(c, "") for c in header])
+
+
+def test_a_hostile_column_name_is_a_text_heading_in_the_workbook(tmp_path):
+    frame = pd.DataFrame({'=HYPERLINK("http://x")': ["ok"], "usd_low": [1.5]})
+    export_tables({"ransoms": frame}, tmp_path / "out")
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "tables.xlsx")["ransoms"]
+    first, money = sheet[1][0], sheet[1][1]
+    assert first.value.startswith("'=") and first.data_type == "s"
+    assert money.value == "Ransom, low (US$ of each year)"

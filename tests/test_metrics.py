@@ -45,12 +45,33 @@ def _reference_simple(graph: nx.MultiDiGraph) -> nx.Graph:
     return simple
 
 
-def _networkx_metrics(graph: nx.MultiDiGraph) -> pd.DataFrame:
-    """The reference: what actor_metrics computed with networkx before igraph (exact)."""
+def _structural(data: dict) -> bool:
+    return data.get("kind") in (
+        "kinship/marriage",
+        "leadership/membership",
+        "predecessor/successor",
+    )
+
+
+def _networkx_metrics(graph: nx.MultiDiGraph, structural: bool = False) -> pd.DataFrame:
+    """The reference: what actor_metrics computed with networkx before igraph (exact).
+
+    Unless ``structural``, on the graph without its structural ties, which
+    are counted apart.
+    """
     columns = ["name", "actor_type", "degree", "cooperative", "hostile", "neutral"]
-    columns += ["betweenness", "community"]
+    columns += ["structural", "betweenness", "community"]
     if graph.number_of_nodes() == 0:
         return pd.DataFrame(columns=columns).rename_axis("actor_id")
+    apart = dict.fromkeys(graph, 0)
+    if not structural:
+        whole, graph = graph, graph.copy()
+        for u, v, k, d in whole.edges(keys=True, data=True):
+            if _structural(d):
+                graph.remove_edge(u, v, k)
+                apart[u] += 1
+                if v != u:
+                    apart[v] += 1
     counts = {node: dict.fromkeys(SIGNS, 0) for node in graph}
     for u, v, sign in graph.edges(data="sign"):
         counts[u][sign] += 1
@@ -64,6 +85,7 @@ def _networkx_metrics(graph: nx.MultiDiGraph) -> pd.DataFrame:
             "actor_type": graph.nodes[node]["actor_type"],
             "degree": graph.degree(node),
             **counts[node],
+            "structural": apart[node],
             "betweenness": round(betweenness[node], 4),
             "community": 0,
         }
@@ -100,9 +122,10 @@ def graph(request):
     return GRAPHS[request.param]()
 
 
-def test_frame_equals_networkx_but_for_community_numbers(graph):
-    reference = _networkx_metrics(graph)
-    ours = graph_metrics(graph)
+@pytest.mark.parametrize("structural", [False, True])
+def test_frame_equals_networkx_but_for_community_numbers(graph, structural):
+    reference = _networkx_metrics(graph, structural)
+    ours = graph_metrics(graph, structural=structural)
     pd.testing.assert_frame_equal(
         ours.drop(columns="community"), reference.drop(columns="community")
     )
@@ -148,13 +171,37 @@ def test_halves_counted_in_a_forked_process_give_the_same_figures(monkeypatch):
     assert max(abs(forked[at] - expected[node]) for at, node in enumerate(nodes)) < 1e-9
 
 
-def test_degree_and_signs_count_every_tie(graph):
-    frame = graph_metrics(graph)
+def test_degree_and_signs_count_every_tie_when_structural_ties_are_asked_for(graph):
+    frame = graph_metrics(graph, structural=True)
+    assert (frame["structural"] == 0).all()
     for node in graph:
         signs = [s for _, _, s in graph.out_edges(node, data="sign")]
         signs += [s for u, _, s in graph.in_edges(node, data="sign") if u != node]
         assert frame.loc[node, SIGNS].tolist() == [signs.count(s) for s in SIGNS]
         assert frame.loc[node, "degree"] == graph.degree(node)
+
+
+def test_structural_ties_count_apart_and_never_as_cooperation_by_default(graph):
+    frame, every = graph_metrics(graph), graph_metrics(graph, structural=True)
+    for node in graph:
+        ties = [d for _, _, d in graph.out_edges(node, data=True)]
+        ties += [d for u, _, d in graph.in_edges(node, data=True) if u != node]
+        apart = [d for d in ties if _structural(d)]
+        assert frame.loc[node, "structural"] == len(apart)
+        cooperative = sum(d["sign"] == "cooperative" for d in ties if not _structural(d))
+        assert frame.loc[node, "cooperative"] == cooperative
+        assert frame.loc[node, "degree"] <= every.loc[node, "degree"]
+    # Betweenness without them equals betweenness of the graph they are removed from.
+    firm = graph.copy()
+    firm.remove_edges_from(
+        [(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True) if _structural(d)]
+    )
+    assert (
+        frame["betweenness"]
+        .sort_index()
+        .equals(graph_metrics(firm, structural=True)["betweenness"].sort_index())
+    )
+    assert metrics.betweenness(graph).sort_index().equals(frame["betweenness"].sort_index())
 
 
 def test_communities_are_deterministic_and_numbered_largest_first(graph):

@@ -1,4 +1,5 @@
 import dataclasses
+import html
 import json
 import os
 import re
@@ -53,6 +54,7 @@ def test_edge_attributes(data):
         "relationship_id": "r2",
         "kind": "hostility/armed conflict",
         "sign": "hostile",
+        "structural": False,
         "directed": False,
         "start": "2006-03",
         "end": "",
@@ -140,7 +142,7 @@ def test_unknown_actor_suggests_ids_by_name_and_alias(data):
 
 
 def test_metrics_count_ties_by_sign_and_find_the_broker(data):
-    metrics = actor_metrics(build_graph(data))
+    metrics = actor_metrics(build_graph(data), structural=True)
     assert metrics.loc["a", ["degree", "cooperative", "hostile", "neutral"]].tolist() == [
         5,
         2,
@@ -448,3 +450,75 @@ def test_a_tie_reported_by_several_sources_is_one_edge_with_its_reports():
     protects = [d for _, _, d in graph.edges(data=True) if d["claim_id"] == "c-mali-protects-gspc"]
     assert [(d["agreement"], d["denials"]) for d in protects] == [("contested", 1)]
     assert set(edge_sources(graph)["source_id"]) == {"col", "radio"}
+
+
+def test_structural_ties_are_drawn_in_their_own_colours_with_their_own_legend(tmp_path):
+    from sahel_nb.metrics import is_structural
+    from sahel_nb.schema import STRUCTURAL_KINDS
+    from sahel_nb.styles import SIGN_STYLES, STRUCTURAL_STYLES
+
+    graph = build_graph(load_dataset())  # the curated data: all three structural kinds occur
+    text = to_pyvis(graph, tmp_path / "net.html").read_text(encoding="utf-8")
+    _, edges = _page_data(text)
+    sign_colours = {colour for colour, _, _ in SIGN_STYLES.values()}
+    structural_colours = {colour for colour, _ in STRUCTURAL_STYLES.values()}
+    assert not sign_colours & structural_colours
+    kinds = set()
+    for edge in edges:
+        tie = graph.edges[edge["from"], edge["to"], edge["id"]]
+        assert is_structural(tie) == (tie["kind"] in STRUCTURAL_KINDS)
+        if is_structural(tie):
+            kinds.add(tie["kind"])
+            assert edge["color"] == STRUCTURAL_STYLES[tie["kind"]][0]
+        else:
+            assert edge["color"] == SIGN_STYLES[tie["sign"]][0]
+    assert kinds == set(STRUCTURAL_KINDS)
+    legend = text[text.index('<aside id="legend"') : text.index("</aside>")]
+    for _, label in STRUCTURAL_STYLES.values():
+        assert html.escape(label) in legend
+    # A graph without structural ties offers none in its legend.
+    dealings = graph.copy()
+    dealings.remove_edges_from(
+        [(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True) if is_structural(d)]
+    )
+    text = to_pyvis(dealings, tmp_path / "dealings.html").read_text(encoding="utf-8")
+    assert "Structural ties" not in text
+
+
+def test_structural_ties_leave_broker_metrics_unless_asked(data):
+    from sahel_nb.network import counted_ties
+
+    graph = build_graph(data)
+    # r3 is an undated marriage of a and b, beside their alliance and their war.
+    without, every = actor_metrics(graph), actor_metrics(graph, structural=True)
+    assert without.loc["a", ["cooperative", "structural"]].tolist() == [1, 1]
+    assert every.loc["a", ["cooperative", "structural"]].tolist() == [2, 0]
+    assert (without.attrs["structural"], every.attrs["structural"]) == (False, True)
+    assert "r3" not in _keys(counted_ties(graph)) and "r3" in _keys(graph)
+    assert counted_ties(graph, structural=True) is graph
+    assert set(counted_ties(graph)) == set(graph)
+
+
+def test_key_actors_are_the_most_tied_or_most_between_and_named():
+    from sahel_nb.network import key_actors
+
+    metrics = actor_metrics(build_graph(load_dataset()))
+    top = key_actors(metrics)
+    assert 0 < len(top) <= 12 and top.index.is_unique
+    assert not set(top.index) & set(metrics.attrs["unnamed"])
+    # Whoever is left out is no higher than every chosen actor on both counts.
+    rest = metrics.drop(index=[*top.index, *metrics.attrs["unnamed"]], errors="ignore")
+    worst_degree, worst_between = top["degree"].min(), top["betweenness"].min()
+    assert (rest["degree"] <= top["degree"].max()).all()
+    assert not ((rest["degree"] > worst_degree) & (rest["betweenness"] > worst_between)).any()
+    assert top["why"].str.contains(r"^\d+ ties? \(\d+(st|nd|rd|th)\)").all()
+    assert key_actors(metrics, top=3).index.tolist() == top.index[:3].tolist()
+
+
+def test_the_betweenness_caveat_gives_the_size_it_rests_on(data):
+    from sahel_nb.network import betweenness_caveat
+
+    graph = build_graph(data)
+    text = betweenness_caveat(graph)
+    assert f"among the {graph.number_of_nodes()} actors and {graph.number_of_edges()} ties" in text
+    assert "1 source happen" in text and "not who brokers in the world" in text

@@ -139,7 +139,11 @@ def test_band_widths_are_proportional_to_constant_dollars(flows_page):
     # The euro range: drawn solid to the low end and lighter to the high end, both in the hover.
     ranged = _band(flows_page, "f-ransom-b")
     assert "ranged" in ranged["class"] and ranged.select_one("path.range") is not None
-    assert "7,612,815–11,419,223" in ranged.title.get_text()
+    # Rounded in the hover text and on the band; exact in the table under the picture.
+    assert "about US$7.6–11M" in ranged.title.get_text()
+    assert "7,612,815" not in ranged.title.get_text()
+    row = flows_page.select_one('table.flows tr[data-claim="f-ransom-b"]')
+    assert "7,612,815–11,419,223" in row.get_text()
     # A ransom through a go-between is one band in two hops, the same width throughout.
     hops = _band(flows_page, "f-ransom-a").select("path.low")
     assert [(p["data-source"], p["data-target"]) for p in hops] == [
@@ -244,3 +248,50 @@ def test_a_window_draws_only_its_period(tmp_path):
     empty = _page(flow_diagram(data, tmp_path / "e.html", start="1990", end="1991"))
     assert empty.select("g.band") == []
     assert "No money or goods moved" in empty.header.get_text()
+
+
+def test_alleged_and_contested_payments_are_hatched_and_outlined_never_solid(flows_page, tmp_path):
+    def fills(page, claim):
+        band = _band(page, claim)
+        return [p["fill"] for p in band.find_all("path", recursive=False)]
+
+    # f-ransom-a is alleged only: hatched; f-ransom-b is reported: solid, lighter to its high end.
+    assert all(f.startswith("url(#strong-alleged)") for f in fills(flows_page, "f-ransom-a"))
+    assert "doubtful" in _band(flows_page, "f-ransom-a")["class"]
+    assert not any(f.startswith("url(") for f in fills(flows_page, "f-ransom-b"))
+    # The curated 2003 ransom is contested: hatched, outlined, with a denial marker on it.
+    curated = _page(flow_diagram(load_dataset(), tmp_path / "c.html", base_year=2024))
+    ransom = _band(curated, "c-2003-german-ransom")
+    assert {"contested", "doubtful"} <= set(ransom["class"])
+    for path in ransom.find_all("path", recursive=False):
+        assert path["fill"].startswith("url(#") and path["stroke"].startswith("#")
+        assert curated.select_one(f"pattern{path['fill'][4:-1]}") is not None
+    mark = curated.select_one('g.denial[data-claim="c-2003-german-ransom"]')
+    assert mark.title.get_text().startswith("denied by BBC News 2003")
+    notes = curated.select_one("ul.notes").get_text(" ")
+    assert "never solid: alleged only or contested" in notes and "✕ on a band" in notes
+
+
+def test_labels_are_rounded_and_the_table_keeps_exact_figures(flows_page):
+    labels = {t["data-claim"]: t.get_text() for t in flows_page.select("text.amount")}
+    assert labels["f-ransom-a"] == "about US$7.3M, alleged"
+    assert labels["f-ransom-b"] == "about €4–6M, reported"
+    for text in labels.values():
+        assert re.fullmatch(r"about (US\$|€|£)?[\d.]+(–[\d.]+)?(k|M|bn)?( [A-Z]{3})?, \w+", text)
+    for band in flows_page.select("g.band"):
+        dollars = band.find("title", recursive=False).get_text().split("in 2024 US$: ")[-1]
+        assert not re.search(r"\d{1,3}(,\d{3}){2,}", dollars.splitlines()[0])
+    row = flows_page.select_one('table.flows tr[data-claim="f-ransom-a"]').get_text()
+    assert "7,300,000" in row and "12,445,270" in row
+
+
+def test_a_payment_only_denied_is_a_denial_marker_not_a_band(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "flows", data)
+    with open(data / "flows.csv", "a", encoding="utf-8", newline="") as handle:
+        handle.write("f-denied,2004,gov-b,kid,,ransom,9000000,,,USD,,,denied,3,src-a,¶9,\n")
+    page = _page(flow_diagram(load_dataset(data), tmp_path / "d.html", base_year=2024))
+    assert _band(page, "f-denied") is None
+    (row,) = page.select('ul.denials li[data-claim="f-denied"]')
+    assert row.get_text().startswith("ransom (about US$9M): ")
+    assert "✕ under the picture" in page.select_one("ul.notes").get_text()
