@@ -1002,11 +1002,14 @@ def _significant(value: float) -> str:
     )
 
 
-def about(low: float, high: float | None = None, currency: str = "USD") -> str:
+def about(
+    low: float, high: float | None = None, currency: str = "USD", *, words: bool = False
+) -> str:
     """A rounded amount for a label, "about €4.6–5M": the exact figures belong in a table.
 
     Two significant figures, in thousands (k), millions (M) or billions (bn)
-    of the larger end; a range keeps both ends, low first.
+    of the larger end; a range keeps both ends, low first. ``words`` writes
+    the unit as prose does ("about €4.6 million").
 
     Examples
     --------
@@ -1026,9 +1029,12 @@ def about(low: float, high: float | None = None, currency: str = "USD") -> str:
     ends = [_significant(low / size)]
     if _significant(high / size) != ends[0]:
         ends.append(_significant(high / size))
-    figure = "–".join(ends) + unit
+    figure = "–".join(ends) + (_WORDS.get(unit, unit) if words else unit)
     symbol = _SYMBOLS.get(str(currency))
     return f"about {symbol}{figure}" if symbol else f"about {figure} {currency}"
+
+
+_WORDS = {"bn": " billion", "M": " million", "k": " thousand"}
 
 
 def _about_figures(figures) -> str | None:

@@ -61,7 +61,7 @@ def test_alleged_and_reported_ransoms_are_totalled_apart(data):
         "added in.",
         # The payment's own range, 4–6 million euros: its ends, never a sum.
         "Ransoms alleged in this period come to about US$5 million to US$7.5 million in the "
-        "dollars of their years, over 1 payment (about US$8.3 million to US$12.4 million in "
+        "dollars of their years, over 1 payment (about US$8.3 million to US$12 million in "
         "2024 dollars); no other status is added in.",
     ]
 

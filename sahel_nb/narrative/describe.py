@@ -31,10 +31,18 @@ def describe_graph(graph) -> str:
     edges = [d for *_, d in edge_list(graph)]
     if not edges:
         return "No relationship in the data matches this selection."
-    signs = pd.Series([d["sign"] for d in edges]).value_counts()
+    from ..schema import STRUCTURAL_KINDS
+
+    # What an actor is (member, successor, kin) is not whom it works with: counted apart.
+    structural = sum(1 for d in edges if d.get("kind") in STRUCTURAL_KINDS)
+    signs = pd.Series(
+        [d["sign"] for d in edges if d.get("kind") not in STRUCTURAL_KINDS], dtype=object
+    ).value_counts()
     parts = [
         _plural(int(signs.get(s, 0)), f"{s} tie") for s in ("cooperative", "hostile", "neutral")
     ]
+    if structural:
+        parts.append(_plural(structural, "structural tie") + " (membership, lineage, kinship)")
     text = (
         f"The selection links {_plural(graph.number_of_nodes(), 'actor')} through "
         f"{_plural(len(edges), 'relationship')}: {', '.join(parts)}."

@@ -9,9 +9,6 @@ from .window import _name
 
 __all__ = ["about"]
 
-_SYMBOLS = {"USD": "US$", "EUR": "€", "GBP": "£"}
-
-
 def about(amount: float, currency: str = "USD") -> str:
     """An amount as prose says it, rounded: ``about €4.6 million``; tables keep the exact figure.
 
@@ -20,15 +17,14 @@ def about(amount: float, currency: str = "USD") -> str:
     >>> about(4_600_000, "EUR"), about(7_320_000), about(45_000_000, "EUR"), about(1000, "DZD")
     ('about €4.6 million', 'about US$7.3 million', 'about €45 million', '1,000 DZD')
     """
-    symbol = _SYMBOLS.get(currency)
+    from ..flows import _SYMBOLS
+    from ..flows import about as rounded
+
+    if abs(amount) >= 1e6:
+        return rounded(amount, currency=currency, words=True)
     # Below a million the exact figure reads as easily as a rounded one.
-    for size, word in ((1e9, "billion"), (1e6, "million")):
-        if abs(amount) >= size:
-            figure = f"{amount / size:.1f}".removesuffix(".0")
-            said = f"{figure} {word}"
-            return f"about {symbol}{said}" if symbol else f"about {said} {currency}"
-    said = f"{amount:,.0f}"
-    return f"{symbol}{said}" if symbol else f"{said} {currency}"
+    symbol = _SYMBOLS.get(currency)
+    return f"{symbol}{amount:,.0f}" if symbol else f"{amount:,.0f} {currency}"
 
 
 def _usd_range(low: float, high: float) -> str:
