@@ -9,6 +9,7 @@ from .window import _name
 
 __all__ = ["about"]
 
+
 def about(amount: float, currency: str = "USD") -> str:
     """An amount as prose says it, rounded: ``about €4.6 million``; tables keep the exact figure.
 
