@@ -6,18 +6,27 @@ import argparse
 import sys
 from pathlib import Path
 
-from .data import load_dataset
+from .data import validate_folder
 from .exceptions import DataValidationError, ParameterError, SahelNbError
 
 __all__ = ["main"]
 
 
+def _count(number: int, what: str) -> str:
+    return f"{number} {what}{'s' if number != 1 else ''}"
+
+
 def _print_problems(error: DataValidationError) -> None:
-    """Every problem on its own line, then how many, as `sahel-nb validate` lists them."""
-    for problem in error.problems:
+    """Every problem on its own line, then how many, as `sahel-nb validate` lists them.
+
+    Warnings follow the problems, each saying ``warning:``, and are counted apart.
+    """
+    for problem in [*error.problems, *error.warnings]:
         print(problem, file=sys.stderr)
-    count = len(error.problems)
-    print(f"{count} problem{'s' if count != 1 else ''} found in {error.data_dir}", file=sys.stderr)
+    count = _count(len(error.problems), "problem")
+    if error.warnings:
+        count += f" and {_count(len(error.warnings), 'warning')}"
+    print(f"{count} found in {error.data_dir}", file=sys.stderr)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -27,10 +36,15 @@ def _validate(args: argparse.Namespace) -> int:
     for note in settle(Path(args.data_dir) if args.data_dir else default_data_dir()):
         print(f"sahel-nb: {note}", file=sys.stderr)
     try:
-        dataset = load_dataset(args.data_dir)
+        dataset, warnings = validate_folder(args.data_dir)
     except DataValidationError as error:
         _print_problems(error)
         return 1
+    # Warnings on stderr like problems, and the data still valid: exit 0.
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    if warnings:
+        print(f"{_count(len(warnings), 'warning')}; the data is valid", file=sys.stderr)
     counts = ", ".join(f"{len(frame)} {name}" for name, frame in dataset.tables.items())
     print(f"valid: {counts}")
     return 0
@@ -191,6 +205,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     imports.add_argument("--into", required=True, help="the data folder to add to")
     imports.set_defaults(run=_import)
+
     return parser
 
 
