@@ -1,4 +1,4 @@
-"""The ``sahel-nb`` command: ``validate``, ``report``, ``import``, ``source``, ``claims``."""
+"""The ``sahel-nb`` command: ``validate``, ``report``, ``import``, ``source``, ``claims``, ``changes``."""
 
 from __future__ import annotations
 
@@ -181,6 +181,14 @@ def _claims_find(args: argparse.Namespace) -> int:
     return 0
 
 
+def _changes(args: argparse.Namespace) -> int:
+    from .changes import compare_revision, format_changes
+
+    changes = compare_revision(_data_dir(args.data), args.against)
+    print(format_changes(changes))
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sahel-nb", description="Cited, graded data and notebooks on AQIM and the Sahel."
@@ -325,6 +333,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     find.set_defaults(run=_claims_find)
 
+    changes = commands.add_parser(
+        "changes",
+        help="what the data folder changed since a git revision, without running notebooks",
+        description="Compare the data folder with its tables at a git revision (default HEAD): "
+        "rows added, removed and changed field by field, claims whose support moved, money "
+        "totals that moved: the changes page's tables, in seconds.",
+    )
+    changes.add_argument("--against", default="HEAD", help="a git revision (default: HEAD)")
+    changes.add_argument(
+        "--data", help="the data folder (default: $SAHEL_NB_DATA, else the curated data)"
+    )
+    changes.set_defaults(run=_changes)
     return parser
 
 

@@ -3,12 +3,14 @@
 import csv
 import gzip
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from sahel_nb import SahelNbError
-from sahel_nb.changes import compare, read_snapshot, write_snapshot
+from sahel_nb.changes import compare, compare_revision, read_snapshot, write_snapshot
+from sahel_nb.cli import main
 
 VALID = Path(__file__).parent / "fixtures" / "valid"
 
@@ -130,3 +132,26 @@ def test_a_byte_order_mark_changes_nothing(tmp_path):
         file.write_bytes(b"\xef\xbb\xbf" + file.read_bytes())
     changes = compare(snapshot, data, previous_run="R1")
     assert changes.sentence() == "Nothing in the data changed since report R1."
+
+
+def test_changes_against_a_git_revision_reads_the_tables_with_git_show(tmp_path, capsys):
+    repo = tmp_path / "repo"
+    shutil.copytree(VALID, repo / "data")
+
+    def git(*args):
+        subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "data")
+    flows = repo / "data" / "flows.csv"
+    flows.write_text(flows.read_text().replace(",7300000,", ",9100000,"), encoding="utf-8")
+    changes = compare_revision(repo / "data")
+    flows_changes = next(t for t in changes.tables if t.table == "flows")
+    assert flows_changes.changed == [{"id": "fl-1", "fields": [("amount", "7300000", "9100000")]}]
+    assert changes.sentence().startswith("Since revision HEAD: 0 row(s) added")
+    assert changes.judgments == []  # the hook, empty until assessments are read
+    assert main(["changes", "--data", str(repo / "data")]) == 0
+    assert "    amount: '7300000' → '9100000'" in capsys.readouterr().out.splitlines()
+    with pytest.raises(SahelNbError, match="no such revision"):
+        compare_revision(repo / "data", "no-such-branch")
