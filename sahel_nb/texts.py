@@ -37,6 +37,26 @@ SOURCES_ENV_VAR = "SAHEL_NB_SOURCES"
 #: Where the curated data's texts are kept: beside the clone, outside the repository
 #: (their reuse terms keep them out of it).
 SHARED_SOURCES = PROJECT_ROOT.parent / "shared" / "sources"
+
+
+def _shared_folders() -> list[Path]:
+    """``../shared/sources`` beside the clone, and beside its main checkout for a git worktree.
+
+    A worktree (``git worktree add /tmp/wt-x``) is a clone whose ``.git`` is a
+    file naming ``<main>/.git/worktrees/<name>``: the texts are beside
+    ``<main>``, where the repository was cloned, not beside the worktree.
+    """
+    folders = [SHARED_SOURCES]
+    marker = PROJECT_ROOT / ".git"
+    if marker.is_file():
+        line = marker.read_text(encoding="utf-8", errors="replace").strip()
+        if line.startswith("gitdir:"):
+            gitdir = Path(line.removeprefix("gitdir:").strip())
+            if gitdir.parent.name == "worktrees" and gitdir.parents[1].name == ".git":
+                folders.append(gitdir.parents[2].parent / "shared" / "sources")
+    return folders
+
+
 #: A run of this many words shared with the cited paragraph is copying.
 COPIED_WORDS = 8
 
@@ -101,20 +121,21 @@ def text_folders(data_dir: str | os.PathLike) -> list[Path]:
 
     ``$SAHEL_NB_SOURCES`` when set; then ``sources/`` beside the data folder,
     so an analyst's clone keeps its texts with its data; then the curated
-    data's texts in ``../shared/sources/`` beside the clone, which a copy of
-    the curated data (``cp -r data ~/my-data``) still cites.
+    data's texts in ``../shared/sources/`` beside the clone (and beside its
+    main checkout, for a git worktree), which a copy of the curated data
+    (``cp -r data ~/my-data``) still cites.
 
     Examples
     --------
-    >>> [p.name for p in text_folders("/home/me/my-data")][-2:]
-    ['sources', 'sources']
+    >>> text_folders("/home/me/my-data")[-1].parts[-2:]
+    ('shared', 'sources')
     """
     folders = []
     override = os.environ.get(SOURCES_ENV_VAR, "").strip()
     if override:
         folders.append(Path(override).expanduser())
     folders.append(Path(data_dir).expanduser().absolute().parent / "sources")
-    folders.append(SHARED_SOURCES)
+    folders.extend(_shared_folders())
     return list(dict.fromkeys(folders))
 
 
@@ -129,7 +150,7 @@ def new_text_folder(data_dir: str | os.PathLike) -> Path:
         return Path(override).expanduser()
     data_dir = Path(data_dir).expanduser().absolute()
     if data_dir.resolve() == curated_data_dir().resolve():
-        return SHARED_SOURCES
+        return next((f for f in _shared_folders() if f.is_dir()), SHARED_SOURCES)
     return data_dir.parent / "sources"
 
 
