@@ -17,6 +17,7 @@ from .paths import default_data_dir
 from .schema import TABLES
 from .texts import (
     PROSE,
+    SOURCES_ENV_VAR,
     find_text,
     locator_paragraphs,
     new_text_folder,
@@ -34,6 +35,7 @@ __all__ = [
     "source_paragraphs",
 ]
 
+_WORDS = re.compile(r"\w+")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 #: A title taken from the text's first paragraph must be a line, not a lead paragraph.
 _TITLE_LENGTH = 200
@@ -153,7 +155,7 @@ def add_source(
     if existing is not None and existing.read_text(encoding="utf-8") != text:
         raise SahelNbError(f"{existing} holds another text; remove it or choose another id")
     stored = (
-        f"Stored as {name} (in the folder of source texts: ${'SAHEL_NB_SOURCES'}, else sources/ "
+        f"Stored as {name} (in the folder of source texts: ${SOURCES_ENV_VAR}, else sources/ "
         "beside the data folder); locators count paragraphs from 1, separated by blank lines."
     )
     row = {
@@ -245,8 +247,8 @@ _ACTORS = {
     "flows": ("payer", "payee", "intermediary"),
 }
 _DATES = {"events": ("date", "date"), "relationships": ("start", "end"), "flows": ("date", "date")}
-#: Weights of the score's parts: what kind of fact, who, when, what it says.
-_WEIGHTS = {"kind": 0.3, "actors": 0.3, "date": 0.2, "text": 0.2}
+#: Weights of the score's parts: what kind of fact, who, when, what it says, where.
+_WEIGHTS = {"kind": 0.3, "actors": 0.3, "date": 0.2, "text": 0.15, "place": 0.05}
 
 
 def _actors_of(row: dict, table: str) -> set[str]:
@@ -289,8 +291,8 @@ def similar_claims(
     (a row not yet written, as a dict of its columns), or ``text`` (words,
     e.g. a sentence of the new source). Each claim is scored from 0 to 1:
     the same kind of fact (event and sub-event type, relationship kind,
-    flow type), the actors shared, dates that overlap, and how alike the
-    descriptions read (:class:`difflib.SequenceMatcher` over words). For
+    flow type), the actors shared, dates that overlap, the same place (for
+    events: location, else country), and how alike the descriptions read (:class:`difflib.SequenceMatcher` over words). For
     ``text``, the actors named in it and its years stand for the row's.
 
     Returns
@@ -326,7 +328,9 @@ def similar_claims(
         frame = dataset.tables[name]
         id_column = TABLES[name].id_column
         mine = row if row is not None else probe
-        words = (_text(row, name) if row is not None else text.lower()).split()
+        words = _WORDS.findall(_text(row, name) if row is not None else text.lower())
+        named = [a for r in frame.to_dict("records") for a in _actors_of(r, name)]
+        rarity = pd.Series(named, dtype=object).value_counts().to_dict()
         actors = _actors_of(row, name) if row is not None else probe["actors"]
         start, end = _span(row, name) if row is not None else (probe["start"], probe["end"])
         own_claim = row.get("claim_id") if row is not None else None
@@ -335,7 +339,9 @@ def similar_claims(
                 continue
             if row is not None and other[id_column] == row.get(id_column):
                 continue
-            parts, why = _score(name, mine, row is not None, other, words, actors, start, end)
+            parts, why = _score(
+                name, mine, row is not None, other, words, (actors, rarity), start, end
+            )
             score = sum(_WEIGHTS[k] * v for k, v in parts.items())
             found.append(
                 {
@@ -380,27 +386,42 @@ def _overlap(start, end, other_start, other_end) -> bool:
     return (not _known(other_end) or other_end >= start) and (not _known(end) or other_start <= end)
 
 
-def _score(name, mine, is_row, other, words, actors, start, end) -> tuple[dict, list[str]]:
-    parts, why = {"kind": 0.0, "actors": 0.0, "date": 0.0, "text": 0.0}, []
+def _score(name, mine, is_row, other, words, named, start, end) -> tuple[dict, list[str]]:
+    actors, rarity = named
+    parts, why = dict.fromkeys(_WEIGHTS, 0.0), []
+    if is_row and name == "events":
+        for column, weight in (("location", 1.0), ("country", 0.5)):
+            mine_at, theirs_at = mine.get(column), other.get(column)
+            if isinstance(mine_at, str) and mine_at and mine_at == theirs_at:
+                parts["place"] = weight
+                why.append(f"same {column}")
+                break
     if is_row and all(str(mine.get(c)) == str(other.get(c)) for c in _KIND[name]):
         parts["kind"] = 1.0
         why.append("same " + " and ".join(c.replace("_", " ") for c in _KIND[name]))
     theirs = _actors_of(other, name)
     if actors and theirs:
         shared = actors & theirs
-        parts["actors"] = len(shared) / len(actors | theirs)
+        # Weighted by rarity: sharing a hostage named in two rows says more
+        # than sharing AQIM, named in most.
+        weight = {a: 1 / rarity.get(a, 1) for a in actors | theirs}
+        # A row against a row: the actors of both; words: only those they name.
+        counted = actors | theirs if is_row else actors
+        parts["actors"] = sum(weight[a] for a in shared) / sum(weight[a] for a in counted)
         if shared:
             why.append("actors " + ", ".join(sorted(shared)))
     if _overlap(start, end, *_span(other, name)):
         parts["date"] = 1.0
         why.append("dates overlap")
-    theirs_words = _text(other, name).split()
+    theirs_words = _WORDS.findall(_text(other, name))
     if words and theirs_words:
         ratio = difflib.SequenceMatcher(None, words, theirs_words, autojunk=False).ratio()
-        # A sentence against a paragraph: the share of its words found counts too
-        # (words of four letters or more: "the", "in", "was" say nothing).
-        content = {w for w in words if len(w) > 3}
-        found = len(content & set(theirs_words)) / len(content) if content and not is_row else 0
+        # A sentence against a paragraph: the share of the shorter one's words
+        # the other has counts too (words of four letters or more: "the", "in",
+        # "was" say nothing).
+        mine_set, theirs_set = ({w for w in w_ if len(w) > 3} for w_ in (words, theirs_words))
+        fewest = min(len(mine_set), len(theirs_set))
+        found = len(mine_set & theirs_set) / fewest if fewest else 0
         parts["text"] = max(ratio, found)
         if parts["text"] >= 0.2:
             why.append(f"descriptions alike ({parts['text']:.0%})")

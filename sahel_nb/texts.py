@@ -297,6 +297,10 @@ class _Texts:
 _OF_A_COUNTRY = {"state", "government", "government official", "security forces"}
 
 
+#: Actors that are one person, named by surname after the first mention.
+_PEOPLE = {"individual", "government official"}
+
+
 def _country_stem(code) -> str | None:
     """The start every word for a country shares: Mali, Malian; German, Germany."""
     country = pycountry.countries.get(alpha_3=code) if isinstance(code, str) else None
@@ -321,6 +325,10 @@ def _actor_names(actors: RawTable) -> dict[str, list[str]]:
         aliases = row.get("aliases")
         spelt = [row["name"], *(aliases.split("|") if isinstance(aliases, str) else [])]
         spellings = [_folded(s.strip()) for s in spelt if isinstance(s, str)]
+        if row.get("actor_type") in _PEOPLE:
+            # Reports name a person by surname once introduced ("Toure allegedly …").
+            spellings += [s.split()[-1] for s in spellings if len(s.split()) > 1]
+            spellings = [s for s in dict.fromkeys(spellings) if len(s) >= 4 or " " in s]
         stem = _country_stem(row.get("country")) if row.get("actor_type") in _OF_A_COUNTRY else None
         names[row["actor_id"]] = spellings + ([stem + "*"] if stem else [])
     return names
