@@ -351,7 +351,11 @@ def _named(text: str, spellings: Iterable[str]) -> bool:
 # ("gspc is the analyst's link") or reads a day from the article's date
 # ("on Tuesday, read by the analyst as 19 August 2003"): said, not warned of.
 _LINKED = re.compile(r"[^.;(]*analyst['’]s link[^.;)]*")
-_DATE_READ = re.compile(r"read by the analyst as|inferred from the (?:article|source|report)")
+_DATE_READ = re.compile(
+    r"read by the analyst as|the analyst['’]s reckoning"
+    r"|inferred from the (?:article|source|report)"
+    r"|(?:day|month|year|date) is the (?:article|source|report)['’]s"
+)
 
 
 def _linked(prose) -> set[str]:
@@ -446,22 +450,26 @@ def _row_problems(raw, position, row, texts: _Texts, own_date, names) -> None:
 
 
 def _date_warning(raw, line, column, value, text, own_date, where) -> None:
+    """Warn of the first month or day of ``value`` the cited paragraphs do not give.
+
+    Called only for rows that do not say they read the date themselves.
+    """
     for _, month, day in date_parts(value):
-        said = any(m == month and (day is None or d == day) for _, m, d in own_date)
-        if said:
-            continue  # from the source's own date (the codebook asks the row to say so)
         if not _mentions_month(text, month):
             what = f"month ({calendar.month_name[month]})"
         elif day is not None and not _mentions_day(text, month, day):
             what = f"day ({day})"
         else:
             continue
-        raw.problem(
-            line,
-            column,
-            f"the {what} is not in {where} nor in the source's date; "
-            "write the date no more precisely than the source gives it",
-            value,
-            warning=True,
-        )
+        if any(m == month and (day is None or d == day) for _, m, d in own_date):
+            advice = (
+                "it is the source's own date: say so in the row's words "
+                '("read by the analyst as …")'
+            )
+        else:
+            advice = (
+                "write the date no more precisely than the source gives it, or say how "
+                'it was read ("read by the analyst as …")'
+            )
+        raw.problem(line, column, f"the {what} is not in {where}; {advice}", value, warning=True)
         return

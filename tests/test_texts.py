@@ -156,3 +156,10 @@ def test_a_date_from_the_articles_own_date_is_no_warning_when_the_row_says_so(te
     said = "On Wednesday, read by the analyst as 18 February 2009, AQIM claimed the seizures."
     append_row(data / "events.csv", new_event(date="2009-02-18", locator="¶2", description=said))
     assert not [p for p in _problems(data) if ": date: " in p]
+
+
+def test_the_sources_own_date_unsaid_is_a_warning_asking_the_row_to_say_so(texts, data):
+    _hold(texts, data)
+    line = append_row(data / "events.csv", new_event(date="2009-02-18", locator="¶2"))
+    [warning] = [p for p in _problems(data) if p.startswith(f"{data / 'events.csv'}:{line}: date:")]
+    assert "warning: the month (February)" in warning and "source's own date" in warning
