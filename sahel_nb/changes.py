@@ -20,6 +20,9 @@ __all__ = [
     "Changes",
     "TableChanges",
     "compare",
+    "compare_folders",
+    "compare_revision",
+    "format_changes",
     "judgments_to_review",
     "read_snapshot",
     "write_snapshot",
@@ -99,6 +102,8 @@ class Changes:
     #: ``{assessment, id, text, changes}`` per judgment (or matrix) whose evidence changed
     #: since the analyst last reviewed it (:func:`judgments_to_review`).
     to_review: list[dict] = field(default_factory=list)
+    #: What ``previous_run`` names: a published ``report``, or a git ``revision``.
+    against: str = "report"
 
     def summary(self) -> dict:
         """Counts for the index and the manifest."""
@@ -137,8 +142,8 @@ class Changes:
         if self.to_review:
             parts.append(f"{counts['judgments_to_review']} judgment(s) to review")
         if not any(v for k, v in counts.items() if k != "previous_run"):
-            return f"Nothing in the data changed since report {self.previous_run}."
-        return f"Since report {self.previous_run}: " + ", ".join(parts) + "."
+            return f"Nothing in the data changed since {self.against} {self.previous_run}."
+        return f"Since {self.against} {self.previous_run}: " + ", ".join(parts) + "."
 
 
 def _rows(path: Path, id_column: str) -> dict[str, dict]:
@@ -255,21 +260,43 @@ def compare(
     ``old_snapshot`` None (no earlier published run, or one made before
     snapshots were kept) gives an empty :class:`Changes` that says so.
     """
+    if old_snapshot is None or not Path(old_snapshot).is_dir():
+        return Changes(previous_run=None)
+    with tempfile.TemporaryDirectory(prefix="sahel-nb-snapshot-") as scratch:
+        old_data = read_snapshot(old_snapshot, scratch)
+        return compare_folders(
+            old_data, new_data, previous_run=previous_run, what=f"report {previous_run}"
+        )
+
+
+def compare_folders(
+    old_data: str | os.PathLike,
+    new_data: str | os.PathLike,
+    *,
+    previous_run: str | None = None,
+    what: str = "the earlier data",
+    against: str = "report",
+) -> Changes:
+    """Compare two data folders as :func:`compare` does; ``what`` names the older one in errors.
+
+    Examples
+    --------
+    >>> from sahel_nb.paths import curated_data_dir
+    >>> same = curated_data_dir()
+    >>> compare_folders(same, same, previous_run="HEAD", against="revision").sentence()
+    'Nothing in the data changed since revision HEAD.'
+    """
     from .data import load_dataset
     from .interop.actors import IMPORTED_ACTOR
 
-    if old_snapshot is None or not Path(old_snapshot).is_dir():
-        return Changes(previous_run=None)
-    new_data = Path(new_data)
-    with tempfile.TemporaryDirectory(prefix="sahel-nb-snapshot-") as scratch:
-        old_data = read_snapshot(old_snapshot, scratch)
-        changes = Changes(previous_run=previous_run, tables=_table_changes(old_data, new_data))
-        if not any(t.count for t in changes.tables):
-            return changes
-        try:
-            old, new = load_dataset(old_data), load_dataset(new_data)
-        except SahelNbError as error:  # validated before the run; say so rather than fail
-            raise SahelNbError(f"comparing with report {previous_run}: {error}") from None
+    old_data, new_data = Path(old_data), Path(new_data)
+    changes = Changes(previous_run, _table_changes(old_data, new_data), against=against)
+    if not any(t.count for t in changes.tables):
+        return changes
+    try:
+        old, new = load_dataset(old_data), load_dataset(new_data)
+    except SahelNbError as error:  # validated before the run; say so rather than fail
+        raise SahelNbError(f"comparing with {what}: {error}") from None
     changes.claims = _claim_changes(old, new)
     changes.money = _money_changes(old, new)
     actors = next(t for t in changes.tables if t.table == "actors")
@@ -280,6 +307,93 @@ def compare(
     ]
     changes.withdrawn = _withdrawn(changes, new_data)
     return changes
+
+
+def compare_revision(data_dir: str | os.PathLike, revision: str = "HEAD") -> Changes:
+    """Compare a data folder with its own tables at a git ``revision`` (``HEAD``: the last commit).
+
+    The tables are read with ``git show`` from the repository holding the
+    folder, so nothing is checked out and no notebook runs.
+
+    Examples
+    --------
+    >>> from sahel_nb.paths import curated_data_dir
+    >>> compare_revision(curated_data_dir()).previous_run  # doctest: +SKIP
+    'HEAD'
+    """
+    data_dir = Path(data_dir).expanduser().resolve()
+    top = _git(data_dir, "rev-parse", "--show-toplevel")
+    if top is None:
+        raise SahelNbError(
+            f"{data_dir} is not in a git repository: changes compares the data with a "
+            "revision of its git history"
+        )
+    root = Path(top.decode().strip())
+    if _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}") is None:
+        raise SahelNbError(f"--against {revision!r}: no such revision in {root}")
+    inside = data_dir.relative_to(root).as_posix()
+    with tempfile.TemporaryDirectory(prefix="sahel-nb-revision-") as scratch:
+        for table in TABLES.values():
+            path = f"{inside}/{table.file}" if inside != "." else table.file
+            content = _git(root, "show", f"{revision}:{path}")
+            if content is not None:  # a table the revision did not have yet
+                (Path(scratch) / table.file).write_bytes(content)
+        changes = compare_folders(
+            scratch,
+            data_dir,
+            previous_run=revision,
+            what=f"revision {revision}",
+            against="revision",
+        )
+    changes.to_review = judgments_to_review(data_dir)
+    return changes
+
+
+def _git(folder: Path, *args: str) -> bytes | None:
+    """What a git command prints, or None when it fails (not a repository, no such file)."""
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(folder), *args], capture_output=True, check=False, timeout=60
+        )
+    except FileNotFoundError:
+        raise SahelNbError("git is not installed; changes needs it") from None
+    return done.stdout if done.returncode == 0 else None
+
+
+def format_changes(changes: Changes) -> str:
+    """The changes as plain text: the summary, then rows by table and field, claims, money.
+
+    Examples
+    --------
+    >>> print(format_changes(Changes(previous_run="HEAD", against="revision")))
+    Nothing in the data changed since revision HEAD.
+    """
+    lines = [changes.sentence()]
+    for table in changes.tables:
+        if not table.count:
+            continue
+        lines.append(f"\n{TABLES[table.table].file}:")
+        lines += [f"  added {row.get(table.id_column, '')}" for row in table.added]
+        lines += [f"  removed {row.get(table.id_column, '')}" for row in table.removed]
+        for row in table.changed:
+            lines.append(f"  changed {row['id']}:")
+            lines += [f"    {column}: {old!r} → {new!r}" for column, old, new in row["fields"]]
+    if changes.claims:
+        lines.append("\nclaims whose support changed:")
+        lines += [
+            f"  {c['table']} {c['claim_id']} ({c['claim']}): {c['old']} → {c['new']}"
+            for c in changes.claims
+        ]
+    if changes.money:
+        lines.append("\nmoney totals that moved:")
+        lines += [f"  {m['payer']} {m['column']}: {m['old']} → {m['new']}" for m in changes.money]
+    if changes.to_review:
+        lines.append("\njudgments to review:")
+        for item in changes.to_review:
+            lines += [f"  {item['assessment']}: {item['id']}: {c}" for c in item["changes"]]
+    return "\n".join(lines)
 
 
 def _withdrawn(changes: Changes, new_data: Path) -> list[dict]:

@@ -1,4 +1,4 @@
-"""The ``sahel-nb`` command: ``validate`` data, ``review`` assessments, ``report``, ``import``."""
+"""The ``sahel-nb`` command: validate, review, report, import, source, claims, changes."""
 
 from __future__ import annotations
 
@@ -7,18 +7,27 @@ import sys
 from pathlib import Path
 
 from .assessment import assessment_problems, load_assessment
-from .data import load_dataset
+from .data import load_dataset, validate_folder
 from .exceptions import DataValidationError, ParameterError, SahelNbError
 
 __all__ = ["main"]
 
 
+def _count(number: int, what: str) -> str:
+    return f"{number} {what}{'s' if number != 1 else ''}"
+
+
 def _print_problems(error: DataValidationError) -> None:
-    """Every problem on its own line, then how many, as `sahel-nb validate` lists them."""
-    for problem in error.problems:
+    """Every problem on its own line, then how many, as `sahel-nb validate` lists them.
+
+    Warnings follow the problems, each saying ``warning:``, and are counted apart.
+    """
+    for problem in [*error.problems, *error.warnings]:
         print(problem, file=sys.stderr)
-    count = len(error.problems)
-    print(f"{count} problem{'s' if count != 1 else ''} found in {error.data_dir}", file=sys.stderr)
+    count = _count(len(error.problems), "problem")
+    if error.warnings:
+        count += f" and {_count(len(error.warnings), 'warning')}"
+    print(f"{count} found in {error.data_dir}", file=sys.stderr)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -28,10 +37,15 @@ def _validate(args: argparse.Namespace) -> int:
     for note in settle(Path(args.data_dir) if args.data_dir else default_data_dir()):
         print(f"sahel-nb: {note}", file=sys.stderr)
     try:
-        dataset = load_dataset(args.data_dir)
+        dataset, warnings = validate_folder(args.data_dir)
     except DataValidationError as error:
         _print_problems(error)
         return 1
+    # Warnings on stderr like problems, and the data still valid: exit 0.
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    if warnings:
+        print(f"{_count(len(warnings), 'warning')}; the data is valid", file=sys.stderr)
     counts = ", ".join(f"{len(frame)} {name}" for name, frame in dataset.tables.items())
     folder = _analysis_folder(args)
     files = sorted(folder.glob("*.yml")) if folder is not None else []
@@ -172,6 +186,69 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _data_dir(value: str | None) -> Path:
+    from .paths import default_data_dir
+
+    return Path(value).expanduser() if value else default_data_dir()
+
+
+def _source_add(args: argparse.Namespace) -> int:
+    from .curate import add_source, numbered
+
+    added = add_source(
+        args.text_file,
+        _data_dir(args.into),
+        source_id=args.id,
+        publisher=args.publisher,
+        published=args.published,
+        reliability=args.reliability,
+        title=args.title,
+        author=args.author,
+        url=args.url,
+        kind=args.kind,
+        notes=args.notes,
+    )
+    print(numbered(added.paragraphs))
+    print(
+        f"\nsahel-nb: {added.source_id} added to {_data_dir(args.into) / 'sources.csv'}; "
+        f"its text is {added.text} ({len(added.paragraphs)} paragraphs: cite them as ¶N)",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _source_show(args: argparse.Namespace) -> int:
+    from .curate import source_paragraphs
+
+    print(source_paragraphs(args.source_id, _data_dir(args.data), args.paragraphs))
+    return 0
+
+
+def _claims_find(args: argparse.Namespace) -> int:
+    from .curate import similar_claims
+    from .data import load_dataset
+
+    if (args.text is None) == (args.like is None):
+        raise ParameterError("give either TEXT or --like ROW_ID")
+    found = similar_claims(
+        load_dataset(_data_dir(args.data)), like=args.like, text=args.text, limit=args.limit
+    )
+    if found.empty:
+        print("no existing claim looks like it: give the row a claim_id of its own")
+        return 0
+    for hit in found.itertuples():
+        print(f"{hit.score:.2f}  {hit.table} {hit.claim_id} (e.g. {hit.row}): {hit.why}")
+    return 0
+
+
+def _changes(args: argparse.Namespace) -> int:
+    from .changes import compare_revision, format_changes
+
+    changes = compare_revision(_data_dir(args.data), args.against)
+    print(format_changes(changes))
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sahel-nb", description="Cited, graded data and notebooks on AQIM and the Sahel."
@@ -274,6 +351,83 @@ def _parser() -> argparse.ArgumentParser:
     )
     imports.add_argument("--into", required=True, help="the data folder to add to")
     imports.set_defaults(run=_import)
+
+    source = commands.add_parser(
+        "source",
+        help="add a source's text and row, or show its numbered paragraphs",
+        description="Curate a source: 'add' stores its text under the standard name, adds "
+        "its sources.csv row and prints the text with ¶ numbers; 'show' prints a held "
+        "source's paragraphs.",
+    )
+    actions = source.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = actions.add_parser(
+        "add",
+        help="store a text as <id>.txt and add its sources.csv row",
+        description="Store TEXT_FILE (UTF-8, paragraphs separated by blank lines) as <id>.txt "
+        "in $SAHEL_NB_SOURCES, else in sources/ beside the data folder, add the row to "
+        "sources.csv (validated, all or nothing) and print the text with ¶ numbers to cite.",
+    )
+    add.add_argument("text_file", help="the source's text, as UTF-8")
+    add.add_argument("--id", required=True, help="the new source_id, e.g. mg-2009")
+    add.add_argument("--publisher", required=True, help="publisher or outlet")
+    add.add_argument(
+        "--published", required=True, help="publication date: YYYY, YYYY-MM or YYYY-MM-DD"
+    )
+    add.add_argument(
+        "--reliability", required=True, choices=list("ABCDEF"), help="Admiralty reliability"
+    )
+    add.add_argument("--title", help="title (default: the text's first line)")
+    add.add_argument("--author", help="author(s)")
+    add.add_argument("--url", help="web address")
+    add.add_argument("--kind", help="what the document is, e.g. news report")
+    add.add_argument("--notes", help="why this grade, how the date was read …")
+    add.add_argument(
+        "--into", help="the data folder (default: $SAHEL_NB_DATA, else the curated data)"
+    )
+    add.set_defaults(run=_source_add)
+    show = actions.add_parser(
+        "show",
+        help="print a held source's text with ¶ numbers",
+        description="Print a held source's paragraphs, numbered as locators count them.",
+    )
+    show.add_argument("source_id", help="a held source, e.g. mg-2003")
+    show.add_argument("paragraphs", nargs="?", help="only these, e.g. ¶8 or ¶3–5")
+    show.add_argument(
+        "--data", help="the data folder (default: $SAHEL_NB_DATA, else the curated data)"
+    )
+    show.set_defaults(run=_source_show)
+
+    claims = commands.add_parser(
+        "claims",
+        help="find the existing claims a new row repeats",
+        description="List the existing claims a new row probably repeats, best first: same "
+        "kind of fact, actors, overlapping dates, alike descriptions. Give the new row's "
+        "claim_id to the one it repeats.",
+    )
+    claim_actions = claims.add_subparsers(dest="action", required=True, metavar="ACTION")
+    find = claim_actions.add_parser("find", help="claims like a sentence or a row")
+    find.add_argument(
+        "text", nargs="?", help="words saying the fact, e.g. a sentence of the source"
+    )
+    find.add_argument("--like", metavar="ROW_ID", help="a row of the data (e.g. one just added)")
+    find.add_argument("--limit", type=_positive, default=5, help="claims listed (default: 5)")
+    find.add_argument(
+        "--data", help="the data folder (default: $SAHEL_NB_DATA, else the curated data)"
+    )
+    find.set_defaults(run=_claims_find)
+
+    changes = commands.add_parser(
+        "changes",
+        help="what the data folder changed since a git revision, without running notebooks",
+        description="Compare the data folder with its tables at a git revision (default HEAD): "
+        "rows added, removed and changed field by field, claims whose support moved, money "
+        "totals that moved: the changes page's tables, in seconds.",
+    )
+    changes.add_argument("--against", default="HEAD", help="a git revision (default: HEAD)")
+    changes.add_argument(
+        "--data", help="the data folder (default: $SAHEL_NB_DATA, else the curated data)"
+    )
+    changes.set_defaults(run=_changes)
     return parser
 
 

@@ -124,8 +124,8 @@ class RawTable:
     _decode_errors: str = "strict"
     _lines: list[int] | None = None
 
-    def problem(self, line, column, message, value=None) -> Problem:
-        found = Problem(self.shown, line, column, message, value)
+    def problem(self, line, column, message, value=None, *, warning=False) -> Problem:
+        found = Problem(self.shown, line, column, message, value, warning)
         self.problems.append(found)
         return found
 

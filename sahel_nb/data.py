@@ -16,14 +16,14 @@ import pyarrow.compute as pc
 from pandas.arrays import FloatingArray
 
 from .csvfile import RawTable, arrow_text
-from .exceptions import DataValidationError
+from .exceptions import DataValidationError, Problem
 from .origins import claim_keys, origin_map, row_origins
 from .paths import default_data_dir
 from .schema import CLAIM_TABLES, CREDIBILITY, RELIABILITY, TABLES
 from .transaction import reading, settle
 from .validate import check_folder
 
-__all__ = ["Dataset", "data_checksum", "load_dataset"]
+__all__ = ["Dataset", "data_checksum", "load_dataset", "validate_folder"]
 
 
 def data_checksum(data_dir: Path) -> str:
@@ -193,14 +193,48 @@ def load_dataset(data_dir: str | os.PathLike | None = None) -> Dataset:
     >>> dataset.actors.set_index("actor_id").loc["aqim", "actor_type"]
     'armed group'
     """
+    return _load(data_dir, texts=False)[0]
+
+
+def validate_folder(data_dir: str | os.PathLike | None = None) -> tuple[Dataset, list[Problem]]:
+    """Load a data folder as ``sahel-nb validate`` checks it, source texts included.
+
+    As :func:`load_dataset`, and every row citing a held source is checked
+    against the source's text (:func:`sahel_nb.texts.text_problems`): the
+    loader alone does not need the texts, so notebooks and reports run
+    where the texts are not kept.
+
+    Returns
+    -------
+    (Dataset, list of Problem)
+        The tables and the warnings found (each a :class:`Problem` with
+        ``warning`` set): worth a look, never a reason to refuse the data.
+
+    Raises
+    ------
+    DataValidationError
+        Listing every error (and, in ``warnings``, every warning).
+
+    Examples
+    --------
+    >>> dataset, found = validate_folder()  # doctest: +SKIP
+    """
+    return _load(data_dir, texts=True)
+
+
+def _load(data_dir, *, texts: bool) -> tuple[Dataset, list[Problem]]:
     directory = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
     # An import killed part way is finished or undone before anything is read.
     for note in settle(directory):
-        warnings.warn(note, stacklevel=2)
+        warnings.warn(note, stacklevel=3)
     with reading(directory):
-        raws, problems = check_folder(directory, os.fspath(data_dir) if data_dir else None)
+        raws, found = check_folder(
+            directory, os.fspath(data_dir) if data_dir else None, texts=texts
+        )
+    problems = [p for p in found if not p.warning]
+    cautions = [p for p in found if p.warning]
     if problems:
-        raise DataValidationError(problems, str(directory))
+        raise DataValidationError(problems, str(directory), cautions)
     tables = {name: _typed(raw) for name, raw in raws.items()}
     sources = tables["sources"]
     origins = origin_map(sources)
@@ -220,7 +254,7 @@ def load_dataset(data_dir: str | os.PathLike | None = None) -> Dataset:
             frame["claim_id"] = claim_keys(frame, TABLES[name].id_column).astype("str")
             frame["origin"] = _origins(frame, pc.take(origin_of, at), origins)
     withdrawn = _withdrawn(tables)
-    return Dataset(**tables, withdrawn=withdrawn, folder=directory)
+    return Dataset(**tables, withdrawn=withdrawn, folder=directory), cautions
 
 
 def _withdrawn(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -16,12 +16,16 @@ class Problem:
 
     ``line`` counts the header as line 1 and counts every physical line of a
     quoted multi-line field; it is None for file-level problems, and ``column``
-    is None for problems with a whole row or file.
+    is None for problems with a whole row or file. A ``warning`` is worth a
+    look but does not make the data invalid: it is shown with ``warning:``
+    before its message.
 
     Examples
     --------
     >>> str(Problem("data/flows.csv", 7, "amount", "must be zero or more", "-5"))
     "data/flows.csv:7: amount: must be zero or more ('-5')"
+    >>> str(Problem("data/events.csv", 3, "date", "the day is not in ¶2", "2009-01-22", True))
+    "data/events.csv:3: date: warning: the day is not in ¶2 ('2009-01-22')"
     """
 
     file: str
@@ -29,9 +33,12 @@ class Problem:
     column: str | None
     message: str
     value: str | None = None
+    warning: bool = False
 
     def __str__(self) -> str:
         file, column, message = (_escaped(text) for text in (self.file, self.column, self.message))
+        if self.warning:
+            message = f"warning: {message}"
         where = file if self.line is None else f"{file}:{self.line}"
         what = message if column is None else f"{column}: {message}"
         if self.value is None:
@@ -56,11 +63,18 @@ class SahelNbError(Exception):
 
 
 class DataValidationError(SahelNbError):
-    """The data folder has problems; ``problems`` lists every one found."""
+    """The data folder has problems; ``problems`` lists every one found.
 
-    def __init__(self, problems: Iterable[Problem], data_dir: str = "") -> None:
+    ``warnings`` are what else was found worth a look (they alone never make
+    the data invalid), so that a list of problems can show them too.
+    """
+
+    def __init__(
+        self, problems: Iterable[Problem], data_dir: str = "", warnings: Iterable[Problem] = ()
+    ) -> None:
         self.problems = list(problems)
         self.data_dir = data_dir
+        self.warnings = list(warnings)
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''} in the data"
         if data_dir:

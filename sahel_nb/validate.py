@@ -22,6 +22,7 @@ from .dates import DATE_HINT, spans_by_value
 from .exceptions import DataValidationError, Problem
 from .origins import claim_problems
 from .schema import EVENT_TYPES, TABLES, Field, Table
+from .texts import text_problems
 
 __all__ = ["ID_PATTERN", "LOCATOR_PATTERN", "check_folder", "pandera_schema"]
 
@@ -539,9 +540,14 @@ def _lines(lines: list[int]) -> str:
 
 
 def check_folder(
-    directory: Path, shown: str | None = None
+    directory: Path, shown: str | None = None, *, texts: bool = False
 ) -> tuple[dict[str, RawTable], list[Problem]]:
-    """Read and check every table in ``directory``; return them with all problems found."""
+    """Read and check every table in ``directory``; return them with all problems found.
+
+    ``texts`` also checks the rows citing a held source against its text
+    (:func:`sahel_nb.texts.text_problems`), which adds warnings (problems
+    with ``warning`` set) as well as errors.
+    """
     shown = str(directory) if shown is None else shown
     if not directory.is_dir():
         raise DataValidationError(
@@ -566,6 +572,8 @@ def check_folder(
             _reference_problems(raw, ids)
     claim_problems(raws)
     _succession_problems(raws["relationships"])
+    if texts:
+        text_problems(raws, directory)
     problems = [
         p
         for name, raw in raws.items()

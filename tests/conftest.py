@@ -26,6 +26,23 @@ def real_exports() -> Path:
     return REAL_EXPORTS
 
 
+@pytest.fixture(scope="session")
+def curated_texts() -> Path:
+    """The folder holding the curated data's source texts; tests that need them skip without.
+
+    They are kept outside the repository (``../shared/sources``, or
+    ``$SAHEL_NB_SOURCES``): their reuse terms keep them out of it.
+    """
+    from sahel_nb.paths import curated_data_dir
+    from sahel_nb.texts import find_text, text_folders
+
+    found = find_text("guitta-mali-aqim-haven.txt", curated_data_dir())
+    if found is None:
+        searched = ", ".join(map(str, text_folders(curated_data_dir())))
+        pytest.skip(f"the curated source texts are in none of {searched}")
+    return found.parent
+
+
 @pytest.fixture
 def valid_dir() -> Path:
     return FIXTURES / "valid"

@@ -3,12 +3,14 @@
 import csv
 import gzip
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from sahel_nb import SahelNbError
-from sahel_nb.changes import compare, read_snapshot, write_snapshot
+from sahel_nb.changes import compare, compare_revision, read_snapshot, write_snapshot
+from sahel_nb.cli import main
 
 VALID = Path(__file__).parent / "fixtures" / "valid"
 
@@ -170,3 +172,25 @@ def test_a_report_changed_under_a_judgment_names_it_to_review_on_the_changes_pag
     for judgment_id in under:
         assert f"<code>{judgment_id}</code>" in page
     assert "1 judgment(s) to review" in Changes(None, to_review=stale[:1]).sentence()
+
+
+def test_changes_against_a_git_revision_reads_the_tables_with_git_show(tmp_path, capsys):
+    repo = tmp_path / "repo"
+    shutil.copytree(VALID, repo / "data")
+
+    def git(*args):
+        subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "data")
+    flows = repo / "data" / "flows.csv"
+    flows.write_text(flows.read_text().replace(",7300000,", ",9100000,"), encoding="utf-8")
+    changes = compare_revision(repo / "data")
+    flows_changes = next(t for t in changes.tables if t.table == "flows")
+    assert flows_changes.changed == [{"id": "fl-1", "fields": [("amount", "7300000", "9100000")]}]
+    assert changes.sentence().startswith("Since revision HEAD: 0 row(s) added")
+    assert main(["changes", "--data", str(repo / "data")]) == 0
+    assert "    amount: '7300000' → '9100000'" in capsys.readouterr().out.splitlines()
+    with pytest.raises(SahelNbError, match="no such revision"):
+        compare_revision(repo / "data", "no-such-branch")

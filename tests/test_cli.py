@@ -40,7 +40,7 @@ def test_the_console_script_is_installed_and_runs(valid_dir):
     assert done.stdout.startswith("valid: ")
 
 
-def test_the_curated_data_is_the_default(capsys):
+def test_the_curated_data_is_the_default(capsys, curated_texts):
     from sahel_nb import load_dataset
 
     curated = load_dataset()

@@ -1,15 +1,14 @@
 """Loading: typed tables, where the data comes from, and the curated data itself."""
 
-import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from sahel_nb import TABLES, Dataset, curated_data_dir, load_dataset
+from sahel_nb.data import validate_folder
 from sahel_nb.paths import DATA_ENV_VAR
-
-SOURCES = Path(__file__).parents[2] / "shared" / "sources"
+from sahel_nb.texts import find_text, locator_paragraphs, paragraphs, stored_name
 
 
 @pytest.fixture(scope="module")
@@ -84,38 +83,24 @@ def test_every_row_cites_a_paragraph_of_a_stored_source(curated):
             continue
         for source_id, locator in zip(frame["source_id"], frame["locator"], strict=True):
             paragraphs = _paragraphs(curated, source_id)
-            numbers = [int(n) for n in re.findall(r"¶(\d+)", locator)]
+            numbers = locator_paragraphs(locator)
             assert numbers, (name, source_id, locator)
             assert all(1 <= n <= len(paragraphs) for n in numbers), (name, source_id, locator)
 
 
-def test_descriptions_do_not_copy_sentences_from_the_sources(curated):
-    stored = curated.sources["notes"].str.extract(r"shared/sources/(\S+\.txt)")[0].dropna()
-    text = " ".join(p for f in stored for p in _file_paragraphs(f)).lower()
-    columns = {
-        "actors": "description",
-        "events": "description",
-        "relationships": "note",
-        "flows": "note",
-    }
-    for name, column in columns.items():
-        for value in curated.tables[name][column].dropna():
-            words = re.findall(r"[\w'’$.]+", value.lower())
-            for start in range(len(words) - 7):
-                assert " ".join(words[start : start + 8]) not in text, (name, value)
+def test_the_curated_data_passes_the_text_checks(curated_texts):
+    # Locators within their texts, nothing copied: validate's own checks, with no error.
+    _, warnings = validate_folder()
+    assert all(w.warning for w in warnings)
 
 
-def test_the_ten_documents_of_the_sources_readme_are_curated(curated):
-    stored = set(curated.sources["notes"].str.extract(r"shared/sources/(\S+\.txt)")[0].dropna())
-    if not SOURCES.exists():
-        pytest.skip(f"{SOURCES} is not beside the clone")
-    assert stored == {p.name for p in SOURCES.glob("*.txt")}
+def test_the_ten_documents_of_the_sources_readme_are_curated(curated, curated_texts):
+    stored = set(curated.sources["notes"].map(stored_name).dropna())
+    assert stored == {p.name for p in curated_texts.glob("*.txt")}
     cited = set(
         pd.concat([curated.tables[t]["source_id"] for t in ("relationships", "events", "flows")])
     )
-    held = curated.sources.loc[
-        curated.sources["notes"].str.contains("shared/sources/"), "source_id"
-    ]
+    held = curated.sources.loc[curated.sources["notes"].map(stored_name).notna(), "source_id"]
     assert set(held) <= cited, "every stored document gives at least one claim"
 
 
@@ -184,19 +169,17 @@ def test_allegations_of_algerian_media_stay_alleged(curated):
 
 
 def _file_paragraphs(name: str) -> list[str]:
-    path = SOURCES / name
-    if not path.exists():
-        pytest.skip(f"{path} is not beside the clone")
-    text = path.read_text(encoding="utf-8")
-    return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    path = find_text(name, curated_data_dir())
+    if path is None:
+        pytest.skip(f"{name} is in no folder of source texts beside the clone")
+    return paragraphs(path.read_text(encoding="utf-8"))
 
 
 def _paragraphs(curated: Dataset, source_id: str) -> list[str]:
     """The numbered paragraphs of the stored document a source row names in its notes."""
-    notes = curated.sources.set_index("source_id").loc[source_id, "notes"]
-    stored = re.search(r"shared/sources/(\S+\.txt)", str(notes))
+    stored = stored_name(curated.sources.set_index("source_id").loc[source_id, "notes"])
     assert stored, f"{source_id} cites no stored document"
-    return _file_paragraphs(stored.group(1))
+    return _file_paragraphs(stored)
 
 
 def test_every_table_is_present():

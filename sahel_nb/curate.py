@@ -1,0 +1,428 @@
+"""Curating a new source: store and number its text, register it, find the claims it repeats."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .dates import partial_date_span
+from .exceptions import DataValidationError, ParameterError, SahelNbError
+from .paths import default_data_dir
+from .schema import TABLES
+from .texts import (
+    PROSE,
+    SOURCES_ENV_VAR,
+    find_text,
+    locator_paragraphs,
+    new_text_folder,
+    paragraphs,
+    read_paragraphs,
+    stored_name,
+    text_folders,
+)
+
+__all__ = [
+    "AddedSource",
+    "add_source",
+    "numbered",
+    "similar_claims",
+    "source_paragraphs",
+]
+
+_WORDS = re.compile(r"\w+")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+#: A title taken from the text's first paragraph must be a line, not a lead paragraph.
+_TITLE_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class AddedSource:
+    """What ``sahel-nb source add`` did: the stored text and the row written."""
+
+    source_id: str
+    text: Path
+    paragraphs: list[str]
+    row: dict
+
+
+def numbered(blocks: list[str], numbers: list[int] | None = None) -> str:
+    """Paragraphs as a curator reads them to cite: ``¶N`` before each, blank lines between.
+
+    Examples
+    --------
+    >>> print(numbered(["Title", "First.\\nStill first."]))
+    ¶1 Title
+    <BLANKLINE>
+    ¶2 First. Still first.
+    """
+    numbers = list(range(1, len(blocks) + 1)) if numbers is None else numbers
+    return "\n\n".join(f"¶{n} {' '.join(blocks[n - 1].split())}" for n in numbers)
+
+
+def _source_ids(data_dir: Path) -> set[str]:
+    path = data_dir / TABLES["sources"].file
+    if not path.is_file():
+        return set()
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return {row.get("source_id", "") for row in csv.DictReader(handle)}
+
+
+def add_source(
+    text_file: str | os.PathLike,
+    data_dir: str | os.PathLike | None = None,
+    *,
+    source_id: str,
+    publisher: str,
+    published: str,
+    reliability: str,
+    title: str | None = None,
+    author: str | None = None,
+    url: str | None = None,
+    kind: str | None = None,
+    notes: str | None = None,
+) -> AddedSource:
+    """Store a source's text under its standard name and add its row to ``sources.csv``.
+
+    The text goes to ``<source_id>.txt`` in the folder of new texts
+    (:func:`sahel_nb.texts.new_text_folder`: ``$SAHEL_NB_SOURCES``, else
+    ``sources/`` beside the data folder), written whole or not at all; the
+    row is appended by column name and the folder validated before it is
+    moved in, as an import is. Its notes say where the text is stored, so
+    ``sahel-nb validate`` checks every row citing it against the text.
+
+    Parameters
+    ----------
+    text_file : path
+        The text as UTF-8, paragraphs separated by blank lines.
+    data_dir : path, optional
+        The data folder (default: ``$SAHEL_NB_DATA``, else the curated data).
+    source_id, publisher, published, reliability, title, author, url, kind, notes
+        The row's columns (codebook, ``sources.csv``). Without a title, the
+        text's first paragraph is the title when it is a short line.
+
+    Raises
+    ------
+    SahelNbError
+        The id is taken, the text is not UTF-8 or empty, another text is
+        stored under that name, or the row does not validate (nothing is
+        then written).
+
+    Examples
+    --------
+    >>> added = add_source("mg-2009.txt", "~/my-data", source_id="mg-2009",
+    ...                    publisher="Mail & Guardian", published="2009-02-23",
+    ...                    reliability="C")  # doctest: +SKIP
+    """
+    from .interop.writing import write_validated
+    from .pages import write_atomically
+    from .transaction import importing
+
+    data_dir = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
+    if not _ID.fullmatch(source_id):
+        raise ParameterError(
+            f"--id {source_id!r} is not a valid id: use letters, digits, '-', '_', '.'"
+        )
+    if source_id in _source_ids(data_dir):
+        raise ParameterError(
+            f"{source_id} is already in {data_dir / 'sources.csv'}; choose another id"
+        )
+    try:
+        text = Path(text_file).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise SahelNbError(
+            f"{text_file}: is not UTF-8 text; save it as UTF-8 and try again"
+        ) from None
+    except OSError as error:
+        raise SahelNbError(f"{text_file}: cannot be read: {error.strerror}") from None
+    # Stored with Unix line ends, the paragraphs are those counted here.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    blocks = paragraphs(text)
+    if not blocks:
+        raise SahelNbError(f"{text_file}: holds no text")
+    if title is None:
+        if "\n" in blocks[0] or len(blocks[0]) > _TITLE_LENGTH:
+            raise ParameterError("the text's first paragraph is not a title line: give --title")
+        title = blocks[0]
+    name = f"{source_id}.txt"
+    target = new_text_folder(data_dir) / name
+    existing = find_text(name, data_dir)
+    if existing is not None and existing.read_text(encoding="utf-8") != text:
+        raise SahelNbError(f"{existing} holds another text; remove it or choose another id")
+    stored = (
+        f"Stored as {name} (in the folder of source texts: ${SOURCES_ENV_VAR}, else sources/ "
+        "beside the data folder); locators count paragraphs from 1, separated by blank lines."
+    )
+    row = {
+        "source_id": source_id,
+        "title": title,
+        "author": author,
+        "publisher": publisher,
+        "published": published,
+        "url": url,
+        "kind": kind,
+        "reliability": reliability,
+        "notes": f"{stored} {notes}" if notes else stored,
+    }
+    written = existing is None
+    if written:
+        try:
+            write_atomically(target, text)
+        except OSError as error:
+            raise SahelNbError(f"cannot write {target}: {error.strerror}") from None
+    try:
+        with importing(data_dir):
+            frame = pd.DataFrame([{k: v for k, v in row.items() if v is not None}])
+            write_validated(data_dir, {"sources": frame}, [], what=f"source {source_id}")
+    except DataValidationError as error:
+        if written:
+            target.unlink(missing_ok=True)
+        # The staged copy's problems: said of sources.csv as the curator knows it.
+        raise SahelNbError(
+            "the new row does not validate; nothing was written:\n"
+            + "\n".join(f"  {p.column}: {p.message}" for p in error.problems if p.column)
+        ) from None
+    except BaseException:
+        if written:
+            target.unlink(missing_ok=True)
+        raise
+    return AddedSource(source_id, existing or target, blocks, row)
+
+
+def source_paragraphs(
+    source_id: str, data_dir: str | os.PathLike | None = None, locator: str | None = None
+) -> str:
+    """A held source's text with ``¶`` numbers, whole or the paragraphs ``locator`` names.
+
+    Examples
+    --------
+    >>> print(source_paragraphs("mg-2003", locator="¶8"))  # doctest: +SKIP
+    ¶8 The German ARD public television channel said late on Tuesday …
+    """
+    data_dir = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
+    path = data_dir / TABLES["sources"].file
+    notes = None
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row.get("source_id") == source_id:
+                notes = row.get("notes", "")
+                break
+        else:
+            raise ParameterError(f"{source_id} is not a source of {path}")
+    name = stored_name(notes)
+    if name is None:
+        raise SahelNbError(f"{source_id} is not held: its notes name no stored text")
+    found = find_text(name, data_dir)
+    if found is None:
+        searched = ", ".join(map(str, text_folders(data_dir)))
+        raise SahelNbError(f"{name} (the text of {source_id}) is in none of: {searched}")
+    blocks = read_paragraphs(found)
+    if locator is None:
+        return numbered(blocks)
+    wanted = locator_paragraphs(locator if "¶" in locator else f"¶{locator}")
+    missing = [n for n in wanted if not 1 <= n <= len(blocks)]
+    if not wanted or missing:
+        raise ParameterError(
+            f"{locator!r}: {source_id} has paragraphs ¶1 to ¶{len(blocks)}; give one, e.g. ¶2"
+        )
+    return numbered(blocks, wanted)
+
+
+# --- the claims a new row repeats ---------------------------------------------------
+
+#: Columns saying what kind of fact a row is, by table: rows of one claim share them.
+_KIND = {
+    "events": ("event_type", "sub_event_type"),
+    "relationships": ("kind",),
+    "flows": ("flow_type",),
+}
+_ACTORS = {
+    "events": ("actor1", "actor2", "assoc_actors"),
+    "relationships": ("actor_a", "actor_b"),
+    "flows": ("payer", "payee", "intermediary"),
+}
+_DATES = {"events": ("date", "date"), "relationships": ("start", "end"), "flows": ("date", "date")}
+#: Weights of the score's parts: what kind of fact, who, when, what it says, where.
+_WEIGHTS = {"kind": 0.3, "actors": 0.3, "date": 0.2, "text": 0.15, "place": 0.05}
+
+
+def _actors_of(row: dict, table: str) -> set[str]:
+    found = set()
+    for column in _ACTORS[table]:
+        value = row.get(column)
+        if isinstance(value, list | tuple):
+            found.update(value)
+        elif isinstance(value, str) and value:
+            found.update(value.split("|"))
+    return found
+
+
+def _span(row: dict, table: str):
+    first, last = _DATES[table]
+    start, end = row.get(f"{first}_start"), row.get(f"{last}_end")
+    if (start is None or pd.isna(start)) and isinstance(row.get(first), str):
+        starts, ends = partial_date_span(pd.Series([row[first], row.get(last) or row[first]]))
+        start, end = starts.iloc[0], ends.iloc[1]
+    return start, end
+
+
+def _text(row: dict, table: str) -> str:
+    value = row.get(PROSE[table])
+    return value.lower() if isinstance(value, str) else ""
+
+
+def similar_claims(
+    dataset,
+    *,
+    row: dict | None = None,
+    table: str | None = None,
+    like: str | None = None,
+    text: str | None = None,
+    limit: int = 5,
+) -> pd.DataFrame:
+    """The existing claims a new row (or a sentence) most probably repeats, best first.
+
+    Give ``like`` (the id of a row in the data), or ``row`` and ``table``
+    (a row not yet written, as a dict of its columns), or ``text`` (words,
+    e.g. a sentence of the new source). Each claim is scored from 0 to 1:
+    the same kind of fact (event and sub-event type, relationship kind,
+    flow type), the actors shared, dates that overlap, the same place (for
+    events: location, else country), and how alike the descriptions read (:class:`difflib.SequenceMatcher` over words). For
+    ``text``, the actors named in it and its years stand for the row's.
+
+    Returns
+    -------
+    DataFrame
+        ``table``, ``claim_id``, ``score``, ``why`` and one row id of the
+        claim; claims of the row itself are left out.
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> found = similar_claims(load_dataset(), text="British tourist Edwin Dyer kidnapped 2009")
+    >>> "c-2009-dyer-kidnapping" in found["claim_id"].tolist()
+    True
+    """
+    if like is not None:
+        for name in _KIND:
+            frame = dataset.tables[name]
+            hit = frame[frame[TABLES[name].id_column] == like]
+            if len(hit):
+                row, table = hit.iloc[0].to_dict(), name
+                break
+        else:
+            raise ParameterError(f"--like {like!r} is no relationship, event or flow of the data")
+    if row is not None and table not in _KIND:
+        raise ParameterError("table must be relationships, events or flows")
+    if row is None and text is None:
+        raise ParameterError("say what to look for: like, row and table, or text")
+    tables = [table] if row is not None else list(_KIND)
+    probe = _probe(dataset, text) if row is None else None
+    found = []
+    for name in tables:
+        frame = dataset.tables[name]
+        id_column = TABLES[name].id_column
+        mine = row if row is not None else probe
+        words = _WORDS.findall(_text(row, name) if row is not None else text.lower())
+        named = [a for r in frame.to_dict("records") for a in _actors_of(r, name)]
+        rarity = pd.Series(named, dtype=object).value_counts().to_dict()
+        actors = _actors_of(row, name) if row is not None else probe["actors"]
+        start, end = _span(row, name) if row is not None else (probe["start"], probe["end"])
+        own_claim = row.get("claim_id") if row is not None else None
+        for other in frame.to_dict("records"):
+            if own_claim is not None and other.get("claim_id") == own_claim:
+                continue
+            if row is not None and other[id_column] == row.get(id_column):
+                continue
+            parts, why = _score(
+                name, mine, row is not None, other, words, (actors, rarity), start, end
+            )
+            score = sum(_WEIGHTS[k] * v for k, v in parts.items())
+            found.append(
+                {
+                    "table": name,
+                    "claim_id": other["claim_id"],
+                    "score": round(score, 2),
+                    "why": "; ".join(why),
+                    "row": other[id_column],
+                }
+            )
+    if not found:
+        return pd.DataFrame(columns=["table", "claim_id", "score", "why", "row"])
+    ranked = pd.DataFrame(found).sort_values(["score", "row"], ascending=[False, True])
+    ranked = ranked.drop_duplicates(["table", "claim_id"])
+    return ranked[ranked["score"] > 0].head(limit).reset_index(drop=True)
+
+
+def _probe(dataset, text: str) -> dict:
+    """What a sentence says of actors and dates, in the data's terms."""
+    folded = text.lower()
+    actors = set()
+    for actor in dataset.actors.itertuples():
+        names = [actor.name, *(actor.aliases or [])]
+        if any(
+            len(n) > 2 and re.search(rf"(?<!\w){re.escape(n.lower())}(?!\w)", folded) for n in names
+        ):
+            actors.add(actor.actor_id)
+    years = [int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", text)]
+    start = pd.Timestamp(min(years), 1, 1) if years else None
+    end = pd.Timestamp(max(years), 12, 31) if years else None
+    return {"actors": actors, "start": start, "end": end}
+
+
+def _known(value) -> bool:
+    return value is not None and not pd.isna(value)
+
+
+def _overlap(start, end, other_start, other_end) -> bool:
+    """Whether two spans of days meet; an open end runs on, an unknown start meets nothing."""
+    if not (_known(start) and _known(other_start)):
+        return False
+    return (not _known(other_end) or other_end >= start) and (not _known(end) or other_start <= end)
+
+
+def _score(name, mine, is_row, other, words, named, start, end) -> tuple[dict, list[str]]:
+    actors, rarity = named
+    parts, why = dict.fromkeys(_WEIGHTS, 0.0), []
+    if is_row and name == "events":
+        for column, weight in (("location", 1.0), ("country", 0.5)):
+            mine_at, theirs_at = mine.get(column), other.get(column)
+            if isinstance(mine_at, str) and mine_at and mine_at == theirs_at:
+                parts["place"] = weight
+                why.append(f"same {column}")
+                break
+    if is_row and all(str(mine.get(c)) == str(other.get(c)) for c in _KIND[name]):
+        parts["kind"] = 1.0
+        why.append("same " + " and ".join(c.replace("_", " ") for c in _KIND[name]))
+    theirs = _actors_of(other, name)
+    if actors and theirs:
+        shared = actors & theirs
+        # Weighted by rarity: sharing a hostage named in two rows says more
+        # than sharing AQIM, named in most.
+        weight = {a: 1 / rarity.get(a, 1) for a in actors | theirs}
+        # A row against a row: the actors of both; words: only those they name.
+        counted = actors | theirs if is_row else actors
+        parts["actors"] = sum(weight[a] for a in shared) / sum(weight[a] for a in counted)
+        if shared:
+            why.append("actors " + ", ".join(sorted(shared)))
+    if _overlap(start, end, *_span(other, name)):
+        parts["date"] = 1.0
+        why.append("dates overlap")
+    theirs_words = _WORDS.findall(_text(other, name))
+    if words and theirs_words:
+        ratio = difflib.SequenceMatcher(None, words, theirs_words, autojunk=False).ratio()
+        # A sentence against a paragraph: the share of the shorter one's words
+        # the other has counts too (words of four letters or more: "the", "in",
+        # "was" say nothing).
+        mine_set, theirs_set = ({w for w in w_ if len(w) > 3} for w_ in (words, theirs_words))
+        fewest = min(len(mine_set), len(theirs_set))
+        found = len(mine_set & theirs_set) / fewest if fewest else 0
+        parts["text"] = max(ratio, found)
+        if parts["text"] >= 0.2:
+            why.append(f"descriptions alike ({parts['text']:.0%})")
+    return parts, why

@@ -1,0 +1,104 @@
+"""Curating a source: ``source add`` and ``source show``, and the claims a new row repeats."""
+
+from pathlib import Path
+
+import pytest
+from test_texts import ARTICLE, append_row, new_event
+
+from sahel_nb import SahelNbError, load_dataset
+from sahel_nb.cli import main
+from sahel_nb.curate import add_source, similar_claims, source_paragraphs
+from sahel_nb.data import validate_folder
+from sahel_nb.texts import paragraphs
+
+DATA = Path(__file__).parents[1] / "data"
+
+
+@pytest.fixture
+def texts(tmp_path, monkeypatch) -> Path:
+    from sahel_nb.texts import SOURCES_ENV_VAR
+
+    folder = tmp_path / "texts"
+    monkeypatch.setenv(SOURCES_ENV_VAR, str(folder))
+    return folder
+
+
+@pytest.fixture
+def data(tmp_path) -> Path:
+    """A copy of the fixture data to curate into."""
+    import shutil
+
+    return Path(shutil.copytree(Path(__file__).parent / "fixtures" / "valid", tmp_path / "data"))
+
+
+def _article(tmp_path: Path) -> Path:
+    path = tmp_path / "download.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    return path
+
+
+def _add(tmp_path, data, **extra):
+    options = dict(
+        source_id="mg-2009", publisher="Mail & Guardian", published="2009-02-18", reliability="C"
+    )
+    return add_source(_article(tmp_path), data, **(options | extra))
+
+
+def test_a_new_source_end_to_end(tmp_path, texts, data, capsys):
+    """source add, a row citing it, validate: the way a new analyst adds an article."""
+    code = main(
+        [
+            "source", "add", str(_article(tmp_path)), "--id", "mg-2009", "--publisher",
+            "Mail & Guardian", "--published", "2009-02-18", "--reliability", "C",
+            "--into", str(data),
+        ]
+    )  # fmt: skip
+    assert code == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith("¶1 Al-Qaeda claims") and "¶4 Among the tourists" in shown
+    stored = texts / "mg-2009.txt"
+    assert paragraphs(stored.read_text(encoding="utf-8")) == paragraphs(ARTICLE)
+    source = load_dataset(data).sources.set_index("source_id").loc["mg-2009"]
+    assert source["title"] == "Al-Qaeda claims kidnappings of diplomats and tourists"
+    assert str(source["reliability"]) == "C" and "mg-2009.txt" in source["notes"]
+
+    append_row(data / "events.csv", new_event())
+    dataset, warnings = validate_folder(data)
+    assert "ev-new" in set(dataset.events["event_id"])
+    assert not warnings
+    assert main(["validate", str(data)]) == 0
+    assert source_paragraphs("mg-2009", data, "¶4").startswith("¶4 Among the tourists")
+
+
+def test_source_add_refuses_a_taken_id_and_a_bad_row_leaving_nothing(tmp_path, texts, data):
+    with pytest.raises(SahelNbError, match="already in"):
+        _add(tmp_path, data, source_id="src-a")
+    before = (data / "sources.csv").read_bytes()
+    with pytest.raises(SahelNbError, match="published"):
+        _add(tmp_path, data, published="2009-13")
+    assert (data / "sources.csv").read_bytes() == before
+    assert not (texts / "mg-2009.txt").exists()
+
+
+def test_claims_find_suggests_the_dyer_kidnapping_for_a_new_row(tmp_path, texts, data):
+    curated = load_dataset(DATA)
+    row = new_event(
+        event_id="ev-2009-dyer-mg",
+        date="2009-01",
+        actor1="aqim",
+        actor2="edwin-dyer",
+        description="The British tourist Edwin Dyer was among those seized near the "
+        "Mali–Niger border in January 2009.",
+    )
+    found = similar_claims(curated, row=row, table="events")
+    assert found["claim_id"].iloc[0] == "c-2009-dyer-kidnapping"
+    assert "same event type and sub event type" in found["why"].iloc[0]
+    assert found["score"].is_monotonic_decreasing
+
+
+def test_claims_find_on_the_command_line(capsys):
+    assert main(["claims", "find", "Edwin Dyer kidnapped in Niger in January 2009"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert "c-2009-dyer-kidnapping" in first
+    assert main(["claims", "find", "--like", "ev-2009-01-22-dyer-kidnapping"]) == 0
+    assert "c-2009-dyer-kidnapping" not in capsys.readouterr().out  # its own claim is left out

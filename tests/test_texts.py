@@ -1,0 +1,165 @@
+"""Source texts: where they are kept, their numbered paragraphs, and validate's checks against them."""
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sahel_nb.data import validate_folder
+from sahel_nb.exceptions import DataValidationError
+from sahel_nb.texts import SOURCES_ENV_VAR, paragraphs, text_folders
+
+VALID = Path(__file__).parent / "fixtures" / "valid"
+
+#: A short report in the style of issue 26's example: AQIM claims two kidnappings.
+ARTICLE = """\
+Al-Qaeda claims kidnappings of diplomats and tourists
+
+Al-Qaeda in the Islamic Maghreb said on Wednesday it was holding two Canadian
+diplomats seized in Niger in December and four European tourists.
+
+The group said in a statement posted on an Islamist website that its fighters
+had taken the tourists near the border between Mali and Niger in January.
+
+Among the tourists was the British national Edwin Dyer, the statement said.
+"""
+
+
+@pytest.fixture
+def texts(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "texts"
+    monkeypatch.setenv(SOURCES_ENV_VAR, str(folder))
+    return folder
+
+
+@pytest.fixture
+def data(tmp_path) -> Path:
+    """A copy of the fixture data to curate into."""
+    return Path(shutil.copytree(VALID, tmp_path / "data"))
+
+
+def append_row(path: Path, row: dict) -> int:
+    """Append a row by column name; return its editor line."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+        lines = 1 + sum(1 for _ in csv.reader(handle))
+    with open(path, "a", encoding="utf-8", newline="") as handle:
+        csv.DictWriter(handle, header, lineterminator="\n").writerow(row)
+    return lines + 1
+
+
+def new_event(**row) -> dict:
+    """An event citing the article, as a curator would first write it."""
+    base = {
+        "event_id": "ev-new",
+        "date": "2009-01",
+        "event_type": "Violence against civilians",
+        "sub_event_type": "Abduction/forced disappearance",
+        "actor1": "aqim",
+        "description": "AQIM says it holds European tourists taken on the Mali–Niger border.",
+        "status": "alleged",
+        "credibility": "3",
+        "source_id": "mg-2009",
+        "locator": "¶2–3",
+    }
+    return base | row
+
+
+def _hold(texts: Path, data: Path) -> None:
+    """The article held as mg-2009: its text stored, its row saying so."""
+    texts.mkdir(exist_ok=True)
+    (texts / "mg-2009.txt").write_text(ARTICLE, encoding="utf-8")
+    append_row(
+        data / "sources.csv",
+        {
+            "source_id": "mg-2009",
+            "title": "Al-Qaeda claims kidnappings",
+            "publisher": "Mail & Guardian",
+            "published": "2009-02-18",
+            "reliability": "C",
+            "notes": "Stored as mg-2009.txt; locators count paragraphs.",
+        },
+    )
+
+
+def _problems(data: Path) -> list[str]:
+    try:
+        _, warnings = validate_folder(data)
+    except DataValidationError as error:
+        return [str(p) for p in [*error.problems, *error.warnings]]
+    return [str(p) for p in warnings]
+
+
+def test_paragraphs_are_blocks_between_blank_lines():
+    blocks = paragraphs(ARTICLE)
+    assert blocks[0].startswith("Al-Qaeda claims") and blocks[-1].startswith("Among")
+    assert all(block == block.strip() and "\n\n" not in block for block in blocks)
+
+
+def test_texts_are_looked_for_in_the_override_beside_the_data_then_shared(texts, data):
+    folders = text_folders(data)
+    assert folders[0] == texts and folders[1] == data.parent / "sources"
+    assert folders[-1].parts[-2:] == ("shared", "sources")
+
+
+def test_validate_catches_what_a_reviewer_would(texts, data):
+    _hold(texts, data)
+    events = data / "events.csv"
+    past = append_row(events, new_event(event_id="ev-past", locator="¶2, ¶9"))
+    copied = append_row(
+        events,
+        new_event(
+            event_id="ev-copied",
+            description="Its fighters had taken the tourists near the border between Mali "
+            "and Niger, it says.",
+        ),
+    )
+    quoted = append_row(
+        events,
+        new_event(
+            event_id="ev-quoted",
+            description='It says "its fighters had taken the tourists near the border between '
+            'Mali and Niger".',
+        ),
+    )
+    day = append_row(events, new_event(event_id="ev-day", date="2009-01-22"))
+    absent = append_row(events, new_event(event_id="ev-absent", actor2="tuareg"))
+    found = _problems(data)
+    events_csv = str(events)
+
+    def about(line: int, column: str) -> list[str]:
+        return [p for p in found if p.startswith(f"{events_csv}:{line}: {column}: ")]
+
+    [past_end] = about(past, "locator")
+    assert "¶9" in past_end and "4 paragraphs" in past_end and "warning" not in past_end
+    [copying] = about(copied, "description")
+    assert "copies 8+ words" in copying and "warning" not in copying
+    assert not about(quoted, "description")
+    [date] = about(day, "date")
+    assert date.split(": ")[2] == "warning" and "day (22)" in date
+    [actor] = about(absent, "actor2")
+    assert "warning: " in actor and "tuareg" in actor
+    assert not about(day, "actor1")  # AQIM is named in ¶2
+
+
+def test_a_held_source_without_its_text_is_an_error_naming_the_folders(texts, data):
+    _hold(texts, data)
+    (texts / "mg-2009.txt").unlink()
+    [problem] = [p for p in _problems(data) if "sources.csv" in p]
+    assert "mg-2009 is held" in problem and str(texts) in problem
+    assert str(data.parent / "sources") in problem
+
+
+def test_a_date_from_the_articles_own_date_is_no_warning_when_the_row_says_so(texts, data):
+    _hold(texts, data)
+    said = "On Wednesday, read by the analyst as 18 February 2009, AQIM claimed the seizures."
+    append_row(data / "events.csv", new_event(date="2009-02-18", locator="¶2", description=said))
+    assert not [p for p in _problems(data) if ": date: " in p]
+
+
+def test_the_sources_own_date_unsaid_is_a_warning_asking_the_row_to_say_so(texts, data):
+    _hold(texts, data)
+    line = append_row(data / "events.csv", new_event(date="2009-02-18", locator="¶2"))
+    [warning] = [p for p in _problems(data) if p.startswith(f"{data / 'events.csv'}:{line}: date:")]
+    assert "warning: the month (February)" in warning and "source's own date" in warning
