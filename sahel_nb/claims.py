@@ -42,7 +42,9 @@ def _what(table: str, row: dict, names: dict) -> str:
         name(row[c]) for c in ("payer", "intermediary", "payee") if isinstance(row[c], str)
     )
     date = f" ({row['date']})" if isinstance(row["date"], str) else ""
-    return f"{row['flow_type']}{date}: {parties}"
+    # "other" is the codebook's catch-all: said as a reader would say it.
+    kind = "payment of another kind" if row["flow_type"] == "other" else row["flow_type"]
+    return f"{kind}{date}: {parties}"
 
 
 def _span(start, end) -> str:
@@ -50,6 +52,8 @@ def _span(start, end) -> str:
     end = end if isinstance(end, str) else ""
     if not start and not end:
         return ""
+    if start == end:
+        return f", {start}"
     return f", {start or '?'} – {end or 'open'}"
 
 

@@ -17,7 +17,9 @@ ACH_RULE = (
     "inconsistent with it, and the one with the lowest score is the least contradicted. "
     "A row weighs its strength (low 0.5, medium 1, high 2) times the credibility of the "
     "claim's best supporting report (1: 1.0, 2: 0.8, 3: 0.6, 4: 0.4, 5: 0.2, 6 or none: "
-    "0.5), halved when a source denies or disputes it. A row is diagnostic when it is "
+    "0.5), halved when a source denies or disputes it; a single report cited by its row "
+    "id (a denial, one teller's figure) weighs by its own credibility. A row is "
+    "diagnostic when it is "
     "consistent with some hypotheses and inconsistent with others; a row consistent with "
     "every hypothesis tells them nothing apart. The scores order the hypotheses; the "
     "conclusion is the analyst's."
@@ -100,7 +102,19 @@ def score_matrix(matrix, dataset) -> MatrixScores:
     names = list(matrix.hypotheses)
     rows = []
     for row in matrix.evidence:
-        found = evidence_summary(evidence_rows(dataset, [row.claim]))
+        reports = evidence_rows(dataset, [row.claim])
+        found = evidence_summary(reports)
+        if (
+            len(reports) == 1
+            and reports["row_id"].iloc[0] == row.claim != reports["claim_id"].iloc[0]
+        ):
+            # One report cited by its row id weighs by its own grade, denial or not.
+            grade = pd.to_numeric(reports["credibility"], errors="coerce").iloc[0]
+            found = {
+                **found,
+                "credibility": None if pd.isna(grade) else int(grade),
+                "contested": [],
+            }
         rated = {r for r in row.ratings.values() if r != "not applicable"}
         rows.append(
             RowScore(

@@ -14,10 +14,11 @@ from .front import NO_ASSESSMENT
 from .hypotheses import MatrixBlock
 from .judgments import JudgmentBlock
 from .money import about
-from .report import GAPS, METHOD, situation_report
+from .report import DATA_GAPS, GAPS, METHOD, situation_report
 from .text import Footnotes, Report, Sentence, Text, show
 
 __all__ = [
+    "DATA_GAPS",
     "GAPS",
     "METHOD",
     "NO_ASSESSMENT",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -9,7 +10,7 @@ from ..assessment import score_matrix
 from .judgments import _Claims, claim_sentences
 from .text import Footnotes, Sentence
 
-__all__ = ["MatrixBlock", "matrix_blocks"]
+__all__ = ["MatrixBlock", "matrix_blocks", "score_svg"]
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class MatrixBlock:
     order: tuple
     sensitivity: str
     conclusion: str = ""
+    #: The weighted inconsistency of each hypothesis as bars (inline SVG, escaped).
+    figure: str = ""
 
     @property
     def notes(self) -> tuple[int, ...]:
@@ -54,7 +57,9 @@ def matrix_blocks(assessment, dataset, notes: Footnotes) -> list[MatrixBlock]:
     blocks = []
     for matrix in assessment.hypotheses:
         scored = score_matrix(matrix, dataset)
-        sentences = claim_sentences([e.claim for e in matrix.evidence], dataset, notes, claims)
+        sentences = claim_sentences(
+            [e.claim for e in matrix.evidence], dataset, notes, claims, curator=False
+        )
         rows = tuple(
             (Sentence(s.text, s.notes), row.ratings, row.weight, row.diagnostic, row.note)
             for s, row in zip(sentences, scored.rows, strict=True)
@@ -69,6 +74,43 @@ def matrix_blocks(assessment, dataset, notes: Footnotes) -> list[MatrixBlock]:
                 order=scored.order,
                 sensitivity=scored.sensitivity,
                 conclusion=matrix.conclusion,
+                figure=score_svg(matrix.hypotheses, scored.inconsistency),
             )
         )
     return blocks
+
+
+def score_svg(hypotheses: dict, scores: dict, width: int = 560) -> str:
+    """Each hypothesis's weighted inconsistency as a bar: shorter is less contradicted.
+
+    Examples
+    --------
+    >>> svg = score_svg({"H1": "<b>paid</b>", "H2": "not paid"}, {"H1": 0.6, "H2": 0})
+    >>> svg.startswith("<svg") and "&lt;b&gt;paid" in svg and "<b>" not in svg
+    True
+    """
+    row, label_w = 26, 250
+    top = max(scores.values(), default=0) or 1
+    height = row * len(hypotheses) + 28
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
+        "<title>Weighted inconsistency of each hypothesis (lower: less contradicted)</title>",
+    ]
+    for i, (h, statement) in enumerate(hypotheses.items()):
+        y = 8 + i * row
+        text = f"{h}: {statement}"
+        short = text if len(text) <= 40 else text[:39] + "…"
+        bar = (width - label_w - 50) * scores[h] / top
+        parts += [
+            f'<text x="0" y="{y + 14}"><title>{html.escape(text)}</title>{html.escape(short)}</text>',
+            f'<rect x="{label_w}" y="{y + 3}" width="{bar:.1f}" height="16" fill="#b71c1c" '
+            'fill-opacity="0.75"/>',
+            f'<text x="{label_w + bar + 6:.1f}" y="{y + 15}">{scores[h]:g}</text>',
+        ]
+    parts += [
+        f'<text x="{label_w}" y="{height - 4}" fill="#555">weighted inconsistency: '
+        "the evidence against each hypothesis</text>",
+        "</svg>",
+    ]
+    return "".join(parts)

@@ -80,13 +80,18 @@ class _Claims:
         return frame.loc[claim_id].to_dict() if claim_id in frame.index else None
 
 
-def claim_sentences(ids, dataset, notes: Footnotes, claims: _Claims | None = None):
+def claim_sentences(
+    ids, dataset, notes: Footnotes, claims: _Claims | None = None, *, curator: bool = True
+):
     """One footnoted sentence per claim ``ids`` names: what it says, who told it, the curator's note.
 
-    A claim dated after the cut-off (absent from ``dataset``) is said to be left out.
+    An id may name one report (a row id) rather than a claim: the sentence is then
+    that report's alone. A claim dated after the cut-off (absent from ``dataset``)
+    is said to be left out; ``curator=False`` leaves the curators' notes out.
     """
-    from ..cite import support_said
+    from ..cite import attribution, support_said
     from ..claims import _what
+    from ..schema import TABLES
 
     claims = claims or _Claims(dataset)
     said = []
@@ -99,13 +104,20 @@ def claim_sentences(ids, dataset, notes: Footnotes, claims: _Claims | None = Non
         row = claims.claim(first["table"], first["claim_id"])
         table = dataset.tables[first["table"]]
         rows = table[table["claim_id"] == first["claim_id"]].to_dict("records")
-        support = support_said(row, rows, claims.tellers) if row else ""
+        if (reports["row_id"] == claim_id).all() and claim_id != first["claim_id"]:
+            # One report cited by its row id (a denial, one teller's figure): that report alone.
+            rows = [r for r in rows if str(r.get(TABLES[first["table"]].id_column)) == claim_id]
+            side = "against" if first["stance"] == "against" else "for"
+            said_by = attribution(rows, claims.tellers, side) or "a report naming no teller"
+            support = f"{first['status']} by {said_by} (one report of {first['claim_id']})"
+        else:
+            support = support_said(row, rows, claims.tellers) if row else ""
         text = _what(first["table"], row, claims.names) if row else claim_id
         note = row.get("note") if row else None
         if not isinstance(note, str) or not note.strip():
             note = row.get("description") if row else None
         sentence = f"{text[:1].upper()}{text[1:]} — {support}."
-        if isinstance(note, str) and note.strip():
+        if curator and isinstance(note, str) and note.strip():
             sentence += f" Curator's note: {note.strip()}"
         said.append(Sentence(sentence, notes.cite(rows)))
     return said

@@ -19,12 +19,14 @@ from .judgments import judgment_blocks
 from .text import Report, Sentence, _plural
 from .window import _ACTOR_COLUMNS, _involves, _window, _window_text, _with_kidnappings_touched
 
-__all__ = ["GAPS", "METHOD", "situation_report"]
+__all__ = ["DATA_GAPS", "GAPS", "METHOD", "situation_report"]
 
 #: The heading of the method paragraphs: how judgments are checked and matrices scored.
 METHOD = "How the judgments are checked"
 #: The section of what is not known: the analyst's gaps, then what the data does not give.
 GAPS = "Gaps"
+#: In an assessment's annex: what the data itself leaves unknown (undated rows, no amounts).
+DATA_GAPS = "What the data does not give"
 
 
 def situation_report(
@@ -117,10 +119,12 @@ def situation_report(
         )
         sections.insert(0, ("In this period", [nothing]))
     if assessment is not None:
-        # The analyst's product first; the evidence beneath it as an annex.
-        sections.append((GAPS, gaps + writer.unknowns(undated)))
+        # The analyst's product first; the evidence beneath it as an annex, with the
+        # data's own gaps (counts, not the analyst's words) at its end.
+        sections.append((GAPS, gaps))
         annex_at = len(sections)
         sections += evidence
+        sections.append((DATA_GAPS, writer.unknowns(undated)))
     else:
         sections += evidence
         sections.append((GAPS, writer.unknowns(undated)))

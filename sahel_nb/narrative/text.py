@@ -185,6 +185,17 @@ class Report:
 
         return write_atomically(path, render("report_page.html.j2", report=self))
 
+    def write_hypotheses(self, path) -> Path | None:
+        """Write the report's ACH matrices as a page of their own; None when it has none."""
+        from ..pages import render, write_atomically
+
+        matrices = [m for _, items in self.sections for m in items if m.kind == "matrix"]
+        if not matrices:
+            return None
+        method = [line for line in self.method if line.startswith("Following Heuer")]
+        page = render("ach_page.html.j2", report=self, matrices=matrices, method=method)
+        return write_atomically(path, page)
+
 
 def _lower(text: str) -> str:
     """``It is likely …`` → ``it is likely …``, for a clause after a colon."""

@@ -28,7 +28,7 @@ def _period(row_start, row_end, as_of: str | None = None) -> str:
         )
     if end:
         return f"until {end}"
-    return "at a time the source does not give"
+    return "undated"
 
 
 def _involves(frame: pd.DataFrame, columns: list[str], actor_ids: set[str]) -> pd.Series:
