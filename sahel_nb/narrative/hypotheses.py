@@ -30,6 +30,31 @@ class MatrixBlock:
     conclusion: str = ""
     #: The weighted inconsistency of each hypothesis as bars (inline SVG, escaped).
     figure: str = ""
+    #: The claim (or report) id of each evidence row, in order.
+    claims: tuple[str, ...] = ()
+
+    def frame(self):
+        """The matrix as a table for a notebook: a row per evidence row, a column per hypothesis.
+
+        Ratings as C (consistent), I (inconsistent), – (not applicable); the
+        last row is each hypothesis's weighted inconsistency.
+        """
+        import pandas as pd
+
+        marks = {"consistent": "C", "inconsistent": "I", "not applicable": "–"}
+        records = [
+            {
+                "evidence": claim,
+                **{h: marks.get(ratings.get(h), "") for h in self.hypotheses},
+                "weight": weight,
+                "diagnostic": "yes" if diagnostic else "no",
+            }
+            for claim, (_, ratings, weight, diagnostic, _) in zip(
+                self.claims, self.rows, strict=True
+            )
+        ]
+        total = {"evidence": "weighted inconsistency", **self.inconsistency}
+        return pd.DataFrame([*records, {**total, "weight": None, "diagnostic": ""}])
 
     @property
     def notes(self) -> tuple[int, ...]:
@@ -75,6 +100,7 @@ def matrix_blocks(assessment, dataset, notes: Footnotes) -> list[MatrixBlock]:
                 sensitivity=scored.sensitivity,
                 conclusion=matrix.conclusion,
                 figure=score_svg(matrix.hypotheses, scored.inconsistency),
+                claims=tuple(e.claim for e in matrix.evidence),
             )
         )
     return blocks
