@@ -547,7 +547,8 @@ def one_per_claim(frame: pd.DataFrame, groups: dict[str, set[str]] | None = None
     row naming the ADC gives way to one naming the Tuareg it belongs to, so
     a faction's fight and "the Tuaregs'" meet on one tie), then the best
     graded (credibility, then the source's reliability), then the most
-    precise date, then the first id. Its ``status`` becomes the strongest any
+    precise date, then the first id; a payment's row giving a figure comes
+    before one that gives none, after the teller-naming rule. Its ``status`` becomes the strongest any
     report gives (reported, estimated, alleged; ``denied`` or ``disputed``
     only when no row reports it) and its ``credibility`` the best of them.
     Added columns: ``reports`` (rows), ``origins`` (independent origins
@@ -647,8 +648,14 @@ def one_per_claim(frame: pd.DataFrame, groups: dict[str, set[str]] | None = None
     work["_strength"] = status.map(_STRENGTH).to_numpy()
     # A report that names its teller speaks for a claim before an echo of it.
     work["_echo"] = work["origin"].isna().to_numpy(bool) if "origin" in work else False
+    # A payment is spoken for by a teller who gives its figure, before one who gives none.
+    figures = [c for c in ("amount", "amount_low", "amount_high") if c in work]
+    work["_nofigure"] = work[figures].isna().all(axis=1).to_numpy(bool) if figures else False
     work["_narrow"] = _narrower(work, groups or {})
-    keys = ["claim_id", "_support", "_echo", "_narrow", "_cred", "_rel", "_width", id_column]
+    keys = [
+        "claim_id", "_support", "_echo", "_nofigure", "_narrow", "_cred", "_rel", "_width",
+        id_column,
+    ]  # fmt: skip
     ordered = work.sort_values(keys, kind="stable")
     groups = ordered.groupby("claim_id", sort=False)
     out = groups.head(1).set_index("claim_id", drop=False)
@@ -718,7 +725,7 @@ def one_per_claim(frame: pd.DataFrame, groups: dict[str, set[str]] | None = None
         .agg(lambda values: "; ".join(dict.fromkeys(values)))
         .reindex(out.index)
     )
-    helpers = ["_support", "_echo", "_narrow", "_cred", "_rel", "_width", "_strength"]
+    helpers = ["_support", "_echo", "_nofigure", "_narrow", "_cred", "_rel", "_width", "_strength"]
     out = out.drop(columns=helpers)
     # Back in the table's own order, so callers that sort keep their meaning.
     position = pd.Series(range(len(frame)), index=frame[id_column].to_numpy())
@@ -730,6 +737,7 @@ def one_per_claim(frame: pd.DataFrame, groups: dict[str, set[str]] | None = None
 _CHOOSING = (
     "claim_id", "status", "credibility", "credibility_label", "reliability", "origin",
     "source_id", "locator", "date_start", "date_end", "start_start", "end_end",
+    "amount", "amount_low", "amount_high",
     *(slot for slots in _ACTOR_SLOTS.values() for slot in slots),
 )  # fmt: skip
 
