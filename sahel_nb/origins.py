@@ -272,7 +272,8 @@ def support_wording(
         return f"corroborated by {count(origins, 'independent origin')}{relayed}"
     if label == "single source":
         if reports > 1:
-            return f"{verb} by a single origin, relayed by {count(reports, 'report')}"
+            # Echoes (reports naming no teller) are among the M: "in", not "relayed by".
+            return f"{verb} by a single origin, in {count(reports, 'report')}"
         return f"{verb} by a single source"
     if label == "denied":
         return f"denied by {count(denials, 'report')}; no source reports it"

@@ -57,7 +57,7 @@ def test_origins_not_rows_decide_corroboration(claims):
         "single source",
     ]
     assert table.loc["c-release", "support"] == (
-        "reported by a single origin, relayed by 2 reports"
+        "reported by a single origin, in 2 reports"
     )
 
 
