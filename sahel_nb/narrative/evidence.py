@@ -169,14 +169,23 @@ class _Writer:
     def shifts(self) -> list[Sentence]:
         from ..network import alliance_shifts
 
-        return [
-            Sentence(
-                f"{row['name_a']} and {row['name_b']}: a {row['sign']} tie "
-                f"({row['kind']}), {self._period(row)}, {row['status']}.",
-                self._cite([row]),
+        labels = (
+            self.rels.set_index("claim_id")["agreement"].to_dict()
+            if "agreement" in self.rels
+            else {}
+        )
+        said = []
+        for row in alliance_shifts(self._graph_of(self.rels)).to_dict("records"):
+            row["agreement"] = labels.get(row["claim_id"], "single source")
+            # Who tells of the tie, and with what stake, rather than its bare status.
+            said.append(
+                Sentence(
+                    f"{row['name_a']} and {row['name_b']}: a {row['sign']} tie "
+                    f"({row['kind']}), {self._period(row)}, {self._support(row)}.",
+                    self._cite([row]),
+                )
             )
-            for row in alliance_shifts(self._graph_of(self.rels)).to_dict("records")
-        ]
+        return said
 
     def kidnappings(self) -> list[Sentence]:
 
