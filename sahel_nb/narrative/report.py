@@ -80,8 +80,12 @@ def situation_report(
         focus = {focus_actor, *lineage}
         everything = dict(picked)
         for name, columns in _ACTOR_COLUMNS.items():
-            picked[name] = picked[name][_involves(picked[name], columns, focus)]
-            undated[name] = undated[name][_involves(undated[name], columns, focus)]
+            # A claim is the focus's when any of its reports names it (a mediator
+            # named by one source only), not only the report kept to speak for it.
+            table = getattr(dataset, name)
+            mine = set(table.loc[_involves(table, columns, focus), "claim_id"])
+            picked[name] = picked[name][picked[name]["claim_id"].isin(mine)]
+            undated[name] = undated[name][undated[name]["claim_id"].isin(mine)]
         picked = _with_kidnappings_touched(dataset, everything, picked)
     writer = _Writer(dataset, base_year, **picked)
     writer.focus = focus

@@ -103,8 +103,11 @@ def _with_kidnappings_touched(dataset, everything: dict, picked: dict) -> dict:
     hostages = set(picked["events"]["actor2"].dropna()) | set(
         picked["relationships"][["actor_a", "actor_b"]].stack()
     )
+    # A flow cites one source's report of a kidnapping; the report kept for the
+    # claim may be another source's: matched by claim, not by event id.
     linked = set(picked["flows"]["event_id"].dropna())
-    touched = kidnaps[kidnaps["actor2"].isin(hostages) | kidnaps["event_id"].isin(linked)]
+    claims = set(dataset.events.loc[dataset.events["event_id"].isin(linked), "claim_id"])
+    touched = kidnaps[kidnaps["actor2"].isin(hostages) | kidnaps["claim_id"].isin(claims)]
     if touched.empty:
         return picked
     out = dict(picked)
