@@ -271,6 +271,9 @@ def support_said(row, reports: list[dict], names: dict[str, str]) -> str:
         backing = [r for r in reports if _side(r) == "for"]
         alleged = all(str(r["status"]) != "reported" for r in backing)
         return f"{'alleged' if alleged else 'reported'} only by {said}"
+    if label == "denied":
+        against = attribution(reports, names, "against")
+        return f"denied by {against}; no source says it happened" if against else row["support"]
     if label == "contested":
         against = attribution(reports, names, "against")
         return f"{row['support']}; for: {said or 'no teller'}; against: {against or 'disputed'}"

@@ -24,37 +24,71 @@ def _names(dataset: Dataset) -> dict[str, str]:
     return dataset.actors.set_index("actor_id")["name"].to_dict()
 
 
+#: Each relationship kind as a verb phrase between its two actors, for prose.
+_KIND_PHRASES = {
+    "alliance/cooperation": "cooperated with",
+    "kinship/marriage": "was kin by blood or marriage to",
+    "leadership/membership": "led or belonged to",
+    "protection/safe haven": "sheltered or tolerated",
+    "support": "supported",
+    "predecessor/successor": "became",
+    "mediation": "mediated for",
+    "negotiation": "negotiated with",
+    "hostility/armed conflict": "fought",
+    "rivalry": "was a rival of",
+}
+
+
 def _what(table: str, row: dict, names: dict) -> str:
-    """A claim in a few words: who, what, when."""
+    """A claim in a few words, as prose says it: who did what to whom, and when.
+
+    Examples
+    --------
+    >>> _what("relationships", {"actor_a": "a", "actor_b": "b", "kind": "protection/safe haven",
+    ...     "start": "2006", "end": "2006", "directed": True}, {"a": "Mali", "b": "AQIM"})
+    'Mali sheltered or tolerated AQIM (2006)'
+    >>> _what("events", {"sub_event_type": "Hostage release", "event_type": "x",
+    ...     "date": "2003-08~", "actor1": "a", "actor2": None}, {"a": "the GSPC"})
+    'Hostage release (about August 2003): the GSPC'
+    """
+    from .dates import date_words
 
     def name(actor) -> str:
-        return names.get(actor, "?") if isinstance(actor, str) else "(not given)"
+        return names.get(actor, "?") if isinstance(actor, str) else "someone not named"
 
     if table == "relationships":
-        arrow = "→" if row["directed"] else "–"
-        when = _span(row.get("start"), row.get("end"))
-        return f"{name(row['actor_a'])} {arrow} {name(row['actor_b'])}: {row['kind']}{when}"
+        phrase = _KIND_PHRASES.get(str(row["kind"]), str(row["kind"]))
+        when = _span(row.get("start"), row.get("end")).removeprefix(", ")
+        return f"{name(row['actor_a'])} {phrase} {name(row['actor_b'])} ({when or 'undated'})"
     if table == "events":
-        date = row["date"] if isinstance(row["date"], str) else "date not given"
+        # "Other" is the codebook's catch-all: its broader type says more.
+        kind = row["sub_event_type"]
+        if str(kind) == "Other":
+            kind = str(row["event_type"])
         other = f", {name(row['actor2'])}" if isinstance(row["actor2"], str) else ""
-        return f"{row['sub_event_type']} ({date}): {name(row['actor1'])}{other}"
+        return f"{kind} ({date_words(row['date'])}): {name(row['actor1'])}{other}"
     parties = " → ".join(
         name(row[c]) for c in ("payer", "intermediary", "payee") if isinstance(row[c], str)
     )
-    date = f" ({row['date']})" if isinstance(row["date"], str) else ""
-    # "other" is the codebook's catch-all: said as a reader would say it.
     kind = "payment of another kind" if row["flow_type"] == "other" else row["flow_type"]
-    return f"{kind}{date}: {parties}"
+    return f"{kind} ({date_words(row['date'])}): {parties}"
 
 
 def _span(start, end) -> str:
+    """``, 2003 to 2006``: a tie's period in words (empty when neither end is given)."""
+    from .dates import date_words
+
     start = start if isinstance(start, str) else ""
     end = end if isinstance(end, str) else ""
     if not start and not end:
         return ""
     if start == end:
-        return f", {start}"
-    return f", {start or '?'} – {end or 'open'}"
+        return f", {date_words(start)}"
+    if not end:
+        return f", from {date_words(start)}"
+    if not start:
+        return f", until {date_words(end)}"
+    return f", {date_words(start)} to {date_words(end)}"
 
 
 def _teller(origin, tellers: dict[str, str]) -> str:

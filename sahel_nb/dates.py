@@ -14,6 +14,7 @@ __all__ = [
     "DATE_HINT",
     "PARTIAL_DATE_PATTERN",
     "date_spans",
+    "date_words",
     "in_window",
     "is_approximate",
     "overlaps",
@@ -300,3 +301,64 @@ def in_window(frame: pd.DataFrame, start=None, end=None, column: str = "date") -
     if lower is not None or upper is not None:
         keep &= first.notna()
     return keep
+
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def date_words(value) -> str:
+    """A date as prose says it: ``2003-08~`` → ``about August 2003``; empty → ``undated``.
+
+    Examples
+    --------
+    >>> [date_words(v) for v in ("2003", "2003-08-19", "2003-08~", "2009?", "199X", None)]
+    ['2003', '19 August 2003', 'about August 2003', 'possibly 2009', 'the 1990s', 'undated']
+    >>> date_words("2006-09/2006-10"), date_words("2003/.."), date_words("2010-02")
+    ('September to October 2006', 'from 2003', 'February 2010')
+    """
+    if value is None or not isinstance(value, str) or not value.strip():
+        return "undated"
+    text = value.strip()
+    if "/" in text:
+        start, _, end = text.partition("/")
+        if end in ("", ".."):
+            return f"from {date_words(start)}"
+        if start in ("", ".."):
+            return f"until {date_words(end)}"
+        first, last = date_words(start), date_words(end)
+        year = start[:4]
+        if start[:4] == end[:4] and first.endswith(year) and last.endswith(year):
+            first = first.removesuffix(f" {year}")
+        return f"{first} to {last}"
+    prefix = ""
+    if text[-1:] in "~?%":
+        prefix = {"~": "about ", "?": "possibly ", "%": "possibly about "}[text[-1]]
+        text = text[:-1]
+    if re.fullmatch(r"\d{3}X", text):
+        return f"{prefix}the {text[:3]}0s"
+    if re.fullmatch(r"\d{2}XX", text):
+        return f"{prefix}the {int(text[:2]) + 1}th century"
+    parts = text.split("-")
+    try:
+        if len(parts) == 3:
+            said = f"{int(parts[2])} {_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        elif len(parts) == 2:
+            said = f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        else:
+            said = parts[0]
+    except (ValueError, IndexError):
+        said = text  # not a date this function knows: as written, never guessed
+    return prefix + said

@@ -11,6 +11,8 @@ import pytest
 from sahel_nb import load_dataset
 from sahel_nb.assessment import (
     LIKELIHOOD_TERMS,
+    Evidence,
+    Matrix,
     assessment_problems,
     before_cut_off,
     check_assessment,
@@ -115,7 +117,11 @@ def test_a_contested_claim_must_be_addressed(written, claims):
     assessment = load_assessment(written, claims)
     assert not [f for f in check_assessment(assessment, claims) if f.judgment == "kj-paid"]
     _edit(written, ", though the negotiator denied it.", ".")
-    _edit(written, "and the negotiator, a party to the deal, denied it", "and that is all")
+    _edit(
+        written,
+        "and the negotiator, a party to the deal, denied it on Fixture Radio",
+        "and that is all",
+    )
     flags = check_assessment(load_assessment(written, claims), claims)
     (flag,) = [f for f in flags if f.judgment == "kj-paid"]
     assert flag.check == "contested evidence unaddressed" and "c-ransom" in flag.reason
@@ -206,3 +212,64 @@ def test_the_shipped_assessment_is_valid_complete_and_reviewed():
         assert any(row.diagnostic for row in score_matrix(matrix, data).rows)
     # Shipped reviewed: a report run names nothing to review until the evidence moves.
     assert to_review(assessment, data) == []
+
+
+def test_a_weak_claim_is_not_padded_by_a_strong_one_beside_it(written, claims):
+    # c-kidnap has several tellers; c-share one: "very likely" is held by the weaker.
+    _edit(written, "rests_on: [c-kidnap]", "rests_on: [c-kidnap, c-share]")
+    flags = [f for f in check_assessment(load_assessment(written, claims), claims)
+             if f.judgment == "kj-kidnap"]  # fmt: skip
+    assert flags and all("c-share" in f.reason for f in flags)
+    # Cited as context, the weak claim is shown but not weighed.
+    _edit(written, "rests_on: [c-kidnap, c-share]", "rests_on: [c-kidnap]\n    context: [c-share]")
+    flags = check_assessment(load_assessment(written, claims), claims)
+    assert not [f for f in flags if f.judgment == "kj-kidnap"]
+
+
+def test_a_judgment_towards_unlikely_is_weighed_on_who_denies(written, claims):
+    # Almost no chance that a claim two tellers report happened: flagged.
+    _edit(written, "likelihood: very likely", "likelihood: almost no chance")
+    flags = check_assessment(load_assessment(written, claims), claims)
+    (flag,) = [f for f in flags if f.judgment == "kj-kidnap" and "'almost no chance'" in f.reason]
+    assert "who report it" in flag.reason
+    # "Unlikely" on any traced evidence is the analyst's to make.
+    _edit(written, "likelihood: almost no chance", "likelihood: unlikely")
+    _edit(written, "confidence: moderate", "confidence: low")
+    flags = check_assessment(load_assessment(written, claims), claims)
+    assert not [f for f in flags if f.judgment == "kj-kidnap"]
+
+
+def test_citing_one_report_of_a_contested_claim_keeps_its_denial_in_view(written, claims):
+    _edit(written, "rests_on: [c-ransom]", "rests_on: [fl-ransom-col]")
+    _edit(written, ", though the negotiator denied it.", ".")
+    _edit(
+        written, "and the negotiator, a party to the deal, denied it on Fixture Radio", "and so on"
+    )
+    flags = check_assessment(load_assessment(written, claims), claims)
+    assert {f.check for f in flags if f.judgment == "kj-paid"} == {"contested evidence unaddressed"}
+    # Listed under addresses, the analyst has dealt with it.
+    _edit(
+        written, "rests_on: [fl-ransom-col]", "rests_on: [fl-ransom-col]\n    addresses: [c-ransom]"
+    )
+    flags = check_assessment(load_assessment(written, claims), claims)
+    assert not [f for f in flags if f.judgment == "kj-paid"]
+
+
+def test_ach_counts_one_teller_once_and_weighs_nothing_after_the_cut_off(written, claims):
+    matrix = load_assessment(written, claims).hypotheses[0]
+    scored = score_matrix(matrix, claims)
+    # c-share and fl-ransom-col rest on the same teller ("col"): H1 counts the heavier once.
+    twice = Evidence("fl-ransom-col", {"H1": "inconsistent", "H2": "consistent",
+                                       "H3": "consistent"})  # fmt: skip
+    widened = Matrix(matrix.id, matrix.question, matrix.hypotheses, (*matrix.evidence, twice))
+    again = score_matrix(widened, claims)
+    rows = {r.claim: r for r in again.rows}
+    assert rows["fl-ransom-col"].teller == rows["c-share"].teller is not None
+    assert again.inconsistency["H1"] == pytest.approx(
+        max(rows["fl-ransom-col"].weight, rows["c-share"].weight)
+    )
+    known, _ = before_cut_off(claims, "2002")
+    late = score_matrix(matrix, known)
+    assert all(r.late and r.weight == 0 and not r.diagnostic for r in late.rows)
+    assert set(late.inconsistency.values()) == {0}
+    assert scored.inconsistency != late.inconsistency

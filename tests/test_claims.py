@@ -56,9 +56,7 @@ def test_origins_not_rows_decide_corroboration(claims):
         1,
         "single source",
     ]
-    assert table.loc["c-release", "support"] == (
-        "reported by a single origin, in 2 reports"
-    )
+    assert table.loc["c-release", "support"] == ("reported by a single origin, in 2 reports")
 
 
 def test_a_denial_makes_a_claim_contested_and_is_shown_beside_its_reports(claims):

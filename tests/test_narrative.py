@@ -234,6 +234,7 @@ def test_without_an_assessment_the_report_states_no_judgment_and_says_so():
 
 def test_the_assessed_report_shows_the_analysts_words_then_likelihood_then_confidence():
     from sahel_nb.assessment import LIKELIHOOD_TERMS, load_assessment
+    from sahel_nb.dates import date_words
     from sahel_nb.narrative import JudgmentBlock, MatrixBlock
 
     data = load_dataset()
@@ -244,7 +245,8 @@ def test_the_assessed_report_shows_the_analysts_words_then_likelihood_then_confi
     assert report.annex_at == 4 and headings[4] == "Key actors and their ties"
     assert report.title == assessment.title
     assert any(
-        line.startswith(f"Information cut-off: {assessment.cut_off}") for line in report.front
+        line.startswith(f"Information cut-off: {date_words(assessment.cut_off)}")
+        for line in report.front
     )
     assert [s.text for s in report.section("Bottom line")] == [assessment.bluf]
     blocks = report.section("Key judgments")
@@ -258,7 +260,8 @@ def test_the_assessed_report_shows_the_analysts_words_then_likelihood_then_confi
         )
         # Likelihood and confidence in separate sentences; no confidence word in the first.
         assert "confidence" not in block.likelihood.lower()
-        assert block.confidence.startswith(f"Confidence is {judgment.confidence}")
+        assert block.confidence.startswith(f"Confidence: {judgment.confidence}.")
+        assert block.confidence.endswith(judgment.because)  # the reasons as written
         assert not any(term in block.confidence for term in ("55–80%", "80–95%", "95–99%"))
         assert block.evidence and all(s.notes for s in block.evidence)
     matrices = report.section("Competing hypotheses")
@@ -286,7 +289,7 @@ def test_an_assessments_report_leaves_out_what_came_after_its_cut_off():
     assert len(late)  # the curated data holds a later source: the test has teeth
     for source_id in late:
         assert not any(note.split("] ")[1].startswith(names[source_id]) for note in report.notes)
-    assert "left out of this report" in next(
+    assert "left out)" in next(
         line for line in report.front if line.startswith("Information cut-off")
     )
 

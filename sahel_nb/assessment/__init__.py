@@ -10,7 +10,7 @@ from .checks import (
     evidence_rows,
     evidence_summary,
 )
-from .cutoff import before_cut_off
+from .cutoff import before_cut_off, late_sources
 from .model import (
     CONFIDENCE_LEVELS,
     LIKELIHOOD_TERMS,
@@ -49,6 +49,7 @@ __all__ = [
     "evidence_state",
     "evidence_summary",
     "find_assessment",
+    "late_sources",
     "load_assessment",
     "matrix_frame",
     "review_path",

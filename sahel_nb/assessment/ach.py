@@ -17,12 +17,14 @@ ACH_RULE = (
     "inconsistent with it, and the one with the lowest score is the least contradicted. "
     "A row weighs its strength (low 0.5, medium 1, high 2) times the credibility of the "
     "claim's best supporting report (1: 1.0, 2: 0.8, 3: 0.6, 4: 0.4, 5: 0.2, 6 or none: "
-    "0.5), halved when a source denies or disputes it; a single report cited by its row "
-    "id (a denial, one teller's figure) weighs by its own credibility. A row is "
-    "diagnostic when it is "
-    "consistent with some hypotheses and inconsistent with others; a row consistent with "
-    "every hypothesis tells them nothing apart. The scores order the hypotheses; the "
-    "conclusion is the analyst's."
+    "0.5; a claim only denied, its best denial's), halved when a source denies or disputes "
+    "it; a single report cited by its row id weighs by its own credibility, halved when it "
+    "supports a contested claim. Rows that rest on one and the same first teller count "
+    "once per hypothesis (the heaviest): one voice is one voice, however many of its "
+    "claims are rated. A row whose claim nothing before the cut-off reports weighs "
+    "nothing. A row is diagnostic when it is consistent with some hypotheses and "
+    "inconsistent with others; a row consistent with every hypothesis tells them nothing "
+    "apart. The scores order the hypotheses; the conclusion is the analyst's."
 )
 _STRENGTH = {"low": 0.5, "medium": 1.0, "high": 2.0}
 _CREDIBILITY = {1: 1.0, 2: 0.8, 3: 0.6, 4: 0.4, 5: 0.2, 6: 0.5}
@@ -40,6 +42,10 @@ class RowScore:
     support: dict
     note: str = ""
     strength: str = "medium"
+    #: The one first teller the row rests on (None: several, or none traced).
+    teller: str | None = None
+    #: True when nothing before the cut-off reports the claim: the row weighs nothing.
+    late: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,10 +73,17 @@ def _weight(strength: str, found: dict) -> float:
 
 
 def _scores(rows, names) -> dict[str, float]:
-    return {
-        h: round(sum(r.weight for r in rows if r.ratings.get(h) == "inconsistent"), 3)
-        for h in names
-    }
+    scores = {}
+    for h in names:
+        heaviest: dict = {}
+        for i, row in enumerate(rows):
+            if row.ratings.get(h) != "inconsistent":
+                continue
+            # One teller's several claims count once: its heaviest row.
+            key = row.teller if row.teller is not None else ("row", i)
+            heaviest[key] = max(heaviest.get(key, 0.0), row.weight)
+        scores[h] = round(sum(heaviest.values()), 3)
+    return scores
 
 
 def _order(scores: dict, names: list[str]) -> tuple[str, ...]:
@@ -81,12 +94,14 @@ def _said_order(scores: dict, order) -> str:
     return ", ".join(f"{h} {scores[h]:g}" for h in order)
 
 
-def score_matrix(matrix, dataset) -> MatrixScores:
+def score_matrix(matrix, dataset, labels: dict | None = None) -> MatrixScores:
     """Score an ACH matrix against the data's support for each evidence row's claim.
 
     The rule is :data:`ACH_RULE`. The sensitivity test drops each diagnostic
     row in turn (as if it turned out false) and reports the one whose loss
-    most narrows, or reverses, the lead of the least contradicted hypothesis.
+    most narrows, or reverses, the lead of the least contradicted hypothesis,
+    named by ``labels`` (claim id → words) where given, else by its id.
+    ``dataset`` should already be cut off at the assessment's cut-off.
 
     Examples
     --------
@@ -102,34 +117,46 @@ def score_matrix(matrix, dataset) -> MatrixScores:
     names = list(matrix.hypotheses)
     rows = []
     for row in matrix.evidence:
-        reports = evidence_rows(dataset, [row.claim])
-        found = evidence_summary(reports)
-        if (
-            len(reports) == 1
-            and reports["row_id"].iloc[0] == row.claim != reports["claim_id"].iloc[0]
-        ):
-            # One report cited by its row id weighs by its own grade, denial or not.
-            grade = pd.to_numeric(reports["credibility"], errors="coerce").iloc[0]
+        claim = evidence_rows(dataset, [row.claim], whole_claims=True)
+        found = evidence_summary(claim)
+        cited = claim[claim["row_id"] == row.claim]
+        if len(cited) and row.claim not in set(claim["claim_id"]):
+            # One report cited by its row id weighs by its own grade; a report for a
+            # contested claim is halved, a denial is not (it is the other side).
+            grade = pd.to_numeric(cited["credibility"], errors="coerce").iloc[0]
+            supports = cited["stance"].iloc[0] == "for"
             found = {
                 **found,
                 "credibility": None if pd.isna(grade) else int(grade),
-                "contested": [],
+                "contested": found["contested"] if supports else [],
             }
+            tellers = {o for o in cited["origin"] if isinstance(o, str) and o}
+        else:
+            if found["credibility"] is None and len(claim):
+                # A claim only denied weighs by its denials' grade.
+                grades = pd.to_numeric(claim["credibility"], errors="coerce").dropna()
+                found = {**found, "credibility": int(grades.min()) if len(grades) else None}
+            backing = claim[claim["stance"] == "for"] if len(claim) else claim
+            pool = backing if len(backing) else claim
+            tellers = {o for o in pool.get("origin", []) if isinstance(o, str) and o}
+        late = claim.empty
         rated = {r for r in row.ratings.values() if r != "not applicable"}
         rows.append(
             RowScore(
                 claim=row.claim,
                 ratings=dict(row.ratings),
-                weight=_weight(row.strength, found),
-                diagnostic=rated == {"consistent", "inconsistent"},
+                weight=0.0 if late else _weight(row.strength, found),
+                diagnostic=not late and rated == {"consistent", "inconsistent"},
                 support=found,
                 note=row.note,
                 strength=row.strength,
+                teller=next(iter(tellers)) if len(tellers) == 1 else None,
+                late=late,
             )
         )
     scores = _scores(rows, names)
     order = _order(scores, names)
-    linchpin, sensitivity = _sensitivity(rows, names, scores, order)
+    linchpin, sensitivity = _sensitivity(rows, names, scores, order, labels or {})
     return MatrixScores(
         id=matrix.id,
         question=matrix.question,
@@ -143,7 +170,7 @@ def score_matrix(matrix, dataset) -> MatrixScores:
     )
 
 
-def _sensitivity(rows, names, scores, order) -> tuple[str | None, str]:
+def _sensitivity(rows, names, scores, order, labels: dict) -> tuple[str | None, str]:
     if len(order) < 2:
         return None, ""
     leader, runner = order[0], order[1]
@@ -172,7 +199,8 @@ def _sensitivity(rows, names, scores, order) -> tuple[str | None, str]:
     else:
         follows = f"{leader} would still lead ({_said_order(best_after, best_order)})"
     return best.claim, (
-        f"{lead}. The row that matters most is {best.claim}: if it turned out false, {follows}."
+        f"{lead}. The evidence that matters most is {labels.get(best.claim, best.claim)}: "
+        f"if it turned out false, {follows}."
     )
 
 

@@ -16,42 +16,56 @@ __all__ = [
     "LIKELIHOOD_RULE",
     "Flag",
     "check_assessment",
+    "claims_named",
     "evidence_rows",
     "evidence_summary",
 ]
 
 #: How far a likelihood term may go on the evidence beneath it (documented on every page).
 LIKELIHOOD_RULE = (
-    "A likelihood term may go as far from even as the evidence beneath it: 'likely' or "
-    "'unlikely' needs at least one independent first teller; 'very likely' or 'very "
-    "unlikely' two; 'almost certain' or 'almost no chance' three, none of them denied or "
-    "disputed. Allegations only, a best credibility of 4 or worse, or evidence that no "
-    "teller can be traced to, hold it at 'likely'/'unlikely' (untraced: at 'roughly even "
-    "chance'); a denied or disputed claim holds it at 'very likely'/'very unlikely'."
+    "Each claim a judgment rests on (not those it cites as context) is weighed on its own, "
+    "and the judgment may go no further than its weakest claim allows. Towards 'likely': "
+    "'likely' needs one independent first teller of the claim, 'very likely' two, 'almost "
+    "certain' three; allegations only, or a best credibility of 4 or worse, hold it at "
+    "'likely'; a denied or disputed claim at 'very likely'; a claim no teller can be traced "
+    "to at 'roughly even chance'. Towards 'unlikely': 'unlikely' needs any traced teller on "
+    "either side, 'very unlikely' two tellers who deny the claim, 'almost no chance' three; "
+    "a claim that one teller reports holds it at 'very unlikely', two at 'unlikely'."
 )
 #: How high confidence may be on the evidence beneath it.
 CONFIDENCE_RULE = (
-    "High confidence needs two or more independent first tellers, not allegations only, "
-    "and no denial or dispute; moderate needs one first teller, or two when the evidence "
-    "is allegations only or denied by someone; low is always open to the analyst."
+    "Confidence is weighed claim by claim too, on the tellers on the judgment's side (those "
+    "who report a claim for a judgment towards 'likely', those who deny it for one towards "
+    "'unlikely'): high needs two or more of them, not allegations only, and no teller on "
+    "the other side; moderate needs one, or two when the evidence is allegations only or "
+    "contested; low is always open to the analyst."
 )
 #: When a judgment resting on a contested claim is taken to address it.
 CONTESTED_RULE = (
-    "A judgment resting on a denied or disputed claim must say so: its text or its "
-    "reasons mention the denial or dispute (deny, denial, dispute, contest, reject, "
-    "refute) or name who denies it."
+    "A judgment resting on a denied or disputed claim must deal with the denial: the claim "
+    "is listed under the judgment's addresses, or its text or reasons speak of the denial "
+    "or dispute (deny, denial, dispute, contest, reject, refute, rebut) and name who denies "
+    "it."
 )
 
 _STRENGTH = {
     "roughly even chance": 0,
     "likely": 1,
-    "unlikely": 1,
+    "unlikely": -1,
     "very likely": 2,
-    "very unlikely": 2,
+    "very unlikely": -2,
     "almost certain": 3,
-    "almost no chance": 3,
+    "almost no chance": -3,
 }
-_TERMS_AT = {0: "roughly even chance", 1: "likely or unlikely", 2: "very likely or unlikely"}
+_TERMS_AT = {
+    0: "roughly even chance",
+    1: "likely",
+    2: "very likely",
+    3: "almost certain",
+    -1: "unlikely",
+    -2: "very unlikely",
+    -3: "almost no chance",
+}
 _CONFIDENCE = {"low": 0, "moderate": 1, "high": 2}
 _ADDRESSED = re.compile(
     r"\b(den(y|ies|ied|ying|ial|ials)|disput\w*|contest\w*|reject\w*|refut\w*|rebut\w*)",
@@ -72,14 +86,32 @@ class Flag:
         return f"{self.judgment}: {self.check}: {self.reason}"
 
 
-def evidence_rows(dataset, ids) -> pd.DataFrame:
+def claims_named(dataset, ids) -> list[str]:
+    """The claim of each id, in order: a claim id stays, a report's row id becomes its claim."""
+    out = []
+    for value in ids:
+        claim = value
+        for table in CLAIM_TABLES:
+            frame = dataset.tables[table]
+            hit = frame.loc[frame[TABLES[table].id_column] == value, "claim_id"]
+            if len(hit):
+                claim = str(hit.iloc[0])
+                break
+        out.append(claim)
+    return out
+
+
+def evidence_rows(dataset, ids, *, whole_claims: bool = False) -> pd.DataFrame:
     """Every report of the claims ``ids`` name (a claim id, or one report's row id).
+
+    ``whole_claims`` widens a report's row id to every report of its claim:
+    a denial beside the cited report is part of the evidence.
 
     Columns: ``table``, ``row_id``, ``claim_id``, ``source_id``, ``locator``,
     ``status``, ``stance``, ``credibility``, ``reliability``, ``origin``,
     ``speaker``, ``note``, sorted by table and row id.
     """
-    wanted = set(ids)
+    wanted = set(claims_named(dataset, ids)) if whole_claims else set(ids)
     frames = []
     for table in CLAIM_TABLES:
         frame = dataset.tables[table]
@@ -99,6 +131,21 @@ def evidence_rows(dataset, ids) -> pd.DataFrame:
                 "reliability": picked["reliability"].astype(str),
                 "origin": picked["origin"],
                 "speaker": picked.get("speaker"),
+                # What a report says, for review: its date and figure as written.
+                "date": picked["date"].astype(str)
+                if "date" in picked
+                else picked["start"].astype(str) + "/" + picked["end"].astype(str),
+                "amount": (
+                    picked["amount"].astype(str)
+                    + " "
+                    + picked["amount_low"].astype(str)
+                    + "–"
+                    + picked["amount_high"].astype(str)
+                    + " "
+                    + picked["currency"].astype(str)
+                )
+                if "amount" in picked
+                else None,
                 "note": picked["note"] if "note" in picked else picked.get("description"),
             }
         )
@@ -146,87 +193,117 @@ def evidence_summary(rows: pd.DataFrame) -> dict:
     }
 
 
-def _likelihood_cap(found: dict) -> tuple[int, str]:
-    """The furthest from even the evidence allows, and why it stops there."""
-    origins = found["origins"]
-    if origins == 0:
-        return 0, "no report beneath it names a first teller"
-    cap, why = min(origins, 3), f"{_tellers(origins)} beneath it"
-    if found["alleged_only"] and cap > 1:
-        cap, why = 1, "its evidence is allegations only"
-    if found["credibility"] is not None and found["credibility"] >= 4 and cap > 1:
-        cap, why = 1, f"its best credibility is {found['credibility']}"
-    if found["contested"] and cap > 2:
-        cap, why = 2, "a claim beneath it is denied or disputed"
-    return cap, why
+def _claim_evidence(rows: pd.DataFrame) -> dict:
+    """The tellers for and against one claim, and how it is reported."""
+    found = evidence_summary(rows)
+    against = rows[rows["status"] == "denied"]
+    found["against_tellers"] = len({o for o in against["origin"] if isinstance(o, str) and o})
+    return found
 
 
-def _confidence_cap(found: dict) -> tuple[int, str]:
-    origins = found["origins"]
-    weak = found["alleged_only"] or bool(found["contested"])
-    if origins == 0:
-        return 0, "no report beneath it names a first teller"
-    if origins >= 2 and not weak:
+def _likelihood_cap(found: dict, towards: int) -> tuple[int, str]:
+    """How far from even one claim lets a judgment go, towards 'likely' (1) or 'unlikely' (-1)."""
+    tellers_for, tellers_against = found["origins"], found["against_tellers"]
+    if towards >= 0:
+        if tellers_for == 0:
+            return 0, "no teller of it can be traced"
+        cap, why = min(tellers_for, 3), _tellers(tellers_for, "of it")
+        if found["alleged_only"] and cap > 1:
+            cap, why = 1, "it is allegations only"
+        if found["credibility"] is not None and found["credibility"] >= 4 and cap > 1:
+            cap, why = 1, f"its best credibility is {found['credibility']}"
+        if found["contested"] and cap > 2:
+            cap, why = 2, "it is denied or disputed"
+        return cap, why
+    if tellers_for + tellers_against == 0:
+        return 0, "no teller on either side can be traced"
+    cap, why = max(1, min(tellers_against, 3)), _tellers(tellers_against, "who deny it")
+    if tellers_for >= 2:
+        cap, why = 1, _tellers(tellers_for, "who report it")
+    elif tellers_for == 1 and cap > 2:
+        cap, why = 2, _tellers(1, "who reports it")
+    return -cap, why
+
+
+def _confidence_cap(found: dict, towards: int) -> tuple[int, str]:
+    if towards >= 0:
+        side, other, word = found["origins"], found["against_tellers"], "of it"
+        weak = found["alleged_only"] or bool(found["contested"])
+    else:
+        side, other, word = found["against_tellers"], found["origins"], "who deny it"
+        weak = other > 0
+    if side == 0:
+        return 0, f"no teller {word} can be traced"
+    if side >= 2 and not weak and not other:
         return 2, ""
-    if origins >= 2:
-        reason = "allegations only" if found["alleged_only"] else "denied or disputed"
-        return 1, f"its evidence is {reason}"
+    if side >= 2:
+        return 1, f"{_tellers(side, word)}, but contested or allegations only"
     if weak:
-        reason = "allegations only" if found["alleged_only"] else "denied or disputed"
-        return 0, f"{_tellers(1)}, and its evidence is {reason}"
-    return 1, f"{_tellers(1)} beneath it"
+        return 0, f"{_tellers(1, word)}, contested or allegations only"
+    return 1, _tellers(1, word)
 
 
-def _tellers(count: int) -> str:
-    return "one independent first teller" if count == 1 else f"{count} independent first tellers"
+def _tellers(count: int, word: str = "") -> str:
+    said = "one independent first teller" if count == 1 else f"{count} independent first tellers"
+    return f"{said} {word}".strip() if count else f"no teller {word}".strip()
 
 
-def _overreach(judgment, found: dict) -> list[Flag]:
+def _overreach(judgment, claims: dict[str, dict]) -> list[Flag]:
+    """Flags for a likelihood or confidence beyond what the weakest claim beneath allows."""
+    term = _STRENGTH.get(judgment.likelihood, 0)
+    towards = 1 if term >= 0 else -1
     flags = []
-    cap, why = _likelihood_cap(found)
-    if judgment.likelihood and _STRENGTH[judgment.likelihood] > cap:
-        flags.append(
-            Flag(
-                judgment.id,
-                "overreach",
-                f"'{judgment.likelihood}' goes further than the evidence allows: {why}, "
-                f"which supports at most '{_TERMS_AT[cap]}'",
-                judgment.line,
+    caps = {claim: _likelihood_cap(found, towards) for claim, found in claims.items()}
+    if caps and judgment.likelihood:
+        claim, (cap, why) = min(caps.items(), key=lambda item: abs(item[1][0]))
+        if abs(term) > abs(cap):
+            flags.append(
+                Flag(
+                    judgment.id,
+                    "overreach",
+                    f"'{judgment.likelihood}' goes further than {claim} allows: {why}, which "
+                    f"supports at most '{_TERMS_AT[cap]}'",
+                    judgment.line,
+                )
             )
-        )
-    cap, why = _confidence_cap(found)
-    if judgment.confidence and _CONFIDENCE[judgment.confidence] > cap:
-        allowed = next(k for k, v in _CONFIDENCE.items() if v == cap)
-        flags.append(
-            Flag(
-                judgment.id,
-                "overreach",
-                f"{judgment.confidence} confidence is more than the evidence allows: {why}, "
-                f"which supports at most {allowed} confidence",
-                judgment.line,
+    levels = {claim: _confidence_cap(found, towards) for claim, found in claims.items()}
+    if levels and judgment.confidence:
+        claim, (cap, why) = min(levels.items(), key=lambda item: item[1][0])
+        if _CONFIDENCE[judgment.confidence] > cap:
+            allowed = next(k for k, v in _CONFIDENCE.items() if v == cap)
+            flags.append(
+                Flag(
+                    judgment.id,
+                    "overreach",
+                    f"{judgment.confidence} confidence is more than {claim} allows: {why}, "
+                    f"which supports at most {allowed} confidence",
+                    judgment.line,
+                )
             )
-        )
     return flags
 
 
 def _unaddressed(judgment, rows: pd.DataFrame, names: dict[str, str]) -> list[Flag]:
-    contested = sorted(set(rows.loc[rows["status"].isin(["denied", "disputed"]), "claim_id"]))
+    against = rows[rows["status"].isin(["denied", "disputed"])]
+    contested = sorted(set(against["claim_id"]) - set(getattr(judgment, "addresses", ())))
     if not contested:
         return []
     said = f"{judgment.text} {judgment.because}"
     if _ADDRESSED.search(said):
-        return []
-    against = rows[rows["status"].isin(["denied", "disputed"])]
-    deniers = {names.get(s, s) for s in against["speaker"].dropna() if isinstance(s, str) and s}
-    if any(name and name.lower() in said.lower() for name in deniers):
-        return []
+        # A denial word alone ("denied the group nothing") is not enough: name the denier.
+        who = {names.get(s, s) for s in against["speaker"].dropna() if isinstance(s, str) and s}
+        who |= {names.get(s, s) for s in against["source_id"]}
+        words = {w for name in who for w in re.findall(r"\w{4,}", name) if not w.isdigit()}
+        if any(re.search(rf"\b{re.escape(w)}\b", said) for w in words):
+            return []
     return [
         Flag(
             judgment.id,
             "contested evidence unaddressed",
             "it rests on "
             + ", ".join(contested)
-            + ", which a source denies or disputes; neither its text nor its reasons say so",
+            + ", which a source denies or disputes; neither its text nor its reasons deal "
+            "with the denial and name who denies it (or list the claim under addresses)",
             judgment.line,
         )
     ]
@@ -236,8 +313,10 @@ def check_assessment(assessment, dataset) -> list[Flag]:
     """Flag each judgment that claims more than its evidence allows, or ignores a denial.
 
     The rules are :data:`LIKELIHOOD_RULE`, :data:`CONFIDENCE_RULE` and
-    :data:`CONTESTED_RULE`. The flags are for the analyst, who may keep the
-    judgment and say why; nothing is changed.
+    :data:`CONTESTED_RULE`; a claim cited by a report's row id is weighed as
+    its whole claim (a denial beside the cited report counts). Claims left
+    entirely after the cut-off are flagged too. The flags are for the
+    analyst, who may keep the judgment and say why; nothing is changed.
 
     Examples
     --------
@@ -252,15 +331,36 @@ def check_assessment(assessment, dataset) -> list[Flag]:
     overreach
     contested evidence unaddressed
     """
+    from ..cite import teller_names
     from .cutoff import before_cut_off
 
     # Judged on what the analyst could know: nothing after the cut-off.
-    dataset, _ = before_cut_off(dataset, getattr(assessment, "cut_off", None))
-    names = dataset.actors.set_index("actor_id")["name"].astype(str).to_dict()
+    known, _ = before_cut_off(
+        dataset, getattr(assessment, "cut_off", None), getattr(assessment, "keep_undated", {})
+    )
+    names = teller_names(dataset.sources, dataset.actors)
+    names.update(dataset.actors.set_index("actor_id")["name"].astype(str).to_dict())
     flags: list[Flag] = []
     for judgment in assessment.judgments:
-        rows = evidence_rows(dataset, judgment.rests_on)
-        found = evidence_summary(rows)
-        flags += _overreach(judgment, found)
+        rows = evidence_rows(known, judgment.rests_on, whole_claims=True)
+        # Claims cited as context are shown, not weighed.
+        background = set(claims_named(dataset, getattr(judgment, "context", ())))
+        rows = rows[~rows["claim_id"].isin(background - set(judgment.rests_on))]
+        counted = [c for c in dict.fromkeys(claims_named(dataset, judgment.rests_on))]
+        late = [c for c in counted if c not in set(rows["claim_id"])]
+        if late:
+            flags.append(
+                Flag(
+                    judgment.id,
+                    "after the cut-off",
+                    "it rests on " + ", ".join(late) + ", which nothing before the cut-off "
+                    "reports: not evidence the analyst could have had",
+                    judgment.line,
+                )
+            )
+        claims = {
+            claim: _claim_evidence(group) for claim, group in rows.groupby("claim_id", sort=True)
+        }
+        flags += _overreach(judgment, claims)
         flags += _unaddressed(judgment, rows, names)
     return flags

@@ -53,6 +53,7 @@ _TOP = {
     "judgments": True,
     "hypotheses": False,
     "gaps": False,
+    "keep_undated": False,
 }
 _SCOPE = {"question": True, "period": False, "region": False}
 _JUDGMENT = {
@@ -62,6 +63,8 @@ _JUDGMENT = {
     "confidence": True,
     "because": True,
     "rests_on": True,
+    "context": False,
+    "addresses": False,
     "assumptions": False,
     "would_change": False,
 }
@@ -82,6 +85,10 @@ class KeyJudgment:
     assumptions: tuple[str, ...] = ()
     would_change: tuple[str, ...] = ()
     line: int = 0
+    #: Claims shown as background: not counted in the checks (the analyst says so).
+    context: tuple[str, ...] = ()
+    #: Contested claims the analyst has dealt with (no "unaddressed" flag for them).
+    addresses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,12 +128,14 @@ class Assessment:
     hypotheses: tuple[Matrix, ...] = ()
     gaps: tuple[str, ...] = ()
     produced: str = ""
+    #: Undated sources the analyst keeps before the cut-off, with the reason (source id → why).
+    keep_undated: dict = field(default_factory=dict)
     #: Line of each judgment and matrix id, for flags that point into the file.
     lines: dict = field(default_factory=dict, compare=False, repr=False)
 
     def claim_ids(self) -> set[str]:
         """Every claim (or row) id the judgments and matrices cite."""
-        ids = {c for j in self.judgments for c in j.rests_on}
+        ids = {c for j in self.judgments for c in (*j.rests_on, *j.context, *j.addresses)}
         return ids | {e.claim for m in self.hypotheses for e in m.evidence}
 
 
@@ -304,10 +313,13 @@ def _judgments(check: _Checker, items, line: int) -> list[KeyJudgment]:
         rests_on = check.texts(item, "rests_on", key)
         if "rests_on" in item and not rests_on:
             check.add(item.lines["rests_on"], f"{key}.rests_on", "must name one or more claims")
-        for j, claim in enumerate(rests_on):
-            lines = item["rests_on"].lines if isinstance(item["rests_on"], _Seq) else []
-            at = lines[j] if j < len(lines) else item.lines["rests_on"]
-            check.claim(claim, at, f"{key}.rests_on")
+        cited = {}
+        for name in ("rests_on", "context", "addresses"):
+            cited[name] = rests_on if name == "rests_on" else check.texts(item, name, key)
+            for j, claim in enumerate(cited[name]):
+                lines = item[name].lines if isinstance(item[name], _Seq) else []
+                at = lines[j] if j < len(lines) else item.lines[name]
+                check.claim(claim, at, f"{key}.{name}")
         out.append(
             KeyJudgment(
                 id=judgment_id,
@@ -319,6 +331,8 @@ def _judgments(check: _Checker, items, line: int) -> list[KeyJudgment]:
                 assumptions=check.texts(item, "assumptions", key),
                 would_change=check.texts(item, "would_change", key),
                 line=item.line,
+                context=cited["context"],
+                addresses=cited["addresses"],
             )
         )
     return out
@@ -460,6 +474,17 @@ def _parse(path: Path, claim_ids: set[str] | None) -> tuple[Assessment | None, l
         )
         if found is not None:
             period = {k: check.date(found, k, "scope.period") for k in ("start", "end")}
+    keep: dict = {}
+    if "keep_undated" in top:
+        found = top["keep_undated"]
+        if not isinstance(found, dict):
+            check.add(
+                top.lines["keep_undated"],
+                "keep_undated",
+                "must map source ids to the reason each undated source is kept",
+            )
+        else:
+            keep = {str(k): check.text(found, k, "keep_undated") for k in found}
     judgments = _judgments(check, top.get("judgments"), top.lines.get("judgments", 1))
     matrices = _matrices(check, top.get("hypotheses"), top.lines.get("hypotheses", 1))
     lines = {f"judgments.{j.id}": j.line for j in judgments}
@@ -479,6 +504,7 @@ def _parse(path: Path, claim_ids: set[str] | None) -> tuple[Assessment | None, l
         hypotheses=tuple(matrices),
         gaps=check.texts(top, "gaps", ""),
         produced=check.date(top, "produced", ""),
+        keep_undated=keep,
         lines=lines,
     )
     return assessment, check.problems

@@ -11,7 +11,10 @@ from .checks import evidence_rows
 __all__ = ["evidence_state", "review_path", "to_review", "write_review"]
 
 # What a report is, for review: its place in a source and how it is graded.
-_FIELDS = ["source_id", "locator", "status", "credibility", "reliability", "origin"]
+_FIELDS = [
+    "claim_id", "source_id", "locator", "status", "credibility", "reliability", "origin",
+    "speaker", "date", "amount",
+]  # fmt: skip
 
 
 def review_path(assessment) -> Path:
@@ -38,7 +41,8 @@ def evidence_state(dataset, ids) -> dict:
     >>> len(state["fingerprint"]), sorted(state["reports"])[0]
     (16, 'fl-ransom-col')
     """
-    rows = evidence_rows(dataset, ids)
+    # A report cited by its row id is watched with its whole claim: a new denial counts.
+    rows = evidence_rows(dataset, ids, whole_claims=True)
     reports = {}
     for row in rows.to_dict("records"):
         reports[row["row_id"]] = {name: _value(row.get(name)) for name in _FIELDS}
@@ -48,7 +52,7 @@ def evidence_state(dataset, ids) -> dict:
 
 def _items(assessment):
     for judgment in assessment.judgments:
-        yield judgment.id, judgment.rests_on, judgment.text
+        yield judgment.id, (*judgment.rests_on, *judgment.context), judgment.text
     for matrix in assessment.hypotheses:
         yield f"hypotheses.{matrix.id}", [e.claim for e in matrix.evidence], matrix.question
 
@@ -71,13 +75,18 @@ def write_review(assessment, dataset) -> Path:
     return write_atomically(review_path(assessment), text + "\n")
 
 
-def _what_changed(old: dict, new: dict, names: dict[str, str]) -> list[str]:
+def _what_changed(old: dict, new: dict, names: dict[str, str], late: set) -> list[str]:
     said = []
     for row_id in sorted(set(new) - set(old)):
         row = new[row_id]
+        after = (
+            "; published after the cut-off: evidence the assessment did not have"
+            if row["source_id"] in late
+            else ""
+        )
         said.append(
             f"report added: {row_id} ({names.get(row['source_id'], row['source_id'])} "
-            f"{row['locator']}, {row['status']}, credibility {row['credibility']})"
+            f"{row['locator']}, {row['status']}, credibility {row['credibility']}{after})"
         )
     for row_id in sorted(set(old) - set(new)):
         row = old[row_id]
@@ -104,16 +113,25 @@ def to_review(assessment, dataset) -> list[dict]:
     never reviewed. Empty when the record matches the data.
     """
     from ..cite import short_names
+    from .cutoff import late_sources
 
     path = review_path(assessment)
+    out = []
     try:
         recorded = json.loads(path.read_text(encoding="utf-8")).get("reviewed", {})
     except FileNotFoundError:
         recorded = {}
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError) as error:
         recorded = {}
+        out.append(
+            {
+                "id": path.name,
+                "text": "the review record",
+                "changes": [f"cannot be read ({error}); every judgment is treated as unreviewed"],
+            }
+        )
     names = short_names(dataset.sources)
-    out = []
+    late = late_sources(dataset.sources, assessment.cut_off, assessment.keep_undated)
     for key, ids, text in _items(assessment):
         now = evidence_state(dataset, ids)
         before = recorded.get(key)
@@ -125,6 +143,6 @@ def to_review(assessment, dataset) -> list[dict]:
         elif before.get("fingerprint") == now["fingerprint"]:
             continue
         else:
-            changes = _what_changed(before.get("reports", {}), now["reports"], names)
+            changes = _what_changed(before.get("reports", {}), now["reports"], names, late)
         out.append({"id": key, "text": text, "changes": changes})
     return out

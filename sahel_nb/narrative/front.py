@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..dates import date_words
 from .text import Sentence, _plural
 
 __all__ = ["NO_ASSESSMENT", "bottom_line", "front_lines"]
@@ -22,18 +23,18 @@ def front_lines(assessment, left_out: dict[str, int]) -> list[str]:
         lines.append(f"Question: {scope['question']}")
     period = scope.get("period") or {}
     if period:
-        lines.append(
-            f"Period: {period.get('start', 'the first record')} to {period.get('end', 'the last record')}"
-        )
+        start = date_words(period["start"]) if "start" in period else "the first record"
+        end = date_words(period["end"]) if "end" in period else "the last record"
+        lines.append(f"Period: {start} to {end}")
     if scope.get("region"):
         lines.append(f"Region: {scope['region']}")
-    cut = f"Information cut-off: {assessment.cut_off}"
+    cut = f"Information cut-off: {date_words(assessment.cut_off)}"
     count = sum(left_out.values())
     if count:
         parts = ", ".join(_plural(n, _SINGULAR[t]) for t, n in sorted(left_out.items()))
-        cut += f"; {parts} published or dated later left out of this report"
+        cut += f" (later or undated: {parts} left out)"
     else:
-        cut += "; nothing in the data is published or dated later"
+        cut += " (nothing in the data is later)"
     lines.append(cut)
     if assessment.produced:
         lines.append(f"Produced: {assessment.produced}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -76,15 +77,23 @@ class MatrixBlock:
         return "\n".join(lines)
 
 
+def _label(text: str) -> str:
+    """A short name for an evidence row in prose: what it tells, and who tells it."""
+    what, _, support = text.partition(" — ")
+    who = re.split(r" \(an |; |\. | \(relayed| \(one of", support)[0].rstrip(".")
+    return f"“{what}” ({who})" if who else f"“{what}”"
+
+
 def matrix_blocks(assessment, dataset, notes: Footnotes) -> list[MatrixBlock]:
     """Every matrix of ``assessment``, scored on ``dataset`` (already cut off)."""
     claims = _Claims(dataset)
     blocks = []
     for matrix in assessment.hypotheses:
-        scored = score_matrix(matrix, dataset)
         sentences = claim_sentences(
             [e.claim for e in matrix.evidence], dataset, notes, claims, curator=False
         )
+        labels = {e.claim: _label(s.text) for e, s in zip(matrix.evidence, sentences, strict=True)}
+        scored = score_matrix(matrix, dataset, labels)
         rows = tuple(
             (Sentence(s.text, s.notes), row.ratings, row.weight, row.diagnostic, row.note)
             for s, row in zip(sentences, scored.rows, strict=True)

@@ -24,6 +24,8 @@ class JudgmentBlock:
     #: The next sentence: the confidence level and the analyst's reasons.
     confidence: str
     evidence: tuple[Sentence, ...] = ()
+    #: Claims the analyst cites as background: shown, not weighed by the checks.
+    context: tuple[Sentence, ...] = ()
     assumptions: tuple[str, ...] = ()
     would_change: tuple[str, ...] = ()
     #: What the checks found: claims beyond the evidence, a denial not addressed.
@@ -35,11 +37,12 @@ class JudgmentBlock:
 
     @property
     def notes(self) -> tuple[int, ...]:
-        return tuple(sorted({n for s in self.evidence for n in s.notes}))
+        return tuple(sorted({n for s in (*self.evidence, *self.context) for n in s.notes}))
 
     def __str__(self) -> str:
         lines = [f"{self.id}: {self.text}", f"  {self.likelihood}", f"  {self.confidence}"]
         lines += [f"  Evidence: {s}" for s in self.evidence]
+        lines += [f"  Context: {s}" for s in self.context]
         lines += [f"  Assumes: {a}" for a in self.assumptions]
         lines += [f"  Would change with: {w}" for w in self.would_change]
         lines += [f"  FLAG: {f}" for f in self.flags]
@@ -53,11 +56,8 @@ def likelihood_sentence(term: str) -> str:
 
 
 def confidence_sentence(level: str, because: str) -> str:
-    """``Confidence is moderate: <the analyst's reasons>``"""
-    because = because.strip()
-    if because and because[-1] not in ".!?":
-        because += "."
-    return f"Confidence is {level}" + (f": {because[:1].lower()}{because[1:]}" if because else ".")
+    """``Confidence: moderate.`` then the analyst's reasons exactly as written."""
+    return f"Confidence: {level}." + (f" {because.strip()}" if because.strip() else "")
 
 
 class _Claims:
@@ -98,7 +98,7 @@ def claim_sentences(
     for claim_id in ids:
         reports = evidence_rows(dataset, [claim_id])
         if reports.empty:
-            said.append(Sentence(f"{claim_id}: after the cut-off, so not used here."))
+            said.append(Sentence("A claim told only after the cut-off, so not used here."))
             continue
         first = reports.iloc[0]
         row = claims.claim(first["table"], first["claim_id"])
@@ -109,7 +109,10 @@ def claim_sentences(
             rows = [r for r in rows if str(r.get(TABLES[first["table"]].id_column)) == claim_id]
             side = "against" if first["stance"] == "against" else "for"
             said_by = attribution(rows, claims.tellers, side) or "a report naming no teller"
-            support = f"{first['status']} by {said_by} (one report of {first['claim_id']})"
+            others = len(table[table["claim_id"] == first["claim_id"]]) - 1
+            support = f"{first['status']} by {said_by}" + (
+                f" (one of {others + 1} reports of this claim)" if others else ""
+            )
         else:
             support = support_said(row, rows, claims.tellers) if row else ""
         text = _what(first["table"], row, claims.names) if row else claim_id
@@ -139,6 +142,7 @@ def judgment_blocks(assessment, dataset, notes: Footnotes, flags, review) -> lis
                 likelihood=likelihood_sentence(judgment.likelihood),
                 confidence=confidence_sentence(judgment.confidence, judgment.because),
                 evidence=tuple(claim_sentences(judgment.rests_on, dataset, notes, claims)),
+                context=tuple(claim_sentences(judgment.context, dataset, notes, claims)),
                 assumptions=judgment.assumptions,
                 would_change=judgment.would_change,
                 flags=tuple(by_judgment.get(judgment.id, [])),

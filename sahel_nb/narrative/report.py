@@ -69,7 +69,7 @@ def situation_report(
         assessment = load_assessment(assessment, dataset)
     left_out: dict[str, int] = {}
     if assessment is not None:
-        dataset, left_out = before_cut_off(dataset, assessment.cut_off)
+        dataset, left_out = before_cut_off(dataset, assessment.cut_off, assessment.keep_undated)
     picked, undated = _window(dataset, start, end, undated_ties)
     focus: set[str] = set()
     lineage: list[str] = []
@@ -150,7 +150,8 @@ def situation_report(
         writer.notes.lines(),
         writer.sources(),
         empty,
-        writer.as_of(),
+        # An assessment states its cut-off up front; "as of" would say it twice.
+        "" if assessment is not None else writer.as_of(),
         [LIKELIHOOD_RULE, CONFIDENCE_RULE, CONTESTED_RULE, ACH_RULE] if assessment else [],
         front=front_lines(assessment, left_out) if assessment is not None else [],
         annex_at=annex_at if assessment is not None else None,
