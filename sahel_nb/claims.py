@@ -15,28 +15,13 @@ from .flows import payment_claims
 from .narrative import describe_claims
 from .origins import claims_of, stance
 from .pages import render, write_atomically
-from .schema import CLAIM_TABLES, TABLES
+from .schema import CLAIM_TABLES, KIND_PHRASES, TABLES
 
 __all__ = ["claim_reports", "claim_table", "claims_page", "source_agreement", "unique_claims"]
 
 
 def _names(dataset: Dataset) -> dict[str, str]:
     return dataset.actors.set_index("actor_id")["name"].to_dict()
-
-
-#: Each relationship kind as a verb phrase between its two actors, for prose.
-_KIND_PHRASES = {
-    "alliance/cooperation": "cooperated with",
-    "kinship/marriage": "was kin by blood or marriage to",
-    "leadership/membership": "led or belonged to",
-    "protection/safe haven": "sheltered or tolerated",
-    "support": "supported",
-    "predecessor/successor": "became",
-    "mediation": "mediated for",
-    "negotiation": "negotiated with",
-    "hostility/armed conflict": "fought",
-    "rivalry": "was a rival of",
-}
 
 
 def _what(table: str, row: dict, names: dict) -> str:
@@ -57,7 +42,7 @@ def _what(table: str, row: dict, names: dict) -> str:
         return names.get(actor, "?") if isinstance(actor, str) else "someone not named"
 
     if table == "relationships":
-        phrase = _KIND_PHRASES.get(str(row["kind"]), str(row["kind"]))
+        phrase = KIND_PHRASES.get(str(row["kind"]), str(row["kind"]))
         when = _span(row.get("start"), row.get("end")).removeprefix(", ")
         return f"{name(row['actor_a'])} {phrase} {name(row['actor_b'])} ({when or 'undated'})"
     if table == "events":

@@ -13,6 +13,7 @@ __all__ = [
     "FLOW_TYPES",
     "GEO_PRECISION",
     "INTERESTS",
+    "KIND_PHRASES",
     "RELATIONSHIP_KINDS",
     "RELATIONSHIP_STATUSES",
     "RELIABILITY",
@@ -80,6 +81,20 @@ RELATIONSHIP_KINDS = {
 #: but a membership is no alliance, so networks draw them apart and leave them
 #: out of cooperation counts and broker metrics unless asked.
 STRUCTURAL_KINDS = ("kinship/marriage", "leadership/membership", "predecessor/successor")
+
+#: Each relationship kind as a verb phrase between its two actors, for prose.
+KIND_PHRASES = {
+    "alliance/cooperation": "cooperated with",
+    "kinship/marriage": "was kin by blood or marriage to",
+    "leadership/membership": "led or belonged to",
+    "protection/safe haven": "sheltered or tolerated",
+    "support": "supported",
+    "predecessor/successor": "became",
+    "mediation": "mediated for",
+    "negotiation": "negotiated with",
+    "hostility/armed conflict": "fought",
+    "rivalry": "was a rival of",
+}
 
 #: What a row says of its claim. ``denied``: the source says it did not happen
 #: (or was not paid); ``disputed``: the source itself says it is contested.

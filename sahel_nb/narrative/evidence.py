@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
 from ..cite import locator_list, support_said, teller_names
+from ..dates import date_words
 from ..origins import stance
-from ..schema import RELIABILITY, kind_sign
+from ..schema import KIND_PHRASES, RELIABILITY, kind_sign
 from .money import _flow_sentence, _usd_range
 from .text import Footnotes, Sentence, _plural
 from .window import _by_date, _involves, _name, _period
@@ -197,7 +200,7 @@ class _Writer:
                 else "an unknown number of hostages"
             )
             where = f" in {event['location']}" if pd.notna(event["location"]) else ""
-            when = f"In {event['date']}" if pd.notna(event["date"]) else "At an unknown date"
+            when = _when(event)
             said.append(
                 Sentence(
                     f"{when}, {self._name(event['actor1'])} took {hostages}{where} "
@@ -309,8 +312,8 @@ class _Writer:
         ].sort_values(["start_start", "relationship_id"], na_position="last")
         said = [
             Sentence(
-                f"{self._name(rel['actor_a'])} and {self._name(rel['actor_b'])}: "
-                f"{rel['kind']}, {self._period(rel)} ({self._support(rel)}).",
+                f"{self._name(rel['actor_a'])} {KIND_PHRASES.get(str(rel['kind']), rel['kind'])} "
+                f"{self._name(rel['actor_b'])}, {self._period(rel)} ({self._support(rel)}).",
                 self._cite([rel]),
             )
             for rel in dealings.to_dict("records")
@@ -318,7 +321,7 @@ class _Writer:
         for event in self.acts.to_dict("records"):
             said.append(
                 Sentence(
-                    f"{_when(event)}: {event['sub_event_type'].lower()} — "
+                    f"{_when(event)}: {_event_what(event)} — "
                     f"{self._name(event['actor1'])}, {self._name(event['actor2'])} "
                     f"({self._support(event)}).",
                     self._cite([event]),
@@ -341,7 +344,7 @@ class _Writer:
             )
             said.append(
                 Sentence(
-                    f"{_when(event)}: {event['sub_event_type'].lower()}{where} — {who}{dead} "
+                    f"{_when(event)}: {_event_what(event)}{where} — {who}{dead} "
                     f"({self._support(event)}).",
                     self._cite([event]),
                 )
@@ -482,7 +485,21 @@ def _rows(locators: pd.Series) -> str:
 
 
 def _when(event: dict) -> str:
-    return f"In {event['date']}" if pd.notna(event["date"]) else "At a date not given"
+    """``In about August 2003``; an undated event says so."""
+    if pd.isna(event["date"]):
+        return "Undated"
+    said = date_words(event["date"])
+    return f"{'On' if said[:1].isdigit() else 'In'} {said}"
+
+
+def _event_what(event: dict) -> str:
+    """What an event was: its type, or for the catch-all "Other" the curator's first sentence."""
+    kind = str(event["sub_event_type"])
+    description = event.get("description")
+    if kind == "Other" and isinstance(description, str) and description.strip():
+        first = re.split(r"(?<=[.;])\s", description.strip())[0].rstrip(".;")
+        return first[:1].lower() + first[1:]
+    return kind.lower()
 
 
 def _alleged_only(reports: list[dict]) -> bool:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
+from ..dates import date_words
 from .text import Footnotes, Sentence
 from .window import _name
 
@@ -46,10 +49,10 @@ def _flow_sentence(flow: dict, names: dict, notes: Footnotes, base_year) -> Sent
     if pd.notna(flow["intermediary"]):
         parties.append(f"through {_name(names, flow['intermediary'])}")
     if pd.notna(flow["date"]):
-        parties.append(f"in {flow['date']}")
+        parties.append(f"in {date_words(flow['date'])}")
     if flow.get("reports", 1) > 1 and isinstance(flow.get("reported_as"), str):
-        # Several reports of one payment: side by side, never added.
-        what = f"{flow['reported_as']}"
+        # Several reports of one payment: side by side, never added; rounded in prose.
+        what = _rounded_figures(flow["reported_as"])
         low, high = flow.get("usd_low"), flow.get("usd_high")
         if low is not None and pd.notna(low):
             what += f"; {_usd_range(low, high)} in the dollars of each report's year"
@@ -65,7 +68,7 @@ def _flow_sentence(flow: dict, names: dict, notes: Footnotes, base_year) -> Sent
                 what += f" ({about(to_usd(flow['amount'], flow['currency'], year))})"
             if year and base_year is not None:
                 constant = to_usd(flow["amount"], flow["currency"], year, base_year=base_year)
-                what += f", {about(constant)} in {base_year} dollars"
+                what += f"; {about(constant)} in {base_year} dollars"
         if pd.notna(flow["amount_low"]) or pd.notna(flow["amount_high"]):
             currency = str(flow["currency"])
             low = "?" if pd.isna(flow["amount_low"]) else about(flow["amount_low"], currency)
@@ -79,7 +82,24 @@ def _flow_sentence(flow: dict, names: dict, notes: Footnotes, base_year) -> Sent
     if kind == DEMAND:
         # Asked for, not paid: said so in the sentence itself.
         parties = [p.replace("to ", "by ", 1) if p.startswith("to ") else p for p in parties]
-        what += " asked for; a demand, not money paid"
+        what = f"asked for {what}; a demand, not money paid"
+    # "other" is the codebook's catch-all: said as a reader would say it.
+    kind = "money or goods" if kind == "other" else kind
     status = flow.get("support") or flow["status"]
     text = f"{kind[0].upper()}{kind[1:]} {' '.join(parties)}: {what} — {status}."
     return Sentence(text, notes.cite([flow]))
+
+
+# A figure as payment_claims writes it in ``reported_as``: "4,600,000 EUR".
+_FIGURE = re.compile(r"(\d[\d,]*(?:\.\d+)?) ([A-Z]{3})\b")
+
+
+def _rounded_figures(text: str) -> str:
+    """Each exact figure in a payment's reports, rounded as prose says it.
+
+    Examples
+    --------
+    >>> _rounded_figures("7,300,000 USD per Guitta 2010 ¶6 (alleged); 4,600,000 EUR per M&G")
+    'about US$7.3 million per Guitta 2010 ¶6 (alleged); about €4.6 million per M&G'
+    """
+    return _FIGURE.sub(lambda m: about(float(m[1].replace(",", "")), m[2]), text)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..dates import date_words
+
 __all__ = []
 
 
@@ -18,16 +20,20 @@ def _period(row_start, row_end, as_of: str | None = None) -> str:
     start = None if pd.isna(row_start) else str(row_start)
     end = None if pd.isna(row_end) else str(row_end)
     if start and end:
-        return f"from {start} to {end}" if start != end else f"in {start}"
+        return (
+            f"from {date_words(start)} to {date_words(end)}"
+            if start != end
+            else f"in {date_words(start)}"
+        )
     if start:
         # The source cannot attest what came after it was written.
         return (
-            f"from {start}, no end reported as of {as_of}"
+            f"from {date_words(start)}, no end reported as of {date_words(as_of)}"
             if as_of
-            else f"from {start}, with no end given"
+            else f"from {date_words(start)}, with no end given"
         )
     if end:
-        return f"until {end}"
+        return f"until {date_words(end)}"
     return "undated"
 
 
