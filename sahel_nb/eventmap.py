@@ -12,6 +12,7 @@ import pandas as pd
 
 from .eventmarks import EVENT_COLOURS, frame, hover
 from .eventmarks import day_number as _day_number
+from .maplabels import CHAR, LINE, country_areas, hostage_paths, place_labels
 from .pages import render, write_atomically
 
 __all__ = ["EXTENT", "map_counts", "map_page", "map_sentence", "outline"]
@@ -106,6 +107,7 @@ def map_page(
     extent: tuple[float, float, float, float] = EXTENT,
     max_events: int = 2000,
     max_listed: int = 500,
+    dataset=None,
 ) -> Path:
     """Write a self-contained map of the located events at ``path``; no tile server.
 
@@ -121,8 +123,28 @@ def map_page(
     notebook. Past ``max_events`` located events, events are counted per
     place (0.1°): one dot each, its area by the count, the kinds and
     sources on hover. The legend lists only the event types drawn.
+
+    Every place is labelled with its name where there is room, placed so
+    that no label overlaps another or a dot (:func:`~sahel_nb.maplabels.place_labels`);
+    a label with no room shows on hover only. Events placed only within a
+    country (no coordinates, a ``country``) hatch that country, counted in
+    its label. With the ``dataset`` the events come from, each hostage's
+    path (:func:`~sahel_nb.maplabels.hostage_paths`) is a dashed arrow from
+    where they were taken to where they were next placed, with its dates.
+    A line under the map says how many events it does not place at a point
+    and why.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from sahel_nb import load_dataset
+    >>> from sahel_nb.timeline import event_table
+    >>> data = load_dataset()
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "map.html"
+    >>> map_page(event_table(data), out, dataset=data).name
+    'map.html'
     """
-    context = _map_context(events, extent, max_events, max_listed)
+    context = _map_context(events, extent, max_events, max_listed, dataset=dataset)
     page = render("map.html.j2", title=title, geo=context, **frame(context))
     return write_atomically(path, page)
 
@@ -166,6 +188,7 @@ def _map_context(
             {
                 "d": " ".join(paths),
                 "name": feature["properties"]["name"],
+                "iso": feature["properties"]["iso_a3"],
                 "label": project(lon, lat) if inside else None,
             }
         )
@@ -202,6 +225,7 @@ def _map_context(
                     "hover": "\n\n".join(hover(row) for row in rows),
                     "event_id": " ".join(row.event_id for row in rows),
                     "spans": _spans(rows),
+                    "place": _place_name(rows),
                 }
             )
         # Regions first, so that a town inside one is drawn on top of it.
@@ -211,8 +235,16 @@ def _map_context(
         dot.setdefault("halo", 0)
         dot.setdefault("count", 1)
         dot.setdefault("spans", "")
+        dot.setdefault("place", "")
         dot["cx"], dot["cy"] = project(dot["lon"], dot["lat"])
-    elsewhere = events[~events["event_id"].isin(in_view["event_id"])]
+    areas = _areas(events, countries)
+    arrows = []
+    if dataset is not None and len(in_view) <= max_events:
+        arrows = _arrows(dataset, extent, project)
+    labels = _labels(dots, areas, arrows, countries, (width, height))
+    on_areas = {i for area in areas for i in area["event_id"].split()}
+    # Events shaded as their country are listed too: a hatch is no place to read them.
+    unplaced = events[~events["event_id"].isin(in_view["event_id"])]
     return {
         "summary": _map_summary(events, extent, dots if len(in_view) > max_events else None),
         "kinds": set(in_view["event_type"]),
@@ -220,16 +252,119 @@ def _map_context(
         "height": height,
         "countries": countries,
         "dots": dots,
+        "areas": areas,
+        "arrows": arrows,
+        "labels": labels,
+        "not_on_map": _not_on_map(map_counts(events, extent), len(on_areas)),
         "elsewhere": [
             {"hover": hover(r), "event_id": r.event_id}
-            for r in elsewhere.head(max_listed).itertuples()
+            for r in unplaced.head(max_listed).itertuples()
         ],
-        "more": max(len(elsewhere) - max_listed, 0),
+        "more": max(len(unplaced) - max_listed, 0),
         "attribution": outline()["attribution"],
         "precise": any(not d["region"] and not d["halo"] for d in dots),
         "near": any(d["halo"] for d in dots),
         "regions": any(d["region"] for d in dots),
     }
+
+
+def _place_name(rows) -> str:
+    """The names the events at one dot give their place, each once, in order."""
+    names = [str(r.location) for r in rows if isinstance(r.location, str) and r.location]
+    return " / ".join(dict.fromkeys(names))
+
+
+def _areas(events: pd.DataFrame, countries: list[dict]) -> list[dict]:
+    """Countries holding events placed only within them: shaded, counted, listed on hover."""
+    drawn = {c["iso"]: c for c in countries if c["label"] is not None}
+    areas = []
+    for iso, rows in country_areas(events, set(drawn)).items():
+        country, rows = drawn[iso], list(rows.itertuples(index=False))
+        areas.append(
+            {
+                "d": country["d"],
+                "name": country["name"],
+                "anchor": country["label"],
+                "count": len(rows),
+                "hover": "\n\n".join(hover(row) for row in rows),
+                "event_id": " ".join(row.event_id for row in rows),
+                "spans": _spans(rows),
+            }
+        )
+    return areas
+
+
+def _arrows(dataset, extent, project) -> list[dict]:
+    """Hostages' paths inside the map, projected, with the words of their label."""
+    west, south, east, north = extent
+    names = dataset.actors.set_index("actor_id")["name"].to_dict()
+    arrows = []
+    for leg in hostage_paths(dataset.events, names):
+        ends = ((leg["from_lon"], leg["from_lat"]), (leg["to_lon"], leg["to_lat"]))
+        if not all(west <= lon <= east and south <= lat <= north for lon, lat in ends):
+            continue
+        (x1, y1), (x2, y2) = (project(lon, lat) for lon, lat in ends)
+        taken = f"{leg['from_place']}: {leg['hostage']} taken {leg['from_date']}"
+        then = f"{leg['to_place']}: {leg['what']} {leg['to_date']}"
+        words = f"{leg['hostage']}: taken {leg['from_date']} in {leg['from_place']}, {then}"
+        arrows.append({**leg, "x1": x1, "y1": y1, "x2": x2, "y2": y2, "words": words,
+                       "taken": taken, "then": then})  # fmt: skip
+    return arrows
+
+
+def _labels(dots, areas, arrows, countries, size) -> list[dict]:
+    """Every label of the map, placed so that none overlaps another or a dot.
+
+    Hostages' paths first, then places (most events first), then the
+    country-wide counts, then country names: when room runs out, the least
+    telling labels are the ones left to hover.
+    """
+    # Each end of a hostage's path says what happened there and when.
+    marks = [
+        {"x": x, "y": y, "gap": 9, "text": text, "kind": "path", "ref": a["event_ids"]}
+        for a in arrows
+        for x, y, text in ((a["x1"], a["y1"], a["taken"]), (a["x2"], a["y2"], a["then"]))
+    ]
+    marks += [
+        {"x": d["cx"], "y": d["cy"], "gap": (d["halo"] or d["r"]) + 3, "text": d["place"],
+         "kind": "place", "ref": d["event_id"]}
+        for d in sorted(dots, key=lambda d: (-d["count"], d["event_id"])) if d["place"]
+    ]  # fmt: skip
+    marks += [
+        {"x": a["anchor"][0], "y": a["anchor"][1] + LINE, "gap": 0, "kind": "area",
+         "text": f"{a['name']}: {a['count']} event{'s' if a['count'] != 1 else ''}, "
+         "no nearer place", "ref": a["event_id"]}
+        for a in areas
+    ]  # fmt: skip
+    named = {a["name"] for a in areas}
+    marks += [
+        {"x": c["label"][0], "y": c["label"][1], "gap": 0, "text": c["name"], "kind": "country",
+         "ref": c["iso"]}
+        for c in countries if c["label"] is not None
+    ]  # fmt: skip
+    # Country names are centred on the country: try the centre before the sides.
+    for mark in marks:
+        if mark["kind"] in {"country", "area"}:
+            mark["x"] -= len(mark["text"]) * CHAR / 2 + mark["gap"]
+    obstacles = [
+        (d["cx"] - d["r"], d["cy"] - d["r"], d["cx"] + d["r"], d["cy"] + d["r"]) for d in dots
+    ]
+    placed = place_labels(marks, size, obstacles)
+    # A country already named by its area's count needs no second label.
+    return [m for m in placed if not (m["kind"] == "country" and m["text"] in named)]
+
+
+def _not_on_map(counts: dict[str, int], on_areas: int) -> str:
+    """Under the map: how many events it does not place at a point, and why."""
+    none, outside = counts["no_coordinates"], counts["outside"]
+    if not none and not outside:
+        return "Every event is on the map."
+    text = (
+        f"Not on the map: {none:,} event{'s' if none != 1 else ''} without coordinates"
+        f"{f' ({on_areas:,} of them shaded as their country, placed no nearer)' if on_areas else ''}"
+        f" and {outside:,} outside the map's area."
+    )
+    return text
 
 
 def _places(located: pd.DataFrame) -> list[dict]:
