@@ -321,7 +321,15 @@ def _labels(dots, areas, arrows, countries, size) -> list[dict]:
     """
     # Each end of a hostage's path says what happened there and when.
     marks = [
-        {"x": x, "y": y, "gap": 9, "text": text, "kind": "path", "ref": a["event_ids"]}
+        {
+            "x": x,
+            "y": y,
+            "gap": 9,
+            "text": text,
+            "kind": "path",
+            "bold": True,
+            "ref": a["event_ids"],
+        }
         for a in arrows
         for x, y, text in ((a["x1"], a["y1"], a["taken"]), (a["x2"], a["y2"], a["then"]))
     ]

@@ -6,9 +6,10 @@ import pandas as pd
 
 __all__ = ["country_areas", "hostage_paths", "place_labels"]
 
-#: Width of a character and height of a line of the map's 11px labels, in pixels,
-#: generous so that a label measured here is never narrower than the browser draws it.
-CHAR, LINE = 6.4, 13.0
+#: Width of a character and height of a line of the map's 11px labels with their
+#: halo, in pixels: generous, since Chromium measures such a line at 19px and the
+#: boxes here must never be smaller than the browser draws them.
+CHAR, LINE = 6.4, 20.0
 
 #: Where a label may sit around its anchor, tried in this order: right, left,
 #: above, below, then the four corners.
@@ -52,16 +53,18 @@ def place_labels(
 
     Examples
     --------
-    >>> placed = place_labels([{"x": 50, "y": 50, "text": "Gao", "gap": 8},
-    ...                        {"x": 52, "y": 50, "text": "Gao region", "gap": 8}], (200, 100))
+    >>> placed = place_labels([{"x": 100, "y": 50, "text": "Gao", "gap": 8},
+    ...                        {"x": 102, "y": 50, "text": "Gao region", "gap": 8}], (300, 100))
     >>> [label["spot"] for label in placed]
-    ['right', 'above']
+    ['right', 'left']
+    >>> place_labels([{"x": 5, "y": 5, "text": "No room here at all", "gap": 8}], (20, 20))[0]["box"]
     """
     width, height = size
     taken = list(obstacles)
     placed = []
     for mark in marks:
-        wide = len(mark["text"]) * CHAR
+        # Bold labels are wider; the halo stroke adds a little each side.
+        wide = len(mark["text"]) * CHAR * (1.15 if mark.get("bold") else 1) + 4
         found = None
         for spot in _SPOTS:
             box = _box(mark["x"], mark["y"], wide, spot, mark["gap"])
@@ -74,7 +77,7 @@ def place_labels(
             spot, box = found
             taken.append(box)
             # SVG text is anchored at its baseline: about a quarter line above the box's foot.
-            label.update(spot=spot, box=box, tx=round(box[0], 1), ty=round(box[3] - 3, 1))
+            label.update(spot=spot, box=box, tx=round(box[0] + 2, 1), ty=round(box[3] - 6, 1))
         placed.append(label)
     return placed
 
