@@ -72,12 +72,22 @@ def place_labels(
             if inside and not _hits(box, taken):
                 found = (spot, box)
                 break
-        label = {**mark, "spot": None, "box": None}
+        label = {**mark, "spot": None, "box": None, "anchor": "start"}
         if found is not None:
             spot, box = found
             taken.append(box)
-            # SVG text is anchored at its baseline: about a quarter line above the box's foot.
-            label.update(spot=spot, box=box, tx=round(box[0] + 2, 1), ty=round(box[3] - 6, 1))
+            # The text hugs its anchor: the measured box is generous, so a label on the
+            # left ends at the box's right edge, one above or below is centred. Its
+            # baseline sits a little above the box's foot (room for descenders).
+            if "left" in spot:
+                anchor, tx = "end", box[2] - 2
+            elif spot in {"above", "below"}:
+                anchor, tx = "middle", (box[0] + box[2]) / 2
+            else:
+                anchor, tx = "start", box[0] + 2
+            label.update(
+                spot=spot, box=box, anchor=anchor, tx=round(tx, 1), ty=round(box[3] - 6, 1)
+            )
         placed.append(label)
     return placed
 
