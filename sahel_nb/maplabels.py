@@ -119,9 +119,9 @@ def hostage_paths(events: pd.DataFrame, names: dict[str, str]) -> list[dict]:
     paths = []
     for hostage, abductions in taken.groupby("actor2", sort=True):
         start = abductions.sort_values(["geo_precision", "date_start", "event_id"]).iloc[0]
-        named = (events["actor2"] == hostage) | (events["actor1"] == hostage)
+        named = (located["actor2"] == hostage) | (located["actor1"] == hostage)
         later = located[
-            named.reindex(located.index).fillna(False).to_numpy(bool)
+            named.fillna(False).to_numpy(bool)
             & (located["date_start"] >= start["date_start"]).fillna(False).to_numpy(bool)
             & (located["sub_event_type"].astype(str) != "Abduction/forced disappearance")
         ].sort_values(["date_start", "event_id"])

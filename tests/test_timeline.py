@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from sahel_nb import ParameterError, load_dataset
@@ -242,3 +243,43 @@ def test_the_map_shows_how_precisely_each_event_is_placed(tmp_path):
     assert "a dashed disc is placed only within a region" in html
     # Each place carries the day span of its events, for the linked page's filter.
     assert 'data-spans="14003:14003"' in html  # 2008-05-04: day 14,003 since 1970
+
+
+def test_an_assessment_marks_its_period_and_cut_off_and_leaves_later_events_out(data, tmp_path):
+    from types import SimpleNamespace
+
+    judged = SimpleNamespace(scope={"period": {"start": "2004", "end": "2006"}}, cut_off="2006-06")
+    events = event_table(data)
+    html = timeline_page(events, tmp_path / "t.html", assessment=judged, left_out=2)
+    text = html.read_text(encoding="utf-8")
+    drawn = set(re.findall(r'<g class="event" data-event-id="([^"]+)"', text))
+    began = events.set_index("event_id")["first_day"]
+    # Nothing that began after the cut-off is drawn; it is counted with those left out before.
+    later = {e for e, day in began.items() if day > pd.Timestamp("2006-06-30")}
+    assert later and not drawn & later
+    assert f"{2 + len(later)} later events left out" in text
+    assert 'class="cut-off"' in text and 'class="period"' in text
+    # The axis ends with the cut-off's year: no tick for a later year.
+    ticks = {int(y) for y in re.findall(r'<text x="[\d.]+" y="14">(\d{4})</text>', text)}
+    assert max(ticks) <= 2006
+
+
+def test_the_map_labels_its_places_and_draws_a_hostages_path(data, tmp_path):
+    release = data.events.iloc[[0]].assign(
+        event_id="e-release",
+        sub_event_type="Hostage release",
+        location="Gao",
+        latitude=16.27,
+        longitude=-0.04,
+        date="2004-09",
+        date_start=pd.Timestamp("2004-09-01"),
+    )
+    with_release = data.__class__(**{**vars(data), "events": pd.concat([data.events, release])})
+    text = map_page(event_table(data), tmp_path / "m.html", dataset=with_release).read_text(
+        encoding="utf-8"
+    )
+    labels = re.findall(r'<text class="label place"[^>]*>([^<]*)</text>', text)
+    assert {"Timbuktu", "Gao"} <= set(labels)
+    assert text.count('<g class="hostage-path"') == 1
+    assert "Timbuktu: Tourists taken in 2004 taken 2004" in text and "Gao: freed 2004-09" in text
+    assert "Not on the map: " in text and "outside the map&#39;s area" in text
