@@ -17,7 +17,14 @@ from .origins import claims_of, stance
 from .pages import render, write_atomically
 from .schema import CLAIM_TABLES, KIND_PHRASES, TABLES
 
-__all__ = ["claim_reports", "claim_table", "claims_page", "source_agreement", "unique_claims"]
+__all__ = [
+    "claim_reports",
+    "claim_table",
+    "claims_page",
+    "ransom_reports",
+    "source_agreement",
+    "unique_claims",
+]
 
 
 def _names(dataset: Dataset) -> dict[str, str]:
@@ -152,6 +159,33 @@ def claim_reports(dataset: Dataset, claim_id: str | None = None) -> pd.DataFrame
         .drop(columns="_order")
         .reset_index(drop=True)
     )
+
+
+def ransom_reports(dataset: Dataset, ransoms: pd.DataFrame) -> pd.DataFrame:
+    """One row per report of each payment in ``ransoms`` (:func:`~sahel_nb.flows.ransom_table`).
+
+    The ransom workbook's second view: where the ``ransoms`` sheet has one
+    row per payment, this has one per source's report of it (denials
+    included), with the kidnapping's ``event_id`` first, so that a payment
+    reported five times reads as one payment and five reports, never as
+    five payments. Columns are :func:`claim_reports`' (``table`` left out).
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> from sahel_nb.flows import ransom_table
+    >>> data = load_dataset("tests/fixtures/claims")
+    >>> reports = ransom_reports(data, ransom_table(data))
+    >>> reports["claim_id"].unique().tolist(), len(reports)
+    (['c-ransom'], 3)
+    """
+    paid = ransoms.dropna(subset=["claim_id"])
+    kidnapping = dict(zip(paid["claim_id"], paid["event_id"], strict=False))
+    reports = claim_reports(dataset)
+    reports = reports[(reports["table"] == "flows") & reports["claim_id"].isin(kidnapping)]
+    reports = reports.drop(columns="table").reset_index(drop=True)
+    reports.insert(0, "event_id", reports["claim_id"].map(kidnapping))
+    return reports
 
 
 def claim_table(dataset: Dataset, *, base_year: int | None = None) -> pd.DataFrame:

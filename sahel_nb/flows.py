@@ -33,6 +33,7 @@ __all__ = [
     "KIDNAPPING",
     "SANKEY_COLUMNS",
     "SHARE",
+    "SHEET_MEANINGS",
     "STATUS_COLOURS",
     "about",
     "column_heading",
@@ -282,6 +283,49 @@ COLUMN_MEANINGS = {
     "event_status": "reported or alleged: how the best report gives the kidnapping",
     "via": "go-between the money or goods passed through (actor name)",
     "support": "how the claim is supported, in words: origins, relays and denials",
+    "table": "which data table the claim is from: events, relationships or flows",
+    "claim": "the claim in a few words: who, what, when (from the report that speaks for it)",
+    "figures": "the figures the reports give, as a range per currency; empty where none",
+    "best_grade": "the best Admiralty grade among the reports: reliability A–F, credibility 1–6",
+    "row_id": "the report's own row id in its table (event_id, relationship_id or flow_id)",
+    "locator": "where in the source the report is: paragraph (¶) or page",
+    "origin": "who first told it: the independent origin the source relays, or the source itself",
+    "says": "what this report says: the figure, date or count as the source gives it",
+    "grade": "Admiralty grade of this report: source reliability A–F, information credibility 1–6",
+    "stance": "for (reports the claim), against (denies it) or neither",
+    "claims": "claims this origin reports",
+    "only_here": "claims only this origin reports: no other source tells them",
+    "examples": "a few of the claims only this origin reports",
+}
+
+#: Where a column means something else on one sheet: a report's source is one source,
+#: not "every row cited"; the agreement matrix's first column is the row's source.
+_ON_SHEET = {
+    ("reports", "source"): ("Source", "the source of this report (short name)"),
+    ("ransom_reports", "source"): ("Source", "the source of this report (short name)"),
+    ("ransom_reports", "event_id"): ("Kidnapping id", "the kidnapping the payment was for "
+                                     "(its id in events.csv)"),
+    ("agreement", "source"): ("Source", "the row's source (short name); each further column "
+                              "is another source"),
+}  # fmt: skip
+
+#: What each sheet's rows are, for the About sheet: a workbook that reads without the page.
+SHEET_MEANINGS = {
+    "ransoms": "one row per payment for each kidnapping (a kidnapping with no known payment "
+    "has one row, amounts empty); its reports are counted here and listed one by one in "
+    "ransom_reports",
+    "ransom_reports": "one row per report of a payment: every source's figure, denials "
+    "included; several rows may be one payment (same claim id), never added up",
+    "by_payer": "payments totalled per payer, each payment counted once",
+    "by_payee": "payments totalled per recipient, each payment counted once",
+    "by_year": "payments totalled per year, each payment counted once",
+    "by_flow_type": "payments totalled per kind of flow, each payment counted once",
+    "in_kind": "flows given in kind, without an amount",
+    "claims": "one row per claim of every table, its reports summarised",
+    "reports": "one row per report of every claim, side by side",
+    "agreement": "for each pair of sources (row and column, by short name), the claims both "
+    "report and those one reports and the other denies; the diagonal counts a source's claims",
+    "only_here": "one row per independent origin: how many claims no other source tells",
 }
 
 #: Workbook headings for people, with units; CSV files keep the column names.
@@ -321,6 +365,19 @@ COLUMN_HEADINGS = {
     "claims_not_converted": "Payments not convertible to US$",
     "contested": "Payments contested",
     "via": "Go-between",
+    "table": "Table",
+    "claim": "Claim",
+    "figures": "Figures reported",
+    "best_grade": "Best grade",
+    "row_id": "Report id",
+    "locator": "Paragraph",
+    "origin": "First told by",
+    "says": "What it says",
+    "grade": "Grade",
+    "stance": "For or against",
+    "claims": "Claims",
+    "only_here": "Claims only it tells",
+    "examples": "Examples",
     "in_kind": "Given in kind",
     "status": "Status",
     "credibility": "Credibility (1 best to 6)",
@@ -345,6 +402,8 @@ def column_heading(column: str, sheet: str = "ransoms") -> str:
     >>> column_heading("payer"), column_heading("Guitta 2010")
     ('Payer', 'Guitta 2010')
     """
+    if (sheet, column) in _ON_SHEET:
+        return _ON_SHEET[(sheet, column)][0]
     money = _MONEY_COLUMN.match(column)
     if money and (money.end() == len(column) or column[money.end() :].startswith(" (")):
         year, end = money.groups()
@@ -526,12 +585,26 @@ def _about(tables: dict[str, pd.DataFrame], dataset: Dataset | None) -> pd.DataF
                 ("(sources)", source["source_id"], "", f"{source['title']} ({cited}); "
                  f"reliability {source['reliability']}: {RELIABILITY[source['reliability']]}")
             )  # fmt: skip
+    # A column named after a source (the agreement matrix): its meaning names the source.
+    sources = {}
+    if dataset is not None:
+        titles = dataset.sources.set_index("source_id")["title"].to_dict()
+        sources = {
+            safe_cell(short): f"claims the row's source shares with {short} ({titles[source]}) "
+            "and those one reports and the other denies; on the diagonal, its own claims"
+            for source, short in short_names(dataset.sources).items()
+        }
     for name, frame in tables.items():
-        rows.append((name, "", "", f"{len(frame):,} rows"))
+        what = SHEET_MEANINGS.get(name)
+        rows.append(
+            (name, "", "", f"{len(frame):,} rows: {what}" if what else f"{len(frame):,} rows")
+        )
         rows += [
-            (name, str(column), column_heading(str(column), name), _meaning(str(column)))
+            (name, str(column), column_heading(str(column), name),
+             _ON_SHEET.get((name, str(column)), ("", ""))[1] or _meaning(str(column))
+             or sources.get(str(column), ""))
             for column in frame.columns
-        ]
+        ]  # fmt: skip
     return neutralise(pd.DataFrame(rows, columns=["sheet", "column", "heading", "meaning"]))
 
 

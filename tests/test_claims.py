@@ -273,3 +273,25 @@ def test_every_exported_cell_header_and_row_label_is_safe(hostile_claims, tmp_pa
     sheet = openpyxl.load_workbook(tmp_path / "claims" / "tables.xlsx")["numbers"]
     assert (sheet["B2"].value, sheet["B2"].data_type) == (-5, "n")
     assert (sheet["C2"].value, sheet["C2"].data_type) == (-3.2, "n")
+
+
+def test_the_claims_workbook_gives_every_column_a_meaning_source_names_too(tmp_path):
+    dataset = load_dataset()
+    tables = {
+        "claims": claim_table(dataset),
+        "reports": claim_reports(dataset),
+        "agreement": source_agreement(dataset).reset_index(),
+        "only_here": unique_claims(dataset),
+    }
+    export_tables(tables, tmp_path, dataset=dataset)
+    book = openpyxl.load_workbook(tmp_path / "tables.xlsx")
+    about = [[c.value for c in row] for row in book["About"].iter_rows(min_row=2)]
+    listed = [row for row in about if row[0] in tables and row[1]]
+    assert {row[0] for row in listed} == set(tables)
+    assert [row[1] for row in listed if not row[3]] == []
+    # A source-named column of the agreement matrix names the source's title.
+    titles = dict(zip(dataset.sources["source_id"], dataset.sources["title"], strict=True))
+    matrix = {row[1]: row[3] for row in listed if row[0] == "agreement" and row[1] != "source"}
+    assert len(matrix) == len(tables["agreement"])
+    for meaning in matrix.values():
+        assert any(f"({title})" in meaning for title in titles.values())

@@ -280,11 +280,14 @@ def test_summary_exports_keep_their_row_labels_and_round_money(flows_data, tmp_p
 
 
 def test_workbooks_of_the_ransom_notebook_explain_every_column_with_units_and_cutoff(tmp_path):
+    from sahel_nb.claims import ransom_reports
     from sahel_nb.flows import information_cutoff, non_monetary, ransom_table
 
     data = load_dataset()
+    ransoms = ransom_table(data, base_year=2024)
     tables = {
-        "ransoms": ransom_table(data, base_year=2024),
+        "ransoms": ransoms,
+        "ransom_reports": ransom_reports(data, ransoms),
         **{
             f"by_{by}": flow_summary(data, by=by, base_year=2024)
             for by in ("payer", "payee", "year", "flow_type")
@@ -311,6 +314,30 @@ def test_workbooks_of_the_ransom_notebook_explain_every_column_with_units_and_cu
     assert cutoff and cutoff[0][3].startswith(information_cutoff(data))
     sources = {row[1] for row in about if row[0] == "(sources)"}
     assert sources == set(data.sources["source_id"])
+    # Every sheet says in words what one of its rows is.
+    said = {row[0]: row[3] for row in about if row[0] in tables and not row[1]}
+    assert set(said) == set(tables) and all(": " in text for text in said.values())
+
+
+def test_the_ransom_workbook_has_a_sheet_per_payment_and_one_per_report(tmp_path):
+    from sahel_nb.claims import ransom_reports
+    from sahel_nb.flows import ransom_table
+
+    data = load_dataset()
+    ransoms = ransom_table(data)
+    reports = ransom_reports(data, ransoms)
+    export_tables({"ransoms": ransoms, "ransom_reports": reports}, tmp_path, dataset=data)
+    book = openpyxl.load_workbook(tmp_path / "tables.xlsx")
+    assert book.sheetnames == ["About", "ransoms", "ransom_reports"]
+    paid = ransoms.dropna(subset=["claim_id"])
+    # One row per payment on one sheet; on the other, one per report, as many as it counts.
+    assert paid["claim_id"].is_unique
+    per_claim = reports.groupby("claim_id").size()
+    assert per_claim.to_dict() == paid.set_index("claim_id")["reports"].astype(int).to_dict()
+    assert set(reports["event_id"]) == set(paid["event_id"])
+    assert set(reports["stance"]) <= {"for", "against", "neither"}
+    heading = [c.value for c in book["ransom_reports"][1]]
+    assert heading[:2] == ["Kidnapping id", "Payment claim id"] and "Source" in heading
 
 
 def test_a_payment_that_cannot_be_converted_is_shown_as_such_and_the_rest_still_totals(tmp_path):

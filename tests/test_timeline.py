@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from sahel_nb import ParameterError, load_dataset
@@ -223,14 +224,11 @@ def test_the_less_precise_the_date_the_paler_the_bar_and_labels_end_on_a_word(tm
     }
     assert opacity["year"] < opacity["month"] < opacity["day"]
     assert opacity["rough"] < opacity["month"]  # approximate: paler still, and dashed
-    labels = re.findall(r'<text x="4" y="\d+">([^<]*)</text>', html)
-    full = "2008 · Armed clash · Alpha Brigade; Bravo Tribe; Charlie Front; the Delta Movement"
-    for label in labels:
-        assert label.endswith("…")
-        kept = label.removesuffix("…").rstrip()
-        # Every word kept is a whole word of the full label.
-        assert full.split(" · ", 1)[1].startswith(kept.split(" · ", 1)[1])
-        assert kept.split()[-1] in full.split()
+    # The margin gives the date as written and its precision; beside each bar, who did what.
+    when = re.findall(r'<text class="when" x="4" y="\d+">([^<]*)</text>', html)
+    assert when[0] == "2008 · year" and "2008-05~ · month, approximate" in when
+    words = re.findall(r'<text class="words"[^>]*>([^<]*)</text>', html)
+    assert len(words) == 4 and set(words) == {"Alpha Brigade fought Bravo Tribe"}
     # The legend lists only what is drawn: one event type here.
     assert html.count('<span><i style="background:') == 1
 
@@ -245,3 +243,43 @@ def test_the_map_shows_how_precisely_each_event_is_placed(tmp_path):
     assert "a dashed disc is placed only within a region" in html
     # Each place carries the day span of its events, for the linked page's filter.
     assert 'data-spans="14003:14003"' in html  # 2008-05-04: day 14,003 since 1970
+
+
+def test_an_assessment_marks_its_period_and_cut_off_and_leaves_later_events_out(data, tmp_path):
+    from types import SimpleNamespace
+
+    judged = SimpleNamespace(scope={"period": {"start": "2004", "end": "2006"}}, cut_off="2006-06")
+    events = event_table(data)
+    html = timeline_page(events, tmp_path / "t.html", assessment=judged, left_out=2)
+    text = html.read_text(encoding="utf-8")
+    drawn = set(re.findall(r'<g class="event" data-event-id="([^"]+)"', text))
+    began = events.set_index("event_id")["first_day"]
+    # Nothing that began after the cut-off is drawn; it is counted with those left out before.
+    later = {e for e, day in began.items() if day > pd.Timestamp("2006-06-30")}
+    assert later and not drawn & later
+    assert f"{2 + len(later)} later events left out" in text
+    assert 'class="cut-off"' in text and 'class="period"' in text
+    # The axis ends with the cut-off's year: no tick for a later year.
+    ticks = {int(y) for y in re.findall(r'<text x="[\d.]+" y="14">(\d{4})</text>', text)}
+    assert max(ticks) <= 2006
+
+
+def test_the_map_labels_its_places_and_draws_a_hostages_path(data, tmp_path):
+    release = data.events.iloc[[0]].assign(
+        event_id="e-release",
+        sub_event_type="Hostage release",
+        location="Gao",
+        latitude=16.27,
+        longitude=-0.04,
+        date="2004-09",
+        date_start=pd.Timestamp("2004-09-01"),
+    )
+    with_release = data.__class__(**{**vars(data), "events": pd.concat([data.events, release])})
+    text = map_page(event_table(data), tmp_path / "m.html", dataset=with_release).read_text(
+        encoding="utf-8"
+    )
+    labels = re.findall(r'<text class="label place"[^>]*>([^<]*)</text>', text)
+    assert {"Timbuktu", "Gao"} <= set(labels)
+    assert text.count('<g class="hostage-path"') == 1
+    assert "Timbuktu: Tourists taken in 2004 taken 2004" in text and "Gao: freed 2004-09" in text
+    assert "Not on the map: " in text and "outside the map&#39;s area" in text

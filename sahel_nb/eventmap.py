@@ -1,0 +1,402 @@
+"""The offline event map: located events on a shipped outline, labelled, with hostages' paths."""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+import pandas as pd
+
+from .eventmarks import EVENT_COLOURS, frame, hover
+from .eventmarks import day_number as _day_number
+from .maplabels import CHAR, LINE, country_areas, hostage_paths, place_labels
+from .pages import render, write_atomically
+
+__all__ = ["EXTENT", "map_counts", "map_page", "map_sentence", "outline"]
+
+#: The map's extent in degrees (west, south, east, north): the Sahel and the Maghreb.
+EXTENT = (-18.0, 3.0, 25.0, 38.0)
+
+
+@cache
+def outline() -> dict:
+    """The shipped outline of the Sahel countries and neighbours (Natural Earth, GeoJSON).
+
+    Examples
+    --------
+    >>> sorted(f["properties"]["iso_a3"] for f in outline()["features"])[:3]
+    ['BEN', 'BFA', 'CAF']
+    """
+    text = (files("sahel_nb") / "reference" / "sahel_countries.geojson").read_text("utf-8")
+    return json.loads(text)
+
+
+def map_counts(events: pd.DataFrame, extent=EXTENT) -> dict[str, int]:
+    """How the map shows :func:`event_table` rows: the counts the notebook and the map both say.
+
+    ``located`` events are drawn, at ``places`` distinct points (events at one
+    place share a dot with a count); ``outside`` have coordinates beyond the
+    map's area; ``no_coordinates`` have none.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"latitude": [16.77, 16.77, 40.7, None],
+    ...                       "longitude": [-3.0, -3.0, -74.0, None]})
+    >>> map_counts(frame)
+    {'located': 2, 'places': 1, 'outside': 1, 'no_coordinates': 1}
+    """
+    west, south, east, north = extent
+    located = events[events["latitude"].notna() & events["longitude"].notna()]
+    inside = located["longitude"].between(west, east) & located["latitude"].between(south, north)
+    shown = located[inside.to_numpy(bool)]
+    # A region-wide event and a town's event at the same coordinates are two marks.
+    region = shown["geo_precision"] == 3 if "geo_precision" in shown else False
+    places = len(
+        shown.assign(_region=region)[["latitude", "longitude", "_region"]].drop_duplicates()
+    )
+    return {
+        "located": len(shown),
+        "places": places,
+        "outside": len(located) - len(shown),
+        "no_coordinates": len(events) - len(located),
+    }
+
+
+def map_sentence(counts: dict[str, int]) -> str:
+    """The map's counts in words, the same in the notebook and on the page.
+
+    Examples
+    --------
+    >>> map_sentence({"located": 3, "places": 2, "outside": 1, "no_coordinates": 4})
+    '3 events are on the map, at 2 places; 1 lies outside its area and 4 have no coordinates.'
+    """
+
+    def count(number: int, word: str) -> str:
+        return f"{number:,} {word}{'' if number == 1 else 's'}"
+
+    located, places = counts["located"], counts["places"]
+    text = f"{count(located, 'event')} {'is' if located == 1 else 'are'} on the map"
+    if located and places != located:
+        text += f", at {count(places, 'place')}"
+    outside, none = counts["outside"], counts["no_coordinates"]
+    text += (
+        f"; {outside:,} {'lies' if outside == 1 else 'lie'} outside its area and "
+        f"{none:,} {'has' if none == 1 else 'have'} no coordinates."
+    )
+    return text
+
+
+def _map_summary(events: pd.DataFrame, extent, places: list | None) -> str:
+    counts = map_counts(events, extent)
+    if places is not None:  # counted per 0.1° place: the dots are those places
+        counts["places"] = len(places)
+    text = map_sentence(counts)
+    if places is not None:
+        text = text.replace(" places;", " places (0.1°), each dot counting its events;", 1)
+    return text + " Those not on the map are listed below."
+
+
+def map_page(
+    events: pd.DataFrame,
+    path: str | os.PathLike,
+    *,
+    title: str = "Located events",
+    extent: tuple[float, float, float, float] = EXTENT,
+    max_events: int = 2000,
+    max_listed: int = 500,
+    dataset=None,
+) -> Path:
+    """Write a self-contained map of the located events at ``path``; no tile server.
+
+    Country outlines come from the shipped Natural Earth file, drawn in an
+    equirectangular projection. Each place is a dot; events at one place
+    share it, with their number written on it and each event on hover, so
+    none hides another. How precisely each event is placed shows: a town
+    (ACLED geo_precision 1) is a dot, a place near a town (2) a dot with a
+    faint halo of about 25 km, an event located only to a larger region (3)
+    a pale, dashed disc about a degree across. Events without coordinates
+    or outside ``extent`` are listed under the map (the first
+    ``max_listed``); the counts are :func:`map_sentence`'s, as in the
+    notebook. Past ``max_events`` located events, events are counted per
+    place (0.1°): one dot each, its area by the count, the kinds and
+    sources on hover. The legend lists only the event types drawn.
+
+    Every place is labelled with its name where there is room, placed so
+    that no label overlaps another or a dot (:func:`~sahel_nb.maplabels.place_labels`);
+    a label with no room shows on hover only. Events placed only within a
+    country (no coordinates, a ``country``) hatch that country, counted in
+    its label. With the ``dataset`` the events come from, each hostage's
+    path (:func:`~sahel_nb.maplabels.hostage_paths`) is a dashed arrow from
+    where they were taken to where they were next placed, with its dates.
+    A line under the map says how many events it does not place at a point
+    and why.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from sahel_nb import load_dataset
+    >>> from sahel_nb.timeline import event_table
+    >>> data = load_dataset()
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "map.html"
+    >>> map_page(event_table(data), out, dataset=data).name
+    'map.html'
+    """
+    context = _map_context(events, extent, max_events, max_listed, dataset=dataset)
+    page = render("map.html.j2", title=title, geo=context, **frame(context))
+    return write_atomically(path, page)
+
+
+def _spans(rows) -> str:
+    """``first:last`` day numbers of each dated event at a place, for the page's period filter."""
+    spans = []
+    for row in rows:
+        first, last = getattr(row, "first_day", None), getattr(row, "last_day", None)
+        if first is None or pd.isna(first):
+            continue  # undated: shown only when no period is picked
+        # An open end (2003/..) runs on: it touches every later period.
+        end = _day_number(last) if last is not None and pd.notna(last) else 10**6
+        spans.append(f"{_day_number(first)}:{end}")
+    return " ".join(spans)
+
+
+def _map_context(
+    events: pd.DataFrame, extent, max_events: int, max_listed: int, dataset=None
+) -> dict:
+    west, south, east, north = extent
+    width = 1000
+    scale = width / (east - west)
+    height = round((north - south) * scale)
+
+    def project(lon: float, lat: float) -> tuple[float, float]:
+        return round((lon - west) * scale, 1), round((north - lat) * scale, 1)
+
+    countries = []
+    for feature in outline()["features"]:
+        rings = feature["geometry"]["coordinates"]
+        paths = [
+            "M" + " L".join("{},{}".format(*project(lon, lat)) for lon, lat in ring)
+            for ring in rings
+        ]
+        largest = max(rings, key=len)
+        lon = sum(p[0] for p in largest) / len(largest)
+        lat = sum(p[1] for p in largest) / len(largest)
+        inside = west < lon < east and south < lat < north
+        countries.append(
+            {
+                "d": " ".join(paths),
+                "name": feature["properties"]["name"],
+                "iso": feature["properties"]["iso_a3"],
+                "label": project(lon, lat) if inside else None,
+            }
+        )
+    located = events[events["latitude"].notna() & events["longitude"].notna()]
+    in_view = located[
+        located["longitude"].between(west, east) & located["latitude"].between(south, north)
+    ]
+    if len(in_view) > max_events:
+        dots = _places(in_view)
+    else:
+        dots = []
+        precision = (
+            in_view["geo_precision"].fillna(1).astype(int)
+            if "geo_precision" in in_view
+            else pd.Series(1, index=in_view.index)
+        )
+        grouped = in_view.assign(_region=(precision == 3), _near=(precision == 2)).groupby(
+            ["latitude", "longitude", "_region", "_near"], sort=True
+        )
+        for (lat, lon, region, near), here in grouped:
+            rows = list(here.itertuples(index=False))
+            region = bool(region)
+            dots.append(
+                {
+                    "lat": float(lat),
+                    "lon": float(lon),
+                    # A region is drawn about a degree across, not as a town.
+                    "r": round(scale * 0.6, 1) if region else 7,
+                    # Near a town (geo_precision 2): a halo of about a quarter degree.
+                    "halo": round(7 + scale * 0.25, 1) if near else 0,
+                    "region": region,
+                    "count": len(rows),
+                    "colour": EVENT_COLOURS.get(rows[0].event_type, "#757575"),
+                    "hover": "\n\n".join(hover(row) for row in rows),
+                    "event_id": " ".join(row.event_id for row in rows),
+                    "spans": _spans(rows),
+                    "place": _place_name(rows),
+                }
+            )
+        # Regions first, so that a town inside one is drawn on top of it.
+        dots.sort(key=lambda dot: (not dot["region"], -dot["r"], dot["event_id"]))
+    for dot in dots:
+        dot.setdefault("region", False)
+        dot.setdefault("halo", 0)
+        dot.setdefault("count", 1)
+        dot.setdefault("spans", "")
+        dot.setdefault("place", "")
+        dot["cx"], dot["cy"] = project(dot["lon"], dot["lat"])
+    areas = _areas(events, countries)
+    arrows = []
+    if dataset is not None and len(in_view) <= max_events:
+        arrows = _arrows(dataset, extent, project)
+    labels = _labels(dots, areas, arrows, countries, (width, height))
+    on_areas = {i for area in areas for i in area["event_id"].split()}
+    # Events shaded as their country are listed too: a hatch is no place to read them.
+    unplaced = events[~events["event_id"].isin(in_view["event_id"])]
+    return {
+        "summary": _map_summary(events, extent, dots if len(in_view) > max_events else None),
+        "kinds": set(in_view["event_type"]),
+        "width": width,
+        "height": height,
+        "countries": countries,
+        "dots": dots,
+        "areas": areas,
+        "arrows": arrows,
+        "labels": labels,
+        "not_on_map": _not_on_map(map_counts(events, extent), len(on_areas)),
+        "elsewhere": [
+            {"hover": hover(r), "event_id": r.event_id}
+            for r in unplaced.head(max_listed).itertuples()
+        ],
+        "more": max(len(unplaced) - max_listed, 0),
+        "attribution": outline()["attribution"],
+        "precise": any(not d["region"] and not d["halo"] for d in dots),
+        "near": any(d["halo"] for d in dots),
+        "regions": any(d["region"] for d in dots),
+    }
+
+
+def _place_name(rows) -> str:
+    """The names the events at one dot give their place, each once, in order."""
+    names = [str(r.location) for r in rows if isinstance(r.location, str) and r.location]
+    return " / ".join(dict.fromkeys(names))
+
+
+def _areas(events: pd.DataFrame, countries: list[dict]) -> list[dict]:
+    """Countries holding events placed only within them: shaded, counted, listed on hover."""
+    drawn = {c["iso"]: c for c in countries if c["label"] is not None}
+    areas = []
+    for iso, rows in country_areas(events, set(drawn)).items():
+        country, rows = drawn[iso], list(rows.itertuples(index=False))
+        areas.append(
+            {
+                "d": country["d"],
+                "name": country["name"],
+                "anchor": country["label"],
+                "count": len(rows),
+                "hover": "\n\n".join(hover(row) for row in rows),
+                "event_id": " ".join(row.event_id for row in rows),
+                "spans": _spans(rows),
+            }
+        )
+    return areas
+
+
+def _arrows(dataset, extent, project) -> list[dict]:
+    """Hostages' paths inside the map, projected, with the words of their label."""
+    west, south, east, north = extent
+    names = dataset.actors.set_index("actor_id")["name"].to_dict()
+    arrows = []
+    for leg in hostage_paths(dataset.events, names):
+        ends = ((leg["from_lon"], leg["from_lat"]), (leg["to_lon"], leg["to_lat"]))
+        if not all(west <= lon <= east and south <= lat <= north for lon, lat in ends):
+            continue
+        (x1, y1), (x2, y2) = (project(lon, lat) for lon, lat in ends)
+        taken = f"{leg['from_place']}: {leg['hostage']} taken {leg['from_date']}"
+        then = f"{leg['to_place']}: {leg['what']} {leg['to_date']}"
+        words = f"{leg['hostage']}: taken {leg['from_date']} in {leg['from_place']}, {then}"
+        arrows.append({**leg, "x1": x1, "y1": y1, "x2": x2, "y2": y2, "words": words,
+                       "taken": taken, "then": then})  # fmt: skip
+    return arrows
+
+
+def _labels(dots, areas, arrows, countries, size) -> list[dict]:
+    """Every label of the map, placed so that none overlaps another or a dot.
+
+    Hostages' paths first, then places (most events first), then the
+    country-wide counts, then country names: when room runs out, the least
+    telling labels are the ones left to hover.
+    """
+    # Each end of a hostage's path says what happened there and when.
+    marks = [
+        {
+            "x": x,
+            "y": y,
+            "gap": 9,
+            "text": text,
+            "kind": "path",
+            "bold": True,
+            "ref": a["event_ids"],
+        }
+        for a in arrows
+        for x, y, text in ((a["x1"], a["y1"], a["taken"]), (a["x2"], a["y2"], a["then"]))
+    ]
+    marks += [
+        {"x": d["cx"], "y": d["cy"], "gap": (d["halo"] or d["r"]) + 3, "text": d["place"],
+         "kind": "place", "ref": d["event_id"]}
+        for d in sorted(dots, key=lambda d: (-d["count"], d["event_id"])) if d["place"]
+    ]  # fmt: skip
+    marks += [
+        {"x": a["anchor"][0], "y": a["anchor"][1] + LINE, "gap": 0, "kind": "area",
+         "text": f"{a['name']}: {a['count']} event{'s' if a['count'] != 1 else ''}, "
+         "no nearer place", "ref": a["event_id"]}
+        for a in areas
+    ]  # fmt: skip
+    named = {a["name"] for a in areas}
+    marks += [
+        {"x": c["label"][0], "y": c["label"][1], "gap": 0, "text": c["name"], "kind": "country",
+         "ref": c["iso"]}
+        for c in countries if c["label"] is not None
+    ]  # fmt: skip
+    # Country names are centred on the country: try the centre before the sides.
+    for mark in marks:
+        if mark["kind"] in {"country", "area"}:
+            mark["x"] -= len(mark["text"]) * CHAR / 2 + mark["gap"]
+    obstacles = [
+        (d["cx"] - d["r"], d["cy"] - d["r"], d["cx"] + d["r"], d["cy"] + d["r"]) for d in dots
+    ]
+    placed = place_labels(marks, size, obstacles)
+    # A country already named by its area's count needs no second label.
+    return [m for m in placed if not (m["kind"] == "country" and m["text"] in named)]
+
+
+def _not_on_map(counts: dict[str, int], on_areas: int) -> str:
+    """Under the map: how many events it does not place at a point, and why."""
+    none, outside = counts["no_coordinates"], counts["outside"]
+    if not none and not outside:
+        return "Every event is on the map."
+    text = (
+        f"Not on the map: {none:,} event{'s' if none != 1 else ''} without coordinates"
+        f"{f' ({on_areas:,} of them shaded as their country, placed no nearer)' if on_areas else ''}"
+        f" and {outside:,} outside the map's area."
+    )
+    return text
+
+
+def _places(located: pd.DataFrame) -> list[dict]:
+    """Located events counted per place (coordinates rounded to 0.1°), largest first."""
+    places = located.assign(
+        lat=located["latitude"].astype(float).round(1),
+        lon=located["longitude"].astype(float).round(1),
+    )
+    peak = places.groupby(["lat", "lon"]).size().max()
+    found = []
+    for (lat, lon), events in places.groupby(["lat", "lon"], sort=True):
+        kinds = events["event_type"].value_counts()
+        sources = events["source"].str.split(" ", n=1).str[0].value_counts()
+        found.append(
+            {
+                "lat": float(lat),
+                "lon": float(lon),
+                "r": round(3 + 12 * (len(events) / peak) ** 0.5, 1),
+                "colour": EVENT_COLOURS.get(kinds.index[0], "#757575"),
+                "event_id": f"{lat:.1f},{lon:.1f}",
+                "hover": f"{len(events):,} events near {lat:.1f}, {lon:.1f}: "
+                + ", ".join(f"{kind} {n:,}" for kind, n in kinds.items())
+                + " — sources: "
+                + ", ".join(f"{source} ({n:,})" for source, n in sources.items()),
+            }
+        )
+    return sorted(found, key=lambda place: -place["r"])  # small dots drawn over big ones

@@ -1,0 +1,125 @@
+"""What the timeline and the map share: event colours, hover text, and an event in plain words."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+__all__ = ["EVENT_COLOURS", "day_number", "frame", "hover", "in_words", "short_names"]
+
+#: Colour of each ACLED event type, on the timeline and the map.
+EVENT_COLOURS = {
+    "Battles": "#c62828",
+    "Explosions/Remote violence": "#ef6c00",
+    "Violence against civilians": "#6a1b9a",
+    "Protests": "#00838f",
+    "Riots": "#8d6e63",
+    "Strategic developments": "#1565c0",
+}
+
+#: What a sub-event type did, as a verb between who did it and to whom (the
+#: past tense needs no agreement with a plural name: "Algerian courts sentenced").
+_VERBS = {
+    "Abduction/forced disappearance": "abducted",
+    "Armed clash": "fought",
+    "Attack": "attacked",
+    "Hostage release": "freed",
+    "Arrests": "arrested",
+    "Sentencing": "sentenced",
+    "Designation": "listed",
+    "Indictment": "charged",
+    "Extradition": "extradited",
+    "Extradition refused": "refused to extradite",
+}
+
+#: Longest label in words; longer ones are cut at a word.
+_LONGEST = 70
+
+
+def short_names(actors: pd.DataFrame) -> dict[str, str]:
+    """Each actor's name, or its acronym alias (``AQIM``) when the name is long.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"actor_id": ["aqim", "x"],
+    ...     "name": ["Al-Qaeda in the Islamic Maghreb", "Ghana"],
+    ...     "aliases": [["AQIM", "AQIM/GSPC"], []]})
+    >>> short_names(frame)
+    {'aqim': 'AQIM', 'x': 'Ghana'}
+    """
+    names = {}
+    for row in actors.itertuples(index=False):
+        aliases = row.aliases if isinstance(row.aliases, list) else []
+        acronyms = [a for a in aliases if re.fullmatch(r"[A-Z]{2,6}", str(a))]
+        long = len(str(row.name)) > 24
+        names[row.actor_id] = acronyms[0] if long and acronyms else str(row.name)
+    return names
+
+
+def _cut(text: str, longest: int = _LONGEST) -> str:
+    """``text`` cut at a word before ``longest`` characters, with an ellipsis."""
+    if len(text) <= longest:
+        return text
+    return text[:longest].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def in_words(actor1, actor2, sub_event_type, description=None) -> str:
+    """Who did what to whom, in a few plain words, for a label beside a bar or a dot.
+
+    A sub-event type the table knows reads as a verb; any other ("Other",
+    "Change to group/activity") is told by its description's first clause,
+    since its type says little.
+
+    Examples
+    --------
+    >>> in_words("GSPC", "European tourists", "Abduction/forced disappearance")
+    'GSPC abducted European tourists'
+    >>> in_words("Germany", None, "Other", "Schröder vowed to hunt the kidnappers; more.")
+    'Schröder vowed to hunt the kidnappers'
+    """
+
+    def given(value) -> bool:
+        return isinstance(value, str) and bool(value.strip())
+
+    kind = str(sub_event_type) if given(sub_event_type) else ""
+    verb = _VERBS.get(kind)
+    if verb is None and given(description):
+        first = re.split(r"(?<=[a-z0-9)])[.;](?:\s|$)", str(description).strip(), maxsplit=1)[0]
+        return _cut(first.rstrip("."))
+    who = actor1 if given(actor1) else "Someone"
+    if verb is None:
+        return _cut(f"{who}: {kind.lower() or 'an event'}")
+    return _cut(f"{who} {verb} {actor2}" if given(actor2) else f"{who} {verb}")
+
+
+def hover(row) -> str:
+    """An event row's hover text: kind and date, actors, place, description, status and source."""
+    lines = [
+        f"{row.sub_event_type} ({row.event_type}) — {row.date if pd.notna(row.date) else 'undated'}",
+        row.actors,
+    ]
+    if pd.notna(row.location):
+        lines.append(str(row.location))
+    if pd.notna(row.description):
+        lines.append(str(row.description))
+    if "approximate" in str(getattr(row, "precision", "")):
+        lines.append("the date is approximate or uncertain (EDTF ~ or ?)")
+    reports = getattr(row, "reports", 1)
+    told = f"; {reports} reports, {row.agreement}" if reports and reports > 1 else ""
+    lines.append(f"{row.status}, credibility {row.credibility}{told} — source: {row.source}")
+    return "\n".join(line for line in lines if line)
+
+
+def frame(*charts: dict) -> dict:
+    """What the page around the charts shows: the summary and the legend of what is drawn."""
+    drawn = set().union(*(chart["kinds"] for chart in charts))
+    return {
+        "summary": " ".join(chart["summary"] for chart in charts),
+        "legend": {kind: colour for kind, colour in EVENT_COLOURS.items() if kind in drawn},
+    }
+
+
+def day_number(day) -> int:
+    """Days since 1970-01-01: what the page's brushing script compares."""
+    return int((pd.Timestamp(day) - pd.Timestamp("1970-01-01")).days)
