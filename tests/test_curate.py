@@ -3,11 +3,11 @@
 from pathlib import Path
 
 import pytest
-from test_texts import ARTICLE, append_row, new_event
+from test_texts import ARTICLE, _hold, append_row, new_event
 
 from sahel_nb import SahelNbError, load_dataset
 from sahel_nb.cli import main
-from sahel_nb.curate import add_source, similar_claims, source_paragraphs
+from sahel_nb.curate import add_source, curation_notices, similar_claims, source_paragraphs
 from sahel_nb.data import validate_folder
 from sahel_nb.texts import paragraphs
 
@@ -102,3 +102,83 @@ def test_claims_find_on_the_command_line(capsys):
     assert "c-2009-dyer-kidnapping" in first
     assert main(["claims", "find", "--like", "ev-2009-01-22-dyer-kidnapping"]) == 0
     assert "c-2009-dyer-kidnapping" not in capsys.readouterr().out  # its own claim is left out
+
+
+def _committed(tmp_path: Path) -> Path:
+    """A copy of the curated data in a git repository of its own, committed."""
+    import shutil
+    import subprocess
+
+    repo = tmp_path / "repo"
+    shutil.copytree(DATA, repo / "data")
+    for args in (
+        ["init", "-q"],
+        ["add", "."],
+        ["-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "data"],
+    ):
+        subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+    return repo / "data"
+
+
+def _dyer(**row) -> dict:
+    """The Dyer kidnapping as the new article tells it."""
+    return new_event(
+        event_id="ev-2009-dyer-mg",
+        actor1="aqim",
+        actor2="edwin-dyer",
+        description="AQIM says its fighters took the British national Edwin Dyer near the "
+        "Mali–Niger border in January.",
+        locator="¶2–4",
+        **row,
+    )
+
+
+def test_validate_notices_a_new_row_that_repeats_a_claim(tmp_path, texts, capsys):
+    data = _committed(tmp_path)
+    assert curation_notices(data) == []  # nothing changed since the commit
+    _hold(texts, data)
+    line = append_row(data / "events.csv", _dyer(claim_id="c-2009-dyer-mg"))
+    notices = [n for n in curation_notices(data) if n.column == "claim_id"]
+    assert [(n.line, n.value) for n in notices] == [(line, "c-2009-dyer-mg")]
+    assert notices[0].message.startswith("notice: may repeat c-2009-dyer-kidnapping")
+    assert "actors edwin-dyer" in notices[0].message
+    # On the command line, as file:line: column: message (value); the data stays valid.
+    assert main(["validate", str(data)]) == 0
+    said = capsys.readouterr().err
+    assert f"{data}/events.csv:{line}: claim_id: notice: may repeat c-2009-dyer-kidnapping" in said
+
+
+def test_validate_notices_the_rows_whose_grade_may_rise_when_a_claim_gains_an_origin(
+    tmp_path, texts
+):
+    data = _committed(tmp_path)
+    _hold(texts, data)
+    append_row(data / "events.csv", _dyer(claim_id="c-2009-dyer-kidnapping"))
+    curated = load_dataset(data)
+    notices = curation_notices(data, curated)
+    # Sharing the claim's id, the row repeats nothing; its claim has one more origin.
+    assert not [n for n in notices if n.column == "claim_id"]
+    rising = [n for n in notices if n.column == "credibility"]
+    events = curated.events.set_index("event_id")
+    earlier = events[
+        (events["claim_id"] == "c-2009-dyer-kidnapping") & (events.index != "ev-2009-dyer-mg")
+    ]
+    expected = {
+        row_id
+        for row_id, row in earlier.iterrows()
+        if int(row["credibility"]) > 1 and str(row["status"]) not in ("denied", "disputed")
+    }
+    assert expected  # the curated claim has such a row
+    assert len(rising) == len(expected)
+    for notice in rising:
+        assert "c-2009-dyer-kidnapping gained an independent origin" in notice.message
+        assert "may now rise" in notice.message and int(notice.value) > 1
+
+
+def test_no_notices_outside_git(tmp_path, texts):
+    import shutil
+
+    data = Path(shutil.copytree(DATA, tmp_path / "data"))
+    _hold(texts, data)
+    append_row(data / "events.csv", _dyer(claim_id="c-2009-dyer-mg"))
+    assert curation_notices(data) == []
