@@ -207,7 +207,13 @@ class Curator:
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
-        display(self.widget)
+        bundle = self.widget._repr_mimebundle_()
+        # The widgets' own text form would show the paragraph: no source text in a saved notebook.
+        bundle["text/plain"] = (
+            f"Curator: {len(self.texts)} held sources, a new row of {self.table.value} "
+            "(the widgets need a live kernel)"
+        )
+        display(bundle, raw=True)
 
 
 def _problems_html(problems) -> str:
