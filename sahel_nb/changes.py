@@ -25,6 +25,8 @@ __all__ = [
     "format_changes",
     "judgments_to_review",
     "read_snapshot",
+    "revision_tables",
+    "table_changes",
     "write_snapshot",
 ]
 
@@ -161,7 +163,8 @@ def _rows(path: Path, id_column: str) -> dict[str, dict]:
         return {row.get(id_column, ""): row for row in rows}
 
 
-def _table_changes(old_dir: Path, new_dir: Path) -> list[TableChanges]:
+def table_changes(old_dir: Path, new_dir: Path) -> list[TableChanges]:
+    """Each table's rows added, removed and changed between two data folders, by id, as text."""
     found = []
     for name, table in TABLES.items():
         old = _rows(old_dir / table.file, table.id_column)
@@ -290,7 +293,7 @@ def compare_folders(
     from .interop.actors import IMPORTED_ACTOR
 
     old_data, new_data = Path(old_data), Path(new_data)
-    changes = Changes(previous_run, _table_changes(old_data, new_data), against=against)
+    changes = Changes(previous_run, table_changes(old_data, new_data), against=against)
     if not any(t.count for t in changes.tables):
         return changes
     try:
@@ -322,6 +325,39 @@ def compare_revision(data_dir: str | os.PathLike, revision: str = "HEAD") -> Cha
     'HEAD'
     """
     data_dir = Path(data_dir).expanduser().resolve()
+    with tempfile.TemporaryDirectory(prefix="sahel-nb-revision-") as scratch:
+        revision_tables(data_dir, revision, scratch)
+        changes = compare_folders(
+            scratch,
+            data_dir,
+            previous_run=revision,
+            what=f"revision {revision}",
+            against="revision",
+        )
+    changes.to_review = judgments_to_review(data_dir)
+    return changes
+
+
+def revision_tables(data_dir: str | os.PathLike, revision: str, into: str | os.PathLike) -> Path:
+    """Write a data folder's tables as they were at git ``revision`` into the folder ``into``.
+
+    Read with ``git show`` from the repository holding ``data_dir``: nothing
+    is checked out. A table the revision did not have is left out.
+
+    Raises
+    ------
+    SahelNbError
+        ``data_dir`` is in no git repository, or ``revision`` is not in it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from sahel_nb.paths import curated_data_dir
+    >>> with tempfile.TemporaryDirectory() as scratch:  # doctest: +SKIP
+    ...     sorted(p.name for p in revision_tables(curated_data_dir(), "HEAD", scratch).iterdir())
+    ['actors.csv', 'events.csv', 'flows.csv', 'relationships.csv', 'sources.csv']
+    """
+    data_dir = Path(data_dir).expanduser().resolve()
     top = _git(data_dir, "rev-parse", "--show-toplevel")
     if top is None:
         raise SahelNbError(
@@ -332,21 +368,12 @@ def compare_revision(data_dir: str | os.PathLike, revision: str = "HEAD") -> Cha
     if _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}") is None:
         raise SahelNbError(f"--against {revision!r}: no such revision in {root}")
     inside = data_dir.relative_to(root).as_posix()
-    with tempfile.TemporaryDirectory(prefix="sahel-nb-revision-") as scratch:
-        for table in TABLES.values():
-            path = f"{inside}/{table.file}" if inside != "." else table.file
-            content = _git(root, "show", f"{revision}:{path}")
-            if content is not None:  # a table the revision did not have yet
-                (Path(scratch) / table.file).write_bytes(content)
-        changes = compare_folders(
-            scratch,
-            data_dir,
-            previous_run=revision,
-            what=f"revision {revision}",
-            against="revision",
-        )
-    changes.to_review = judgments_to_review(data_dir)
-    return changes
+    for table in TABLES.values():
+        path = f"{inside}/{table.file}" if inside != "." else table.file
+        content = _git(root, "show", f"{revision}:{path}")
+        if content is not None:  # a table the revision did not have yet
+            (Path(into) / table.file).write_bytes(content)
+    return Path(into)
 
 
 def _git(folder: Path, *args: str) -> bytes | None:

@@ -9,20 +9,31 @@ import pyarrow.compute as pc
 
 __all__ = [
     "attribution",
+    "known_through",
     "locator_list",
     "locator_lists",
+    "not_held",
     "short_name",
     "short_names",
+    "source_entries",
     "support_said",
     "teller_names",
 ]
 
 
 def short_name(row) -> str:
-    """A source as a citation: the author's surname, else the publisher, and the year.
+    """A source as a citation: its ``short_name``, else the author's surname (or publisher) and year.
+
+    A ``short_name`` is used as written: an origin the project knows only
+    through others is cited by what it is, not by a surname that reads as a
+    writer we hold.
 
     Examples
     --------
+    >>> short_name({"short_name": "AQIM statement (spokesman Salah Abu Mohammed), 2009",
+    ...             "author": "Salah Abu Mohammed", "published": "2009-02"})
+    'AQIM statement (spokesman Salah Abu Mohammed), 2009'
+
     >>> short_name({"author": "Olivier Guitta", "publisher": "GlobalPost",
     ...             "published": "2010-02-16", "title": "A column"})
     'Guitta 2010'
@@ -35,6 +46,8 @@ def short_name(row) -> str:
         value = row.get(key) if hasattr(row, "get") else None
         return None if value is None or pd.isna(value) or str(value) == "" else str(value)
 
+    if given("short_name"):
+        return given("short_name")
     author, publisher, published = given("author"), given("publisher"), given("published")
     # "Agence France-Presse (copy kept by Algeria-Watch)": the outlet, not the archive.
     publisher = publisher.split(" (")[0].split(", ")[0] if publisher else None
@@ -143,6 +156,110 @@ def locator_lists(locators, starts, *, most: int = 12) -> list[str]:
             + (f" and {more:,} more" if more > 0 else "")
         )
     return out
+
+
+def not_held(row) -> bool:
+    """Whether a source is known only through others: ``kind`` ends ``(not held)`` or notes say so.
+
+    Examples
+    --------
+    >>> not_held({"kind": "television report (not held)", "notes": None})
+    True
+    >>> not_held({"kind": "news report", "notes": "Stored as bbc-2003.txt"})
+    False
+    """
+    kind, notes = (_given(row.get(key)) for key in ("kind", "notes"))
+    return bool(kind and kind.rstrip().endswith("(not held)")) or bool(
+        notes and notes.lstrip().lower().startswith("not held")
+    )
+
+
+_CLAIM_TABLES = ("relationships", "events", "flows")
+
+
+def known_through(dataset, source_id: str, names: dict[str, str] | None = None) -> list[str]:
+    """The sources a source is known through: those whose rows relay it, with their paragraphs.
+
+    Each is the citing source's short name and the locators of its rows
+    that name ``source_id`` in ``relays`` (``AFP 2004 (¶3, ¶6–7)``), then
+    any source whose whole document is ``derived_from`` it, by name alone.
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> known_through(load_dataset(), "ard-2003")
+    ['Mail & Guardian 2003 (¶8)']
+    """
+    names = short_names(dataset.sources) if names is None else names
+    locators: dict[str, list[str]] = {}
+    for table in _CLAIM_TABLES:
+        frame = dataset.tables[table]
+        if "relays" not in frame:
+            continue
+        relaying = frame[frame["relays"].astype("string").eq(source_id).fillna(False)]
+        for citing, locator in zip(relaying["source_id"], relaying["locator"], strict=True):
+            locators.setdefault(str(citing), []).append(str(locator))
+    said = [f"{names.get(s, s)} ({locator_list(locs)})" for s, locs in locators.items()]
+    sources = dataset.sources
+    if "derived_from" in sources:
+        derived = sources[sources["derived_from"].astype("string").eq(source_id).fillna(False)]
+        said += [names.get(s, s) for s in derived["source_id"] if s not in locators]
+    return said
+
+
+def source_entries(dataset, source_ids, *, relayed: bool = True) -> list[str]:
+    """Each source in full, for a page's list of sources; origins not held say how they are known.
+
+    ``source_ids`` are the sources a page cites. With ``relayed``, the
+    sources not held that those sources' rows relay (``relays``) or whose
+    document derives from one (``derived_from``) follow them, so an origin
+    the page names through its relays ("AQIM statement …, to Mail &
+    Guardian 2009") is listed too, with "not held; known through …".
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> held, ard = source_entries(load_dataset(), ["mg-2003"])
+    >>> held.split(": ")[0], ard.split(": ")[0]
+    ('Mail & Guardian 2003', 'ARD 2003')
+    >>> ard.endswith("; not held; known through Mail & Guardian 2003 (¶8).")
+    True
+    """
+    from .schema import RELIABILITY
+
+    sources = dataset.sources.set_index("source_id", drop=False)
+    names = short_names(dataset.sources)
+    cited = [s for s in dict.fromkeys(source_ids) if s in sources.index]
+    behind: list[str] = []
+    if relayed:
+        for table in _CLAIM_TABLES:
+            frame = dataset.tables[table]
+            if "relays" in frame:
+                behind += frame.loc[frame["source_id"].isin(cited), "relays"].dropna().tolist()
+        if "derived_from" in sources:
+            behind += sources.loc[cited, "derived_from"].dropna().tolist()
+    wanted = cited + [
+        s
+        for s in dict.fromkeys(map(str, behind))
+        if s in sources.index and s not in cited and not_held(sources.loc[s])
+    ]
+    lines = []
+    for source_id in wanted:
+        row = sources.loc[source_id]
+        reliability = str(row["reliability"])
+        parts = [
+            _given(row.get("author")),
+            f"“{row['title']}”",
+            _given(row.get("publisher")),
+            _given(row.get("published")) or "undated",
+            f"reliability {reliability} ({RELIABILITY.get(reliability, reliability)})",
+        ]
+        line = f"{names[source_id]}: " + ", ".join(p for p in parts if p)
+        if not_held(row):
+            through = known_through(dataset, source_id, names)
+            line += "; not held" + ("; known through " + ", ".join(through) if through else "")
+        lines.append(line + ".")
+    return lines
 
 
 def teller_names(sources: pd.DataFrame, actors: pd.DataFrame | None = None) -> dict[str, str]:

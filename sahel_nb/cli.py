@@ -46,6 +46,7 @@ def _validate(args: argparse.Namespace) -> int:
         print(warning, file=sys.stderr)
     if warnings:
         print(f"{_count(len(warnings), 'warning')}; the data is valid", file=sys.stderr)
+    _print_notices(args, dataset)
     counts = ", ".join(f"{len(frame)} {name}" for name, frame in dataset.tables.items())
     folder = _analysis_folder(args)
     files = sorted(folder.glob("*.yml")) if folder is not None else []
@@ -58,6 +59,19 @@ def _validate(args: argparse.Namespace) -> int:
     said = f"; {len(files)} assessment{'s' if len(files) != 1 else ''} in {folder}" if files else ""
     print(f"valid: {counts}{said}")
     return 0
+
+
+def _print_notices(args: argparse.Namespace, dataset) -> None:
+    """Claims new rows may repeat, and grades that may rise, since ``--against`` (git)."""
+    import os
+
+    from .curate import curation_notices
+    from .paths import default_data_dir
+
+    data_dir = Path(args.data_dir).expanduser() if args.data_dir else default_data_dir()
+    shown = os.fspath(args.data_dir) if args.data_dir else str(data_dir)
+    for notice in curation_notices(data_dir, dataset, revision=args.against, shown=shown):
+        print(notice, file=sys.stderr)
 
 
 def _analysis_folder(args: argparse.Namespace) -> Path | None:
@@ -258,7 +272,8 @@ def _parser() -> argparse.ArgumentParser:
         "validate",
         help="check a data folder and list every problem",
         description="Check a data folder. Prints every problem as file:line: column: message "
-        "and exits 1, or one line of row counts and exits 0.",
+        "and exits 1, or one line of row counts and exits 0. Warnings and notices (what to "
+        "look at, since the last commit) are printed the same way and leave the data valid.",
     )
     validate.add_argument(
         "data_dir",
@@ -270,6 +285,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FOLDER",
         help="folder of assessments (*.yml) to check against the data (default: "
         "$SAHEL_NB_ANALYSIS, else the analysis/ folder beside the data folder, if any)",
+    )
+    validate.add_argument(
+        "--against",
+        metavar="REV",
+        default="HEAD",
+        help="git revision the notices compare with (default: HEAD, the last commit): a row "
+        "added since that probably repeats an existing claim, and rows whose credibility may "
+        "rise because their claim gained an independent origin",
     )
     validate.set_defaults(run=_validate)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from .dates import partial_date_span
-from .exceptions import DataValidationError, ParameterError, SahelNbError
+from .exceptions import DataValidationError, ParameterError, Problem, SahelNbError
 from .paths import default_data_dir
 from .schema import TABLES
 from .texts import (
@@ -28,8 +28,13 @@ from .texts import (
 )
 
 __all__ = [
+    "REPEAT_SCORE",
     "AddedSource",
     "add_source",
+    "append_row",
+    "check_row",
+    "curation_notices",
+    "form_fields",
     "numbered",
     "similar_claims",
     "source_paragraphs",
@@ -426,3 +431,325 @@ def _score(name, mine, is_row, other, words, named, start, end) -> tuple[dict, l
         if parts["text"] >= 0.2:
             why.append(f"descriptions alike ({parts['text']:.0%})")
     return parts, why
+
+
+# --- notices for what a curator changed ------------------------------------------------
+
+#: A new claim scoring this much against an existing one (:func:`similar_claims`)
+#: probably repeats it: the Dyer kidnapping told again scores about 0.7, the
+#: next kidnapping of that year about 0.5.
+REPEAT_SCORE = 0.65
+
+
+def curation_notices(
+    data_dir: str | os.PathLike | None = None,
+    dataset=None,
+    *,
+    revision: str = "HEAD",
+    shown: str | None = None,
+) -> list[Problem]:
+    """What a curator should look at after editing the data since ``revision`` (a git revision).
+
+    Two kinds of notice, each on the line of the row it concerns:
+
+    - a row added with a claim of its own (no other row shares its
+      ``claim_id``) that probably repeats an existing claim
+      (:func:`similar_claims` scores it :data:`REPEAT_SCORE` or more):
+      share that claim's id if it reports the same fact;
+    - when a claim gained an independent origin, each of its earlier rows
+      reporting it, graded 2 or worse, whose credibility may now rise
+      (credibility 1 is "confirmed by other sources").
+
+    ``shown`` is the folder as file names are shown (default: ``data_dir``).
+    Empty when the folder is in no git repository, the revision is unknown,
+    or nothing changed.
+
+    Examples
+    --------
+    >>> for notice in curation_notices():  # doctest: +SKIP
+    ...     print(notice)
+    data/events.csv:63: claim_id: notice: may repeat c-2009-dyer-kidnapping …
+    """
+    import tempfile
+
+    from .changes import revision_tables, table_changes
+    from .data import load_dataset
+
+    data_dir = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
+    shown = str(data_dir) if shown is None else shown
+    with tempfile.TemporaryDirectory(prefix="sahel-nb-notices-") as scratch:
+        try:
+            revision_tables(data_dir, revision, scratch)
+        except SahelNbError:
+            return []
+        changed = {t.table: t for t in table_changes(Path(scratch), data_dir)}
+        if not any(t.count for t in changed.values()):
+            return []
+        dataset = load_dataset(data_dir) if dataset is None else dataset
+        try:
+            old = load_dataset(scratch)
+        except SahelNbError:  # the revision's data was not valid: nothing to weigh against
+            old = None
+    added = {
+        name: {row.get(TABLES[name].id_column) for row in changed[name].added} for name in _KIND
+    }
+    lines = _Lines(data_dir, shown)
+    notices = _repeat_notices(dataset, added, lines)
+    if old is not None:
+        notices += _origin_notices(old, dataset, added, lines)
+    return sorted(notices, key=lambda p: (p.file, p.line or 0))
+
+
+class _Lines:
+    """Each table's rows' editor lines, read once when first asked."""
+
+    def __init__(self, data_dir: Path, shown: str) -> None:
+        self.data_dir, self.shown, self.read = data_dir, shown, {}
+
+    def problem(self, table: str, row_id: str, column: str, message: str, value) -> Problem:
+        from .csvfile import read_table
+
+        if table not in self.read:
+            raw = read_table(self.data_dir, TABLES[table], self.shown)
+            ids = raw.frame[TABLES[table].id_column].tolist()
+            self.read[table] = (raw, {row: position for position, row in enumerate(ids)})
+        raw, positions = self.read[table]
+        line = raw.line(positions[row_id]) if row_id in positions else None
+        shown_value = None if value is None or pd.isna(value) else str(value)
+        return Problem(raw.shown, line, column, f"notice: {message}", shown_value)
+
+
+def _repeat_notices(dataset, added: dict[str, set], lines: _Lines) -> list[Problem]:
+    notices = []
+    for name, ids in added.items():
+        if not ids:
+            continue
+        frame = dataset.tables[name]
+        id_column = TABLES[name].id_column
+        shared = frame["claim_id"].value_counts()
+        for row in frame[frame[id_column].isin(ids)].to_dict("records"):
+            if shared.get(row["claim_id"], 0) > 1:  # already reports a claim with others
+                continue
+            found = similar_claims(dataset, row=row, table=name, limit=1)
+            if found.empty or found["score"].iloc[0] < REPEAT_SCORE:
+                continue
+            best = found.iloc[0]
+            notices.append(
+                lines.problem(
+                    name,
+                    row[id_column],
+                    "claim_id",
+                    f"may repeat {best['claim_id']} (score {best['score']:.2f}: {best['why']}; "
+                    f"e.g. {best['row']}); give it that claim_id if it reports the same fact "
+                    f"(sahel-nb claims find --like {row[id_column]})",
+                    row.get("claim_id"),
+                )
+            )
+    return notices
+
+
+def _origin_notices(old, new, added: dict[str, set], lines: _Lines) -> list[Problem]:
+    from .claims import claim_reports, claim_table
+
+    def origins(dataset) -> tuple[dict, dict]:
+        table = claim_table(dataset)
+        keys = zip(table["table"], table["claim_id"], strict=True)
+        counts = dict(zip(keys, table["origins"], strict=True))
+        reports = claim_reports(dataset)
+        reports = reports[reports["stance"] == "for"]
+        named: dict[tuple, set] = {}
+        for row in reports.to_dict("records"):
+            if row["origin"] and not str(row["origin"]).startswith("("):
+                named.setdefault((row["table"], row["claim_id"]), set()).add(row["origin"])
+        return counts, named
+
+    (before, old_named), (after, new_named) = origins(old), origins(new)
+    notices = []
+    for (table, claim_id), count in after.items():
+        was = before.get((table, claim_id))
+        if was is None or count <= was:
+            continue
+        gained = sorted(
+            new_named.get((table, claim_id), set()) - old_named.get((table, claim_id), set())
+        )
+        frame = new.tables[table]
+        id_column = TABLES[table].id_column
+        rows = frame[(frame["claim_id"] == claim_id) & ~frame[id_column].isin(added[table])]
+        for row in rows.to_dict("records"):
+            credibility = row.get("credibility")
+            if str(row.get("status")) in ("denied", "disputed") or pd.isna(credibility):
+                continue
+            if int(credibility) <= 1:
+                continue
+            notices.append(
+                lines.problem(
+                    table,
+                    row[id_column],
+                    "credibility",
+                    f"{claim_id} gained an independent origin ({'; '.join(gained) or 'one more'}: "
+                    f"{int(was)} → {int(count)}); this row's credibility may now rise "
+                    "(1: confirmed by other sources)",
+                    int(credibility),
+                )
+            )
+    return notices
+
+
+# --- one row, as the curation notebook writes it ------------------------------------------
+
+#: Values a form offers for columns whose kind allows only a few.
+_FEW = {
+    "bool": ["true", "false"],
+    "credibility": [str(g) for g in range(1, 7)],
+    "reliability": list("ABCDEF"),
+    "geo_precision": ["1", "2", "3"],
+}
+#: Columns a curator never fills by hand (imports set them).
+_NOT_BY_HAND = {"withdrawn"}
+
+
+def form_fields(dataset, table: str) -> list[dict]:
+    """The columns of a new ``table`` row as a form asks for them, in the codebook's order.
+
+    Each is ``{name, kind, required, choices, several}``: ``choices`` the
+    values allowed (a vocabulary, the ids of the table a reference names,
+    true/false, grades), None for free text; ``several`` for a list of ids.
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> fields = {f["name"]: f for f in form_fields(load_dataset(), "events")}
+    >>> "Abduction/forced disappearance" in fields["sub_event_type"]["choices"]
+    True
+    >>> fields["assoc_actors"]["several"], "aqim" in fields["actor1"]["choices"]
+    (True, True)
+    """
+    if table not in _KIND:
+        raise ParameterError("table must be relationships, events or flows")
+    fields = []
+    for spec in TABLES[table].fields:
+        if spec.name in _NOT_BY_HAND:
+            continue
+        choices = None
+        if spec.kind == "vocab":
+            choices = list(spec.vocab)
+        elif spec.kind in ("ref", "refs"):
+            ids = dataset.tables[spec.ref][TABLES[spec.ref].id_column]
+            choices = sorted(str(i) for i in ids.dropna())
+        elif spec.kind in _FEW:
+            choices = list(_FEW[spec.kind])
+        fields.append(
+            {
+                "name": spec.name,
+                "kind": spec.kind,
+                "required": spec.required,
+                "choices": choices,
+                "several": spec.kind == "refs",
+            }
+        )
+    return fields
+
+
+def _written(row: dict) -> dict[str, str]:
+    """A row's cells as written: lists joined with ``|``, empty values left out."""
+    cells = {}
+    for column, value in row.items():
+        if isinstance(value, list | tuple):
+            value = "|".join(str(v) for v in value if str(v))
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            continue
+        if str(value).strip():
+            cells[column] = str(value).strip()
+    return cells
+
+
+def check_row(table: str, row: dict, data_dir: str | os.PathLike | None = None) -> list[Problem]:
+    """What ``sahel-nb validate`` would say of ``row`` appended to ``table``, without writing it.
+
+    The folder is copied to a scratch folder with the row appended, and
+    checked there as validate checks it, source texts included (the texts
+    are looked for as for ``data_dir``). Returns the errors and warnings on
+    the row's line, and any problem of the table as a whole; the file names
+    are ``data_dir``'s.
+
+    Examples
+    --------
+    >>> row = {"event_id": "ev-x", "event_type": "Battles", "sub_event_type": "Armed clash",
+    ...        "actor1": "aqim", "description": "A clash.", "status": "reported",
+    ...        "credibility": "3", "source_id": "mg-2003", "locator": "¶99"}
+    >>> [p.column for p in check_row("events", row)]
+    ['locator']
+    """
+    import shutil
+    import tempfile
+
+    from .texts import text_problems
+    from .validate import check_folder
+
+    if table not in _KIND:
+        raise ParameterError("table must be relationships, events or flows")
+    data_dir = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
+    with tempfile.TemporaryDirectory(prefix="sahel-nb-row-") as scratch:
+        for spec in TABLES.values():
+            if (data_dir / spec.file).is_file():
+                shutil.copy2(data_dir / spec.file, Path(scratch) / spec.file)
+        line = _append(Path(scratch) / TABLES[table].file, _written(row))
+        raws, found = check_folder(Path(scratch), str(data_dir))
+        counted = {name: len(raw.problems) for name, raw in raws.items()}
+        text_problems(raws, data_dir)  # the texts of data_dir, wherever they are kept
+        found += [p for name, raw in raws.items() for p in raw.problems[counted[name] :]]
+    file = f"{str(data_dir).rstrip('/')}/{TABLES[table].file}"
+    return [p for p in found if p.file == file and p.line in (line, None)]
+
+
+def _append(path: Path, cells: dict[str, str]) -> int:
+    """Append a row by column name to a CSV file; return its editor line."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        text = handle.read()
+    header = next(csv.reader([text.split("\n", 1)[0]]))
+    unknown = sorted(set(cells) - set(header))
+    if unknown:
+        raise ParameterError(f"{path.name} has no column {', '.join(unknown)}")
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    with open(path, "a", encoding="utf-8", newline="") as handle:
+        if not text.endswith("\n"):
+            handle.write("\n")
+        csv.writer(handle, lineterminator="\n").writerow([cells.get(c, "") for c in header])
+    return lines + 1
+
+
+def append_row(table: str, row: dict, data_dir: str | os.PathLike | None = None) -> int:
+    """Append ``row`` to ``table`` if it has no error (:func:`check_row`); return its line.
+
+    Warnings do not stop it (validate prints them again). The table is
+    written whole or not at all, under the same lock as an import.
+
+    Raises
+    ------
+    SahelNbError
+        Listing the row's errors; nothing is then written.
+
+    Examples
+    --------
+    >>> line = append_row("events", row, "~/my-data")  # doctest: +SKIP
+    """
+    import shutil
+    import tempfile
+
+    from .pages import write_atomically
+    from .transaction import importing
+
+    data_dir = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
+    errors = [p for p in check_row(table, row, data_dir) if not p.warning]
+    if errors:
+        raise SahelNbError(
+            "the row does not validate; nothing was written:\n"
+            + "\n".join(f"  {p}" for p in errors)
+        )
+    path = data_dir / TABLES[table].file
+    with importing(data_dir), tempfile.TemporaryDirectory(prefix="sahel-nb-row-") as scratch:
+        staged = Path(scratch) / path.name
+        shutil.copy2(path, staged)
+        line = _append(staged, _written(row))
+        write_atomically(path, staged.read_text(encoding="utf-8"))
+    return line

@@ -275,6 +275,7 @@ TABLES: dict[str, Table] = {
             (
                 Field("source_id", "id", required=True),
                 Field("title", "text", required=True),
+                Field("short_name", "text", optional_column=True),
                 Field("author", "text"),
                 Field("publisher", "text"),
                 Field("published", "partial_date"),

@@ -1,6 +1,9 @@
-"""sahel_nb.cite: locator lists, one slice at a time or many at once, read the same."""
+"""sahel_nb.cite: locator lists read the same one slice at a time or many at once; origins not held."""
 
+import csv
 import random
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -41,3 +44,67 @@ def test_rows_become_ranges_and_long_lists_say_how_many_more():
     assert locator_lists(rows, [0], most=2) == ["rows 1–3, 9 and 2 more"]
     assert locator_lists(["row 4"], [0]) == ["row 4"]
     assert locator_lists([], []) == []
+
+
+def _with_statement(tmp_path: Path) -> Path:
+    """The fixture data with an origin not held (an AQIM statement) that its flow relays."""
+    data = Path(shutil.copytree(Path(__file__).parent / "fixtures" / "valid", tmp_path / "data"))
+
+    def rewrite(name: str, extra: dict[str, dict], new_rows=()):
+        path = data / name
+        with open(path, encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        columns = list(rows[0]) + [c for c in next(iter(extra.values())) if c not in rows[0]]
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, columns, lineterminator="\n")
+            writer.writeheader()
+            for row in [*rows, *new_rows]:
+                writer.writerow(row | extra.get(row[columns[0]], {}))
+
+    statement = {
+        "source_id": "aqim-statement-2009",
+        "title": "AQIM statement claiming the kidnappings",
+        "author": "Salah Abu Mohammed",
+        "publisher": "AQIM",
+        "published": "2009-02",
+        "reliability": "E",
+        "notes": "Not held; known through src-a ¶11.",
+    }
+    rewrite(
+        "sources.csv",
+        {
+            "aqim-statement-2009": {
+                "short_name": "AQIM statement (spokesman Salah Abu Mohammed), 2009",
+                "kind": "statement (not held)",
+            },
+            "src-a": {"short_name": "", "kind": "news report"},
+        },
+        [statement],
+    )
+    rewrite("flows.csv", {"fl-1": {"relays": "aqim-statement-2009"}})
+    return data
+
+
+def test_an_origin_not_held_is_cited_by_its_short_name_and_listed_as_known_through(tmp_path):
+    from sahel_nb import load_dataset
+    from sahel_nb.cite import known_through, not_held, short_names, source_entries
+    from sahel_nb.data import validate_folder
+
+    data = _with_statement(tmp_path)
+    dataset, warnings = validate_folder(data)
+    assert not warnings
+    names = short_names(dataset.sources)
+    statement = "AQIM statement (spokesman Salah Abu Mohammed), 2009"
+    assert names["aqim-statement-2009"] == statement  # not "Mohammed 2009"
+    assert names["src-a"] == "Analyst 2010"  # an empty short_name: surname and year
+    held = dataset.sources.set_index("source_id")
+    assert not_held(held.loc["aqim-statement-2009"]) and not not_held(held.loc["src-a"])
+    assert known_through(dataset, "aqim-statement-2009") == ["Analyst 2010 (¶11)"]
+
+    lines = source_entries(dataset, ["src-a"])
+    assert [line.split(": ")[0] for line in lines] == ["Analyst 2010", statement]
+    assert lines[1].endswith("; not held; known through Analyst 2010 (¶11).")
+    assert "not held" not in lines[0]
+    # A page citing nothing that relays it does not list it; asked for by id, it is.
+    assert source_entries(dataset, ["src-a"], relayed=False) == lines[:1]
+    assert source_entries(load_dataset(data), ["aqim-statement-2009"], relayed=False) == lines[1:]
