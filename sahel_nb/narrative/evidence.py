@@ -10,7 +10,7 @@ import pandas as pd
 from ..cite import locator_list, support_said, teller_names
 from ..dates import date_words
 from ..origins import stance
-from ..schema import KIND_PHRASES, RELIABILITY, kind_sign
+from ..schema import KIND_PHRASES, kind_sign
 from .money import _flow_sentence, _usd_range
 from .text import Footnotes, Sentence, _plural
 from .window import _by_date, _involves, _name, _period
@@ -444,22 +444,10 @@ class _Writer:
         return said
 
     def sources(self) -> list[str]:
-        """Each cited source in full, with its Admiralty reliability."""
-        cited = self.dataset.sources.set_index("source_id")
-        lines = []
-        for source_id in self.notes.source_ids():
-            row = cited.loc[source_id]
-            parts = [
-                str(row["author"]) if pd.notna(row["author"]) else None,
-                f"“{row['title']}”",
-                str(row["publisher"]) if pd.notna(row["publisher"]) else None,
-                str(row["published"]) if pd.notna(row["published"]) else "undated",
-                f"reliability {row['reliability']} ({RELIABILITY[str(row['reliability'])]})",
-            ]
-            lines.append(
-                f"{self.notes.short(source_id)}: " + ", ".join(p for p in parts if p) + "."
-            )
-        return lines
+        """Each cited source in full, with its reliability; origins not held say how they are known."""
+        from ..cite import source_entries
+
+        return source_entries(self.dataset, self.notes.source_ids())
 
     def _flow(self, flow: dict) -> Sentence:
         flow = {**flow, "support": self._support(flow)} if "agreement" in flow else flow
