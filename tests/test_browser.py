@@ -281,8 +281,8 @@ def test_situation_report_page_shows_footnoted_figures(browser, published_report
     # One payment with its reports side by side, the denial beside them; never a sum.
     # Guitta's and AFP's figures are echoes (no teller): listed, never in the range (H2).
     assert (
-        "7,300,000 USD per Guitta 2010 ¶6 (alleged, in 2010 money; names no teller, so not in "
-        "the range); 5,000,000 EUR per"
+        "about US$7.3 million per Guitta 2010 ¶6 (alleged, in 2010 money; names no teller, so "
+        "not in the range); about €5 million per"
     ) in text
     assert "denied by BBC News 2003 ¶6, ¶8" in text
     assert "over 1 payment reported 5 times, each payment counted once" in text

@@ -11,6 +11,7 @@ from sahel_nb import DataValidationError, load_dataset
 from sahel_nb.cli import main
 from sahel_nb.flows import flow_summary, ransom_table
 from sahel_nb.interop import import_acled, import_gtd
+from sahel_nb.paths import NOTEBOOKS_DIR
 
 ROOT = Path(__file__).parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "gtd"
@@ -298,8 +299,21 @@ def test_a_full_report_runs_over_imported_data(mapped_dir, tmp_path):
     import_gtd(WORKBOOK, mapped_dir)
     assert main(["validate", str(mapped_dir)]) == 0
     command = Path(sys.executable).parent / "sahel-nb"
+    # The shipped assessment's cut-off (2010) rightly leaves these later imports out of
+    # its report; the evidence-only situation report shows them.
+    config = tmp_path / "reports.yml"
+    config.write_text(
+        f"notebooks: {NOTEBOOKS_DIR}\n"
+        "runs:\n"
+        "  - notebook: situation_report\n"
+        "    parameters: {assessment: null, base_year: 2024}\n"
+        "  - notebook: ransom_flows\n"
+        "  - notebook: event_timeline\n"
+        "  - notebook: alliance_network\n",
+        encoding="utf-8",
+    )
     done = subprocess.run(
-        [command, "report", "--out", str(tmp_path / "reports"), "--jobs", "2"],
+        [command, "report", "--config", config, "--out", str(tmp_path / "reports"), "--jobs", "2"],
         env={**os.environ, "SAHEL_NB_DATA": str(mapped_dir)},
         capture_output=True,
         text=True,
