@@ -547,9 +547,10 @@ def one_per_claim(frame: pd.DataFrame, groups: dict[str, set[str]] | None = None
     row naming the ADC gives way to one naming the Tuareg it belongs to, so
     a faction's fight and "the Tuaregs'" meet on one tie), then the best
     graded (credibility, then the source's reliability), then the most
-    precise date, then the first id. Its ``status`` becomes the strongest any
-    report gives (reported, estimated, alleged; ``denied`` or ``disputed``
-    only when no row reports it) and its ``credibility`` the best of them.
+    precise date, then the first id; a dataset's record (cited by ``row N``
+    of its export) speaks only where no curated report does. Its ``status``
+    becomes the strongest any report gives (reported, estimated, alleged;
+    ``denied`` or ``disputed`` only when no row reports it) and its ``credibility`` the best of them.
     Added columns: ``reports`` (rows), ``origins`` (independent origins
     reporting it), ``denials`` (rows denying it), ``agreement`` (see
     :data:`AGREEMENT`), ``support`` (its wording) and ``cited`` (every row's
@@ -648,7 +649,11 @@ def one_per_claim(frame: pd.DataFrame, groups: dict[str, set[str]] | None = None
     # A report that names its teller speaks for a claim before an echo of it.
     work["_echo"] = work["origin"].isna().to_numpy(bool) if "origin" in work else False
     work["_narrow"] = _narrower(work, groups or {})
-    keys = ["claim_id", "_support", "_echo", "_narrow", "_cred", "_rel", "_width", id_column]
+    # A dataset's record matched to a curated claim (cited by row of its
+    # export) speaks for it only where no curated report does.
+    work["_by_row"] = work["locator"].astype(str).str.startswith("row ").to_numpy(bool)
+    keys = ["claim_id", "_support", "_by_row", "_echo", "_narrow", "_cred", "_rel", "_width",
+            id_column]  # fmt: skip
     ordered = work.sort_values(keys, kind="stable")
     groups = ordered.groupby("claim_id", sort=False)
     out = groups.head(1).set_index("claim_id", drop=False)
