@@ -312,3 +312,55 @@ def test_windows_are_settable():
     old = _records(record_id="b", claim="b", dataset="gtd", start=5, end=5)
     assert len(candidate_pairs(new, old)[0]) == 0
     assert len(candidate_pairs(new, old, Windows(days=7))[0]) == 1
+
+
+# --- real exports -------------------------------------------------------------------------------
+# No real export here covers a curated event (the curated kidnappings are of 2003 and 2009, in
+# Algeria, Niger and Mauritania; the ACLED files are of Burkina Faso from 1997, Mali from 2017 and
+# elsewhere; the GTD files of 1993 and 2011). Each test adds the claim an analyst would have
+# curated of an event a real file holds, in the curated data's own wording, then imports the file.
+
+
+def _curate(folder: Path, **row) -> None:
+    row = {"event_type": "Violence against civilians", "status": "reported", "credibility": "3",
+           "source_id": "usdos-crt-2009", "locator": "¶1", **row}  # fmt: skip
+    with open(folder / "events.csv", encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    with open(folder / "events.csv", "a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerow([row.get(c, "") for c in header])
+
+
+@pytest.mark.realdata
+def test_a_real_gtd_kidnapping_joins_the_curated_claim_and_its_neighbour_stays_apart(
+    real_exports, mapped
+):
+    # Hombori, 24 November 2011: placed by town and region name, no coordinates.
+    _curate(mapped, event_id="ev-test-hombori", claim_id="c-test-hombori", date="2011-11-24",
+            sub_event_type="Abduction/forced disappearance", actor1="aqim", location="Hombori",
+            admin1="Mopti", country="MLI",
+            description="Test row: two French nationals kidnapped from their hotel in Hombori.")  # fmt: skip
+    summary = import_gtd(real_exports / "gtd_2011_1012dist.xlsx", mapped)
+    events = _events(mapped)
+    joined = events[events["claim_id"] == "c-test-hombori"]
+    assert sorted(joined.index) == ["ev-test-hombori", "gtd-201111240026"]
+    assert summary.linked == [("gtd-201111240026", "c-test-hombori")]
+    # GTD's Timbuktu kidnapping of the next day is another event.
+    assert events.loc["gtd-201111250020", "claim_id"] == "gtd-201111250020"
+    assert summary.accounted == summary.read
+
+
+@pytest.mark.realdata
+def test_a_real_acled_abduction_joins_the_curated_claim_though_its_dates_differ(
+    real_exports, mapped
+):
+    # Djibo, the night of 15 to 16 January 2016: the curated row gives both days.
+    _curate(mapped, event_id="ev-test-djibo", claim_id="c-test-djibo",
+            date="2016-01-15/2016-01-16", sub_event_type="Abduction/forced disappearance",
+            actor1="al-mourabitoun", location="near Djibo, Soum province", country="BFA",
+            description="Test row: an Australian doctor and his wife abducted near Djibo.")  # fmt: skip
+    import_acled(real_exports / "acled_bfa_1997-2020.csv", mapped)
+    events = _events(mapped)
+    assert events.loc["acled-BFO639", "claim_id"] == "c-test-djibo"
+    # The attack in Ouagadougou that day is of another type: not this claim.
+    assert events.loc["acled-BFO638", "claim_id"] == "acled-BFO638"
+    assert (events["claim_id"] == "c-test-djibo").sum() == 2
