@@ -49,7 +49,7 @@ IMPORTED_CREDIBILITY = 3
 DATASET_RELIABILITY = "B"
 
 #: The source ids an import gives its export: only curated events are linked to.
-IMPORTED_SOURCE = r"(?:acled|gtd)-[0-9a-f]{12}"
+IMPORTED_SOURCE = r"(?:acled|gtd|ucdp)-[0-9a-f]{12}"
 
 LINKS_FILE = "event_links.csv"
 _LINK_COLUMNS = ["external_id", "event_id", "dataset", "source_id"]
