@@ -269,7 +269,35 @@ def _gap(new, old, i, j) -> np.ndarray:
 
 
 def _named(actor: np.ndarray, unnamed: frozenset[str]) -> np.ndarray:
-    return np.array([bool(a) and a not in unnamed for a in actor], dtype=bool)
+    return (actor != "") & ~np.isin(actor, list(unnamed))
+
+
+#: The actor names of the last :func:`_actor_codes` call, by code (for the reasons).
+_ACTOR_NAMES: list[np.ndarray] = [np.array([], dtype=object)]
+#: Actors a record names beyond this many are not compared (the first two are its sides).
+_SLOTS = 4
+
+
+def _actor_codes(new: pd.DataFrame, old: pd.DataFrame, unnamed: frozenset[str]):
+    """Each record's actors as integer codes (-1 none), and which codes are curated, named actors."""
+    parts = [
+        frame["actors"].str.split("|", n=_SLOTS, expand=True).reindex(columns=range(_SLOTS))
+        for frame in (new, old)
+    ]
+    values = np.concatenate([p.to_numpy(dtype=object).ravel() for p in parts])
+    names = pd.unique(
+        pd.Series(values[[isinstance(v, str) and v != "" for v in values]], dtype=object)
+    )
+    out = []
+    for part in parts:
+        values = part.to_numpy(dtype=object).reshape(len(part), _SLOTS)
+        codes = pd.Index(names).get_indexer(values.ravel()).reshape(values.shape)
+        out.append(codes)
+    curated = np.array(
+        [n not in unnamed and not _IMPORTED_ACTOR.fullmatch(n) for n in names], dtype=bool
+    )
+    _ACTOR_NAMES[0] = np.asarray(names, dtype=object)
+    return out[0], out[1], np.append(curated, False)
 
 
 def score_pairs(
@@ -319,22 +347,20 @@ def score_pairs(
     )
     kind = kinds[codes] if len(i) else np.zeros(0)
     same_type = new["event_type"].to_numpy()[i] == old["event_type"].to_numpy()[j]
-    actors_a, actors_b = new["actors"].to_numpy()[i], old["actors"].to_numpy()[j]
-    shared = [
-        sorted(
-            a for a in set(x.split("|")) & set(y.split("|"))
-            if a and a not in unnamed and not _IMPORTED_ACTOR.fullmatch(a)
-        )
-        for x, y in zip(actors_a, actors_b, strict=True)
-    ]  # fmt: skip
+    codes_a, codes_b, curated = _actor_codes(new, old, unnamed)
+    slots_a, slots_b = codes_a[i], codes_b[j]
+    shared_code = np.full(len(i), -1)
+    for x in range(slots_a.shape[1]):
+        for y in range(slots_b.shape[1]):
+            hit = (slots_a[:, x] == slots_b[:, y]) & (slots_a[:, x] >= 0)
+            hit &= curated[np.maximum(slots_a[:, x], 0)]
+            shared_code = np.where((shared_code < 0) & hit, slots_a[:, x], shared_code)
     perp_a, perp_b = new["perpetrator"].to_numpy()[i], old["perpetrator"].to_numpy()[j]
-    clash = (
-        _named(perp_a, unnamed) & _named(perp_b, unnamed) & (perp_a != perp_b)
-        & np.array([a not in y.split("|") and b not in x.split("|")
-                    for a, b, x, y in zip(perp_a, perp_b, actors_a, actors_b, strict=True)],
-                   dtype=bool)
-    )  # fmt: skip
-    bonus = np.where([bool(s) for s in shared], 0.15, 0.0) - np.where(clash, 0.3, 0.0)
+    # Different named perpetrators, neither named anywhere by the other record.
+    clash = _named(perp_a, unnamed) & _named(perp_b, unnamed) & (perp_a != perp_b)
+    clash &= ~(slots_b == slots_a[:, :1]).any(axis=1) & ~(slots_a == slots_b[:, :1]).any(axis=1)
+    shared = np.where(shared_code >= 0, _ACTOR_NAMES[0][np.maximum(shared_code, 0)], "")
+    bonus = np.where(shared_code >= 0, 0.15, 0.0) - np.where(clash, 0.3, 0.0)
     score = np.clip(0.35 * time + 0.35 * space + 0.3 * kind + bonus, 0, 1)
     score = np.where((kind > 0) & same_type, score, 0.0)
     return pd.DataFrame(
@@ -343,7 +369,7 @@ def score_pairs(
             "record_a": old["record_id"].to_numpy()[j], "record_b": new["record_id"].to_numpy()[i],
             "claim": old["claim"].to_numpy()[j], "score": np.round(score, 3),
             "days": gap.astype(int), "km": np.round(km, 1), "kind": kind, "same_type": same_type,
-            "shared": ["|".join(s) for s in shared], "clash": clash,
+            "shared": shared, "clash": clash,
             "perp_a": perp_b, "perp_b": perp_a,
             "level_a": old["level"].to_numpy()[j], "level_b": new["level"].to_numpy()[i],
             "placed": placed, "same_admin": same_admin,
@@ -395,17 +421,17 @@ def decide(
     open_ = scored[(decided == "").to_numpy() & (scored["score"] >= windows.review_at).to_numpy()]
     open_ = open_[~open_["record_b"].isin(joined)]
     best = open_.sort_values(["record_b", "score"], ascending=[True, False], kind="stable")
-    review = []
-    for record, group in best.groupby("record_b", sort=False):
-        top = group.iloc[0]
-        rivals = group[group["claim"] != top["claim"]]
-        clear = rivals.empty or rivals["score"].iloc[0] < top["score"] - windows.margin
-        # A pair vague in both date and place (a year in a country) is the analyst's call.
-        precise = max(top["time"], top["space"]) >= _PRECISE
-        if top["score"] >= windows.match_at and clear and precise:
-            joined[record] = (top["claim"], top["record_a"])
-            continue
-        review.append(group)
-    review = pd.concat(review) if review else best.iloc[:0]
+    top = best.drop_duplicates("record_b").set_index("record_b")
+    # The best pair of each record with another claim than its best pair's.
+    other = best[best["claim"].to_numpy() != top["claim"].reindex(best["record_b"]).to_numpy()]
+    rival = other.groupby("record_b")["score"].max().reindex(top.index).fillna(-1.0)
+    # A pair vague in both date and place (a year in a country) is the analyst's call.
+    precise = np.maximum(top["time"], top["space"]) >= _PRECISE
+    taken = (top["score"] >= windows.match_at) & (rival < top["score"] - windows.margin) & precise
+    for record, claim, old_id in zip(
+        top.index[taken], top.loc[taken, "claim"], top.loc[taken, "record_a"], strict=True
+    ):
+        joined[record] = (claim, old_id)
+    review = best[~best["record_b"].isin(set(top.index[taken]))]
     review = review.assign(reasons=[_reasons(r) for r in review.itertuples(index=False)])
     return joined, review.reset_index(drop=True)
