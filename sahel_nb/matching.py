@@ -312,9 +312,29 @@ def score_pairs(
     0.3 off. Time is 1 at the same day and falls with days apart, less the
     wider a span is; place likewise with km apart beyond the places' own
     radii, or 0.75 for the same admin area and 0.6 for only the same country
-    where a record has no coordinates. Incompatible types score nothing.
+    where a record has no coordinates. Pairs of incompatible types, or of
+    two event types, are left out.
     ``unnamed`` lists actor ids that name no one (``Civilians (Mali)``).
     """
+    # Types first: only pairs of compatible types and one event type are scored.
+    level_a, uniques_a = pd.factorize(new["level"])
+    level_b, uniques_b = pd.factorize(old["level"])
+    table = np.array(
+        [
+            [
+                max(
+                    (compatible(x, y) for x in a.split("|") for y in b.split("|") if x and y),
+                    default=0.0,
+                )
+                for b in uniques_b
+            ]
+            for a in uniques_a
+        ]
+    ).reshape(len(uniques_a), len(uniques_b))
+    kind = table[level_a[i], level_b[j]] if len(i) else np.zeros(0)
+    same_type = new["event_type"].to_numpy()[i] == old["event_type"].to_numpy()[j]
+    keep = (kind > 0) & same_type
+    i, j, kind, same_type = i[keep], j[keep], kind[keep], same_type[keep]
     gap = _gap(new, old, i, j).astype(float)
     width = np.maximum(
         (new["end"].to_numpy() - new["start"].to_numpy())[i],
@@ -334,19 +354,6 @@ def score_pairs(
     other_admin = (admin_a != admin_b) & (admin_a != "") & (admin_b != "")
     area = np.select([same_admin, other_admin], [0.75, 0.45], 0.6)
     space = np.where(placed, (1 - excess / (windows.km + 1)) * space_factor, area)
-    level_pairs = pd.Series(new["level"].to_numpy()[i] + "\x1e" + old["level"].to_numpy()[j])
-    codes, uniques = pd.factorize(level_pairs)
-    kinds = np.array(
-        [
-            max(
-                (compatible(a, b) for a in pa.split("|") for b in pb.split("|") if a and b),
-                default=0.0,
-            )
-            for pa, pb in (u.split("\x1e") for u in uniques)
-        ]
-    )
-    kind = kinds[codes] if len(i) else np.zeros(0)
-    same_type = new["event_type"].to_numpy()[i] == old["event_type"].to_numpy()[j]
     codes_a, codes_b, curated = _actor_codes(new, old, unnamed)
     slots_a, slots_b = codes_a[i], codes_b[j]
     shared_code = np.full(len(i), -1)
@@ -362,12 +369,12 @@ def score_pairs(
     shared = np.where(shared_code >= 0, _ACTOR_NAMES[0][np.maximum(shared_code, 0)], "")
     bonus = np.where(shared_code >= 0, 0.15, 0.0) - np.where(clash, 0.3, 0.0)
     score = np.clip(0.35 * time + 0.35 * space + 0.3 * kind + bonus, 0, 1)
-    score = np.where((kind > 0) & same_type, score, 0.0)
     return pd.DataFrame(
         {
             "i": i, "j": j,
             "record_a": old["record_id"].to_numpy()[j], "record_b": new["record_id"].to_numpy()[i],
             "claim": old["claim"].to_numpy()[j], "score": np.round(score, 3),
+            "claim_code": pd.factorize(old["claim"])[0][j],
             "days": gap.astype(int), "km": np.round(km, 1), "kind": kind, "same_type": same_type,
             "shared": shared, "clash": clash,
             "perp_a": perp_b, "perp_b": perp_a,
@@ -412,26 +419,36 @@ def decide(
     decisions = decisions or {}
     if scored.empty:
         return {}, scored.assign(reasons=pd.Series(dtype=object))
-    key = [frozenset(p) for p in zip(scored["record_a"], scored["record_b"], strict=True)]
-    decided = pd.Series([decisions.get(k, "") for k in key], index=scored.index)
+    decided = pd.Series("", index=scored.index)
+    if decisions:
+        named = {record for pair in decisions for record in pair}
+        ask = scored.index[scored["record_b"].isin(named).to_numpy()]
+        decided[ask] = [
+            decisions.get(frozenset(p), "")
+            for p in zip(scored.loc[ask, "record_a"], scored.loc[ask, "record_b"], strict=True)
+        ]
     joined: dict[str, tuple[str, str]] = {}
     forced = scored[(decided == "same").to_numpy() & scored["same_type"].to_numpy(bool)]
     for row in forced.itertuples(index=False):
         joined.setdefault(row.record_b, (row.claim, row.record_a))
+    forced_i = forced["i"].unique()
     open_ = scored[(decided == "").to_numpy() & (scored["score"] >= windows.review_at).to_numpy()]
-    open_ = open_[~open_["record_b"].isin(joined)]
-    best = open_.sort_values(["record_b", "score"], ascending=[True, False], kind="stable")
-    top = best.drop_duplicates("record_b").set_index("record_b")
+    open_ = open_[~np.isin(open_["i"].to_numpy(), forced_i)]
+    best = open_.sort_values(["i", "score"], ascending=[True, False], kind="stable")
+    top = best[~best["i"].duplicated().to_numpy()].set_index("i")
     # The best pair of each record with another claim than its best pair's.
-    other = best[best["claim"].to_numpy() != top["claim"].reindex(best["record_b"]).to_numpy()]
-    rival = other.groupby("record_b")["score"].max().reindex(top.index).fillna(-1.0)
+    other = best["claim_code"].to_numpy() != top["claim_code"].reindex(best["i"]).to_numpy()
+    rival = best[other].groupby("i")["score"].max().reindex(top.index).fillna(-1.0)
     # A pair vague in both date and place (a year in a country) is the analyst's call.
     precise = np.maximum(top["time"], top["space"]) >= _PRECISE
     taken = (top["score"] >= windows.match_at) & (rival < top["score"] - windows.margin) & precise
     for record, claim, old_id in zip(
-        top.index[taken], top.loc[taken, "claim"], top.loc[taken, "record_a"], strict=True
+        top.loc[taken, "record_b"],
+        top.loc[taken, "claim"],
+        top.loc[taken, "record_a"],
+        strict=True,
     ):
         joined[record] = (claim, old_id)
-    review = best[~best["record_b"].isin(set(top.index[taken]))]
+    review = best[~np.isin(best["i"].to_numpy(), top.index[taken.to_numpy()])]
     review = review.assign(reasons=[_reasons(r) for r in review.itertuples(index=False)])
     return joined, review.reset_index(drop=True)
