@@ -186,9 +186,9 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .interop import import_acled, import_gtd
+    from .interop import import_acled, import_gtd, import_ucdp
 
-    importer = {"acled": import_acled, "gtd": import_gtd}[args.dataset]
+    importer = {"acled": import_acled, "gtd": import_gtd, "ucdp": import_ucdp}[args.dataset]
     try:
         summary = importer(args.file, args.into)
     except DataValidationError as error:
@@ -356,17 +356,19 @@ def _parser() -> argparse.ArgumentParser:
 
     imports = commands.add_parser(
         "import",
-        help="import a public dataset export (ACLED, GTD) into a data folder",
+        help="import a public dataset export (ACLED, GTD, UCDP GED) into a data folder",
         description="Add the events of an export to a data folder, all or nothing: actor names "
         "resolved through actor_mappings.csv and aliases, new actors listed for review, events "
-        "already told by curated rows linked rather than added. Every ACLED layout since 2015 "
-        "and START's GTD workbook or CSV. After actor_mappings.csv is edited, any import "
+        "that repeat one already held (curated or imported) added as another report of its "
+        "claim, uncertain matches listed in event_matches.csv for the analyst. Every ACLED "
+        "layout since 2015, START's GTD workbook or CSV, and UCDP GED (CSV or the API's JSON). "
+        "After actor_mappings.csv is edited, any import "
         "re-resolves the rows earlier imports wrote. A newer export of the same dataset "
         "revises the events an older one imported and marks withdrawn those it no longer "
         "holds (logged in imports/revisions.csv). Importing a file twice changes nothing "
         "the second time.",
     )
-    imports.add_argument("dataset", choices=["acled", "gtd"], help="the export's format")
+    imports.add_argument("dataset", choices=["acled", "gtd", "ucdp"], help="the export's format")
     imports.add_argument(
         "file",
         help="the export: CSV (HDX's too), API JSON (.json, .jsonl), or an Excel workbook "

@@ -548,10 +548,11 @@ def one_per_claim(frame: pd.DataFrame, groups: dict[str, set[str]] | None = None
     row naming the ADC gives way to one naming the Tuareg it belongs to, so
     a faction's fight and "the Tuaregs'" meet on one tie), then the best
     graded (credibility, then the source's reliability), then the most
-    precise date, then the first id; a payment's row giving a figure comes
-    before one that gives none, after the teller-naming rule. Its ``status`` becomes the strongest any
-    report gives (reported, estimated, alleged; ``denied`` or ``disputed``
-    only when no row reports it) and its ``credibility`` the best of them.
+    precise date, then the first id; a dataset's record (cited by ``row N``
+    of its export) speaks only where no curated report does, and a payment's
+    row giving a figure comes before one that gives none. Its ``status``
+    becomes the strongest any report gives (reported, estimated, alleged;
+    ``denied`` or ``disputed`` only when no row reports it) and its ``credibility`` the best of them.
     Added columns: ``reports`` (rows), ``origins`` (independent origins
     reporting it), ``denials`` (rows denying it), ``agreement`` (see
     :data:`AGREEMENT`), ``support`` (its wording) and ``cited`` (every row's
@@ -653,9 +654,12 @@ def one_per_claim(frame: pd.DataFrame, groups: dict[str, set[str]] | None = None
     figures = [c for c in ("amount", "amount_low", "amount_high") if c in work]
     work["_nofigure"] = work[figures].isna().all(axis=1).to_numpy(bool) if figures else False
     work["_narrow"] = _narrower(work, groups or {})
+    # A dataset's record matched to a curated claim (cited by row of its
+    # export) speaks for it only where no curated report does.
+    work["_by_row"] = work["locator"].astype(str).str.startswith("row ").to_numpy(bool)
     keys = [
-        "claim_id", "_support", "_echo", "_nofigure", "_narrow", "_cred", "_rel", "_width",
-        id_column,
+        "claim_id", "_support", "_by_row", "_echo", "_nofigure", "_narrow", "_cred", "_rel",
+        "_width", id_column,
     ]  # fmt: skip
     ordered = work.sort_values(keys, kind="stable")
     groups = ordered.groupby("claim_id", sort=False)
@@ -726,7 +730,10 @@ def one_per_claim(frame: pd.DataFrame, groups: dict[str, set[str]] | None = None
         .agg(lambda values: "; ".join(dict.fromkeys(values)))
         .reindex(out.index)
     )
-    helpers = ["_support", "_echo", "_nofigure", "_narrow", "_cred", "_rel", "_width", "_strength"]
+    helpers = [
+        "_support", "_by_row", "_echo", "_nofigure", "_narrow", "_cred", "_rel", "_width",
+        "_strength",
+    ]  # fmt: skip
     out = out.drop(columns=helpers)
     # Back in the table's own order, so callers that sort keep their meaning.
     position = pd.Series(range(len(frame)), index=frame[id_column].to_numpy())

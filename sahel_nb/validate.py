@@ -20,6 +20,7 @@ from pandera.errors import SchemaErrors
 from .csvfile import RawTable, arrow_text, parse_number, read_table
 from .dates import DATE_HINT, spans_by_value
 from .exceptions import DataValidationError, Problem
+from .match_review import matching_problems
 from .origins import claim_problems
 from .schema import EVENT_TYPES, TABLES, Field, Table
 from .texts import text_problems
@@ -579,6 +580,8 @@ def check_folder(
         for name, raw in raws.items()
         for p in sorted(_kept(raw, read[name]), key=_order(raw.table))
     ]
+    events = ids["events"]
+    problems += matching_problems(directory, shown, set() if events is None else set(events))
     return raws, problems
 
 

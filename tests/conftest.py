@@ -19,11 +19,16 @@ def real_exports() -> Path:
     once. CI sets ``SAHEL_NB_REAL_EXPORTS=required`` so that a missing folder
     fails instead of skipping.
     """
-    if not REAL_EXPORTS.is_dir():
+    from sahel_nb.texts import _shared_folders
+
+    # Beside the clone, or beside its main checkout for a git worktree.
+    found = [f.parent / "real-exports" for f in _shared_folders()]
+    found = next((f for f in found if f.is_dir()), None)
+    if found is None:
         if os.environ.get("SAHEL_NB_REAL_EXPORTS") == "required":
             pytest.fail(f"{REAL_EXPORTS} is missing and .ci/run requires it")
         pytest.skip(f"no real exports at {REAL_EXPORTS}: real-data tests skipped")
-    return REAL_EXPORTS
+    return found
 
 
 @pytest.fixture(scope="session")

@@ -77,14 +77,14 @@ def test_actors_resolve_through_aliases_and_mapping_file_and_the_rest_are_listed
     assert events.loc["acled-MLI9001", "actor2"].startswith("acled-")
 
 
-def test_an_event_the_curated_data_already_tells_is_linked_not_added(data_dir):
+def test_an_event_the_curated_data_already_tells_becomes_another_report_of_its_claim(data_dir):
     summary = import_acled(SAMPLE, data_dir)
-    assert summary.linked == [("acled-MLI9003", "ev-2008-merdaci-arrest")]
-    assert "acled-MLI9003" not in set(load_dataset(data_dir).events["event_id"])
-    with open(data_dir / "event_links.csv", newline="", encoding="utf-8") as handle:
-        (link,) = list(csv.DictReader(handle))
-    assert (link["external_id"], link["event_id"]) == ("acled-MLI9003", "ev-2008-merdaci-arrest")
-    assert (summary.read, summary.added) == (3, 2)
+    assert summary.linked == [("acled-MLI9003", "c-2008-merdaci-arrest")]
+    events = load_dataset(data_dir).events.set_index("event_id")
+    # Nothing dropped: the record is a row, sharing the curated claim.
+    assert events.loc["acled-MLI9003", "claim_id"] == "c-2008-merdaci-arrest"
+    assert not (data_dir / "event_links.csv").exists()
+    assert (summary.read, summary.added, summary.accounted) == (3, 2, 3)
 
 
 def test_importing_twice_changes_nothing_the_second_time(data_dir):
@@ -134,7 +134,7 @@ def test_missing_columns_are_named(tmp_path):
 def test_cli_imports_then_validates(data_dir, capsys):
     assert main(["import", "acled", str(SAMPLE), "--into", str(data_dir)]) == 0
     out = capsys.readouterr().out
-    assert "3 rows read" in out and "2 events added, 1 linked" in out
+    assert "3 rows read" in out and "2 events added, 1 added as reports of events already" in out
     assert main(["validate", str(data_dir)]) == 0
 
 

@@ -115,7 +115,7 @@ def test_gtd_import_is_idempotent_and_reads_latin1(data_dir, tmp_path):
     assert (again.added, again.flows, again.already) == (0, 0, 3)
 
 
-def test_a_gtd_kidnapping_told_by_a_curated_event_is_linked(data_dir):
+def test_a_gtd_kidnapping_told_by_a_curated_event_joins_its_claim(data_dir):
     import csv
 
     row = {
@@ -133,6 +133,8 @@ def test_a_gtd_kidnapping_told_by_a_curated_event_is_linked(data_dir):
         csv.writer(handle, lineterminator="\n").writerow([row.get(c, "") for c in header])
     summary = import_gtd(GTD, data_dir)
     assert summary.linked == [("gtd-201204050004", "ev-test-gao-kidnapping")]
+    events = load_dataset(data_dir).events.set_index("event_id")
+    assert events.loc["gtd-201204050004", "claim_id"] == "ev-test-gao-kidnapping"
 
 
 def test_a_malformed_gtd_export_names_every_problem_and_writes_nothing(data_dir, tmp_path):

@@ -17,6 +17,7 @@ from ..schema import EVENT_TYPES, NOT_SPECIFIED
 from ..transaction import importing
 from .actors import NO_ACTOR, Resolver, inter_codes, mentions_frame, unreadable_codes
 from .checks import Checks, isin, matches, number, parse_days, text, whole_numbers
+from .matches import decided_claims, match_new_rows
 from .reading import read_export
 from .vintages import Vintages, export_vintage
 from .writing import (
@@ -438,7 +439,10 @@ def _import(path: Path, data_dir: Path, frame, cols, encoding: str, today) -> Im
     used |= {a for joined_ in written["assoc_actors"].unique() for a in joined_.split("|") if a}
     summary.new_actors = resolver.created(used)
     summary.notes += frame.attrs.get("notes", []) + _mismatches(cols)
-    if rows.empty and not links and not remap and not vintages.changes():
+    review = match_new_rows(rows, dataset, data_dir, summary)
+    summary.added -= len(summary.linked)
+    claims = decided_claims(dataset, data_dir)
+    if rows.empty and not links and not remap and not vintages.changes() and not claims:
         restore_review(dataset, data_dir, resolver, summary)
         return summary  # nothing to write: the same file again, or nothing new in it
     sources = source_row(
@@ -467,6 +471,8 @@ def _import(path: Path, data_dir: Path, frame, cols, encoding: str, today) -> Im
             ),
         ),
         what=f"{source_id} from {path.name}",
+        review=review,
+        claims=claims,
     )
     summary.review_file = resolver.review_path(data_dir) if summary.new_actors else None
     return summary

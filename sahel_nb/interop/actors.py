@@ -32,9 +32,9 @@ __all__ = [
 MAPPING_FILE = "actor_mappings.csv"
 
 #: The source ids an import gives its export (as in :mod:`.writing`).
-_IMPORTED_SOURCE = r"(?:acled|gtd)-[0-9a-f]{12}"
+_IMPORTED_SOURCE = r"(?:acled|gtd|ucdp)-[0-9a-f]{12}"
 #: The ids an import gives the actors it creates.
-IMPORTED_ACTOR = re.compile(r"(?:acled|gtd)-.+")
+IMPORTED_ACTOR = re.compile(r"(?:acled|gtd|ucdp)-.+")
 
 #: ACLED's actor codes (inter1, inter2) and the actor type each becomes here.
 INTER_TYPES = {
@@ -218,8 +218,8 @@ def mappings(data_dir: Path, dataset: Dataset, name: str) -> dict[str, str]:
                 problems.append(
                     Problem(str(path), line, "reason", "is empty; say why this name is that actor")
                 )
-            if dataset_name and dataset_name not in ("acled", "gtd"):
-                problems.append(Problem(str(path), line, "dataset", "must be acled or gtd"))
+            if dataset_name and dataset_name not in ("acled", "gtd", "ucdp"):
+                problems.append(Problem(str(path), line, "dataset", "must be acled, gtd or ucdp"))
             if dataset_name in ("", name) and external:
                 out[external.casefold()] = actor_id
     if problems:
@@ -250,7 +250,7 @@ def remapped_actors(dataset: Dataset, data_dir: Path) -> dict[str, str]:
         return {}
     curated = _curated_names(dataset)
     names = {}
-    for which in ("acled", "gtd"):
+    for which in ("acled", "gtd", "ucdp"):
         known = {**curated, **mappings(data_dir, dataset, which)}
         names[which] = (known, {base_name(k): v for k, v in known.items()})
     out = {}

@@ -16,6 +16,7 @@ from ..transaction import importing
 from .actors import Resolver, mentions_frame
 from .checks import Checks, matches, number, text, whole_numbers
 from .countries import gtd_iso3
+from .matches import decided_claims, match_new_rows
 from .reading import read_export
 from .vintages import Vintages
 from .writing import (
@@ -363,7 +364,10 @@ def _import(path: Path, data_dir: Path, frame, cols, encoding: str, today) -> Im
         a for joined_ in written["assoc_actors"].unique() for a in joined_.split("|") if a
     }
     summary.new_actors = resolver.created(used)
-    if rows.empty and not links and not remap and not vintages.changes():
+    review = match_new_rows(rows, dataset, data_dir, summary)
+    summary.added -= len(summary.linked)
+    claims = decided_claims(dataset, data_dir)
+    if rows.empty and not links and not remap and not vintages.changes() and not claims:
         restore_review(dataset, data_dir, resolver, summary)
         return summary  # nothing to write: the same file again, or nothing new in it
     sources = source_row(
@@ -384,7 +388,7 @@ def _import(path: Path, data_dir: Path, frame, cols, encoding: str, today) -> Im
     summary.remapped_rows = write_validated(
         data_dir, {**additions, "flows": flows}, links, remap, vintages,
         extras=(lambda folder: resolver.write_review(folder, summary.new_actors),),
-        what=f"{source_id} from {path.name}",
+        what=f"{source_id} from {path.name}", review=review, claims=claims,
     )  # fmt: skip
     summary.review_file = resolver.review_path(data_dir) if summary.new_actors else None
     return summary

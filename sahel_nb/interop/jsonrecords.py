@@ -152,9 +152,15 @@ def _json_records(
 
 
 def _answer(data) -> list | None:
-    """The records of an API's answer (ACLED's: ``{"status": 200, "data": [...]}``), else None."""
-    if isinstance(data, dict) and isinstance(data.get("data"), list):
-        return data["data"]
+    """The records of an API's answer, else None.
+
+    ACLED's: ``{"status": 200, "data": [...]}``; UCDP's, a page of
+    ``{"TotalCount": …, "Result": [...]}``.
+    """
+    if isinstance(data, dict):
+        for key in ("data", "Result"):
+            if isinstance(data.get(key), list):
+                return data[key]
     return None
 
 

@@ -1,8 +1,7 @@
-"""Writing an import into a data folder: cited rows, links to curated events, re-resolved actors, all or nothing."""
+"""Writing an import into a data folder: cited rows, matched claims, re-resolved actors, all or nothing."""
 
 from __future__ import annotations
 
-import calendar
 import csv
 import io
 import os
@@ -21,6 +20,7 @@ import pyarrow.csv as pacsv
 import pycountry
 
 from ..data import Dataset, load_dataset
+from ..match_review import REVIEW_COLUMNS, REVIEW_FILE
 from ..schema import TABLES
 from ..transaction import commit, staging
 from .actors import IMPORTED_ACTOR, remapped_actors
@@ -49,7 +49,7 @@ IMPORTED_CREDIBILITY = 3
 DATASET_RELIABILITY = "B"
 
 #: The source ids an import gives its export: only curated events are linked to.
-IMPORTED_SOURCE = r"(?:acled|gtd)-[0-9a-f]{12}"
+IMPORTED_SOURCE = r"(?:acled|gtd|ucdp)-[0-9a-f]{12}"
 
 LINKS_FILE = "event_links.csv"
 _LINK_COLUMNS = ["external_id", "event_id", "dataset", "source_id"]
@@ -62,7 +62,10 @@ class ImportSummary:
     source_id: str
     read: int = 0
     added: int = 0
+    #: New events matched to an event already held: (event id, the claim they now report).
     linked: list[tuple[str, str]] = field(default_factory=list)
+    #: Pairs added to the review file of uncertain matches.
+    review: int = 0
     already: int = 0
     merged: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
@@ -100,7 +103,7 @@ class ImportSummary:
         skipped = sum(self.skipped.values())
         lines = [
             f"{self.read} rows read from the export ({self.source_id}): {self.added} events "
-            f"added, {len(self.linked)} linked to curated events, {self.already} already "
+            f"added, {len(self.linked)} added as reports of events already held, {self.already} already "
             f"imported, {skipped} skipped, 0 rejected."
             + (f" {self.flows} ransom flows added." if self.flows else ""),
         ]
@@ -128,8 +131,13 @@ class ImportSummary:
             )
         for reason, count in self.skipped.items():
             lines.append(f"  skipped {count}: {reason}")
-        for external, curated in self.linked:
-            lines.append(f"  linked: {external} is curated event {curated}")
+        for external, claim in self.linked:
+            lines.append(f"  matched: {external} is another report of claim {claim}")
+        if self.review:
+            lines.append(
+                f"  {self.review} uncertain matches await the analyst's same/different in "
+                "event_matches.csv"
+            )
         if self.remapped:
             lines.append(
                 f"{self.remapped_rows} imported rows re-resolved after the mappings or aliases "
@@ -202,66 +210,22 @@ def linked_ids(data_dir: Path) -> set[str]:
         return {row["external_id"] for row in csv.DictReader(handle)}
 
 
-def _span(written: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last day a partial date or an interval of days covers."""
-    if "/" in written:
-        first, last = written.split("/")
-        return _span(first)[0], _span(last)[1]
-    parts = [int(p) for p in written.split("-")]
-    if len(parts) == 3:
-        day = pd.Timestamp(*parts)
-        return day, day
-    if len(parts) == 2:
-        return pd.Timestamp(*parts, 1), pd.Timestamp(*parts, calendar.monthrange(*parts)[1])
-    return pd.Timestamp(parts[0], 1, 1), pd.Timestamp(parts[0], 12, 31)
-
-
 def new_or_linked(
     rows: pd.DataFrame, dataset: Dataset, data_dir: Path, source_id: str, name: str,
     summary: ImportSummary,
 ) -> tuple[np.ndarray, list[dict]]:  # fmt: skip
-    """Which rows to add: not imported before, not told by a curated event (those are linked)."""
+    """Which rows are new: not imported before (nor linked by an older version's ``event_links.csv``).
+
+    Whether a new row repeats an event already held is decided after its
+    actors are resolved (:func:`sahel_nb.interop.matches.match_new_rows`): it
+    is then added as another report of that event's claim. The second value
+    is kept for older callers and is always empty: no link is written any more.
+    """
     present = set(dataset.events["event_id"]) | set(dataset.withdrawn["event_id"])
     present |= linked_ids(data_dir)
     seen = isin(rows["event_id"], present)
     summary.already = int(seen.sum())
-    # Curated events an import could repeat, by kind and place: a lookup for
-    # the few rows that share both, instead of a scan of the table per row.
-    events = dataset.events
-    keys = rows["sub_event_type"] + "\x1f" + rows["location"].str.casefold()
-    told_keys = (
-        events["sub_event_type"].astype(str)
-        + "\x1f"
-        + events["location"].str.strip().str.casefold()
-    )
-    curated = ~events["source_id"].str.fullmatch(IMPORTED_SOURCE).to_numpy(bool)
-    placed = events[
-        curated & events["date_start"].notna().to_numpy(bool) & isin(told_keys, keys.unique())
-    ]
-    told: dict[tuple[str, str], list[tuple]] = {}
-    for event in placed.itertuples(index=False):
-        key = (str(event.sub_event_type), str(event.location).strip().casefold())
-        told.setdefault(key, []).append((event.date_start, event.date_end, event.event_id))
-    candidates = np.flatnonzero(~seen & isin(keys, [f"{k}\x1f{p}" for k, p in told]))
-    links = []
-    linked = np.zeros(len(rows), dtype=bool)
-    for position in candidates:
-        row = rows.iloc[position]
-        first, last = _span(row["date"])
-        key = (row["sub_event_type"], row["location"].casefold())
-        same = [i for start, end, i in told[key] if start <= last and end >= first]
-        if same:
-            links.append(
-                {
-                    "external_id": row["event_id"],
-                    "event_id": same[0],
-                    "dataset": name,
-                    "source_id": source_id,
-                }
-            )
-            summary.linked.append((row["event_id"], same[0]))
-            linked[position] = True
-    return ~seen & ~linked, links
+    return ~seen, []
 
 
 def source_row(
@@ -390,6 +354,8 @@ def write_validated(
     vintages=None,
     extras: Iterable[Callable[[Path], object]] = (),
     what: str = "an import",
+    review: pd.DataFrame | None = None,
+    claims: dict[str, dict[str, str]] | None = None,
 ) -> int:
     """Write to a copy of the folder, validate it, then move it in whole; return rows re-resolved.
 
@@ -398,10 +364,12 @@ def write_validated(
     ``extras`` write more files (the review list of new actors, the skipped
     rows) into the staged folder, so they move in with the tables: the
     folder is either as before or as after, never between
-    (:func:`sahel_nb.transaction.commit`).
+    (:func:`sahel_nb.transaction.commit`). ``review`` rows are added to the
+    review file of uncertain matches (``event_matches.csv``); ``claims`` sets
+    the ``claim_id`` of imported events the analyst's decisions move.
     """
     with staging(data_dir) as staged:
-        names = [t.file for t in TABLES.values()] + [LINKS_FILE, REVISIONS_FILE]
+        names = [t.file for t in TABLES.values()] + [LINKS_FILE, REVISIONS_FILE, REVIEW_FILE]
         (staged / REVISIONS_FILE).parent.mkdir()
         for name in names:
             if (data_dir / name).is_file():
@@ -417,9 +385,13 @@ def write_validated(
                 ("withdrawn",) if arriving else (),
             )  # fmt: skip
             vintages.write_log(staged)
+        if claims:
+            rewrite_rows(staged / TABLES["events"].file, "event_id", claims)
         for table, rows in additions.items():
             _append(staged / TABLES[table].file, TABLES[table].columns, rows)
         _append(staged / LINKS_FILE, _LINK_COLUMNS, pd.DataFrame(links, columns=_LINK_COLUMNS))
+        if review is not None:
+            _append(staged / REVIEW_FILE, REVIEW_COLUMNS, review)
         load_dataset(staged)  # raises with every problem; the data folder is untouched
         for extra in extras:
             extra(staged)

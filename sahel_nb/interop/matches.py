@@ -1,0 +1,106 @@
+"""Imported events matched to the events already held: another report of their claim, or reviewed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..crosswalk import load_crosswalk
+from ..data import Dataset
+from ..match_review import read_decisions, unlisted
+from ..matching import Windows, candidate_pairs, decide, event_records, score_pairs
+from .writing import ImportSummary
+
+__all__ = ["decided_claims", "match_new_rows"]
+
+
+def _unnamed(dataset: Dataset, new_actors: list[dict]) -> frozenset[str]:
+    actors = dataset.actors
+    named = set(actors.loc[actors["unnamed"].astype(bool).to_numpy(), "actor_id"])
+    named |= {a["actor_id"] for a in new_actors if str(a.get("unnamed", "")).lower() == "true"}
+    return frozenset(named)
+
+
+def match_new_rows(
+    rows: pd.DataFrame, dataset: Dataset, data_dir: Path, summary: ImportSummary,
+    windows: Windows | None = None,
+) -> pd.DataFrame:  # fmt: skip
+    """Give each new row that repeats an event already held that event's ``claim_id``.
+
+    Every event of the folder (curated, and every dataset imported before)
+    is a candidate (:mod:`sahel_nb.matching`); the analyst's decisions in
+    ``event_matches.csv`` win over the score. Rows stay rows: a matched one
+    is added as another report of the claim. Returns the uncertain pairs
+    the review file does not list yet, to add to it; sets
+    ``summary.linked`` and ``summary.review``.
+    """
+    windows = windows or Windows()
+    rows["claim_id"] = ""
+    if rows.empty:
+        return unlisted(pd.DataFrame(), set())
+    crosswalk = load_crosswalk(data_dir)
+    old = event_records(dataset.events, crosswalk)
+    frame = rows.assign(
+        assoc_actors=rows.get("assoc_actors", ""), actor2=rows.get("actor2", "")
+    ).reset_index(drop=True)
+    new = event_records(frame, crosswalk)
+    decisions, listed = read_decisions(data_dir)
+    i, j = candidate_pairs(new, old, windows)
+    scored = score_pairs(new, old, i, j, windows, _unnamed(dataset, summary.new_actors))
+    joined, review = decide(scored, windows, decisions)
+    # An analyst's "same" joins two records the windows would not even compare.
+    claims = dict(zip(dataset.events["event_id"], dataset.events["claim_id"], strict=True))
+    kinds = dict(zip(dataset.events["event_id"], dataset.events["event_type"], strict=True))
+    new_kind = dict(zip(rows["event_id"], rows["event_type"], strict=True))
+    for pair, decision in decisions.items():
+        if decision != "same" or len(pair) != 2:
+            continue
+        a, b = sorted(pair)
+        for new_id, old_id in ((a, b), (b, a)):
+            if new_id in new_kind and old_id in claims and new_kind[new_id] == kinds[old_id]:
+                joined.setdefault(new_id, (claims[old_id], old_id))
+    at = pd.Series(rows.index, index=rows["event_id"].to_numpy())
+    for event_id, (claim, _) in sorted(joined.items()):
+        rows.loc[at[event_id], "claim_id"] = claim
+        summary.linked.append((event_id, claim))
+    review = review[~review["record_b"].isin(joined)] if not review.empty else review
+    fresh = unlisted(review, listed)
+    summary.review = len(fresh)
+    return fresh
+
+
+def decided_claims(dataset: Dataset, data_dir: Path) -> dict[str, dict[str, str]]:
+    """The ``claim_id`` of imported events the analyst's decisions move, by event id.
+
+    ``same`` on two events of different claims puts the imported one (the
+    later, if both are) into the other's claim; ``different`` on two events
+    of one claim takes the imported one out of it. Curated rows are the
+    analyst's to edit and never change here.
+    """
+    from ..matching import dataset_of
+
+    decisions, _ = read_decisions(data_dir)
+    if not decisions:
+        return {}
+    events = dataset.events.set_index("event_id")
+    imported = dataset_of(events["source_id"]) != "curated"
+    claims = events["claim_id"].to_dict()
+    changes: dict[str, dict[str, str]] = {}
+    for pair, decision in sorted(decisions.items(), key=lambda item: sorted(item[0])):
+        ids = sorted(pair)
+        if len(ids) != 2 or not all(i in claims for i in ids):
+            continue
+        movable = [i for i in ids if imported[i]]
+        if not movable:
+            continue
+        mover = movable[-1]
+        other = ids[0] if mover == ids[1] else ids[1]
+        if decision == "same" and claims[mover] != claims[other]:
+            if events.at[mover, "event_type"] == events.at[other, "event_type"]:
+                claims[mover] = claims[other]
+                changes[mover] = {"claim_id": claims[other]}
+        elif decision == "different" and claims[mover] == claims[other]:
+            claims[mover] = mover
+            changes[mover] = {"claim_id": ""}
+    return changes

@@ -1,0 +1,454 @@
+"""One event, many records: match events across datasets by time, place, type and actors."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .crosswalk import Crosswalk, compatible, load_crosswalk
+
+__all__ = [
+    "EARTH_KM",
+    "GEO_RADIUS_KM",
+    "Windows",
+    "candidate_pairs",
+    "dataset_of",
+    "decide",
+    "event_records",
+    "score_pairs",
+]
+
+#: Mean Earth radius, for great-circle distances.
+EARTH_KM = 6371.0088
+#: How far from its coordinates a place may be, by geo precision (ACLED's 1–3,
+#: which GTD's specificity and UCDP's where_prec are mapped to on import).
+GEO_RADIUS_KM = {1: 0.0, 2: 25.0, 3: 100.0}
+_SOURCE_DATASET = re.compile(r"(acled|gtd|ucdp)-[0-9a-f]{12}")
+#: Time or place must score this much for a pair to be matched without the analyst.
+_PRECISE = 0.7
+_IMPORTED_ACTOR = re.compile(r"(?:acled|gtd|ucdp)-.+")
+
+
+@dataclass(frozen=True)
+class Windows:
+    """How close two records must be to be compared, and the scores that decide.
+
+    ``days`` and ``km`` are added to what each record's own precision leaves
+    open (a month-precise date spans its month; a region-level place its
+    radius), as MELTT's temporal and spatial windows. A pair scoring
+    ``match_at`` or more is one event; from ``review_at`` up to it, the pair
+    is listed for the analyst.
+
+    Examples
+    --------
+    >>> Windows(days=2).days
+    2
+    """
+
+    days: float = 3
+    km: float = 50.0
+    match_at: float = 0.75
+    review_at: float = 0.5
+    #: A best match no better than the next (another claim) by this much is reviewed, not taken.
+    margin: float = 0.05
+
+
+def dataset_of(source_ids: pd.Series) -> pd.Series:
+    """Which dataset each row comes from: acled, gtd or ucdp by its export's source id, else curated.
+
+    Examples
+    --------
+    >>> dataset_of(pd.Series(["acled-0123456789ab", "guitta-2010"])).tolist()
+    ['acled', 'curated']
+    """
+    found = source_ids.astype(str).str.extract(r"^(acled|gtd|ucdp)-[0-9a-f]{12}$")[0]
+    return found.fillna("curated")
+
+
+def _days(stamps: pd.Series) -> np.ndarray:
+    values = pd.to_datetime(stamps).to_numpy("datetime64[D]").astype("int64")
+    return np.where(pd.isna(stamps).to_numpy(bool), np.iinfo(np.int64).min, values)
+
+
+def event_records(events: pd.DataFrame, crosswalk: Crosswalk | None = None) -> pd.DataFrame:
+    """The loaded events as records to match: span in days, place, level, actors, claim.
+
+    Rows without a date, or with neither coordinates nor a country, cannot be
+    placed in time or space and are left out.
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> records = event_records(load_dataset().events)
+    >>> set(records["dataset"])
+    {'curated'}
+    """
+    crosswalk = crosswalk or load_crosswalk()
+    events = events.reset_index(drop=True)
+    if "date_start" not in events:
+        from .dates import partial_date_span
+
+        events = events.assign(**dict(zip(("date_start", "date_end"),
+                                          partial_date_span(events["date"]), strict=True)))  # fmt: skip
+    kinds = events["event_type"].astype(str) + "\x1f" + events["sub_event_type"].astype(str)
+    codes, pairs = pd.factorize(kinds)
+    level_of = np.array(
+        ["|".join(crosswalk.of("curated", *pair.split("\x1f"))) for pair in pairs], dtype=object
+    )
+    lat = pd.to_numeric(events["latitude"], errors="coerce").to_numpy(float)
+    lon = pd.to_numeric(events["longitude"], errors="coerce").to_numpy(float)
+    precision = pd.to_numeric(events["geo_precision"], errors="coerce")
+    radius = precision.map(GEO_RADIUS_KM).fillna(GEO_RADIUS_KM[2]).to_numpy(float)
+    actors = events["actor1"].fillna("").astype(str) + "|" + events["actor2"].fillna("").astype(str)
+    if "assoc_actors" in events:
+        assoc = events["assoc_actors"].map(
+            lambda v: "|".join(v) if isinstance(v, list | tuple | np.ndarray) else (v or "")
+        )
+        actors = actors + "|" + assoc.astype(str)
+    records = pd.DataFrame(
+        {
+            "record_id": events["event_id"].astype(str).to_numpy(),
+            "claim": events["claim_id"].astype(str).to_numpy()
+            if "claim_id" in events
+            else events["event_id"].astype(str).to_numpy(),
+            "dataset": dataset_of(events["source_id"]).to_numpy(),
+            "start": _days(events["date_start"]),
+            "end": _days(events["date_end"]),
+            "lat": lat,
+            "lon": lon,
+            "radius_km": radius,
+            "country": events["country"].fillna("").astype(str).to_numpy(),
+            "admin1": events["admin1"].fillna("").astype(str).str.strip().str.casefold().to_numpy(),
+            "level": level_of[codes],
+            "event_type": events["event_type"].astype(str).to_numpy(),
+            "perpetrator": events["actor1"].fillna("").astype(str).to_numpy(),
+            "actors": actors.to_numpy(),
+        }
+    )
+    placed = ~np.isnan(lat) & ~np.isnan(lon)
+    usable = (records["start"] > np.iinfo(np.int64).min) & (placed | (records["country"] != ""))
+    return records[usable.to_numpy(bool)].reset_index(drop=True)
+
+
+def _xyz(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    phi, lam = np.radians(lat), np.radians(lon)
+    return np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
+
+
+def _km(lat1, lon1, lat2, lon2) -> np.ndarray:
+    """Great-circle distance (haversine) in km."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp, dl = p2 - p1, np.radians(lon2 - lon1)
+    h = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+
+
+def _width_class(width: np.ndarray) -> np.ndarray:
+    return np.searchsorted(np.array([0, 7, 31, 366]), width, side="left")
+
+
+_WIDTH_BOUND = np.array([0, 7, 31, 366, 100_000])
+
+
+def _placed_pairs(new: pd.DataFrame, old: pd.DataFrame, windows: Windows):
+    """Pairs of placed records within both windows: a k-d tree per precision class pair.
+
+    Space (unit-sphere xyz scaled by the spatial window) and time (interval
+    centres scaled by the temporal window) make one 4-d point: a pair within
+    both windows is within √2 of each other, so each class pair is one tree
+    query (no pairwise scan); the exact test follows.
+    """
+    from scipy.spatial import cKDTree
+
+    out_i, out_j = [], []
+    groups = []
+    for frame in (new, old):
+        placed = ~np.isnan(frame["lat"].to_numpy()) & ~np.isnan(frame["lon"].to_numpy())
+        width = (frame["end"] - frame["start"]).to_numpy()
+        key = pd.Series(
+            _width_class(width) * 10 + np.searchsorted([0, 25, 100], frame["radius_km"].to_numpy())
+        )
+        groups.append(
+            {k: np.flatnonzero(placed & (key == k).to_numpy()) for k in key[placed].unique()}
+        )
+    for ka, rows_a in groups[0].items():
+        for kb, rows_b in groups[1].items():
+            space = (
+                windows.km
+                + new["radius_km"].to_numpy()[rows_a].max()
+                + old["radius_km"].to_numpy()[rows_b].max()
+            )
+            time = windows.days + (_WIDTH_BOUND[ka // 10] + _WIDTH_BOUND[kb // 10]) / 2 + 1
+
+            def points(frame, rows, space=space, time=time):
+                xyz = _xyz(frame["lat"].to_numpy()[rows], frame["lon"].to_numpy()[rows])
+                centre = (frame["start"].to_numpy()[rows] + frame["end"].to_numpy()[rows]) / 2
+                return np.column_stack([xyz * (EARTH_KM / space), centre / time])
+
+            tree_a, tree_b = cKDTree(points(new, rows_a)), cKDTree(points(old, rows_b))
+            found = tree_a.sparse_distance_matrix(
+                tree_b, np.sqrt(2) * 1.0001, output_type="ndarray"
+            )
+            out_i.append(rows_a[found["i"]])
+            out_j.append(rows_b[found["j"]])
+    if not out_i:
+        return np.empty(0, int), np.empty(0, int)
+    return np.concatenate(out_i), np.concatenate(out_j)
+
+
+def _area_pairs(new: pd.DataFrame, old: pd.DataFrame, windows: Windows):
+    """Pairs where one record has no coordinates: same country, within the time window (sorted)."""
+    out_i, out_j = [], []
+    new_placed = ~np.isnan(new["lat"].to_numpy())
+    old_placed = ~np.isnan(old["lat"].to_numpy())
+    for country in set(new["country"]) & set(old["country"]) - {""}:
+        a = np.flatnonzero((new["country"] == country).to_numpy())
+        b = np.flatnonzero((old["country"] == country).to_numpy())
+        b = b[np.argsort(old["start"].to_numpy()[b], kind="stable")]
+        starts, ends = old["start"].to_numpy()[b], old["end"].to_numpy()[b]
+        longest = int((ends - starts).max()) if len(b) else 0
+        a_start, a_end = new["start"].to_numpy()[a], new["end"].to_numpy()[a]
+        lo = np.searchsorted(starts, a_start - windows.days - longest, side="left")
+        hi = np.searchsorted(starts, a_end + windows.days, side="right")
+        counts = np.maximum(hi - lo, 0)
+        owner = np.repeat(np.arange(len(a)), counts)
+        offset = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        at = np.repeat(lo, counts) + offset
+        i, j = a[owner], b[at]
+        keep = (old["end"].to_numpy()[j] >= new["start"].to_numpy()[i] - windows.days) & ~(
+            new_placed[i] & old_placed[j]
+        )
+        out_i.append(i[keep])
+        out_j.append(j[keep])
+    if not out_i:
+        return np.empty(0, int), np.empty(0, int)
+    return np.concatenate(out_i), np.concatenate(out_j)
+
+
+def candidate_pairs(new: pd.DataFrame, old: pd.DataFrame, windows: Windows = Windows()):
+    """Positions ``(i, j)`` of new and old records within both windows, of other datasets.
+
+    Placed records are compared by great-circle distance less each one's
+    radius; a record without coordinates is compared by its country with
+    every record of that country. Records of one dataset are never paired
+    (a dataset's own duplicates are its vintages' business).
+
+    Examples
+    --------
+    >>> rec = pd.DataFrame({"start": [0], "end": [0], "lat": [16.0], "lon": [-3.0],
+    ...     "radius_km": [0.0], "country": ["MLI"], "dataset": ["acled"]})
+    >>> i, j = candidate_pairs(rec, rec.assign(dataset="gtd", lon=-3.2, start=2, end=2))
+    >>> list(zip(i.tolist(), j.tolist()))
+    [(0, 0)]
+    """
+    if new.empty or old.empty:
+        return np.empty(0, int), np.empty(0, int)
+    pi, pj = _placed_pairs(new, old, windows)
+    ai, aj = _area_pairs(new, old, windows)
+    i, j = np.concatenate([pi, ai]).astype(int), np.concatenate([pj, aj]).astype(int)
+    gap = _gap(new, old, i, j)
+    keep = (gap <= windows.days) & (new["dataset"].to_numpy()[i] != old["dataset"].to_numpy()[j])
+    both = ~np.isnan(new["lat"].to_numpy()[i]) & ~np.isnan(old["lat"].to_numpy()[j])
+    km = np.zeros(len(i))
+    km[both] = _km(new["lat"].to_numpy()[i[both]], new["lon"].to_numpy()[i[both]],
+                   old["lat"].to_numpy()[j[both]], old["lon"].to_numpy()[j[both]])  # fmt: skip
+    reach = windows.km + new["radius_km"].to_numpy()[i] + old["radius_km"].to_numpy()[j]
+    keep &= ~both | (km <= reach)
+    order = np.lexsort((j[keep], i[keep]))
+    return i[keep][order], j[keep][order]
+
+
+def _gap(new, old, i, j) -> np.ndarray:
+    """Days between two spans (0 where they overlap)."""
+    a_start, a_end = new["start"].to_numpy()[i], new["end"].to_numpy()[i]
+    b_start, b_end = old["start"].to_numpy()[j], old["end"].to_numpy()[j]
+    return np.maximum(0, np.maximum(b_start - a_end, a_start - b_end))
+
+
+def _named(actor: np.ndarray, unnamed: frozenset[str]) -> np.ndarray:
+    return (actor != "") & ~np.isin(actor, list(unnamed))
+
+
+#: The actor names of the last :func:`_actor_codes` call, by code (for the reasons).
+_ACTOR_NAMES: list[np.ndarray] = [np.array([], dtype=object)]
+#: Actors a record names beyond this many are not compared (the first two are its sides).
+_SLOTS = 4
+
+
+def _actor_codes(new: pd.DataFrame, old: pd.DataFrame, unnamed: frozenset[str]):
+    """Each record's actors as integer codes (-1 none), and which codes are curated, named actors."""
+    parts = [
+        frame["actors"].str.split("|", n=_SLOTS, expand=True).reindex(columns=range(_SLOTS))
+        for frame in (new, old)
+    ]
+    values = np.concatenate([p.to_numpy(dtype=object).ravel() for p in parts])
+    names = pd.unique(
+        pd.Series(values[[isinstance(v, str) and v != "" for v in values]], dtype=object)
+    )
+    out = []
+    for part in parts:
+        values = part.to_numpy(dtype=object).reshape(len(part), _SLOTS)
+        codes = pd.Index(names).get_indexer(values.ravel()).reshape(values.shape)
+        out.append(codes)
+    curated = np.array(
+        [n not in unnamed and not _IMPORTED_ACTOR.fullmatch(n) for n in names], dtype=bool
+    )
+    _ACTOR_NAMES[0] = np.asarray(names, dtype=object)
+    return out[0], out[1], np.append(curated, False)
+
+
+def score_pairs(
+    new: pd.DataFrame, old: pd.DataFrame, i: np.ndarray, j: np.ndarray,
+    windows: Windows = Windows(), unnamed: frozenset[str] = frozenset(),
+) -> pd.DataFrame:  # fmt: skip
+    """Score candidate pairs in [0, 1], keeping the reasons: time, place, type, actors.
+
+    ``0.35 × time + 0.35 × place + 0.3 × type``, then actors as evidence:
+    a curated (named, not imported) actor both records name adds 0.15; two
+    different named perpetrators, neither named by the other record, take
+    0.3 off. Time is 1 at the same day and falls with days apart, less the
+    wider a span is; place likewise with km apart beyond the places' own
+    radii, or 0.75 for the same admin area and 0.6 for only the same country
+    where a record has no coordinates. Pairs of incompatible types, or of
+    two event types, are left out.
+    ``unnamed`` lists actor ids that name no one (``Civilians (Mali)``).
+    """
+    # Types first: only pairs of compatible types and one event type are scored.
+    level_a, uniques_a = pd.factorize(new["level"])
+    level_b, uniques_b = pd.factorize(old["level"])
+    table = np.array(
+        [
+            [
+                max(
+                    (compatible(x, y) for x in a.split("|") for y in b.split("|") if x and y),
+                    default=0.0,
+                )
+                for b in uniques_b
+            ]
+            for a in uniques_a
+        ]
+    ).reshape(len(uniques_a), len(uniques_b))
+    kind = table[level_a[i], level_b[j]] if len(i) else np.zeros(0)
+    same_type = new["event_type"].to_numpy()[i] == old["event_type"].to_numpy()[j]
+    keep = (kind > 0) & same_type
+    i, j, kind, same_type = i[keep], j[keep], kind[keep], same_type[keep]
+    gap = _gap(new, old, i, j).astype(float)
+    width = np.maximum(
+        (new["end"].to_numpy() - new["start"].to_numpy())[i],
+        (old["end"].to_numpy() - old["start"].to_numpy())[j],
+    )
+    time_factor = np.select([width == 0, width <= 7, width <= 31], [1.0, 0.85, 0.75], 0.4)
+    time = (1 - gap / (windows.days + 1)) * time_factor
+    placed = ~np.isnan(new["lat"].to_numpy()[i]) & ~np.isnan(old["lat"].to_numpy()[j])
+    km = np.full(len(i), np.nan)
+    km[placed] = _km(new["lat"].to_numpy()[i[placed]], new["lon"].to_numpy()[i[placed]],
+                     old["lat"].to_numpy()[j[placed]], old["lon"].to_numpy()[j[placed]])  # fmt: skip
+    radius = np.maximum(new["radius_km"].to_numpy()[i], old["radius_km"].to_numpy()[j])
+    excess = np.maximum(0, km - new["radius_km"].to_numpy()[i] - old["radius_km"].to_numpy()[j])
+    space_factor = np.select([radius == 0, radius <= 25], [1.0, 0.85], 0.7)
+    admin_a, admin_b = new["admin1"].to_numpy()[i], old["admin1"].to_numpy()[j]
+    same_admin = (admin_a == admin_b) & (admin_a != "")
+    other_admin = (admin_a != admin_b) & (admin_a != "") & (admin_b != "")
+    area = np.select([same_admin, other_admin], [0.75, 0.45], 0.6)
+    space = np.where(placed, (1 - excess / (windows.km + 1)) * space_factor, area)
+    codes_a, codes_b, curated = _actor_codes(new, old, unnamed)
+    slots_a, slots_b = codes_a[i], codes_b[j]
+    shared_code = np.full(len(i), -1)
+    for x in range(slots_a.shape[1]):
+        for y in range(slots_b.shape[1]):
+            hit = (slots_a[:, x] == slots_b[:, y]) & (slots_a[:, x] >= 0)
+            hit &= curated[np.maximum(slots_a[:, x], 0)]
+            shared_code = np.where((shared_code < 0) & hit, slots_a[:, x], shared_code)
+    perp_a, perp_b = new["perpetrator"].to_numpy()[i], old["perpetrator"].to_numpy()[j]
+    # Different named perpetrators, neither named anywhere by the other record.
+    clash = _named(perp_a, unnamed) & _named(perp_b, unnamed) & (perp_a != perp_b)
+    clash &= ~(slots_b == slots_a[:, :1]).any(axis=1) & ~(slots_a == slots_b[:, :1]).any(axis=1)
+    shared = np.where(shared_code >= 0, _ACTOR_NAMES[0][np.maximum(shared_code, 0)], "")
+    bonus = np.where(shared_code >= 0, 0.15, 0.0) - np.where(clash, 0.3, 0.0)
+    score = np.clip(0.35 * time + 0.35 * space + 0.3 * kind + bonus, 0, 1)
+    return pd.DataFrame(
+        {
+            "i": i, "j": j,
+            "record_a": old["record_id"].to_numpy()[j], "record_b": new["record_id"].to_numpy()[i],
+            "claim": old["claim"].to_numpy()[j], "score": np.round(score, 3),
+            "claim_code": pd.factorize(old["claim"])[0][j],
+            "days": gap.astype(int), "km": np.round(km, 1), "kind": kind, "same_type": same_type,
+            "shared": shared, "clash": clash,
+            "perp_a": perp_b, "perp_b": perp_a,
+            "level_a": old["level"].to_numpy()[j], "level_b": new["level"].to_numpy()[i],
+            "placed": placed, "same_admin": same_admin,
+            "time": np.round(time, 3), "space": np.round(space, 3),
+        }
+    )  # fmt: skip
+
+
+def _reasons(row) -> str:
+    parts = [f"{row.days} day{'s' if row.days != 1 else ''} apart"]
+    if row.placed:
+        parts.append(f"{row.km:g} km apart")
+    else:
+        parts.append("same admin area" if row.same_admin else "placed by country only")
+    parts.append(
+        "same type" if row.kind == 1 else f"compatible types ({row.level_a} / {row.level_b})"
+    )
+    if row.shared:
+        parts.append("both name " + ", ".join(row.shared.split("|")))
+    if row.clash:
+        parts.append(f"different perpetrators ({row.perp_a} / {row.perp_b})")
+    return "; ".join(parts)
+
+
+def decide(
+    scored: pd.DataFrame, windows: Windows = Windows(),
+    decisions: dict[frozenset, str] | None = None,
+) -> tuple[dict[str, tuple[str, str]], pd.DataFrame]:  # fmt: skip
+    """Which new records join an existing claim, and which pairs await the analyst.
+
+    ``decisions`` maps a pair of record ids to the analyst's ``same`` or
+    ``different``: they win over any score. Otherwise a new record joins the
+    claim of its best pair when that scores ``match_at`` or more, no pair
+    with another claim comes within ``margin`` of it, and the two are close
+    in date or in place (not only both vague: a year and a country); pairs from
+    ``review_at`` up, not taken, are returned for review with their reasons.
+
+    Returns ``({new id: (claim, old id)}, review rows)``.
+    """
+    decisions = decisions or {}
+    if scored.empty:
+        return {}, scored.assign(reasons=pd.Series(dtype=object))
+    decided = pd.Series("", index=scored.index)
+    if decisions:
+        named = {record for pair in decisions for record in pair}
+        ask = scored.index[scored["record_b"].isin(named).to_numpy()]
+        decided[ask] = [
+            decisions.get(frozenset(p), "")
+            for p in zip(scored.loc[ask, "record_a"], scored.loc[ask, "record_b"], strict=True)
+        ]
+    joined: dict[str, tuple[str, str]] = {}
+    forced = scored[(decided == "same").to_numpy() & scored["same_type"].to_numpy(bool)]
+    for row in forced.itertuples(index=False):
+        joined.setdefault(row.record_b, (row.claim, row.record_a))
+    forced_i = forced["i"].unique()
+    open_ = scored[(decided == "").to_numpy() & (scored["score"] >= windows.review_at).to_numpy()]
+    open_ = open_[~np.isin(open_["i"].to_numpy(), forced_i)]
+    best = open_.sort_values(["i", "score"], ascending=[True, False], kind="stable")
+    top = best[~best["i"].duplicated().to_numpy()].set_index("i")
+    # The best pair of each record with another claim than its best pair's.
+    other = best["claim_code"].to_numpy() != top["claim_code"].reindex(best["i"]).to_numpy()
+    rival = best[other].groupby("i")["score"].max().reindex(top.index).fillna(-1.0)
+    # A pair vague in both date and place (a year in a country) is the analyst's call.
+    precise = np.maximum(top["time"], top["space"]) >= _PRECISE
+    taken = (top["score"] >= windows.match_at) & (rival < top["score"] - windows.margin) & precise
+    for record, claim, old_id in zip(
+        top.loc[taken, "record_b"],
+        top.loc[taken, "claim"],
+        top.loc[taken, "record_a"],
+        strict=True,
+    ):
+        joined[record] = (claim, old_id)
+    review = best[~np.isin(best["i"].to_numpy(), top.index[taken.to_numpy()])]
+    review = review.assign(reasons=[_reasons(r) for r in review.itertuples(index=False)])
+    return joined, review.reset_index(drop=True)

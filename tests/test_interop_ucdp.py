@@ -1,0 +1,113 @@
+"""UCDP GED import: dates as intervals, death ranges, sides as actors, JSON pages, matching, idempotency.
+
+No real UCDP file is at hand: the fixture is made up, in GED's column layout (version 23 and
+later, 49 columns), and proves nothing about real files.
+"""
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sahel_nb import DataValidationError, load_dataset
+from sahel_nb.cli import main
+from sahel_nb.crosswalk import load_crosswalk
+from sahel_nb.interop import import_acled, import_ucdp, read_ucdp
+from sahel_nb.interop.ucdp import UCDP_TYPES
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GED = FIXTURES / "ucdp" / "ged_sample.csv"
+
+
+@pytest.fixture
+def mapped(data_dir):
+    shutil.copy(Path(__file__).parents[1] / "data" / "actor_mappings.csv", data_dir)
+    return data_dir
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.csv"))}
+
+
+def test_ged_rows_become_events_with_intervals_death_ranges_and_resolved_sides(mapped):
+    summary = import_ucdp(GED, mapped)
+    assert (summary.read, summary.added, summary.accounted) == (4, 4, 4)
+    events = load_dataset(mapped).events.set_index("event_id")
+    gao, kidal, niger = (events.loc[f"ucdp-90000{n}"] for n in (1, 2, 3))
+    assert gao["date"] == "2012-04-05"
+    assert kidal["date"] == "2012-06-01/2012-06-30"  # date_prec 4: the month UCDP gives
+    assert (gao["event_type"], gao["sub_event_type"]) == ("Battles", "Armed clash")
+    assert kidal["event_type"] == "Violence against civilians"
+    assert gao["fatalities"] == 3 and "low 2, high 5" in gao["description"]
+    assert gao["actor2"] == "aqim" and kidal["actor1"] == "aqim"
+    # where_prec 6: only the country is known, so the event is placed by it alone.
+    assert pd.isna(niger["latitude"]) and niger["country"] == "NER"
+    assert gao["source_id"].startswith("ucdp-") and gao["locator"] == "row 1"
+
+
+def test_ucdp_types_agree_with_the_crosswalk():
+    crosswalk = load_crosswalk()
+    names = {"1": "state-based conflict", "2": "non-state conflict", "3": "one-sided violence"}
+    for code, (kind, sub) in UCDP_TYPES.items():
+        assert crosswalk.of("ucdp", code, names[code]) == crosswalk.of("curated", kind, sub)
+
+
+def test_importing_twice_changes_nothing_and_json_pages_import_the_same(mapped, tmp_path):
+    import_ucdp(GED, mapped)
+    after = _snapshot(mapped)
+    again = import_ucdp(GED, mapped)
+    assert _snapshot(mapped) == after and again.added == 0 and again.already == 4
+    records = pd.read_csv(GED, dtype=str, keep_default_na=False).to_dict("records")
+    for record in records:  # the API writes ISO timestamps
+        for name in ("date_start", "date_end"):
+            record[name] = record[name][:10] + "T00:00:00"
+    page = tmp_path / "ged_page.json"
+    page.write_text(json.dumps({"TotalCount": 4, "TotalPages": 1, "Result": records}))
+    rows, problems = read_ucdp(page)
+    assert problems == [] and len(rows) == 4
+    other = tmp_path / "other"
+    shutil.copytree(mapped.parent / "data", other)
+    summary = import_ucdp(page, other)
+    assert summary.already == 4  # the same events, whichever form they came in
+
+
+def test_a_ucdp_event_an_acled_record_tells_becomes_one_claim(mapped, tmp_path):
+    acled_header = (FIXTURES / "acled" / "mali_sample.csv").read_text().splitlines()[0]
+    acled = tmp_path / "acled.csv"
+    acled.write_text(
+        acled_header + "\n"
+        "MLI7001,2012-04-06,2012,1,Political violence,Battles,Armed clash,"
+        "Military Forces of Mali (2002-2012),,1,AQIM: Al Qaeda in the Islamic Maghreb,,2,12,,466,"
+        "Western Africa,Mali,Gao,Gao,Gao,Gao,16.2717,-0.0447,1,Made-up source,National,"
+        "Made-up row for tests.,2,,1600000000\n"
+    )
+    import_acled(acled, mapped)
+    summary = import_ucdp(GED, mapped)
+    assert summary.linked == [("ucdp-900001", "acled-MLI7001")]
+    events = load_dataset(mapped).events.set_index("event_id")
+    assert events.loc["ucdp-900001", "claim_id"] == "acled-MLI7001"
+    # The deaths disagree (2 and 3): both rows are kept, each saying its own.
+    assert sorted(events.loc[["acled-MLI7001", "ucdp-900001"], "fatalities"]) == [2, 3]
+
+
+def test_a_malformed_ged_export_lists_every_problem_and_writes_nothing(mapped, tmp_path):
+    bad = tmp_path / "bad.csv"
+    text = GED.read_text()
+    text = text.replace(",1,1,2012-04-05 00:00:00.000,", ",1,9,2012-04-05 00:00:00.000,", 1)
+    text = text.replace("4,6,4,,", "7,6,4,,")  # best above high
+    bad.write_text(text)
+    before = _snapshot(mapped)
+    with pytest.raises(DataValidationError) as caught:
+        import_ucdp(bad, mapped)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{bad}:2: date_prec: must be 1 to 5 ('9')",
+        f"{bad}:3: best: is not between low and high ('7')",
+    ]
+    assert _snapshot(mapped) == before
+
+
+def test_cli_imports_ucdp(mapped, capsys):
+    assert main(["import", "ucdp", str(GED), "--into", str(mapped)]) == 0
+    assert "4 rows read" in capsys.readouterr().out

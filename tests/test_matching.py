@@ -1,0 +1,366 @@
+"""Event matching: windows, crosswalk, scores, review file; imports joining claims, never counting twice."""
+
+import csv
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sahel_nb import DataValidationError, load_dataset
+from sahel_nb.crosswalk import LEVELS, load_crosswalk
+from sahel_nb.interop import import_acled, import_gtd
+from sahel_nb.match_review import REVIEW_FILE
+from sahel_nb.matching import Windows, candidate_pairs, decide, score_pairs
+from sahel_nb.origins import one_per_claim
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ACLED_HEADER = (FIXTURES / "acled" / "mali_sample.csv").read_text().splitlines()[0].split(",")
+GTD_HEADER = (FIXTURES / "gtd" / "sahel_sample.csv").read_text().splitlines()[0].split(",")
+
+
+def _write(path: Path, header: list[str], rows: list[dict]) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, header, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: row.get(c, "") for c in header})
+    return path
+
+
+def _acled(event_id, date, sub, actor1, actor2, location, admin1, lat, lon, country="Mali",
+           iso="466", kind="Violence against civilians", precision="1") -> dict:  # fmt: skip
+    return {
+        "event_id_cnty": event_id, "event_date": date, "year": date[:4], "time_precision": "1",
+        "event_type": kind, "sub_event_type": sub, "actor1": actor1, "inter1": "2",
+        "actor2": actor2, "inter2": "7", "iso": iso, "country": country, "admin1": admin1,
+        "location": location, "latitude": lat, "longitude": lon, "geo_precision": precision,
+        "source": "Made-up source", "notes": "Made-up row for tests; not a real ACLED event.",
+        "fatalities": "0", "timestamp": "1600000000",
+    }  # fmt: skip
+
+
+def _gtd(event_id, year, month, day, country, code, province, city, lat, lon, group,
+         specificity="1") -> dict:  # fmt: skip
+    return {
+        "eventid": event_id, "iyear": year, "imonth": month, "iday": day, "country": code,
+        "country_txt": country, "provstate": province, "city": city, "latitude": lat,
+        "longitude": lon, "specificity": specificity, "attacktype1_txt": "Hostage Taking (Kidnapping)",
+        "gname": group, "nkill": "0", "ishostkid": "1", "nhostkid": "2", "dbsource": "MADE-UP",
+        "summary": "Made-up row for tests; not a real GTD record.",
+    }  # fmt: skip
+
+
+def _events(folder: Path) -> pd.DataFrame:
+    return load_dataset(folder).events.set_index("event_id")
+
+
+@pytest.fixture
+def mapped(data_dir):
+    """The data folder with the committed mappings (ACLED's and GTD's names for AQIM)."""
+    shutil.copy(Path(__file__).parents[1] / "data" / "actor_mappings.csv", data_dir)
+    return data_dir
+
+
+# --- the crosswalk ----------------------------------------------------------------------------
+
+
+def test_the_crosswalk_gives_every_type_of_every_dataset_a_known_level():
+    crosswalk = load_crosswalk()
+    datasets = {key[0] for key in crosswalk.levels}
+    assert datasets == {"acled", "gtd", "ucdp", "curated"}
+    assert all(
+        level in (*LEVELS, "any") for levels in crosswalk.levels.values() for level in levels
+    )
+    kidnap = "violence against civilians/abduction"
+    assert crosswalk.of("gtd", "Hostage Taking (Kidnapping)") == (kidnap,)
+    assert crosswalk.of(
+        "curated", "Violence against civilians", "Abduction/forced disappearance"
+    ) == (kidnap,)
+    # ACLED's pre-2019 types have a level too; a type with no sub-type is the broad one.
+    assert crosswalk.of("acled", "Violence against civilians") == ("violence against civilians",)
+    assert set(crosswalk.of("acled", "Riots/Protests")) == {"riot", "protest"}
+    assert crosswalk.of("ucdp", "3", "one-sided violence") == ("violence against civilians",)
+
+
+def test_a_crosswalk_row_naming_an_unknown_type_or_level_is_an_error_with_its_place(data_dir):
+    path = data_dir / "type_crosswalk.csv"
+    lines = path.read_text().splitlines()
+    lines[1] = "acled,Battle royale,,battle,made up"
+    lines[2] = "gtd,Hijacking,,piracy,made up"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(data_dir)
+    shown = [str(p) for p in caught.value.problems]
+    assert (
+        f"{data_dir}/type_crosswalk.csv:2: type: is not a type acled has ('Battle royale')" in shown
+    )
+    assert any(
+        s.startswith(f"{data_dir}/type_crosswalk.csv:3: level: is not a level") for s in shown
+    )
+
+
+# --- the core, on records ---------------------------------------------------------------------
+
+
+def _records(**columns) -> pd.DataFrame:
+    base = {
+        "record_id": ["a"], "claim": ["a"], "dataset": ["acled"], "start": [0], "end": [0],
+        "lat": [16.0], "lon": [-3.0], "radius_km": [0.0], "country": ["MLI"], "admin1": [""],
+        "level": ["violence against civilians/abduction"],
+        "event_type": ["Violence against civilians"], "perpetrator": ["aqim"], "actors": ["aqim||"],
+    }  # fmt: skip
+    frame = pd.DataFrame(base)
+    for name, value in columns.items():
+        frame[name] = value
+    return frame
+
+
+def test_two_kidnappings_two_days_and_200_km_apart_stay_two():
+    new = _records()
+    # 1.8 degrees of latitude is about 200 km.
+    old = _records(record_id="b", claim="b", dataset="gtd", start=2, end=2, lat=17.8)
+    i, j = candidate_pairs(new, old)
+    assert len(i) == 0
+    # The same two, one day and 5 km apart, are one event.
+    near = old.assign(start=1, end=1, lat=16.045)
+    i, j = candidate_pairs(new, near)
+    joined, review = decide(score_pairs(new, near, i, j))
+    assert joined == {"a": ("b", "b")} and review.empty
+
+
+def test_precision_widens_the_windows_and_lowers_the_score():
+    new = _records()
+    # A month-precise record (day 0 to 30) 20 days away still touches the window...
+    month = _records(record_id="m", claim="m", dataset="gtd", start=-10, end=20)
+    # ...and a region-level place (radius 100 km) 120 km away is within reach.
+    region = _records(record_id="r", claim="r", dataset="gtd", lat=17.08, radius_km=100.0)
+    for old in (month, region):
+        old = old.assign(perpetrator="", actors="")  # no actor evidence: scores below 1
+        i, j = candidate_pairs(new, old)
+        assert len(i) == 1
+        score = score_pairs(new, old, i, j)["score"].iloc[0]
+        exact = score_pairs(new, old.assign(start=0, end=0, lat=16.0, radius_km=0.0), i, j)
+        assert score < exact["score"].iloc[0]
+
+
+def test_actors_are_evidence_and_types_must_agree():
+    new = _records()
+    old = _records(record_id="b", claim="b", dataset="gtd", start=1, end=1)
+    i, j = candidate_pairs(new, old)
+    same = score_pairs(new, old, i, j)["score"].iloc[0]
+    other = old.assign(perpetrator="mujao", actors="mujao||")
+    clash = score_pairs(new, other, i, j)
+    assert clash["score"].iloc[0] < same and bool(clash["clash"].iloc[0])
+    apart = old.assign(level="battle/armed clash", event_type="Battles")
+    assert score_pairs(new, apart, i, j).empty  # types apart: never a pair
+
+
+def test_candidates_at_scale_come_from_the_index_not_pairs():
+    rng = np.random.default_rng(0)
+    n = 20_000
+    frame = _records().loc[[0] * n].reset_index(drop=True)
+    frame["record_id"] = [f"r{k}" for k in range(n)]
+    frame["lat"] = rng.uniform(10, 20, n)
+    frame["lon"] = rng.uniform(-10, 5, n)
+    frame["start"] = rng.integers(0, 3650, n)
+    frame["end"] = frame["start"]
+    other = frame.assign(dataset="gtd", record_id=[f"g{k}" for k in range(n)])
+    i, j = candidate_pairs(frame, other)
+    # Every pair is within both windows, and every record is paired with itself.
+    assert np.all(np.abs(frame["start"].to_numpy()[i] - other["start"].to_numpy()[j]) <= 3)
+    assert np.sum(i == j) == n
+
+
+# --- imports ------------------------------------------------------------------------------------
+
+
+def test_an_acled_record_of_a_curated_kidnapping_joins_its_claim_though_day_place_and_wording_differ(
+    mapped, tmp_path
+):
+    # The curated 2009 kidnapping of the Italians: 18 December 2009, "Mauritania", no coordinates.
+    # This record: a day later, a town, ACLED's pre-2019 type (no sub-event type), AQIM's ACLED name.
+    export = _write(tmp_path / "acled.csv", ACLED_HEADER, [
+        _acled("MRT1", "2009-12-19", "", "AQIM: Al Qaeda in the Islamic Maghreb",
+               "Civilians (Italy)", "Kobenni", "Hodh el Gharbi", "15.86", "-9.41",
+               country="Mauritania", iso="478"),
+    ])  # fmt: skip
+    summary = import_acled(export, mapped)
+    events = _events(mapped)
+    assert events.loc["acled-MRT1", "claim_id"] == "c-2009-italians-kidnapping"
+    assert summary.linked == [("acled-MRT1", "c-2009-italians-kidnapping")]
+    # Nothing dropped, counted once.
+    kidnaps = events[events["sub_event_type"] == "Abduction/forced disappearance"]
+    assert len(one_per_claim(kidnaps.reset_index())) == kidnaps["claim_id"].nunique()
+
+
+def test_acled_and_gtd_records_of_one_kidnapping_are_one_claim_counted_once(mapped, tmp_path):
+    from sahel_nb import situation_report
+
+    acled = _write(tmp_path / "acled.csv", ACLED_HEADER, [
+        _acled("MLI1", "2012-04-05", "Abduction/forced disappearance",
+               "AQIM: Al Qaeda in the Islamic Maghreb", "Civilians (Algeria)", "Gao", "Gao",
+               "16.2717", "-0.0447"),
+        # Another kidnapping two days later and 200 km away: another event.
+        _acled("MLI2", "2012-04-07", "Abduction/forced disappearance",
+               "AQIM: Al Qaeda in the Islamic Maghreb", "Civilians (Mali)", "Bourem", "Gao",
+               "18.07", "-0.05"),
+    ])  # fmt: skip
+    gtd = _write(tmp_path / "gtd.csv", GTD_HEADER, [
+        # The same first kidnapping as GTD codes it: the city's own coordinates, a day apart.
+        _gtd("201204060001", "2012", "4", "6", "Mali", "118", "Gao", "Gao City", "16.27",
+             "-0.04", "Al-Qaida in the Islamic Maghreb (AQIM)"),
+    ])  # fmt: skip
+    import_acled(acled, mapped)
+    summary = import_gtd(gtd, mapped)
+    events = _events(mapped)
+    assert summary.linked == [("gtd-201204060001", "acled-MLI1")]
+    assert events.loc["gtd-201204060001", "claim_id"] == "acled-MLI1"
+    assert events.loc["acled-MLI2", "claim_id"] == "acled-MLI2"
+    kidnaps = events[events["date"].str.startswith("2012-04").fillna(False)]
+    assert len(kidnaps) == 3 and kidnaps["claim_id"].nunique() == 2
+    report = situation_report(load_dataset(mapped), start="2012", end="2012")
+    told = " ".join(s.text for s in dict(report.sections)["Imported datasets"])
+    # Two events in 2012, each counted once: the GTD record is a report of the first.
+    assert "records 2 events in 2012" in told and "GTD" not in told.split("records")[0][-40:]
+    assert told.count("events in 2012") + told.count("event in 2012") == 1
+
+
+def _review_case(mapped, tmp_path):
+    acled = _write(tmp_path / "acled.csv", ACLED_HEADER, [
+        _acled("MLI5", "2012-04-05", "Abduction/forced disappearance",
+               "Unidentified Armed Group (Mali)", "Civilians (Mali)", "Gao", "Gao",
+               "16.2717", "-0.0447"),
+    ])  # fmt: skip
+    # Two days off, placed only by its country: worth a look, not a match.
+    gtd = _write(tmp_path / "gtd.csv", GTD_HEADER, [
+        _gtd("201204070002", "2012", "4", "7", "Mali", "118", "Unknown", "Unknown", "", "",
+             "Unknown", specificity="5"),
+    ])  # fmt: skip
+    import_acled(acled, mapped)
+    return gtd, import_gtd(gtd, mapped)
+
+
+def _decide(folder: Path, decision: str) -> None:
+    path = folder / REVIEW_FILE
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame["decision"] = decision
+    frame.to_csv(path, index=False)
+
+
+def test_the_review_file_round_trips_and_decisions_win_over_the_score(mapped, tmp_path):
+    gtd, summary = _review_case(mapped, tmp_path)
+    assert summary.linked == [] and summary.review == 1
+    (row,) = pd.read_csv(mapped / REVIEW_FILE, dtype=str, keep_default_na=False).to_dict("records")
+    assert (row["record_a"], row["record_b"], row["decision"]) == (
+        "acled-MLI5", "gtd-201204070002", "",
+    )  # fmt: skip
+    assert "2 days apart" in row["reasons"] and "placed by country only" in row["reasons"]
+    assert 0.5 <= float(row["score"]) < 0.75
+    assert _events(mapped).loc["gtd-201204070002", "claim_id"] == "gtd-201204070002"
+    # The analyst says same: the next import joins them.
+    _decide(mapped, "same")
+    import_gtd(gtd, mapped)
+    assert _events(mapped).loc["gtd-201204070002", "claim_id"] == "acled-MLI5"
+    # And different: apart again, and the pair is not listed twice.
+    _decide(mapped, "different")
+    import_gtd(gtd, mapped)
+    assert _events(mapped).loc["gtd-201204070002", "claim_id"] == "gtd-201204070002"
+    assert len(pd.read_csv(mapped / REVIEW_FILE)) == 1
+
+
+def test_a_different_decision_undoes_a_match_the_score_made(mapped, tmp_path):
+    acled = _write(tmp_path / "acled.csv", ACLED_HEADER, [
+        _acled("MLI1", "2012-04-05", "Abduction/forced disappearance",
+               "AQIM: Al Qaeda in the Islamic Maghreb", "Civilians (Algeria)", "Gao", "Gao",
+               "16.2717", "-0.0447"),
+    ])  # fmt: skip
+    gtd = _write(tmp_path / "gtd.csv", GTD_HEADER, [
+        _gtd("201204060001", "2012", "4", "6", "Mali", "118", "Gao", "Gao City", "16.27",
+             "-0.04", "Al-Qaida in the Islamic Maghreb (AQIM)"),
+    ])  # fmt: skip
+    import_acled(acled, mapped)
+    import_gtd(gtd, mapped)
+    assert _events(mapped).loc["gtd-201204060001", "claim_id"] == "acled-MLI1"
+    (mapped / REVIEW_FILE).write_text(
+        "record_a,record_b,score,reasons,decision\nacled-MLI1,gtd-201204060001,,,different\n"
+    )
+    for _ in range(2):  # every later import keeps them apart
+        import_acled(acled, mapped)
+        assert _events(mapped).loc["gtd-201204060001", "claim_id"] == "gtd-201204060001"
+
+
+def test_contradicting_decisions_and_unknown_ids_are_errors(data_dir):
+    (data_dir / REVIEW_FILE).write_text(
+        "record_a,record_b,score,reasons,decision\n"
+        "ev-2009-12-18-italians-kidnapping,ev-2009-11-29-spanish-kidnapping,,,same\n"
+        "ev-2009-11-29-spanish-kidnapping,ev-2009-12-18-italians-kidnapping,,,different\n"
+        "ev-2009-12-18-italians-kidnapping,acled-NOPE,,,maybe\n"
+    )
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(data_dir)
+    shown = [str(p) for p in caught.value.problems]
+    path = f"{data_dir}/{REVIEW_FILE}"
+    assert f"{path}:3: decision: contradicts line 2, which says 'same' ('different')" in shown
+    assert f"{path}:4: record_b: is not an event of the data ('acled-NOPE')" in shown
+    assert f"{path}:4: decision: must be same, different or empty ('maybe')" in shown
+
+
+def test_windows_are_settable():
+    new = _records()
+    old = _records(record_id="b", claim="b", dataset="gtd", start=5, end=5)
+    assert len(candidate_pairs(new, old)[0]) == 0
+    assert len(candidate_pairs(new, old, Windows(days=7))[0]) == 1
+
+
+# --- real exports -------------------------------------------------------------------------------
+# No real export here covers a curated event (the curated kidnappings are of 2003 and 2009, in
+# Algeria, Niger and Mauritania; the ACLED files are of Burkina Faso from 1997, Mali from 2017 and
+# elsewhere; the GTD files of 1993 and 2011). Each test adds the claim an analyst would have
+# curated of an event a real file holds, in the curated data's own wording, then imports the file.
+
+
+def _curate(folder: Path, **row) -> None:
+    row = {"event_type": "Violence against civilians", "status": "reported", "credibility": "3",
+           "source_id": "usdos-crt-2009", "locator": "¶1", **row}  # fmt: skip
+    with open(folder / "events.csv", encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    with open(folder / "events.csv", "a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerow([row.get(c, "") for c in header])
+
+
+@pytest.mark.realdata
+def test_a_real_gtd_kidnapping_joins_the_curated_claim_and_its_neighbour_stays_apart(
+    real_exports, mapped
+):
+    # Hombori, 24 November 2011: placed by town and region name, no coordinates.
+    _curate(mapped, event_id="ev-test-hombori", claim_id="c-test-hombori", date="2011-11-24",
+            sub_event_type="Abduction/forced disappearance", actor1="aqim", location="Hombori",
+            admin1="Mopti", country="MLI",
+            description="Test row: two French nationals kidnapped from their hotel in Hombori.")  # fmt: skip
+    summary = import_gtd(real_exports / "gtd_2011_1012dist.xlsx", mapped)
+    events = _events(mapped)
+    joined = events[events["claim_id"] == "c-test-hombori"]
+    assert sorted(joined.index) == ["ev-test-hombori", "gtd-201111240026"]
+    assert summary.linked == [("gtd-201111240026", "c-test-hombori")]
+    # GTD's Timbuktu kidnapping of the next day is another event.
+    assert events.loc["gtd-201111250020", "claim_id"] == "gtd-201111250020"
+    assert summary.accounted == summary.read
+
+
+@pytest.mark.realdata
+def test_a_real_acled_abduction_joins_the_curated_claim_though_its_dates_differ(
+    real_exports, mapped
+):
+    # Djibo, the night of 15 to 16 January 2016: the curated row gives both days.
+    _curate(mapped, event_id="ev-test-djibo", claim_id="c-test-djibo",
+            date="2016-01-15/2016-01-16", sub_event_type="Abduction/forced disappearance",
+            actor1="al-mourabitoun", location="near Djibo, Soum province", country="BFA",
+            description="Test row: an Australian doctor and his wife abducted near Djibo.")  # fmt: skip
+    import_acled(real_exports / "acled_bfa_1997-2020.csv", mapped)
+    events = _events(mapped)
+    assert events.loc["acled-BFO639", "claim_id"] == "c-test-djibo"
+    # The attack in Ouagadougou that day is of another type: not this claim.
+    assert events.loc["acled-BFO638", "claim_id"] == "acled-BFO638"
+    assert (events["claim_id"] == "c-test-djibo").sum() == 2
