@@ -273,3 +273,20 @@ def test_ach_counts_one_teller_once_and_weighs_nothing_after_the_cut_off(written
     assert all(r.late and r.weight == 0 and not r.diagnostic for r in late.rows)
     assert set(late.inconsistency.values()) == {0}
     assert scored.inconsistency != late.inconsistency
+
+
+def test_the_page_flags_an_overreaching_judgment_beside_it(written, claims):
+    import re
+
+    from sahel_nb.narrative import situation_report
+
+    _edit(written, "rests_on: [c-kidnap]", "rests_on: [c-share]")
+    _edit(written, "likelihood: very likely", "likelihood: almost certain")
+    page = situation_report(claims, assessment=written)._repr_html_()
+    block = re.search(r'<div class="judgment" id="judgment-kj-kidnap".*?</div>', page, re.S)
+    assert block is not None
+    flags = re.findall(r'<p class="flag"[^>]*>(.*?)</p>', block.group(0), re.S)
+    assert any("overreach" in f and "almost certain" in f for f in flags)
+    # The judgment the checks leave alone carries no flag.
+    other = re.search(r'<div class="judgment" id="judgment-kj-paid".*?</div>', page, re.S)
+    assert 'class="flag"' not in other.group(0)
