@@ -20,6 +20,7 @@ __all__ = [
     "IMPORT_LOCK",
     "JOURNAL",
     "STAGING_PREFIX",
+    "checked_import",
     "commit",
     "importing",
     "reading",
@@ -260,3 +261,22 @@ def write_error(error: OSError, folder: Path) -> str:
     }
     reason = reasons.get(error.errno, error.strerror or str(error))
     return f"cannot write in {folder}: {reason}. Nothing was changed there."
+
+
+def checked_import(path, data_dir, read, proper, today=None):
+    """Read an export, refuse it whole if it has problems, else import it under the folder's lock.
+
+    ``read(path)`` returns ``(frame, cols, problems, encoding)``; ``proper``
+    is the importer's work, run with the lock held and recovered notes put
+    first in its summary. Every importer (ACLED, GTD, UCDP) goes through here.
+    """
+    from .exceptions import DataValidationError
+
+    path, data_dir = Path(path), Path(data_dir).expanduser()
+    frame, cols, problems, encoding = read(path)
+    if problems:
+        raise DataValidationError(problems, str(path))
+    with importing(data_dir) as recovered:
+        summary = proper(path, data_dir, frame, cols, encoding, today)
+    summary.notes[:0] = recovered
+    return summary

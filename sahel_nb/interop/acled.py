@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 
 from .._gc import paused
-from ..exceptions import DataValidationError, Problem
+from ..exceptions import Problem
 from ..schema import EVENT_TYPES, NOT_SPECIFIED
-from ..transaction import importing
+from ..transaction import checked_import
 from .actors import NO_ACTOR, Resolver, inter_codes, mentions_frame, unreadable_codes
 from .checks import Checks, isin, matches, number, parse_days, text, whole_numbers
 from .matches import decided_claims, match_new_rows
@@ -326,14 +326,7 @@ def import_acled(
     to a copy, validated there, and only then moved in.
     """
 
-    path, data_dir = Path(path), Path(data_dir).expanduser()
-    frame, cols, problems, encoding = _read_checked(path)
-    if problems:
-        raise DataValidationError(problems, str(path))
-    with importing(data_dir) as recovered:
-        summary = _import(path, data_dir, frame, cols, encoding, today)
-    summary.notes[:0] = recovered
-    return summary
+    return checked_import(path, data_dir, _read_checked, _import, today)
 
 
 def _import(path: Path, data_dir: Path, frame, cols, encoding: str, today) -> ImportSummary:

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 
 from .._gc import paused
-from ..exceptions import DataValidationError, Problem
+from ..exceptions import Problem
 from ..flows import DEMAND, KIDNAPPING
-from ..transaction import importing
+from ..transaction import checked_import
 from .actors import Resolver, mentions_frame
 from .checks import Checks, matches, number, text, whole_numbers
 from .countries import gtd_iso3
@@ -239,14 +239,7 @@ def import_gtd(
     "Unknown" group becomes one unnamed imported actor.
     """
 
-    path, data_dir = Path(path), Path(data_dir).expanduser()
-    frame, cols, problems, encoding = _read_checked(path)
-    if problems:
-        raise DataValidationError(problems, str(path))
-    with importing(data_dir) as recovered:
-        summary = _import(path, data_dir, frame, cols, encoding, today)
-    summary.notes[:0] = recovered
-    return summary
+    return checked_import(path, data_dir, _read_checked, _import, today)
 
 
 def _import(path: Path, data_dir: Path, frame, cols, encoding: str, today) -> ImportSummary:

@@ -11,9 +11,8 @@ import numpy as np
 import pandas as pd
 
 from .._gc import paused
-from ..exceptions import DataValidationError
 from ..schema import NOT_SPECIFIED
-from ..transaction import importing
+from ..transaction import checked_import
 from .actors import Resolver, mentions_frame
 from .checks import Checks, matches, number, text, whole_numbers
 from .countries import gtd_iso3
@@ -177,14 +176,7 @@ def import_ucdp(
     --------
     >>> import_ucdp("ged.csv", "~/my-data")  # doctest: +SKIP
     """
-    path, data_dir = Path(path), Path(data_dir).expanduser()
-    frame, cols, problems, encoding = _read_checked(path)
-    if problems:
-        raise DataValidationError(problems, str(path))
-    with importing(data_dir) as recovered:
-        summary = _import(path, data_dir, frame, cols, encoding, today)
-    summary.notes[:0] = recovered
-    return summary
+    return checked_import(path, data_dir, _read_checked, _import, today)
 
 
 def _import(path: Path, data_dir: Path, frame, cols, encoding: str, today) -> ImportSummary:
