@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .eventmarks import EVENT_COLOURS, frame, hover
+from .eventmarks import EVENT_COLOURS, first_words, frame, hover
 from .eventmarks import day_number as _day_number
 from .maplabels import CHAR, LINE, country_areas, hostage_paths, place_labels
 from .pages import render, write_atomically
@@ -381,22 +381,35 @@ def _places(located: pd.DataFrame) -> list[dict]:
         lat=located["latitude"].astype(float).round(1),
         lon=located["longitude"].astype(float).round(1),
     )
-    peak = places.groupby(["lat", "lon"]).size().max()
+    places["cited_source"] = first_words(places["source"])
+    places["kind"] = places["event_type"].astype(str).astype(object).to_numpy()
+    sizes = places.groupby(["lat", "lon"], sort=True).size()
+    peak = sizes.max()
+
+    def counted(column: str) -> dict:
+        # Per place, most frequent first; a tie keeps first appearance (as value_counts).
+        per = places.groupby(["lat", "lon", column], sort=False).size().reset_index(name="n")
+        per = per.sort_values(["lat", "lon", "n"], ascending=[True, True, False], kind="stable")
+        return {
+            key: list(zip(g[column], g["n"], strict=True))
+            for key, g in per.groupby(["lat", "lon"], sort=False)
+        }
+
+    kinds_at, sources_at = counted("kind"), counted("cited_source")
     found = []
-    for (lat, lon), events in places.groupby(["lat", "lon"], sort=True):
-        kinds = events["event_type"].value_counts()
-        sources = events["source"].str.split(" ", n=1).str[0].value_counts()
+    for (lat, lon), count in sizes.items():
+        kinds, sources = kinds_at[(lat, lon)], sources_at[(lat, lon)]
         found.append(
             {
                 "lat": float(lat),
                 "lon": float(lon),
-                "r": round(3 + 12 * (len(events) / peak) ** 0.5, 1),
-                "colour": EVENT_COLOURS.get(kinds.index[0], "#757575"),
+                "r": round(3 + 12 * (count / peak) ** 0.5, 1),
+                "colour": EVENT_COLOURS.get(kinds[0][0], "#757575"),
                 "event_id": f"{lat:.1f},{lon:.1f}",
-                "hover": f"{len(events):,} events near {lat:.1f}, {lon:.1f}: "
-                + ", ".join(f"{kind} {n:,}" for kind, n in kinds.items())
+                "hover": f"{count:,} events near {lat:.1f}, {lon:.1f}: "
+                + ", ".join(f"{kind} {n:,}" for kind, n in kinds)
                 + " — sources: "
-                + ", ".join(f"{source} ({n:,})" for source, n in sources.items()),
+                + ", ".join(f"{source} ({n:,})" for source, n in sources),
             }
         )
     return sorted(found, key=lambda place: -place["r"])  # small dots drawn over big ones

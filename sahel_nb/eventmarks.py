@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["EVENT_COLOURS", "day_number", "frame", "hover", "in_words", "short_names"]
+__all__ = [
+    "EVENT_COLOURS",
+    "day_number",
+    "first_words",
+    "frame",
+    "hover",
+    "in_words",
+    "short_names",
+]
 
 #: Colour of each ACLED event type, on the timeline and the map.
 EVENT_COLOURS = {
@@ -123,3 +132,20 @@ def frame(*charts: dict) -> dict:
 def day_number(day) -> int:
     """Days since 1970-01-01: what the page's brushing script compares."""
     return int((pd.Timestamp(day) - pd.Timestamp("1970-01-01")).days)
+
+
+def first_words(values: pd.Series) -> np.ndarray:
+    """The first word of each text (a cited source's id before its locator), as objects.
+
+    Examples
+    --------
+    >>> first_words(pd.Series(["guitta-2010 ¶6", "acled-1 row 3"])).tolist()
+    ['guitta-2010', 'acled-1']
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # Arrow splits half a million strings in milliseconds; pandas' .str takes a second.
+    texts = pa.array(values.astype(str).to_numpy(dtype=object), type=pa.string())
+    first = pc.list_element(pc.split_pattern(texts, " ", max_splits=1), 0)
+    return np.asarray(first.to_pylist(), dtype=object)

@@ -444,10 +444,10 @@ def speaker_problems(raws: dict[str, RawTable], derived: dict[str, str | None]) 
         filled = frame[columns].notna().any(axis=1).to_numpy(bool)
         for position, row in frame[filled].iterrows():
             speaker, told, relays = (row.get(c) for c in ("speaker", "told", "relays"))
-            line = raw.line(position)
+            # The line is found only for a problem: finding it scans the whole file.
             if not _blank(speaker) and " " not in speaker.strip() and speaker not in actor_ids:
                 raw.problem(
-                    line,
+                    raw.line(position),
                     "speaker",
                     "is no actor id of actors.csv; give the teller's actor id, or name the "
                     "teller in words (e.g. German government officials (unnamed))",
@@ -455,14 +455,14 @@ def speaker_problems(raws: dict[str, RawTable], derived: dict[str, str | None]) 
                 )
             if told == "unattributed" and not _blank(speaker):
                 raw.problem(
-                    line,
+                    raw.line(position),
                     "told",
                     "is unattributed, but the row names its speaker; an echo names no teller",
                     told,
                 )
             if told == "relayed" and _blank(relays):
                 raw.problem(
-                    line,
+                    raw.line(position),
                     "told",
                     "is relayed, but relays is empty; name the source it came through",
                     told,
@@ -478,14 +478,14 @@ def speaker_problems(raws: dict[str, RawTable], derived: dict[str, str | None]) 
                 path.append(current)
             if relays == source:
                 raw.problem(
-                    line,
+                    raw.line(position),
                     "relays",
                     "names the row's own source; leave it empty when the source tells it itself",
                     relays,
                 )
             elif current == source:
                 raw.problem(
-                    line,
+                    raw.line(position),
                     "relays",
                     "leads back to the row's own source (" + " → ".join(path) + "); "
                     "one of them must have told it first",
