@@ -406,9 +406,7 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--url", help="web address")
     add.add_argument("--kind", help="what the document is, e.g. news report")
     add.add_argument("--notes", help="why this grade, how the date was read …")
-    add.add_argument(
-        "--into", help="the data folder (default: $SAHEL_NB_DATA, else the curated data)"
-    )
+    _data_option(add, "--into")
     add.set_defaults(run=_source_add)
     show = actions.add_parser(
         "show",
@@ -417,9 +415,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     show.add_argument("source_id", help="a held source, e.g. mg-2003")
     show.add_argument("paragraphs", nargs="?", help="only these, e.g. ¶8 or ¶3–5")
-    show.add_argument(
-        "--data", help="the data folder (default: $SAHEL_NB_DATA, else the curated data)"
-    )
+    _data_option(show, "--data")
     show.set_defaults(run=_source_show)
 
     claims = commands.add_parser(
@@ -436,9 +432,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     find.add_argument("--like", metavar="ROW_ID", help="a row of the data (e.g. one just added)")
     find.add_argument("--limit", type=_positive, default=5, help="claims listed (default: 5)")
-    find.add_argument(
-        "--data", help="the data folder (default: $SAHEL_NB_DATA, else the curated data)"
-    )
+    _data_option(find, "--data")
     find.set_defaults(run=_claims_find)
 
     changes = commands.add_parser(
@@ -449,11 +443,16 @@ def _parser() -> argparse.ArgumentParser:
         "totals that moved: the changes page's tables, in seconds.",
     )
     changes.add_argument("--against", default="HEAD", help="a git revision (default: HEAD)")
-    changes.add_argument(
-        "--data", help="the data folder (default: $SAHEL_NB_DATA, else the curated data)"
-    )
+    _data_option(changes, "--data")
     changes.set_defaults(run=_changes)
     return parser
+
+
+def _data_option(parser: argparse.ArgumentParser, flag: str = "--data") -> None:
+    """The data folder option the curation commands share."""
+    parser.add_argument(
+        flag, help="the data folder (default: $SAHEL_NB_DATA, else the curated data)"
+    )
 
 
 def _positive(text: str) -> int:
