@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..crosswalk import load_crosswalk
 from ..data import Dataset
+from ..dates import partial_date_span
 from ..match_review import read_decisions, unlisted
 from ..matching import Windows, candidate_pairs, decide, event_records, score_pairs
 from .writing import ImportSummary
@@ -44,6 +46,12 @@ def match_new_rows(
     frame = rows.assign(
         assoc_actors=rows.get("assoc_actors", ""), actor2=rows.get("actor2", "")
     ).reset_index(drop=True)
+    # Only rows near an event already held in time can pair: the rest of half a
+    # million rows need no records built, no actors coded, no scoring.
+    if "date_start" not in frame:
+        first, last = partial_date_span(frame["date"])
+        frame = frame.assign(date_start=first, date_end=last)
+    frame = frame[_near_in_time(frame, old, windows.days)]
     new = event_records(frame, crosswalk)
     decisions, listed = read_decisions(data_dir)
     i, j = candidate_pairs(new, old, windows)
@@ -68,6 +76,36 @@ def match_new_rows(
     fresh = unlisted(review, listed)
     summary.review = len(fresh)
     return fresh
+
+
+def _near_in_time(frame: pd.DataFrame, old: pd.DataFrame, days: float) -> np.ndarray:
+    """True for each row whose span comes within ``days`` of some record's span in ``old``.
+
+    Undated rows stay (the matcher leaves them out itself, saying so).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"date_start": pd.to_datetime(["2003-01-01", "2020-01-01", None]),
+    ...                       "date_end": pd.to_datetime(["2003-01-31", "2020-01-01", None])})
+    >>> old = pd.DataFrame({"start": [12_060], "end": [12_060]})  # 2003-01-08
+    >>> _near_in_time(frame, old, 3).tolist()
+    [True, False, True]
+    """
+    from ..matching import _days
+
+    starts, ends = _days(frame["date_start"]), _days(frame["date_end"])
+    undated = starts == np.iinfo(np.int64).min
+    held = old[(old["start"] != np.iinfo(np.int64).min).to_numpy()]
+    if held.empty:
+        return undated
+    order = np.argsort(held["start"].to_numpy(), kind="stable")
+    old_starts = held["start"].to_numpy()[order]
+    reach = np.maximum.accumulate(held["end"].to_numpy()[order])
+    # The held records starting before this row's end (plus the window): does the
+    # furthest-reaching of them come within the window of its start?
+    before = np.searchsorted(old_starts, ends + days, side="right")
+    near = (before > 0) & (reach[np.maximum(before - 1, 0)] >= starts - days)
+    return near | undated
 
 
 def decided_claims(dataset: Dataset, data_dir: Path) -> dict[str, dict[str, str]]:
