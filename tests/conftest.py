@@ -54,6 +54,22 @@ def valid_dir() -> Path:
 
 
 @pytest.fixture
+def texts(tmp_path, monkeypatch) -> Path:
+    """An empty folder of source texts, named by ``$SAHEL_NB_SOURCES``."""
+    from sahel_nb.texts import SOURCES_ENV_VAR
+
+    folder = tmp_path / "texts"
+    monkeypatch.setenv(SOURCES_ENV_VAR, str(folder))
+    return folder
+
+
+@pytest.fixture
+def data(tmp_path) -> Path:
+    """A copy of the small valid fixture data, to curate into."""
+    return Path(shutil.copytree(FIXTURES / "valid", tmp_path / "data"))
+
+
+@pytest.fixture
 def data_dir(tmp_path) -> Path:
     """A copy of the curated data folder to import into, without ``actor_mappings.csv``.
 

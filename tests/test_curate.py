@@ -22,23 +22,6 @@ from sahel_nb.texts import paragraphs
 DATA = Path(__file__).parents[1] / "data"
 
 
-@pytest.fixture
-def texts(tmp_path, monkeypatch) -> Path:
-    from sahel_nb.texts import SOURCES_ENV_VAR
-
-    folder = tmp_path / "texts"
-    monkeypatch.setenv(SOURCES_ENV_VAR, str(folder))
-    return folder
-
-
-@pytest.fixture
-def data(tmp_path) -> Path:
-    """A copy of the fixture data to curate into."""
-    import shutil
-
-    return Path(shutil.copytree(Path(__file__).parent / "fixtures" / "valid", tmp_path / "data"))
-
-
 def _article(tmp_path: Path) -> Path:
     path = tmp_path / "download.txt"
     path.write_text(ARTICLE, encoding="utf-8")

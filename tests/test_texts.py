@@ -1,14 +1,11 @@
 """Source texts: where they are kept, their numbered paragraphs, and validate's checks against them."""
 
 import csv
-import shutil
 from pathlib import Path
-
-import pytest
 
 from sahel_nb.data import validate_folder
 from sahel_nb.exceptions import DataValidationError
-from sahel_nb.texts import SOURCES_ENV_VAR, paragraphs, text_folders
+from sahel_nb.texts import paragraphs, text_folders
 
 VALID = Path(__file__).parent / "fixtures" / "valid"
 
@@ -24,19 +21,6 @@ had taken the tourists near the border between Mali and Niger in January.
 
 Among the tourists was the British national Edwin Dyer, the statement said.
 """
-
-
-@pytest.fixture
-def texts(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "texts"
-    monkeypatch.setenv(SOURCES_ENV_VAR, str(folder))
-    return folder
-
-
-@pytest.fixture
-def data(tmp_path) -> Path:
-    """A copy of the fixture data to curate into."""
-    return Path(shutil.copytree(VALID, tmp_path / "data"))
 
 
 def append_row(path: Path, row: dict) -> int:
