@@ -190,7 +190,7 @@ def _import(args: argparse.Namespace) -> int:
 
     importer = {"acled": import_acled, "gtd": import_gtd, "ucdp": import_ucdp}[args.dataset]
     try:
-        summary = importer(args.file, args.into)
+        summary = importer(args.file, args.into, windows=_windows(args))
     except DataValidationError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
@@ -198,6 +198,17 @@ def _import(args: argparse.Namespace) -> int:
         return 1
     print(summary)
     return 0
+
+
+def _windows(args: argparse.Namespace):
+    from .matching import Windows
+
+    given = {
+        name: getattr(args, name)
+        for name in ("days", "km", "match_at", "review_at")
+        if getattr(args, name) is not None
+    }
+    return Windows(**given)
 
 
 def _data_dir(value: str | None) -> Path:
@@ -375,6 +386,21 @@ def _parser() -> argparse.ArgumentParser:
         "(.xlsx: the sheet with the export's columns)",
     )
     imports.add_argument("--into", required=True, help="the data folder to add to")
+    matched = imports.add_argument_group(
+        "matching", "how close two records must be to be one event (see sahel_nb.matching.Windows)"
+    )
+    matched.add_argument(
+        "--days", type=_not_negative, help="days apart beyond each date's own precision (3)"
+    )
+    matched.add_argument(
+        "--km", type=_not_negative, help="kilometres apart beyond each place's precision (50)"
+    )
+    matched.add_argument(
+        "--match-at", type=_share, help="score from which a pair is one event (0.75)"
+    )
+    matched.add_argument(
+        "--review-at", type=_share, help="score from which a pair is listed for review (0.5)"
+    )
     imports.set_defaults(run=_import)
 
     source = commands.add_parser(
@@ -462,6 +488,23 @@ def _positive(text: str) -> int:
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
+def _not_negative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of at least 0, got {text!r}")
+    return value
+
+
+def _share(text: str) -> float:
+    value = _not_negative(text)
+    if value > 1:
+        raise argparse.ArgumentTypeError(f"expected a score from 0 to 1, got {text!r}")
     return value
 
 

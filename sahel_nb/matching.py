@@ -55,6 +55,19 @@ class Windows:
     #: A best match no better than the next (another claim) by this much is reviewed, not taken.
     margin: float = 0.05
 
+    def __post_init__(self):
+        from .exceptions import ParameterError
+
+        if not 0 <= self.review_at <= self.match_at <= 1:
+            raise ParameterError(
+                f"the review score ({self.review_at:g}) must be from 0 up to the match score "
+                f"({self.match_at:g}), which is at most 1"
+            )
+        if self.days < 0 or self.km < 0:
+            raise ParameterError(
+                f"the windows cannot be negative (days {self.days:g}, km {self.km:g})"
+            )
+
 
 def dataset_of(source_ids: pd.Series) -> pd.Series:
     """Which dataset each row comes from: acled, gtd or ucdp by its export's source id, else curated.

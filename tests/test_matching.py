@@ -314,6 +314,30 @@ def test_windows_are_settable():
     assert len(candidate_pairs(new, old, Windows(days=7))[0]) == 1
 
 
+def test_an_import_takes_its_windows_from_the_command_line(mapped, tmp_path, capsys):
+    from sahel_nb.cli import main
+
+    acled = _write(tmp_path / "acled.csv", ACLED_HEADER, [
+        _acled("MLI1", "2012-04-05", "Abduction/forced disappearance",
+               "AQIM: Al Qaeda in the Islamic Maghreb", "Civilians (Algeria)", "Gao", "Gao",
+               "16.2717", "-0.0447"),
+    ])  # fmt: skip
+    gtd = _write(tmp_path / "gtd.csv", GTD_HEADER, [
+        _gtd("201204060001", "2012", "4", "6", "Mali", "118", "Gao", "Gao City", "16.27",
+             "-0.04", "Al-Qaida in the Islamic Maghreb (AQIM)"),
+    ])  # fmt: skip
+    assert main(["import", "acled", str(acled), "--into", str(mapped)]) == 0
+    # A day apart, and no day allowed: two events, not one.
+    assert main(["import", "gtd", str(gtd), "--into", str(mapped), "--days", "0"]) == 0
+    assert _events(mapped).loc["gtd-201204060001", "claim_id"] == "gtd-201204060001"
+    with pytest.raises(SystemExit):
+        main(["import", "gtd", str(gtd), "--into", str(mapped), "--match-at", "1.5"])
+    assert "expected a score from 0 to 1" in capsys.readouterr().err
+    assert main(["import", "gtd", str(gtd), "--into", str(mapped),
+                 "--review-at", "0.9", "--match-at", "0.8"]) == 1  # fmt: skip
+    assert "review score (0.9) must be from 0 up to the match score" in capsys.readouterr().err
+
+
 # --- real exports -------------------------------------------------------------------------------
 # No real export here covers a curated event (the curated kidnappings are of 2003 and 2009, in
 # Algeria, Niger and Mauritania; the ACLED files are of Burkina Faso from 1997, Mali from 2017 and

@@ -6,6 +6,7 @@ import csv
 import os
 import re
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ import pandas as pd
 
 from .._gc import paused
 from ..exceptions import Problem
+from ..matching import Windows
 from ..schema import EVENT_TYPES, NOT_SPECIFIED
 from ..transaction import checked_import
 from .actors import NO_ACTOR, Resolver, inter_codes, mentions_frame, unreadable_codes
@@ -298,7 +300,11 @@ def _written(days: np.ndarray, precision: pd.Series) -> np.ndarray:
 
 @paused()
 def import_acled(
-    path: str | os.PathLike, data_dir: str | os.PathLike, *, today: date | None = None
+    path: str | os.PathLike,
+    data_dir: str | os.PathLike,
+    *,
+    today: date | None = None,
+    windows: Windows | None = None,
 ) -> ImportSummary:
     """Import an ACLED export into a data folder, all or nothing.
 
@@ -318,18 +324,21 @@ def import_acled(
     actors typed from ACLED's actor codes and listed with close curated
     names in a review file. Catch-all and collective names are ``unnamed``.
     Actors an earlier import created that the mappings or aliases now
-    resolve are re-resolved in the imported rows. An event of the same kind,
-    place and overlapping date as a curated one is linked in
-    ``event_links.csv`` instead of added. Importing the same file again
+    resolve are re-resolved in the imported rows. An event that repeats one
+    already held (curated, or from an earlier import) is added as another
+    report of its claim (:mod:`sahel_nb.matching`, within ``windows``);
+    uncertain pairs go to ``event_matches.csv``. Importing the same file again
     changes nothing. Any problem in the file stops the import with every
     problem listed, and the folder is left untouched: the import is written
     to a copy, validated there, and only then moved in.
     """
 
-    return checked_import(path, data_dir, _read_checked, _import, today)
+    return checked_import(path, data_dir, _read_checked, partial(_import, windows=windows), today)
 
 
-def _import(path: Path, data_dir: Path, frame, cols, encoding: str, today) -> ImportSummary:
+def _import(
+    path: Path, data_dir: Path, frame, cols, encoding: str, today, windows=None
+) -> ImportSummary:
     """The import proper, with the folder's import lock held."""
     from ..data import load_dataset
 
@@ -432,7 +441,7 @@ def _import(path: Path, data_dir: Path, frame, cols, encoding: str, today) -> Im
     used |= {a for joined_ in written["assoc_actors"].unique() for a in joined_.split("|") if a}
     summary.new_actors = resolver.created(used)
     summary.notes += frame.attrs.get("notes", []) + _mismatches(cols)
-    review = match_new_rows(rows, dataset, data_dir, summary)
+    review = match_new_rows(rows, dataset, data_dir, summary, windows)
     summary.added -= len(summary.linked)
     claims = decided_claims(dataset, data_dir)
     if rows.empty and not links and not remap and not vintages.changes() and not claims:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ import pandas as pd
 from .._gc import paused
 from ..exceptions import Problem
 from ..flows import DEMAND, KIDNAPPING
+from ..matching import Windows
 from ..transaction import checked_import
 from .actors import Resolver, mentions_frame
 from .checks import Checks, matches, number, text, whole_numbers
@@ -213,7 +215,11 @@ def _description(cols: dict[str, pd.Series], counts: dict[str, pd.Series]) -> pd
 
 @paused()
 def import_gtd(
-    path: str | os.PathLike, data_dir: str | os.PathLike, *, today: date | None = None
+    path: str | os.PathLike,
+    data_dir: str | os.PathLike,
+    *,
+    today: date | None = None,
+    windows: Windows | None = None,
 ) -> ImportSummary:
     """Import the hostage-takings of a GTD export into a data folder, all or nothing.
 
@@ -239,10 +245,12 @@ def import_gtd(
     "Unknown" group becomes one unnamed imported actor.
     """
 
-    return checked_import(path, data_dir, _read_checked, _import, today)
+    return checked_import(path, data_dir, _read_checked, partial(_import, windows=windows), today)
 
 
-def _import(path: Path, data_dir: Path, frame, cols, encoding: str, today) -> ImportSummary:
+def _import(
+    path: Path, data_dir: Path, frame, cols, encoding: str, today, windows=None
+) -> ImportSummary:
     """The import proper, with the folder's import lock held."""
     from ..data import load_dataset
 
@@ -357,7 +365,7 @@ def _import(path: Path, data_dir: Path, frame, cols, encoding: str, today) -> Im
         a for joined_ in written["assoc_actors"].unique() for a in joined_.split("|") if a
     }
     summary.new_actors = resolver.created(used)
-    review = match_new_rows(rows, dataset, data_dir, summary)
+    review = match_new_rows(rows, dataset, data_dir, summary, windows)
     summary.added -= len(summary.linked)
     claims = decided_claims(dataset, data_dir)
     if rows.empty and not links and not remap and not vintages.changes() and not claims:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import re
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .._gc import paused
+from ..matching import Windows
 from ..schema import NOT_SPECIFIED
 from ..transaction import checked_import
 from .actors import Resolver, mentions_frame
@@ -155,7 +157,11 @@ def _descriptions(cols: dict[str, pd.Series]) -> pd.Series:
 
 @paused()
 def import_ucdp(
-    path: str | os.PathLike, data_dir: str | os.PathLike, *, today: date | None = None
+    path: str | os.PathLike,
+    data_dir: str | os.PathLike,
+    *,
+    today: date | None = None,
+    windows: Windows | None = None,
 ) -> ImportSummary:
     """Import a UCDP GED export (CSV, or the API's JSON) into a data folder, all or nothing.
 
@@ -176,10 +182,12 @@ def import_ucdp(
     --------
     >>> import_ucdp("ged.csv", "~/my-data")  # doctest: +SKIP
     """
-    return checked_import(path, data_dir, _read_checked, _import, today)
+    return checked_import(path, data_dir, _read_checked, partial(_import, windows=windows), today)
 
 
-def _import(path: Path, data_dir: Path, frame, cols, encoding: str, today) -> ImportSummary:
+def _import(
+    path: Path, data_dir: Path, frame, cols, encoding: str, today, windows=None
+) -> ImportSummary:
     """The import proper, with the folder's import lock held."""
     from ..data import load_dataset
 
@@ -246,7 +254,7 @@ def _import(path: Path, data_dir: Path, frame, cols, encoding: str, today) -> Im
     written = pd.concat([rows, revised])
     used = set(pd.unique(written["actor1"])) | set(pd.unique(written["actor2"].dropna()))
     summary.new_actors = resolver.created(used)
-    review = match_new_rows(rows, dataset, data_dir, summary)
+    review = match_new_rows(rows, dataset, data_dir, summary, windows)
     summary.added -= len(summary.linked)
     claims = decided_claims(dataset, data_dir)
     if rows.empty and not remap and not vintages.changes() and not claims:
