@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -19,6 +21,10 @@ __all__ = [
     "support_said",
     "teller_names",
 ]
+
+
+#: The title an import gives an export's source row (see :mod:`sahel_nb.interop`).
+_UNDATED_EXPORT = re.compile(r"^(GTD|UCDP GED|ACLED) export (.+)$")
 
 
 def short_name(row) -> str:
@@ -40,6 +46,8 @@ def short_name(row) -> str:
     >>> short_name({"author": None, "publisher": "BBC News", "published": "2003-08-24",
     ...             "title": "Profit warning"})
     'BBC News 2003'
+    >>> short_name({"author": "START", "title": "GTD export sahel.csv", "published": None})
+    'GTD (sahel.csv)'
     """
 
     def given(key):
@@ -48,6 +56,10 @@ def short_name(row) -> str:
 
     if given("short_name"):
         return given("short_name")
+    title, published = given("title") or "", given("published")
+    if not published and _UNDATED_EXPORT.match(title):
+        # A GTD or UCDP export has no date of its own: cited by its file, not "START n.d.".
+        return _UNDATED_EXPORT.sub(r"\1 (\2)", title)
     author, publisher, published = given("author"), given("publisher"), given("published")
     # "Agence France-Presse (copy kept by Algeria-Watch)": the outlet, not the archive.
     publisher = publisher.split(" (")[0].split(", ")[0] if publisher else None

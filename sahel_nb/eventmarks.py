@@ -116,6 +116,8 @@ def hover(row) -> str:
         lines.append("the date is approximate or uncertain (EDTF ~ or ?)")
     reports = getattr(row, "reports", 1)
     told = f"; {reports} reports, {row.agreement}" if reports and reports > 1 else ""
+    if getattr(row, "differ", ""):
+        lines.append(row.differ)
     lines.append(f"{row.status}, credibility {row.credibility}{told} — source: {row.source}")
     return "\n".join(line for line in lines if line)
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 from .cite import short_names, support_said, teller_names
 from .data import Dataset
+from .differences import differences_in_words, report_differences
 from .network import check_actor, predecessors
 from .origins import claims_of
 from .schema import RELATIONSHIP_KINDS
@@ -179,7 +180,9 @@ def actor_profile(dataset: Dataset, actor_id: str) -> Profile:
     reports of one tie are one row, told as this actor's own report names it
     (the ADC's fight stays the ADC's even where the claim speaks of "the
     Tuareg"), with the claim's ``reports`` count and ``agreement``, citing
-    every report. Claims only denied are left out. Ties are sorted by start
+    every report; where they give an event different dates, counts or
+    actors, its ``differ`` says each value and who gives it. Claims only
+    denied are left out. Ties are sorted by start
     (undated last), each with the other party, its sign and direction as
     seen from this actor. ``card()`` gives the actor at a glance (see
     :class:`Card`): lineage, leaders and members, designations and
@@ -264,6 +267,7 @@ def actor_profile(dataset: Dataset, actor_id: str) -> Profile:
     picked = events[role != ""].assign(role=role[role != ""])
     picked = _own_reports(dataset, "events", picked)
     picked = picked.sort_values(["date_start", "event_id"], na_position="last")
+    differ = differences_in_words(report_differences(dataset, picked["claim_id"]))
     event_table = picked[
         ["event_id", "date", "role", "sub_event_type", "location", "description", "status"]
     ].assign(
@@ -272,6 +276,7 @@ def actor_profile(dataset: Dataset, actor_id: str) -> Profile:
         credibility=picked["credibility"],
         reports=picked["reports"],
         agreement=picked["agreement"],
+        differ=[differ.get(claim, "") for claim in picked["claim_id"].tolist()],
         source=picked["cited"],
     )
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 from .data import Dataset
 from .dates import in_window, is_approximate, partial_date_span
+from .differences import differences_in_words, report_differences
 from .eventmap import EXTENT, _map_context, map_counts, map_page, map_sentence, outline
 from .eventmarks import _VERBS as _TOLD_BY_TYPE
 from .eventmarks import EVENT_COLOURS, first_words, in_words, short_names
@@ -53,7 +54,9 @@ def event_table(dataset: Dataset, *, start=None, end=None, event_types=None) -> 
     Several sources' reports of one event are one row: the report that
     speaks for it gives the date and place, ``reports`` and ``agreement``
     say how many sources tell it and how they agree, ``source`` cites them
-    all. ``precision`` says what the date as written gives (year, month,
+    all; where they give different dates, deaths, hostages or actors,
+    ``differ`` says each value and who gives it
+    (:func:`~sahel_nb.differences.report_differences`), else it is empty. ``precision`` says what the date as written gives (year, month,
     day, interval, decade, with ", approximate" for EDTF's ``~``/``?``, or
     undated). ``in_words`` says who did what in a few words (short names,
     :func:`~sahel_nb.eventmarks.in_words`). Undated events are kept only when no window is set: their
@@ -75,6 +78,7 @@ def event_table(dataset: Dataset, *, start=None, end=None, event_types=None) -> 
     chosen = events[keep]
     names = dataset.actors.set_index("actor_id")["name"].to_dict()
     short = short_names(dataset.actors)
+    differ = differences_in_words(report_differences(dataset, chosen["claim_id"]))
     # Plain lists, not row tuples: iterating Arrow-backed rows costs a second a
     # hundred thousand; and half a million imported rows repeat few combinations.
     actor1, actor2 = chosen["actor1"].tolist(), chosen["actor2"].tolist()
@@ -128,6 +132,7 @@ def event_table(dataset: Dataset, *, start=None, end=None, event_types=None) -> 
             "credibility": chosen["credibility"],
             "reports": chosen["reports"],
             "agreement": chosen["agreement"],
+            "differ": [differ.get(claim, "") for claim in chosen["claim_id"].tolist()],
             "source": chosen["cited"],
         }
     )

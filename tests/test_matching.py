@@ -227,6 +227,30 @@ def test_acled_and_gtd_records_of_one_kidnapping_are_one_claim_counted_once(mapp
     assert told.count("events in 2012") + told.count("event in 2012") == 1
 
 
+def test_records_of_one_event_that_differ_show_the_range_and_who_says_which(mapped, tmp_path):
+    from sahel_nb import situation_report
+    from sahel_nb.timeline import event_table
+
+    acled = _write(tmp_path / "acled.csv", ACLED_HEADER, [
+        _acled("MLI1", "2012-04-05", "Abduction/forced disappearance",
+               "AQIM: Al Qaeda in the Islamic Maghreb", "Civilians (Algeria)", "Gao", "Gao",
+               "16.2717", "-0.0447"),
+    ])  # fmt: skip
+    record = _gtd("201204060001", "2012", "4", "6", "Mali", "118", "Gao", "Gao City", "16.27",
+                  "-0.04", "Al-Qaida in the Islamic Maghreb (AQIM)") | {"nkill": "1"}  # fmt: skip
+    import_acled(acled, mapped)
+    import_gtd(_write(tmp_path / "gtd.csv", GTD_HEADER, [record]), mapped)
+    dataset = load_dataset(mapped)
+    table = event_table(dataset, start="2012", end="2012")
+    (differ,) = table["differ"].tolist()  # one event, one row
+    assert "deaths: 0 (ACLED 2020); 1 (GTD (gtd.csv))" in differ
+    assert "date: 5 April 2012 (ACLED 2020); 6 April 2012 (GTD (gtd.csv))" in differ
+    report = situation_report(dataset, start="2012", end="2012")
+    told = " ".join(s.text for s in dict(report.sections)["Imported datasets"])
+    # Neither record's count is picked, nor are they added: a range.
+    assert "with 0–1 deaths recorded (the records of 1 event give different counts)" in told
+
+
 def _review_case(mapped, tmp_path):
     acled = _write(tmp_path / "acled.csv", ACLED_HEADER, [
         _acled("MLI5", "2012-04-05", "Abduction/forced disappearance",

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..cite import locator_list, support_said, teller_names
 from ..dates import date_words
+from ..differences import ASPECTS, differences_in_words, report_differences
 from ..origins import stance
 from ..schema import KIND_PHRASES, kind_sign
 from .money import _flow_sentence, _usd_range
@@ -61,6 +62,10 @@ class _Writer:
                 claim: group.to_dict("records") for claim, group in rows.groupby("claim_id")
             }
         self.kidnaps = _by_date(events[events["sub_event_type"] == KIDNAPPING])
+        # Where one event's reports give different dates, counts or actors: said, never picked.
+        told_claims = pd.concat([events["claim_id"], self.counted["claim_id"]])
+        self.differences = report_differences(dataset, told_claims)
+        self.differ = differences_in_words(self.differences)
         state_ids = {a for a, t in self.types.items() if t in STATE_TYPES}
         self.state_ids = state_ids
         self.acts = _by_date(
@@ -72,6 +77,26 @@ class _Writer:
 
     def _name(self, actor_id) -> str:
         return _name(self.names, actor_id)
+
+    def _range(self, event: dict, column: str, word: str, unknown: str = "") -> str:
+        """``2 hostages``, or ``2–3 hostages`` where the event's reports give different numbers."""
+        found = self.differences[
+            (self.differences["claim_id"] == event.get("claim_id"))
+            & (self.differences["aspect"] == ASPECTS[column])
+        ]
+        if not found.empty:
+            low, high = int(found["low"].iloc[0]), int(found["high"].iloc[0])
+            return f"{low:,}–{high:,} {word}s"
+        if pd.isna(event[column]):
+            return unknown
+        return _plural(int(event[column]), word)
+
+    def _differ(self, event: dict) -> list[Sentence]:
+        """The sentence saying where this event's reports differ, and who gives which value."""
+        text = self.differ.get(event.get("claim_id"))
+        if not text:
+            return []
+        return [Sentence(f"The {text}.", self._cite([event]))]
 
     def _cite(self, rows) -> tuple[int, ...]:
         """Footnote every report of the claims ``rows`` stand for, denials included."""
@@ -194,11 +219,7 @@ class _Writer:
 
         said = []
         for event in self.kidnaps.to_dict("records"):
-            hostages = (
-                _plural(int(event["hostages"]), "hostage")
-                if pd.notna(event["hostages"])
-                else "an unknown number of hostages"
-            )
+            hostages = self._range(event, "hostages", "hostage", "an unknown number of hostages")
             where = f" in {event['location']}" if pd.notna(event["location"]) else ""
             when = _when(event)
             said.append(
@@ -209,6 +230,7 @@ class _Writer:
                     chain=self._chain(event),
                 )
             )
+            said += self._differ(event)
             said += self._focus_role(event)
             linked = self.flows[self.flows["event_id"].isin(self._event_reports(event))]
             said += [self._flow(f) for f in linked.sort_values("flow_id").to_dict("records")]
@@ -327,6 +349,7 @@ class _Writer:
                     self._cite([event]),
                 )
             )
+            said += self._differ(event)
         return said
 
     def other_events(self) -> list[Sentence]:
@@ -337,11 +360,8 @@ class _Writer:
                 self._name(a) for a in (event["actor1"], event["actor2"]) if pd.notna(a)
             )
             where = f" in {event['location']}" if pd.notna(event["location"]) else ""
-            dead = (
-                f", {_plural(int(event['fatalities']), 'death')} recorded"
-                if pd.notna(event["fatalities"])
-                else ""
-            )
+            dead = self._range(event, "fatalities", "death")
+            dead = f", {dead} recorded" if dead else ""
             said.append(
                 Sentence(
                     f"{_when(event)}: {_event_what(event)}{where} — {who}{dead} "
@@ -349,6 +369,7 @@ class _Writer:
                     self._cite([event]),
                 )
             )
+            said += self._differ(event)
         return said
 
     def datasets(self) -> list[Sentence]:
@@ -356,12 +377,25 @@ class _Writer:
         said = []
         counted = self.counted
         years = counted["date"].str[:4]
+        # An event whose records give different death counts adds its lowest to the
+        # low total and its highest to the high one: a range, never one record's figure.
+        spread = self.differences[self.differences["aspect"] == ASPECTS["fatalities"]]
+        spread = spread.set_index("claim_id")
         for (source_id, year), group in counted.groupby([counted["source_id"], years], sort=True):
             deaths = group["fatalities"].dropna()
             if deaths.empty:
                 dead = "; no death count given"
             else:
-                dead = f", with {int(deaths.sum()):,} deaths recorded"
+                claims = group.loc[deaths.index, "claim_id"]
+                low = claims.map(spread["low"]).fillna(deaths).astype("int64")
+                high = claims.map(spread["high"]).fillna(deaths).astype("int64")
+                dead = f", with {int(low.sum()):,} deaths recorded"
+                if high.sum() > low.sum():
+                    differ = int((low != high).sum())
+                    dead = (
+                        f", with {int(low.sum()):,}–{int(high.sum()):,} deaths recorded (the "
+                        f"records of {_plural(differ, 'event')} give different counts)"
+                    )
                 if len(deaths) < len(group):
                     dead += f" ({len(group) - len(deaths):,} events without a count)"
             cite = {
