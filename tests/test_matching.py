@@ -362,6 +362,103 @@ def test_an_import_takes_its_windows_from_the_command_line(mapped, tmp_path, cap
     assert "review score (0.9) must be from 0 up to the match score" in capsys.readouterr().err
 
 
+# --- the review tables and the stacked records (sahel_nb.match_report, event_matches.ipynb) -----
+
+
+def _shared_and_open(mapped, tmp_path, city="Unknown"):
+    """ACLED and GTD telling one kidnapping, ACLED repeating a curated one, and one open pair."""
+    acled = _write(tmp_path / "acled.csv", ACLED_HEADER, [
+        _acled("MLI1", "2012-04-05", "Abduction/forced disappearance",
+               "AQIM: Al Qaeda in the Islamic Maghreb", "Civilians (Algeria)", "Gao", "Gao",
+               "16.2717", "-0.0447"),
+        _acled("MLI5", "2012-06-05", "Abduction/forced disappearance",
+               "Unidentified Armed Group (Mali)", "Civilians (Mali)", "Gao", "Gao",
+               "16.2717", "-0.0447"),
+        _acled("MRT1", "2009-12-19", "", "AQIM: Al Qaeda in the Islamic Maghreb",
+               "Civilians (Italy)", "Kobenni", "Hodh el Gharbi", "15.86", "-9.41",
+               country="Mauritania", iso="478"),
+    ])  # fmt: skip
+    gtd = _write(tmp_path / "gtd.csv", GTD_HEADER, [
+        _gtd("201204060001", "2012", "4", "6", "Mali", "118", "Gao", "Gao City", "16.27",
+             "-0.04", "Al-Qaida in the Islamic Maghreb (AQIM)"),
+        _gtd("201206070002", "2012", "6", "7", "Mali", "118", "Unknown", city, "", "",
+             "Unknown", specificity="5"),
+    ])  # fmt: skip
+    import_acled(acled, mapped)
+    import_gtd(gtd, mapped)
+    return gtd
+
+
+def test_the_review_tables_count_shared_events_per_pair_and_list_the_open_pairs(mapped, tmp_path):
+    from sahel_nb.match_report import match_counts, match_sentence, pending_matches
+
+    gtd = _shared_and_open(mapped, tmp_path)
+    dataset = load_dataset(mapped)
+    counts = match_counts(dataset).set_index("datasets")
+    events = dataset.events
+    both = events.groupby("claim_id")["source_id"].agg(
+        lambda s: {x.split("-")[0] for x in s if x.startswith(("acled-", "gtd-"))}
+    )
+    assert counts.loc["ACLED – GTD", "events"] == (both.map(len) == 2).sum() == 1
+    assert counts.loc["curated – ACLED", "events"] == 1
+    assert counts.loc["ACLED – GTD", "awaiting review"] == 1
+    # Curated claims told by several documents count too.
+    several = events[~events["source_id"].str.startswith(("acled-", "gtd-"))]
+    several = several.groupby("claim_id").size()
+    assert counts.loc["curated – curated", "events"] == (several > 1).sum()
+    (pair,) = pending_matches(dataset).to_dict("records")
+    assert (pair["record_a"], pair["record_b"]) == ("acled-MLI5", "gtd-201206070002")
+    assert (pair["date_a"], pair["date_b"]) == ("2012-06-05", "2012-06-07")
+    assert (pair["dataset_a"], pair["dataset_b"]) == ("ACLED", "GTD")
+    assert "2 days apart" in pair["reasons"]
+    assert "1 pair awaits review" in match_sentence(match_counts(dataset), pending_matches(dataset))
+    # Decided: no longer open, counted as the analyst's.
+    _decide(mapped, "different")
+    import_gtd(gtd, mapped)
+    dataset = load_dataset(mapped)
+    counts = match_counts(dataset).set_index("datasets")
+    assert counts.loc["ACLED – GTD", "awaiting review"] == 0
+    assert counts.loc["ACLED – GTD", "decided different"] == 1
+    assert pending_matches(dataset).empty
+
+
+def test_the_stacked_records_draw_each_record_once_and_escape_every_name(mapped, tmp_path):
+    from sahel_nb.match_report import pending_matches, records_svg
+
+    _shared_and_open(mapped, tmp_path, city="<script>alert(1)</script>")
+    with open(mapped / "actors.csv", "a", encoding="utf-8") as handle:
+        handle.write(
+            "evil,<img src=x onerror=alert(1)>,armed group,,false,,Made up.,usdos-crt-2009,¶1\n"
+        )
+    dataset = load_dataset(mapped)
+    events = dataset.events
+    events.loc[events["event_id"] == "acled-MLI1", "actor1"] = "evil"
+    pending = pending_matches(dataset)
+    svg = records_svg(dataset, claims=["acled-MLI1"], pending=pending)
+    # The open pair (dashed) first, then the shared event: one bar per record.
+    assert svg.count('class="record"') == 4 and svg.count("stroke-dasharray") == 3
+    assert svg.index("acled-MLI5 or gtd-201206070002?") < svg.index(">acled-MLI1<")
+    assert "<img" not in svg and "&lt;img src=x" in svg and "<script" not in svg
+
+
+@pytest.mark.notebook
+def test_the_matching_notebook_lists_the_open_pairs_safe_for_a_spreadsheet(mapped, tmp_path):
+    import papermill
+
+    _shared_and_open(mapped, tmp_path, city="=HYPERLINK(1)")
+    out = tmp_path / "out"
+    papermill.execute_notebook(
+        str(Path(__file__).parents[1] / "notebooks" / "event_matches.ipynb"),
+        str(tmp_path / "run.ipynb"),
+        parameters={"data_dir": str(mapped), "output_dir": str(out)},
+        kernel_name="sahel-nb", progress_bar=False, cwd=str(tmp_path),
+    )  # fmt: skip
+    (row,) = pd.read_csv(out / "pending_matches.csv", dtype=str).to_dict("records")
+    assert row["record_b"] == "gtd-201206070002" and row["place_b"] == "'=HYPERLINK(1)"
+    shown = (tmp_path / "run.ipynb").read_text(encoding="utf-8")
+    assert "ACLED – GTD: 1 event told by records of both" in shown
+
+
 # --- real exports -------------------------------------------------------------------------------
 # No real export here covers a curated event (the curated kidnappings are of 2003 and 2009, in
 # Algeria, Niger and Mauritania; the ACLED files are of Burkina Faso from 1997, Mali from 2017 and
