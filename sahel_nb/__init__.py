@@ -3,6 +3,7 @@
 from .claims import claim_reports, claim_table
 from .data import Dataset, load_dataset
 from .dates import partial_date_span
+from .differences import report_differences
 from .exceptions import (
     DataValidationError,
     ImportRunning,
@@ -39,5 +40,6 @@ __all__ = [
     "kind_sign",
     "load_dataset",
     "partial_date_span",
+    "report_differences",
     "situation_report",
 ]
