@@ -441,6 +441,35 @@ def test_the_stacked_records_draw_each_record_once_and_escape_every_name(mapped,
     assert "<img" not in svg and "&lt;img src=x" in svg and "<script" not in svg
 
 
+def test_every_view_counts_an_event_two_datasets_tell_once(mapped, tmp_path):
+    from sahel_nb import actor_profile, build_graph, event_table
+    from sahel_nb.eventmap import map_counts
+
+    _shared_and_open(mapped, tmp_path)
+    dataset = load_dataset(mapped)
+    events = dataset.events
+    shared = events.groupby("claim_id")["source_id"].agg(
+        lambda s: len({x.split("-")[0] for x in s if x.startswith(("acled-", "gtd-"))})
+    )
+    (claim,) = shared.index[shared == 2]
+    records = set(events.loc[events["claim_id"] == claim, "event_id"])
+    assert len(records) == 2
+    table = event_table(dataset, start="2012", end="2012")
+    assert len(set(table["event_id"]) & records) == 1
+    # The map draws this table: one dot per event, not per record.
+    claims = events.set_index("event_id").loc[table["event_id"], "claim_id"]
+    assert claims.is_unique and map_counts(table)["located"] == table["latitude"].notna().sum()
+    profile = actor_profile(dataset, "aqim")
+    assert len(set(profile.events["event_id"]) & records) == 1
+    graph = build_graph(dataset, derived=True)
+    victims = set(events.loc[events["event_id"].isin(records), "actor2"])
+    ties = [
+        data["events"] for a, b, data in graph.edges(data=True)
+        if data.get("derived") and {a, b} & victims and "aqim" in (a, b)
+    ]  # fmt: skip
+    assert sum(ties) == 1
+
+
 @pytest.mark.notebook
 def test_the_matching_notebook_lists_the_open_pairs_safe_for_a_spreadsheet(mapped, tmp_path):
     import papermill
