@@ -102,8 +102,8 @@ class ImportSummary:
     def __str__(self) -> str:
         skipped = sum(self.skipped.values())
         lines = [
-            f"{self.read} rows read from the export ({self.source_id}): {self.added} events "
-            f"added, {len(self.linked)} added as reports of events already held, {self.already} already "
+            f"{self.read} rows read from the export ({self.source_id}): {self.added} "
+            f"event{'' if self.added == 1 else 's'} added, {len(self.linked)} added as reports of events already held, {self.already} already "
             f"imported, {skipped} skipped, 0 rejected."
             + (f" {self.flows} ransom flows added." if self.flows else ""),
         ]
@@ -131,11 +131,18 @@ class ImportSummary:
             )
         for reason, count in self.skipped.items():
             lines.append(f"  skipped {count}: {reason}")
-        for external, claim in self.linked:
+        # A continent's export can repeat thousands of held events: name a few, count the rest.
+        for external, claim in self.linked[:_LISTED]:
             lines.append(f"  matched: {external} is another report of claim {claim}")
+        if len(self.linked) > _LISTED:
+            lines.append(
+                f"  … and {len(self.linked) - _LISTED:,} more matched "
+                "(notebooks/event_matches.ipynb shows them all)"
+            )
         if self.review:
             lines.append(
-                f"  {self.review} uncertain matches await the analyst's same/different in "
+                f"  {self.review} uncertain match{'' if self.review == 1 else 'es'} "
+                f"{'awaits' if self.review == 1 else 'await'} the analyst's same/different in "
                 "event_matches.csv"
             )
         if self.remapped:
@@ -149,6 +156,10 @@ class ImportSummary:
                 f"imported actors; review them in {self.review_file}"
             )
         return "\n".join(lines)
+
+
+#: How many matches an import's summary names one by one.
+_LISTED = 20
 
 
 def grade(rows: pd.DataFrame, source_id: str) -> None:
