@@ -158,6 +158,9 @@ def differences_in_words(differences: pd.DataFrame) -> dict[str, str]:
     """
     out: dict[str, str] = {}
     for claim_id, group in differences.groupby("claim_id", sort=True):
-        parts = [f"{row.aspect}: {row.said}" for row in group.itertuples(index=False)]
+        parts = [
+            f"{'the ' if row.aspect == 'date' else ''}{row.aspect}: {row.said}"
+            for row in group.itertuples(index=False)
+        ]
         out[claim_id] = "reports differ on " + " — ".join(parts)
     return out

@@ -244,7 +244,7 @@ def test_records_of_one_event_that_differ_show_the_range_and_who_says_which(mapp
     table = event_table(dataset, start="2012", end="2012")
     (differ,) = table["differ"].tolist()  # one event, one row
     assert "deaths: 0 (ACLED 2020); 1 (GTD (gtd.csv))" in differ
-    assert "date: 5 April 2012 (ACLED 2020); 6 April 2012 (GTD (gtd.csv))" in differ
+    assert "the date: 5 April 2012 (ACLED 2020); 6 April 2012 (GTD (gtd.csv))" in differ
     report = situation_report(dataset, start="2012", end="2012")
     told = " ".join(s.text for s in dict(report.sections)["Imported datasets"])
     # Neither record's count is picked, nor are they added: a range.
