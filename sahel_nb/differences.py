@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .arrowtext import isin
 from .cite import short_names
 from .dates import date_words
 from .schema import SUPPORTING_STATUSES
@@ -118,7 +119,7 @@ def report_differences(dataset, claim_ids=None) -> pd.DataFrame:
     rows = events[telling]
     rows = rows[rows["claim_id"].duplicated(keep=False).to_numpy(bool)]
     if claim_ids is not None:
-        rows = rows[rows["claim_id"].isin(set(claim_ids)).to_numpy(bool)]
+        rows = rows[isin(rows["claim_id"], claim_ids)]
     if rows.empty:
         return pd.DataFrame(columns=_COLUMNS)
     rows = rows[["claim_id", "date", "date_start", "date_end", "fatalities", "hostages",

@@ -14,6 +14,7 @@ __all__ = [
     "frame",
     "hover",
     "in_words",
+    "in_words_many",
     "short_names",
 ]
 
@@ -100,6 +101,54 @@ def in_words(actor1, actor2, sub_event_type, description=None) -> str:
     if verb is None:
         return _cut(f"{who}: {kind.lower() or 'an event'}")
     return _cut(f"{who} {verb} {actor2}" if given(actor2) else f"{who} {verb}")
+
+
+def _given(values: np.ndarray) -> np.ndarray:
+    return np.fromiter(
+        (isinstance(v, str) and bool(v.strip()) for v in values), dtype=bool, count=len(values)
+    )
+
+
+def in_words_many(actor1, actor2, sub_event_types, descriptions=None) -> np.ndarray:
+    """:func:`in_words` for whole columns at once: the same labels, without a call per row.
+
+    Half a million imported events name a quarter of a million combinations
+    of actors and types: labels are joined column-wise, and only rows told
+    by their description, or too long, are made one by one.
+
+    Examples
+    --------
+    >>> in_words_many(["GSPC", None], ["tourists", None], ["Abduction/forced disappearance",
+    ...               "Other"], [None, "Schröder vowed to hunt them; more."]).tolist()
+    ['GSPC abducted tourists', 'Schröder vowed to hunt them']
+    """
+    a1 = np.asarray(pd.Series(actor1, dtype=object).to_numpy(object))
+    a2 = np.asarray(pd.Series(actor2, dtype=object).to_numpy(object))
+    codes, kinds = pd.factorize(pd.Series(sub_event_types, dtype=object), use_na_sentinel=False)
+    text_of = [str(k) if isinstance(k, str) and k.strip() else "" for k in kinds]
+    kind_text = np.array(text_of, dtype=object)[codes]
+    verb = np.array([_VERBS.get(k, "") for k in text_of], dtype=object)[codes]
+    has_verb = np.array([k in _VERBS for k in text_of], dtype=bool)[codes]
+    # A type without a verb is said as "who: type", lower case.
+    plain = np.array([k.lower() or "an event" for k in text_of], dtype=object)[codes]
+    if descriptions is None:
+        described = np.zeros(len(a1), dtype=bool)
+        desc = np.full(len(a1), None, dtype=object)
+    else:
+        desc = np.asarray(pd.Series(descriptions, dtype=object).to_numpy(object))
+        described = ~has_verb & _given(desc)
+    who = np.where(_given(a1), a1, "Someone")
+    other = _given(a2)
+    said = np.where(
+        has_verb, who + " " + verb + np.where(other, " " + np.where(other, a2, ""), ""),
+        who + ": " + plain,
+    )  # fmt: skip
+    for at in np.flatnonzero(described):
+        said[at] = in_words(a1[at], a2[at], kind_text[at], desc[at])
+    long = np.fromiter((len(t) > _LONGEST for t in said), dtype=bool, count=len(said))
+    for at in np.flatnonzero(long & ~described):
+        said[at] = _cut(said[at])
+    return said
 
 
 def hover(row) -> str:

@@ -9,6 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .arrowtext import isin as _isin
 from .schema import CLAIM_TABLES, SUPPORTING_STATUSES, TABLES
 
 if TYPE_CHECKING:
@@ -584,53 +585,24 @@ def one_per_claim(frame: pd.DataFrame, groups: dict[str, set[str]] | None = None
     shared = claim.duplicated(keep=False)
     if shared.any() and not shared.all():
         # Curated claims beside an import's half a million single rows: group
-        # only the rows that share a claim, then put every row back in order.
+        # only the rows that share a claim; every row is worded as a claim of
+        # its own, then the rows that do not speak for a shared claim leave
+        # (one take of the table, not three) and the speaking rows take the
+        # grouped values. Single rows keep their places; a shared claim goes
+        # where its speaking row was.
         mask = shared.to_numpy()
-        alone, together = np.flatnonzero(~mask), np.flatnonzero(mask)
-        parts = [
-            one_per_claim(frame.iloc[alone], groups),
-            one_per_claim(frame.iloc[together], groups),
-        ]
-        # Single rows keep their places; a shared claim goes where its speaking row was.
-        where = pd.Series(together, index=frame[id_column].to_numpy()[together])
-        places = np.concatenate([alone, where.reindex(parts[1][id_column]).to_numpy()])
-        out = pd.concat(parts, ignore_index=True)
-        return out.take(np.argsort(places, kind="stable")).reset_index(drop=True)
-    if claim.is_unique:
-        # Imported datasets: a claim per row. Nothing to group, and half a
-        # million rows take only a few distinct labels: computed once each.
-        out = frame.copy(deep=False)  # new columns only: the table's own stay shared
-        out["reports"] = 1
-        traced = supporting.to_numpy(bool)
-        if "origin" in frame:
-            traced = traced & frame["origin"].notna().to_numpy(bool)
-        out["origins"] = traced.astype(int)
-        out["denials"] = denied.astype(int).to_numpy()
-        alleged = (status == "alleged").to_numpy()
-        # Each row is one of 32 cases (supporting, with an origin, denied,
-        # disputed, alleged): worded once each, then looked up by number.
-        case = (
-            supporting.to_numpy(bool) * 16
-            + traced * 8
-            + denied.to_numpy(bool) * 4
-            + disputed.to_numpy(bool) * 2
-            + alleged.astype(bool)
-        )
-        labels = np.empty(32, dtype=object)
-        wording = np.empty(32, dtype=object)
-        for number in np.unique(case).tolist():
-            s_, o_, d_ = (number >> 4) & 1, (number >> 3) & 1, (number >> 2) & 1
-            x_, a_ = (number >> 1) & 1, number & 1
-            labels[number] = agreement(o_, d_, x_, supporting=s_)
-            wording[number] = support_wording(labels[number], o_, 1, d_, bool(a_))
-        out["agreement"] = labels[case]
-        out["support"] = wording[case]
-        source, locator = _text(frame["source_id"]), _text(frame["locator"])
-        cited = pc.binary_join_element_wise(
-            source, pc.cast(locator, source.type), pa.scalar(" ", source.type)
-        )
-        out["cited"] = pd.Series(cited, index=frame.index, dtype=_STRING).to_numpy()
+        grouped = one_per_claim(frame.iloc[np.flatnonzero(mask)], groups)
+        speaking = _isin(frame[id_column], grouped[id_column])
+        keep = ~mask | speaking
+        out = _single_rows(frame, status, supporting, denied, disputed)[keep]
+        at = np.flatnonzero(mask[keep])
+        chosen = grouped.set_index(id_column).loc[out[id_column].to_numpy()[at]]
+        for column in _GROUPED:
+            if column in out:
+                out.iloc[at, out.columns.get_loc(column)] = chosen[column].to_numpy()
         return out.reset_index(drop=True)
+    if claim.is_unique:
+        return _single_rows(frame, status, supporting, denied, disputed).reset_index(drop=True)
     work = frame.copy()
     work["_support"] = ~supporting.to_numpy()
     work["_cred"] = work["credibility"].astype("float").fillna(9)
@@ -739,6 +711,53 @@ def one_per_claim(frame: pd.DataFrame, groups: dict[str, set[str]] | None = None
     position = pd.Series(range(len(frame)), index=frame[id_column].to_numpy())
     out = out.iloc[position.reindex(out[id_column]).argsort(kind="stable")]
     return out.reset_index(drop=True)
+
+
+#: Columns :func:`one_per_claim` sets from all the reports of a claim, not its speaking row alone.
+_GROUPED = (
+    "status", "credibility", "credibility_label", "reports", "origins", "denials", "agreement",
+    "support", "cited",
+)  # fmt: skip
+
+
+def _single_rows(frame, status, supporting, denied, disputed) -> pd.DataFrame:
+    """Every row worded as a claim of its own: one report, its own status and citation.
+
+    Half a million imported rows take only a few distinct labels: each is
+    worded once, then looked up by number.
+    """
+    out = frame.copy(deep=False)  # new columns only: the table's own stay shared
+    out["reports"] = 1
+    traced = supporting.to_numpy(bool)
+    if "origin" in frame:
+        traced = traced & frame["origin"].notna().to_numpy(bool)
+    out["origins"] = traced.astype(int)
+    out["denials"] = denied.astype(int).to_numpy()
+    alleged = (status == "alleged").to_numpy()
+    # Each row is one of 32 cases (supporting, with an origin, denied,
+    # disputed, alleged): worded once each, then looked up by number.
+    case = (
+        supporting.to_numpy(bool) * 16
+        + traced * 8
+        + denied.to_numpy(bool) * 4
+        + disputed.to_numpy(bool) * 2
+        + alleged.astype(bool)
+    )
+    labels = np.empty(32, dtype=object)
+    wording = np.empty(32, dtype=object)
+    for number in np.unique(case).tolist():
+        s_, o_, d_ = (number >> 4) & 1, (number >> 3) & 1, (number >> 2) & 1
+        x_, a_ = (number >> 1) & 1, number & 1
+        labels[number] = agreement(o_, d_, x_, supporting=s_)
+        wording[number] = support_wording(labels[number], o_, 1, d_, bool(a_))
+    out["agreement"] = labels[case]
+    out["support"] = wording[case]
+    source, locator = _text(frame["source_id"]), _text(frame["locator"])
+    cited = pc.binary_join_element_wise(
+        source, pc.cast(locator, source.type), pa.scalar(" ", source.type)
+    )
+    out["cited"] = pd.Series(cited, index=frame.index, dtype=_STRING).to_numpy()
+    return out
 
 
 #: The columns :func:`one_per_claim` reads to choose the row that speaks for a claim.

@@ -5,14 +5,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from .arrowtext import cited_pairs
 from .data import Dataset
 from .dates import in_window, is_approximate, partial_date_span
 from .differences import differences_in_words, report_differences
 from .eventmap import EXTENT, _map_context, map_counts, map_page, map_sentence, outline
-from .eventmarks import _VERBS as _TOLD_BY_TYPE
-from .eventmarks import EVENT_COLOURS, first_words, in_words, short_names
+from .eventmarks import EVENT_COLOURS, first_words, in_words, in_words_many, short_names
 from .eventmarks import day_number as _day_number
 from .eventmarks import frame as _frame
 from .eventmarks import hover as _hover
@@ -79,34 +82,15 @@ def event_table(dataset: Dataset, *, start=None, end=None, event_types=None) -> 
     names = dataset.actors.set_index("actor_id")["name"].to_dict()
     short = short_names(dataset.actors)
     differ = differences_in_words(report_differences(dataset, chosen["claim_id"]))
-    # Plain lists, not row tuples: iterating Arrow-backed rows costs a second a
-    # hundred thousand; and half a million imported rows repeat few combinations.
-    actor1, actor2 = chosen["actor1"].tolist(), chosen["actor2"].tolist()
-    assoc = chosen["assoc_actors"].tolist()
-    kinds, descriptions = chosen["sub_event_type"].tolist(), chosen["description"].tolist()
+    kinds = chosen["sub_event_type"].astype(str)
     # An imported record (cited by row of its export) is labelled by its type alone: its
     # notes are the dataset's, and half a million first clauses make no timeline.
     by_row = chosen["locator"].astype(str).str.startswith("row ").to_numpy(bool)
-    descriptions = [
-        None if imported else d for d, imported in zip(descriptions, by_row, strict=True)
-    ]
-    said_who: dict = {}
-    said_what: dict = {}
-
-    def who(a1, a2, others) -> str:
-        key = (a1, a2, tuple(others or ()))
-        if key not in said_who:
-            said_who[key] = "; ".join(
-                names.get(i, i) for i in key[:2] + key[2] if isinstance(i, str)
-            )
-        return said_who[key]
-
-    def what(a1, a2, kind, description) -> str:
-        # The description matters only to types told by it (see in_words).
-        key = (a1, a2, kind, description if kind not in _TOLD_BY_TYPE else None)
-        if key not in said_what:
-            said_what[key] = in_words(short.get(a1), short.get(a2), kind, description)
-        return said_what[key]
+    descriptions = chosen["description"].where(~by_row, None)
+    words = in_words_many(
+        _named(chosen["actor1"], short), _named(chosen["actor2"], short), kinds, descriptions
+    )
+    actors = _actor_lists(chosen, names)
 
     table = pd.DataFrame(
         {
@@ -117,11 +101,8 @@ def event_table(dataset: Dataset, *, start=None, end=None, event_types=None) -> 
             "last_day": chosen["date_end"],
             "event_type": chosen["event_type"].astype(str),
             "sub_event_type": chosen["sub_event_type"].astype(str),
-            "actors": [who(a, b, c) for a, b, c in zip(actor1, actor2, assoc, strict=True)],
-            "in_words": [
-                what(a, b, k, d)
-                for a, b, k, d in zip(actor1, actor2, kinds, descriptions, strict=True)
-            ],
+            "actors": actors,
+            "in_words": words,
             "location": chosen["location"],
             "country": chosen["country"],
             "latitude": chosen["latitude"],
@@ -139,6 +120,42 @@ def event_table(dataset: Dataset, *, start=None, end=None, event_types=None) -> 
     return table.sort_values(["first_day", "event_id"], na_position="last", ignore_index=True)
 
 
+def _named(ids: pd.Series, names: dict[str, str]) -> np.ndarray:
+    """Each id's name (the id itself if it has none), looked up once per distinct id."""
+    codes, uniques = pd.factorize(ids.astype(object))
+    found = np.array([names.get(i, i) for i in uniques] + [None], dtype=object)
+    return found[codes]
+
+
+def _actor_lists(events: pd.DataFrame, names: dict[str, str]) -> pd.Series:
+    """``actor1; actor2; associated…`` by name for each event, joined in Arrow.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"actor1": ["a", None], "actor2": ["b", "c"],
+    ...                       "assoc_actors": [["d"], []]})
+    >>> _actor_lists(frame, {"a": "A", "d": "D"}).tolist()
+    ['A; b; D', 'c']
+    """
+    assoc = pa.array(events["assoc_actors"].array, type=pa.list_(pa.string()), from_pandas=True)
+    if isinstance(assoc, pa.ChunkedArray):
+        assoc = assoc.combine_chunks()
+    flat = pc.list_flatten(assoc)
+    named = pa.array(_named(pd.Series(flat.to_pandas(), dtype=object), names), pa.string())
+    offsets = assoc.offsets
+    if assoc.offset:  # a sliced array's offsets start past zero
+        offsets = pc.subtract(offsets, offsets[0])
+    joined = pc.binary_join(pa.ListArray.from_arrays(offsets, named), "; ")
+    # No associated actors is no part at all, not an empty one after a separator.
+    empty = pc.equal(pc.fill_null(pc.list_value_length(assoc), 0), 0)
+    joined = pc.if_else(empty, pa.scalar(None, pa.string()), joined)
+    parts = [
+        pa.array(_named(events[column], names), pa.string()) for column in ("actor1", "actor2")
+    ]
+    together = pc.binary_join_element_wise(*parts, joined, "; ", null_handling="skip")
+    return pd.Series(together.to_pandas(), index=events.index, dtype=object)
+
+
 def event_sources(events: pd.DataFrame) -> pd.DataFrame:
     """The source and locator of each row of :func:`event_table`, for a caption.
 
@@ -147,9 +164,7 @@ def event_sources(events: pd.DataFrame) -> pd.DataFrame:
     >>> event_sources(pd.DataFrame({"source": ["guitta-2010 ¶6, ¶14"]})).values.tolist()
     [['guitta-2010', '¶6, ¶14']]
     """
-    cites = events["source"].str.split("; ").explode().dropna()
-    parts = cites.str.split(" ", n=1, expand=True).reindex(columns=[0, 1])
-    return pd.DataFrame({"source_id": parts[0], "locator": parts[1]}).reset_index(drop=True)
+    return cited_pairs(events["source"])
 
 
 def timeline_page(

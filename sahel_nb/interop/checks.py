@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..arrowtext import isin
 from ..exceptions import Problem
 from .layout import JSON, MAX_SHOWN, WORKBOOK, _is_hxl
 
@@ -145,13 +146,6 @@ def matches(values: pd.Series, pattern: str) -> np.ndarray:
     """Which values match ``pattern`` whole, in Arrow (pandas' ``str`` methods loop in Python)."""
     array = pa.array(values, type=pa.string(), from_pandas=True)
     found = pc.match_substring_regex(array, f"^(?:{pattern})$")
-    return found.to_numpy(zero_copy_only=False).astype(bool)
-
-
-def isin(values: pd.Series, wanted) -> np.ndarray:
-    """``values.isin(wanted)`` in Arrow: pandas loops in Python over a large ``wanted``."""
-    wanted = pa.array(list(wanted) if isinstance(wanted, (set, dict)) else wanted, pa.string())
-    found = pc.is_in(pa.array(values, type=pa.string(), from_pandas=True), value_set=wanted)
     return found.to_numpy(zero_copy_only=False).astype(bool)
 
 
