@@ -142,10 +142,11 @@ def _actor_lists(events: pd.DataFrame, names: dict[str, str]) -> pd.Series:
         assoc = assoc.combine_chunks()
     flat = pc.list_flatten(assoc)
     named = pa.array(_named(pd.Series(flat.to_pandas(), dtype=object), names), pa.string())
-    offsets = assoc.offsets
-    if assoc.offset:  # a sliced array's offsets start past zero
-        offsets = pc.subtract(offsets, offsets[0])
-    joined = pc.binary_join(pa.ListArray.from_arrays(offsets, named), "; ")
+    # Offsets rebuilt from each value's row: a filtered column's own offsets may start past
+    # zero, or span values under an empty row, and would shift every name after them.
+    parents = pc.list_parent_indices(assoc).to_numpy()
+    offsets = np.searchsorted(parents, np.arange(len(assoc) + 1)).astype(np.int32)
+    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), named), "; ")
     # No associated actors is no part at all, not an empty one after a separator.
     empty = pc.equal(pc.fill_null(pc.list_value_length(assoc), 0), 0)
     joined = pc.if_else(empty, pa.scalar(None, pa.string()), joined)
@@ -153,7 +154,7 @@ def _actor_lists(events: pd.DataFrame, names: dict[str, str]) -> pd.Series:
         pa.array(_named(events[column], names), pa.string()) for column in ("actor1", "actor2")
     ]
     together = pc.binary_join_element_wise(*parts, joined, "; ", null_handling="skip")
-    return pd.Series(together.to_pandas(), index=events.index, dtype=object)
+    return pd.Series(together.to_numpy(zero_copy_only=False), index=events.index, dtype=object)
 
 
 def event_sources(events: pd.DataFrame) -> pd.DataFrame:
@@ -246,7 +247,12 @@ def _timeline_context(
     events: pd.DataFrame, max_events: int, assessment=None, left_out: int = 0
 ) -> dict:
     marks = _window(assessment)
-    events = events.copy()
+    full = events
+    if len(events) > max_events:
+        # Counted per month: the bars need six columns, not a copy of every row; the
+        # few rows listed in words (undated, before the period) come from the full table.
+        slim = ["event_id", "event_type", "precision", "first_day", "last_day", "source"]
+        events = events[[c for c in events.columns if c in slim]]
     before = events.iloc[0:0]
     if marks is not None and pd.notna(marks["cut_off"]):
         # What began after the cut-off could not be known by then: left out, counted.
@@ -262,7 +268,8 @@ def _timeline_context(
     dated = dated.assign(
         last_day=dated["last_day"].fillna(dated[["first_day", "last_day"]].max().max())
     )
-    undated = events[events["first_day"].isna()]
+    undated = full.loc[events.index[events["first_day"].isna().to_numpy(bool)]]
+    before = full.loc[before.index]
     width, left, row_height = 1200, 215, 24
     lanes, ticks = [], []
     drawn_marks = {"band": None, "cut_off": None, "period": "", "cut_off_text": ""}
@@ -432,14 +439,27 @@ def _monthly(dated: pd.DataFrame) -> list[dict]:
     An event dated only to a year is counted in its year, not spread over
     months nor put in January: its own lane holds year-long bars.
     """
-    lanes = []
-    precision = dated["precision"].where(dated["precision"] == "year", "month or day")
-    grouped = dated.assign(lane_precision=precision, period=dated["first_day"].dt.strftime(
-        "%Y-%m").where(precision != "year", dated["first_day"].dt.strftime("%Y")))  # fmt: skip
-    # Each bar's sources, counted once for all bars (not split per bar: thousands of bars).
-    grouped["cited_source"] = first_words(grouped["source"])
+    first = dated["first_day"]
+    by_year = (dated["precision"] == "year").to_numpy(bool)
+    # Periods as numbers (200312, or 2003 for a year) and written once per bar, not per row.
+    period = np.where(
+        by_year,
+        first.dt.year.to_numpy(),
+        first.dt.year.to_numpy() * 100 + first.dt.month.to_numpy(),
+    )
+    grouped = pd.DataFrame(
+        {
+            "event_type": dated["event_type"].astype(str).to_numpy(object),
+            "lane_precision": np.where(by_year, "year", "month or day"),
+            "period": period,
+            "first_day": first.to_numpy(),
+            "last_day": dated["last_day"].to_numpy(),
+            # Each bar's sources, counted once for all bars (not split per bar).
+            "cited_source": first_words(dated["source"]),
+        }
+    )
     keys = ["event_type", "lane_precision", "period"]
-    per_source = grouped.groupby([*keys, "cited_source"], sort=False, observed=True).size()
+    per_source = grouped.groupby([*keys, "cited_source"], sort=False).size()
     # Most cited first; a tie keeps the order of first appearance, as value_counts did.
     per_source = per_source.reset_index(name="n").sort_values(
         [*keys, "n"], ascending=[True, True, True, False], kind="stable"
@@ -448,28 +468,28 @@ def _monthly(dated: pd.DataFrame) -> list[dict]:
         key: ", ".join(
             f"{source} ({n:,})" for source, n in zip(g["cited_source"], g["n"], strict=True)
         )
-        for key, g in per_source.groupby(keys, sort=False, observed=True)
+        for key, g in per_source.groupby(keys, sort=False)
     }
-    for (kind, lane_precision), group in grouped.groupby(
-        ["event_type", "lane_precision"], sort=True
-    ):
-        counts = group.groupby("period")
-        peak = counts.size().max()
-        spans = counts.agg(
-            begin=("first_day", "min"), end=("last_day", "max"), n=("event_id", "size")
-        )
+    spans = grouped.groupby(keys, sort=True).agg(
+        begin=("first_day", "min"), end=("last_day", "max"), n=("period", "size")
+    )
+    lanes = []
+    for (kind, lane_precision), lane in spans.groupby(level=[0, 1], sort=True):
+        peak = lane["n"].max()
         bars = []
-        for written, span in spans.iterrows():
-            begin, end = span["begin"], span["end"]
-            count = int(span["n"])
-            if lane_precision != "year":
+        for (_, _, number), span in zip(lane.index, lane.itertuples(index=False), strict=True):
+            begin, end, count = span.begin, span.end, int(span.n)
+            if lane_precision == "year":
+                written = str(number)
+            else:
+                written = f"{number // 100:04d}-{number % 100:02d}"
                 begin = pd.Timestamp(written + "-01")
                 end = begin + pd.offsets.MonthEnd(0)
-            cited = cited_by_bar[(kind, lane_precision, written)]
+            cited = cited_by_bar[(kind, lane_precision, number)]
             bars.append(
                 {
-                    "begin": begin,
-                    "end": end,
+                    "begin": pd.Timestamp(begin),
+                    "end": pd.Timestamp(end),
                     "colour": EVENT_COLOURS.get(kind, "#757575"),
                     "hover": f"{kind}, {written}: {count:,} events — sources: {cited}",
                     "opacity": round(0.15 + 0.85 * count / peak, 2),

@@ -38,6 +38,27 @@ def test_undated_events_only_without_a_window(data):
     }
 
 
+@pytest.mark.parametrize("window", [(None, None), ("2003", "2009"), ("2009", None)])
+def test_each_row_names_its_own_actors_and_words_whatever_the_window(window):
+    from sahel_nb.eventmarks import in_words
+    from sahel_nb.eventmarks import short_names as acronyms
+
+    dataset = load_dataset()
+    names = dataset.actors.set_index("actor_id")["name"].to_dict()
+    short = acronyms(dataset.actors)
+    table = event_table(dataset, start=window[0], end=window[1]).set_index("event_id")
+    events = dataset.events.set_index("event_id").loc[table.index]
+    for event_id, row in events.iterrows():
+        others = row["assoc_actors"]
+        others = list(others) if hasattr(others, "__len__") and not isinstance(others, str) else []
+        listed = [row["actor1"], row["actor2"], *others]
+        said = "; ".join(names.get(a, a) for a in listed if isinstance(a, str))
+        assert table.at[event_id, "actors"] == said, event_id
+        words = in_words(short.get(row["actor1"]), short.get(row["actor2"]),
+                         row["sub_event_type"], row["description"])  # fmt: skip
+        assert table.at[event_id, "in_words"] == words, event_id
+
+
 def test_event_types_filter_and_its_errors(data):
     assert set(event_table(data, event_types=["Battles"])["event_id"]) == {"e-clash"}
     with pytest.raises(ParameterError, match="event_types: unknown 'Battle'"):
