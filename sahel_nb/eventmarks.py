@@ -104,9 +104,26 @@ def in_words(actor1, actor2, sub_event_type, description=None) -> str:
 
 
 def _given(values: np.ndarray) -> np.ndarray:
-    return np.fromiter(
-        (isinstance(v, str) and bool(v.strip()) for v in values), dtype=bool, count=len(values)
-    )
+    """True where a value is text with something in it; judged once per distinct value."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object))
+    found = np.array([isinstance(v, str) and bool(v.strip()) for v in uniques] + [False])
+    return found[codes]
+
+
+def _cut_many(texts: np.ndarray) -> np.ndarray:
+    """:func:`_cut` for a whole column, in Arrow: only the long texts change."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(texts, type=pa.string())
+    long = pc.greater(pc.utf8_length(array), _LONGEST)
+    if not pc.any(long).as_py():
+        return texts
+    cut = pc.utf8_slice_codeunits(array, 0, _LONGEST)
+    cut = pc.replace_substring_regex(cut, " [^ ]*$", "")  # back to the last word
+    cut = pc.replace_substring_regex(cut, "[,;:]+$", "")
+    cut = pc.binary_join_element_wise(cut, pa.scalar("…"), "")
+    return pc.if_else(long, cut, array).to_numpy(zero_copy_only=False)
 
 
 def in_words_many(actor1, actor2, sub_event_types, descriptions=None) -> np.ndarray:
@@ -143,11 +160,10 @@ def in_words_many(actor1, actor2, sub_event_types, descriptions=None) -> np.ndar
         has_verb, who + " " + verb + np.where(other, " " + np.where(other, a2, ""), ""),
         who + ": " + plain,
     )  # fmt: skip
+    said = _cut_many(said)
+    # A type told by its description: its first clause, cut its own way (see in_words).
     for at in np.flatnonzero(described):
         said[at] = in_words(a1[at], a2[at], kind_text[at], desc[at])
-    long = np.fromiter((len(t) > _LONGEST for t in said), dtype=bool, count=len(said))
-    for at in np.flatnonzero(long & ~described):
-        said[at] = _cut(said[at])
     return said
 
 
