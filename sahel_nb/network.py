@@ -667,27 +667,32 @@ def counted_ties(graph: nx.MultiDiGraph, *, structural: bool = False) -> nx.Mult
     return kept
 
 
-def key_actors(metrics: pd.DataFrame, top: int = 12) -> pd.DataFrame:
+def key_actors(metrics: pd.DataFrame, top: int = 12, chosen: Iterable[str] = ()) -> pd.DataFrame:
     """The ``top`` actors a report should show first, from :func:`actor_metrics`, each with why.
 
-    An actor ranks by the better of its two places, among the most tied
-    (degree) and among those most often between others (betweenness), the
-    other place breaking ties, then its id. Catch-alls (unnamed actors) are
-    left out: "Unknown" is no one to watch. ``why`` says the figures in
-    words, e.g. ``"14 ties (2nd); between others on 56% of shortest paths
-    (1st)"``.
+    The actors the analyst ``chosen`` (an assessment's ``key_actors``) come
+    first, in the analyst's order, said as theirs; the rest of the ``top``
+    rank by the better of two places, among the most tied (degree) and
+    among those most often between others (betweenness), the other place
+    breaking ties, then its id. Catch-alls (unnamed actors) are left out
+    unless the analyst names one: "Unknown" is no one to watch. ``why`` says
+    the figures in words, e.g. ``"14 ties (2nd); between others on 56% of
+    shortest paths (1st)"``; a chosen actor without ties in this graph is
+    listed with no figures.
 
     Examples
     --------
     >>> from sahel_nb import load_dataset
-    >>> top = key_actors(actor_metrics(build_graph(load_dataset())))
+    >>> metrics = actor_metrics(build_graph(load_dataset()))
+    >>> top = key_actors(metrics)
     >>> len(top) <= 12, top.index[0]
     (True, 'aqim')
+    >>> key_actors(metrics, 3, chosen=["mali-gov"]).loc["mali-gov", "why"].split(";")[0]
+    'chosen by the analyst'
     """
+    chosen = list(dict.fromkeys(chosen))
     unnamed = set(metrics.attrs.get("unnamed", ()))
     named = metrics[~metrics.index.isin(list(unnamed))]
-    if named.empty:
-        return named.assign(why=pd.Series(dtype=object))
     by_degree = named["degree"].rank(method="min", ascending=False).astype(int)
     by_between = named["betweenness"].rank(method="min", ascending=False).astype(int)
     order = pd.DataFrame(
@@ -698,9 +703,13 @@ def key_actors(metrics: pd.DataFrame, top: int = 12) -> pd.DataFrame:
         },
         index=named.index,
     ).sort_values(["best", "other", "id"])
-    chosen = named.loc[order.index[:top]].copy()
+    ranked = [a for a in order.index if a not in chosen]
+    picked = chosen + ranked[: max(top - len(chosen), 0)]
+    out = metrics.reindex(picked)
 
     def why(actor: str) -> str:
+        if actor not in named.index:
+            return "" if actor in metrics.index else "no ties in this view"
         row = named.loc[actor]
         ties = int(row["degree"])
         said = f"{ties} tie{'' if ties == 1 else 's'} ({_ordinal(by_degree[actor])})"
@@ -709,8 +718,11 @@ def key_actors(metrics: pd.DataFrame, top: int = 12) -> pd.DataFrame:
             said += f"; between others on {share} of shortest paths ({_ordinal(by_between[actor])})"
         return said
 
-    chosen["why"] = [why(a) for a in chosen.index]
-    return chosen
+    out["why"] = [
+        "; ".join(p for p in ("chosen by the analyst" if a in chosen else "", why(a)) if p)
+        for a in picked
+    ]
+    return out
 
 
 def _ordinal(number: int) -> str:

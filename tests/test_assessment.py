@@ -86,6 +86,27 @@ def test_unknown_claim_term_and_malformed_matrix_are_errors_with_file_line_and_k
     assert len(raised.value.problems) == len(problems)
 
 
+def test_key_actors_are_the_analysts_listed_first_and_unknown_ids_are_errors(written, claims):
+    from sahel_nb.narrative.report import situation_report
+
+    _edit(written, "judgments:", "key_actors: [germany, gspk]\njudgments:")
+    (problem,) = assessment_problems(written, claims)
+    assert str(problem) == (
+        f"{written}:{_line_of(written, 'key_actors')}: key_actors[2]: is not an actor of the "
+        "data; did you mean 'gspc'? ('gspk')"
+    )
+    _edit(written, "gspk", "tuareg")
+    assessment = load_assessment(written, claims)
+    assert assessment.key_actors == ("germany", "tuareg")
+    report = situation_report(claims, assessment=assessment)
+    told = [s.text for s in dict(report.sections)["Key actors and their ties"]]
+    # The Tuareg first, though less tied than others; Germany (no ties here) gets no
+    # invented sentence; the rest follow, not said to be the analyst's.
+    assert told[0].startswith("Tuareg (ethnic group), one the assessment names, is tied to")
+    assert not any(t.startswith("Germany") for t in told)
+    assert len(told) > 1 and not any("assessment names" in t for t in told[1:])
+
+
 def test_missing_keys_typos_duplicates_and_broken_yaml_are_named(written):
     _edit(written, "gaps:", "gapz:")
     _edit(written, "    confidence: low\n", "")

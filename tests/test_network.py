@@ -513,6 +513,15 @@ def test_key_actors_are_the_most_tied_or_most_between_and_named():
     assert not ((rest["degree"] > worst_degree) & (rest["betweenness"] > worst_between)).any()
     assert top["why"].str.contains(r"^\d+ ties? \(\d+(st|nd|rd|th)\)").all()
     assert key_actors(metrics, top=3).index.tolist() == top.index[:3].tolist()
+    # The analyst's choice first, in their order, even below the top; an actor with no
+    # tie in the graph is listed as such, never given figures.
+    last = metrics.index.difference(top.index).difference(metrics.attrs["unnamed"])[0]
+    chosen = key_actors(metrics, top=4, chosen=[last, "no-such-actor", top.index[0]])
+    assert chosen.index.tolist()[:3] == [last, "no-such-actor", top.index[0]]
+    assert len(chosen) == 4 and chosen.index[3] == top.index[1]
+    assert chosen["why"].iloc[:3].str.startswith("chosen by the analyst").all()
+    assert chosen.at["no-such-actor", "why"] == "chosen by the analyst; no ties in this view"
+    assert not chosen["why"].iloc[3].startswith("chosen")
 
 
 def test_the_betweenness_caveat_gives_the_size_it_rests_on(data):

@@ -54,6 +54,7 @@ _TOP = {
     "hypotheses": False,
     "gaps": False,
     "keep_undated": False,
+    "key_actors": False,
 }
 _SCOPE = {"question": True, "period": False, "region": False}
 _JUDGMENT = {
@@ -130,6 +131,8 @@ class Assessment:
     produced: str = ""
     #: Undated sources the analyst keeps before the cut-off, with the reason (source id → why).
     keep_undated: dict = field(default_factory=dict)
+    #: The actors the question is about, in the analyst's order: shown first among key actors.
+    key_actors: tuple[str, ...] = ()
     #: Line of each judgment and matrix id, for flags that point into the file.
     lines: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -197,8 +200,10 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _as_text)
 class _Checker:
     """Collects every problem of one file, each at its line and key path."""
 
-    def __init__(self, path: Path, claim_ids: set[str] | None) -> None:
-        self.path, self.claim_ids = path, claim_ids
+    def __init__(
+        self, path: Path, claim_ids: set[str] | None, actor_ids: set[str] | None = None
+    ) -> None:
+        self.path, self.claim_ids, self.actor_ids = path, claim_ids, actor_ids
         self.problems: list[Problem] = []
 
     def add(self, line: int | None, key: str, message: str, value=None) -> None:
@@ -451,8 +456,10 @@ def _read(path: Path, check: _Checker):
     return document
 
 
-def _parse(path: Path, claim_ids: set[str] | None) -> tuple[Assessment | None, list[Problem]]:
-    check = _Checker(path, claim_ids)
+def _parse(
+    path: Path, claim_ids: set[str] | None, actor_ids: set[str] | None = None
+) -> tuple[Assessment | None, list[Problem]]:
+    check = _Checker(path, claim_ids, actor_ids)
     document = _read(path, check)
     if document is None:
         if not check.problems:
@@ -485,6 +492,15 @@ def _parse(path: Path, claim_ids: set[str] | None) -> tuple[Assessment | None, l
             )
         else:
             keep = {str(k): check.text(found, k, "keep_undated") for k in found}
+    key_actors = check.texts(top, "key_actors", "")
+    if actor_ids is not None and key_actors:
+        lines = getattr(top["key_actors"], "lines", {})
+        for i, actor in enumerate(key_actors):
+            if actor not in actor_ids:
+                hint = difflib.get_close_matches(actor, sorted(actor_ids), n=1)
+                said = f"; did you mean {hint[0]!r}?" if hint else ""
+                line = lines[i] if i < len(lines) else top.lines.get("key_actors")
+                check.add(line, f"key_actors[{i + 1}]", "is not an actor of the data" + said, actor)
     judgments = _judgments(check, top.get("judgments"), top.lines.get("judgments", 1))
     matrices = _matrices(check, top.get("hypotheses"), top.lines.get("hypotheses", 1))
     lines = {f"judgments.{j.id}": j.line for j in judgments}
@@ -505,6 +521,7 @@ def _parse(path: Path, claim_ids: set[str] | None) -> tuple[Assessment | None, l
         gaps=check.texts(top, "gaps", ""),
         produced=check.date(top, "produced", ""),
         keep_undated=keep,
+        key_actors=key_actors,
         lines=lines,
     )
     return assessment, check.problems
@@ -541,7 +558,8 @@ def assessment_problems(path: str | os.PathLike, dataset=None) -> list[Problem]:
     …/a.yml:6: judgments.kj1.likelihood: unknown term; one of: almost no chance, very unlikely, unlikely, roughly even chance, likely, very likely, almost certain ('probable')
     """
     claim_ids = None if dataset is None else _claim_ids(dataset)
-    return _parse(Path(path), claim_ids)[1]
+    actor_ids = None if dataset is None else set(dataset.actors["actor_id"])
+    return _parse(Path(path), claim_ids, actor_ids)[1]
 
 
 def load_assessment(path: str | os.PathLike, dataset=None) -> Assessment:
@@ -557,7 +575,8 @@ def load_assessment(path: str | os.PathLike, dataset=None) -> Assessment:
     """
     path = find_assessment(path)
     claim_ids = None if dataset is None else _claim_ids(dataset)
-    assessment, problems = _parse(path, claim_ids)
+    actor_ids = None if dataset is None else set(dataset.actors["actor_id"])
+    assessment, problems = _parse(path, claim_ids, actor_ids)
     if problems:
         raise DataValidationError(problems, str(path))
     return assessment

@@ -142,11 +142,13 @@ class _Writer:
             text += f" ({undated} undated)"
         return text + "; nothing later is known to this report"
 
-    def key_actors(self, top: int) -> list[Sentence]:
+    def key_actors(self, top: int, chosen: tuple[str, ...] = ()) -> list[Sentence]:
         """The best-connected actors: whom each is tied to, by sign, and how much is alleged.
 
-        Counterparts are counted once however many ties join them; ties to an
-        actor's own branches, leaders or members, and lineage ties, are told apart.
+        The actors an assessment names as its ``key_actors`` come first, in
+        its order. Counterparts are counted once however many ties join them;
+        ties to an actor's own branches, leaders or members, and lineage
+        ties, are told apart.
         """
         from ..network import actor_metrics, build_graph
 
@@ -154,6 +156,10 @@ class _Writer:
         if not graph.number_of_edges():
             return []
         metrics = actor_metrics(graph).sort_values(["degree", "name"], ascending=[False, True])
+        first = [a for a in dict.fromkeys(chosen) if a in metrics.index]
+        if first:
+            metrics = metrics.loc[first + [a for a in metrics.index if a not in first]]
+            top = max(top, len(first))
         internal = ("leadership/membership", "predecessor/successor")
         said = []
         for actor_id, row in metrics.head(top).iterrows():
@@ -183,7 +189,8 @@ class _Writer:
                     part += f" ({only_alleged} by allegation only)"
                 parts.append(part)
             counterparts = len(set(other))
-            text = f"{row['name']} ({row['actor_type']}) is tied to " + (
+            whose = ", one the assessment names," if actor_id in first else ""
+            text = f"{row['name']} ({row['actor_type']}){whose} is tied to " + (
                 f"{_plural(counterparts, 'other actor')} in this period: {', '.join(parts)}"
                 if counterparts
                 else "no other actor in this period outside its own organisation"

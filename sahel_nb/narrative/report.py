@@ -106,7 +106,10 @@ def situation_report(
             )
         gaps = [Sentence(gap) for gap in assessment.gaps]
     evidence = [
-        ("Key actors and their ties", writer.key_actors(top)),
+        (
+            "Key actors and their ties",
+            writer.key_actors(top, assessment.key_actors if assessment is not None else ()),
+        ),
         ("Alliance shifts", writer.shifts()),
         ("Kidnappings and ransom money", writer.kidnappings()),
         ("Other money and supplies", writer.other_money()),
