@@ -52,6 +52,14 @@ def _gtd(event_id, year, month, day, country, code, province, city, lat, lon, gr
     }  # fmt: skip
 
 
+#: One kidnapping in Gao as ACLED and GTD each record it: a day apart, a few hundred metres.
+_GAO_ACLED = _acled("MLI1", "2012-04-05", "Abduction/forced disappearance",
+                    "AQIM: Al Qaeda in the Islamic Maghreb", "Civilians (Algeria)", "Gao", "Gao",
+                    "16.2717", "-0.0447")  # fmt: skip
+_GAO_GTD = _gtd("201204060001", "2012", "4", "6", "Mali", "118", "Gao", "Gao City", "16.27",
+                "-0.04", "Al-Qaida in the Islamic Maghreb (AQIM)")  # fmt: skip
+
+
 def _events(folder: Path) -> pd.DataFrame:
     return load_dataset(folder).events.set_index("event_id")
 
@@ -199,9 +207,7 @@ def test_acled_and_gtd_records_of_one_kidnapping_are_one_claim_counted_once(mapp
     from sahel_nb import situation_report
 
     acled = _write(tmp_path / "acled.csv", ACLED_HEADER, [
-        _acled("MLI1", "2012-04-05", "Abduction/forced disappearance",
-               "AQIM: Al Qaeda in the Islamic Maghreb", "Civilians (Algeria)", "Gao", "Gao",
-               "16.2717", "-0.0447"),
+        _GAO_ACLED,
         # Another kidnapping two days later and 200 km away: another event.
         _acled("MLI2", "2012-04-07", "Abduction/forced disappearance",
                "AQIM: Al Qaeda in the Islamic Maghreb", "Civilians (Mali)", "Bourem", "Gao",
@@ -209,8 +215,7 @@ def test_acled_and_gtd_records_of_one_kidnapping_are_one_claim_counted_once(mapp
     ])  # fmt: skip
     gtd = _write(tmp_path / "gtd.csv", GTD_HEADER, [
         # The same first kidnapping as GTD codes it: the city's own coordinates, a day apart.
-        _gtd("201204060001", "2012", "4", "6", "Mali", "118", "Gao", "Gao City", "16.27",
-             "-0.04", "Al-Qaida in the Islamic Maghreb (AQIM)"),
+        _GAO_GTD,
     ])  # fmt: skip
     import_acled(acled, mapped)
     summary = import_gtd(gtd, mapped)
@@ -231,13 +236,8 @@ def test_records_of_one_event_that_differ_show_the_range_and_who_says_which(mapp
     from sahel_nb import situation_report
     from sahel_nb.timeline import event_table
 
-    acled = _write(tmp_path / "acled.csv", ACLED_HEADER, [
-        _acled("MLI1", "2012-04-05", "Abduction/forced disappearance",
-               "AQIM: Al Qaeda in the Islamic Maghreb", "Civilians (Algeria)", "Gao", "Gao",
-               "16.2717", "-0.0447"),
-    ])  # fmt: skip
-    record = _gtd("201204060001", "2012", "4", "6", "Mali", "118", "Gao", "Gao City", "16.27",
-                  "-0.04", "Al-Qaida in the Islamic Maghreb (AQIM)") | {"nkill": "1"}  # fmt: skip
+    acled = _write(tmp_path / "acled.csv", ACLED_HEADER, [_GAO_ACLED])
+    record = _GAO_GTD | {"nkill": "1"}
     import_acled(acled, mapped)
     import_gtd(_write(tmp_path / "gtd.csv", GTD_HEADER, [record]), mapped)
     dataset = load_dataset(mapped)
@@ -295,15 +295,8 @@ def test_the_review_file_round_trips_and_decisions_win_over_the_score(mapped, tm
 
 
 def test_a_different_decision_undoes_a_match_the_score_made(mapped, tmp_path):
-    acled = _write(tmp_path / "acled.csv", ACLED_HEADER, [
-        _acled("MLI1", "2012-04-05", "Abduction/forced disappearance",
-               "AQIM: Al Qaeda in the Islamic Maghreb", "Civilians (Algeria)", "Gao", "Gao",
-               "16.2717", "-0.0447"),
-    ])  # fmt: skip
-    gtd = _write(tmp_path / "gtd.csv", GTD_HEADER, [
-        _gtd("201204060001", "2012", "4", "6", "Mali", "118", "Gao", "Gao City", "16.27",
-             "-0.04", "Al-Qaida in the Islamic Maghreb (AQIM)"),
-    ])  # fmt: skip
+    acled = _write(tmp_path / "acled.csv", ACLED_HEADER, [_GAO_ACLED])
+    gtd = _write(tmp_path / "gtd.csv", GTD_HEADER, [_GAO_GTD])
     import_acled(acled, mapped)
     import_gtd(gtd, mapped)
     assert _events(mapped).loc["gtd-201204060001", "claim_id"] == "acled-MLI1"
@@ -341,15 +334,8 @@ def test_windows_are_settable():
 def test_an_import_takes_its_windows_from_the_command_line(mapped, tmp_path, capsys):
     from sahel_nb.cli import main
 
-    acled = _write(tmp_path / "acled.csv", ACLED_HEADER, [
-        _acled("MLI1", "2012-04-05", "Abduction/forced disappearance",
-               "AQIM: Al Qaeda in the Islamic Maghreb", "Civilians (Algeria)", "Gao", "Gao",
-               "16.2717", "-0.0447"),
-    ])  # fmt: skip
-    gtd = _write(tmp_path / "gtd.csv", GTD_HEADER, [
-        _gtd("201204060001", "2012", "4", "6", "Mali", "118", "Gao", "Gao City", "16.27",
-             "-0.04", "Al-Qaida in the Islamic Maghreb (AQIM)"),
-    ])  # fmt: skip
+    acled = _write(tmp_path / "acled.csv", ACLED_HEADER, [_GAO_ACLED])
+    gtd = _write(tmp_path / "gtd.csv", GTD_HEADER, [_GAO_GTD])
     assert main(["import", "acled", str(acled), "--into", str(mapped)]) == 0
     # A day apart, and no day allowed: two events, not one.
     assert main(["import", "gtd", str(gtd), "--into", str(mapped), "--days", "0"]) == 0
@@ -368,9 +354,7 @@ def test_an_import_takes_its_windows_from_the_command_line(mapped, tmp_path, cap
 def _shared_and_open(mapped, tmp_path, city="Unknown"):
     """ACLED and GTD telling one kidnapping, ACLED repeating a curated one, and one open pair."""
     acled = _write(tmp_path / "acled.csv", ACLED_HEADER, [
-        _acled("MLI1", "2012-04-05", "Abduction/forced disappearance",
-               "AQIM: Al Qaeda in the Islamic Maghreb", "Civilians (Algeria)", "Gao", "Gao",
-               "16.2717", "-0.0447"),
+        _GAO_ACLED,
         _acled("MLI5", "2012-06-05", "Abduction/forced disappearance",
                "Unidentified Armed Group (Mali)", "Civilians (Mali)", "Gao", "Gao",
                "16.2717", "-0.0447"),
@@ -379,8 +363,7 @@ def _shared_and_open(mapped, tmp_path, city="Unknown"):
                country="Mauritania", iso="478"),
     ])  # fmt: skip
     gtd = _write(tmp_path / "gtd.csv", GTD_HEADER, [
-        _gtd("201204060001", "2012", "4", "6", "Mali", "118", "Gao", "Gao City", "16.27",
-             "-0.04", "Al-Qaida in the Islamic Maghreb (AQIM)"),
+        _GAO_GTD,
         _gtd("201206070002", "2012", "6", "7", "Mali", "118", "Unknown", city, "", "",
              "Unknown", specificity="5"),
     ])  # fmt: skip
