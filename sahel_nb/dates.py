@@ -90,9 +90,9 @@ def date_spans(values) -> tuple[pd.Series, pd.Series, pd.Series]:
     index = values.index if isinstance(values, pd.Series) else None
     position, first, last, backwards = spans_by_value(values)
     return (
-        pd.Series(first[position], index=index),
-        pd.Series(last[position], index=index),
-        pd.Series(backwards[position], index=index),
+        pd.Series(first[position], index=index, copy=False),
+        pd.Series(last[position], index=index, copy=False),
+        pd.Series(backwards[position], index=index, copy=False),
     )
 
 

@@ -442,6 +442,8 @@ def speaker_problems(raws: dict[str, RawTable], derived: dict[str, str | None]) 
         # Only rows that fill one of these columns: a million imported rows fill none.
         columns = [c for c in ("speaker", "told", "relays") if c in frame]
         filled = frame[columns].notna().any(axis=1).to_numpy(bool)
+        if not filled.any():
+            continue  # selecting no rows still costs a take per column: 0.08 s a million rows
         for position, row in frame[filled].iterrows():
             speaker, told, relays = (row.get(c) for c in ("speaker", "told", "relays"))
             # The line is found only for a problem: finding it scans the whole file.
