@@ -68,9 +68,11 @@ def _passes(result, values: pd.Series) -> pd.Series | bool:
     a million-row Series per check is most of a clean column's cost. Only a
     column with failures gets the row-by-row Series that names them.
     """
-    ok = pc.fill_null(result, True)
-    if pc.all(ok).as_py():
+    # all() skips nulls (min_count=0: an all-empty column passes too); filling
+    # them first cost a pass per check, 0.07 s over the events' columns.
+    if pc.all(result, min_count=0).as_py():
         return True
+    ok = pc.fill_null(result, True)
     return pd.Series(ok.to_numpy(zero_copy_only=False), index=values.index, copy=False)
 
 
@@ -117,12 +119,12 @@ def _number_checks(name: str, parsed: dict, low: float, high: float, message: st
 
 
 def _isin(allowed, message: str) -> pa.Check:
-    allowed = pyarrow.array(sorted(allowed), type=pyarrow.string())
+    # With a null among the allowed values is_in matches empty cells, so they
+    # pass in the same pass (or-ing is_null after cost two more).
+    allowed = pyarrow.array([*sorted(allowed), None], type=pyarrow.string())
 
     def known(values: pd.Series) -> pd.Series:
-        text = arrow_text(values)
-        # is_in says False, not null, for an empty cell: empty cells pass here.
-        return _passes(pc.or_(pc.is_in(text, value_set=allowed), pc.is_null(text)), values)
+        return _passes(pc.is_in(arrow_text(values), value_set=allowed), values)
 
     return _check(known, message)
 
@@ -136,6 +138,10 @@ def _vocabulary(name: str, categories: list[str], parsed: dict, message: str) ->
         codes = pc.index_in(text, value_set=allowed)
         # The typed table's categorical codes: a million values looked up once.
         parsed[f"{name}:codes"] = codes
+        # A value not found has a null code: as many null codes as empty cells
+        # means every written value was found, with no pass over the rows.
+        if codes.null_count == text.null_count:
+            return True
         return _passes(pc.or_(pc.is_valid(codes), pc.is_null(text)), values)
 
     return _check(known, message)
