@@ -106,6 +106,12 @@ def _number_checks(name: str, parsed: dict, low: float, high: float, message: st
         # In Arrow, on the parse already made: empty, unparsed and infinite
         # cells pass here (each is reported once, by the checks above).
         parsed_values = numbers(values)
+        # The extremes first, one pass: nulls are skipped, and a NaN or an
+        # infinity outside the range only sends the column row by row.
+        extremes = pc.min_max(parsed_values)
+        smallest, largest = extremes["min"].as_py(), extremes["max"].as_py()
+        if smallest is None or (low <= smallest and largest <= high):
+            return True
         inside = pc.and_(pc.greater_equal(parsed_values, low), pc.less_equal(parsed_values, high))
         return _passes(pc.or_(inside, pc.invert(pc.is_finite(parsed_values))), values)
 
@@ -147,6 +153,38 @@ def _vocabulary(name: str, categories: list[str], parsed: dict, message: str) ->
     return _check(known, message)
 
 
+#: The bytes ID_PATTERN allows in an id, and those it allows first.
+_ID_BYTES = np.zeros(256, dtype=bool)
+_ID_BYTES[list(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")] = True
+_ID_FIRST = _ID_BYTES.copy()
+_ID_FIRST[list(b"_.-")] = False
+
+
+def _plain_ids(text) -> bool:
+    """Whether every id surely matches ID_PATTERN, judged on the text's bytes.
+
+    A lookup of each byte is a third of the regex's time on a million ids;
+    False (a byte outside the pattern, an empty cell) leaves the judging,
+    row by row, to the regex.
+    """
+    for chunk in text.chunks if isinstance(text, pyarrow.ChunkedArray) else [text]:
+        if chunk.null_count or chunk.type not in (pyarrow.string(), pyarrow.large_string()):
+            return False
+        width = np.int64 if chunk.type == pyarrow.large_string() else np.int32
+        _, offsets, data = chunk.buffers()
+        offsets = np.frombuffer(offsets, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+        if not len(chunk):
+            continue
+        if data is None or (np.diff(offsets) == 0).any():
+            return False
+        data = np.frombuffer(data, dtype=np.uint8)
+        if not _ID_BYTES[data[offsets[0] : offsets[-1]]].all():
+            return False
+        if not _ID_FIRST[data[offsets[:-1]]].all():
+            return False
+    return True
+
+
 def _matches(pattern: str, message: str, distinct: bool = True) -> pa.Check:
     """A regex check; ``distinct`` runs it on each distinct value once (not for ids)."""
     anchored = f"^(?:{pattern})$"
@@ -154,6 +192,8 @@ def _matches(pattern: str, message: str, distinct: bool = True) -> pa.Check:
     def matches(values: pd.Series) -> pd.Series:
         text = arrow_text(values)
         if text.null_count == len(text):  # an optional column left empty: nothing to match
+            return True
+        if pattern == ID_PATTERN and _plain_ids(text):
             return True
         if distinct:
             # A million locators hold a few hundred distinct values: match those,
