@@ -270,9 +270,6 @@ def _date_checks(name: str, parsed: dict) -> list[pa.Check]:
     ]
 
 
-_SUB_TYPES = [sub for subs in EVENT_TYPES.values() for sub in subs]
-
-
 def _checks(spec: Field, parsed: dict) -> list[pa.Check]:
     """Return the pandera checks for one column; each one's error is its message."""
     kind, name = spec.kind, spec.name
@@ -438,10 +435,13 @@ def _reference_problems(raw: RawTable, ids: dict[str, pd.Series]) -> None:
         if spec.kind == "refs":
             values = values.dropna().str.split("|").explode()
         text = arrow_text(values)
-        # Empty cells are not dangling (required ones are reported as empty).
-        found = pc.or_(_found(text, arrow_text(ids[spec.ref])), pc.is_null(text))
-        if pc.all(found).as_py():
+        found = _found(text, arrow_text(ids[spec.ref]))
+        # Empty cells are not dangling (required ones are reported as empty):
+        # is_in finds none of them, so every written id is found when the hits
+        # and the empty cells add up. One sum, where masking them cost two passes.
+        if (pc.sum(found).as_py() or 0) + text.null_count == len(text):
             continue
+        found = pc.or_(found, pc.is_null(text))
         known = ids[spec.ref]
         dangling = values[~found.to_numpy(zero_copy_only=False)]
         choices = known.tolist() if len(dangling) else []
@@ -468,6 +468,14 @@ def _found(values: pyarrow.Array, known: pyarrow.Array) -> pyarrow.Array:
     return pc.is_in(values, value_set=known)
 
 
+def _codes(raw: RawTable, column: str, vocabulary: list[str]) -> pyarrow.Array:
+    """Each row's position in ``vocabulary``, as its vocabulary check found it."""
+    codes = raw.parsed.get(f"{column}:codes")
+    if codes is None:
+        codes = pc.index_in(arrow_text(raw.frame[column]), value_set=pyarrow.array(vocabulary))
+    return codes
+
+
 def _row_problems(raw: RawTable) -> None:
     """Checks that compare columns of one row."""
     frame, name = raw.frame, raw.table.name
@@ -488,10 +496,12 @@ def _row_problems(raw: RawTable) -> None:
     if name == "events" and has("event_type") and has("sub_event_type"):
         # Pairs compared as numbers (type's position × sub-types + sub-type's
         # position): joining a million pairs of strings costs ten times more.
-        kinds, subs = list(EVENT_TYPES), sorted(set(_SUB_TYPES))
+        # The positions are the vocabulary checks' codes, in the schema's order.
+        kinds = list(raw.table.get("event_type").vocab)
+        subs = list(raw.table.get("sub_event_type").vocab)
         pairs = [kinds.index(k) * len(subs) + subs.index(s) for k in kinds for s in EVENT_TYPES[k]]
-        kind_at = pc.index_in(arrow_text(frame["event_type"]), value_set=pyarrow.array(kinds))
-        sub_at = pc.index_in(arrow_text(frame["sub_event_type"]), value_set=pyarrow.array(subs))
+        kind_at = _codes(raw, "event_type", kinds)
+        sub_at = _codes(raw, "sub_event_type", subs)
         pair = pc.add(pc.multiply(kind_at, len(subs)), sub_at)
         fits = pc.is_in(pair, value_set=pyarrow.array(pairs, type=pair.type))
         wrong = pc.fill_null(pc.invert(fits), False)
