@@ -2,7 +2,8 @@
 
 Generates a synthetic, valid dataset in a temporary folder (default: 1,000,000
 events, 10,000 actors, 50,000 relationships, 20,000 flows), then times, each in
-a fresh process so peak memory is its own, best of ``--repeats`` runs:
+a fresh process so peak memory is its own, ``--repeats`` runs of each
+(interleaved), the median counting and the fastest printed beside it:
 
 - ``pandas.read_csv`` of the five files, defaults only (the baseline);
 - ``sahel_nb.load_dataset`` of the folder (reading, pandera and cross-table
@@ -15,7 +16,9 @@ plain Python process (``plain_*`` figures), whose loads vary with the
 kernel's huge-page compaction.
 
 Prints readable lines, then one JSON object of the figures as the last line.
-Targets (issue 3): ratio <= 3 and peak memory <= 4 GiB at the default scale.
+Targets (issue 29), in the kernel's environment at the default scale: the
+median load at most twice the median read_csv, and peak memory at most 1.5
+times read_csv's peak.
 
     python benchmarks/bench_load.py [--events N] [--actors N] [--relationships N] [--flows N]
 """
@@ -194,10 +197,10 @@ def measure(mode: str, folder: Path, setup: str = "kernel") -> dict:
 def best(runs: list[dict]) -> dict:
     """The fastest and the median time, and the largest peak, of several runs.
 
-    The fastest counts (timeit's rule: slower runs are the machine's noise),
-    and the median is printed beside it: on Linux with transparent huge pages,
-    the kernel's compaction adds up to a second of system time to some runs of
-    a large load and none to others.
+    The median counts (issue 29's target): on a machine shared with other work
+    the fastest run of either side may be one the others left alone, and on
+    Linux with transparent huge pages the kernel's compaction adds up to a
+    second of system time to some runs of a large load and none to others.
     """
     seconds = sorted(r["seconds"] for r in runs)
     return {
@@ -213,7 +216,7 @@ def main() -> None:
     parser.add_argument("--actors", type=int, default=10_000)
     parser.add_argument("--relationships", type=int, default=50_000)
     parser.add_argument("--flows", type=int, default=20_000)
-    parser.add_argument("--repeats", type=int, default=5, help="runs of each; the fastest counts")
+    parser.add_argument("--repeats", type=int, default=5, help="runs of each; the median counts")
     parser.add_argument("--generate-into", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.generate_into:
@@ -255,14 +258,22 @@ def main() -> None:
         "plain_median_ratio": round(plain["median_seconds"] / plain_base["median_seconds"], 2),
         "read_csv_peak_mib": round(baseline["peak_bytes"] / 2**20),
         "load_peak_mib": round(loaded["peak_bytes"] / 2**20),
-        "target_ratio": 3,
-        "target_peak_mib": 4096,
+        "peak_ratio": round(loaded["peak_bytes"] / baseline["peak_bytes"], 2),
+        "target_median_ratio": 2,
+        "target_peak_ratio": 1.5,
     }
     print(
-        f"pandas.read_csv: {figures['read_csv_seconds']} s, peak {figures['read_csv_peak_mib']} MiB"
+        f"pandas.read_csv: median {figures['read_csv_median_seconds']} s "
+        f"(fastest {figures['read_csv_seconds']} s), peak {figures['read_csv_peak_mib']} MiB"
     )
-    print(f"load_dataset:    {figures['load_seconds']} s, peak {figures['load_peak_mib']} MiB")
-    print(f"ratio {figures['ratio']} (target <= 3); of the medians {figures['median_ratio']}")
+    print(
+        f"load_dataset:    median {figures['load_median_seconds']} s "
+        f"(fastest {figures['load_seconds']} s), peak {figures['load_peak_mib']} MiB"
+    )
+    print(
+        f"ratio of the medians {figures['median_ratio']} (target <= 2; of the fastest "
+        f"{figures['ratio']}); peak {figures['peak_ratio']}x read_csv's (target <= 1.5)"
+    )
     print(
         f"plain Python process: load {figures['plain_load_seconds']} s, ratio "
         f"{figures['plain_ratio']}; of the medians {figures['plain_median_ratio']}"
