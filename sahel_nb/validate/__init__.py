@@ -17,13 +17,13 @@ import pyarrow.compute as pc
 import pycountry
 from pandera.errors import SchemaErrors
 
-from .csvfile import RawTable, arrow_text, parse_number, read_table
-from .dates import DATE_HINT, spans_by_value
-from .exceptions import DataValidationError, Problem
-from .match_review import matching_problems, read_decisions
-from .origins import claim_problems
-from .schema import EVENT_TYPES, TABLES, Field, Table
-from .texts import text_problems
+from ..csvfile import RawTable, arrow_text, parse_number, read_table
+from ..dates import DATE_HINT, spans_by_value
+from ..exceptions import DataValidationError, Problem
+from ..match_review import matching_problems, read_decisions
+from ..origins import claim_problems
+from ..schema import EVENT_TYPES, TABLES, Field, Table
+from ..texts import text_problems
 
 __all__ = ["ID_PATTERN", "LOCATOR_PATTERN", "check_folder", "pandera_schema"]
 
