@@ -1,0 +1,102 @@
+"""Checking a whole data folder: every table read and checked, its problems kept and ordered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow
+import pyarrow.compute as pc
+
+from ..csvfile import RawTable, arrow_text, read_table
+from ..exceptions import DataValidationError, Problem
+from ..match_review import matching_problems, read_decisions
+from ..origins import claim_problems
+from ..schema import TABLES, Table
+from ..texts import text_problems
+from .failures import _schema_problems
+from .references import _found, _reference_problems
+from .rows import _row_problems
+from .successions import _succession_problems
+
+
+def check_folder(
+    directory: Path, shown: str | None = None, *, texts: bool = False
+) -> tuple[dict[str, RawTable], list[Problem]]:
+    """Read and check every table in ``directory``; return them with all problems found.
+
+    ``texts`` also checks the rows citing a held source against its text
+    (:func:`sahel_nb.texts.text_problems`), which adds warnings (problems
+    with ``warning`` set) as well as errors.
+    """
+    shown = str(directory) if shown is None else shown
+    if not directory.is_dir():
+        raise DataValidationError(
+            [Problem(shown, None, None, "is not a folder; give the folder holding the CSV tables")],
+            shown,
+        )
+    raws = {name: read_table(directory, table, shown) for name, table in TABLES.items()}
+    read = {name: len(raw.problems) for name, raw in raws.items()}
+    ids: dict[str, pd.Series | None] = {}
+    for name, raw in raws.items():
+        table = raw.table
+        if raw.frame is None:
+            ids[name] = None
+            continue
+        if name in ("sources", "actors") and raw.frame.empty:
+            raw.problem(2, None, f"has no rows; at least one {name[:-1]} is needed")
+        _schema_problems(raw)
+        _row_problems(raw)
+        ids[name] = raw.frame[table.id_column].dropna() if table.id_column in raw.frame else None
+    for raw in raws.values():
+        if raw.frame is not None:
+            _reference_problems(raw, ids)
+    claim_problems(raws)
+    _succession_problems(raws["relationships"])
+    if texts:
+        text_problems(raws, directory)
+    problems = [
+        p
+        for name, raw in raws.items()
+        for p in sorted(_kept(raw, read[name]), key=_order(raw.table))
+    ]
+    problems += matching_problems(directory, shown, _reviewed_events(directory, ids["events"]))
+    return raws, problems
+
+
+def _reviewed_events(directory: Path, events: pd.Series | None) -> set[str]:
+    """The ids the folder's match review file names that are events of the data.
+
+    All the review checks ask of the events: a set of a million ids built in
+    Python cost 0.8 s of every load, most of them with no review file at all.
+    """
+    named = {record for pair in read_decisions(directory)[1] for record in pair}
+    if events is None or not named:
+        return set()
+    named = pyarrow.array(sorted(named), type=pyarrow.string())
+    return set(pc.filter(named, _found(named, arrow_text(events))).to_pylist())
+
+
+def _kept(raw: RawTable, structural: int) -> list[Problem]:
+    """The problems of ``raw`` worth showing: none beyond the first on a ragged row.
+
+    A row whose fields do not line up with the header has its values shifted:
+    what the checks say of them would only repeat that one problem.
+    """
+    if not raw.ragged:
+        return raw.problems
+    return [p for i, p in enumerate(raw.problems) if i < structural or p.line not in raw.ragged]
+
+
+def _order(table: Table):
+    columns = {name: i for i, name in enumerate(table.columns)}
+
+    def key(problem: Problem):
+        return (
+            problem.line is not None,
+            problem.line or 0,
+            columns.get(problem.column or "", -1),
+            problem.message,
+        )
+
+    return key

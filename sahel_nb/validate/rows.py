@@ -1,0 +1,96 @@
+"""Checks that compare the columns of one row: dates, actors, event kinds, coordinates, amounts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow
+import pyarrow.compute as pc
+
+from ..csvfile import RawTable, arrow_text
+from ..schema import EVENT_TYPES
+from .failures import _shown
+
+
+def _codes(raw: RawTable, column: str, vocabulary: list[str]) -> pyarrow.Array:
+    """Each row's position in ``vocabulary``, as its vocabulary check found it."""
+    codes = raw.parsed.get(f"{column}:codes")
+    if codes is None:
+        codes = pc.index_in(arrow_text(raw.frame[column]), value_set=pyarrow.array(vocabulary))
+    return codes
+
+
+def _row_problems(raw: RawTable) -> None:
+    """Checks that compare columns of one row."""
+    frame, name = raw.frame, raw.table.name
+    has = frame.columns.__contains__
+
+    def flag(mask: pd.Series, column: str, message):
+        for position in mask[mask.fillna(False).astype(bool)].index:
+            value = frame.at[position, column]
+            text = message(position) if callable(message) else message
+            raw.problem(raw.line(position), column, text, _shown(value))
+
+    if name == "relationships" and has("start") and has("end"):
+        start, _ = raw.parsed_date("start")
+        _, end = raw.parsed_date("end")
+        flag(end < start, "end", lambda p: f"is before start ({frame.at[p, 'start']})")
+    if name == "relationships" and has("actor_a") and has("actor_b"):
+        flag(frame["actor_a"] == frame["actor_b"], "actor_b", "is the same actor as actor_a")
+    if name == "events" and has("event_type") and has("sub_event_type"):
+        # Pairs compared as numbers (type's position × sub-types + sub-type's
+        # position): joining a million pairs of strings costs ten times more.
+        # The positions are the vocabulary checks' codes, in the schema's order.
+        kinds = list(raw.table.get("event_type").vocab)
+        subs = list(raw.table.get("sub_event_type").vocab)
+        pairs = [kinds.index(k) * len(subs) + subs.index(s) for k in kinds for s in EVENT_TYPES[k]]
+        kind_at = _codes(raw, "event_type", kinds)
+        sub_at = _codes(raw, "sub_event_type", subs)
+        pair = pc.add(pc.multiply(kind_at, len(subs)), sub_at)
+        fits = pc.is_in(pair, value_set=pyarrow.array(pairs, type=pair.type))
+        wrong = pc.fill_null(pc.invert(fits), False)
+        flag(
+            pd.Series(wrong.to_numpy(zero_copy_only=False), frame.index, copy=False),
+            "sub_event_type",
+            lambda p: f"is not a kind of {frame.at[p, 'event_type']!r}",
+        )
+    if name == "events" and has("latitude") and has("longitude"):
+        flag(
+            frame["latitude"].isna() != frame["longitude"].isna(),
+            "longitude",
+            "latitude and longitude go together: give both or neither",
+        )
+    if name == "flows":
+        amounts = {
+            column: raw.parsed_number(column)
+            for column in ("amount", "amount_low", "amount_high")
+            if has(column)
+        }
+        if "amount" in amounts and "amount_low" in amounts:
+            flag(amounts["amount_low"] > amounts["amount"], "amount_low", "is more than amount")
+        if "amount" in amounts and "amount_high" in amounts:
+            flag(amounts["amount_high"] < amounts["amount"], "amount_high", "is less than amount")
+        if "amount_low" in amounts and "amount_high" in amounts:
+            flag(
+                amounts["amount_low"] > amounts["amount_high"],
+                "amount_low",
+                "is more than amount_high",
+            )
+        if has("amount") and has("in_kind"):
+            flag(
+                frame["amount"].isna() & frame["in_kind"].isna(),
+                "amount",
+                "no amount and no in_kind: leave an unknown amount empty "
+                "and say in in_kind what was given",
+            )
+        given = pd.Series(False, index=frame.index)
+        for column in ("amount", "amount_low", "amount_high"):
+            if has(column):
+                given |= frame[column].notna()
+        if has("currency"):
+            flag(given & frame["currency"].isna(), "currency", "is needed when an amount is given")
+        if has("payer") and has("payee"):
+            flag(
+                frame["payer"].isna() & frame["payee"].isna(),
+                "payee",
+                "a flow needs a payer or a payee (or both)",
+            )
