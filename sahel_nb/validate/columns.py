@@ -64,11 +64,6 @@ def _passes(result, values: pd.Series) -> pd.Series | bool:
     return pd.Series(ok.to_numpy(zero_copy_only=False), index=values.index, copy=False)
 
 
-def _verdict(mask: pd.Series) -> pd.Series | bool:
-    """A pandas row mask as pandera's answer: ``True`` when every row passes."""
-    return True if bool(mask.all()) else mask
-
-
 def _number_checks(name: str, parsed: dict, low: float, high: float, message: str):
     # The parse made by the first check is kept in ``parsed`` for the range
     # check, the row checks and the typed table: a million values, parsed once.
