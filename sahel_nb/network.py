@@ -6,6 +6,7 @@ import difflib
 import math
 import os
 import random
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -891,19 +892,28 @@ def _edge_tooltip(graph: nx.MultiDiGraph, u: str, v: str, data: dict) -> str:
 
 def _edge_details(data: dict) -> str:
     """A tie's hover text below the line naming its two actors."""
-    lines = [
-        f"{data['kind']} ({data['sign']})",
-        _period(data["start"], data["end"]),
-        f"{data['status']}, credibility {data['credibility']}: {CREDIBILITY[data['credibility']]}",
-    ]
-    if data.get("reported_as"):
-        lines.append(f"{data['support']}:")
-        lines += [f"  {line}" for line in data["reported_as"].split("\n")]
-    else:
-        lines.append(f"source: {data['source_id']} {data['locator']}")
-    if data["note"]:
-        lines.append(data["note"])
+    kind, status, cite, locator, note = _detail_parts(data)
+    lines = [kind, _period(data["start"], data["end"]), status, cite + locator]
+    if note:
+        lines.append(note)
     return "\n".join(lines)
+
+
+def _detail_parts(data: dict) -> tuple[str, str, str, str, str]:
+    """A tie's hover text in parts: kind line, status line, citation (its locator apart) and note.
+
+    The period, between the kind and the status lines, is the other part.
+    """
+    kind = f"{data['kind']} ({data['sign']})"
+    status = (
+        f"{data['status']}, credibility {data['credibility']}: {CREDIBILITY[data['credibility']]}"
+    )
+    if data.get("reported_as"):
+        cite = f"{data['support']}:\n" + "\n".join(
+            f"  {line}" for line in data["reported_as"].split("\n")
+        )
+        return kind, status, cite, "", data["note"]
+    return kind, status, f"source: {data['source_id']} ", str(data["locator"]), data["note"]
 
 
 @paused()
@@ -1125,21 +1135,7 @@ def _sigma_page(graph: nx.MultiDiGraph, path, *, title: str, height: str) -> Pat
 
     fills = [ACTOR_STYLES.get(graph.nodes[n]["actor_type"], UNKNOWN_STYLE)[0] for n in nodes]
     node_colors = [color(fill) for fill in fills]
-    edge_rows = []
-    for u, v, _, data in sorted(edge_list(graph), key=lambda e: (str(e[2]), e[0], e[1])):
-        line = SIGN_STYLES[data["sign"]][0] + "b3"  # a little transparent: thousands cross
-        edge_rows.append(
-            [
-                index[u],
-                index[v],
-                color(line),
-                1 if data["directed"] else 0,
-                0.5 + 0.5 * min(data.get("origins", 1), 4),
-                # The page names the two actors itself: a quarter of a million
-                # ties would otherwise carry both names each, a third of the page.
-                _edge_details(data),
-            ]
-        )
+    ties = _tie_columns(graph, index, color)
     node_rows = []
     for node, (x, y), fill in zip(nodes, layout.result(), node_colors, strict=True):
         data = graph.nodes[node]
@@ -1153,8 +1149,8 @@ def _sigma_page(graph: nx.MultiDiGraph, path, *, title: str, height: str) -> Pat
     edge_legend += [
         {"label": "arrow: directed; width: independent origins", "color": "#757575"},
     ]
-    ties = len(edge_rows)
-    summary = f"{len(nodes):,} actors, {ties:,} relationship{'' if ties == 1 else 's'}"
+    drawn = len(ties["ties"]["shape"])
+    summary = f"{len(nodes):,} actors, {drawn:,} relationship{'' if drawn == 1 else 's'}"
     window = graph.graph.get("window", ("", ""))
     if any(window):
         summary += f"; period {window[0] or 'any'} to {window[1] or 'any'}"
@@ -1168,13 +1164,84 @@ def _sigma_page(graph: nx.MultiDiGraph, path, *, title: str, height: str) -> Pat
         height=height,
         data={
             "nodes": node_rows,
-            "edges": edge_rows,
+            **ties,
             "colors": list(colors),
             "focus": graph.graph.get("focus"),
         },
         node_legend=node_legend,
         edge_legend=edge_legend,
     )
+
+
+#: A run of digits the page rebuilds from a number: no leading zero, and exact
+#: as a JavaScript number (under 2**53).
+_NUMBER = re.compile(r"(0(?![0-9])|[1-9][0-9]{0,14}(?![0-9]))")
+
+
+def _tie_columns(graph: nx.MultiDiGraph, index: dict[str, int], color) -> dict:
+    """Every tie of the WebGL page, as columns its hover text is rebuilt from in the page.
+
+    Stored per tie, the hover texts of a quarter of a million derived ties
+    made two thirds of a 49 MB page, though most of each is the same few
+    lines. Here each tie has its two ends (``source`` as the difference from
+    the tie before: ties come in order of their first actor), a ``shape``
+    (colour, arrow, width, kind line, status line, citation and the
+    templates of its locator and note, in ``shapes``), its ``start`` and
+    ``end`` (``end`` as the difference from ``start``) in ``dates``, and
+    the numbers of its locator and note, in order, in ``numbers``. A
+    template is its text cut at each number (:data:`_NUMBER`): the
+    numbers go between the pieces. ``strings`` holds every line once.
+    """
+    strings: dict[str, int] = {}
+    templates: dict[tuple[str, ...], int] = {}
+    shapes: dict[tuple, int] = {}
+    edges = sorted(edge_list(graph), key=lambda e: (str(e[2]), e[0], e[1]))
+    dates = {
+        d: at for at, d in enumerate(sorted({d[f] for *_, d in edges for f in ("start", "end")}))
+    }
+    source, target, shape, start, end, numbers = [], [], [], [], [], []
+    previous = 0
+
+    def template(text: str) -> int:
+        cut = _NUMBER.split(text)  # pieces and numbers by turns, pieces at both ends
+        if len(cut) > 1:
+            numbers.extend(map(int, cut[1::2]))
+        pieces = tuple(cut[0::2])
+        return templates.setdefault(pieces, len(templates))
+
+    for u, v, _, data in edges:
+        kind, status, cite, locator, note = _detail_parts(data)
+        look = (
+            color(SIGN_STYLES[data["sign"]][0] + "b3"),  # a little transparent: thousands cross
+            1 if data["directed"] else 0,
+            0.5 + 0.5 * min(data.get("origins", 1), 4),
+            strings.setdefault(kind, len(strings)),
+            strings.setdefault(status, len(strings)),
+            strings.setdefault(cite, len(strings)),
+            template(locator),
+            template(note) if note else -1,
+        )
+        shape.append(shapes.setdefault(look, len(shapes)))
+        source.append(index[u] - previous)
+        previous = index[u]
+        target.append(index[v])
+        first, last = dates[data["start"]], dates[data["end"]]
+        start.append(first)
+        end.append(last - first)
+    return {
+        "ties": {
+            "source": source,
+            "target": target,
+            "shape": shape,
+            "start": start,
+            "end": end,
+            "numbers": numbers,
+        },
+        "shapes": [list(look) for look in shapes],
+        "templates": [list(pieces) for pieces in templates],
+        "strings": list(strings),
+        "dates": list(dates),
+    }
 
 
 def _strongest(graph: nx.MultiDiGraph, most: int) -> nx.MultiDiGraph:
