@@ -1,12 +1,14 @@
-"""Every edge of a networkx graph in one list, read straight from its adjacency."""
+"""Every edge of a networkx graph in one list, read straight from its adjacency; keyed edges added the same way."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import networkx as nx
 
 from ._gc import paused
 
-__all__ = ["edge_list"]
+__all__ = ["add_keyed_edges", "edge_list"]
 
 
 @paused()  # a quarter of a million new tuples, no cycle among them
@@ -38,3 +40,42 @@ def edge_list(graph: nx.Graph) -> list[tuple]:
             for k, d in keyed.items()
         ]
     return [(u, v, None, d) for u, nbrs in graph.adjacency() for v, d in nbrs.items()]
+
+
+def add_keyed_edges(graph: nx.MultiDiGraph, edges: Iterable[tuple]) -> None:
+    """Add ``(u, v, key, data)`` edges to ``graph``, each ``data`` dict kept as the edge's own.
+
+    What ``graph.add_edges_from(edges)`` does, but each tie's dict is stored
+    as it is, not copied twice, and written straight into the adjacency of
+    a plain ``MultiDiGraph`` (whose dicts are plain dicts): a quarter of a
+    million ties in a fifth of the time. An edge whose key is None or whose
+    ends are not nodes yet, and any other kind of graph, go through networkx.
+    The caller must not reuse the dicts.
+
+    Examples
+    --------
+    >>> graph = nx.MultiDiGraph()
+    >>> graph.add_nodes_from(["a", "b"])
+    >>> add_keyed_edges(graph, [("a", "b", "r1", {"sign": "hostile"})])
+    >>> list(graph.in_edges("b", keys=True, data=True))
+    [('a', 'b', 'r1', {'sign': 'hostile'})]
+    """
+    if type(graph) is not nx.MultiDiGraph:
+        graph.add_edges_from(edges)
+        return
+    succ, pred, nodes = graph._succ, graph._pred, graph._node
+    for u, v, key, data in edges:
+        if key is None or u not in nodes or v not in nodes:
+            graph.add_edge(u, v, key, **data)
+            continue
+        keyed = succ[u].get(v)
+        if keyed is None:  # one dict of keys, shared by both directions, as networkx keeps it
+            keyed = succ[u][v] = pred[v][u] = {}
+        if key in keyed:
+            keyed[key].update(data)
+        else:
+            keyed[key] = data
+    # What networkx does after any change: graphs it converted for backends are stale.
+    cache = getattr(graph, "__networkx_cache__", None)
+    if cache:
+        cache.clear()

@@ -3,7 +3,7 @@
 import networkx as nx
 import pytest
 
-from sahel_nb.edges import edge_list
+from sahel_nb.edges import add_keyed_edges, edge_list
 
 
 @pytest.mark.parametrize("kind", [nx.Graph, nx.DiGraph, nx.MultiGraph, nx.MultiDiGraph])
@@ -25,3 +25,45 @@ def test_the_list_is_the_edge_view_in_its_order(kind):
 
 def test_an_empty_graph_has_no_edges():
     assert edge_list(nx.MultiDiGraph()) == []
+
+
+def _ties():
+    return [
+        ("a", "b", "r1", {"sign": "hostile"}),
+        ("b", "a", "r2", {"sign": "neutral"}),
+        ("a", "b", "r3", {"sign": "cooperative"}),
+        ("c", "c", "r4", {"sign": "neutral"}),  # a tie to oneself
+        ("a", "b", "r1", {"kind": "rivalry"}),  # a key again: its data updated
+        ("a", "d", "r5", {"sign": "neutral"}),  # "d" is no node yet
+        ("b", "c", None, {"sign": "neutral"}),  # networkx picks the key
+    ]
+
+
+def test_keyed_edges_are_added_as_networkx_adds_them():
+    ours, theirs = nx.MultiDiGraph(), nx.MultiDiGraph()
+    for graph in (ours, theirs):
+        graph.add_nodes_from("abc")
+    add_keyed_edges(ours, _ties())
+    theirs.add_edges_from(_ties())
+    assert nx.utils.graphs_equal(ours, theirs)
+    for view in ("edges", "in_edges", "out_edges"):
+        assert list(getattr(ours, view)(keys=True, data=True)) == list(
+            getattr(theirs, view)(keys=True, data=True)
+        )
+    assert dict(ours.pred["b"]) == dict(theirs.pred["b"]) and list(ours.predecessors("c")) == [
+        "c",
+        "b",
+    ]
+    ours.remove_edge("a", "b", "r1")  # networkx's own changes still work on what was added
+    assert not ours.has_edge("a", "b", "r1") and ours.has_edge("a", "b", "r3")
+
+
+def test_keyed_edges_keep_each_dict_and_other_graphs_go_through_networkx():
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from("ab")
+    data = {"sign": "hostile"}
+    add_keyed_edges(graph, [("a", "b", "r1", data)])
+    assert graph.edges["a", "b", "r1"] is data
+    other = nx.MultiGraph()
+    add_keyed_edges(other, [("a", "b", "r1", {"sign": "hostile"})])
+    assert list(other.edges(keys=True, data=True)) == [("a", "b", "r1", {"sign": "hostile"})]
