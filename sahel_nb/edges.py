@@ -11,6 +11,10 @@ from ._gc import paused
 __all__ = ["add_keyed_edges", "edge_list"]
 
 
+#: Where a graph keeps its edge list, in the cache networkx empties on every change.
+_CACHED = "sahel_nb.edge_list"
+
+
 @paused()  # a quarter of a million new tuples, no cycle among them
 def edge_list(graph: nx.Graph) -> list[tuple]:
     """Return ``(u, v, key, data)`` for every edge, in ``graph.edges`` order.
@@ -19,7 +23,15 @@ def edge_list(graph: nx.Graph) -> list[tuple]:
     edge's own attribute dict, not a copy. A directed graph is read from
     ``graph.adjacency()``, which holds each edge once as plain dicts: one
     pass over a quarter of a million ties costs a fifth of what networkx's
-    edge view does, and a notebook makes a dozen such passes.
+    edge view does.
+
+    A notebook asks for a graph's edges a dozen times: the list is read once
+    and kept in the graph's ``__networkx_cache__``, which networkx empties
+    whenever a node or an edge is added or removed (so does
+    :func:`add_keyed_edges`); each call returns a new list of the same
+    tuples. Attributes changed in place show, as the dicts are the graph's
+    own. Views and other frozen graphs (whose underlying graph may change)
+    are read every time.
 
     Examples
     --------
@@ -27,7 +39,20 @@ def edge_list(graph: nx.Graph) -> list[tuple]:
     >>> _ = graph.add_edge("a", "b", key="r1", sign="hostile")
     >>> edge_list(graph)
     [('a', 'b', 'r1', {'sign': 'hostile'})]
+    >>> _ = graph.add_edge("b", "a", key="r2", sign="neutral")
+    >>> [key for _, _, key, _ in edge_list(graph)]
+    ['r1', 'r2']
     """
+    cache = getattr(graph, "__networkx_cache__", None)
+    if not isinstance(cache, dict) or nx.is_frozen(graph):
+        return _read(graph)
+    edges = cache.get(_CACHED)
+    if edges is None:
+        edges = cache[_CACHED] = _read(graph)
+    return list(edges)
+
+
+def _read(graph: nx.Graph) -> list[tuple]:
     if not graph.is_directed():  # the adjacency holds each edge twice: the view sorts that out
         if graph.is_multigraph():
             return list(graph.edges(keys=True, data=True))

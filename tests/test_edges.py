@@ -67,3 +67,56 @@ def test_keyed_edges_keep_each_dict_and_other_graphs_go_through_networkx():
     other = nx.MultiGraph()
     add_keyed_edges(other, [("a", "b", "r1", {"sign": "hostile"})])
     assert list(other.edges(keys=True, data=True)) == [("a", "b", "r1", {"sign": "hostile"})]
+
+
+CHANGES = {
+    "add_edge": lambda g: g.add_edge("c", "d"),
+    "add_edges_from": lambda g: g.add_edges_from([("d", "a"), ("b", "b")]),
+    "remove_edge": lambda g: g.remove_edge("a", "b"),
+    "remove_edges_from": lambda g: g.remove_edges_from([("c", "a")]),
+    "remove_node": lambda g: g.remove_node("a"),
+    "remove_nodes_from": lambda g: g.remove_nodes_from(["b"]),
+    "clear_edges": lambda g: g.clear_edges(),
+    "clear": lambda g: g.clear(),
+    "update": lambda g: g.update(edges=[("x", "y")]),
+    "relabel_in_place": lambda g: nx.relabel_nodes(g, {"a": "z"}, copy=False),
+}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+@pytest.mark.parametrize("kind", [nx.Graph, nx.DiGraph, nx.MultiGraph, nx.MultiDiGraph])
+def test_the_kept_list_follows_every_change_to_the_graph(kind, change):
+    graph = kind()
+    graph.add_edges_from([("c", "a"), ("a", "b"), ("b", "a"), ("a", "a")])
+    first = edge_list(graph)
+    assert edge_list(graph) == first and edge_list(graph) is not edge_list(graph)
+    CHANGES[change](graph)
+    expected = (
+        list(graph.edges(keys=True, data=True))
+        if graph.is_multigraph()
+        else [(u, v, None, d) for u, v, d in graph.edges(data=True)]
+    )
+    assert edge_list(graph) == expected
+
+
+def test_keyed_edges_added_and_attributes_changed_show_in_the_list():
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from("ab")
+    add_keyed_edges(graph, [("a", "b", "r1", {"sign": "hostile"})])
+    assert [k for _, _, k, _ in edge_list(graph)] == ["r1"]
+    add_keyed_edges(graph, [("b", "a", "r2", {"sign": "neutral"})])
+    assert [k for _, _, k, _ in edge_list(graph)] == ["r1", "r2"]
+    graph.edges["a", "b", "r1"]["sign"] = "cooperative"
+    assert edge_list(graph)[0][3]["sign"] == "cooperative"
+    listed = edge_list(graph)
+    listed.sort(key=lambda e: e[2], reverse=True)  # a caller's list is its own
+    assert [k for _, _, k, _ in edge_list(graph)] == ["r1", "r2"]
+
+
+def test_a_view_is_read_again_when_its_graph_changes():
+    graph = nx.MultiDiGraph()
+    graph.add_edge("a", "b", key="r1")
+    view = graph.subgraph(["a", "b"])
+    assert [k for _, _, k, _ in edge_list(view)] == ["r1"]
+    graph.add_edge("b", "a", key="r2")
+    assert [k for _, _, k, _ in edge_list(view)] == ["r1", "r2"]
