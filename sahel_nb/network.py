@@ -1221,34 +1221,41 @@ def _tie_columns(graph: nx.MultiDiGraph, index: dict[str, int], color) -> dict:
         d: at for at, d in enumerate(sorted({d[f] for *_, d in edges for f in ("start", "end")}))
     }
     source, target, shape, start, end, numbers = [], [], [], [], [], []
-    previous = 0
+    heads: dict[tuple, tuple] = {}  # a tie's colour, arrow, width and lines, by what they say
+    split, more = _NUMBER.split, numbers.extend
 
     def template(text: str) -> int:
-        cut = _NUMBER.split(text)  # pieces and numbers by turns, pieces at both ends
+        cut = split(text)  # pieces and numbers by turns, pieces at both ends
         if len(cut) > 1:
-            numbers.extend(map(int, cut[1::2]))
+            more(map(int, cut[1::2]))
         pieces = tuple(cut[0::2])
-        return templates.setdefault(pieces, len(templates))
+        found = templates.get(pieces)
+        return found if found is not None else templates.setdefault(pieces, len(templates))
 
+    previous = 0
     for u, v, _, data in edges:
         kind, status, cite, locator, note = _detail_parts(data)
-        look = (
-            color(SIGN_STYLES[data["sign"]][0] + "b3"),  # a little transparent: thousands cross
-            1 if data["directed"] else 0,
-            0.5 + 0.5 * min(data.get("origins", 1), 4),
-            strings.setdefault(kind, len(strings)),
-            strings.setdefault(status, len(strings)),
-            strings.setdefault(cite, len(strings)),
-            template(locator),
-            template(note) if note else -1,
-        )
-        shape.append(shapes.setdefault(look, len(shapes)))
-        source.append(index[u] - previous)
-        previous = index[u]
+        said = (data["sign"], data["directed"], data.get("origins", 1), kind, status, cite)
+        head = heads.get(said)
+        if head is None:
+            head = heads[said] = (
+                color(SIGN_STYLES[data["sign"]][0] + "b3"),  # a little transparent: thousands cross
+                1 if data["directed"] else 0,
+                0.5 + 0.5 * min(data.get("origins", 1), 4),
+                strings.setdefault(kind, len(strings)),
+                strings.setdefault(status, len(strings)),
+                strings.setdefault(cite, len(strings)),
+            )
+        look = (*head, template(locator), template(note) if note else -1)
+        found = shapes.get(look)
+        shape.append(found if found is not None else shapes.setdefault(look, len(shapes)))
+        at = index[u]
+        source.append(at - previous)
+        previous = at
         target.append(index[v])
-        first, last = dates[data["start"]], dates[data["end"]]
+        first = dates[data["start"]]
         start.append(first)
-        end.append(last - first)
+        end.append(dates[data["end"]] - first)
     return {
         "ties": {
             "source": source,
