@@ -267,7 +267,10 @@ def _co_occurrences(
     """
     # One event per claim: two sources' reports of one event are one co-occurrence.
     columns = ["event_id", "date", "date_start", "date_end", "status", "credibility"]
-    events = claims_of(dataset, "events", [*columns, "actor1", "actor2", "assoc_actors"])
+    # In any order: ties are put in order below, by actors, source, grade and event id.
+    events = claims_of(
+        dataset, "events", [*columns, "actor1", "actor2", "assoc_actors"], in_order=False
+    )
     events = events[(events["agreement"] != "denied").to_numpy(bool)]
     events = events[in_window(events, start, end)]
     if statuses is not None:
