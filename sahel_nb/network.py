@@ -279,30 +279,41 @@ def _co_occurrences(
         events = events[events["credibility"] <= credibility_at_least]
     if events.empty:
         return [], None
+
     # Every (event, other actor) pair by position: actor1 with actor2, then with
     # each associated actor. Positions, not a join on half a million event ids.
-    lists = pa.array(events["assoc_actors"], from_pandas=True)
-    if isinstance(lists, pa.ChunkedArray):
-        lists = lists.combine_chunks()
+    def arrow(name: str) -> pa.Array:
+        array = pa.array(events[name], from_pandas=True)
+        return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+    lists = arrow("assoc_actors")
     rows = np.concatenate(
         [np.arange(len(events)), pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)]
     )
-    other = np.concatenate(
-        [
-            events["actor2"].to_numpy(object, na_value=None),
-            pc.list_flatten(lists).to_numpy(zero_copy_only=False),
-        ]
+    # Actors coded by their rank among every name (Arrow's dictionary, sorted
+    # as pandas sorts strings: by code point), not made Python strings first.
+    names = pa.concat_arrays(
+        [arrow(name).cast(pa.large_string()) for name in ("actor1", "actor2")]
+        + [pc.list_flatten(lists).cast(pa.large_string())]
     )
-    one = events["actor1"].to_numpy(object, na_value=None)[rows]
-    named = pd.notna(other) & pd.notna(one)
-    rows, one, other = rows[named], one[named], other[named]
-    kept = one != other
-    rows, one, other = rows[kept], one[kept], other[kept]
+    encoded = pc.dictionary_encode(names)
+    if not len(encoded.dictionary):
+        return [], None
+    order = pc.sort_indices(encoded.dictionary).to_numpy()
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    actors = encoded.dictionary.take(order).to_numpy(zero_copy_only=False).astype(object)
+    index = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    codes = np.where(index >= 0, rank[index], -1)  # -1: no actor named
+    one_code = codes[: len(events)][rows]
+    other_code = codes[len(events) :]
+    named = (other_code >= 0) & (one_code >= 0)
+    rows, one_code, other_code = rows[named], one_code[named], other_code[named]
+    kept = one_code != other_code
+    rows, one_code, other_code = rows[kept], one_code[kept], other_code[kept]
     if not len(rows):
         return [], None
     # An actor named twice in one event is one co-occurrence: the first mention counts.
-    actor_codes, actors = pd.factorize(np.concatenate([one, other]), sort=True)
-    one_code, other_code = actor_codes[: len(one)], actor_codes[len(one) :]
     _, first_mention = np.unique(rows * len(actors) + other_code, return_index=True)
     first_mention.sort()
     rows, one_code, other_code = (
