@@ -400,9 +400,25 @@ def _escaped(texts: list[str], entities: dict[str, str]) -> list[str]:
     joined = "\x00".join(texts)
     if joined.count("\x00") != len(texts) - 1:
         return [escape(_FORBIDDEN.sub("", text), entities) for text in texts]
-    if _FORBIDDEN_BUT_NUL.search(joined):
+    if _forbidden_but_nul(joined):
         joined = _FORBIDDEN_BUT_NUL.sub("", joined)
     return escape(joined, entities).split("\x00")
+
+
+#: The ASCII characters XML 1.0 allows, and NUL (the separator of joined texts).
+_ASCII_ALLOWED = bytes([0, 9, 10, 13, *range(0x20, 0x80)])
+
+
+def _forbidden_but_nul(text: str) -> bool:
+    """Whether ``text`` holds a character XML 1.0 forbids, NUL aside.
+
+    ASCII text (most of an import's ids and citations) is checked as bytes:
+    deleting every allowed byte at C speed is several times quicker than
+    the regular expression, which checks the rest.
+    """
+    if text.isascii():
+        return bool(text.encode("ascii").translate(None, _ASCII_ALLOWED))
+    return _FORBIDDEN_BUT_NUL.search(text) is not None
 
 
 def _text(text: str) -> str:

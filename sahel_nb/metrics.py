@@ -163,17 +163,10 @@ def _simple(
     (by vertex) count a tie to oneself twice, as networkx does.
     """
     n = len(nodes)
-    edges = [(u, v, k, d["sign"], is_structural(d)) for u, v, k, d in edge_list(graph)]
-    us, vs, keys, signs, kinds = (
-        (list(column) for column in zip(*edges, strict=True)) if edges else ([],) * 5
-    )
-    order = pd.Index(nodes)
-    u, v = order.get_indexer(us).astype(np.int64), order.get_indexer(vs).astype(np.int64)
+    u, v, keys, sign, apart = _edge_arrays(graph, nodes)
     kept = ~pd.Index(keys).isin(list(leave_out)) if leave_out else np.ones(len(u), bool)
     labels = (*_SIGNS, "structural")
-    sign = pd.Categorical(signs, categories=_SIGNS).codes.astype(np.int64)
     if not structural:
-        apart = np.asarray(kinds, dtype=bool)
         sign[apart] = len(_SIGNS)  # the "structural" column
         counted = kept & ~apart
     else:
@@ -185,13 +178,29 @@ def _simple(
     tally = tally.reshape(n, len(labels)).tolist()
     counts = {node: dict(zip(labels, tally[at], strict=True)) for at, node in enumerate(nodes)}
     degree = np.bincount(np.concatenate([u[counted], v[counted]]), minlength=n).tolist()
-    kept = counted
-    between = kept & (u != v)
-    a, b = np.minimum(u, v)[between], np.maximum(u, v)[between]
-    codes, weights = np.unique(a * n + b, return_counts=True)
+    codes, weights = _pairs(u, v, counted, n)
     simple = igraph.Graph(n=n, edges=np.column_stack([codes // n, codes % n]).tolist())
     simple.es["weight"] = weights.tolist()
     return simple, counts, degree
+
+
+def _edge_arrays(graph: nx.MultiDiGraph, nodes: list[str]):
+    """Every tie's two ends (positions in ``nodes``), key, sign code and whether structural."""
+    edges = [(u, v, k, d["sign"], is_structural(d)) for u, v, k, d in edge_list(graph)]
+    us, vs, keys, signs, kinds = (
+        (list(column) for column in zip(*edges, strict=True)) if edges else ([],) * 5
+    )
+    order = pd.Index(nodes)
+    u, v = order.get_indexer(us).astype(np.int64), order.get_indexer(vs).astype(np.int64)
+    sign = pd.Categorical(signs, categories=_SIGNS).codes.astype(np.int64)
+    return u, v, keys, sign, np.asarray(kinds, dtype=bool)
+
+
+def _pairs(u: np.ndarray, v: np.ndarray, counted: np.ndarray, n: int):
+    """The pairs of actors the ``counted`` ties join, as sorted codes ``a * n + b`` (a < b), and how many ties each."""
+    between = counted & (u != v)
+    a, b = np.minimum(u, v)[between], np.maximum(u, v)[between]
+    return np.unique(a * n + b, return_counts=True)
 
 
 @paused()
@@ -202,6 +211,7 @@ def betweenness(
     structural: bool = False,
     exact_up_to: int | None = None,
     sample: int | None = None,
+    known: pd.Series | None = None,
 ) -> pd.Series:
     """Each actor's betweenness as :func:`graph_metrics` gives it, with the ties ``leave_out`` left out.
 
@@ -210,6 +220,14 @@ def betweenness(
     computed: the question "who brokers without the alleged ties" needs no
     communities and no copy of the graph.
 
+    ``known`` is the betweenness of the whole ``graph`` (every actor), as
+    :func:`graph_metrics` gave it with the same ``structural``,
+    ``exact_up_to`` and ``sample``: given it, only the connected components
+    where leaving the ties out parts a pair of actors are counted again, and
+    every other actor keeps its known figure, which is what counting again
+    would give (a shortest path never leaves its component, and a pair still
+    tied by another tie keeps every path). The figures are the same as without it.
+
     Examples
     --------
     >>> from sahel_nb import load_dataset
@@ -217,14 +235,72 @@ def betweenness(
     >>> graph = build_graph(load_dataset())
     >>> float(betweenness(graph)["aqim"]) == float(graph_metrics(graph).loc["aqim", "betweenness"])
     True
+    >>> whole = graph_metrics(graph)["betweenness"]
+    >>> alleged = {k for _, _, k, s in graph.edges(keys=True, data="status") if s == "alleged"}
+    >>> betweenness(graph, leave_out=alleged, known=whole).equals(betweenness(graph, leave_out=alleged))
+    True
     """
     exact_up_to = EXACT_BETWEENNESS if exact_up_to is None else exact_up_to
     sample = BETWEENNESS_SAMPLE if sample is None else sample
     nodes = sorted(graph)
-    simple, _, _ = _simple(graph, nodes, frozenset(leave_out), structural=structural)
+    index = pd.Index(nodes, name="actor_id")
     sampled = None if len(nodes) <= exact_up_to else min(sample, len(nodes))
-    values = [round(value, 4) for value in _betweenness(simple, sampled)]
-    return pd.Series(values, index=pd.Index(nodes, name="actor_id"), name="betweenness")
+    if known is None:
+        simple, _, _ = _simple(graph, nodes, frozenset(leave_out), structural=structural)
+        values = [round(value, 4) for value in _betweenness(simple, sampled)]
+        return pd.Series(values, index=index, name="betweenness")
+    if len(known) != len(nodes) or not index.isin(known.index).all():
+        raise ValueError("known must give the betweenness of every actor of the graph")
+    values = known.reindex(index).tolist()
+    n = len(nodes)
+    u, v, keys, _, apart = _edge_arrays(graph, nodes)
+    counted = np.ones(len(u), bool) if structural else ~apart
+    whole, _ = _pairs(u, v, counted, n)
+    firm, _ = _pairs(u, v, counted & ~pd.Index(keys).isin(list(leave_out)), n)
+    parted = np.setdiff1d(whole, firm, assume_unique=True)
+    if not len(parted) or n <= 2:  # every path is still there
+        return pd.Series(values, index=index, name="betweenness")
+    # Only the components that lost a pair change; count those alone, their
+    # vertices in the same order, with the same sources and halves.
+    components = _graph(whole, n).connected_components().membership
+    membership = np.asarray(components)
+    touched = np.isin(membership, membership[np.concatenate([parted // n, parted % n])])
+    inside = np.flatnonzero(touched)
+    position = np.full(n, -1, dtype=np.int64)
+    position[inside] = np.arange(len(inside))
+    kept = firm[touched[firm // n]]
+    part = igraph.Graph(
+        n=len(inside),
+        edges=np.column_stack([position[kept // n], position[kept % n]]).tolist(),
+    )
+    sources = _sources(n, sampled)
+    raw = _raw_betweenness(part, sources, within=position)
+    scale = _scales(n, sampled, sources)[inside]
+    for at, value in zip(inside.tolist(), raw * scale, strict=True):
+        values[at] = round(value, 4)
+    return pd.Series(values, index=index, name="betweenness")
+
+
+def _graph(codes: np.ndarray, n: int) -> igraph.Graph:
+    return igraph.Graph(n=n, edges=np.column_stack([codes // n, codes % n]).tolist())
+
+
+def _sources(n: int, sampled: int | None) -> list[int]:
+    """The vertices shortest paths are counted out of: all, or ``sampled`` drawn seeded."""
+    if sampled is None or sampled >= n:
+        return list(range(n))
+    sources = np.random.default_rng(_SEED).choice(n, size=sampled, replace=False)
+    return sorted(int(s) for s in sources)
+
+
+def _scales(n: int, sampled: int | None, sources: list[int]) -> np.ndarray:
+    """What each vertex's ordered-pair count is multiplied by to be normalised (see :func:`_betweenness`)."""
+    if sampled is None or sampled >= n:
+        return np.full(n, 2 / ((n - 1) * (n - 2)))
+    in_sample = 2 / ((sampled - 1) * (n - 2)) if sampled > 1 else float("nan")
+    scales = np.full(n, 2 / (sampled * (n - 2)))
+    scales[sources] = in_sample
+    return scales
 
 
 def _betweenness(simple: igraph.Graph, sampled: int | None) -> list[float]:
@@ -239,17 +315,8 @@ def _betweenness(simple: igraph.Graph, sampled: int | None) -> list[float]:
     n = simple.vcount()
     if n <= 2:
         return [0.0] * n
-    if sampled is None or sampled >= n:
-        raw = _raw_betweenness(simple, range(n))
-        scale = 2 / ((n - 1) * (n - 2))
-        return [value * scale for value in raw]
-    sources = np.random.default_rng(_SEED).choice(n, size=sampled, replace=False)
-    sources = sorted(int(s) for s in sources)
-    raw = _raw_betweenness(simple, sources)
-    chosen = set(sources)
-    in_sample = 2 / ((sampled - 1) * (n - 2)) if sampled > 1 else float("nan")
-    outside = 2 / (sampled * (n - 2))
-    return [value * (in_sample if v in chosen else outside) for v, value in enumerate(raw)]
+    sources = _sources(n, sampled)
+    return list(_raw_betweenness(simple, sources) * _scales(n, sampled, sources))
 
 
 #: Past this much work (vertices x edges), the shortest paths out of half the
@@ -257,19 +324,27 @@ def _betweenness(simple: igraph.Graph, sampled: int | None) -> list[float]:
 PARALLEL_WORK = 20_000_000
 
 
-def _raw_betweenness(simple: igraph.Graph, sources) -> np.ndarray:
+def _raw_betweenness(simple: igraph.Graph, sources, *, within: np.ndarray | None = None):
     """Ordered-pair betweenness counts over the shortest paths out of ``sources``.
 
     The sources are always split in two halves (even and odd positions) and
     the two counts added, so the figure is the same whether the halves run
     side by side or one after the other. igraph holds the GIL while it
     counts, so past :data:`PARALLEL_WORK` the second half runs in a forked
-    process (:class:`sahel_nb._fork.Forked`; here, if that fails).
+    process (:class:`sahel_nb._fork.Forked`; here, if that fails). With
+    ``within`` (each vertex of a bigger graph's position in ``simple``, -1
+    where absent), ``sources`` are that graph's vertices, halved as there, and
+    those outside ``simple`` are left out: its vertices get the counts they
+    get in the bigger graph.
     """
     sources = list(sources)
-    if len(sources) < 2:
-        return _counts(simple, sources)
     first, second = sources[0::2], sources[1::2]
+    if within is not None:
+        first, second = (
+            [int(within[s]) for s in half if within[s] >= 0] for half in (first, second)
+        )
+    if not second:
+        return _counts(simple, first)
     if simple.vcount() * simple.ecount() > PARALLEL_WORK:
         task = Forked(_counts, simple, second)
         return _counts(simple, first) + task.result()
@@ -277,6 +352,8 @@ def _raw_betweenness(simple: igraph.Graph, sources) -> np.ndarray:
 
 
 def _counts(simple: igraph.Graph, sources: list[int]) -> np.ndarray:
+    if not sources:
+        return np.zeros(simple.vcount())
     return np.asarray(simple.betweenness(directed=False, sources=sources), dtype=float)
 
 

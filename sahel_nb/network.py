@@ -6,6 +6,7 @@ import difflib
 import math
 import os
 import random
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from ._gc import paused
 from .cite import locator_lists, short_names
 from .data import Dataset
 from .dates import in_window, overlaps, window_bounds
-from .edges import edge_list
+from .edges import add_keyed_edges, edge_list
 from .exceptions import ParameterError
 from .export import read_graph, write_gexf, write_graphml
 from .metrics import BETWEENNESS_SAMPLE, EXACT_BETWEENNESS, graph_metrics, is_structural
@@ -220,7 +221,7 @@ def build_graph(
             cited=rel.cited,
             reported_as="\n".join(reports.get(rel.claim_id, [])),
         )
-    graph.add_edges_from(pairs)
+    add_keyed_edges(graph, pairs)  # the ties' dicts are new: kept, not copied
     # Kept for messages about actors outside this window (see ego_graph).
     graph.graph["all_actors"] = _known_actors(dataset)
     if behind is not None:
@@ -266,7 +267,10 @@ def _co_occurrences(
     """
     # One event per claim: two sources' reports of one event are one co-occurrence.
     columns = ["event_id", "date", "date_start", "date_end", "status", "credibility"]
-    events = claims_of(dataset, "events", [*columns, "actor1", "actor2", "assoc_actors"])
+    # In any order: ties are put in order below, by actors, source, grade and event id.
+    events = claims_of(
+        dataset, "events", [*columns, "actor1", "actor2", "assoc_actors"], in_order=False
+    )
     events = events[(events["agreement"] != "denied").to_numpy(bool)]
     events = events[in_window(events, start, end)]
     if statuses is not None:
@@ -275,30 +279,41 @@ def _co_occurrences(
         events = events[events["credibility"] <= credibility_at_least]
     if events.empty:
         return [], None
+
     # Every (event, other actor) pair by position: actor1 with actor2, then with
     # each associated actor. Positions, not a join on half a million event ids.
-    lists = pa.array(events["assoc_actors"], from_pandas=True)
-    if isinstance(lists, pa.ChunkedArray):
-        lists = lists.combine_chunks()
+    def arrow(name: str) -> pa.Array:
+        array = pa.array(events[name], from_pandas=True)
+        return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+    lists = arrow("assoc_actors")
     rows = np.concatenate(
         [np.arange(len(events)), pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)]
     )
-    other = np.concatenate(
-        [
-            events["actor2"].to_numpy(object, na_value=None),
-            pc.list_flatten(lists).to_numpy(zero_copy_only=False),
-        ]
+    # Actors coded by their rank among every name (Arrow's dictionary, sorted
+    # as pandas sorts strings: by code point), not made Python strings first.
+    names = pa.concat_arrays(
+        [arrow(name).cast(pa.large_string()) for name in ("actor1", "actor2")]
+        + [pc.list_flatten(lists).cast(pa.large_string())]
     )
-    one = events["actor1"].to_numpy(object, na_value=None)[rows]
-    named = pd.notna(other) & pd.notna(one)
-    rows, one, other = rows[named], one[named], other[named]
-    kept = one != other
-    rows, one, other = rows[kept], one[kept], other[kept]
+    encoded = pc.dictionary_encode(names)
+    if not len(encoded.dictionary):
+        return [], None
+    order = pc.sort_indices(encoded.dictionary).to_numpy()
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    actors = encoded.dictionary.take(order).to_numpy(zero_copy_only=False).astype(object)
+    index = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    codes = np.where(index >= 0, rank[index], -1)  # -1: no actor named
+    one_code = codes[: len(events)][rows]
+    other_code = codes[len(events) :]
+    named = (other_code >= 0) & (one_code >= 0)
+    rows, one_code, other_code = rows[named], one_code[named], other_code[named]
+    kept = one_code != other_code
+    rows, one_code, other_code = rows[kept], one_code[kept], other_code[kept]
     if not len(rows):
         return [], None
     # An actor named twice in one event is one co-occurrence: the first mention counts.
-    actor_codes, actors = pd.factorize(np.concatenate([one, other]), sort=True)
-    one_code, other_code = actor_codes[: len(one)], actor_codes[len(one) :]
     _, first_mention = np.unique(rows * len(actors) + other_code, return_index=True)
     first_mention.sort()
     rows, one_code, other_code = (
@@ -343,47 +358,64 @@ def _co_occurrences(
     latest = _extreme(group, len(starts), events["date_end"].to_numpy()[rows], dates, "last")
     ids = column("event_id")
     locators = column("locator")
-    cited = locator_lists(locators, starts)
-    heads = zip(
-        actors[tie_keys[0][starts]],
-        actors[tie_keys[1][starts]],
-        sources[tie_keys[2][starts]],
-        statuses_found[tie_keys[3][starts]],
-        tie_keys[4][starts].tolist(),
-        strict=True,
-    )
-    ties = []
-    for number, (a, b, source_id, status, credibility) in enumerate(heads):
-        begin, stop = bounds[number], bounds[number + 1]
-        count = stop - begin
-        shown = ", ".join(ids[begin : min(stop, begin + 3)]) + (" …" if count > 3 else "")
-        key = f"co:{a}:{b}:{source_id}:{status}:{credibility}"
-        ties.append(
-            (
-                a,
-                b,
-                key,
-                {
-                    "relationship_id": key,
-                    "kind": "co-occurrence",
-                    "sign": "neutral",
-                    "structural": False,
-                    "directed": False,
-                    "start": earliest[number],
-                    "end": latest[number],
-                    "status": status,
-                    "credibility": credibility,
-                    "source_id": source_id,
-                    # One event's locator as written; several as one list of ranges.
-                    "locator": locators[begin] if count == 1 else cited[number],
-                    "note": f"derived: named together in {count:,} event{'s' if count != 1 else ''} "
-                    f"({shown})",
-                    "derived": True,
-                    "events": count,
-                },
-            )
+    cited = np.asarray(locator_lists(locators, starts), dtype=object)
+    counts = np.diff(bounds)
+    # Keys, locators and notes put together column by column (object arrays
+    # add their strings in C), not tie by tie: a quarter of a million ties.
+    a_ids, b_ids = actors[tie_keys[0][starts]], actors[tie_keys[1][starts]]
+    a_ids, b_ids = np.asarray(a_ids, dtype=object), np.asarray(b_ids, dtype=object)
+    source_ids = np.asarray(sources[tie_keys[2][starts]], dtype=object)
+    status_found = np.asarray(statuses_found[tie_keys[3][starts]], dtype=object)
+    grades = tie_keys[4][starts]
+    keys = "co:" + a_ids + ":" + b_ids + ":" + source_ids + ":" + status_found + ":"
+    keys = keys + grades.astype(str).astype(object)
+    last = len(ids) - 1
+    shown = ids[starts].copy()
+    for more in (1, 2):  # the first three events' ids, "…" after them if there are more
+        shown[counts > more] += ", " + ids[np.minimum(starts + more, last)][counts > more]
+    shown[counts > 3] += " …"
+    said = np.array([f"{count:,}" for count in counts.tolist()], dtype=object)
+    notes = "derived: named together in " + said + np.where(counts != 1, " events (", " event (")
+    notes = notes + shown + ")"
+    # One event's locator as written; several as one list of ranges.
+    tie_locators = np.where(counts == 1, locators[starts], cited)
+    ties = [
+        (
+            a,
+            b,
+            key,
+            {
+                "relationship_id": key,
+                "kind": "co-occurrence",
+                "sign": "neutral",
+                "structural": False,
+                "directed": False,
+                "start": first_date,
+                "end": last_date,
+                "status": status,
+                "credibility": credibility,
+                "source_id": source_id,
+                "locator": locator,
+                "note": note,
+                "derived": True,
+                "events": count,
+            },
         )
-    keys = np.array([key for _, _, key, _ in ties], dtype=object)
+        for a, b, key, first_date, last_date, status, credibility, source_id, locator, note, count in zip(
+            a_ids.tolist(),
+            b_ids.tolist(),
+            keys.tolist(),
+            earliest.tolist(),
+            latest.tolist(),
+            status_found.tolist(),
+            grades.tolist(),
+            source_ids.tolist(),
+            tie_locators.tolist(),
+            notes.tolist(),
+            counts.tolist(),
+            strict=True,
+        )
+    ]
     behind = pd.DataFrame(
         {
             "relationship_id": np.repeat(keys, np.diff(bounds)),
@@ -567,22 +599,49 @@ def edge_table(graph: nx.MultiDiGraph) -> pd.DataFrame:
     """
     names = dict(graph.nodes(data="name"))
     edges = edge_list(graph)
-    # Column by column: a quarter of a million ties as dicts would cost seconds.
+    # One pass over the ties' dicts, then column by column: a quarter of a
+    # million ties as dicts, or a pass per column, would cost seconds.
+    rows = [
+        (
+            key,
+            names[u],
+            names[v],
+            d["kind"],
+            d["start"],
+            d["end"],
+            d.get("events"),
+            d["status"],
+            d["credibility"],
+            d.get("reports", 1),
+            d.get("origins", 1),
+            d.get("agreement", "single source"),
+            d.get("cited") or f"{d['source_id']} {d['locator']}",
+            bool(d.get("derived", False)),
+        )
+        for u, v, key, d in edges
+    ]
+    (ids, actor_a, actor_b, kinds, starts, ends, events, status, credibility, reports, origins,
+     agreement, source, derived) = zip(*rows, strict=True) if rows else ([],) * 14  # fmt: skip
+    periods: dict[tuple, str] = {}  # each period worded once
+    period = [
+        periods.get(pair) or periods.setdefault(pair, _period(*pair))
+        for pair in zip(starts, ends, strict=True)
+    ]
     table = pd.DataFrame(
         {
-            "relationship_id": [key for _, _, key, _ in edges],
-            "actor_a": [names[u] for u, _, _, _ in edges],
-            "actor_b": [names[v] for _, v, _, _ in edges],
-            "kind": [d["kind"] for *_, d in edges],
-            "period": [_period(d["start"], d["end"]) for *_, d in edges],
-            "events": [d.get("events") for *_, d in edges],
-            "status": [d["status"] for *_, d in edges],
-            "credibility": [d["credibility"] for *_, d in edges],
-            "reports": [d.get("reports", 1) for *_, d in edges],
-            "origins": [d.get("origins", 1) for *_, d in edges],
-            "agreement": [d.get("agreement", "single source") for *_, d in edges],
-            "source": [d.get("cited") or f"{d['source_id']} {d['locator']}" for *_, d in edges],
-            "_derived": [bool(d.get("derived", False)) for *_, d in edges],
+            "relationship_id": ids,
+            "actor_a": actor_a,
+            "actor_b": actor_b,
+            "kind": kinds,
+            "period": period,
+            "events": events,
+            "status": status,
+            "credibility": credibility,
+            "reports": reports,
+            "origins": origins,
+            "agreement": agreement,
+            "source": source,
+            "_derived": derived,
         },
         columns=[
             "relationship_id", "actor_a", "actor_b", "kind", "period", "events", "status",
@@ -639,6 +698,7 @@ def actor_metrics(graph: nx.MultiDiGraph, *, structural: bool = False) -> pd.Dat
     return metrics
 
 
+@paused()
 def counted_ties(graph: nx.MultiDiGraph, *, structural: bool = False) -> nx.MultiDiGraph:
     """The ties :func:`actor_metrics` counts: ``graph`` without its structural ties, unless asked.
 
@@ -659,10 +719,13 @@ def counted_ties(graph: nx.MultiDiGraph, *, structural: bool = False) -> nx.Mult
         return graph
     kept = nx.MultiDiGraph(**graph.graph)
     kept.add_nodes_from(graph.nodes(data=True))
-    kept.add_edges_from(
-        (u, v, k, d)
-        for u, v, k, d in sorted(edge_list(graph), key=lambda e: str(e[2]))
-        if not is_structural(d)
+    add_keyed_edges(
+        kept,
+        (
+            (u, v, k, dict(d))
+            for u, v, k, d in sorted(edge_list(graph), key=lambda e: str(e[2]))
+            if not is_structural(d)
+        ),
     )
     return kept
 
@@ -903,19 +966,28 @@ def _edge_tooltip(graph: nx.MultiDiGraph, u: str, v: str, data: dict) -> str:
 
 def _edge_details(data: dict) -> str:
     """A tie's hover text below the line naming its two actors."""
-    lines = [
-        f"{data['kind']} ({data['sign']})",
-        _period(data["start"], data["end"]),
-        f"{data['status']}, credibility {data['credibility']}: {CREDIBILITY[data['credibility']]}",
-    ]
-    if data.get("reported_as"):
-        lines.append(f"{data['support']}:")
-        lines += [f"  {line}" for line in data["reported_as"].split("\n")]
-    else:
-        lines.append(f"source: {data['source_id']} {data['locator']}")
-    if data["note"]:
-        lines.append(data["note"])
+    kind, status, cite, locator, note = _detail_parts(data)
+    lines = [kind, _period(data["start"], data["end"]), status, cite + locator]
+    if note:
+        lines.append(note)
     return "\n".join(lines)
+
+
+def _detail_parts(data: dict) -> tuple[str, str, str, str, str]:
+    """A tie's hover text in parts: kind line, status line, citation (its locator apart) and note.
+
+    The period, between the kind and the status lines, is the other part.
+    """
+    kind = f"{data['kind']} ({data['sign']})"
+    status = (
+        f"{data['status']}, credibility {data['credibility']}: {CREDIBILITY[data['credibility']]}"
+    )
+    if data.get("reported_as"):
+        cite = f"{data['support']}:\n" + "\n".join(
+            f"  {line}" for line in data["reported_as"].split("\n")
+        )
+        return kind, status, cite, "", data["note"]
+    return kind, status, f"source: {data['source_id']} ", str(data["locator"]), data["note"]
 
 
 @paused()
@@ -1137,21 +1209,7 @@ def _sigma_page(graph: nx.MultiDiGraph, path, *, title: str, height: str) -> Pat
 
     fills = [ACTOR_STYLES.get(graph.nodes[n]["actor_type"], UNKNOWN_STYLE)[0] for n in nodes]
     node_colors = [color(fill) for fill in fills]
-    edge_rows = []
-    for u, v, _, data in sorted(edge_list(graph), key=lambda e: (str(e[2]), e[0], e[1])):
-        line = SIGN_STYLES[data["sign"]][0] + "b3"  # a little transparent: thousands cross
-        edge_rows.append(
-            [
-                index[u],
-                index[v],
-                color(line),
-                1 if data["directed"] else 0,
-                0.5 + 0.5 * min(data.get("origins", 1), 4),
-                # The page names the two actors itself: a quarter of a million
-                # ties would otherwise carry both names each, a third of the page.
-                _edge_details(data),
-            ]
-        )
+    ties = _tie_columns(graph, index, color)
     node_rows = []
     for node, (x, y), fill in zip(nodes, layout.result(), node_colors, strict=True):
         data = graph.nodes[node]
@@ -1165,8 +1223,8 @@ def _sigma_page(graph: nx.MultiDiGraph, path, *, title: str, height: str) -> Pat
     edge_legend += [
         {"label": "arrow: directed; width: independent origins", "color": "#757575"},
     ]
-    ties = len(edge_rows)
-    summary = f"{len(nodes):,} actors, {ties:,} relationship{'' if ties == 1 else 's'}"
+    drawn = len(ties["ties"]["shape"])
+    summary = f"{len(nodes):,} actors, {drawn:,} relationship{'' if drawn == 1 else 's'}"
     window = graph.graph.get("window", ("", ""))
     if any(window):
         summary += f"; period {window[0] or 'any'} to {window[1] or 'any'}"
@@ -1180,13 +1238,91 @@ def _sigma_page(graph: nx.MultiDiGraph, path, *, title: str, height: str) -> Pat
         height=height,
         data={
             "nodes": node_rows,
-            "edges": edge_rows,
+            **ties,
             "colors": list(colors),
             "focus": graph.graph.get("focus"),
         },
         node_legend=node_legend,
         edge_legend=edge_legend,
     )
+
+
+#: A run of digits the page rebuilds from a number: no leading zero, and exact
+#: as a JavaScript number (under 2**53).
+_NUMBER = re.compile(r"(0(?![0-9])|[1-9][0-9]{0,14}(?![0-9]))")
+
+
+def _tie_columns(graph: nx.MultiDiGraph, index: dict[str, int], color) -> dict:
+    """Every tie of the WebGL page, as columns its hover text is rebuilt from in the page.
+
+    Stored per tie, the hover texts of a quarter of a million derived ties
+    made two thirds of a 49 MB page, though most of each is the same few
+    lines. Here each tie has its two ends (``source`` as the difference from
+    the tie before: ties come in order of their first actor), a ``shape``
+    (colour, arrow, width, kind line, status line, citation and the
+    templates of its locator and note, in ``shapes``), its ``start`` and
+    ``end`` (``end`` as the difference from ``start``) in ``dates``, and
+    the numbers of its locator and note, in order, in ``numbers``. A
+    template is its text cut at each number (:data:`_NUMBER`): the
+    numbers go between the pieces. ``strings`` holds every line once.
+    """
+    strings: dict[str, int] = {}
+    templates: dict[tuple[str, ...], int] = {}
+    shapes: dict[tuple, int] = {}
+    edges = sorted(edge_list(graph), key=lambda e: (str(e[2]), e[0], e[1]))
+    dates = {
+        d: at for at, d in enumerate(sorted({d[f] for *_, d in edges for f in ("start", "end")}))
+    }
+    source, target, shape, start, end, numbers = [], [], [], [], [], []
+    heads: dict[tuple, tuple] = {}  # a tie's colour, arrow, width and lines, by what they say
+    split, more = _NUMBER.split, numbers.extend
+
+    def template(text: str) -> int:
+        cut = split(text)  # pieces and numbers by turns, pieces at both ends
+        if len(cut) > 1:
+            more(map(int, cut[1::2]))
+        pieces = tuple(cut[0::2])
+        found = templates.get(pieces)
+        return found if found is not None else templates.setdefault(pieces, len(templates))
+
+    previous = 0
+    for u, v, _, data in edges:
+        kind, status, cite, locator, note = _detail_parts(data)
+        said = (data["sign"], data["directed"], data.get("origins", 1), kind, status, cite)
+        head = heads.get(said)
+        if head is None:
+            head = heads[said] = (
+                color(SIGN_STYLES[data["sign"]][0] + "b3"),  # a little transparent: thousands cross
+                1 if data["directed"] else 0,
+                0.5 + 0.5 * min(data.get("origins", 1), 4),
+                strings.setdefault(kind, len(strings)),
+                strings.setdefault(status, len(strings)),
+                strings.setdefault(cite, len(strings)),
+            )
+        look = (*head, template(locator), template(note) if note else -1)
+        found = shapes.get(look)
+        shape.append(found if found is not None else shapes.setdefault(look, len(shapes)))
+        at = index[u]
+        source.append(at - previous)
+        previous = at
+        target.append(index[v])
+        first = dates[data["start"]]
+        start.append(first)
+        end.append(dates[data["end"]] - first)
+    return {
+        "ties": {
+            "source": source,
+            "target": target,
+            "shape": shape,
+            "start": start,
+            "end": end,
+            "numbers": numbers,
+        },
+        "shapes": [list(look) for look in shapes],
+        "templates": [list(pieces) for pieces in templates],
+        "strings": list(strings),
+        "dates": list(dates),
+    }
 
 
 def _strongest(graph: nx.MultiDiGraph, most: int) -> nx.MultiDiGraph:

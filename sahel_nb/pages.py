@@ -150,10 +150,11 @@ def sigma_page(
     """Write a self-contained sigma.js (WebGL) network page at ``path``.
 
     ``data`` is ``{"nodes": [[id, label, x, y, size, colour, hover], ...],
-    "edges": [[source, target, colour, directed, size, hover], ...],
-    "colors": [...], "focus": id or None}``: ``source`` and ``target`` index
-    ``nodes``, ``colour`` indexes ``colors``. It reaches the page through
-    :func:`script_json` and is shown as text only. Legend items as for
+    "ties": {...}, "shapes": [...], "templates": [...], "strings": [...],
+    "dates": [...], "colors": [...], "focus": id or None}``: ``colour``
+    indexes ``colors``; the ties are columns whose hover text the page builds
+    when shown (see :func:`sahel_nb.network._tie_columns`). It reaches the
+    page through :func:`script_json` and is shown as text only. Legend items as for
     :func:`vis_page` (nodes ``{label, color}``, edges ``{label, color}``).
     """
     graphology_js, sigma_js = sigma_assets()

@@ -368,3 +368,14 @@ def test_neutralise_covers_every_level_of_a_multiindex_and_keeps_numeric_labels(
     assert safe.columns.names == ["'@level", None]
     assert safe.iloc[0].tolist() == [1, "x|=y"]  # a list cell joined, starting harmlessly
     pd.testing.assert_index_equal(safe.index, frame.index)
+
+
+def test_the_ascii_check_finds_what_the_regular_expression_finds():
+    from sahel_nb import export
+
+    samples = [chr(c) for c in range(0x200)] + ["\ud800", "\ufffe", "\U0001f600", "\x7f"]
+    samples += ["plain ascii", "row 12\x00row 13", "tab\there", "bell\x07", "é\x0b", "…\x00"]
+    for text in samples:
+        expected = export._FORBIDDEN_BUT_NUL.search(text) is not None
+        assert export._forbidden_but_nul(text) == expected, repr(text)
+        assert export._forbidden_but_nul("ok " + text + " ok") == expected, repr(text)

@@ -286,3 +286,74 @@ def test_betweenness_with_ties_left_out_is_that_of_the_graph_without_them():
     found = betweenness(graph, leave_out={k for *_, k in alleged}).sort_index()
     assert found.to_dict() == expected.to_dict()
     assert found.to_dict() != betweenness(graph).sort_index().to_dict()  # the allegations matter
+
+
+def _components(count: int, size: int, seed: int) -> nx.MultiDiGraph:
+    """``count`` separate random graphs in one, with a structural tie in each."""
+    whole = nx.MultiDiGraph()
+    for part in range(count):
+        graph = _random_graph(size, size * 2, seed=seed + part)
+        whole.add_nodes_from((f"p{part}{n}", d) for n, d in graph.nodes(data=True))
+        whole.add_edges_from((f"p{part}{u}", f"p{part}{v}", f"p{part}{k}", d)
+                             for u, v, k, d in graph.edges(keys=True, data=True))  # fmt: skip
+        whole.add_edge(f"p{part}a0", f"p{part}a1", key=f"p{part}member", sign="cooperative",
+                       kind="leadership/membership")  # fmt: skip
+    return whole
+
+
+@pytest.mark.parametrize("structural", [False, True])
+@pytest.mark.parametrize("exact_up_to", [None, 50])
+def test_betweenness_from_known_figures_is_that_counted_again(graph, structural, exact_up_to):
+    # The known figures are reused outside the components that lose a pair of
+    # actors: the result is the same as counting every actor again.
+    rng = random.Random(11)
+    keys = sorted(k for *_, k in graph.edges(keys=True))
+    known = graph_metrics(graph, structural=structural, exact_up_to=exact_up_to, sample=7)
+    for size in (1, 3, len(keys) // 4):
+        leave_out = set(rng.sample(keys, min(size, len(keys))))
+        again = metrics.betweenness(graph, leave_out=leave_out, structural=structural,
+                                    exact_up_to=exact_up_to, sample=7)  # fmt: skip
+        reused = metrics.betweenness(graph, leave_out=leave_out, structural=structural,
+                                     exact_up_to=exact_up_to, sample=7,
+                                     known=known["betweenness"])  # fmt: skip
+        assert reused.equals(again)
+
+
+def _pairs_tied(graph: nx.MultiDiGraph, u: str, v: str) -> int:
+    return graph.number_of_edges(u, v) + graph.number_of_edges(v, u)
+
+
+@pytest.mark.parametrize("structural", [False, True])
+def test_betweenness_from_known_figures_counts_only_the_parts_that_change(structural, monkeypatch):
+    graph = _components(4, 40, seed=20)
+    known = graph_metrics(graph, structural=structural)["betweenness"]
+    sizes = []
+    original = metrics._counts
+
+    def counts(simple, sources):
+        sizes.append(simple.vcount())
+        return original(simple, sources)
+
+    monkeypatch.setattr(metrics, "_counts", counts)
+    plain = [(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True) if "kind" not in d]
+    # A tie whose pair another tie still joins: nothing is counted again.
+    doubled = next(k for u, v, k in plain if u != v and _pairs_tied(graph, u, v) > 1)
+    found = metrics.betweenness(graph, leave_out={doubled}, structural=structural, known=known)
+    assert sizes == [] and found.equals(known.sort_index())
+    # The lone ties of the second part: that part alone is counted again.
+    lone = {
+        k for u, v, k in plain if u.startswith("p1") and u != v and _pairs_tied(graph, u, v) == 1
+    }
+    found = metrics.betweenness(graph, leave_out=lone, structural=structural, known=known)
+    assert sizes and max(sizes) < graph.number_of_nodes()
+    assert found.equals(metrics.betweenness(graph, leave_out=lone, structural=structural))
+    outside = ~found.index.str.startswith("p1")
+    assert found[outside].equals(known.sort_index()[outside])
+    assert not found.equals(known.sort_index())
+
+
+def test_betweenness_refuses_known_figures_of_other_actors():
+    graph = _random_graph(30, 45, seed=1)
+    known = graph_metrics(graph)["betweenness"]
+    with pytest.raises(ValueError, match="every actor"):
+        metrics.betweenness(graph, leave_out={"r1"}, known=known.iloc[1:])

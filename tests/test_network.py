@@ -410,6 +410,25 @@ def test_a_large_graph_is_drawn_with_its_strongest_ties_and_says_so(tmp_path):
     assert '"co:29"' in page and '"co:25"' in page and '"co:24"' not in page
 
 
+@pytest.mark.parametrize("structural", [False, True])
+def test_the_broker_without_allegations_rests_on_the_ties_the_metrics_count(structural):
+    from sahel_nb.metrics import graph_metrics
+    from sahel_nb.narrative import describe_brokers
+    from sahel_nb.network import counted_ties
+
+    graph = build_graph(load_dataset())
+    metrics = actor_metrics(graph, structural=structural)
+    text = describe_brokers(metrics, counted_ties(graph, structural=structural))
+    firm = graph.copy()
+    firm.remove_edges_from(
+        [(u, v, k) for u, v, k, s in graph.edges(keys=True, data="status") if s == "alleged"]
+    )
+    expected = graph_metrics(firm, structural=structural)
+    expected = expected[~expected.index.isin(metrics.attrs["unnamed"])].iloc[0]
+    said = text.partition("without them")[2]
+    assert expected["name"] in said and f"({expected['betweenness']:.0%})" in said
+
+
 def test_betweenness_of_a_large_graph_is_a_seeded_estimate_and_says_so(data, monkeypatch):
     from sahel_nb import network
     from sahel_nb.narrative import describe_brokers

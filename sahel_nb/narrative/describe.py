@@ -90,7 +90,9 @@ def describe_brokers(metrics: pd.DataFrame, graph=None) -> str:
     the ``graph`` the metrics come from, it also says how many actors and
     ties the figure rests on, how many ties are alleged only, and who the
     main broker would be with those left out: a broker made by allegations
-    is a weak finding.
+    is a weak finding. That figure counts the ties the metrics counted
+    (structural ties too where ``metrics.attrs["structural"]``), and only
+    the parts of the network the alleged ties hold together are counted again.
     """
     brokers = _brokers(metrics)
     if brokers.empty:
@@ -112,11 +114,11 @@ def describe_brokers(metrics: pd.DataFrame, graph=None) -> str:
         second = brokers.iloc[1]
         sentence += f" Next comes {second['name']} ({second['betweenness']:.0%})."
     if graph is not None:
-        sentence += " " + _broker_basis(graph, top)
+        sentence += " " + _broker_basis(graph, top, metrics)
     return sentence
 
 
-def _broker_basis(graph, top: pd.Series) -> str:
+def _broker_basis(graph, top: pd.Series, metrics: pd.DataFrame) -> str:
 
     edges = edge_list(graph)
     ties = len(edges)
@@ -131,12 +133,24 @@ def _broker_basis(graph, top: pd.Series) -> str:
     from ..network import BETWEENNESS_SAMPLE, EXACT_BETWEENNESS
 
     # Betweenness alone, the alleged ties left out: no copy of a graph that
-    # may hold a quarter of a million ties, and no communities.
+    # may hold a quarter of a million ties, and no communities. The metrics'
+    # own figures are reused where the alleged ties part no pair of actors:
+    # counted again only where they do, on the ties the metrics counted.
+    structural = bool(metrics.attrs.get("structural", False))
+    n = graph.number_of_nodes()
+    sampled = None if n <= EXACT_BETWEENNESS else (min(BETWEENNESS_SAMPLE, n), n)
+    same = (
+        metrics.attrs.get("betweenness_sample") == sampled
+        and len(metrics) == n
+        and metrics.index.isin(list(graph)).all()
+    )
     firm = betweenness(
         graph,
         leave_out={key for _, _, key in alleged},
+        structural=structural,
         exact_up_to=EXACT_BETWEENNESS,
         sample=BETWEENNESS_SAMPLE,
+        known=metrics["betweenness"] if same else None,
     )
     names = dict(graph.nodes(data="name"))
     unnamed = {n for n, flag in graph.nodes(data="unnamed") if flag}
