@@ -257,12 +257,12 @@ def records_svg(
     for label, rows, open_ in blocks:
         rows = rows.sort_values(["date_start", "event_id"], kind="stable")
         lo, hi = rows["date_start"].min(), rows["date_end"].max()
-        if pd.isna(lo) or pd.isna(hi):
-            lo = hi = pd.Timestamp("1970-01-01")
-        # At least a week on the scale and a day either side: a day apart stays visible.
-        lo = lo - pd.Timedelta(days=1)
-        hi = max(hi, lo + pd.Timedelta(days=7)) + pd.Timedelta(days=1)
-        days = max((hi - lo).days, 1)
+        dated = pd.notna(lo) and pd.notna(hi)
+        if dated:
+            # At least a week on the scale and a day either side: a day apart stays visible.
+            lo = lo - pd.Timedelta(days=1)
+            hi = max(hi, lo + pd.Timedelta(days=7)) + pd.Timedelta(days=1)
+        days = max((hi - lo).days, 1) if dated else 1
         head = rows.iloc[0]
         what = f"{head['sub_event_type']}: " + " / ".join(
             names.get(a, a) for a in (head["actor1"], head["actor2"]) if isinstance(a, str)
@@ -295,14 +295,20 @@ def records_svg(
                 )
             parts.append("</g>")
             y += _ROW
-        # The block's own scale, under its bars.
-        parts.append(
-            f'<line x1="{x}" y1="{y + 1}" x2="{x + span}" y2="{y + 1}" stroke="#999"/>'
-            f'<text x="{x}" y="{y + 12}" font-size="10" fill="#555">'
-            f"{escape(date_words(lo.date().isoformat()))}</text>"
-            f'<text x="{x + span}" y="{y + 12}" font-size="10" fill="#555" text-anchor="end">'
-            f"{escape(date_words(hi.date().isoformat()))}</text>"
-        )
+        # The block's own scale, under its bars; no scale where no record gives a date.
+        if dated:
+            parts.append(
+                f'<line x1="{x}" y1="{y + 1}" x2="{x + span}" y2="{y + 1}" stroke="#999"/>'
+                f'<text x="{x}" y="{y + 12}" font-size="10" fill="#555">'
+                f"{escape(date_words(lo.date().isoformat()))}</text>"
+                f'<text x="{x + span}" y="{y + 12}" font-size="10" fill="#555" '
+                f'text-anchor="end">{escape(date_words(hi.date().isoformat()))}</text>'
+            )
+        else:
+            parts.append(
+                f'<text x="{x}" y="{y + 12}" font-size="10" fill="#555">'
+                "no record gives a date</text>"
+            )
         y += _ROW + _GAP
     parts.append("</svg>")
     return "".join(parts)

@@ -422,6 +422,9 @@ def test_the_stacked_records_draw_each_record_once_and_escape_every_name(mapped,
     assert svg.count('class="record"') == 4 and svg.count("stroke-dasharray") == 3
     assert svg.index("acled-MLI5 or gtd-201206070002?") < svg.index(">acled-MLI1<")
     assert "<img" not in svg and "&lt;img src=x" in svg and "<script" not in svg
+    # Claims no record dates get no made-up scale (the curated data has some).
+    curated = records_svg(load_dataset(Path(__file__).parents[1] / "data"), most=100)
+    assert "no record gives a date" in curated and "1970" not in curated
 
 
 def test_every_view_counts_an_event_two_datasets_tell_once(mapped, tmp_path):
