@@ -12,16 +12,19 @@ is its own (the notebook kernel included):
 - the network notebook's GEXF and GraphML exports of every tie, timed alone;
 - ``notebooks/alliance_network.ipynb`` with ``derived_ties=True`` (the ties
   ACLED events imply, the part that grows with the import);
-- ``notebooks/event_timeline.ipynb``.
+- ``notebooks/event_timeline.ipynb``;
+- ``benchmarks/bench_match.py`` (matching 1,000,000 records of three datasets),
+  unless ``--no-match``.
 
 Each notebook runs with papermill on the ``sahel-nb`` kernel. Prints each
 step's wall seconds and peak memory and the largest output cell; the last
-line is one JSON object of the figures. Targets (issues 8 and 14): import >=
-100,000 rows/s on real-shaped rows; each notebook under 60 s; no output cell
-over 1 MB. ``--import-only`` stops after the import. Needs the set-up
+line is one JSON object of the figures. Targets (issue 29): import >= 150,000
+rows/s on real-shaped rows; the network notebook <= 15 s and the timeline
+notebook <= 10 s at 500,000 events; the network's pages <= 15 MB; no output
+cell over 1 MB. ``--import-only`` stops after the import. Needs the set-up
 environment (``make venv``).
 
-    python benchmarks/bench_scale.py [--events N] [--actors N] [--import-only]
+    python benchmarks/bench_scale.py [--events N] [--actors N] [--import-only] [--no-match]
 """
 
 from __future__ import annotations
@@ -201,6 +204,9 @@ def main() -> None:
     parser.add_argument(
         "--import-only", action="store_true", help="time the import alone, no network or notebooks"
     )
+    parser.add_argument(
+        "--no-match", action="store_true", help="leave out bench_match.py's figure (about a minute)"
+    )
     args = parser.parse_args()
     figures: dict = {"events": args.events, "actors": args.actors}
     with tempfile.TemporaryDirectory(prefix="sahel-bench-scale-") as tmp:
@@ -236,6 +242,18 @@ def main() -> None:
             figures[f"{name}_peak_mib"] = round(ran["peak_bytes"] / 2**20)
             figures[f"{name}_largest_output_kib"] = round(ran["largest_output_bytes"] / 1024, 1)
             figures[f"{name}_pages_kib"] = round(ran["pages_bytes"] / 1024)
+    if not args.no_match:
+        # Matching at its own benchmark's scale (500,000 ACLED, 200,000 GTD, 300,000 UCDP).
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "benchmarks" / "bench_match.py")],
+            capture_output=True, text=True, cwd=ROOT,
+        )  # fmt: skip
+        if done.returncode:
+            sys.exit(f"bench_match failed:\n{done.stderr[-3000:]}")
+        matched = json.loads(done.stdout.strip().splitlines()[-1])
+        figures["match_seconds"] = matched["seconds"]
+        figures["match_records_per_second"] = matched["records_per_second"]
+        figures["match_peak_mib"] = matched["peak_rss_mib"]
     for key, value in figures.items():
         print(f"{key:>40}: {value}")
     print(json.dumps(figures))
