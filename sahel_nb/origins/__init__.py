@@ -9,13 +9,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .arrowtext import isin as _isin
-from .schema import CLAIM_TABLES, SUPPORTING_STATUSES, TABLES
+from ..arrowtext import isin as _isin
+from ..schema import CLAIM_TABLES, SUPPORTING_STATUSES, TABLES
+from .text import _STRING, _blank, _blank_as_null, _text, _text_series
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from .csvfile import RawTable
+    from ..csvfile import RawTable
 
 __all__ = [
     "AGREEMENT",
@@ -41,10 +42,6 @@ AGREEMENT = {
     "denied": "denied, and reported by no source",
     "untraced": "repeated only by tertiary works or echoes that name no teller: no origin at all",
 }
-
-
-def _blank(value) -> bool:
-    return value is None or (not isinstance(value, str) and pd.isna(value)) or value == ""
 
 
 def _chains(derived: dict[str, str | None]) -> tuple[dict[str, str | None], dict[str, list[str]]]:
@@ -163,10 +160,6 @@ def row_origins(frame: pd.DataFrame, origins: dict[str, str | None]) -> pd.Serie
     return _text_series(origin, frame.index)
 
 
-def _blank_as_null(values: pa.Array) -> pa.Array:
-    return pc.if_else(pc.equal(values, ""), pa.scalar(None, values.type), values)
-
-
 def claim_keys(frame: pd.DataFrame, id_column: str) -> pd.Series:
     """Each row's claim: its ``claim_id``, or its own id where that is empty.
 
@@ -184,26 +177,6 @@ def claim_keys(frame: pd.DataFrame, id_column: str) -> pd.Series:
     claims = _text(frame["claim_id"], whole=False)
     claims = pc.if_else(pc.equal(claims, ""), pa.scalar(None, pa.string()), claims)
     return _text_series(pc.coalesce(claims, own), frame.index)
-
-
-_STRING = pd.ArrowDtype(pa.string())
-
-
-def _text_series(array, index: pd.Index) -> pd.Series:
-    # Keep Arrow's own string width: converting a million rows to another costs a copy.
-    return pd.Series(array, index=index, dtype=pd.ArrowDtype(array.type))
-
-
-def _text(values: pd.Series, *, whole: bool = True) -> pa.Array:
-    """A column as an Arrow string array, whatever its pandas type.
-
-    ``whole=False`` keeps the column's chunks as they are, for a kernel that
-    takes them: combining copies a million rows of text.
-    """
-    array = pa.array(values, from_pandas=True)
-    if whole and isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
-    return array if array.type in (pa.string(), pa.large_string()) else pc.cast(array, pa.string())
 
 
 def stance(status) -> str:
