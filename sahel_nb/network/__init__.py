@@ -18,19 +18,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pyvis.network import Network
 
-from ._fork import Forked
-from ._gc import paused
-from .cite import locator_lists, short_names
-from .data import Dataset
-from .dates import in_window, overlaps, window_bounds
-from .edges import add_keyed_edges, edge_list
-from .exceptions import ParameterError
-from .export import read_graph, write_gexf, write_graphml
-from .metrics import BETWEENNESS_SAMPLE, EXACT_BETWEENNESS, graph_metrics, is_structural
-from .origins import claims_of
-from .pages import sigma_page, vis_page
-from .schema import CREDIBILITY, RELATIONSHIP_KINDS, RELATIONSHIP_STATUSES, STRUCTURAL_KINDS
-from .styles import (
+from .._fork import Forked
+from .._gc import paused
+from ..cite import locator_lists, short_names
+from ..data import Dataset
+from ..dates import in_window, overlaps, window_bounds
+from ..edges import add_keyed_edges, edge_list
+from ..exceptions import ParameterError
+from ..export import read_graph, write_gexf, write_graphml
+from ..metrics import BETWEENNESS_SAMPLE, EXACT_BETWEENNESS, graph_metrics, is_structural
+from ..origins import claims_of
+from ..pages import sigma_page, vis_page
+from ..schema import CREDIBILITY, RELATIONSHIP_KINDS, RELATIONSHIP_STATUSES, STRUCTURAL_KINDS
+from ..styles import (
     ACTOR_STYLES,
     EVIDENCE_STYLES,
     SIGN_STYLES,
