@@ -29,7 +29,7 @@ from ..export import read_graph, write_gexf, write_graphml
 from ..metrics import BETWEENNESS_SAMPLE, EXACT_BETWEENNESS, graph_metrics, is_structural
 from ..origins import claims_of
 from ..pages import sigma_page, vis_page
-from ..schema import CREDIBILITY, RELATIONSHIP_KINDS, RELATIONSHIP_STATUSES, STRUCTURAL_KINDS
+from ..schema import RELATIONSHIP_KINDS, RELATIONSHIP_STATUSES, STRUCTURAL_KINDS
 from ..styles import (
     ACTOR_STYLES,
     EVIDENCE_STYLES,
@@ -40,6 +40,10 @@ from ..styles import (
     edge_width,
     vis_options,
 )
+from .hover import _detail_parts, _edge_tooltip, _node_tooltip, _period
+
+# Re-exported: tests check a tie's hover text.
+from .hover import _edge_details as _edge_details
 
 __all__ = [
     "BETWEENNESS_SAMPLE",
@@ -928,12 +932,6 @@ def _write_each(graph: nx.Graph, paths: list[Path], read) -> list[Path]:
     return [writers[p.suffix.lower()](graph, p, read=read) for p in paths]
 
 
-def _period(start: str, end: str) -> str:
-    if not start and not end:
-        return "period not given"
-    return f"{start or 'start not given'} – {end or 'open'}"
-
-
 def _year(written: str) -> int | None:
     """The year a partial date as written starts with (``2006-09/2006-10`` → 2006), or None."""
     head = str(written or "")[:4]
@@ -949,45 +947,6 @@ def _year_range(graph: nx.MultiDiGraph) -> dict | None:
         if year is not None
     ]
     return {"low": min(years), "high": max(years)} if years else None
-
-
-def _node_tooltip(data: dict) -> str:
-    lines = [data["name"], data["actor_type"] + (f", {data['country']}" if data["country"] else "")]
-    if data["aliases"]:
-        lines.append("also: " + "; ".join(data["aliases"]))
-    return "\n".join(lines)
-
-
-def _edge_tooltip(graph: nx.MultiDiGraph, u: str, v: str, data: dict) -> str:
-    arrow = "→" if data["directed"] else "–"
-    header = f"{graph.nodes[u]['name']} {arrow} {graph.nodes[v]['name']}"
-    return header + "\n" + _edge_details(data)
-
-
-def _edge_details(data: dict) -> str:
-    """A tie's hover text below the line naming its two actors."""
-    kind, status, cite, locator, note = _detail_parts(data)
-    lines = [kind, _period(data["start"], data["end"]), status, cite + locator]
-    if note:
-        lines.append(note)
-    return "\n".join(lines)
-
-
-def _detail_parts(data: dict) -> tuple[str, str, str, str, str]:
-    """A tie's hover text in parts: kind line, status line, citation (its locator apart) and note.
-
-    The period, between the kind and the status lines, is the other part.
-    """
-    kind = f"{data['kind']} ({data['sign']})"
-    status = (
-        f"{data['status']}, credibility {data['credibility']}: {CREDIBILITY[data['credibility']]}"
-    )
-    if data.get("reported_as"):
-        cite = f"{data['support']}:\n" + "\n".join(
-            f"  {line}" for line in data["reported_as"].split("\n")
-        )
-        return kind, status, cite, "", data["note"]
-    return kind, status, f"source: {data['source_id']} ", str(data["locator"]), data["note"]
 
 
 @paused()
