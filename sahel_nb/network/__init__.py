@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import difflib
-import os
 from collections.abc import Iterable
-from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -13,17 +11,20 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .._fork import Forked
 from .._gc import paused
 from ..cite import locator_lists, short_names
 from ..data import Dataset
 from ..dates import in_window, overlaps, window_bounds
 from ..edges import add_keyed_edges, edge_list
 from ..exceptions import ParameterError
-from ..export import read_graph, write_gexf, write_graphml
 from ..metrics import BETWEENNESS_SAMPLE, EXACT_BETWEENNESS, graph_metrics, is_structural
 from ..origins import claims_of
 from ..schema import RELATIONSHIP_KINDS, RELATIONSHIP_STATUSES, STRUCTURAL_KINDS
+
+# Re-exported: from this many ties export_graph forks. Read in exports.py: set it
+# there (a test does) to take effect.
+from .exports import PARALLEL_TIES as PARALLEL_TIES
+from .exports import export_graph
 
 # Re-exported: tests check a tie's hover text.
 from .hover import _edge_details as _edge_details
@@ -865,53 +866,3 @@ def alliance_shifts(dataset: Dataset, among: Iterable[str] | None = None) -> pd.
         }
     )
     return out.reset_index(drop=True)
-
-
-#: Past this many ties, :func:`export_graph` writes its second file in a forked process.
-PARALLEL_TIES = 20_000
-
-
-@paused()
-def export_graph(graph: nx.Graph, path: str | os.PathLike, *more: str | os.PathLike):
-    """Write ``graph`` as GEXF 1.3 (``.gexf``) or GraphML (``.graphml``) for Gephi and others.
-
-    Nodes are labelled with the actors' names; a dated tie carries Gephi's
-    time interval (first and last day of its span), an undated one none;
-    grades, claims and sources are edge attributes. Written by streaming
-    writers (:mod:`sahel_nb.export`), fast at import scale. Give several
-    paths to write several files from one reading of the graph. Returns the
-    path written, or the list of them.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> from sahel_nb import load_dataset
-    >>> out = pathlib.Path(tempfile.mkdtemp())
-    >>> graph = build_graph(load_dataset())
-    >>> [p.name for p in export_graph(graph, out / "net.gexf", out / "net.graphml")]
-    ['net.gexf', 'net.graphml']
-    """
-    paths = [Path(p) for p in (path, *more)]
-    writers = {".gexf": write_gexf, ".graphml": write_graphml}
-    for each in paths:
-        if each.suffix.lower() not in writers:
-            raise ParameterError(f"{each.name}: export_graph writes .gexf or .graphml files")
-    for each in paths:
-        each.parent.mkdir(parents=True, exist_ok=True)
-    if not more:
-        return writers[path.suffix.lower()](graph, paths[0])
-    read = read_graph(graph)
-    # Past a few thousand ties, the other files are written by a forked process
-    # while this one writes the first: string building holds the GIL.
-    rest = Forked(_write_each, graph, paths[1:], read) if len(read[1].ids) > PARALLEL_TIES else None
-    _write_each(graph, paths[:1], read)
-    if rest is not None:
-        rest.result()
-    else:
-        _write_each(graph, paths[1:], read)
-    return paths
-
-
-def _write_each(graph: nx.Graph, paths: list[Path], read) -> list[Path]:
-    writers = {".gexf": write_gexf, ".graphml": write_graphml}
-    return [writers[p.suffix.lower()](graph, p, read=read) for p in paths]
