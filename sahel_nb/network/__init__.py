@@ -26,14 +26,16 @@ from ..schema import RELATIONSHIP_KINDS, RELATIONSHIP_STATUSES, STRUCTURAL_KINDS
 from .exports import PARALLEL_TIES as PARALLEL_TIES
 from .exports import export_graph
 
-# Re-exported: tests check a tie's hover text.
+# Re-exported: tests check a tie's hover text and its period in words.
 from .hover import _edge_details as _edge_details
 from .hover import _edge_tooltip as _edge_tooltip
-from .hover import _period
+from .hover import _period as _period
+from .shifts import alliance_shifts
 from .sigma import SIGMA_NODES
 
 # Re-exported: pages.py and the sigma template name it where they describe the page's data.
 from .sigma import _tie_columns as _tie_columns
+from .tables import edge_sources, edge_table
 from .vis import MAX_DRAWN_TIES, to_pyvis
 
 # Re-exported: a browser test reads the years of ties as the page does.
@@ -545,109 +547,6 @@ def ego_graph(graph: nx.MultiDiGraph, actor_id: str, hops: int = 1) -> nx.MultiD
     return ego
 
 
-@paused()
-def edge_sources(graph: nx.MultiDiGraph) -> pd.DataFrame:
-    """The source and locator of every relationship drawn, for a figure's caption.
-
-    Examples
-    --------
-    >>> from sahel_nb import load_dataset
-    >>> edge_sources(build_graph(load_dataset(), end="2003")).columns.tolist()
-    ['source_id', 'locator']
-    """
-    rows = []
-    behind = graph.graph.get("derived_locators")
-    derived = []
-    for _, _, key, data in edge_list(graph):
-        if data.get("derived") and behind is not None:
-            derived.append(key)
-        elif data.get("derived") or not data.get("cited"):
-            rows.append((data["source_id"], data["locator"]))
-        else:
-            # Every report of the tie, not only the one that speaks for it.
-            for cite in data["cited"].split("; "):
-                source_id, _, locator = cite.partition(" ")
-                rows.append((source_id, locator))
-    found = pd.DataFrame(rows, columns=["source_id", "locator"], dtype=object)
-    if not derived:
-        return found
-    # A derived tie's own locator stops after a dozen rows: cite every event behind it.
-    if len(derived) < behind["relationship_id"].nunique():  # a window or ego graph: some ties
-        behind = behind[behind["relationship_id"].isin(derived)]
-    return pd.concat([found, behind[["source_id", "locator"]]], ignore_index=True)
-
-
-@paused()
-def edge_table(graph: nx.MultiDiGraph) -> pd.DataFrame:
-    """Return the relationships in ``graph`` with their sources, one row each, by id.
-
-    Examples
-    --------
-    >>> from sahel_nb import load_dataset
-    >>> edge_table(build_graph(load_dataset())).columns[:3].tolist()
-    ['relationship_id', 'actor_a', 'actor_b']
-    """
-    names = dict(graph.nodes(data="name"))
-    edges = edge_list(graph)
-    # One pass over the ties' dicts, then column by column: a quarter of a
-    # million ties as dicts, or a pass per column, would cost seconds.
-    rows = [
-        (
-            key,
-            names[u],
-            names[v],
-            d["kind"],
-            d["start"],
-            d["end"],
-            d.get("events"),
-            d["status"],
-            d["credibility"],
-            d.get("reports", 1),
-            d.get("origins", 1),
-            d.get("agreement", "single source"),
-            d.get("cited") or f"{d['source_id']} {d['locator']}",
-            bool(d.get("derived", False)),
-        )
-        for u, v, key, d in edges
-    ]
-    (ids, actor_a, actor_b, kinds, starts, ends, events, status, credibility, reports, origins,
-     agreement, source, derived) = zip(*rows, strict=True) if rows else ([],) * 14  # fmt: skip
-    periods: dict[tuple, str] = {}  # each period worded once
-    period = [
-        periods.get(pair) or periods.setdefault(pair, _period(*pair))
-        for pair in zip(starts, ends, strict=True)
-    ]
-    table = pd.DataFrame(
-        {
-            "relationship_id": ids,
-            "actor_a": actor_a,
-            "actor_b": actor_b,
-            "kind": kinds,
-            "period": period,
-            "events": events,
-            "status": status,
-            "credibility": credibility,
-            "reports": reports,
-            "origins": origins,
-            "agreement": agreement,
-            "source": source,
-            "_derived": derived,
-        },
-        columns=[
-            "relationship_id", "actor_a", "actor_b", "kind", "period", "events", "status",
-            "credibility", "reports", "origins", "agreement", "source", "_derived",
-        ],
-    )  # fmt: skip
-    table["events"] = table["events"].astype("Int64")
-    # Curated ties first, then derived ties of most events: the rows a reader needs first.
-    table = table.sort_values(
-        ["_derived", "events", "relationship_id"], ascending=[True, False, True], ignore_index=True
-    )
-    if not table["_derived"].any():
-        table = table.drop(columns="events")
-    return table.drop(columns="_derived")
-
-
 def actor_metrics(graph: nx.MultiDiGraph, *, structural: bool = False) -> pd.DataFrame:
     """Return one row per actor: ties by sign, betweenness and community.
 
@@ -805,64 +704,3 @@ def betweenness_caveat(graph: nx.MultiDiGraph) -> str:
         "happen to report: it says who sits between others in this record, not who brokers in "
         "the world, and one tie added or missing can reorder it."
     )
-
-
-def alliance_shifts(dataset: Dataset, among: Iterable[str] | None = None) -> pd.DataFrame:
-    """Return the actor pairs whose tie changed sign over time, one row per phase.
-
-    Relationships count once per claim (several sources' reports of one tie
-    are one phase; a tie only denied is none). A pair counts when its dated
-    relationships carry at least two signs
-    (cooperative, hostile, neutral). All its relationships are listed as
-    phases in order of start; undated ones come last, as their place in time
-    is unknown. ``among`` limits the pairs to these actor ids (e.g. the nodes
-    of a graph).
-
-    Examples
-    --------
-    >>> from sahel_nb import load_dataset
-    >>> shifts = alliance_shifts(load_dataset())
-    >>> shifts["sign"].tolist()[:2]
-    ['cooperative', 'hostile']
-    """
-    rels = claims_of(dataset, "relationships")
-    rels = rels[(rels["agreement"] != "denied").to_numpy(bool)].copy()
-    if among is not None:
-        keep = set(among)
-        rels = rels[rels["actor_a"].isin(keep) & rels["actor_b"].isin(keep)]
-    pair = [sorted(p) for p in zip(rels["actor_a"], rels["actor_b"], strict=True)]
-    rels["pair_a"] = [p[0] for p in pair]
-    rels["pair_b"] = [p[1] for p in pair]
-    rels["sign"] = rels["kind"].astype(str).map(RELATIONSHIP_KINDS)
-    rels["dated"] = rels["start_start"].notna() | rels["end_end"].notna()
-    signs = rels[rels["dated"]].groupby(["pair_a", "pair_b"])["sign"].nunique()
-    shifting = signs[signs >= 2].index
-    chosen = rels.set_index(["pair_a", "pair_b"]).loc[lambda f: f.index.isin(shifting)]
-    chosen = chosen.reset_index().sort_values(
-        ["pair_a", "pair_b", "dated", "start_start", "end_end", "relationship_id"],
-        ascending=[True, True, False, True, True, True],
-        na_position="last",
-    )
-    chosen["phase"] = chosen.groupby(["pair_a", "pair_b"]).cumcount() + 1
-    names = dataset.actors.set_index("actor_id")["name"]
-    out = pd.DataFrame(
-        {
-            "actor_a": chosen["pair_a"],
-            "name_a": chosen["pair_a"].map(names),
-            "actor_b": chosen["pair_b"],
-            "name_b": chosen["pair_b"].map(names),
-            "phase": chosen["phase"],
-            "kind": chosen["kind"].astype(str),
-            "sign": chosen["sign"],
-            "start": chosen["start"],
-            "end": chosen["end"],
-            "status": chosen["status"].astype(str),
-            "credibility": chosen["credibility"],
-            "source_id": chosen["source_id"],
-            "locator": chosen["locator"],
-            "relationship_id": chosen["relationship_id"],
-            "claim_id": chosen["claim_id"],
-            "support": chosen["support"],
-        }
-    )
-    return out.reset_index(drop=True)
