@@ -206,9 +206,10 @@ def test_export_refuses_other_formats(data, tmp_path):
 def test_several_exports_from_one_reading_are_the_files_written_one_by_one(
     data, tmp_path, monkeypatch, fork
 ):
-    from sahel_nb import network
+    # Patched where export_graph reads it: the package only re-exports it.
+    from sahel_nb.network import exports
 
-    monkeypatch.setattr(network, "PARALLEL_TIES", 0 if fork else 10**9)
+    monkeypatch.setattr(exports, "PARALLEL_TIES", 0 if fork else 10**9)
     graph = build_graph(data)
     both = export_graph(graph, tmp_path / "both" / "n.gexf", tmp_path / "both" / "n.graphml")
     assert [p.name for p in both] == ["n.gexf", "n.graphml"]
@@ -430,13 +431,15 @@ def test_the_broker_without_allegations_rests_on_the_ties_the_metrics_count(stru
 
 
 def test_betweenness_of_a_large_graph_is_a_seeded_estimate_and_says_so(data, monkeypatch):
-    from sahel_nb import network
     from sahel_nb.narrative import describe_brokers
+
+    # Patched where actor_metrics reads them: the package only re-exports them.
+    from sahel_nb.network import brokers
 
     exact = actor_metrics(build_graph(data))
     assert "betweenness_sample" not in exact.attrs
-    monkeypatch.setattr(network, "EXACT_BETWEENNESS", 2)
-    monkeypatch.setattr(network, "BETWEENNESS_SAMPLE", 3)
+    monkeypatch.setattr(brokers, "EXACT_BETWEENNESS", 2)
+    monkeypatch.setattr(brokers, "BETWEENNESS_SAMPLE", 3)
     first, second = actor_metrics(build_graph(data)), actor_metrics(build_graph(data))
     assert first.equals(second)  # seeded: the same estimate every run
     nodes = build_graph(data).number_of_nodes()

@@ -130,7 +130,9 @@ def _broker_basis(graph, top: pd.Series, metrics: pd.DataFrame) -> str:
     if not alleged:
         return said + "."
     from ..metrics import betweenness
-    from ..network import BETWEENNESS_SAMPLE, EXACT_BETWEENNESS
+
+    # Read where actor_metrics reads them, so one setting holds for both.
+    from ..network.brokers import BETWEENNESS_SAMPLE, EXACT_BETWEENNESS
 
     # Betweenness alone, the alleged ties left out: no copy of a graph that
     # may hold a quarter of a million ties, and no communities. The metrics'
