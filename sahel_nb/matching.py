@@ -217,25 +217,30 @@ def _area_pairs(new: pd.DataFrame, old: pd.DataFrame, windows: Windows):
     out_i, out_j = [], []
     new_placed = ~np.isnan(new["lat"].to_numpy())
     old_placed = ~np.isnan(old["lat"].to_numpy())
-    for country in set(new["country"]) & set(old["country"]) - {""}:
-        a = np.flatnonzero((new["country"] == country).to_numpy())
-        b = np.flatnonzero((old["country"] == country).to_numpy())
-        b = b[np.argsort(old["start"].to_numpy()[b], kind="stable")]
-        starts, ends = old["start"].to_numpy()[b], old["end"].to_numpy()[b]
-        longest = int((ends - starts).max()) if len(b) else 0
+    new_country, old_country = new["country"].to_numpy(object), old["country"].to_numpy(object)
+    old_width = _width_class((old["end"] - old["start"]).to_numpy())
+    for country in set(new_country) & set(old_country) - {""}:
+        a = np.flatnonzero(new_country == country)
         a_start, a_end = new["start"].to_numpy()[a], new["end"].to_numpy()[a]
-        lo = np.searchsorted(starts, a_start - windows.days - longest, side="left")
-        hi = np.searchsorted(starts, a_end + windows.days, side="right")
-        counts = np.maximum(hi - lo, 0)
-        owner = np.repeat(np.arange(len(a)), counts)
-        offset = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        at = np.repeat(lo, counts) + offset
-        i, j = a[owner], b[at]
-        keep = (old["end"].to_numpy()[j] >= new["start"].to_numpy()[i] - windows.days) & ~(
-            new_placed[i] & old_placed[j]
-        )
-        out_i.append(i[keep])
-        out_j.append(j[keep])
+        # By width class: a day-precise record reaches back a day, not as far as the
+        # country's longest month-wide one; each class is searched with its own reach.
+        for width in np.unique(old_width[old_country == country]):
+            b = np.flatnonzero((old_country == country) & (old_width == width))
+            b = b[np.argsort(old["start"].to_numpy()[b], kind="stable")]
+            starts, ends = old["start"].to_numpy()[b], old["end"].to_numpy()[b]
+            longest = int((ends - starts).max())
+            lo = np.searchsorted(starts, a_start - windows.days - longest, side="left")
+            hi = np.searchsorted(starts, a_end + windows.days, side="right")
+            counts = np.maximum(hi - lo, 0)
+            owner = np.repeat(np.arange(len(a)), counts)
+            offset = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+            at = np.repeat(lo, counts) + offset
+            i, j = a[owner], b[at]
+            keep = (old["end"].to_numpy()[j] >= new["start"].to_numpy()[i] - windows.days) & ~(
+                new_placed[i] & old_placed[j]
+            )
+            out_i.append(i[keep])
+            out_j.append(j[keep])
     if not out_i:
         return np.empty(0, int), np.empty(0, int)
     return np.concatenate(out_i), np.concatenate(out_j)
@@ -291,20 +296,32 @@ _ACTOR_NAMES: list[np.ndarray] = [np.array([], dtype=object)]
 _SLOTS = 4
 
 
+def _slots(actors: pd.Series) -> np.ndarray:
+    """The first :data:`_SLOTS` names of each ``a|b|c`` cell, split in Arrow (missing: None)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = pa.array(actors.to_numpy(object), type=pa.string(), from_pandas=True)
+    split = pc.split_pattern(cells, "|", max_splits=_SLOTS)
+    flat = pc.list_flatten(split).to_numpy(zero_copy_only=False)
+    rows = pc.list_parent_indices(split).to_numpy()
+    lengths = pc.fill_null(pc.list_value_length(split), 0).to_numpy()
+    # Each name's place in its cell: its index in the flat array less its cell's start.
+    place = np.arange(len(flat)) - (np.cumsum(lengths) - lengths)[rows]
+    out = np.full((len(cells), _SLOTS), None, dtype=object)
+    kept = place < _SLOTS
+    out[rows[kept], place[kept]] = flat[kept]
+    return out
+
+
 def _actor_codes(new: pd.DataFrame, old: pd.DataFrame, unnamed: frozenset[str]):
     """Each record's actors as integer codes (-1 none), and which codes are curated, named actors."""
-    parts = [
-        frame["actors"].str.split("|", n=_SLOTS, expand=True).reindex(columns=range(_SLOTS))
-        for frame in (new, old)
-    ]
-    values = np.concatenate([p.to_numpy(dtype=object).ravel() for p in parts])
-    names = pd.unique(
-        pd.Series(values[[isinstance(v, str) and v != "" for v in values]], dtype=object)
-    )
+    parts = [_slots(frame["actors"]) for frame in (new, old)]
+    values = np.concatenate([p.ravel() for p in parts])
+    names = pd.unique(pd.Series(values[values != ""], dtype=object).dropna())
     out = []
     for part in parts:
-        values = part.to_numpy(dtype=object).reshape(len(part), _SLOTS)
-        codes = pd.Index(names).get_indexer(values.ravel()).reshape(values.shape)
+        codes = pd.Index(names).get_indexer(part.ravel()).reshape(part.shape)
         out.append(codes)
     curated = np.array(
         [n not in unnamed and not _IMPORTED_ACTOR.fullmatch(n) for n in names], dtype=bool
