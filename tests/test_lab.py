@@ -149,12 +149,15 @@ def test_notebook_runs_in_jupyterlab(browser, lab, notebook, tmp_path):
     started = time.time()
     try:
         kernel = _run_all(page, lab, notebook)
-        # This run's kernel really executed the cells: it wrote the notebook's pages.
+        # This run's kernel really executed the cells: it wrote the notebook's files (pages;
+        # the matching notebook's table of open pairs).
         written = [
-            p for p in (lab["root"] / "reports").rglob("*.html") if p.stat().st_mtime >= started
+            p
+            for p in (lab["root"] / "reports").rglob("*")
+            if p.is_file() and p.suffix in (".html", ".csv") and p.stat().st_mtime >= started
         ]
-        # The curation notebook writes no page: it shows a form (and writes only on "append").
-        assert written or notebook.stem == "curate", "the notebook wrote no page in this run"
+        # The curation notebook writes nothing: it shows a form (and writes only on "append").
+        assert written or notebook.stem == "curate", "the notebook wrote no file in this run"
         assert kernel == "Python (sahel-nb)"
         panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
         failed = panel.locator(
