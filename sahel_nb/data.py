@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pandas.arrays import FloatingArray
 
+from .arrowtext import isin
 from .csvfile import RawTable, arrow_text
 from .exceptions import DataValidationError, Problem
 from .origins import claim_keys, origin_map, row_origins
@@ -78,6 +79,20 @@ class Dataset:
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables by name, in loading order."""
         return {name: getattr(self, name) for name in TABLES}
+
+    def cited_sources(self, table: str) -> pd.DataFrame:
+        """The rows of ``sources`` that rows of ``table`` cite, in the order of ``sources``.
+
+        Examples
+        --------
+        >>> data = load_dataset()
+        >>> set(data.cited_sources("flows")["source_id"]) <= set(data.flows["source_id"])
+        True
+        """
+        # pandas' isin on Arrow text makes a Python object of every cited id:
+        # seconds at half a million events, where Arrow takes milliseconds.
+        cited = self.tables[table]["source_id"]
+        return self.sources[isin(self.sources["source_id"], cited)]
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{name}={len(frame)}" for name, frame in self.tables.items())

