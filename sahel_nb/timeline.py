@@ -121,7 +121,10 @@ def event_table(dataset: Dataset, *, start=None, end=None, event_types=None) -> 
     )
     # Arrow sorts the two keys in a third of pandas' time; both are stable.
     keys = pa.table(
-        {"first_day": pa.array(table["first_day"], from_pandas=True), "event_id": arrow_text(table["event_id"])}
+        {
+            "first_day": pa.array(table["first_day"], from_pandas=True),
+            "event_id": arrow_text(table["event_id"]),
+        }
     )
     order = pc.sort_indices(
         keys, [("first_day", "ascending", "at_end"), ("event_id", "ascending", "at_end")]
