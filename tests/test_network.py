@@ -218,6 +218,42 @@ def test_several_exports_from_one_reading_are_the_files_written_one_by_one(
         assert path.read_bytes() == alone.read_bytes()
 
 
+@pytest.mark.parametrize("fork", [False, True])
+def test_exporting_beside_other_work_writes_the_files_export_graph_writes(
+    data, tmp_path, monkeypatch, fork
+):
+    from sahel_nb.network import exports, exporting
+
+    monkeypatch.setattr(exports, "PARALLEL_TIES", 0 if fork else 10**9)
+    graph = build_graph(data)
+    side = [tmp_path / "side" / "n.gexf", tmp_path / "side" / "n.graphml"]
+    with exporting(graph, *side):
+        drawn = graph.number_of_edges()  # the block's own work, done meanwhile
+    assert drawn == 7
+    for path in side:
+        alone = export_graph(graph, tmp_path / "alone" / path.name)
+        assert path.read_bytes() == alone.read_bytes()
+
+
+def test_exporting_refuses_a_bad_path_before_the_block_and_passes_the_block_errors_on(
+    data, tmp_path, monkeypatch
+):
+    from sahel_nb.network import exports, exporting
+
+    graph = build_graph(data)
+    ran = []
+    with pytest.raises(ParameterError, match=r"net\.json"):
+        with exporting(graph, tmp_path / "a.gexf", tmp_path / "net.json"):
+            ran.append(True)
+    assert not ran and not (tmp_path / "a.gexf").exists()
+    monkeypatch.setattr(exports, "PARALLEL_TIES", 0)
+    with pytest.raises(ZeroDivisionError):
+        with exporting(graph, tmp_path / "b.gexf"):
+            1 / 0
+    # The forked export still finished: the block's failure is the page's, not the file's.
+    assert nx.read_gexf(tmp_path / "b.gexf").number_of_edges() == 7
+
+
 # The interactive page.
 
 HOSTILE = ["<img src=x onerror=alert(1)>", '<script>alert("alias")</script>', "<b>tags</b>"]

@@ -17,7 +17,7 @@ from .brokers import (
 # Re-exported: from this many ties export_graph forks. Read in exports.py: set
 # it there (a test does) to take effect.
 from .exports import PARALLEL_TIES as PARALLEL_TIES
-from .exports import export_graph
+from .exports import export_graph, exporting
 
 # Re-exported: the timeline checks its choices as build_graph checks kinds.
 from .graph import _choices as _choices
@@ -53,6 +53,7 @@ __all__ = [
     "edge_table",
     "ego_graph",
     "export_graph",
+    "exporting",
     "is_structural",
     "key_actors",
     "predecessors",

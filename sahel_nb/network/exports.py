@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import networkx as nx
@@ -61,3 +63,42 @@ def export_graph(graph: nx.Graph, path: str | os.PathLike, *more: str | os.PathL
 def _write_each(graph: nx.Graph, paths: list[Path], read) -> list[Path]:
     writers = {".gexf": write_gexf, ".graphml": write_graphml}
     return [writers[p.suffix.lower()](graph, p, read=read) for p in paths]
+
+
+@contextmanager
+def exporting(graph: nx.Graph, path: str | os.PathLike, *more: str | os.PathLike) -> Iterator[None]:
+    """:func:`export_graph` while the ``with`` block runs, in a forked process past a few thousand ties.
+
+    The network page and the files for Gephi are built from the same graph
+    and each holds the GIL for seconds at import scale: side by side, the
+    notebook waits for the longer, not for both. The files are written by
+    the time the block ends; if the fork fails they are written here then.
+    A bad path is refused before the block runs.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from sahel_nb import load_dataset
+    >>> from sahel_nb.network import build_graph
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> graph = build_graph(load_dataset())
+    >>> with exporting(graph, out / "net.gexf"):
+    ...     ties = graph.number_of_edges()
+    >>> (out / "net.gexf").exists()
+    True
+    """
+    for each in (path, *more):
+        if Path(each).suffix.lower() not in (".gexf", ".graphml"):
+            raise ParameterError(f"{Path(each).name}: export_graph writes .gexf or .graphml files")
+    task = (
+        Forked(export_graph, graph, path, *more)
+        if graph.number_of_edges() > PARALLEL_TIES
+        else None
+    )
+    try:
+        yield
+    finally:
+        if task is not None:
+            task.result()  # the child's files, or written here if it gave none
+    if task is None:
+        export_graph(graph, path, *more)

@@ -8,6 +8,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..arrowtext import isin
 from ..schema import CLAIM_TABLES, TABLES
 from .agreement import stance
 from .claims import claim_keys
@@ -129,9 +130,16 @@ def claim_problems(raws: dict[str, RawTable]) -> None:
             continue
         if keys is None:
             keys = claim_keys(frame, id_column)
-        row_origin = row_origins(frame, origins)
-        stances = frame["status"].map(stance)
-        table = pd.DataFrame({"claim": keys, "origin": row_origin, "stance": stances})
+        # Only the rows of the claims graded 1 are compared: origins and stances
+        # of half a million imported rows cost a third of a second per load.
+        told = frame[isin(keys, keys[ones])]
+        table = pd.DataFrame(
+            {
+                "claim": keys[told.index],
+                "origin": row_origins(told, origins),
+                "stance": told["status"].map(stance),
+            }
+        )
         for position in ones:
             claim, origin, side = table.loc[position, ["claim", "origin", "stance"]]
             verb = "deny" if side == "against" else "report"
