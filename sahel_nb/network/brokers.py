@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import itemgetter, methodcaller
 
 import networkx as nx
 import numpy as np
@@ -76,14 +77,17 @@ def counted_ties(graph: nx.MultiDiGraph, *, structural: bool = False) -> nx.Mult
         return graph
     kept = nx.MultiDiGraph(**graph.graph)
     kept.add_nodes_from(graph.nodes(data=True))
-    add_keyed_edges(
-        kept,
-        (
-            (u, v, k, dict(d))
-            for u, v, k, d in sorted(edge_list(graph), key=lambda e: str(e[2]))
-            if not is_structural(d)
-        ),
-    )
+    edges = edge_list(graph)
+    flags = map(methodcaller("get", "structural"), map(itemgetter(3), edges))
+    edges = [
+        e
+        for e, flag in zip(edges, flags, strict=True)
+        if not (bool(flag) if flag is not None else is_structural(e[3]))
+    ]
+    # In key order; keys are text in build_graph's graphs, compared as they are.
+    keys = list(map(itemgetter(2), edges))
+    edges.sort(key=itemgetter(2) if all(type(k) is str for k in keys) else lambda e: str(e[2]))
+    add_keyed_edges(kept, [(u, v, k, dict(d)) for u, v, k, d in edges])
     return kept
 
 
