@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 import re
+from operator import itemgetter, methodcaller
 from pathlib import Path
 
 import igraph
@@ -127,6 +128,12 @@ def _sigma_page(graph: nx.MultiDiGraph, path, *, title: str, height: str) -> Pat
 #: as a JavaScript number (under 2**53).
 _NUMBER = re.compile(r"(0(?![0-9])|[1-9][0-9]{0,14}(?![0-9]))")
 
+#: The fields of a tie its head (colour, arrow, width, kind, status and citation lines) is worded from.
+_HEAD_FIELDS = (
+    "sign", "directed", "origins", "kind", "status", "credibility", "reported_as", "support",
+    "source_id",
+)  # fmt: skip
+
 
 def _tie_columns(graph: nx.MultiDiGraph, index: dict[str, int], color) -> dict:
     """Every tie of the WebGL page, as columns its hover text is rebuilt from in the page.
@@ -145,46 +152,76 @@ def _tie_columns(graph: nx.MultiDiGraph, index: dict[str, int], color) -> dict:
     strings: dict[str, int] = {}
     templates: dict[tuple[str, ...], int] = {}
     shapes: dict[tuple, int] = {}
-    edges = sorted(edge_list(graph), key=lambda e: (str(e[2]), e[0], e[1]))
-    dates = {
-        d: at for at, d in enumerate(sorted({d[f] for *_, d in edges for f in ("start", "end")}))
-    }
-    source, target, shape, start, end, numbers = [], [], [], [], [], []
+    edges = edge_list(graph)
+    keys = list(map(itemgetter(2), edges))
+    if all(type(key) is str for key in keys) and len(set(keys)) == len(keys):
+        edges.sort(key=itemgetter(2))  # build_graph's keys: unique text, the same order
+    else:
+        edges.sort(key=lambda e: (str(e[2]), e[0], e[1]))
+    data = list(map(itemgetter(3), edges))
+    starts, ends = list(map(itemgetter("start"), data)), list(map(itemgetter("end"), data))
+    dates = {d: at for at, d in enumerate(sorted({*starts, *ends}))}
+    # What a tie's head (colour, arrow, width and lines) depends on, read column by
+    # column through C-level maps, and worded once per distinct combination.
+    said_by = list(
+        zip(*(map(methodcaller("get", name), data) for name in _HEAD_FIELDS), strict=True)
+    )
     heads: dict[tuple, tuple] = {}  # a tie's colour, arrow, width and lines, by what they say
-    split, more = _NUMBER.split, numbers.extend
-
-    def template(text: str) -> int:
-        cut = split(text)  # pieces and numbers by turns, pieces at both ends
-        if len(cut) > 1:
-            more(map(int, cut[1::2]))
-        pieces = tuple(cut[0::2])
-        found = templates.get(pieces)
-        return found if found is not None else templates.setdefault(pieces, len(templates))
-
-    previous = 0
-    for u, v, _, data in edges:
-        kind, status, cite, locator, note = _detail_parts(data)
-        said = (data["sign"], data["directed"], data.get("origins", 1), kind, status, cite)
-        head = heads.get(said)
-        if head is None:
-            head = heads[said] = (
-                color(SIGN_STYLES[data["sign"]][0] + "b3"),  # a little transparent: thousands cross
-                1 if data["directed"] else 0,
-                0.5 + 0.5 * min(data.get("origins", 1), 4),
-                strings.setdefault(kind, len(strings)),
-                strings.setdefault(status, len(strings)),
-                strings.setdefault(cite, len(strings)),
-            )
-        look = (*head, template(locator), template(note) if note else -1)
+    worded: dict[tuple, tuple] = {}  # the same, by the fields they are worded from
+    locators, notes, look_heads = [], [], []
+    for fields, tie in zip(said_by, data, strict=True):
+        found = worded.get(fields)
+        if found is None:
+            kind, status, cite, _, _ = _detail_parts(tie)
+            sign, directed, origins = tie["sign"], tie["directed"], tie.get("origins", 1)
+            said = (sign, directed, origins, kind, status, cite)
+            head = heads.get(said)
+            if head is None:
+                head = heads[said] = (
+                    color(SIGN_STYLES[sign][0] + "b3"),  # a little transparent: thousands cross
+                    1 if directed else 0,
+                    0.5 + 0.5 * min(origins, 4),
+                    strings.setdefault(kind, len(strings)),
+                    strings.setdefault(status, len(strings)),
+                    strings.setdefault(cite, len(strings)),
+                )
+            # A tie told by several reports cites them all in its citation, no locator.
+            found = worded[fields] = (head, bool(tie.get("reported_as")))
+        look_heads.append(found[0])
+        locators.append("" if found[1] else str(tie["locator"]))
+        notes.append(tie["note"] or "")
+    # Templates: each text cut at its numbers by one C-level map, then numbered in
+    # order of first use (a tie's locator, then its note), the numbers kept in order.
+    split = _NUMBER.split
+    numbers: list[str] = []
+    more = numbers.extend
+    shape = []
+    for head, located, noted in zip(
+        look_heads, map(split, locators), map(split, notes), strict=True
+    ):
+        if len(located) > 1:
+            more(located[1::2])
+        pieces = tuple(located[0::2])
+        first = templates.get(pieces)
+        if first is None:
+            first = templates[pieces] = len(templates)
+        second = -1
+        if len(noted) > 1 or noted[0]:  # a note: text, or numbers only
+            if len(noted) > 1:
+                more(noted[1::2])
+            pieces = tuple(noted[0::2])
+            second = templates.get(pieces)
+            if second is None:
+                second = templates[pieces] = len(templates)
+        look = (*head, first, second)
         found = shapes.get(look)
         shape.append(found if found is not None else shapes.setdefault(look, len(shapes)))
-        at = index[u]
-        source.append(at - previous)
-        previous = at
-        target.append(index[v])
-        first = dates[data["start"]]
-        start.append(first)
-        end.append(dates[data["end"]] - first)
+    at = np.fromiter(map(index.__getitem__, map(itemgetter(0), edges)), np.int64, len(edges))
+    source = np.diff(at, prepend=0).tolist()
+    target = list(map(index.__getitem__, map(itemgetter(1), edges)))
+    start = list(map(dates.__getitem__, starts))
+    end = [dates[last] - first for last, first in zip(ends, start, strict=True)]
+    numbers = list(map(int, numbers))
     return {
         "ties": {
             "source": source,
