@@ -235,26 +235,21 @@ def _not_text(path: Path) -> str | None:
     return None
 
 
-#: Arrow's block size for reading a table (see :func:`_read_arrow`).
-_BLOCK = 1 << 22
-
-
 def _read_arrow(source, header: list[str], invalid: list, size: int) -> pd.DataFrame:
     # Allowing newlines in values makes Arrow split the file for its threads
     # serially (2.5 times slower on a million rows). Most files have none, so
     # try without: a value spanning a block boundary stops Arrow with "out of
     # sync" rather than misreading, and only then is the file read again.
-    # A row longer than about two blocks stops Arrow too, with "straddling
-    # object": the file is then read again as one block. Blocks of 4 MiB, not
-    # Arrow's 1 MiB: a fresh process reads a million rows a fifth faster.
-    newlines, block_size = False, _BLOCK
+    # A row longer than about two blocks (1 MiB each) stops Arrow too, with
+    # "straddling object": the file is then read again as one block.
+    newlines, block_size = False, None
     while True:
         try:
             return _read_arrow_once(source, header, invalid, newlines, block_size)
         except pa.ArrowInvalid as error:
             if "out of sync" in str(error) and not newlines:
                 newlines = True
-            elif "straddl" in str(error) and block_size == _BLOCK:
+            elif "straddl" in str(error) and block_size is None:
                 block_size = min(size + 1, 2**31 - 1)  # Arrow's ceiling
             else:
                 raise
@@ -272,7 +267,7 @@ def _read_arrow_once(
 
     table = pacsv.read_csv(
         source,
-        read_options=pacsv.ReadOptions(block_size=block_size),
+        read_options=pacsv.ReadOptions(block_size=block_size) if block_size else None,
         parse_options=pacsv.ParseOptions(
             newlines_in_values=newlines_in_values, invalid_row_handler=on_invalid
         ),
