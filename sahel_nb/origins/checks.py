@@ -132,7 +132,8 @@ def claim_problems(raws: dict[str, RawTable]) -> None:
             keys = claim_keys(frame, id_column)
         # Only the rows of the claims graded 1 are compared: origins and stances
         # of half a million imported rows cost a third of a second per load.
-        told = frame[isin(keys, keys[ones])]
+        needed = [c for c in ("source_id", "relays", "speaker", "told", "status") if c in frame]
+        told = frame.loc[isin(keys, keys[ones]), needed]  # a few columns: each is a take
         table = pd.DataFrame(
             {
                 "claim": keys[told.index],
@@ -188,7 +189,8 @@ def speaker_problems(raws: dict[str, RawTable], derived: dict[str, str | None]) 
         if actor_ids is None:
             known = actors is not None and "actor_id" in actors
             actor_ids = set(actors["actor_id"]) if known else set()
-        for position, row in frame[filled].iterrows():
+        shown = [*columns, "source_id"] if "source_id" in frame else columns
+        for position, row in frame.loc[filled, shown].iterrows():
             speaker, told, relays = (row.get(c) for c in ("speaker", "told", "relays"))
             # The line is found only for a problem: finding it scans the whole file.
             if not _blank(speaker) and " " not in speaker.strip() and speaker not in actor_ids:
