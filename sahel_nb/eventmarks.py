@@ -103,38 +103,54 @@ def in_words(actor1, actor2, sub_event_type, description=None) -> str:
     return _cut(f"{who} {verb} {actor2}" if given(actor2) else f"{who} {verb}")
 
 
-def _given(values: np.ndarray) -> np.ndarray:
+def _arrow(values):
+    """Text values as one Arrow string array (missing values null)."""
+    import pyarrow as pa
+
+    if isinstance(values, pd.Series | pd.Index):
+        values = values.array
+    array = pa.array(values, type=pa.string(), from_pandas=True)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
+def _per_value(values, judge, missing):
+    """``judge`` of each value, computed once per distinct value (``missing`` for nulls), in Arrow."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    coded = pc.dictionary_encode(values)
+    judged = [judge(v) for v in coded.dictionary.to_pylist()] + [missing]
+    return pc.take(pa.array(judged), pc.fill_null(coded.indices, len(judged) - 1))
+
+
+def _given(values):
     """True where a value is text with something in it; judged once per distinct value."""
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object))
-    found = np.array([isinstance(v, str) and bool(v.strip()) for v in uniques] + [False])
-    return found[codes]
+    return _per_value(values, lambda v: bool(v.strip()), False)
 
 
-def _cut_many(texts: np.ndarray) -> np.ndarray:
+def _cut_many(texts):
     """:func:`_cut` for a whole column, in Arrow: only the long texts change."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    array = pa.array(texts, type=pa.string())
-    long = np.flatnonzero(pc.greater(pc.utf8_length(array), _LONGEST).to_numpy(False))
-    if not len(long):
+    long = pc.greater(pc.utf8_length(texts), _LONGEST)
+    if not pc.any(long).as_py():
         return texts
-    # Only the long texts are cut and put back: the rest keep their Python strings.
-    cut = pc.utf8_slice_codeunits(array.take(long), 0, _LONGEST)
+    # Only the long texts are cut and put back.
+    cut = pc.utf8_slice_codeunits(texts.filter(long), 0, _LONGEST)
     cut = pc.replace_substring_regex(cut, " [^ ]*$", "")  # back to the last word
     cut = pc.replace_substring_regex(cut, "[,;:]+$", "")
     cut = pc.binary_join_element_wise(cut, pa.scalar("…"), "")
-    texts = np.array(texts, dtype=object)
-    texts[long] = cut.to_numpy(zero_copy_only=False)
-    return texts
+    return pc.replace_with_mask(texts, long, cut)
 
 
-def in_words_many(actor1, actor2, sub_event_types, descriptions=None) -> np.ndarray:
+def in_words_many(actor1, actor2, sub_event_types, descriptions=None):
     """:func:`in_words` for whole columns at once: the same labels, without a call per row.
 
     Half a million imported events name a quarter of a million combinations
-    of actors and types: labels are joined column-wise, and only rows told
-    by their description, or too long, are made one by one.
+    of actors and types: labels are joined column-wise in Arrow, and only
+    rows told by their description are made one by one. Returns an
+    Arrow-backed text array.
 
     Examples
     --------
@@ -142,32 +158,45 @@ def in_words_many(actor1, actor2, sub_event_types, descriptions=None) -> np.ndar
     ...               "Other"], [None, "Schröder vowed to hunt them; more."]).tolist()
     ['GSPC abducted tourists', 'Schröder vowed to hunt them']
     """
-    a1 = np.asarray(pd.Series(actor1, dtype=object).to_numpy(object))
-    a2 = np.asarray(pd.Series(actor2, dtype=object).to_numpy(object))
-    codes, kinds = pd.factorize(pd.Series(sub_event_types, dtype=object), use_na_sentinel=False)
-    text_of = [str(k) if isinstance(k, str) and k.strip() else "" for k in kinds]
-    kind_text = np.array(text_of, dtype=object)[codes]
-    verb = np.array([_VERBS.get(k, "") for k in text_of], dtype=object)[codes]
-    has_verb = np.array([k in _VERBS for k in text_of], dtype=bool)[codes]
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    a1, a2, kinds = _arrow(actor1), _arrow(actor2), _arrow(sub_event_types)
+
+    def kind_text(k: str) -> str:
+        return k if k.strip() else ""
+
+    verb = _per_value(kinds, lambda k: _VERBS.get(kind_text(k), ""), "")
+    has_verb = _per_value(kinds, lambda k: kind_text(k) in _VERBS, False)
     # A type without a verb is said as "who: type", lower case.
-    plain = np.array([k.lower() or "an event" for k in text_of], dtype=object)[codes]
-    if descriptions is None:
-        described = np.zeros(len(a1), dtype=bool)
-        desc = np.full(len(a1), None, dtype=object)
-    else:
-        desc = np.asarray(pd.Series(descriptions, dtype=object).to_numpy(object))
-        described = ~has_verb & _given(desc)
-    who = np.where(_given(a1), a1, "Someone")
-    other = _given(a2)
-    said = np.where(
-        has_verb, who + " " + verb + np.where(other, " " + np.where(other, a2, ""), ""),
-        who + ": " + plain,
-    )  # fmt: skip
+    plain = _per_value(kinds, lambda k: kind_text(k).lower() or "an event", "an event")
+    who = pc.if_else(_given(a1), a1, "Someone")
+    other = pc.if_else(_given(a2), a2, pa.scalar(None, pa.string()))
+    said = pc.if_else(
+        has_verb,
+        pc.binary_join_element_wise(who, verb, other, " ", null_handling="skip"),
+        pc.binary_join_element_wise(who, plain, ": "),
+    )
     said = _cut_many(said)
-    # A type told by its description: its first clause, cut its own way (see in_words).
-    for at in np.flatnonzero(described):
-        said[at] = in_words(a1[at], a2[at], kind_text[at], desc[at])
-    return said
+    if descriptions is not None:
+        # A type told by its description: its first clause, cut its own way (see in_words).
+        desc = _arrow(descriptions)
+        described = np.flatnonzero(
+            pc.and_(pc.invert(has_verb), _given(desc)).to_numpy(zero_copy_only=False)
+        )
+        if len(described):
+            at = pa.array(described)
+            told = [
+                in_words(*row)
+                for row in zip(
+                    *(pc.take(column, at).to_pylist() for column in (a1, a2, kinds, desc)),
+                    strict=True,
+                )
+            ]
+            mask = np.zeros(len(said), dtype=bool)
+            mask[described] = True
+            said = pc.replace_with_mask(said, pa.array(mask), pa.array(told, pa.string()))
+    return pd.array(said, dtype="str")
 
 
 def hover(row) -> str:

@@ -142,12 +142,12 @@ def _differ_column(differ: dict[str, str], claims: pd.Series) -> np.ndarray:
     return said
 
 
-def _named(ids: pd.Series, names: dict[str, str]) -> np.ndarray:
-    """Each id's name (the id itself if it has none), looked up once per distinct id."""
+def _named(ids: pd.Series, names: dict[str, str]) -> pa.Array:
+    """Each id's name (the id itself if it has none), looked up once per distinct id, in Arrow."""
     # Arrow-backed ids are factorized in Arrow: no Python string per row.
     codes, uniques = pd.factorize(ids)
-    found = np.array([names.get(i, i) for i in uniques.tolist()] + [None], dtype=object)
-    return found[codes]
+    found = pa.array([names.get(i, i) for i in uniques.tolist()] + [None], pa.string())
+    return pc.take(found, np.where(codes < 0, len(found) - 1, codes))
 
 
 def _actor_lists(events: pd.DataFrame, names: dict[str, str]) -> pd.Series:
@@ -164,7 +164,7 @@ def _actor_lists(events: pd.DataFrame, names: dict[str, str]) -> pd.Series:
     if isinstance(assoc, pa.ChunkedArray):
         assoc = assoc.combine_chunks()
     flat = pc.list_flatten(assoc)
-    named = pa.array(_named(pd.Series(flat.to_pandas(), dtype=object), names), pa.string())
+    named = _named(pd.Series(flat.to_pandas(), dtype=object), names)
     # Offsets rebuilt from each value's row: a filtered column's own offsets may start past
     # zero, or span values under an empty row, and would shift every name after them.
     parents = pc.list_parent_indices(assoc).to_numpy()
@@ -173,9 +173,7 @@ def _actor_lists(events: pd.DataFrame, names: dict[str, str]) -> pd.Series:
     # No associated actors is no part at all, not an empty one after a separator.
     empty = pc.equal(pc.fill_null(pc.list_value_length(assoc), 0), 0)
     joined = pc.if_else(empty, pa.scalar(None, pa.string()), joined)
-    parts = [
-        pa.array(_named(events[column], names), pa.string()) for column in ("actor1", "actor2")
-    ]
+    parts = [_named(events[column], names) for column in ("actor1", "actor2")]
     together = pc.binary_join_element_wise(*parts, joined, "; ", null_handling="skip")
     return pd.Series(together.to_numpy(zero_copy_only=False), index=events.index, dtype=object)
 
