@@ -178,15 +178,23 @@ def _actor_lists(events: pd.DataFrame, names: dict[str, str]) -> pd.Series:
     return pd.Series(together.to_numpy(zero_copy_only=False), index=events.index, dtype=object)
 
 
-def event_sources(events: pd.DataFrame) -> pd.DataFrame:
+def event_sources(events: pd.DataFrame, *, placed: bool = False) -> pd.DataFrame:
     """The source and locator of each row of :func:`event_table`, for a caption.
+
+    ``placed`` keeps only the rows with coordinates: what the map draws.
 
     Examples
     --------
-    >>> event_sources(pd.DataFrame({"source": ["guitta-2010 ¶6, ¶14"]})).values.tolist()
+    >>> rows = pd.DataFrame({"source": ["guitta-2010 ¶6, ¶14", "bbc ¶2"], "latitude": [16.3, None]})
+    >>> event_sources(rows).values.tolist()
+    [['guitta-2010', '¶6, ¶14'], ['bbc', '¶2']]
+    >>> event_sources(rows, placed=True).values.tolist()
     [['guitta-2010', '¶6, ¶14']]
     """
-    return cited_pairs(events["source"])
+    cited = events["source"]
+    if placed:
+        cited = cited[events["latitude"].notna().to_numpy(bool)]
+    return cited_pairs(cited)
 
 
 def timeline_page(
