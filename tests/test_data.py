@@ -189,3 +189,14 @@ def test_every_table_is_present():
 def test_a_home_relative_folder_is_expanded(monkeypatch, valid_dir):
     monkeypatch.setenv("HOME", str(valid_dir.parent))
     assert len(load_dataset(f"~/{valid_dir.name}").actors) == 4
+
+
+def test_cited_sources_are_the_sources_a_table_cites(valid_dir):
+    data = load_dataset(valid_dir)
+    for table in ("relationships", "events", "flows"):
+        cited = set(data.tables[table]["source_id"].dropna())
+        found = data.cited_sources(table)
+        assert set(found["source_id"]) == cited & set(data.sources["source_id"])
+        # In the order of sources.csv, whole rows.
+        assert found.index.is_monotonic_increasing
+        assert list(found.columns) == list(data.sources.columns)
