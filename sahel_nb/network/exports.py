@@ -39,15 +39,12 @@ def export_graph(graph: nx.Graph, path: str | os.PathLike, *more: str | os.PathL
     >>> [p.name for p in export_graph(graph, out / "net.gexf", out / "net.graphml")]
     ['net.gexf', 'net.graphml']
     """
-    paths = [Path(p) for p in (path, *more)]
+    paths = _checked(path, *more)
     writers = {".gexf": write_gexf, ".graphml": write_graphml}
-    for each in paths:
-        if each.suffix.lower() not in writers:
-            raise ParameterError(f"{each.name}: export_graph writes .gexf or .graphml files")
     for each in paths:
         each.parent.mkdir(parents=True, exist_ok=True)
     if not more:
-        return writers[path.suffix.lower()](graph, paths[0])
+        return writers[paths[0].suffix.lower()](graph, paths[0])
     read = read_graph(graph)
     # Past a few thousand ties, the other files are written by a forked process
     # while this one writes the first: string building holds the GIL.
@@ -57,6 +54,15 @@ def export_graph(graph: nx.Graph, path: str | os.PathLike, *more: str | os.PathL
         rest.result()
     else:
         _write_each(graph, paths[1:], read)
+    return paths
+
+
+def _checked(*paths: str | os.PathLike) -> list[Path]:
+    """The paths, each refused unless it names a GEXF or GraphML file."""
+    paths = [Path(p) for p in paths]
+    for each in paths:
+        if each.suffix.lower() not in (".gexf", ".graphml"):
+            raise ParameterError(f"{each.name}: export_graph writes .gexf or .graphml files")
     return paths
 
 
@@ -87,9 +93,7 @@ def exporting(graph: nx.Graph, path: str | os.PathLike, *more: str | os.PathLike
     >>> (out / "net.gexf").exists()
     True
     """
-    for each in (path, *more):
-        if Path(each).suffix.lower() not in (".gexf", ".graphml"):
-            raise ParameterError(f"{Path(each).name}: export_graph writes .gexf or .graphml files")
+    _checked(path, *more)
     task = (
         Forked(export_graph, graph, path, *more)
         if graph.number_of_edges() > PARALLEL_TIES

@@ -195,25 +195,20 @@ def _tie_columns(graph: nx.MultiDiGraph, index: dict[str, int], color) -> dict:
     split = _NUMBER.split
     numbers: list[str] = []
     more = numbers.extend
+
+    def template(cut: list[str]) -> int:  # pieces and numbers by turns, pieces at both ends
+        if len(cut) > 1:
+            more(cut[1::2])
+        pieces = tuple(cut[0::2])
+        found = templates.get(pieces)
+        return found if found is not None else templates.setdefault(pieces, len(templates))
+
     shape = []
     for head, located, noted in zip(
         look_heads, map(split, locators), map(split, notes), strict=True
     ):
-        if len(located) > 1:
-            more(located[1::2])
-        pieces = tuple(located[0::2])
-        first = templates.get(pieces)
-        if first is None:
-            first = templates[pieces] = len(templates)
-        second = -1
-        if len(noted) > 1 or noted[0]:  # a note: text, or numbers only
-            if len(noted) > 1:
-                more(noted[1::2])
-            pieces = tuple(noted[0::2])
-            second = templates.get(pieces)
-            if second is None:
-                second = templates[pieces] = len(templates)
-        look = (*head, first, second)
+        # A note is text, or numbers only; an empty one has no template.
+        look = (*head, template(located), template(noted) if len(noted) > 1 or noted[0] else -1)
         found = shapes.get(look)
         shape.append(found if found is not None else shapes.setdefault(look, len(shapes)))
     at = np.fromiter(map(index.__getitem__, map(itemgetter(0), edges)), np.int64, len(edges))
