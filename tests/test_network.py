@@ -193,6 +193,11 @@ def test_export_is_readable_by_networkx_with_plain_attributes(data, tmp_path, su
     assert read.nodes["x"]["label"] == "<img src=x onerror=alert(1)>"
 
 
+def test_export_takes_a_path_given_as_text(data, tmp_path):
+    written = export_graph(build_graph(data), str(tmp_path / "net.gexf"))
+    assert nx.read_gexf(written).number_of_edges() == 7
+
+
 def test_export_refuses_other_formats(data, tmp_path):
     with pytest.raises(ParameterError, match=r"\.gexf or \.graphml"):
         export_graph(build_graph(data), tmp_path / "net.json")
