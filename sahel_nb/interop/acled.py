@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._gc import paused
+from ..csvfile import arrow_text
 from ..exceptions import Problem
 from ..matching import Windows
 from ..schema import EVENT_TYPES, NOT_SPECIFIED
@@ -248,7 +249,7 @@ def _descriptions(cols: dict[str, pd.Series]) -> pd.Series:
 
     # Joined in Arrow: half a million sentences from a few columns, no Python string per part.
     def text(name: str) -> pa.Array:
-        return pa.array(cols[name].to_numpy(object), type=pa.string())
+        return pc.cast(arrow_text(cols[name]), pa.string())  # the export's text, not copied
 
     def join(*parts) -> pa.Array:
         return pc.binary_join_element_wise(*parts, "")
