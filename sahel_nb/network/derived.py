@@ -120,8 +120,16 @@ def _co_occurrences(
     latest = _extreme(group, len(starts), events["date_end"].to_numpy()[rows], dates, "last")
     ids = column("event_id")
     locators = column("locator")
-    cited = np.asarray(locator_lists(locators, starts), dtype=object)
     counts = np.diff(bounds)
+    # One event's locator as written; several as one list of ranges (only
+    # those listed: most ties rest on one event).
+    tie_locators = locators[starts]
+    several = counts > 1
+    if several.any():
+        kept_rows = several[group]
+        tie_locators[several] = locator_lists(
+            locators[kept_rows], np.cumsum(counts[several]) - counts[several]
+        )
     # Keys, locators and notes put together column by column (object arrays
     # add their strings in C), not tie by tie: a quarter of a million ties.
     a_ids, b_ids = actors[tie_keys[0][starts]], actors[tie_keys[1][starts]]
@@ -139,8 +147,6 @@ def _co_occurrences(
     said = np.array([f"{count:,}" for count in counts.tolist()], dtype=object)
     notes = "derived: named together in " + said + np.where(counts != 1, " events (", " event (")
     notes = notes + shown + ")"
-    # One event's locator as written; several as one list of ranges.
-    tie_locators = np.where(counts == 1, locators[starts], cited)
     ties = [
         (
             a,
