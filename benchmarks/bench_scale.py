@@ -16,7 +16,9 @@ is its own (the notebook kernel included):
 - ``benchmarks/bench_match.py`` (matching 1,000,000 records of three datasets),
   unless ``--no-match``.
 
-Each notebook runs with papermill on the ``sahel-nb`` kernel. Prints each
+Each notebook runs with papermill as ``sahel-nb report`` runs it
+(``sahel_nb.paths.KERNEL_RUN``: the ``sahel-nb`` kernel, stopped outright
+after the last cell), kernel start included. Prints each
 step's wall seconds and peak memory and the largest output cell; the last
 line is one JSON object of the figures. Targets (issue 29): import >= 150,000
 rows/s on real-shaped rows; the network notebook <= 15 s and the timeline
@@ -62,10 +64,11 @@ elif step == "exports":
     extra = {"ties": graph.number_of_edges(), "actors": graph.number_of_nodes()}
 else:
     import papermill
+    from sahel_nb.paths import KERNEL_RUN
     start = time.perf_counter()  # the run (kernel start included), not loading papermill
     notebook, out, data_dir, output_dir, parameters = args
-    papermill.execute_notebook(
-        notebook, out, kernel_name="sahel-nb", progress_bar=False, cwd=output_dir,
+    papermill.execute_notebook(  # as sahel-nb report runs it
+        notebook, out, **KERNEL_RUN, progress_bar=False, cwd=output_dir,
         parameters={"data_dir": data_dir, "output_dir": output_dir, **json.loads(parameters)},
     )
     cells = json.load(open(out))["cells"]

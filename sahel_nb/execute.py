@@ -10,7 +10,7 @@ import nbformat
 import papermill
 
 from .pages import write_atomically
-from .paths import KERNEL
+from .paths import KERNEL_RUN
 
 __all__ = ["parameter_table", "refresh", "with_parameter_table"]
 
@@ -72,7 +72,7 @@ def refresh(notebook: str | Path, *, timeout: int = 600) -> Path:
         papermill.execute_notebook(
             str(source),
             str(executed),
-            kernel_name=KERNEL,
+            **KERNEL_RUN,
             cwd=str(path.parent),
             progress_bar=False,
             execution_timeout=timeout,

@@ -11,6 +11,7 @@ __all__ = [
     "ANALYSIS_ENV_VAR",
     "DATA_ENV_VAR",
     "KERNEL",
+    "KERNEL_RUN",
     "NOTEBOOKS_DIR",
     "PROJECT_ROOT",
     "REPORTS_DIR",
@@ -29,6 +30,12 @@ REPORTS_DIR = PROJECT_ROOT / "reports"
 
 #: The Jupyter kernel every notebook runs on (registered by ``make``).
 KERNEL = "sahel-nb"
+#: How the product runs a notebook with papermill (``sahel-nb report``,
+#: ``make notebooks``): on :data:`KERNEL`, which is stopped outright once the
+#: last cell is done (nbclient's ``shutdown_kernel``). Every output and file is
+#: in hand by then; a graceful stop had the kernel free each object it held,
+#: over a second for the network of a 500,000-event import.
+KERNEL_RUN = {"kernel_name": KERNEL, "shutdown_kernel": "immediate"}
 
 #: Environment variable naming a data folder to use instead of the curated one.
 DATA_ENV_VAR = "SAHEL_NB_DATA"

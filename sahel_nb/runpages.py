@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .linking import link_page, linkable
 from .pages import replacing, write_atomically
-from .paths import DATA_ENV_VAR, KERNEL
+from .paths import DATA_ENV_VAR, KERNEL_RUN
 from .runconfig import Run
 
 __all__ = ["SEARCH_FILE", "execute", "finish", "stop_workers", "to_html", "worker_start"]
@@ -148,7 +148,7 @@ def execute(run: Run, notebooks: str, folder: str, timeout: int, links: dict) ->
             str(Path(notebooks) / f"{run.notebook}.ipynb"),
             str(target / f"{run.name}.ipynb"),
             parameters={**run.parameters, "output_dir": "."},
-            kernel_name=KERNEL,
+            **KERNEL_RUN,
             cwd=str(target),
             progress_bar=False,
             execution_timeout=timeout,

@@ -139,3 +139,40 @@ def test_nbval_fails_when_one_curated_amount_changes(tmp_path):
     # The failure names the notebook and shows the new figure as the tables print it.
     assert "ransom_flows.ipynb" in changed.stdout and "7,400,000" in changed.stdout
     assert "alliance_network.ipynb::Cell" not in changed.stdout.split("short test summary")[-1]
+
+
+@pytest.mark.notebook
+def test_a_run_stops_its_kernel_outright_and_keeps_every_output_and_file(tmp_path):
+    from sahel_nb.execute import refresh
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata.kernelspec = {
+        "name": "sahel-nb",
+        "display_name": "sahel-nb",
+        "language": "python",
+    }
+    notebook.metadata.language_info = {"name": "python"}
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("# A run\n\nWhat a run keeps."),
+        nbformat.v4.new_code_cell(
+            "rows = 3  # how many lines to write", metadata={"tags": ["parameters"]}
+        ),
+        nbformat.v4.new_code_cell(
+            "import os\n"
+            "with open('kernel.pid', 'w') as handle:\n"
+            "    handle.write(str(os.getpid()))\n"
+            "with open('written.txt', 'w') as handle:\n"
+            "    handle.write('line\\n' * rows)\n"
+            "print('last cell done')"
+        ),
+    ]
+    path = tmp_path / "run.ipynb"
+    nbformat.write(notebook, path)
+    refresh(path)
+    last = nbformat.read(path, as_version=4).cells[-1]
+    assert [o.get("text") for o in last.outputs] == ["last cell done\n"]
+    assert (tmp_path / "written.txt").read_text() == "line\n" * 3
+    # Stopped outright (sahel_nb.paths.KERNEL_RUN), the kernel is gone, not left running.
+    pid = int((tmp_path / "kernel.pid").read_text())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
