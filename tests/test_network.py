@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -595,3 +596,24 @@ def test_the_betweenness_caveat_gives_the_size_it_rests_on(data):
     text = betweenness_caveat(graph)
     assert f"among the {graph.number_of_nodes()} actors and {graph.number_of_edges()} ties" in text
     assert "1 source happen" in text and "not who brokers in the world" in text
+
+
+def test_a_derived_tie_spans_its_earliest_start_to_its_latest_end_ties_to_first_and_last_row():
+    from sahel_nb.network.derived import _extreme
+
+    rng = np.random.default_rng(3)
+    rows = 400
+    group = np.sort(rng.integers(0, 60, rows))  # grouped, some groups missing
+    groups = 62
+    days = np.datetime64("2003-01-01") + rng.integers(0, 20, rows).astype("timedelta64[D]")
+    days[rng.random(rows) < 0.3] = np.datetime64("NaT")
+    dates = np.array([f"row {i}" for i in range(rows)], dtype=object)
+    for keep in ("first", "last"):
+        expected = [""] * groups
+        for g in range(groups):
+            dated = [i for i in range(rows) if group[i] == g and not np.isnat(days[i])]
+            if dated:
+                best = (min if keep == "first" else max)(days[i] for i in dated)
+                at = [i for i in dated if days[i] == best]
+                expected[g] = dates[at[0] if keep == "first" else at[-1]]
+        assert _extreme(group, groups, days, dates, keep).tolist() == expected

@@ -198,22 +198,30 @@ def _co_occurrences(
 def _extreme(group: np.ndarray, groups: int, days: np.ndarray, dates: np.ndarray, keep: str):
     """Per group, the date as written of its earliest start (``first``) or latest end (``last``).
 
-    ``days`` are the rows' datetime64 bounds (NaT where undated), ``dates``
-    the dates as written; ``""`` for a group with no dated event. Ties go to
-    the first row (``first``) or the last (``last``) of the group.
+    Rows come grouped (``group`` ascending, as the ties' rows are); ``days``
+    are their datetime64 bounds (NaT where undated), ``dates`` the dates as
+    written; ``""`` for a group with no dated event. Ties go to the first
+    row (``first``) or the last (``last``) of the group.
     """
     out = np.full(groups, "", dtype=object)
-    dated = np.flatnonzero(~np.isnat(days))
-    if not len(dated):
+    dated = ~np.isnat(days)
+    if not dated.any():
         return out
-    # A stable sort by group, then day: each group's rows in day order, ties in row order.
-    order = dated[np.lexsort((days[dated], group[dated]))]
-    ordered = group[order]
-    edge = np.ones(len(order), bool)
-    if keep == "first":
-        edge[1:] = ordered[1:] != ordered[:-1]
+    # Each group's extreme by one reduction over its run of rows, not a sort.
+    first = keep == "first"
+    limits = np.iinfo(np.int64)
+    fill = limits.max if first else limits.min  # an undated row never wins
+    value = np.where(dated, days.astype(np.int64), fill)
+    bounds = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    reduce = np.minimum.reduceat if first else np.maximum.reduceat
+    extreme = np.full(groups, fill)
+    extreme[group[bounds]] = reduce(value, bounds)
+    hits = np.flatnonzero(dated & (value == extreme[group]))
+    if first:
+        _, at = np.unique(group[hits], return_index=True)
     else:
-        edge[:-1] = ordered[1:] != ordered[:-1]
-    chosen = order[edge]
+        _, at = np.unique(group[hits][::-1], return_index=True)
+        at = len(hits) - 1 - at
+    chosen = hits[at]
     out[group[chosen]] = [d if d is not None else "" for d in dates[chosen]]
     return out
