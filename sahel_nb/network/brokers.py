@@ -168,10 +168,11 @@ def betweenness_caveat(graph: nx.MultiDiGraph) -> str:
     Betweenness here counts shortest paths among the ... actors and ... ties that ... sources happen to report: it says who sits between others in this record, not who brokers in the world, and one tie added or missing can reorder it.
     """
     edges = edge_list(graph)
-    sources = {d.get("source_id") for *_, d in edges if d.get("source_id")}
-    for *_, d in edges:
-        if d.get("cited"):
-            sources |= {c.partition(" ")[0] for c in d["cited"].split("; ")}
+    data = list(map(itemgetter(3), edges))
+    # Column by column through C-level maps: a quarter of a million ties.
+    sources = set(map(methodcaller("get", "source_id"), data)) - {None, ""}
+    for cited in filter(None, map(methodcaller("get", "cited"), data)):
+        sources |= {c.partition(" ")[0] for c in cited.split("; ")}
     return (
         f"Betweenness here counts shortest paths among the {graph.number_of_nodes():,} actors "
         f"and {len(edges):,} ties that {len(sources):,} source{'' if len(sources) == 1 else 's'} "
