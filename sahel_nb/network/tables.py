@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from operator import itemgetter, methodcaller
+
 import networkx as nx
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .._gc import paused
 from ..edges import edge_list
@@ -56,49 +61,36 @@ def edge_table(graph: nx.MultiDiGraph) -> pd.DataFrame:
     """
     names = dict(graph.nodes(data="name"))
     edges = edge_list(graph)
-    # One pass over the ties' dicts, then column by column: a quarter of a
-    # million ties as dicts, or a pass per column, would cost seconds.
-    rows = [
-        (
-            key,
-            names[u],
-            names[v],
-            d["kind"],
-            d["start"],
-            d["end"],
-            d.get("events"),
-            d["status"],
-            d["credibility"],
-            d.get("reports", 1),
-            d.get("origins", 1),
-            d.get("agreement", "single source"),
-            d.get("cited") or f"{d['source_id']} {d['locator']}",
-            bool(d.get("derived", False)),
-        )
-        for u, v, key, d in edges
-    ]
-    (ids, actor_a, actor_b, kinds, starts, ends, events, status, credibility, reports, origins,
-     agreement, source, derived) = zip(*rows, strict=True) if rows else ([],) * 14  # fmt: skip
-    periods: dict[tuple, str] = {}  # each period worded once
-    period = [
-        periods.get(pair) or periods.setdefault(pair, _period(*pair))
-        for pair in zip(starts, ends, strict=True)
+    data = list(map(itemgetter(3), edges))
+
+    # Column by column through C-level maps: a quarter of a million ties.
+    def column(name: str) -> list:
+        return list(map(itemgetter(name), data))
+
+    def optional(name: str, default=None) -> list:
+        return list(map(methodcaller("get", name, default), data))
+
+    starts, ends = column("start"), column("end")
+    worded = {pair: _period(*pair) for pair in dict.fromkeys(zip(starts, ends, strict=True))}
+    source = [
+        cited or f"{d['source_id']} {d['locator']}"
+        for cited, d in zip(optional("cited"), data, strict=True)
     ]
     table = pd.DataFrame(
         {
-            "relationship_id": ids,
-            "actor_a": actor_a,
-            "actor_b": actor_b,
-            "kind": kinds,
-            "period": period,
-            "events": events,
-            "status": status,
-            "credibility": credibility,
-            "reports": reports,
-            "origins": origins,
-            "agreement": agreement,
-            "source": source,
-            "_derived": derived,
+            "relationship_id": _text(list(map(itemgetter(2), edges))),
+            "actor_a": _text(list(map(names.__getitem__, map(itemgetter(0), edges)))),
+            "actor_b": _text(list(map(names.__getitem__, map(itemgetter(1), edges)))),
+            "kind": _text(column("kind")),
+            "period": _text(list(map(worded.__getitem__, zip(starts, ends, strict=True)))),
+            "events": optional("events"),
+            "status": _text(column("status")),
+            "credibility": column("credibility"),
+            "reports": optional("reports", 1),
+            "origins": optional("origins", 1),
+            "agreement": _text(optional("agreement", "single source")),
+            "source": _text(source),
+            "_derived": np.fromiter(map(bool, optional("derived", False)), bool, len(data)),
         },
         columns=[
             "relationship_id", "actor_a", "actor_b", "kind", "period", "events", "status",
@@ -107,9 +99,28 @@ def edge_table(graph: nx.MultiDiGraph) -> pd.DataFrame:
     )  # fmt: skip
     table["events"] = table["events"].astype("Int64")
     # Curated ties first, then derived ties of most events: the rows a reader needs first.
-    table = table.sort_values(
-        ["_derived", "events", "relationship_id"], ascending=[True, False, True], ignore_index=True
+    by = ["_derived", "events", "relationship_id"]
+    try:  # Arrow's sort: a third of pandas' time on a quarter of a million ties
+        keys = pa.table({name: pa.array(table[name]) for name in by})
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # ids of mixed types: pandas compares them
+        return _finished(table.sort_values(by, ascending=[True, False, True], ignore_index=True))
+    order = pc.sort_indices(
+        keys, sort_keys=[(by[0], "ascending"), (by[1], "descending"), (by[2], "ascending")]
     )
+    return _finished(table.take(order.to_numpy()).reset_index(drop=True))
+
+
+def _finished(table: pd.DataFrame) -> pd.DataFrame:
     if not table["_derived"].any():
         table = table.drop(columns="events")
     return table.drop(columns="_derived")
+
+
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default text type, "str"
+
+
+def _text(values: list):
+    """Python strings as a ``str`` column, built by Arrow (pandas' own conversion is several times slower); anything else as it is."""
+    if set(map(type, values)) <= {str}:
+        return _STR.__from_arrow__(pa.array(values, type=pa.large_string()))
+    return values
