@@ -43,7 +43,12 @@ def edge_sources(graph: nx.MultiDiGraph) -> pd.DataFrame:
     if not derived:
         return found
     # A derived tie's own locator stops after a dozen rows: cite every event behind it.
-    if len(derived) < behind["relationship_id"].nunique():  # a window or ego graph: some ties
+    # A window or an ego graph draws some ties only. The events of a tie come
+    # together (build_graph), so counting runs of ids counts the ties at most
+    # as often as they appear: hashing half a million ids took a third of this.
+    ids = behind["relationship_id"].to_numpy()
+    runs = 1 + int(np.count_nonzero(ids[1:] != ids[:-1])) if len(ids) else 0
+    if len(derived) < runs:
         behind = behind[behind["relationship_id"].isin(derived)]
     return pd.concat([found, behind[["source_id", "locator"]]], ignore_index=True)
 
