@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from itertools import compress
+from operator import itemgetter, methodcaller
+
 import pandas as pd
 
 from ..edges import edge_list
@@ -28,19 +32,20 @@ def describe_graph(graph) -> str:
     >>> describe_graph(nx.MultiDiGraph())
     'No relationship in the data matches this selection.'
     """
-    edges = [d for *_, d in edge_list(graph)]
+    edges = list(map(itemgetter(3), edge_list(graph)))
     if not edges:
         return "No relationship in the data matches this selection."
     from ..schema import STRUCTURAL_KINDS
 
+    # Column by column through C-level maps: a quarter of a million ties.
+    def column(name: str) -> list:
+        return list(map(methodcaller("get", name), edges))
+
     # What an actor is (member, successor, kin) is not whom it works with: counted apart.
-    structural = sum(1 for d in edges if d.get("kind") in STRUCTURAL_KINDS)
-    signs = pd.Series(
-        [d["sign"] for d in edges if d.get("kind") not in STRUCTURAL_KINDS], dtype=object
-    ).value_counts()
-    parts = [
-        _plural(int(signs.get(s, 0)), f"{s} tie") for s in ("cooperative", "hostile", "neutral")
-    ]
+    apart = list(map(frozenset(STRUCTURAL_KINDS).__contains__, column("kind")))
+    structural = sum(apart)
+    signs = Counter(compress(column("sign"), map((1).__sub__, apart)))
+    parts = [_plural(signs[s], f"{s} tie") for s in ("cooperative", "hostile", "neutral")]
     if structural:
         parts.append(_plural(structural, "structural tie") + " (membership, lineage, kinship)")
     text = (
@@ -48,9 +53,9 @@ def describe_graph(graph) -> str:
         f"{_plural(len(edges), 'relationship')}: {', '.join(parts)}."
     )
     windowed = any(graph.graph.get("window", ("", "")))
-    undated = sum(
-        1 for d in edges if not d.get("derived") and not d.get("start") and not d.get("end")
-    )
+    flagged = column("derived")
+    dated = map(any, zip(flagged, column("start"), column("end"), strict=True))
+    undated = len(edges) - sum(dated)
     if windowed and graph.graph.get("undated", True):
         if undated:
             text += (
@@ -66,9 +71,9 @@ def describe_graph(graph) -> str:
         )
     elif undated:
         text += f" {undated} of these ties {'has' if undated == 1 else 'have'} no date."
-    derived = [d for d in edges if d.get("derived")]
+    derived = list(compress(edges, flagged))
     if derived:
-        events = sum(d.get("events", 1) for d in derived)
+        events = sum(map(methodcaller("get", "events", 1), derived))
         text += (
             f" Of these, {_plural(len(derived), 'tie')} {'is' if len(derived) == 1 else 'are'} "
             f"derived from {_plural(events, 'event')} naming two actors together, not "
