@@ -12,6 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from ..csvfile import one_record_per_line
 from ..exceptions import Problem
 from .jsonrecords import read_json
 from .layout import (
@@ -86,21 +87,8 @@ def read_export(
         hxl = _is_hxl(next(head, []), header)
         index = names[0] if names[0] in _INDEX_NAMES else None
         try:
-            table = pacsv.read_csv(
-                pa.BufferReader(raw),
-                read_options=pacsv.ReadOptions(
-                    encoding=encoding,
-                    block_size=1 << 24,
-                    column_names=names,
-                    skip_rows=1 + hxl,
-                ),
-                parse_options=pacsv.ParseOptions(newlines_in_values=True),
-                convert_options=pacsv.ConvertOptions(
-                    column_types={name: pa.string() for name in names},
-                    include_columns=[n for n in names if n in used or n == index],
-                    strings_can_be_null=False,
-                    quoted_strings_can_be_null=False,
-                ),
+            table = _read_arrow(
+                raw, encoding, names, 1 + hxl, [n for n in names if n in used or n == index]
             )
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             frame, problems = _read_slowly(raw, shown, encoding, names, hxl)
@@ -123,6 +111,45 @@ def read_export(
         # The bytes read, hashed once.
         return _frame(frame, sha256=hashlib.sha256(raw).hexdigest(), notes=notes), [], encoding
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _read_arrow(raw: bytes, encoding: str, names: list[str], skip: int, columns: list[str]):
+    """The columns of an export as text, read by Arrow: quickly when no value holds a line break.
+
+    Read first without newlines in values (Arrow's threads then split the
+    file in parallel), kept only if the file holds one record per line
+    (:func:`sahel_nb.csvfile.one_record_per_line`); otherwise, and for
+    encodings other than UTF-8, read the exact way.
+    """
+
+    def read(newlines: bool) -> pa.Table:
+        return pacsv.read_csv(
+            pa.BufferReader(raw),
+            read_options=pacsv.ReadOptions(
+                encoding=encoding,
+                block_size=None if not newlines else 1 << 24,
+                column_names=names,
+                skip_rows=skip,
+            ),
+            parse_options=pacsv.ParseOptions(newlines_in_values=newlines),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in names},
+                include_columns=columns,
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+
+    if encoding == "utf-8":
+        try:
+            table = read(newlines=False)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            table = None
+        if table is not None and one_record_per_line(
+            pa.py_buffer(raw), table.num_rows + skip - 1, []
+        ):
+            return table
+    return read(newlines=True)
 
 
 # -- CSV, line by line -----------------------------------------------------------------------
