@@ -17,6 +17,7 @@ from .schema import STRUCTURAL_KINDS
 
 __all__ = [
     "BETWEENNESS_SAMPLE",
+    "BETWEENNESS_WORK",
     "EXACT_BETWEENNESS",
     "LEIDEN_ITERATIONS",
     "betweenness",
@@ -30,6 +31,13 @@ _SEED = 0
 #: ``BETWEENNESS_SAMPLE`` seeded source actors.
 EXACT_BETWEENNESS = 10_000
 BETWEENNESS_SAMPLE = 100
+#: Betweenness counts the shortest paths out of every actor: work that grows as
+#: actors times pairs of actors tied, not as actors alone. It is exact up to this
+#: much of it (10,000 actors of ten ties each; about two CPU-seconds of igraph);
+#: past it, estimated from as many seeded source actors as the same work allows,
+#: never fewer than ``BETWEENNESS_SAMPLE`` (2,253 of the 5,053 actors of a
+#: 500,000-event ACLED import, where exact figures cost 5 CPU-seconds).
+BETWEENNESS_WORK = 500_000_000
 #: Leiden runs until an iteration no longer improves modularity, except past
 #: ``EXACT_BETWEENNESS`` actors, where it stops after this many iterations.
 LEIDEN_ITERATIONS = 20
@@ -61,6 +69,7 @@ def graph_metrics(
     structural: bool = False,
     exact_up_to: int | None = None,
     sample: int | None = None,
+    work: int | None = None,
 ) -> pd.DataFrame:
     """Return one row per actor: ties by sign, betweenness and community.
 
@@ -88,7 +97,10 @@ def graph_metrics(
     :data:`EXACT_BETWEENNESS`) it is estimated from the shortest paths out of
     ``sample`` source actors (default :data:`BETWEENNESS_SAMPLE`) drawn with
     numpy's generator seeded 0, scaled as networkx scales its ``k`` sample,
-    and ``frame.attrs["betweenness_sample"]`` is ``(sample, actors)``.
+    and ``frame.attrs["betweenness_sample"]`` is ``(sample, actors)``; past
+    ``work`` (actors times pairs of actors tied; default
+    :data:`BETWEENNESS_WORK`) it is estimated the same way from as many
+    source actors as that work allows (at least ``sample``).
     ``community`` numbers Leiden communities (modularity, weighted by the tie
     counts, igraph's generator seeded 0 for the call; run until stable, or
     :data:`LEIDEN_ITERATIONS` iterations where betweenness is estimated) from
@@ -101,8 +113,9 @@ def graph_metrics(
         ``actor_type``, edges ``sign`` (and ``kind`` or ``structural``).
     structural : bool, default False
         Count structural ties as their sign, in degree, betweenness and communities.
-    exact_up_to, sample : int, optional
-        Override :data:`EXACT_BETWEENNESS` and :data:`BETWEENNESS_SAMPLE`.
+    exact_up_to, sample, work : int, optional
+        Override :data:`EXACT_BETWEENNESS`, :data:`BETWEENNESS_SAMPLE` and
+        :data:`BETWEENNESS_WORK`.
 
     Returns
     -------
@@ -119,14 +132,12 @@ def graph_metrics(
     >>> bool((graph_metrics(build_graph(load_dataset()), structural=True)["structural"] == 0).all())
     True
     """
-    exact_up_to = EXACT_BETWEENNESS if exact_up_to is None else exact_up_to
-    sample = BETWEENNESS_SAMPLE if sample is None else sample
     if graph.number_of_nodes() == 0:
         return pd.DataFrame(columns=_COLUMNS).rename_axis("actor_id")
     nodes = sorted(graph)
     n = len(nodes)
     simple, counts, degree = _simple(graph, nodes, structural=structural)
-    sampled = None if n <= exact_up_to else min(sample, n)
+    sampled = _sampled(n, simple.ecount(), exact_up_to, sample, work)
     iterations = -1 if sampled is None else LEIDEN_ITERATIONS
     # On a big graph the communities are found in a third process while the two
     # halves of betweenness are counted: three tasks on two cores finish sooner
@@ -159,6 +170,25 @@ def graph_metrics(
     if sampled is not None:
         frame.attrs["betweenness_sample"] = (sampled, n)
     return frame
+
+
+def _sampled(n: int, pairs: int, exact_up_to=None, sample=None, work=None) -> int | None:
+    """How many seeded source actors betweenness is counted from; None for all of them (exact).
+
+    Examples
+    --------
+    >>> _sampled(5_053, 221_834, work=500_000_000), _sampled(42, 60) is None
+    (2253, True)
+    """
+    exact_up_to = EXACT_BETWEENNESS if exact_up_to is None else exact_up_to
+    sample = BETWEENNESS_SAMPLE if sample is None else sample
+    work = BETWEENNESS_WORK if work is None else work
+    if n > exact_up_to:
+        return min(sample, n)
+    if n * pairs > work:
+        sources = max(sample, work // max(pairs, 1))
+        return sources if sources < n else None
+    return None
 
 
 def _simple(
@@ -228,6 +258,7 @@ def betweenness(
     structural: bool = False,
     exact_up_to: int | None = None,
     sample: int | None = None,
+    work: int | None = None,
     known: pd.Series | None = None,
 ) -> pd.Series:
     """Each actor's betweenness as :func:`graph_metrics` gives it, with the ties ``leave_out`` left out.
@@ -237,13 +268,19 @@ def betweenness(
     computed: the question "who brokers without the alleged ties" needs no
     communities and no copy of the graph.
 
+    Estimated or exact as :func:`graph_metrics` decides for the whole
+    ``graph``, from the same source actors: the figures with and without the
+    ties left out compare.
+
     ``known`` is the betweenness of the whole ``graph`` (every actor), as
     :func:`graph_metrics` gave it with the same ``structural``,
-    ``exact_up_to`` and ``sample``: given it, only the connected components
+    ``exact_up_to``, ``sample`` and ``work``: given it, only the connected components
     where leaving the ties out parts a pair of actors are counted again, and
     every other actor keeps its known figure, which is what counting again
     would give (a shortest path never leaves its component, and a pair still
     tied by another tie keeps every path). The figures are the same as without it.
+    A ``known`` column whose ``attrs`` (as :func:`graph_metrics`' frame passes
+    them on) name another sample than this graph's is not used.
 
     Examples
     --------
@@ -257,23 +294,26 @@ def betweenness(
     >>> betweenness(graph, leave_out=alleged, known=whole).equals(betweenness(graph, leave_out=alleged))
     True
     """
-    exact_up_to = EXACT_BETWEENNESS if exact_up_to is None else exact_up_to
-    sample = BETWEENNESS_SAMPLE if sample is None else sample
     nodes = sorted(graph)
     index = pd.Index(nodes, name="actor_id")
-    sampled = None if len(nodes) <= exact_up_to else min(sample, len(nodes))
-    if known is None:
-        simple, _, _ = _simple(graph, nodes, frozenset(leave_out), structural=structural)
-        values = [round(value, 4) for value in _betweenness(simple, sampled)]
-        return pd.Series(values, index=index, name="betweenness")
-    if len(known) != len(nodes) or not index.isin(known.index).all():
-        raise ValueError("known must give the betweenness of every actor of the graph")
-    values = known.reindex(index).tolist()
     n = len(nodes)
     u, v, keys, _, apart = _edge_arrays(graph, nodes)
     counted = np.ones(len(u), bool) if structural else ~apart
     whole, _ = _pairs(u, v, counted, n)
-    firm, _ = _pairs(u, v, counted & ~pd.Index(keys).isin(list(leave_out)), n)
+    firm = (
+        _pairs(u, v, counted & ~pd.Index(keys).isin(list(leave_out)), n)[0] if leave_out else whole
+    )
+    sampled = _sampled(n, len(whole), exact_up_to, sample, work)
+    if known is not None and known.attrs.get("betweenness_sample") != (
+        None if sampled is None else (sampled, n)
+    ):
+        known = None  # figures of another sample: counted again
+    if known is None:
+        values = [round(value, 4) for value in _betweenness(_graph(firm, n), sampled)]
+        return pd.Series(values, index=index, name="betweenness")
+    if len(known) != len(nodes) or not index.isin(known.index).all():
+        raise ValueError("known must give the betweenness of every actor of the graph")
+    values = known.reindex(index).tolist()
     parted = np.setdiff1d(whole, firm, assume_unique=True)
     if not len(parted) or n <= 2:  # every path is still there
         return pd.Series(values, index=index, name="betweenness")

@@ -258,6 +258,50 @@ def test_past_the_threshold_betweenness_is_a_seeded_estimate_scaled_like_network
     assert first["betweenness"].to_dict() == {n: round(expected[n], 4) for n in first.index}
 
 
+def test_past_the_work_budget_betweenness_is_estimated_from_as_many_sources_as_it_allows():
+    graph = _random_graph(150, 400, seed=6)
+    pairs = _reference_simple(graph).number_of_edges()
+    budget = 40 * pairs  # the work of forty sources
+    first = graph_metrics(graph, work=budget, sample=20)
+    assert first.attrs["betweenness_sample"] == (40, 150)
+    assert first.equals(graph_metrics(graph, work=budget, sample=20))  # seeded
+    # Never fewer than the sample, and exact once the budget covers every actor.
+    assert graph_metrics(graph, work=budget, sample=60).attrs["betweenness_sample"] == (60, 150)
+    assert graph_metrics(graph, work=150 * pairs).attrs == {}
+    # The same figures as networkx's k-sample estimate from the same 40 sources.
+    nodes = sorted(graph)
+    sources = np.random.default_rng(0).choice(len(nodes), size=40, replace=False)
+
+    class SameSources(random.Random):
+        def sample(self, population, k):
+            return [nodes[int(s)] for s in sources]
+
+    expected = nx.betweenness_centrality(_reference_simple(graph), k=40, seed=SameSources())
+    assert first["betweenness"].to_dict() == {n: round(expected[n], 4) for n in first.index}
+
+
+def test_known_figures_of_another_sample_are_counted_again_not_reused():
+    # Two components; the ties left out touch the first only, so known figures
+    # would be kept for the second if they were taken as they came.
+    graph = _random_graph(80, 200, seed=6)
+    other = nx.relabel_nodes(_random_graph(70, 180, seed=9), lambda a: f"b{a}")
+    graph.add_nodes_from(other.nodes(data=True))
+    graph.add_edges_from((u, v, f"b{k}", d) for u, v, k, d in other.edges(keys=True, data=True))
+    leave_out = {k for u, v, k in graph.edges(keys=True) if not u.startswith("ba")}
+    leave_out = set(sorted(leave_out)[:5])
+    pairs = _reference_simple(graph).number_of_edges()
+    estimated = graph_metrics(graph, work=40 * pairs, sample=20)["betweenness"]
+    exact = metrics.betweenness(graph, leave_out=leave_out)
+    assert not exact.equals(metrics.betweenness(graph, work=40 * pairs, sample=20))
+    # Exact figures wanted, figures of forty sources known: counted again.
+    assert metrics.betweenness(graph, leave_out=leave_out, known=estimated).equals(exact)
+    again = metrics.betweenness(graph, leave_out=leave_out, work=40 * pairs, sample=20)
+    reused = metrics.betweenness(
+        graph, leave_out=leave_out, work=40 * pairs, sample=20, known=estimated
+    )
+    assert reused.equals(again)
+
+
 def test_igraph_goes_back_to_its_default_generator():
     graph = _random_graph(40, 80, seed=7)
 

@@ -137,26 +137,23 @@ def _broker_basis(graph, top: pd.Series, metrics: pd.DataFrame) -> str:
     from ..metrics import betweenness
 
     # Read where actor_metrics reads them, so one setting holds for both.
-    from ..network.brokers import BETWEENNESS_SAMPLE, EXACT_BETWEENNESS
+    from ..network.brokers import BETWEENNESS_SAMPLE, BETWEENNESS_WORK, EXACT_BETWEENNESS
 
     # Betweenness alone, the alleged ties left out: no copy of a graph that
     # may hold a quarter of a million ties, and no communities. The metrics'
     # own figures are reused where the alleged ties part no pair of actors:
-    # counted again only where they do, on the ties the metrics counted.
+    # counted again only where they do, on the ties the metrics counted (and
+    # from the same sample, which their column's attrs name).
     structural = bool(metrics.attrs.get("structural", False))
     n = graph.number_of_nodes()
-    sampled = None if n <= EXACT_BETWEENNESS else (min(BETWEENNESS_SAMPLE, n), n)
-    same = (
-        metrics.attrs.get("betweenness_sample") == sampled
-        and len(metrics) == n
-        and metrics.index.isin(list(graph)).all()
-    )
+    same = len(metrics) == n and metrics.index.isin(list(graph)).all()
     firm = betweenness(
         graph,
         leave_out={key for _, _, key in alleged},
         structural=structural,
         exact_up_to=EXACT_BETWEENNESS,
         sample=BETWEENNESS_SAMPLE,
+        work=BETWEENNESS_WORK,
         known=metrics["betweenness"] if same else None,
     )
     names = dict(graph.nodes(data="name"))

@@ -2,10 +2,11 @@
 
 from .actors import check_actor, ego_graph, predecessors
 
-# Re-exported from sahel_nb.metrics. The two thresholds are read in brokers.py:
+# Re-exported from sahel_nb.metrics. The three thresholds are read in brokers.py:
 # set them there (a test does) to take effect.
 from .brokers import (
     BETWEENNESS_SAMPLE,
+    BETWEENNESS_WORK,
     EXACT_BETWEENNESS,
     actor_metrics,
     betweenness_caveat,
@@ -40,6 +41,7 @@ from .vis import _year as _year
 
 __all__ = [
     "BETWEENNESS_SAMPLE",
+    "BETWEENNESS_WORK",
     "EXACT_BETWEENNESS",
     "MAX_DRAWN_TIES",
     "SIGMA_NODES",

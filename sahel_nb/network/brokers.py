@@ -11,7 +11,13 @@ import pandas as pd
 
 from .._gc import paused
 from ..edges import add_keyed_edges, edge_list
-from ..metrics import BETWEENNESS_SAMPLE, EXACT_BETWEENNESS, graph_metrics, is_structural
+from ..metrics import (
+    BETWEENNESS_SAMPLE,
+    BETWEENNESS_WORK,
+    EXACT_BETWEENNESS,
+    graph_metrics,
+    is_structural,
+)
 
 
 def actor_metrics(graph: nx.MultiDiGraph, *, structural: bool = False) -> pd.DataFrame:
@@ -21,10 +27,11 @@ def actor_metrics(graph: nx.MultiDiGraph, *, structural: bool = False) -> pd.Dat
     ``betweenness`` is the normalised share of shortest paths between other
     actors that pass through this one, on the undirected graph of who is tied
     to whom — brokers and mediators stand out. It is exact up to
-    :data:`EXACT_BETWEENNESS` actors, computed in igraph's C core (the same
-    figure networkx gives, in a fraction of the time); past that it is
-    estimated from a seeded sample of :data:`BETWEENNESS_SAMPLE` actors
-    (``frame.attrs["betweenness_sample"]`` says so). ``community`` numbers
+    :data:`EXACT_BETWEENNESS` actors and :data:`BETWEENNESS_WORK` (actors
+    times pairs tied), computed in igraph's C core (the same figure networkx
+    gives, in a fraction of the time); past that it is estimated from a
+    seeded sample of actors, :data:`BETWEENNESS_SAMPLE` or as many as the
+    work allows (``frame.attrs["betweenness_sample"]`` says how many). ``community`` numbers
     Leiden communities (modularity, seeded) from 1, largest first. Rows are
     sorted by betweenness, then degree, then id, so equal input gives equal
     output. See :func:`sahel_nb.metrics.graph_metrics`.
@@ -46,7 +53,11 @@ def actor_metrics(graph: nx.MultiDiGraph, *, structural: bool = False) -> pd.Dat
     False
     """
     metrics = graph_metrics(
-        graph, structural=structural, exact_up_to=EXACT_BETWEENNESS, sample=BETWEENNESS_SAMPLE
+        graph,
+        structural=structural,
+        exact_up_to=EXACT_BETWEENNESS,
+        sample=BETWEENNESS_SAMPLE,
+        work=BETWEENNESS_WORK,
     )
     # Catch-alls ("Unknown", "Protesters (Mali)") are no one in particular:
     # listed for the broker sentence to pass over, not as a column of the table.
