@@ -238,6 +238,19 @@ def test_tiny_and_empty_graphs():
         )
 
 
+def _networkx_estimate(graph: nx.MultiDiGraph, k: int) -> dict[str, float]:
+    """networkx's k-sample betweenness from the sources graph_metrics draws (numpy, seeded 0)."""
+    nodes = sorted(graph)
+    sources = np.random.default_rng(0).choice(len(nodes), size=k, replace=False)
+
+    class SameSources(random.Random):
+        def sample(self, population, k):
+            return [nodes[int(s)] for s in sources]
+
+    expected = nx.betweenness_centrality(_reference_simple(graph), k=k, seed=SameSources())
+    return {n: round(expected[n], 4) for n in nodes}
+
+
 def test_past_the_threshold_betweenness_is_a_seeded_estimate_scaled_like_networkx(monkeypatch):
     graph = _random_graph(150, 400, seed=6)
     monkeypatch.setattr(metrics, "EXACT_BETWEENNESS", 100)
@@ -247,15 +260,7 @@ def test_past_the_threshold_betweenness_is_a_seeded_estimate_scaled_like_network
     assert first.attrs["betweenness_sample"] == (20, 150)
     assert graph_metrics(graph, exact_up_to=150).attrs == {}
     # networkx's own k-sample estimate from the same 20 sources gives the same figures.
-    nodes = sorted(graph)
-    sources = np.random.default_rng(0).choice(len(nodes), size=20, replace=False)
-
-    class SameSources(random.Random):
-        def sample(self, population, k):
-            return [nodes[int(s)] for s in sources]
-
-    expected = nx.betweenness_centrality(_reference_simple(graph), k=20, seed=SameSources())
-    assert first["betweenness"].to_dict() == {n: round(expected[n], 4) for n in first.index}
+    assert first["betweenness"].to_dict() == _networkx_estimate(graph, 20)
 
 
 def test_past_the_work_budget_betweenness_is_estimated_from_as_many_sources_as_it_allows():
@@ -269,15 +274,7 @@ def test_past_the_work_budget_betweenness_is_estimated_from_as_many_sources_as_i
     assert graph_metrics(graph, work=budget, sample=60).attrs["betweenness_sample"] == (60, 150)
     assert graph_metrics(graph, work=150 * pairs).attrs == {}
     # The same figures as networkx's k-sample estimate from the same 40 sources.
-    nodes = sorted(graph)
-    sources = np.random.default_rng(0).choice(len(nodes), size=40, replace=False)
-
-    class SameSources(random.Random):
-        def sample(self, population, k):
-            return [nodes[int(s)] for s in sources]
-
-    expected = nx.betweenness_centrality(_reference_simple(graph), k=40, seed=SameSources())
-    assert first["betweenness"].to_dict() == {n: round(expected[n], 4) for n in first.index}
+    assert first["betweenness"].to_dict() == _networkx_estimate(graph, 40)
 
 
 def test_known_figures_of_another_sample_are_counted_again_not_reused():
