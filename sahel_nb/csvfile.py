@@ -239,20 +239,22 @@ def _not_text(path: Path) -> str | None:
 def _read_arrow(source, header: list[str], invalid: list, size: int) -> pd.DataFrame:
     # Allowing newlines in values makes Arrow split the file for its threads
     # serially (2.5 times slower on a million rows). Most files have none, so
-    # read without, then make sure: the file must hold one line per record.
-    # Where a value holds a line break, a block may end inside it, and Arrow
-    # then stops with "out of sync", fails a row, or (about one file of twenty
-    # over a megabyte, found by fuzzing) reads shifted rows without a word;
-    # such a file is read again, newlines allowed, which is always exact.
-    # A row longer than about two blocks (1 MiB each) stops Arrow too, with
-    # "straddling object": the file is then read again as one block.
+    # read without, then make sure (one_record_per_line). Where a value holds
+    # a line break, a block may end inside it, and Arrow then stops with "out
+    # of sync", fails a row, or (about one file of twenty over a megabyte,
+    # found by fuzzing; or a line made to look like a record) reads shifted
+    # rows without a word; such a file is read again, newlines allowed, which
+    # is always exact. A row longer than about two blocks (1 MiB each) stops
+    # Arrow too, with "straddling object": the file is then read again as one
+    # block, which needs no check unless the file outgrows Arrow's largest one.
     data = _buffer(source)
     newlines, block_size = False, None
     while True:
         try:
-            frame = _read_arrow_once(pa.BufferReader(data), header, invalid, newlines, block_size)
-            if newlines or block_size is not None or one_record_per_line(data, len(frame), invalid):
-                return frame
+            table = _read_arrow_once(pa.BufferReader(data), header, invalid, newlines, block_size)
+            whole = block_size is not None and block_size > len(data)
+            if newlines or whole or one_record_per_line(data, table, invalid):
+                return table.to_pandas(types_mapper={pa.large_string(): _STRING}.get)
             newlines = True
         except pa.ArrowInvalid as error:
             if "out of sync" in str(error) and not newlines:
@@ -275,32 +277,36 @@ def _buffer(source) -> pa.Buffer:
 _STEP = 1 << 22
 
 
-def one_record_per_line(data: pa.Buffer, rows: int, invalid: list) -> bool:
-    r"""Whether ``data`` holds its header and ``rows`` records one per line, no value a line break.
+def one_record_per_line(data: pa.Buffer, table: pa.Table, invalid: list, skip: int = 1) -> bool:
+    r"""Whether ``table``, read from ``data`` without newlines in values, is each record on its own line.
 
-    What makes a read without newlines in values exact: every block Arrow
-    cuts then ends at the end of a record.
-
-    Lines end in LF or CRLF; a lone CR, a blank line or a failed row make the
-    count differ and the file is read the exact way.
+    What makes such a read exact: the file's lines (ending in LF or CRLF) are
+    its ``skip`` header lines and one per row read, no row failed, and no
+    value read holds a line break. A value with a line break that a block
+    ended inside is either kept cut, its break in it, or dropped with the
+    rest read as a row of its own: one of the three then fails. A lone CR, a
+    blank line or a failed row fail it too, and the file is read the exact way.
 
     Examples
     --------
-    >>> one_record_per_line(pa.py_buffer(b"a,b\r\n1,2\r\n"), 1, [])
+    >>> import pyarrow.csv as pacsv
+    >>> data = pa.py_buffer(b"a,b\r\n1,2\r\n")
+    >>> one_record_per_line(data, pacsv.read_csv(pa.BufferReader(data)), [])
     True
-    >>> one_record_per_line(pa.py_buffer(b'a,b\n1,"two\nlines"\n'), 1, [])
+    >>> data = pa.py_buffer(b'a,b\n1,"two\nlines"\n')
+    >>> one_record_per_line(data, pacsv.read_csv(pa.BufferReader(data)), [])
     False
     """
     if invalid:
         return False
     view = np.frombuffer(data, dtype=np.uint8)
     if not len(view):
-        return rows == 0
+        return table.num_rows == 0
     lines = sum(
         int(np.count_nonzero(view[at : at + _STEP] == 10)) for at in range(0, len(view), _STEP)
     )
     lines += view[-1] != 10  # a last line without its newline
-    if lines != rows + 1:
+    if lines != table.num_rows + skip or _breaks_in_values(table):
         return False
     carriage = sum(
         int(np.count_nonzero(view[at : at + _STEP] == 13)) for at in range(0, len(view), _STEP)
@@ -313,6 +319,29 @@ def one_record_per_line(data: pa.Buffer, rows: int, invalid: list) -> bool:
         here = view[at : min(at + _STEP, len(view) - 1)]
         paired += int(np.count_nonzero((here == 13) & (view[at + 1 : at + 1 + len(here)] == 10)))
     return paired == carriage
+
+
+def _breaks_in_values(table: pa.Table) -> bool:
+    """Whether any text value of ``table`` holds a CR or LF, read from its bytes as Arrow stores them."""
+    for column in table.columns:
+        if column.type not in _TEXT_TYPES:
+            continue
+        offset_type = np.int64 if column.type == pa.large_string() else np.int32
+        for chunk in column.chunks:
+            if not len(chunk):
+                continue
+            _, offsets, values = chunk.buffers()
+            at = np.frombuffer(offsets, dtype=offset_type)[
+                chunk.offset : chunk.offset + len(chunk) + 1
+            ]
+            text = np.frombuffer(values, dtype=np.uint8)[at[0] : at[-1]] if values else ()
+            # One reduction with no temporary (no byte below 14 is the rule), and
+            # only where there is one a look at which: a tab is one too.
+            if len(text) and text.min() <= 13:
+                low = text[text <= 13]
+                if ((low == 10) | (low == 13)).any():
+                    return True
+    return False
 
 
 def _read_arrow_once(
@@ -335,7 +364,7 @@ def _read_arrow_once(
             null_values=[""],
         ),
     )
-    return table.to_pandas(types_mapper={pa.large_string(): _STRING}.get)
+    return table
 
 
 def _read_quietly(source, header: list[str], invalid: list, size: int) -> pd.DataFrame:

@@ -26,9 +26,9 @@ __all__ = [
 ]
 
 _SEED = 0
-#: Up to this many actors, betweenness is exact (igraph's C core: about 9 s
-#: at 10,000 actors of ten ties each); past it, estimated from
-#: ``BETWEENNESS_SAMPLE`` seeded source actors.
+#: Past this many actors, betweenness is estimated from ``BETWEENNESS_SAMPLE``
+#: seeded source actors, however few the ties; up to it, exact within
+#: ``BETWEENNESS_WORK``.
 EXACT_BETWEENNESS = 10_000
 BETWEENNESS_SAMPLE = 100
 #: Betweenness counts the shortest paths out of every actor: work that grows as
@@ -103,7 +103,7 @@ def graph_metrics(
     source actors as that work allows (at least ``sample``).
     ``community`` numbers Leiden communities (modularity, weighted by the tie
     counts, igraph's generator seeded 0 for the call; run until stable, or
-    :data:`LEIDEN_ITERATIONS` iterations where betweenness is estimated) from
+    :data:`LEIDEN_ITERATIONS` iterations past ``exact_up_to`` actors) from
     1, largest first, ties broken by their smallest actor id.
 
     Parameters
@@ -138,7 +138,9 @@ def graph_metrics(
     n = len(nodes)
     simple, counts, degree = _simple(graph, nodes, structural=structural)
     sampled = _sampled(n, simple.ecount(), exact_up_to, sample, work)
-    iterations = -1 if sampled is None else LEIDEN_ITERATIONS
+    # Leiden is capped by actors only: the work budget is betweenness's.
+    many = n > (EXACT_BETWEENNESS if exact_up_to is None else exact_up_to)
+    iterations = LEIDEN_ITERATIONS if many else -1
     # On a big graph the communities are found in a third process while the two
     # halves of betweenness are counted: three tasks on two cores finish sooner
     # than two side by side and then one alone.

@@ -84,6 +84,30 @@ def test_values_with_line_breaks_in_a_file_of_many_blocks_are_read_exactly(tmp_p
         assert raw.frame["note"].fillna("").tolist() == notes
 
 
+def test_a_line_break_followed_by_a_line_that_looks_like_a_record_is_read_exactly(tmp_path):
+    # Crafted (found by a review): Arrow's block ends at the break inside a
+    # note, keeps the note cut and reads the next line as a record of its own,
+    # so the file's lines and the rows read agree; only the break left in the
+    # cut note gives it away.
+    columns = TABLES["relationships"].columns
+    notes = [f"plain note {i}" for i in range(15_000)]
+    notes[0] = "x" * 931  # puts the block's end on the break
+    notes[13_540] = "see the line below\n" + ",".join(["pasted"] * len(columns))
+    with open(tmp_path / "relationships.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(
+            {"relationship_id": f"r{i}", "actor_a": "a", "actor_b": "b",
+             "kind": "alliance/cooperation", "directed": "false", "status": "reported",
+             "credibility": "2", "source_id": "s", "locator": "¶1", "note": note}
+            for i, note in enumerate(notes)
+        )  # fmt: skip
+    raw = read_table(tmp_path, TABLES["relationships"], "data")
+    assert raw.problems == []
+    assert raw.frame["note"].tolist() == notes
+    assert raw.frame["relationship_id"].tolist() == [f"r{i}" for i in range(15_000)]
+
+
 def test_a_file_without_line_breaks_in_values_reads_the_same_with_crlf(tmp_path):
     notes = [f"note {i}, plain" for i in range(30_000)]
     for ending in ("\n", "\r\n"):

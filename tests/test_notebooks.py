@@ -158,7 +158,8 @@ def test_a_run_stops_its_kernel_outright_and_keeps_every_output_and_file(tmp_pat
             "rows = 3  # how many lines to write", metadata={"tags": ["parameters"]}
         ),
         nbformat.v4.new_code_cell(
-            "import os\n"
+            "import atexit, os\n"
+            "atexit.register(lambda: open('exited.txt', 'w').close())\n"
             "with open('kernel.pid', 'w') as handle:\n"
             "    handle.write(str(os.getpid()))\n"
             "with open('written.txt', 'w') as handle:\n"
@@ -172,7 +173,9 @@ def test_a_run_stops_its_kernel_outright_and_keeps_every_output_and_file(tmp_pat
     last = nbformat.read(path, as_version=4).cells[-1]
     assert [o.get("text") for o in last.outputs] == ["last cell done\n"]
     assert (tmp_path / "written.txt").read_text() == "line\n" * 3
-    # Stopped outright (sahel_nb.paths.KERNEL_RUN), the kernel is gone, not left running.
+    # Stopped outright (sahel_nb.paths.KERNEL_RUN): no graceful exit ran its
+    # atexit handlers, and the kernel is gone, not left running.
+    assert not (tmp_path / "exited.txt").exists()
     pid = int((tmp_path / "kernel.pid").read_text())
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)

@@ -13,7 +13,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from ..csvfile import one_record_per_line
 from ..exceptions import Problem
 from .jsonrecords import read_json
 from .layout import (
@@ -119,42 +118,25 @@ def read_export(
 
 
 def _read_arrow(raw: bytes, encoding: str, names: list[str], skip: int, columns: list[str]):
-    """The columns of an export as text, read by Arrow: quickly when no value holds a line break.
+    """The ``columns`` of an export as text, read by Arrow with newlines allowed in values.
 
-    Read first without newlines in values (Arrow's threads then split the
-    file in parallel), kept only if the file holds one record per line
-    (:func:`sahel_nb.csvfile.one_record_per_line`); otherwise, and for
-    encodings other than UTF-8, read the exact way.
+    Always the exact way: a read without them is checked by
+    :func:`sahel_nb.csvfile.one_record_per_line`, which must see every
+    column's values, and an export's longest (ACLED's notes) is not read.
     """
-
-    def read(newlines: bool) -> pa.Table:
-        return pacsv.read_csv(
-            pa.BufferReader(raw),
-            read_options=pacsv.ReadOptions(
-                encoding=encoding,
-                block_size=None if not newlines else 1 << 24,
-                column_names=names,
-                skip_rows=skip,
-            ),
-            parse_options=pacsv.ParseOptions(newlines_in_values=newlines),
-            convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.string() for name in names},
-                include_columns=columns,
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-
-    if encoding == "utf-8":
-        try:
-            table = read(newlines=False)
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
-            table = None
-        if table is not None and one_record_per_line(
-            pa.py_buffer(raw), table.num_rows + skip - 1, []
-        ):
-            return table
-    return read(newlines=True)
+    return pacsv.read_csv(
+        pa.BufferReader(raw),
+        read_options=pacsv.ReadOptions(
+            encoding=encoding, block_size=1 << 24, column_names=names, skip_rows=skip
+        ),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types={name: pa.string() for name in names},
+            include_columns=columns,
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
 
 
 # -- CSV, line by line -----------------------------------------------------------------------
