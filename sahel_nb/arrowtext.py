@@ -7,7 +7,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["cited_pairs", "isin"]
+__all__ = ["as_str", "cited_pairs", "isin"]
+
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default text type, "str"
 
 
 def _text(values) -> pa.Array:
@@ -15,6 +17,17 @@ def _text(values) -> pa.Array:
         values = values.array
     array = pa.array(values, type=pa.string(), from_pandas=True)
     return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
+def as_str(array: pa.Array):
+    """An Arrow text array as pandas' ``str`` column data, without making Python strings.
+
+    Examples
+    --------
+    >>> pd.Series(as_str(pa.array(["a", "b"]))).dtype
+    <StringDtype(na_value=nan)>
+    """
+    return _STR.__from_arrow__(array)
 
 
 def isin(values, wanted) -> np.ndarray:

@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..arrowtext import isin
+from ..arrowtext import as_str, isin
 from ..exceptions import Problem
 from .layout import JSON, MAX_SHOWN, WORKBOOK, _is_hxl
 
@@ -135,15 +135,12 @@ def number(values: pd.Series) -> pd.Series:
         return pd.to_numeric(values.where(values != ""), errors="coerce")
 
 
-_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default text type, "str"
-
-
 def whole_numbers(values: pd.Series) -> pd.Series:
     """``3.0`` or ``199301010001.0`` (numbers a spreadsheet or pandas re-saved) as ``3``; the rest as is."""
     array = pa.array(values, type=pa.large_string(), from_pandas=True)
     fixed = pc.replace_substring_regex(array, r"^(-?\d+)\.0+$", r"\1")
     # Kept in Arrow as pandas' "str": made Python strings, half a million a column.
-    return pd.Series(_STR.__from_arrow__(fixed), index=values.index, copy=False)
+    return pd.Series(as_str(fixed), index=values.index, copy=False)
 
 
 def matches(values: pd.Series, pattern: str) -> np.ndarray:

@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._gc import paused
+from ..arrowtext import as_str
 from ..edges import edge_list
 from .hover import _period
 
@@ -121,11 +122,8 @@ def _finished(table: pd.DataFrame) -> pd.DataFrame:
     return table.drop(columns="_derived")
 
 
-_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default text type, "str"
-
-
 def _text(values: list):
     """Python strings as a ``str`` column, built by Arrow (pandas' own conversion is several times slower); anything else as it is."""
     if set(map(type, values)) <= {str}:
-        return _STR.__from_arrow__(pa.array(values, type=pa.large_string()))
+        return as_str(pa.array(values, type=pa.large_string()))
     return values
