@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import importlib.util
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -249,21 +250,31 @@ def _read_arrow(source, header: list[str], invalid: list, size: int) -> pd.DataF
     # block, which needs no check unless the file outgrows Arrow's largest one.
     data = _buffer(source)
     newlines, block_size = False, None
-    while True:
-        try:
-            table = _read_arrow_once(pa.BufferReader(data), header, invalid, newlines, block_size)
-            whole = block_size is not None and block_size > len(data)
-            if newlines or whole or one_record_per_line(data, table, invalid):
-                return table.to_pandas(types_mapper={pa.large_string(): _STRING}.get)
-            newlines = True
-        except pa.ArrowInvalid as error:
-            if "out of sync" in str(error) and not newlines:
+    # The file's line breaks are counted while Arrow parses it: Arrow leaves a
+    # core idle part of the time, and the count is done by the time it is needed.
+    with ThreadPoolExecutor(1) as pool:
+        breaks = pool.submit(line_breaks, data)
+        while True:
+            try:
+                table = _read_arrow_once(
+                    pa.BufferReader(data), header, invalid, newlines, block_size
+                )
+                whole = block_size is not None and block_size > len(data)
+                if (
+                    newlines
+                    or whole
+                    or one_record_per_line(data, table, invalid, breaks=breaks.result())
+                ):
+                    return table.to_pandas(types_mapper={pa.large_string(): _STRING}.get)
                 newlines = True
-            elif "straddl" in str(error) and block_size is None:
-                block_size = min(size + 1, 2**31 - 1)  # Arrow's ceiling
-            else:
-                raise
-        invalid.clear()
+            except pa.ArrowInvalid as error:
+                if "out of sync" in str(error) and not newlines:
+                    newlines = True
+                elif "straddl" in str(error) and block_size is None:
+                    block_size = min(size + 1, 2**31 - 1)  # Arrow's ceiling
+                else:
+                    raise
+            invalid.clear()
 
 
 def _buffer(source) -> pa.Buffer:
@@ -277,7 +288,33 @@ def _buffer(source) -> pa.Buffer:
 _STEP = 1 << 22
 
 
-def one_record_per_line(data: pa.Buffer, table: pa.Table, invalid: list, skip: int = 1) -> bool:
+def line_breaks(data: pa.Buffer) -> tuple[int, int]:
+    r"""The lines of ``data`` (LF bytes, and a last line without one) and its CR bytes.
+
+    Examples
+    --------
+    >>> line_breaks(pa.py_buffer(b"a,b\r\n1,2"))
+    (2, 1)
+    """
+    view = np.frombuffer(data, dtype=np.uint8)
+    lines = carriage = 0
+    # Both counted on each step while it is in the cache: one pass over memory.
+    for at in range(0, len(view), _STEP):
+        step = view[at : at + _STEP]
+        lines += int(np.count_nonzero(step == 10))
+        carriage += int(np.count_nonzero(step == 13))
+    if len(view) and view[-1] != 10:
+        lines += 1
+    return lines, carriage
+
+
+def one_record_per_line(
+    data: pa.Buffer,
+    table: pa.Table,
+    invalid: list,
+    skip: int = 1,
+    breaks: tuple[int, int] | None = None,
+) -> bool:
     r"""Whether ``table``, read from ``data`` without newlines in values, is each record on its own line.
 
     What makes such a read exact: the file's lines (ending in LF or CRLF) are
@@ -286,6 +323,7 @@ def one_record_per_line(data: pa.Buffer, table: pa.Table, invalid: list, skip: i
     ended inside is either kept cut, its break in it, or dropped with the
     rest read as a row of its own: one of the three then fails. A lone CR, a
     blank line or a failed row fail it too, and the file is read the exact way.
+    ``breaks`` is :func:`line_breaks` of ``data``, when already counted.
 
     Examples
     --------
@@ -299,21 +337,15 @@ def one_record_per_line(data: pa.Buffer, table: pa.Table, invalid: list, skip: i
     """
     if invalid:
         return False
-    view = np.frombuffer(data, dtype=np.uint8)
-    if not len(view):
+    if not len(data):
         return table.num_rows == 0
-    lines = sum(
-        int(np.count_nonzero(view[at : at + _STEP] == 10)) for at in range(0, len(view), _STEP)
-    )
-    lines += view[-1] != 10  # a last line without its newline
+    lines, carriage = line_breaks(data) if breaks is None else breaks
     if lines != table.num_rows + skip or _breaks_in_values(table):
         return False
-    carriage = sum(
-        int(np.count_nonzero(view[at : at + _STEP] == 13)) for at in range(0, len(view), _STEP)
-    )
     if not carriage:
         return True
     # Every CR must begin a CRLF: a lone one ends a line for Arrow, not here.
+    view = np.frombuffer(data, dtype=np.uint8)
     paired = 0
     for at in range(0, len(view) - 1, _STEP):
         here = view[at : min(at + _STEP, len(view) - 1)]

@@ -200,3 +200,14 @@ def test_cited_sources_are_the_sources_a_table_cites(valid_dir):
         # In the order of sources.csv, whole rows.
         assert found.index.is_monotonic_increasing
         assert list(found.columns) == list(data.sources.columns)
+
+
+def test_tables_typed_in_two_threads_are_the_same(curated, monkeypatch):
+    # Patched where the loader reads it: every table, however small, in threads.
+    from sahel_nb.validate import failures
+
+    monkeypatch.setattr(failures, "PARALLEL_ROWS", 0)
+    threaded = load_dataset(curated.folder)
+    for name, frame in curated.tables.items():
+        pd.testing.assert_frame_equal(threaded.tables[name], frame, obj=name)
+    pd.testing.assert_frame_equal(threaded.withdrawn, curated.withdrawn)

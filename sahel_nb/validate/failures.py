@@ -17,8 +17,9 @@ def _shown(value) -> str | None:
     return None if value is None or pd.isna(value) else str(value)
 
 
-#: From this many rows, a table's columns are checked in two threads: Arrow's
-#: kernels (most of the checks) let go of the GIL, so the checks overlap.
+#: From this many rows, a table's columns are checked (and its references
+#: looked up, its columns typed) in two threads: Arrow's kernels, most of the
+#: work, let go of the GIL, so the columns overlap.
 PARALLEL_ROWS = 200_000
 
 #: Rough cost of a column's checks, relative to a vocabulary's, by kind. Ids

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 import pandas as pd
 import pyarrow
@@ -10,6 +12,7 @@ import pyarrow.compute as pc
 
 from ..csvfile import RawTable, arrow_text
 from ..schema import TABLES
+from . import failures
 
 
 def _suggest(value: str, choices: list[str]) -> str:
@@ -18,29 +21,25 @@ def _suggest(value: str, choices: list[str]) -> str:
 
 
 def _reference_problems(raw: RawTable, ids: dict[str, pd.Series]) -> None:
-    for spec in raw.table.fields:
-        if spec.ref is None or spec.name not in raw.frame or ids.get(spec.ref) is None:
+    specs = [
+        spec
+        for spec in raw.table.fields
+        if spec.ref is not None and spec.name in raw.frame and ids.get(spec.ref) is not None
+    ]
+    if len(raw.frame) >= failures.PARALLEL_ROWS and len(specs) > 1:
+        # Arrow's lookups let go of the GIL: a million events' four columns overlap.
+        with ThreadPoolExecutor(2) as pool:
+            complete = list(pool.map(partial(_all_found, raw, ids), specs))
+    else:
+        complete = [_all_found(raw, ids, spec) for spec in specs]
+    for spec, done in zip(specs, complete, strict=True):
+        if done:
             continue
         values = raw.frame[spec.name]
         if spec.kind == "refs":
-            # Split in Arrow (kept for the typed list column): pandas' split
-            # and explode of a million cells took 18 ms. A column with an
-            # unknown id is exploded as before, for each id's row.
-            split = raw.parsed[f"{spec.name}:split"] = pc.split_pattern(arrow_text(values), "|")
-            text = pc.list_flatten(split)
-        else:
-            text = arrow_text(values)
-        found = _found(text, arrow_text(ids[spec.ref]))
-        # Empty cells are not dangling (required ones are reported as empty):
-        # is_in finds none of them, so every written id is found when the hits
-        # and the empty cells add up. One sum, where masking them cost two passes.
-        if (pc.sum(found).as_py() or 0) + text.null_count == len(text):
-            continue
-        if spec.kind == "refs":
             values = values.dropna().str.split("|").explode()
-            text = arrow_text(values)
-            found = _found(text, arrow_text(ids[spec.ref]))
-        found = pc.or_(found, pc.is_null(text))
+        text = arrow_text(values)
+        found = pc.or_(_found(text, arrow_text(ids[spec.ref])), pc.is_null(text))
         known = ids[spec.ref]
         dangling = values[~found.to_numpy(zero_copy_only=False)]
         choices = known.tolist() if len(dangling) else []
@@ -53,6 +52,24 @@ def _reference_problems(raw: RawTable, ids: dict[str, pd.Series]) -> None:
                 + _suggest(value, choices),
                 value,
             )
+
+
+def _all_found(raw: RawTable, ids: dict[str, pd.Series], spec) -> bool:
+    """Whether every id written in ``spec``'s column names a row of the table it refers to."""
+    values = raw.frame[spec.name]
+    if spec.kind == "refs":
+        # Split in Arrow (kept for the typed list column): pandas' split
+        # and explode of a million cells took 18 ms. A column with an
+        # unknown id is exploded as before, for each id's row.
+        split = raw.parsed[f"{spec.name}:split"] = pc.split_pattern(arrow_text(values), "|")
+        text = pc.list_flatten(split)
+    else:
+        text = arrow_text(values)
+    found = _found(text, arrow_text(ids[spec.ref]))
+    # Empty cells are not dangling (required ones are reported as empty):
+    # is_in finds none of them, so every written id is found when the hits
+    # and the empty cells add up. One sum, where masking them cost two passes.
+    return (pc.sum(found).as_py() or 0) + text.null_count == len(text)
 
 
 def _found(values: pyarrow.Array, known: pyarrow.Array) -> pyarrow.Array:
