@@ -294,6 +294,23 @@ def test_the_review_file_round_trips_and_decisions_win_over_the_score(mapped, tm
     assert len(pd.read_csv(mapped / REVIEW_FILE)) == 1
 
 
+def test_a_same_decision_joins_records_the_windows_would_not_compare(mapped, tmp_path):
+    acled = _write(tmp_path / "acled.csv", ACLED_HEADER, [_GAO_ACLED])
+    # Two months later and 1,000 km away: never a candidate pair.
+    gtd = _write(tmp_path / "gtd.csv", GTD_HEADER, [
+        _gtd("201206200001", "2012", "6", "20", "Mali", "118", "Kayes", "Kayes", "14.45",
+             "-11.44", "Unknown"),
+    ])  # fmt: skip
+    import_acled(acled, mapped)
+    import_gtd(gtd, mapped)
+    assert _events(mapped).loc["gtd-201206200001", "claim_id"] == "gtd-201206200001"
+    (mapped / REVIEW_FILE).write_text(
+        "record_a,record_b,score,reasons,decision\nacled-MLI1,gtd-201206200001,,,same\n"
+    )
+    import_gtd(gtd, mapped)  # the next import writes the analyst's decision
+    assert _events(mapped).loc["gtd-201206200001", "claim_id"] == "acled-MLI1"
+
+
 def test_a_different_decision_undoes_a_match_the_score_made(mapped, tmp_path):
     acled = _write(tmp_path / "acled.csv", ACLED_HEADER, [_GAO_ACLED])
     gtd = _write(tmp_path / "gtd.csv", GTD_HEADER, [_GAO_GTD])

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..arrowtext import isin
 from ..crosswalk import load_crosswalk
 from ..data import Dataset
 from ..dates import partial_date_span
@@ -58,20 +59,26 @@ def match_new_rows(
     scored = score_pairs(new, old, i, j, windows, _unnamed(dataset, summary.new_actors))
     joined, review = decide(scored, windows, decisions)
     # An analyst's "same" joins two records the windows would not even compare.
-    claims = dict(zip(dataset.events["event_id"], dataset.events["claim_id"], strict=True))
-    kinds = dict(zip(dataset.events["event_id"], dataset.events["event_type"], strict=True))
-    new_kind = dict(zip(rows["event_id"], rows["event_type"], strict=True))
-    for pair, decision in decisions.items():
-        if decision != "same" or len(pair) != 2:
-            continue
-        a, b = sorted(pair)
-        for new_id, old_id in ((a, b), (b, a)):
-            if new_id in new_kind and old_id in claims and new_kind[new_id] == kinds[old_id]:
-                joined.setdefault(new_id, (claims[old_id], old_id))
-    at = pd.Series(rows.index, index=rows["event_id"].to_numpy())
-    for event_id, (claim, _) in sorted(joined.items()):
-        rows.loc[at[event_id], "claim_id"] = claim
-        summary.linked.append((event_id, claim))
+    # Looked up for the ids the decisions name only: dicts of every row cost
+    # 0.16 s of an import of half a million events.
+    same = [sorted(pair) for pair, decision in decisions.items() if decision == "same"]
+    same = [pair for pair in same if len(pair) == 2]
+    if same:
+        named = {event_id for pair in same for event_id in pair}
+        held = dataset.events[isin(dataset.events["event_id"], named)]
+        claims = dict(zip(held["event_id"], held["claim_id"], strict=True))
+        kinds = dict(zip(held["event_id"], held["event_type"], strict=True))
+        mine = rows[isin(rows["event_id"], named)]
+        new_kind = dict(zip(mine["event_id"], mine["event_type"], strict=True))
+        for a, b in same:
+            for new_id, old_id in ((a, b), (b, a)):
+                if new_id in new_kind and old_id in claims and new_kind[new_id] == kinds[old_id]:
+                    joined.setdefault(new_id, (claims[old_id], old_id))
+    if joined:
+        hit = isin(rows["event_id"], joined)
+        claim_of = {event_id: claim for event_id, (claim, _) in joined.items()}
+        rows.loc[hit, "claim_id"] = rows.loc[hit, "event_id"].map(claim_of).to_numpy()
+        summary.linked.extend((event_id, joined[event_id][0]) for event_id in sorted(joined))
     review = review[~review["record_b"].isin(joined)] if not review.empty else review
     fresh = unlisted(review, listed)
     summary.review = len(fresh)
