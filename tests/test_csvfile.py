@@ -183,3 +183,16 @@ def test_utf16_and_binary_files_are_one_readable_problem(tmp_path):
         assert raw.frame is None
         (problem,) = raw.problems
         assert says in problem.message and str(problem).isprintable()
+
+
+def test_a_long_cell_among_many_short_ones_is_found_with_its_line(tmp_path):
+    # Chunks are bounded by runs of cells: the run holding the long cell must show.
+    notes = [f"note {i}" for i in range(60_000)]
+    notes[41_234] = "y" * 150_000
+    with open(tmp_path / "relationships.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, TABLES["relationships"].columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({"relationship_id": f"r{i}", "note": n} for i, n in enumerate(notes))
+    raw = read_table(tmp_path, TABLES["relationships"], "data")
+    assert [(p.line, p.column) for p in raw.problems] == [(41_236, "note")]
+    assert "150,000 characters" in raw.problems[0].message
