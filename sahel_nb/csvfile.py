@@ -566,12 +566,15 @@ def read_table(directory: Path, table: Table, shown_dir: str) -> RawTable:
             raw.mangled.update((position, column) for position in hits[hits].index)
     # Built once in the table's order, optional columns as Arrow nulls: adding
     # them one by one and reordering cost 0.06 s on a million rows.
-    columns = {}
+    # One array of nulls serves every missing column (Arrow's arrays are never
+    # changed in place): a million rows' worth each cost 1.3 ms.
+    columns, nulls = {}, None
     for spec in table.fields:
         if spec.name in frame:
             columns[spec.name] = frame[spec.name]
         elif spec.optional_column:
-            empty = pd.arrays.ArrowExtensionArray(pa.nulls(len(frame), pa.large_string()))
+            nulls = pa.nulls(len(frame), pa.large_string()) if nulls is None else nulls
+            empty = pd.arrays.ArrowExtensionArray(nulls)
             columns[spec.name] = pd.Series(empty, index=frame.index, copy=False)
     raw.frame = pd.DataFrame(columns, index=frame.index, copy=False)
     return raw
