@@ -22,15 +22,15 @@ from ..matching import Windows
 from ..schema import EVENT_TYPES, NOT_SPECIFIED
 from ..transaction import checked_import
 from .actors import NO_ACTOR, Resolver, inter_codes, mentions_frame, unreadable_codes
-from .checks import Checks, isin, matches, number, parse_days, text, whole_numbers
+from .checks import Checks, isin, matches, number, parse_days, pick, text, whole_numbers
 from .matches import decided_claims, match_new_rows
 from .reading import read_export
+from .sides import ResolvedIds, event_sides
 from .vintages import Vintages, export_vintage
 from .writing import (
     ImportSummary,
     grade,
     iso3_column,
-    joined,
     new_or_linked,
     remap_for,
     restore_review,
@@ -161,10 +161,8 @@ def _check(frame: pd.DataFrame) -> tuple[Checks, dict[str, pd.Series]]:
     # in the exports that carry one: the event is kept under that number.
     ids, record = cols["event_id_cnty"], _whole(cols["data_id"])
     lacking = ((ids == "") & (record != "")).to_numpy(bool)
-    cols["event_id_cnty"] = pd.Series(
-        np.where(lacking, "data-" + record, ids), index=ids.index, dtype=object
-    )
-    cols["_record"] = pd.Series(np.where(lacking, record, ""), index=ids.index, dtype=object)
+    cols["event_id_cnty"] = pick(lacking, "data-" + record, ids)
+    cols["_record"] = pick(lacking, record, "")
     for name in _REQUIRED:
         checks.flag(cols[name] == "", name, "is empty; a value is required")
     days = parse_days(cols["event_date"], "event_date", checks, _DATE_HINT)
@@ -398,9 +396,17 @@ def _import(
 
     # Every row of a kept event names actors: its own and, in exports with one
     # row per actor, the later rows with its id.
-    kept = rows["event_id"].str.slice(6)
-    named = isin(ids, kept) if summary.merged else np.isin(ids.index, rows.index)
-    owner = ids[named].map(pd.Series(rows.index, index=kept.to_numpy()))
+    if summary.merged:
+        kept = rows["event_id"].str.slice(6)
+        named = isin(ids, kept)
+        at = pc.index_in(
+            pa.array(ids[named], type=pa.large_string(), from_pandas=True),
+            value_set=pa.array(kept, type=pa.large_string(), from_pandas=True),
+        )
+        owner = pd.Series(at.to_numpy(zero_copy_only=False), index=ids.index[named])
+    else:  # each event its own row
+        named = np.isin(ids.index, rows.index)
+        owner = pd.Series(np.arange(len(rows)), index=rows.index)
     row_no = frame["_row"][named]
     assoc1, assoc2 = _split(cols["assoc_actor_1"][named]), _split(cols["assoc_actor_2"][named])
     parts = [
@@ -413,29 +419,20 @@ def _import(
     remap = remap_for(dataset, data_dir, summary)
     resolver = Resolver(dataset, data_dir, "acled", source_id)
     mentions = mentions_frame(parts)
-    resolved = resolver.resolve(mentions)
-    rows["actor1"] = cols["actor1"][rows.index].map(resolved)
-    rows["actor2"] = cols["actor2"][rows.index].map(resolved)
-    every = pd.concat(
-        [pd.DataFrame({"owner": owner.reindex(names.index).to_numpy(), "name": names.to_numpy(),
-                       "order": row.reindex(names.index).to_numpy() * 8 + slot})
-         for names, _, row, slot in parts]
-    )  # fmt: skip
-    every = every[(every["name"] != "").to_numpy(bool)].sort_values("order", kind="stable")
-    every["id"] = every["name"].map(resolved)
-    if summary.merged:
-        # A later row's actor is the event's actor2 where its first row named none.
-        lead = rows["actor1"].reindex(every["owner"]).to_numpy()
-        candidates = every[(every["id"].to_numpy() != lead)]
-        candidates = candidates[~candidates["owner"].isin(rows.index[rows["actor2"].notna()])]
-        fill = candidates.drop_duplicates("owner").set_index("owner")["id"]
-        rows.loc[fill.index, "actor2"] = fill.to_numpy()
-    sides = (every["id"].to_numpy() != rows["actor1"].reindex(every["owner"]).to_numpy()) & (
-        every["id"].to_numpy() != rows["actor2"].reindex(every["owner"]).to_numpy()
-    )
-    assoc = every[sides]
-    rows["assoc_actors"] = joined(
-        pd.Series(assoc["id"].to_numpy(), index=assoc["owner"]), rows.index
+    resolved = ResolvedIds(resolver.resolve(mentions))
+    # Positions, not labels: the event (by its place among rows) of each name.
+    said = [
+        (
+            names,
+            owner.reindex(names.index).to_numpy(),
+            row.reindex(names.index).to_numpy() * 8 + slot,
+        )
+        for names, _, row, slot in parts
+        if not names.empty
+    ]
+    leading = (cols["actor1"][rows.index], cols["actor2"][rows.index])
+    rows["actor1"], rows["actor2"], rows["assoc_actors"] = event_sides(
+        rows.index, leading, said, resolved, bool(summary.merged)
     )
     grade(rows, source_id)
     rows, revised = vintages.split(rows, earlier, dataset)

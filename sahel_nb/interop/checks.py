@@ -25,6 +25,7 @@ __all__ = [
     "matches",
     "number",
     "parse_days",
+    "pick",
     "text",
     "whole_numbers",
 ]
@@ -141,6 +142,25 @@ def whole_numbers(values: pd.Series) -> pd.Series:
     fixed = pc.replace_substring_regex(array, r"^(-?\d+)\.0+$", r"\1")
     # Kept in Arrow as pandas' "str": made Python strings, half a million a column.
     return pd.Series(as_str(fixed), index=values.index, copy=False)
+
+
+def pick(mask: np.ndarray, yes: pd.Series | str, no: pd.Series | str) -> pd.Series:
+    """``yes`` where ``mask``, else ``no``, as pandas' ``str`` kept in Arrow (``np.where`` makes objects).
+
+    Examples
+    --------
+    >>> pick(np.array([True, False]), pd.Series(["a", "b"]), "").tolist()
+    ['a', '']
+    """
+    index = (yes if isinstance(yes, pd.Series) else no).index
+
+    def arrow(values) -> pa.Array | pa.Scalar:
+        if isinstance(values, str):
+            return pa.scalar(values, pa.large_string())
+        return pa.array(values, type=pa.large_string(), from_pandas=True)
+
+    chosen = pc.if_else(pa.array(mask, type=pa.bool_()), arrow(yes), arrow(no))
+    return pd.Series(as_str(chosen), index=index, copy=False)
 
 
 def matches(values: pd.Series, pattern: str) -> np.ndarray:
