@@ -172,10 +172,9 @@ def _placed_pairs(new: pd.DataFrame, old: pd.DataFrame, windows: Windows):
     Space (unit-sphere xyz scaled by the spatial window) and time (interval
     centres scaled by the temporal window) make one 4-d point: a pair within
     both windows is within √2 of each other, so each class pair is one tree
-    query (no pairwise scan); the exact test follows.
+    query (no pairwise scan); the exact test follows. A class pair of few
+    pairs (up to ``_DIRECT_PAIRS``) is measured pair by pair instead.
     """
-    from scipy.spatial import cKDTree
-
     out_i, out_j = [], []
     groups = []
     for frame in (new, old):
@@ -187,6 +186,10 @@ def _placed_pairs(new: pd.DataFrame, old: pd.DataFrame, windows: Windows):
         groups.append(
             {k: np.flatnonzero(placed & (key == k).to_numpy()) for k in key[placed].unique()}
         )
+    # Each record's place on the unit sphere and its span's centre, computed once:
+    # scaled for each class pair below, never recomputed.
+    xyz = [_xyz(f["lat"].to_numpy(), f["lon"].to_numpy()) for f in (new, old)]
+    centre = [(f["start"].to_numpy() + f["end"].to_numpy()) / 2 for f in (new, old)]
     for ka, rows_a in groups[0].items():
         for kb, rows_b in groups[1].items():
             space = (
@@ -195,18 +198,50 @@ def _placed_pairs(new: pd.DataFrame, old: pd.DataFrame, windows: Windows):
                 + old["radius_km"].to_numpy()[rows_b].max()
             )
             time = windows.days + (_WIDTH_BOUND[ka // 10] + _WIDTH_BOUND[kb // 10]) / 2 + 1
+            a = np.column_stack([xyz[0][rows_a] * (EARTH_KM / space), centre[0][rows_a] / time])
+            b = np.column_stack([xyz[1][rows_b] * (EARTH_KM / space), centre[1][rows_b] / time])
+            if len(a) * len(b) <= _DIRECT_PAIRS:
+                # Few pairs (the curated events against an export): measured directly,
+                # where two trees cost more to build than the pairs to compare.
+                i, j = _within_directly(a, b, np.sqrt(2) * 1.0001)
+            else:
+                # Imported here: scipy.spatial takes 0.2 s to import, which an
+                # import against the curated events alone never needs.
+                from scipy.spatial import cKDTree
 
-            def points(frame, rows, space=space, time=time):
-                xyz = _xyz(frame["lat"].to_numpy()[rows], frame["lon"].to_numpy()[rows])
-                centre = (frame["start"].to_numpy()[rows] + frame["end"].to_numpy()[rows]) / 2
-                return np.column_stack([xyz * (EARTH_KM / space), centre / time])
+                found = cKDTree(a).sparse_distance_matrix(
+                    cKDTree(b), np.sqrt(2) * 1.0001, output_type="ndarray"
+                )
+                i, j = found["i"], found["j"]
+            out_i.append(rows_a[i])
+            out_j.append(rows_b[j])
+    if not out_i:
+        return np.empty(0, int), np.empty(0, int)
+    return np.concatenate(out_i), np.concatenate(out_j)
 
-            tree_a, tree_b = cKDTree(points(new, rows_a)), cKDTree(points(old, rows_b))
-            found = tree_a.sparse_distance_matrix(
-                tree_b, np.sqrt(2) * 1.0001, output_type="ndarray"
-            )
-            out_i.append(rows_a[found["i"]])
-            out_j.append(rows_b[found["j"]])
+
+#: Up to this many pairs of a class pair, distances are measured pair by pair, not by k-d trees.
+_DIRECT_PAIRS = 4_000_000
+
+
+def _within_directly(a: np.ndarray, b: np.ndarray, reach: float) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the points of ``a`` and ``b`` within ``reach`` of each other, pair by pair.
+
+    Examples
+    --------
+    >>> a = np.array([[0.0, 0.0], [5.0, 5.0]])
+    >>> [x.tolist() for x in _within_directly(a, np.array([[0.5, 0.0]]), 1.0)]
+    [[0], [0]]
+    """
+    out_i, out_j = [], []
+    # In slices of the larger side: the distances' temporaries stay a few megabytes.
+    step = max(1, 250_000 // max(len(b), 1))
+    for start in range(0, len(a), step):
+        part = a[start : start + step]
+        close = ((part[:, None, :] - b[None, :, :]) ** 2).sum(axis=2) <= reach * reach
+        i, j = np.nonzero(close)
+        out_i.append(i + start)
+        out_j.append(j)
     if not out_i:
         return np.empty(0, int), np.empty(0, int)
     return np.concatenate(out_i), np.concatenate(out_j)

@@ -181,6 +181,27 @@ def test_candidates_at_scale_come_from_the_index_not_pairs():
     assert np.sum(i == j) == n
 
 
+def test_few_pairs_measured_directly_are_the_pairs_the_trees_find(monkeypatch):
+    from sahel_nb import matching
+
+    rng = np.random.default_rng(1)
+    n = 3_000
+    frame = _records().loc[[0] * n].reset_index(drop=True)
+    frame["lat"] = rng.uniform(14, 16, n)
+    frame["lon"] = rng.uniform(-4, -2, n)
+    frame["start"] = rng.integers(0, 400, n)
+    frame["end"] = frame["start"] + rng.choice([0, 6, 30], n)
+    frame["radius_km"] = rng.choice([0.0, 25.0, 100.0], n)
+    other = frame.sample(200, random_state=1).reset_index(drop=True).assign(dataset="gtd")
+    monkeypatch.setattr(matching, "_DIRECT_PAIRS", 0)
+    by_trees = candidate_pairs(frame, other)
+    monkeypatch.setattr(matching, "_DIRECT_PAIRS", 10**12)
+    directly = candidate_pairs(frame, other)
+    assert len(by_trees[0]) > 200  # each sampled record pairs with itself, and more
+    for found, expected in zip(directly, by_trees, strict=True):
+        np.testing.assert_array_equal(found, expected)
+
+
 # --- imports ------------------------------------------------------------------------------------
 
 

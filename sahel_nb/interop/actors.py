@@ -338,7 +338,8 @@ class Resolver:
             return {}
         # Names as small integers: a million mentions of a few thousand names
         # are counted with numpy, not grouped as text.
-        which, distinct = pd.factorize(mentions["name"].to_numpy(object))
+        # Factorized where they are (in Arrow, for pandas' str): no Python string per mention.
+        which, distinct = pd.factorize(mentions["name"])
         keys = [n.casefold() for n in distinct]
         pairs = list(zip(distinct, keys, strict=True))
         for name, key in pairs:
@@ -352,14 +353,14 @@ class Resolver:
         which = which[fresh]
         order = mentions["order"].to_numpy()[fresh]
         rows = mentions["row"].to_numpy()[fresh]
-        codes = mentions["code"].to_numpy(object)[fresh]
+        code_of, code_values = pd.factorize(mentions["code"])
         # New ids in the order the rows first name them: they do not depend on hashing.
         ordered = np.argsort(order, kind="stable")
         _, at = np.unique(which[ordered], return_index=True)
         firsts = ordered[at][np.argsort(order[ordered[at]], kind="stable")]
         first = pd.DataFrame({"name": distinct[which[firsts]], "row": rows[firsts]})
         # Codes "1"–"8" counted per name; most frequent wins, on a tie the lower code.
-        code_of, code_values = pd.factorize(codes)
+        code_of = code_of[fresh]
         number_ = np.array([int(c) if c else 0 for c in code_values] + [0], dtype=np.int64)[code_of]
         # A side's code says what its actor is; an associated actor only shares
         # the side (a government official among the civilians attacked): its
@@ -500,8 +501,9 @@ def mentions_frame(parts: list[tuple[pd.Series, pd.Series | str, pd.Series, int]
         frames.append(
             pd.DataFrame(
                 {
-                    "name": names.to_numpy(),
-                    "code": codes if isinstance(codes, str) else codes.to_numpy(),
+                    # The arrays as they are: to_numpy made Python strings of pandas' str.
+                    "name": names.array,
+                    "code": codes if isinstance(codes, str) else codes.array,
                     "row": rows.to_numpy(),
                     "order": rows.to_numpy().astype(np.int64) * 8 + slot,
                 }
