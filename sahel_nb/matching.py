@@ -77,8 +77,12 @@ def dataset_of(source_ids: pd.Series) -> pd.Series:
     >>> dataset_of(pd.Series(["acled-0123456789ab", "guitta-2010"])).tolist()
     ['acled', 'curated']
     """
-    found = source_ids.astype(str).str.extract(r"^(acled|gtd|ucdp)-[0-9a-f]{12}$")[0]
-    return found.fillna("curated")
+    # Judged once per source: a regex over each of half a million rows took 0.2 s.
+    codes, sources = pd.factorize(source_ids.astype(str), use_na_sentinel=False)
+    found = pd.Series(sources).str.extract(r"^(acled|gtd|ucdp)-[0-9a-f]{12}$")[0]
+    found = found.fillna("curated").iloc[codes]
+    found.index = source_ids.index
+    return found
 
 
 def _days(stamps: pd.Series) -> np.ndarray:
@@ -106,21 +110,25 @@ def event_records(events: pd.DataFrame, crosswalk: Crosswalk | None = None) -> p
 
         events = events.assign(**dict(zip(("date_start", "date_end"),
                                           partial_date_span(events["date"]), strict=True)))  # fmt: skip
-    kinds = events["event_type"].astype(str) + "\x1f" + events["sub_event_type"].astype(str)
-    codes, pairs = pd.factorize(kinds)
+    # Types and sub-types as codes: a few dozen pairs, each looked up once.
+    kind, kinds = pd.factorize(events["event_type"].astype(str), use_na_sentinel=False)
+    sub, subs = pd.factorize(events["sub_event_type"].astype(str), use_na_sentinel=False)
+    codes, pairs = pd.factorize(kind * max(len(subs), 1) + sub)
     level_of = np.array(
-        ["|".join(crosswalk.of("curated", *pair.split("\x1f"))) for pair in pairs], dtype=object
-    )
-    lat = pd.to_numeric(events["latitude"], errors="coerce").to_numpy(float)
-    lon = pd.to_numeric(events["longitude"], errors="coerce").to_numpy(float)
-    precision = pd.to_numeric(events["geo_precision"], errors="coerce")
+        [
+            "|".join(crosswalk.of("curated", str(kinds[p // max(len(subs), 1)]),
+                                  str(subs[p % max(len(subs), 1)])))
+            for p in pairs
+        ],
+        dtype=object,
+    )  # fmt: skip
+    lat = _numbers(events["latitude"])
+    lon = _numbers(events["longitude"])
+    precision = pd.Series(_numbers(events["geo_precision"]), index=events.index)
     radius = precision.map(GEO_RADIUS_KM).fillna(GEO_RADIUS_KM[2]).to_numpy(float)
     actors = events["actor1"].fillna("").astype(str) + "|" + events["actor2"].fillna("").astype(str)
     if "assoc_actors" in events:
-        assoc = events["assoc_actors"].map(
-            lambda v: "|".join(v) if isinstance(v, list | tuple | np.ndarray) else (v or "")
-        )
-        actors = actors + "|" + assoc.astype(str)
+        actors = actors + "|" + _joined_names(events["assoc_actors"]).astype(str)
     records = pd.DataFrame(
         {
             "record_id": events["event_id"].astype(str).to_numpy(),
@@ -134,7 +142,7 @@ def event_records(events: pd.DataFrame, crosswalk: Crosswalk | None = None) -> p
             "lon": lon,
             "radius_km": radius,
             "country": events["country"].fillna("").astype(str).to_numpy(),
-            "admin1": events["admin1"].fillna("").astype(str).str.strip().str.casefold().to_numpy(),
+            "admin1": _per_value(events["admin1"], lambda v: v.strip().casefold()),
             "level": level_of[codes],
             "event_type": events["event_type"].astype(str).to_numpy(),
             "perpetrator": events["actor1"].fillna("").astype(str).to_numpy(),
@@ -144,6 +152,56 @@ def event_records(events: pd.DataFrame, crosswalk: Crosswalk | None = None) -> p
     placed = ~np.isnan(lat) & ~np.isnan(lon)
     usable = (records["start"] > np.iinfo(np.int64).min) & (placed | (records["country"] != ""))
     return records[usable.to_numpy(bool)].reset_index(drop=True)
+
+
+def _numbers(values: pd.Series) -> np.ndarray:
+    """Numbers of a column, NaN where empty or not a number; an import's text cast in Arrow."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pd.api.types.is_string_dtype(values.dtype) and not pd.api.types.is_object_dtype(values):
+        text = pa.array(values, type=pa.large_string(), from_pandas=True)
+        text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.large_string()), text)
+        try:  # all or nothing: one value that is not a number sends it to pandas
+            return pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
+        except pa.ArrowInvalid:
+            pass
+    return pd.to_numeric(values, errors="coerce").to_numpy(float)
+
+
+def _per_value(values: pd.Series, how) -> np.ndarray:
+    """``how`` of each value's text (empty for missing), worked out once per distinct value."""
+    codes, distinct = pd.factorize(values.fillna("").astype(str), use_na_sentinel=False)
+    return np.array([how(str(value)) for value in distinct] + [""], dtype=object)[codes]
+
+
+def _joined_names(values: pd.Series) -> pd.Series:
+    """Associated actors as ``a|b`` text: a loaded table's lists joined, an import's text as is.
+
+    Examples
+    --------
+    >>> _joined_names(pd.Series([["aqim", "mnla"], [], None])).tolist()
+    ['aqim|mnla', '', '']
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:  # in Arrow: a Python call per row cost 0.06 s on 77,000 imported rows
+        array = pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        array = None
+    if (
+        array is not None
+        and pa.types.is_list(array.type)
+        and pa.types.is_string(array.type.value_type)
+    ):
+        array = pc.binary_join(array, "|")
+    if array is not None and array.type in (pa.string(), pa.large_string()):
+        text = pc.fill_null(array, "").to_numpy(zero_copy_only=False)
+        return pd.Series(text, index=values.index, dtype=object)
+    return values.map(
+        lambda v: "|".join(v) if isinstance(v, list | tuple | np.ndarray) else (v or "")
+    )
 
 
 def _xyz(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
