@@ -363,7 +363,7 @@ def _import(
 
     ids = cols["event_id_cnty"]
     # One row per actor: a later row with the same id adds its actors to the event.
-    first = ~ids.duplicated().to_numpy(bool)
+    first = _firsts(ids)
     summary.merged = int((~first).sum())
     skip = cols["_skip"]
     for reason, count in skip[first & (skip != "").to_numpy(bool)].value_counts().items():
@@ -491,6 +491,27 @@ def _import(
     )
     summary.review_file = resolver.review_path(data_dir) if summary.new_actors else None
     return summary
+
+
+def _firsts(ids: pd.Series) -> np.ndarray:
+    """Which rows are the first with their id (pandas' ``~duplicated``), hashed in Arrow.
+
+    Examples
+    --------
+    >>> _firsts(pd.Series(["a", "b", "a"])).tolist()
+    [True, True, False]
+    """
+    encoded = pc.dictionary_encode(pa.array(ids, type=pa.large_string(), from_pandas=True))
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    first = np.zeros(len(ids), dtype=bool)
+    if len(encoded.dictionary) == len(ids):  # every id once: most exports
+        first[:] = True
+        return first
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+    _, at = np.unique(codes, return_index=True)
+    first[at] = True
+    return first
 
 
 def _countries_held(dataset, held: pd.Series) -> set[str]:

@@ -162,12 +162,17 @@ class Vintages:
         newer export already dropped carry ``withdrawn`` (see
         :meth:`arriving_withdrawn`).
         """
-        revising = np.zeros(len(rows), dtype=bool)
-        revising[earlier] = self.revise(rows[earlier], dataset)
-        kept = ~earlier | revising
-        rows, revising = rows[kept], revising[kept]
-        revised, new = rows[revising], rows[~revising]
+        if earlier.any():
+            revising = np.zeros(len(rows), dtype=bool)
+            revising[earlier] = self.revise(rows[earlier], dataset)
+            kept = ~earlier | revising
+            rows, revising = rows[kept], revising[kept]
+            revised, new = rows[revising], rows[~revising]
+        else:  # a first import: nothing to revise, and half a million rows not copied twice
+            revised, new = rows.iloc[:0], rows
         self.arriving_withdrawn(new, dataset)
+        if not self.withdrawn:
+            return new.assign(withdrawn=""), revised
         withdrawn = new["event_id"].map(self.withdrawn).astype(object).fillna("")
         return new.assign(withdrawn=withdrawn), revised
 
