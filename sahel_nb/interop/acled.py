@@ -31,6 +31,7 @@ from .writing import (
     ImportSummary,
     grade,
     iso3_column,
+    named_ids,
     new_or_linked,
     remap_for,
     restore_review,
@@ -450,8 +451,7 @@ def _import(
     summary.count_vintages(vintages)
     summary.added = len(rows)
     written = pd.concat([rows, revised])
-    used = set(pd.unique(written["actor1"])) | set(pd.unique(written["actor2"].dropna()))
-    used |= {a for joined_ in written["assoc_actors"].unique() for a in joined_.split("|") if a}
+    used = named_ids(written, ("actor1", "actor2"), ("assoc_actors",))
     summary.new_actors = resolver.created(used)
     summary.notes += frame.attrs.get("notes", []) + _mismatches(cols)
     review = match_new_rows(rows, dataset, data_dir, summary, windows)

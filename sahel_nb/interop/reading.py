@@ -72,6 +72,11 @@ def read_export(
         return _frame(), [Problem(shown, None, None, problem)], ""
     if suffix in (".json", ".jsonl", ".ndjson"):
         return read_json(path, raw, required, used, label, aliases)
+    # Hashed beside Arrow's parse, which keeps one core (newlines in values are
+    # split serially); the thread ends with the hash.
+    hashing = ThreadPoolExecutor(1)
+    digest = hashing.submit(lambda: hashlib.sha256(raw).hexdigest())
+    hashing.shutdown(wait=False)
     encodings = ["utf-8"] + ([fallback_encoding] if fallback_encoding else [])
     for encoding in encodings:
         first = raw[:65536].decode(encoding, errors="ignore").lstrip("\ufeff")
@@ -106,10 +111,8 @@ def read_export(
             if counted is not None:
                 notes.append(f"column 1 has no name and {counted}: ignored")
         # Trimmed and emptied in Arrow, kept as Arrow-backed text: fast at ACLED scale.
-        # Arrow's kernels and the hash run outside Python's lock: two threads
-        # clean the columns while the bytes read are hashed (once).
+        # Arrow's kernels run outside Python's lock: two threads clean the columns.
         with ThreadPoolExecutor(2) as pool:
-            digest = pool.submit(lambda: hashlib.sha256(raw).hexdigest())
             cleaned = list(pool.map(_cleaned, table.columns))
         frame = pa.table(dict(zip(table.column_names, cleaned, strict=True))).to_pandas()
         frame["_row"] = np.arange(1, len(frame) + 1)

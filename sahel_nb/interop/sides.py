@@ -112,5 +112,7 @@ def event_sides(
     grouped = np.argsort(owner, kind="stable")
     offsets = np.concatenate([[0], np.cumsum(np.bincount(owner, minlength=len(index)))])
     lists = pa.ListArray.from_arrays(pa.array(offsets, type=pa.int32()), ids.ids(code[grouped]))
-    associated = pd.Series(as_str(pc.binary_join(lists, pa.scalar("|", _TEXT))), index=index, copy=False)
+    associated = pd.Series(
+        as_str(pc.binary_join(lists, pa.scalar("|", _TEXT))), index=index, copy=False
+    )
     return ids.text(actor1, index), ids.text(actor2, index), associated

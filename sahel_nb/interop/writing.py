@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pycountry
 
@@ -37,6 +38,7 @@ __all__ = [
     "grade",
     "iso3_column",
     "joined",
+    "named_ids",
     "new_or_linked",
     "source_row",
     "write_validated",
@@ -211,6 +213,25 @@ def joined(ids: pd.Series, index: pd.Index) -> pd.Series:
         result[more] = result[more] + "|" + wide.loc[more, place]
     out.loc[result.index] = result.to_numpy()
     return out
+
+
+def named_ids(rows: pd.DataFrame, sides: tuple[str, ...], lists: tuple[str, ...] = ()) -> set[str]:
+    """Every id the rows name in the ``sides`` columns and the ``|``-joined ``lists``, in Arrow.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"actor1": ["a", "b"], "actor2": [None, "a"], "assoc": ["c|d", ""]})
+    >>> sorted(named_ids(rows, ("actor1", "actor2"), ("assoc",)))
+    ['a', 'b', 'c', 'd']
+    """
+    found: set[str] = set()
+    for column in sides + lists:
+        text = pa.array(rows[column], type=pa.large_string(), from_pandas=True)
+        if column in lists:
+            text = pc.list_flatten(pc.split_pattern(text, "|"))
+        found.update(pc.unique(pc.drop_null(text)).to_pylist())
+    found.discard("")
+    return found
 
 
 def linked_ids(data_dir: Path) -> set[str]:
