@@ -291,6 +291,9 @@ def _within_directly(a: np.ndarray, b: np.ndarray, reach: float) -> tuple[np.nda
     >>> [x.tolist() for x in _within_directly(a, np.array([[0.5, 0.0]]), 1.0)]
     [[0], [0]]
     """
+    if len(b) > len(a):  # sliced along the larger side, whichever it is
+        j, i = _within_directly(b, a, reach)
+        return i, j
     out_i, out_j = [], []
     # In slices of the larger side: the distances' temporaries stay a few megabytes.
     step = max(1, 250_000 // max(len(b), 1))

@@ -193,13 +193,14 @@ def test_few_pairs_measured_directly_are_the_pairs_the_trees_find(monkeypatch):
     frame["end"] = frame["start"] + rng.choice([0, 6, 30], n)
     frame["radius_km"] = rng.choice([0.0, 25.0, 100.0], n)
     other = frame.sample(200, random_state=1).reset_index(drop=True).assign(dataset="gtd")
-    monkeypatch.setattr(matching, "_DIRECT_PAIRS", 0)
-    by_trees = candidate_pairs(frame, other)
-    monkeypatch.setattr(matching, "_DIRECT_PAIRS", 10**12)
-    directly = candidate_pairs(frame, other)
-    assert len(by_trees[0]) > 200  # each sampled record pairs with itself, and more
-    for found, expected in zip(directly, by_trees, strict=True):
-        np.testing.assert_array_equal(found, expected)
+    for new, old in ((frame, other), (other, frame)):  # the larger side new, then old
+        monkeypatch.setattr(matching, "_DIRECT_PAIRS", 0)
+        by_trees = candidate_pairs(new, old)
+        monkeypatch.setattr(matching, "_DIRECT_PAIRS", 10**12)
+        directly = candidate_pairs(new, old)
+        assert len(by_trees[0]) > 200  # each sampled record pairs with itself, and more
+        for found, expected in zip(directly, by_trees, strict=True):
+            np.testing.assert_array_equal(found, expected)
 
 
 # --- imports ------------------------------------------------------------------------------------
