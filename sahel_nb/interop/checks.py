@@ -139,7 +139,9 @@ def number(values: pd.Series) -> pd.Series:
 def whole_numbers(values: pd.Series) -> pd.Series:
     """``3.0`` or ``199301010001.0`` (numbers a spreadsheet or pandas re-saved) as ``3``; the rest as is."""
     array = pa.array(values, type=pa.large_string(), from_pandas=True)
-    fixed = pc.replace_substring_regex(array, r"^(-?\d+)\.0+$", r"\1")
+    # Most columns hold no dot at all: one plain search spares the regex (4 times slower).
+    dotted = pc.any(pc.match_substring(array, ".")).as_py()
+    fixed = pc.replace_substring_regex(array, r"^(-?\d+)\.0+$", r"\1") if dotted else array
     # Kept in Arrow as pandas' "str": made Python strings, half a million a column.
     return pd.Series(as_str(fixed), index=values.index, copy=False)
 
