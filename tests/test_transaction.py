@@ -204,3 +204,27 @@ def test_a_folder_that_refuses_writing_is_one_message(data_dir, monkeypatch, cap
 
 def test_errors_raised_are_of_the_family(data_dir):
     assert issubclass(ImportRunning, SahelNbError)
+
+
+def test_the_exports_problems_come_first_and_the_lock_is_let_go_whatever_stops_an_import(
+    data_dir, tmp_path
+):
+    from sahel_nb import DataValidationError
+    from sahel_nb.interop import import_acled
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("event_id_cnty,event_date\nX1,2012-01-01\n", encoding="utf-8")
+    broken = data_dir / "actors.csv"
+    broken.write_text(broken.read_text(encoding="utf-8") + "no-such-row\n", encoding="utf-8")
+    # The folder is loaded beside the export's reading; the export still speaks first.
+    with pytest.raises(DataValidationError) as caught:
+        import_acled(bad, data_dir)
+    assert all(p.file == str(bad) for p in caught.value.problems)
+    with importing(data_dir, wait=0.0):  # let go
+        pass
+    # A good export into a broken folder: the folder's problems, and the lock let go.
+    with pytest.raises(DataValidationError) as caught:
+        import_acled(SAMPLE, data_dir)
+    assert all(p.file.endswith("actors.csv") for p in caught.value.problems)
+    with importing(data_dir, wait=0.0):
+        pass

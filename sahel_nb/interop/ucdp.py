@@ -186,12 +186,10 @@ def import_ucdp(
 
 
 def _import(
-    path: Path, data_dir: Path, frame, cols, encoding: str, today, windows=None
+    path: Path, data_dir: Path, frame, cols, encoding: str, today, dataset, windows=None
 ) -> ImportSummary:
-    """The import proper, with the folder's import lock held."""
-    from ..data import load_dataset
+    """The import proper, with the folder's import lock held and its ``dataset`` loaded."""
 
-    dataset = load_dataset(data_dir)
     source_id, digest = f"ucdp-{frame.attrs['sha256'][:12]}", frame.attrs["sha256"]
     summary = ImportSummary(source_id, read=len(frame))
     today = today or date.today()
