@@ -4,6 +4,7 @@ import json
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from sahel_nb import DataValidationError, load_dataset
@@ -249,3 +250,21 @@ def test_a_short_row_or_an_empty_status_in_a_claim_table_is_a_line_not_a_crash(
     assert "Traceback" not in err
     assert f"{path}:2: status:" in err
     assert f"{path}:{len(rows)}:" in err  # the short row, by its line
+
+
+def test_a_bad_locator_among_many_distinct_ones_is_found_with_its_line(tmp_path):
+    # An import's locators are all distinct ("row 1", "row 2" …): judged row by row.
+    folder = _copy(tmp_path)
+    events = pd.read_csv(folder / "events.csv", dtype=str, keep_default_na=False)
+    copies = pd.concat([events.iloc[[0]]] * 6_000, ignore_index=True)
+    copies["event_id"] = [f"ev-copy-{n}" for n in range(6_000)]
+    copies["claim_id"] = ""
+    copies["locator"] = [f"row {n}" for n in range(6_000)]
+    copies.loc[4_321, "locator"] = "somewhere"
+    pd.concat([events, copies]).to_csv(folder / "events.csv", index=False)
+    line = len(events) + 4_321 + 2
+    problems = [p for p in _messages(folder) if ": locator:" in p]
+    assert problems == [
+        f"{folder}/events.csv:{line}: locator: must locate the claim in its source, e.g. ¶6 "
+        "('somewhere')"
+    ]
