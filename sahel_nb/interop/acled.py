@@ -257,21 +257,35 @@ def _descriptions(cols: dict[str, pd.Series]) -> pd.Series:
     def given(values: pa.Array) -> pa.Array:
         return pc.not_equal(values, "")
 
+    def either(when: pa.Array, then, otherwise) -> pa.Array:
+        # Each way built only where some row takes it: most exports need one of two.
+        if not pc.any(when).as_py():
+            return otherwise()
+        if pc.all(when).as_py():
+            return then()
+        return pc.if_else(when, then(), otherwise())
+
     ids, record, sub, kind = (text(n) for n in ("event_id_cnty", "_record", "sub_event_type",
                                                 "event_type"))  # fmt: skip
     original, source = text("_original"), text("source")
-    named = pc.if_else(
+    named = either(
         given(record),
-        join("ACLED record ", record, " (the export gives it no event id)"),
-        join("ACLED event ", ids),
+        lambda: join("ACLED record ", record, " (the export gives it no event id)"),
+        lambda: join("ACLED event ", ids),
     )
-    coded = pc.if_else(
+    coded = either(
         pc.equal(sub, NOT_SPECIFIED),
-        join(" is coded ", kind, ", with no sub-event type"),
-        join(" is coded ", sub, ", a kind of ", kind),
+        lambda: join(" is coded ", kind, ", with no sub-event type"),
+        lambda: join(" is coded ", sub, ", a kind of ", kind),
     )
-    old = pc.if_else(given(original), join(" (ACLED's type before March 2019: ", original, ")"), "")
-    reported = pc.if_else(given(source), join("; reported by ", source), "")
+    old = either(
+        given(original),
+        lambda: join(" (ACLED's type before March 2019: ", original, ")"),
+        lambda: pa.scalar("", pa.string()),
+    )
+    reported = either(
+        given(source), lambda: join("; reported by ", source), lambda: pa.scalar("", pa.string())
+    )
     said = join(named, coded, old, reported, ".")
     # Kept in Arrow: half a million Python strings cost 0.25 s, and the rows are written from Arrow.
     return pd.Series(as_str(said), index=cols["event_id_cnty"].index, copy=False)
