@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import importlib.util
 import sys
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ __all__ = [
     "RawTable",
     "arrow_text",
     "csv_reader",
+    "extended",
     "number_series",
     "one_record_per_line",
     "parse_number",
@@ -125,6 +127,8 @@ class RawTable:
     _skip_ragged: bool = False
     _decode_errors: str = "strict"
     _lines: list[int] | None = None
+    #: Waited for before lines are counted: rows being added to the file (:func:`extended`).
+    _settled: Callable[[], object] | None = None
 
     def problem(self, line, column, message, value=None, *, warning=False) -> Problem:
         found = Problem(self.shown, line, column, message, value, warning)
@@ -146,6 +150,8 @@ class RawTable:
     def line(self, position: int) -> int:
         """Return the editor line (header = 1) where data row ``position`` starts."""
         if self._lines is None:
+            if self._settled is not None:
+                self._settled()
             records = _scan(self.path, self._decode_errors)
             width = len(records[0][1]) if records else 0
             self._lines = [
@@ -513,6 +519,39 @@ def _report_long_cells(raw: RawTable, frame: pd.DataFrame) -> None:
                         )
                         raw.mangled.add((offset + position, column))
             offset += len(chunk)
+
+
+def extended(raw: RawTable, rows: pa.Table) -> None:
+    """Join ``rows``, text about to be added at the end of ``raw``'s file, to the rows read.
+
+    They are the values the file will give back: every text cell is written
+    quoted, and a cell left empty, quoted or not, is read as null. So an
+    import's half a million rows are checked without being parsed back
+    (0.4 s). Nothing is joined to a file with problems of its own (its rows
+    may no longer be one to one with its records): the folder fails anyway.
+    A cell over MAX_CELL is reported without a line; read from the file,
+    the same folder says where.
+    """
+    if raw.frame is None or raw.problems or not rows.num_rows:
+        return
+    empty = pa.scalar(None, pa.large_string())
+    columns = {}
+    for name in raw.frame.columns:
+        if name in rows.column_names:
+            values = rows[name].cast(pa.large_string())
+            for chunk in values.chunks:
+                if (
+                    _longest_bound(chunk) > MAX_CELL
+                    and pc.max(pc.utf8_length(chunk)).as_py() > MAX_CELL
+                ):
+                    raw.problem(None, name, f"holds a cell over {MAX_CELL:,} characters")
+            values = pc.if_else(pc.equal(values, ""), empty, values)
+        else:
+            values = pa.nulls(rows.num_rows, pa.large_string())
+        columns[name] = pd.arrays.ArrowExtensionArray(values)
+    start = len(raw.frame)
+    added = pd.DataFrame(columns, index=pd.RangeIndex(start, start + rows.num_rows), copy=False)
+    raw.frame = pd.concat([raw.frame, added])
 
 
 def read_table(directory: Path, table: Table, shown_dir: str) -> RawTable:

@@ -168,8 +168,9 @@ def test_write_errors_are_sentences(tmp_path, code, words):
     assert words in message and "Nothing was changed" in message
 
 
+@pytest.mark.parametrize("where", ["appending", "checking"])
 def test_a_full_disk_during_an_import_is_one_message_and_changes_nothing(
-    data_dir, monkeypatch, capsys
+    data_dir, monkeypatch, capsys, where
 ):
     import sahel_nb.interop.writing as writing
 
@@ -178,7 +179,11 @@ def test_a_full_disk_during_an_import_is_one_message_and_changes_nothing(
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(writing, "_append", full)
+    if where == "appending":
+        monkeypatch.setattr(writing, "_append", full)
+    else:  # the rows written in a thread while they are checked
+        real = writing._appending
+        monkeypatch.setattr(writing, "_appending", lambda *args: (real(*args)[0], full))
     assert main(["import", "acled", str(SAMPLE), "--into", str(data_dir)]) == 1
     err = capsys.readouterr().err
     assert "the disk is full" in err and "Traceback" not in err

@@ -2,6 +2,7 @@
 
 import json
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -268,3 +269,58 @@ def test_a_bad_locator_among_many_distinct_ones_is_found_with_its_line(tmp_path)
         f"{folder}/events.csv:{line}: locator: must locate the claim in its source, e.g. ¶6 "
         "('somewhere')"
     ]
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "none"])
+def test_rows_checked_as_they_are_written_are_what_the_written_file_gives(tmp_path, ending):
+    # An import's rows are checked in memory while they are written: the
+    # same values and the same problems, on the same lines, as the file read.
+    from sahel_nb.interop.writing import _appending
+    from sahel_nb.validate import check_folder
+
+    folder = _copy(tmp_path)
+    text = (folder / "events.csv").read_text(encoding="utf-8")
+    if ending == "none":  # a file whose last row has no line break
+        text = text.rstrip("\n")
+    (folder / "events.csv").write_bytes(
+        text.replace("\n", "\r\n" if ending == "\r\n" else "\n").encode()
+    )
+    events = pd.read_csv(folder / "events.csv", dtype=str, keep_default_na=False)
+    rows = pd.concat([events.iloc[[0, 1]]] * 4, ignore_index=True)
+    rows["event_id"] = [f"ev-new-{n}" for n in range(len(rows))]
+    rows.loc[0, "description"] = 'Quoted "words", a comma,\r\nand lines\nbelow, ünïcode'
+    rows.loc[1, "description"] = ""  # written quoted, read as empty
+    rows.loc[2, "admin1"] = None
+    rows.loc[3, "date"] = "2003-02-30"  # after a value of three lines
+    rows.loc[5, "actor1"] = "nobody-known"
+    rows.loc[6, "description"] = " =1+1 "
+    table, write = _appending(folder / "events.csv", TABLES["events"].columns, rows)
+
+    def slow_write():  # lines are counted only once the file is whole
+        time.sleep(0.5)
+        write()
+
+    in_memory, problems = check_folder(folder, appending={"events": (table, slow_write)})
+    from_file, read_back = check_folder(folder)
+    assert [str(p) for p in problems] == [str(p) for p in read_back]
+    assert {p.column for p in problems} >= {"date", "actor1"}
+    assert all(p.line and p.line > len(events) + 1 for p in problems if p.column == "date")
+    pd.testing.assert_frame_equal(in_memory["events"].frame, from_file["events"].frame)
+    assert (
+        in_memory["events"].frame["description"].isna().sum()
+        == 1 + events["description"].eq("").sum()
+    )
+
+
+def test_a_cell_too_long_among_rows_checked_as_written_is_a_problem(tmp_path):
+    from sahel_nb.csvfile import MAX_CELL
+    from sahel_nb.interop.writing import _appending
+    from sahel_nb.validate import check_folder
+
+    folder = _copy(tmp_path)
+    events = pd.read_csv(folder / "events.csv", dtype=str, keep_default_na=False)
+    rows = events.iloc[[0]].assign(event_id="ev-long", description="x" * (MAX_CELL + 1))
+    appending = {"events": _appending(folder / "events.csv", TABLES["events"].columns, rows)}
+    problems = check_folder(folder, appending=appending)[1]
+    assert [(p.column, p.warning) for p in problems] == [("description", False)]
+    assert [p.column for p in check_folder(folder)[1]] == ["description"]  # with its line

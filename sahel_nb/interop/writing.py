@@ -21,9 +21,11 @@ import pyarrow.csv as pacsv
 import pycountry
 
 from ..data import Dataset, load_dataset
+from ..exceptions import DataValidationError
 from ..match_review import REVIEW_COLUMNS, REVIEW_FILE
 from ..schema import TABLES
 from ..transaction import commit, staging
+from ..validate import check_folder
 from .actors import IMPORTED_ACTOR, remapped_actors
 from .checks import isin
 from .layout import WORKBOOK
@@ -299,36 +301,49 @@ def source_row(
 
 def _append(path: Path, columns: list[str], rows: pd.DataFrame) -> None:
     """Add rows at the end of a CSV file, leaving every existing byte as it was."""
-    if rows.empty:
-        return
+    if not rows.empty:
+        _appending(path, columns, rows)[1]()
+
+
+def _appending(
+    path: Path, columns: list[str], rows: pd.DataFrame
+) -> tuple[pa.Table, Callable[[], None]]:
+    """The rows to add at the end of a CSV file as the text table written, and the write.
+
+    The table's columns are the file's own (a folder made before a column
+    was added keeps its header); every existing byte is left as it was.
+    """
     crlf, needs_newline, exists = False, False, path.is_file() and path.stat().st_size > 0
     if exists:
         with open(path, "rb") as handle:
             first = handle.readline()
             crlf = first.endswith(b"\r\n")
-            # A folder made before a column was added keeps its own header.
             header = next(csv.reader([first.decode("utf-8-sig").rstrip("\r\n")]), None)
             if header:
                 columns = header
             handle.seek(-1, os.SEEK_END)
             needs_newline = handle.read(1) not in (b"\n", b"\r")
     ending = "\r\n" if crlf else "\n"
-    empty = pa.nulls(len(rows), pa.string())
+    empty = pa.nulls(len(rows), pa.large_string())
     table = pa.table(
         {
-            name: pa.array(rows[name], from_pandas=True).cast(pa.string())
+            name: pa.array(rows[name], from_pandas=True).cast(pa.large_string())
             if name in rows
             else empty
             for name in columns
         }
     )
-    with open(path, "ab") as handle:
-        if needs_newline:
-            handle.write(ending.encode())
-        if not exists:
-            handle.write((",".join(columns) + ending).encode())
-        # Arrow quotes every text value; any CSV reader reads them as the same values.
-        pacsv.write_csv(table, handle, pacsv.WriteOptions(include_header=False, eol=ending))
+
+    def write() -> None:
+        with open(path, "ab") as handle:
+            if needs_newline:
+                handle.write(ending.encode())
+            if not exists:
+                handle.write((",".join(columns) + ending).encode())
+            # Arrow quotes every text value; any CSV reader reads them as the same values.
+            pacsv.write_csv(table, handle, pacsv.WriteOptions(include_header=False, eol=ending))
+
+    return table, write
 
 
 #: The columns naming actors, by table, that re-resolving rewrites.
@@ -424,12 +439,24 @@ def write_validated(
             vintages.write_log(staged)
         if claims:
             rewrite_rows(staged / TABLES["events"].file, "event_id", claims)
+        appending = {}
         for table, rows in additions.items():
-            _append(staged / TABLES[table].file, TABLES[table].columns, rows)
+            path = staged / TABLES[table].file
+            if rows.empty:
+                continue
+            if path.is_file():  # checked as written, while it is written
+                appending[table] = _appending(path, TABLES[table].columns, rows)
+            else:
+                _append(path, TABLES[table].columns, rows)
         _append(staged / LINKS_FILE, _LINK_COLUMNS, pd.DataFrame(links, columns=_LINK_COLUMNS))
         if review is not None:
             _append(staged / REVIEW_FILE, REVIEW_COLUMNS, review)
-        load_dataset(staged)  # raises with every problem; the data folder is untouched
+        found = [p for p in check_folder(staged, appending=appending)[1] if not p.warning]
+        if found:
+            # Read back from the files, every problem with its line; the data
+            # folder is untouched.
+            load_dataset(staged)
+            raise DataValidationError(found, str(staged))
         for extra in extras:
             extra(staged)
         commit(data_dir, staged, what)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
 
-from ..csvfile import RawTable, arrow_text, read_table
+from ..csvfile import RawTable, arrow_text, extended, read_table
 from ..exceptions import DataValidationError, Problem
 from ..match_review import matching_problems, read_decisions
 from ..origins import claim_problems
@@ -21,13 +23,24 @@ from .successions import _succession_problems
 
 
 def check_folder(
-    directory: Path, shown: str | None = None, *, texts: bool = False
+    directory: Path,
+    shown: str | None = None,
+    *,
+    texts: bool = False,
+    appending: Mapping[str, tuple[pyarrow.Table, Callable[[], object]]] | None = None,
 ) -> tuple[dict[str, RawTable], list[Problem]]:
     """Read and check every table in ``directory``; return them with all problems found.
 
     ``texts`` also checks the rows citing a held source against its text
     (:func:`sahel_nb.texts.text_problems`), which adds warnings (problems
     with ``warning`` set) as well as errors.
+
+    ``appending`` maps a table's name to rows about to be added at the end of
+    its file (as the text table written) and the function that writes them:
+    the files are read as they are, the rows joined to them in memory
+    (:func:`sahel_nb.csvfile.extended`), and the writes run in a thread while
+    the tables are checked. What is checked is what the files then hold; a
+    problem's line is counted once its file is written.
     """
     shown = str(directory) if shown is None else shown
     if not directory.is_dir():
@@ -36,6 +49,21 @@ def check_folder(
             shown,
         )
     raws = {name: read_table(directory, table, shown) for name, table in TABLES.items()}
+    if not appending:
+        return raws, _checked(directory, shown, raws, texts)
+    for name, (rows, _) in appending.items():
+        extended(raws[name], rows)
+    with ThreadPoolExecutor(1) as pool:
+        written = pool.submit(lambda: [write() for _, write in appending.values()])
+        for name in appending:
+            raws[name]._settled = written.result
+        problems = _checked(directory, shown, raws, texts)
+        written.result()  # a write that failed (a full disk) raises here
+    return raws, problems
+
+
+def _checked(directory: Path, shown: str, raws: dict[str, RawTable], texts: bool) -> list[Problem]:
+    """Check the tables read from ``directory``; return every problem, ordered."""
     read = {name: len(raw.problems) for name, raw in raws.items()}
     ids: dict[str, pd.Series | None] = {}
     for name, raw in raws.items():
@@ -61,7 +89,7 @@ def check_folder(
         for p in sorted(_kept(raw, read[name]), key=_order(raw.table))
     ]
     problems += matching_problems(directory, shown, _reviewed_events(directory, ids["events"]))
-    return raws, problems
+    return problems
 
 
 def _reviewed_events(directory: Path, events: pd.Series | None) -> set[str]:
