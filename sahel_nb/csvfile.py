@@ -534,7 +534,6 @@ def extended(raw: RawTable, rows: pa.Table) -> None:
     """
     if raw.frame is None or raw.problems or not rows.num_rows:
         return
-    empty = pa.scalar(None, pa.large_string())
     columns = {}
     for name in raw.frame.columns:
         if name in rows.column_names:
@@ -545,13 +544,38 @@ def extended(raw: RawTable, rows: pa.Table) -> None:
                     and pc.max(pc.utf8_length(chunk)).as_py() > MAX_CELL
                 ):
                     raw.problem(None, name, f"holds a cell over {MAX_CELL:,} characters")
-            values = pc.if_else(pc.equal(values, ""), empty, values)
+            values = pa.chunked_array([_empty_as_null(c) for c in values.chunks], values.type)
         else:
             values = pa.nulls(rows.num_rows, pa.large_string())
         columns[name] = pd.arrays.ArrowExtensionArray(values)
     start = len(raw.frame)
     added = pd.DataFrame(columns, index=pd.RangeIndex(start, start + rows.num_rows), copy=False)
     raw.frame = pd.concat([raw.frame, added])
+
+
+def _empty_as_null(chunk: pa.Array) -> pa.Array:
+    """A text chunk with its empty values null, as a CSV file read back gives them.
+
+    Only a validity bitmap is made, from the offsets; the text is shared
+    (``if_else`` copied every column's text: 0.1 s an import of 500,000 rows).
+
+    Examples
+    --------
+    >>> _empty_as_null(pa.array(["a", "", None], pa.large_string())).to_pylist()
+    ['a', None, None]
+    """
+    if not len(chunk):
+        return chunk
+    if chunk.offset or chunk.type != pa.large_string():  # not as the writer makes them
+        return pc.if_else(pc.equal(chunk, ""), pa.scalar(None, chunk.type), chunk)
+    _, offsets, data = chunk.buffers()
+    present = np.diff(np.frombuffer(offsets, dtype=np.int64)[: len(chunk) + 1]) > 0
+    if chunk.null_count:
+        present &= chunk.is_valid().to_numpy(zero_copy_only=False)
+    if present.all():
+        return chunk
+    validity = pa.py_buffer(np.packbits(present, bitorder="little"))
+    return pa.Array.from_buffers(chunk.type, len(chunk), [validity, offsets, data])
 
 
 def read_table(directory: Path, table: Table, shown_dir: str) -> RawTable:

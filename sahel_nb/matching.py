@@ -410,9 +410,9 @@ def _slots(actors: pd.Series) -> np.ndarray:
     return out
 
 
-def _actor_codes(new: pd.DataFrame, old: pd.DataFrame, unnamed: frozenset[str]):
-    """Each record's actors as integer codes (-1 none), and which codes are curated, named actors."""
-    parts = [_slots(frame["actors"]) for frame in (new, old)]
+def _actor_codes(new: pd.Series, old: pd.Series, unnamed: frozenset[str]):
+    """Each cell's actors as integer codes (-1 none), and which codes are curated, named actors."""
+    parts = [_slots(actors) for actors in (new, old)]
     values = np.concatenate([p.ravel() for p in parts])
     names = pd.unique(pd.Series(values[values != ""], dtype=object).dropna())
     out = []
@@ -480,8 +480,14 @@ def score_pairs(
     other_admin = (admin_a != admin_b) & (admin_a != "") & (admin_b != "")
     area = np.select([same_admin, other_admin], [0.75, 0.45], 0.6)
     space = np.where(placed, (1 - excess / (windows.km + 1)) * space_factor, area)
-    codes_a, codes_b, curated = _actor_codes(new, old, unnamed)
-    slots_a, slots_b = codes_a[i], codes_b[j]
+    # Only the records in some pair are split: an import's half a million
+    # rows meet the curated events in a few hundred pairs.
+    rows_a, at_a = np.unique(i, return_inverse=True)
+    rows_b, at_b = np.unique(j, return_inverse=True)
+    codes_a, codes_b, curated = _actor_codes(
+        new["actors"].iloc[rows_a], old["actors"].iloc[rows_b], unnamed
+    )
+    slots_a, slots_b = codes_a[at_a], codes_b[at_b]
     shared_code = np.full(len(i), -1)
     for x in range(slots_a.shape[1]):
         for y in range(slots_b.shape[1]):
