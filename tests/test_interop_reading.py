@@ -442,3 +442,27 @@ def test_aggregated_counts_are_one_problem_naming_the_sheet():
         "holds aggregated counts (a number of events per row), not events; the import needs a "
         "GTD export with one row per event"
     ]
+
+
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (lambda p: p.mkdir(), "cannot be read: Is a directory"),
+        (lambda p: None, "cannot be read: No such file or directory"),
+        (lambda p: p.write_bytes(b""), "1: is empty; an ACLED export starts with its header"),
+    ],
+)
+def test_an_export_that_cannot_be_mapped_is_one_problem_in_plain_words(tmp_path, make, says):
+    # A CSV export is memory-mapped, not copied: what stops that is still a sentence.
+    path = tmp_path / "export.csv"
+    make(path)
+    _, problems = read_acled(path)
+    assert [str(p) for p in problems] == [f"{path}:{says}" if says[0] == "1" else f"{path}: {says}"]
+
+
+def test_a_mapped_export_hashes_and_reads_as_its_bytes(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(SAMPLE.read_bytes())
+    frame, problems = read_acled(path)
+    assert not problems and len(frame) > 0
+    assert frame.attrs["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
