@@ -296,7 +296,14 @@ def _split(column: pd.Series) -> pd.Series:
     named = column[column != ""]
     if named.empty:
         return pd.Series([], dtype=object)
-    parts = named.str.split(";").explode().str.strip()
+    # Split and trimmed in Arrow, each part keeping its row's label (pandas'
+    # split, explode and strip made a Python string of each: 0.12 s).
+    split = pc.split_pattern(arrow_text(named), ";")
+    if isinstance(split, pa.ChunkedArray):
+        split = split.combine_chunks()
+    parts = pc.utf8_trim_whitespace(pc.list_flatten(split))
+    rows = named.index[pc.list_parent_indices(split).to_numpy()]
+    parts = pd.Series(as_str(parts), index=rows, copy=False)
     return parts[parts != ""]
 
 

@@ -356,8 +356,11 @@ class Resolver:
         code_of, code_values = pd.factorize(mentions["code"])
         # New ids in the order the rows first name them: they do not depend on hashing.
         ordered = np.argsort(order, kind="stable")
-        _, at = np.unique(which[ordered], return_index=True)
-        firsts = ordered[at][np.argsort(order[ordered[at]], kind="stable")]
+        # Each name's first mention, found by hashing (sorting a million codes took 0.07 s).
+        firsts = ordered[np.flatnonzero(~pd.Series(which[ordered]).duplicated().to_numpy())]
+        # Names first met in one cell (associated actors share its place) keep
+        # the order of their codes.
+        firsts = firsts[np.lexsort((which[firsts], order[firsts]))]
         first = pd.DataFrame({"name": distinct[which[firsts]], "row": rows[firsts]})
         # Codes "1"–"8" counted per name; most frequent wins, on a tie the lower code.
         code_of = code_of[fresh]
