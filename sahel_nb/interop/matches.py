@@ -44,15 +44,20 @@ def match_new_rows(
         return unlisted(pd.DataFrame(), set())
     crosswalk = load_crosswalk(data_dir)
     old = event_records(dataset.events, crosswalk)
-    frame = rows.assign(
-        assoc_actors=rows.get("assoc_actors", ""), actor2=rows.get("actor2", "")
-    ).reset_index(drop=True)
     # Only rows near an event already held in time can pair: the rest of half a
-    # million rows need no records built, no actors coded, no scoring.
-    if "date_start" not in frame:
-        first, last = partial_date_span(frame["date"])
-        frame = frame.assign(date_start=first, date_end=last)
-    frame = frame[_near_in_time(frame, old, windows.days)]
+    # million rows need no records built, no actors coded, no scoring, and are
+    # left out before any column is copied.
+    if "date_start" in rows:
+        spans = rows[["date_start", "date_end"]]
+    else:
+        first, last = partial_date_span(rows["date"])
+        spans = pd.DataFrame({"date_start": first, "date_end": last}, index=rows.index)
+    near = _near_in_time(spans, old, windows.days)
+    frame = rows[near]
+    missing = {column: "" for column in ("assoc_actors", "actor2") if column not in frame}
+    frame = frame.assign(
+        **missing, date_start=spans["date_start"][near], date_end=spans["date_end"][near]
+    ).reset_index(drop=True)
     new = event_records(frame, crosswalk)
     decisions, listed = read_decisions(data_dir)
     i, j = candidate_pairs(new, old, windows)

