@@ -124,12 +124,20 @@ def _kind(value: str, given: str) -> tuple[str, str, str, str, str]:
 def _kinds(cols: dict[str, pd.Series], checks: Checks) -> None:
     """Today's event and sub-event types for every row, ``_original`` the old type, ``_skip`` why not."""
     raw, sub_raw = cols["event_type"], cols["sub_event_type"]
-    # A few dozen distinct pairs in a million rows: each decided once.
-    which, pairs = pd.factorize(raw + "\x1f" + sub_raw)
-    decided = [_kind(*pair.split("\x1f")) if pair != "\x1f" else ("",) * 5 for pair in pairs]
+    # A few dozen distinct pairs in a million rows: each decided once. The
+    # pairs are told apart by their codes, not by joining half a million texts.
+    kinds, kind_names = pd.factorize(raw)
+    subs, sub_names = pd.factorize(sub_raw)
+    width = max(len(sub_names), 1)
+    # A row missing either (-1) is decided as two empty cells.
+    which, pairs = pd.factorize(np.where((kinds < 0) | (subs < 0), -1, kinds * width + subs))
+    pairs = [(kind_names[p // width], sub_names[p % width]) if p >= 0 else ("", "")
+             for p in pairs]  # fmt: skip
+    decided = [_kind(*pair) if pair != ("", "") else ("",) * 5 for pair in pairs]
     for position, name in enumerate(("event_type", "sub_event_type", "_original", "_skip")):
-        values = np.array([d[position] for d in decided] + [""], dtype=object)
-        cols[name] = pd.Series(values[which], index=raw.index, dtype=object)
+        values = pa.array([d[position] for d in decided], type=pa.string())
+        # Arrow-backed like the other columns: later comparisons run in Arrow.
+        cols[name] = pd.Series(as_str(values.take(which)), index=raw.index, copy=False)
     for index, (*_, problem) in enumerate(decided):
         if problem:
             column = "event_type" if problem.startswith("is not an ACLED") else "sub_event_type"

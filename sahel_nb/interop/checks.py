@@ -212,7 +212,8 @@ def parse_days(values: pd.Series, column: str, checks: Checks, hint: str) -> pd.
     orders occur, is one problem naming two example values. Each distinct
     value is parsed once: a million rows hold a few thousand dates.
     """
-    distinct = [v for v in pd.unique(values) if v]
+    codes, uniques = pd.factorize(values)  # once: the distinct values, then each row's
+    distinct = [v for v in uniques if v]
     parsed: dict[str, date | None] = {}
     numeric: dict[str, tuple[int, int, int]] = {}
     for value in distinct:
@@ -252,7 +253,6 @@ def parse_days(values: pd.Series, column: str, checks: Checks, hint: str) -> pd.
                 parsed[value] = _REFUSED  # refused as a whole: no problem per row
             else:
                 parsed[value] = _day(year, b, a) if order == "dm" else _day(year, a, b)
-    codes, uniques = pd.factorize(values)
     looked = [parsed.get(u) for u in uniques]
     bad = np.array([bool(u) and d is None for u, d in zip(uniques, looked, strict=True)] + [False])
     nat = np.datetime64("NaT", "D")
