@@ -224,6 +224,8 @@ def main() -> None:
         "--no-match", action="store_true", help="leave out bench_match.py's figure (about a minute)"
     )
     args = parser.parse_args()
+    if args.imports < 1:
+        parser.error("--imports must be at least 1")
     figures: dict = {"events": args.events, "actors": args.actors}
     with tempfile.TemporaryDirectory(prefix="sahel-bench-scale-") as tmp:
         tmp = Path(tmp)

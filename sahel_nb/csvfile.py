@@ -129,6 +129,8 @@ class RawTable:
     _lines: list[int] | None = None
     #: Waited for before lines are counted: rows being added to the file (:func:`extended`).
     _settled: Callable[[], object] | None = None
+    #: The file's header as read (None until it is).
+    header: list[str] | None = None
 
     def problem(self, line, column, message, value=None, *, warning=False) -> Problem:
         found = Problem(self.shown, line, column, message, value, warning)
@@ -534,6 +536,10 @@ def extended(raw: RawTable, rows: pa.Table) -> None:
     """
     if raw.frame is None or raw.problems or not rows.num_rows:
         return
+    if rows.column_names != raw.header:
+        # Written under another header, the rows would not read back as these values.
+        raw.problem(None, None, "rows to add do not line up with the file's header")
+        return
     columns = {}
     for name in raw.frame.columns:
         if name in rows.column_names:
@@ -596,6 +602,7 @@ def read_table(directory: Path, table: Table, shown_dir: str) -> RawTable:
     header = _header(raw)
     if header is None:
         return raw
+    raw.header = header
     invalid: list = []
     try:
         frame = _read_quietly(path, header, invalid, path.stat().st_size)

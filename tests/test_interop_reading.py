@@ -466,3 +466,24 @@ def test_a_mapped_export_hashes_and_reads_as_its_bytes(tmp_path):
     frame, problems = read_acled(path)
     assert not problems and len(frame) > 0
     assert frame.attrs["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_an_export_from_a_pipe_is_read_whole(tmp_path):
+    # <(unzip -p export.zip) gives a pipe: it cannot be memory-mapped.
+    import os
+    import threading
+
+    path = tmp_path / "export.csv"
+    os.mkfifo(path)
+    data = SAMPLE.read_bytes()
+
+    def feed():
+        with open(path, "wb") as pipe:
+            pipe.write(data)
+
+    feeder = threading.Thread(target=feed)
+    feeder.start()
+    frame, problems = read_acled(path)
+    feeder.join()
+    expected, _ = read_acled(SAMPLE)
+    assert not problems and len(frame) == len(expected) > 0

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -176,7 +177,10 @@ def test_a_full_disk_during_an_import_is_one_message_and_changes_nothing(
 
     before = _tables(data_dir)
 
+    failed_in = []
+
     def full(*args, **kwargs):
+        failed_in.append(threading.current_thread() is threading.main_thread())
         raise OSError(errno.ENOSPC, "No space left on device")
 
     if where == "appending":
@@ -188,6 +192,7 @@ def test_a_full_disk_during_an_import_is_one_message_and_changes_nothing(
     err = capsys.readouterr().err
     assert "the disk is full" in err and "Traceback" not in err
     assert _tables(data_dir) == before and _leftovers(data_dir) == []
+    assert failed_in == [where == "appending"]  # "checking": in the writing thread
 
 
 @pytest.mark.parametrize(

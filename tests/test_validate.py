@@ -324,3 +324,31 @@ def test_a_cell_too_long_among_rows_checked_as_written_is_a_problem(tmp_path):
     problems = check_folder(folder, appending=appending)[1]
     assert [(p.column, p.warning) for p in problems] == [("description", False)]
     assert [p.column for p in check_folder(folder)[1]] == ["description"]  # with its line
+
+
+def test_rows_to_add_under_a_header_after_a_blank_line_are_checked_as_written(tmp_path):
+    # The loader takes the first line that is not blank as the header; the
+    # rows are written and checked under that same header.
+    from sahel_nb.interop.writing import _appending
+    from sahel_nb.validate import check_folder
+
+    folder = _copy(tmp_path)
+    text = (folder / "events.csv").read_text(encoding="utf-8")
+    (folder / "events.csv").write_text("\n" + text, encoding="utf-8")
+    events = pd.read_csv(folder / "events.csv", dtype=str, keep_default_na=False)
+    rows = events.iloc[[0]].assign(event_id="ev-after-blank")
+    appending = {"events": _appending(folder / "events.csv", TABLES["events"].columns, rows)}
+    problems = check_folder(folder, appending=appending)[1]
+    assert problems == [] and check_folder(folder)[1] == []
+
+
+def test_rows_that_do_not_line_up_with_the_header_are_a_problem(tmp_path):
+    from sahel_nb.interop.writing import _appending
+    from sahel_nb.validate import check_folder
+
+    folder = _copy(tmp_path)
+    events = pd.read_csv(folder / "events.csv", dtype=str, keep_default_na=False)
+    table, write = _appending(folder / "events.csv", TABLES["events"].columns, events.iloc[[0]])
+    table = table.drop_columns(["description"])
+    problems = check_folder(folder, appending={"events": (table, write)})[1]
+    assert [p.message for p in problems] == ["rows to add do not line up with the file's header"]

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import os
+import stat
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -130,7 +131,10 @@ def _bytes(path: Path, suffix: str) -> bytes | pa.Buffer:
     if suffix in (".xlsx", ".xlsm", ".xls", ".json", ".jsonl", ".ndjson"):
         return path.read_bytes()
     with open(path, "rb") as handle:  # refused in the system's words (a folder, no access)
-        if not os.fstat(handle.fileno()).st_size:
+        status = os.fstat(handle.fileno())
+        if not stat.S_ISREG(status.st_mode):  # a pipe (<(unzip -p …)) cannot be mapped
+            return handle.read()
+        if not status.st_size:
             return b""
     return pa.memory_map(str(path)).read_buffer()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -316,9 +317,12 @@ def _appending(
     crlf, needs_newline, exists = False, False, path.is_file() and path.stat().st_size > 0
     if exists:
         with open(path, "rb") as handle:
-            first = handle.readline()
+            # The header is the first line that is not blank, as the loader reads it.
+            first = handle.readline().removeprefix(codecs.BOM_UTF8)
+            while first and not first.rstrip(b"\r\n"):
+                first = handle.readline()
             crlf = first.endswith(b"\r\n")
-            header = next(csv.reader([first.decode("utf-8-sig").rstrip("\r\n")]), None)
+            header = next(csv.reader([first.decode("utf-8").rstrip("\r\n")]), None)
             if header:
                 columns = header
             handle.seek(-1, os.SEEK_END)
