@@ -263,17 +263,21 @@ def _read_arrow(source, header: list[str], invalid: list, size: int) -> pd.DataF
     # Arrow too, with "straddling object": the file is then read again as one
     # block, which needs no check unless the file outgrows Arrow's largest one.
     data = _buffer(source)
-    _utf8(data)
     newlines, block_size = False, None
-    # The file's line breaks are counted while Arrow parses it: Arrow leaves a
-    # core idle part of the time, and the count is done by the time it is needed.
+    # The text's UTF-8 and its line breaks are checked while Arrow parses it:
+    # Arrow leaves a core idle part of the time, and both are done by the time
+    # they are needed. Nothing read is used before the text is known to be UTF-8.
     with ThreadPoolExecutor(1) as pool:
+        utf8 = pool.submit(_utf8, data)
         breaks = pool.submit(line_breaks, data)
         while True:
             try:
-                table = _read_arrow_once(
-                    pa.BufferReader(data), header, invalid, newlines, block_size
-                )
+                try:
+                    table = _read_arrow_once(
+                        pa.BufferReader(data), header, invalid, newlines, block_size
+                    )
+                finally:
+                    utf8.result()  # text that is not UTF-8 is what to report, first
                 whole = block_size is not None and block_size > len(data)
                 if (
                     newlines

@@ -177,7 +177,11 @@ def _typed_column(raw: RawTable, spec) -> dict:
         # Built from values and mask: pandas' own NaN-to-NA conversion copies twice.
         return {spec.name: _series(FloatingArray(numbers, np.isnan(numbers)), index)}
     if kind in ("count", "year", "credibility", "geo_precision"):
-        numbers = pc.cast(arrow_text(values), pa.int64())
+        codes = raw.parsed.get(f"{spec.name}:codes")  # a grade's position, found when checking
+        if codes is not None:
+            numbers = pc.add(pc.cast(codes, pa.int64()), 1)
+        else:
+            numbers = pc.cast(arrow_text(values), pa.int64())
         return {spec.name: _series(pd.Int64Dtype().__from_arrow__(numbers), index)}
     if kind == "bool":
         truth = pc.equal(arrow_text(values), "true")

@@ -295,7 +295,9 @@ def _checks(spec: Field, parsed: dict) -> list[pa.Check]:
     if kind == "year":
         return [_check(_year, "must be a year of four digits, 1900 to 2100")]
     if kind == "credibility":
-        return [_isin({"1", "2", "3", "4", "5", "6"}, "must be 1 to 6 (Admiralty credibility)")]
+        # Looked up as a vocabulary: each row's position is its grade less one,
+        # so typing needs no second pass over the text.
+        return [_vocabulary(name, list("123456"), parsed, "must be 1 to 6 (Admiralty credibility)")]
     if kind == "reliability":
         return [
             _vocabulary(
@@ -303,7 +305,7 @@ def _checks(spec: Field, parsed: dict) -> list[pa.Check]:
             )
         ]
     if kind == "geo_precision":
-        return [_isin({"1", "2", "3"}, "must be 1, 2 or 3 (ACLED geo_precision)")]
+        return [_vocabulary(name, list("123"), parsed, "must be 1, 2 or 3 (ACLED geo_precision)")]
     if kind == "latitude":
         return _number_checks(name, parsed, -90, 90, "must be between -90 and 90")
     if kind == "longitude":
