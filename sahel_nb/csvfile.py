@@ -131,6 +131,8 @@ class RawTable:
     _settled: Callable[[], object] | None = None
     #: The file's header as read (None until it is).
     header: list[str] | None = None
+    #: What check_folder's ``then`` made of the table once it was checked.
+    then: object = None
 
     def problem(self, line, column, message, value=None, *, warning=False) -> Problem:
         found = Problem(self.shown, line, column, message, value, warning)

@@ -114,8 +114,8 @@ def _lists(values: pd.Series, split=None) -> pa.ListArray:
 
     Each cell reads back as a Python list, and a million cells cost no Python
     objects until read. Built from offsets: fill_null with an empty-list
-    scalar is three times slower on a million rows. ``split`` is the split
-    the reference check made, when it made one.
+    scalar is three times slower on a million rows. ``split`` is the column
+    split already, when it is.
     """
     if split is None:
         split = pc.split_pattern(arrow_text(values), "|")
@@ -187,7 +187,11 @@ def _typed_column(raw: RawTable, spec) -> dict:
         truth = pc.equal(arrow_text(values), "true")
         return {spec.name: _series(pd.BooleanDtype().__from_arrow__(truth), index)}
     if kind in ("list", "refs"):
+        # Split once: by the reference check, or here for it (a table is typed
+        # as soon as its own checks pass, before references are looked up).
         split = raw.parsed.get(f"{spec.name}:split")
+        if split is None:
+            split = raw.parsed[f"{spec.name}:split"] = pc.split_pattern(arrow_text(values), "|")
         return {spec.name: _series(_lists(values, split), index, pd.ArrowDtype(_LIST))}
     return {spec.name: values.astype("str")}
 
@@ -268,14 +272,16 @@ def _load(data_dir, *, texts: bool) -> tuple[Dataset, list[Problem]]:
     for note in settle(directory):
         warnings.warn(note, stacklevel=3)
     with reading(directory):
+        # Each table is typed as soon as its own checks pass, beside the
+        # checks of the others; typing never fails on a checked table.
         raws, found = check_folder(
-            directory, os.fspath(data_dir) if data_dir else None, texts=texts
+            directory, os.fspath(data_dir) if data_dir else None, texts=texts, then=_typed
         )
     problems = [p for p in found if not p.warning]
     cautions = [p for p in found if p.warning]
     if problems:
         raise DataValidationError(problems, str(directory), cautions)
-    tables = {name: _typed(raw) for name, raw in raws.items()}
+    tables = {name: _typed(raw) if raw.then is None else raw.then for name, raw in raws.items()}
     sources = tables["sources"]
     origins = origin_map(sources)
     # Each source's origin, by the source's position: most rows relay nothing,

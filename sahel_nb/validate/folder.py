@@ -28,6 +28,7 @@ def check_folder(
     *,
     texts: bool = False,
     appending: Mapping[str, tuple[pyarrow.Table, Callable[[], object]]] | None = None,
+    then: Callable[[RawTable], object] | None = None,
 ) -> tuple[dict[str, RawTable], list[Problem]]:
     """Read and check every table in ``directory``; return them with all problems found.
 
@@ -41,6 +42,11 @@ def check_folder(
     (:func:`sahel_nb.csvfile.extended`), and the writes run in a thread while
     the tables are checked. What is checked is what the files then hold; a
     problem's line is counted once its file is written.
+
+    ``then`` is called on each table found without a problem of its own as
+    soon as it is checked, beside the checks of the others (the loader types
+    it there); what it returns is kept as the table's ``then``. A table with
+    a problem, or one found only across tables, is left for the caller.
     """
     shown = str(directory) if shown is None else shown
     if not directory.is_dir():
@@ -49,7 +55,7 @@ def check_folder(
             shown,
         )
     if not appending:
-        raws, read = _read_and_check(directory, shown, None)
+        raws, read = _read_and_check(directory, shown, None, then)
         return raws, _checked(directory, shown, raws, read, texts)
     raws = {name: read_table(directory, table, shown) for name, table in TABLES.items()}
     for name, (rows, _) in appending.items():
@@ -58,14 +64,17 @@ def check_folder(
         written = pool.submit(lambda: [write() for _, write in appending.values()])
         for name in appending:
             raws[name]._settled = written.result
-        raws, read = _read_and_check(directory, shown, raws)
+        raws, read = _read_and_check(directory, shown, raws, then)
         problems = _checked(directory, shown, raws, read, texts)
         written.result()  # a write that failed (a full disk) raises here
     return raws, problems
 
 
 def _read_and_check(
-    directory: Path, shown: str, raws: dict[str, RawTable] | None
+    directory: Path,
+    shown: str,
+    raws: dict[str, RawTable] | None,
+    then: Callable[[RawTable], object] | None,
 ) -> tuple[dict[str, RawTable], dict[str, int]]:
     """Read (unless given) and check each table on its own; return them and their read problems.
 
@@ -82,6 +91,8 @@ def _read_and_check(
         raw = raws[name] if raws is not None else read_table(directory, TABLES[name], shown)
         read = len(raw.problems)
         _table_problems(raw)
+        if then is not None and raw.frame is not None and not raw.problems:
+            raw.then = then(raw)
         done[name] = raw, read
 
     with ThreadPoolExecutor(1) as pool:

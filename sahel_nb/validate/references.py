@@ -61,7 +61,9 @@ def _all_found(raw: RawTable, ids: dict[str, pd.Series], spec) -> bool:
         # Split in Arrow (kept for the typed list column): pandas' split
         # and explode of a million cells took 18 ms. A column with an
         # unknown id is exploded as before, for each id's row.
-        split = raw.parsed[f"{spec.name}:split"] = pc.split_pattern(arrow_text(values), "|")
+        split = raw.parsed.get(f"{spec.name}:split")
+        if split is None:
+            split = raw.parsed[f"{spec.name}:split"] = pc.split_pattern(arrow_text(values), "|")
         text = pc.list_flatten(split)
     else:
         text = arrow_text(values)
