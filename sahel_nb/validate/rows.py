@@ -25,7 +25,12 @@ def _row_problems(raw: RawTable) -> None:
     has = frame.columns.__contains__
 
     def flag(mask: pd.Series, column: str, message):
-        for position in mask[mask.fillna(False).astype(bool)].index:
+        # As a NumPy array first: a clean million-row column is one pass, not
+        # a filled copy, a cast copy and a selection.
+        hits = mask.to_numpy(dtype=bool, na_value=False)
+        if not hits.any():
+            return
+        for position in mask.index[hits]:
             value = frame.at[position, column]
             text = message(position) if callable(message) else message
             raw.problem(raw.line(position), column, text, _shown(value))
