@@ -258,6 +258,10 @@ def _map_context(
         dot.setdefault("place", "")
         dot["cx"], dot["cy"] = project(dot["lon"], dot["lat"])
     areas = _areas(events, countries)
+    # Each place numbered, its labels carrying the number: the linked page's
+    # script then finds a label's place from numbers alone (never from data).
+    for n, mark in enumerate([*dots, *areas]):
+        mark["n"] = n
     arrows = []
     if dataset is not None and not many:
         arrows = _arrows(dataset, extent, project)
@@ -353,13 +357,14 @@ def _labels(dots, areas, arrows, countries, size) -> list[dict]:
     ]
     marks += [
         {"x": d["cx"], "y": d["cy"], "gap": (d["halo"] or d["r"]) + 3, "text": d["place"],
-         "kind": "place", "ref": d["event_id"]}
+         "kind": "place", "ref": d["event_id"], "n": d["n"]}
         for d in sorted(dots, key=lambda d: (-d["count"], d["event_id"])) if d["place"]
     ]  # fmt: skip
     marks += [
         {"x": a["anchor"][0], "y": a["anchor"][1] + LINE, "gap": 0, "kind": "area",
          "text": f"{a['name']}: {a['count']} event{'s' if a['count'] != 1 else ''}, "
-         "no nearer place", "ref": a["event_id"]}
+         "no nearer place", "ref": a["event_id"], "n": a["n"], "name": a["name"],
+         "count": a["count"]}
         for a in areas
     ]  # fmt: skip
     named = {a["name"] for a in areas}

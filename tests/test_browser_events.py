@@ -59,6 +59,55 @@ def test_a_period_dragged_on_the_timeline_filters_the_map(browser, tmp_path):
     assert offline.clean(), (offline.errors, offline.blocked, offline.dialogs)
 
 
+def test_a_period_hides_the_labels_of_the_places_it_hides_and_recounts_areas(browser, tmp_path):
+    events = event_table(load_dataset())
+    offline = OfflinePage(browser)
+    page = offline.open(events_page(events, tmp_path / "events.html"), ready="#map")
+    left = float(page.get_attribute("#timeline", "data-left"))
+    first = int(page.get_attribute("#timeline", "data-first"))
+    scale = float(page.get_attribute("#timeline", "data-scale"))
+
+    def x(day: str) -> float:
+        return left + ((pd.Timestamp(day) - pd.Timestamp("1970-01-01")).days - first) * scale
+
+    read = """() => Array.from(document.querySelectorAll('#map text.label[data-n]')).map(label => {
+        const place = document.querySelector(`#map g.place[data-n="${label.dataset.n}"]`);
+        const count = label.querySelector('tspan.count');
+        return {shown: getComputedStyle(label).display !== 'none',
+                placeShown: getComputedStyle(place).display !== 'none',
+                count: count ? Number(count.textContent) : null,
+                noun: count ? label.querySelector('tspan.noun').textContent : null,
+                spans: place.dataset.spans, total: Number(place.dataset.count)};
+    })"""
+    before = page.evaluate(read)
+    assert any(label["count"] is not None for label in before)  # the data has country-wide events
+    _drag(page, x("2003-01-15"), x("2003-12-15"))
+    said = page.locator("#period").text_content()
+    low, high = (
+        (pd.Timestamp(d) - pd.Timestamp("1970-01-01")).days
+        for d in said.split(":")[0].removeprefix("From ").split(" to ")
+    )
+    after = page.evaluate(read)
+    assert any(not label["shown"] for label in after)
+    for label in after:
+        assert label["shown"] == label["placeShown"]
+        if label["count"] is None or not label["shown"]:
+            continue
+        # The count, worked out here from the place's own spans of days.
+        touching = sum(
+            int(a) <= high and int(b) >= low
+            for a, b in (span.split(":") for span in label["spans"].split())
+        )
+        assert label["count"] == touching > 0
+        assert label["noun"] == ("event" if touching == 1 else "events")
+    _drag(page, x("2003-06-01"), x("2003-06-01"))
+    for label in page.evaluate(read):
+        assert label["shown"]
+        if label["count"] is not None:
+            assert label["count"] == label["total"]
+    assert offline.clean(), (offline.errors, offline.blocked, offline.dialogs)
+
+
 def test_hostile_strings_on_the_linked_page_stay_text(browser, tmp_path):
     events = event_table(load_dataset())
     events.loc[0, "description"] = "<img src=x onerror=alert(1)><script>alert(2)</script>"
