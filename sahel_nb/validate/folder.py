@@ -81,8 +81,8 @@ def _read_and_check(
 
     The largest file is read and checked here while a thread takes the other
     tables in turn: their checks are mostly Python (pandera's), the large
-    one's mostly Arrow's, which lets go of the GIL. Taken one after the other
-    they cost a million events' load 0.1 s more.
+    one's mostly Arrow's, which lets go of the GIL, so the small ones fill
+    the moments the large one leaves a core idle.
     """
     sizes = {name: _size(directory / table.file) for name, table in TABLES.items()}
     largest = max(TABLES, key=lambda name: sizes[name])
@@ -132,9 +132,9 @@ def _checked(
         for name, raw in raws.items()
     }
     # Each table's references, the claims and the successions are independent
-    # of one another (each adds to its own table's problems, ordered below):
-    # two at a time, the largest first, as a million events' lookups take as
-    # long as all the rest.
+    # of one another and only add problems (ordered below, whatever the order
+    # they were found in): two at a time, the largest table first, as a
+    # million events' lookups take as long as all the rest.
     present = sorted((raw for raw in raws.values() if raw.frame is not None), key=_rows)
     checks = [partial(_reference_problems, raw, ids) for raw in present]
     checks += [partial(claim_problems, raws), partial(_succession_problems, raws["relationships"])]
@@ -189,6 +189,7 @@ def _order(table: Table):
             problem.line or 0,
             columns.get(problem.column or "", -1),
             problem.message,
+            "" if problem.value is None else str(problem.value),
         )
 
     return key
