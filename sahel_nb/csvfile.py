@@ -281,12 +281,17 @@ def _read_arrow(source, header: list[str], invalid: list, size: int) -> pd.DataF
                 finally:
                     utf8.result()  # text that is not UTF-8 is what to report, first
                 whole = block_size is not None and block_size > len(data)
-                if (
-                    newlines
-                    or whole
-                    or one_record_per_line(data, table, invalid, breaks=breaks.result())
-                ):
-                    return table.to_pandas(types_mapper={pa.large_string(): _STRING}.get)
+                if newlines or whole:
+                    return _frame(table)
+                # Whether the read is exact is found beside the frame's making.
+                exact = pool.submit(
+                    lambda table=table: one_record_per_line(
+                        data, table, invalid, breaks=breaks.result()
+                    )
+                )
+                frame = _frame(table)
+                if exact.result():
+                    return frame
                 newlines = True
             except pa.ArrowInvalid as error:
                 if "out of sync" in str(error) and not newlines:
@@ -296,6 +301,10 @@ def _read_arrow(source, header: list[str], invalid: list, size: int) -> pd.DataF
                 else:
                     raise
             invalid.clear()
+
+
+def _frame(table: pa.Table) -> pd.DataFrame:
+    return table.to_pandas(types_mapper={pa.large_string(): _STRING}.get)
 
 
 def _utf8(data: pa.Buffer) -> None:
