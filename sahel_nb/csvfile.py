@@ -43,6 +43,15 @@ NUMBER_PATTERN = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 # typed tables take the text over without copying a million rows of it.
 _STRING = pd.ArrowDtype(pa.large_string())
 _TEXT_TYPES = (pa.string(), pa.large_string())
+#: Kinds of column whose text the typed tables never keep (numbers, vocabularies,
+#: lists): read with 32-bit offsets, half the memory of a column's offsets,
+#: as nothing then needs pandas' large strings of them (40 MB on a million events).
+_NARROW_KINDS = frozenset(
+    {"vocab", "reliability", "credibility", "geo_precision", "count", "year", "latitude",
+     "longitude", "amount", "bool", "list", "refs"}
+)  # fmt: skip
+_NARROW = pd.ArrowDtype(pa.string())
+_AS_READ = {pa.large_string(): _STRING, pa.string(): _NARROW}.get
 _REPLACEMENT = "\ufffd"
 
 #: The most characters a cell may hold: the csv module's default field limit.
@@ -253,7 +262,9 @@ def _not_text(path: Path) -> str | None:
 BLOCK_SIZE = 4 << 20
 
 
-def _read_arrow(source, header: list[str], invalid: list, size: int) -> pd.DataFrame:
+def _read_arrow(
+    source, header: list[str], invalid: list, size: int, narrow: frozenset = frozenset()
+) -> pd.DataFrame:
     # Allowing newlines in values makes Arrow split the file for its threads
     # serially (2.5 times slower on a million rows). Most files have none, so
     # read without, then make sure (one_record_per_line). Where a value holds
@@ -276,7 +287,7 @@ def _read_arrow(source, header: list[str], invalid: list, size: int) -> pd.DataF
             try:
                 try:
                     table = _read_arrow_once(
-                        pa.BufferReader(data), header, invalid, newlines, block_size
+                        pa.BufferReader(data), header, invalid, newlines, block_size, narrow
                     )
                 finally:
                     utf8.result()  # text that is not UTF-8 is what to report, first
@@ -304,7 +315,7 @@ def _read_arrow(source, header: list[str], invalid: list, size: int) -> pd.DataF
 
 
 def _frame(table: pa.Table) -> pd.DataFrame:
-    return table.to_pandas(types_mapper={pa.large_string(): _STRING}.get)
+    return table.to_pandas(types_mapper=_AS_READ)
 
 
 def _utf8(data: pa.Buffer) -> None:
@@ -418,7 +429,12 @@ def _breaks_in_values(table: pa.Table) -> bool:
 
 
 def _read_arrow_once(
-    source, header: list[str], invalid: list, newlines_in_values: bool, block_size: int | None
+    source,
+    header: list[str],
+    invalid: list,
+    newlines_in_values: bool,
+    block_size: int | None,
+    narrow: frozenset = frozenset(),
 ):
     def on_invalid(row) -> str:
         invalid.append(row)
@@ -431,7 +447,9 @@ def _read_arrow_once(
             newlines_in_values=newlines_in_values, invalid_row_handler=on_invalid
         ),
         convert_options=pacsv.ConvertOptions(
-            column_types={name: pa.large_string() for name in header},
+            column_types={
+                name: pa.string() if name in narrow else pa.large_string() for name in header
+            },
             strings_can_be_null=True,
             quoted_strings_can_be_null=True,
             null_values=[""],
@@ -441,14 +459,16 @@ def _read_arrow_once(
     return table
 
 
-def _read_quietly(source, header: list[str], invalid: list, size: int) -> pd.DataFrame:
+def _read_quietly(
+    source, header: list[str], invalid: list, size: int, narrow: frozenset = frozenset()
+) -> pd.DataFrame:
     # pyarrow decodes an invalid row before handing it over; when that row is
     # not UTF-8 the decoding error is printed as "Exception ignored" and the
     # read fails, which read_table handles. Keep the noise off the terminal.
     hook = sys.unraisablehook
     sys.unraisablehook = lambda unraisable: None
     try:
-        return _read_arrow(source, header, invalid, size)
+        return _read_arrow(source, header, invalid, size, narrow)
     finally:
         sys.unraisablehook = hook
 
@@ -483,6 +503,7 @@ def _keep_ragged(raw: RawTable, frame: pd.DataFrame, header: list[str]) -> pd.Da
     # Empty cells are null, as Arrow reads them.
     cells = [[f or None for f in (fields + [""] * width)[:width]] for _, _, fields in ragged]
     put_back = pd.DataFrame(cells, columns=header, index=positions, dtype=_STRING)
+    put_back = put_back.astype({name: frame[name].dtype for name in header if name in frame})
     return pd.concat([frame, put_back]).sort_index().reset_index(drop=True)
 
 
@@ -557,8 +578,10 @@ def extended(raw: RawTable, rows: pa.Table) -> None:
         return
     columns = {}
     for name in raw.frame.columns:
+        # As the file's own column was read (32- or 64-bit offsets): the two join as one.
+        kind = raw.frame[name].dtype.pyarrow_dtype
         if name in rows.column_names:
-            values = rows[name].cast(pa.large_string())
+            values = rows[name].cast(kind)
             for chunk in values.chunks:
                 if (
                     _longest_bound(chunk) > MAX_CELL
@@ -567,7 +590,7 @@ def extended(raw: RawTable, rows: pa.Table) -> None:
                     raw.problem(None, name, f"holds a cell over {MAX_CELL:,} characters")
             values = pa.chunked_array([_empty_as_null(c) for c in values.chunks], values.type)
         else:
-            values = pa.nulls(rows.num_rows, pa.large_string())
+            values = pa.nulls(rows.num_rows, kind)
         columns[name] = pd.arrays.ArrowExtensionArray(values)
     start = len(raw.frame)
     added = pd.DataFrame(columns, index=pd.RangeIndex(start, start + rows.num_rows), copy=False)
@@ -587,10 +610,11 @@ def _empty_as_null(chunk: pa.Array) -> pa.Array:
     """
     if not len(chunk):
         return chunk
-    if chunk.offset or chunk.type != pa.large_string():  # not as the writer makes them
+    if chunk.offset or chunk.type not in _TEXT_TYPES:  # not as the writer makes them
         return pc.if_else(pc.equal(chunk, ""), pa.scalar(None, chunk.type), chunk)
     _, offsets, data = chunk.buffers()
-    present = np.diff(np.frombuffer(offsets, dtype=np.int64)[: len(chunk) + 1]) > 0
+    width = np.int64 if chunk.type == pa.large_string() else np.int32
+    present = np.diff(np.frombuffer(offsets, dtype=width)[: len(chunk) + 1]) > 0
     if chunk.null_count:
         present &= chunk.is_valid().to_numpy(zero_copy_only=False)
     if present.all():
@@ -618,9 +642,10 @@ def read_table(directory: Path, table: Table, shown_dir: str) -> RawTable:
     if header is None:
         return raw
     raw.header = header
+    narrow = frozenset(spec.name for spec in table.fields if spec.kind in _NARROW_KINDS)
     invalid: list = []
     try:
-        frame = _read_quietly(path, header, invalid, path.stat().st_size)
+        frame = _read_quietly(path, header, invalid, path.stat().st_size, narrow)
     except pa.ArrowInvalid as first:
         failure: Exception | None = first
         # pyarrow checks UTF-8 itself; only on failure is it worth decoding
@@ -634,7 +659,7 @@ def read_table(directory: Path, table: Table, shown_dir: str) -> RawTable:
             invalid.clear()
             text = data.decode("utf-8", errors="replace").encode()
             try:
-                frame = _read_quietly(text, header, invalid, len(text))
+                frame = _read_quietly(text, header, invalid, len(text), narrow)
                 failure = None
             except pa.ArrowInvalid as again:
                 failure = again
