@@ -109,7 +109,7 @@ def _series(array, index, dtype=None) -> pd.Series:
 _LIST = pa.list_(pa.string())
 
 
-def _lists(values: pd.Series, split=None) -> pa.ListArray:
+def _lists(values: pd.Series, split=None) -> pa.ListArray | pa.ChunkedArray:
     """Split ``|``-separated text into an Arrow list column, empty cells as [].
 
     Each cell reads back as a Python list, and a million cells cost no Python
@@ -119,11 +119,39 @@ def _lists(values: pd.Series, split=None) -> pa.ListArray:
     """
     if split is None:
         split = pc.split_pattern(arrow_text(values), "|")
+    chunks = split.chunks if isinstance(split, pa.ChunkedArray) else [split]
+    unmasked = [_unmasked(chunk) for chunk in chunks]
+    if all(chunk is not None for chunk in unmasked):
+        return pa.chunked_array(unmasked, split.type)
     if isinstance(split, pa.ChunkedArray):
         split = split.combine_chunks()
     lengths = pc.fill_null(pc.list_value_length(split), 0).to_numpy(zero_copy_only=False)
     offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
     return pa.ListArray.from_arrays(pa.array(offsets), pc.list_flatten(split))
+
+
+def _unmasked(chunk: pa.ListArray) -> pa.ListArray | None:
+    """``chunk`` with its empty cells as empty lists: its validity dropped, nothing copied.
+
+    Arrow's split leaves an empty cell a null list of no items, so without
+    the mask it reads as []; None when a null holds items (then it is rebuilt).
+
+    Examples
+    --------
+    >>> _unmasked(pc.split_pattern(pa.array(["a|b", None]), "|")).to_pylist()
+    [['a', 'b'], []]
+    """
+    if not chunk.null_count:
+        return chunk
+    offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)
+    offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
+    empty = ~chunk.is_valid().to_numpy(zero_copy_only=False)
+    if np.diff(offsets)[empty].any():
+        return None
+    return pa.Array.from_buffers(
+        chunk.type, len(chunk), [None, chunk.buffers()[1]], offset=chunk.offset,
+        children=[chunk.values],
+    )  # fmt: skip
 
 
 def _typed(raw: RawTable) -> pd.DataFrame:
