@@ -10,6 +10,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -75,13 +76,16 @@ def _holder(path: Path) -> str:
 
 
 @contextlib.contextmanager
-def importing(data_dir: Path, wait: float | None = None) -> Iterator[list[str]]:
+def importing(
+    data_dir: Path, wait: float | None = None, cancelled: threading.Event | None = None
+) -> Iterator[list[str]]:
     """Hold the folder's import lock for a whole import; yield notes on what was recovered.
 
     A second import waits (saying so on stderr) up to ``wait`` seconds
     (default :data:`WAIT_SECONDS`, ``$SAHEL_NB_IMPORT_WAIT``), then refuses
-    with :class:`ImportRunning`. Once the lock is held, what an import killed
-    earlier left behind is settled first (see :func:`settle`).
+    with :class:`ImportRunning`; it stops waiting at once when ``cancelled``
+    is set (its export was refused). Once the lock is held, what an import
+    killed earlier left behind is settled first (see :func:`settle`).
     """
     wait = WAIT_SECONDS if wait is None else wait
     path = Path(data_dir) / IMPORT_LOCK
@@ -107,7 +111,10 @@ def importing(data_dir: Path, wait: float | None = None) -> Iterator[list[str]]:
                         file=sys.stderr,
                     )
                     said = True
-                time.sleep(0.2)
+                if cancelled is None:
+                    time.sleep(0.2)
+                elif cancelled.wait(0.2):
+                    raise _Cancelled from None
         os.ftruncate(handle, 0)
         os.pwrite(handle, str(os.getpid()).encode(), 0)
         notes = _settle_held(Path(data_dir))
@@ -276,19 +283,20 @@ def checked_import(path, data_dir, read, proper, today=None):
     from .exceptions import DataValidationError
 
     path, data_dir = Path(path), Path(data_dir).expanduser()
-    lock = importing(data_dir)
+    refused = threading.Event()
+    lock = importing(data_dir, cancelled=refused)
     # The lock is taken and the folder loaded beside the reading of the export:
     # Arrow's parse of it leaves Python's lock free (0.4 s of an import of half
     # a million rows). The export's problems still come first, as before.
     with ThreadPoolExecutor(1) as pool:
-        held = pool.submit(_locked_dataset, lock, data_dir)
+        held = pool.submit(_locked_dataset, lock, data_dir, refused)
         try:
             frame, cols, problems, encoding = read(path)
         except BaseException:
-            _release(held, lock)
+            _release(held, lock, refused)
             raise
         if problems:
-            _release(held, lock)
+            _release(held, lock, refused)
             raise DataValidationError(problems, str(path))
         recovered, dataset = held.result()  # raises what stopped the lock or the load
     try:
@@ -301,19 +309,30 @@ def checked_import(path, data_dir, read, proper, today=None):
     return summary
 
 
-def _locked_dataset(lock, data_dir: Path):
+class _Cancelled(Exception):
+    """The export was refused while its folder's lock was awaited or its tables about to load."""
+
+
+def _locked_dataset(lock, data_dir: Path, refused: threading.Event):
     """Take the import lock (``importing``), then load the folder; the lock is let go on failure."""
     from .data import load_dataset
 
     recovered = lock.__enter__()
     try:
+        if refused.is_set():
+            raise _Cancelled
         return recovered, load_dataset(data_dir)
     except BaseException as error:
         lock.__exit__(type(error), error, error.__traceback__)
         raise
 
 
-def _release(held, lock) -> None:
-    """Wait for the lock and the load begun beside a refused export, then let the lock go."""
+def _release(held, lock, refused: threading.Event) -> None:
+    """Stop the lock's wait begun beside a refused export (or wait for its load), then let it go.
+
+    A refused export is said at once, not after another import into the
+    folder has finished.
+    """
+    refused.set()
     if held.exception() is None:  # else it was never held, or let go already
         lock.__exit__(None, None, None)

@@ -216,6 +216,33 @@ def test_errors_raised_are_of_the_family(data_dir):
     assert issubclass(ImportRunning, SahelNbError)
 
 
+def test_a_refused_export_is_said_at_once_while_another_import_holds_the_folder(data_dir, tmp_path):
+    from sahel_nb import DataValidationError
+    from sahel_nb.interop import import_acled
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("event_id_cnty,event_date\nX1,2012-01-01\n", encoding="utf-8")
+    said = []
+
+    def run():
+        try:
+            import_acled(bad, data_dir)
+        except DataValidationError as error:
+            said.append(error)
+
+    with importing(data_dir):  # another import, running for as long as it likes
+        refused = threading.Thread(target=run)
+        refused.start()
+        # Refused while the other still holds the folder, not once it lets go
+        # (or the wait for it, WAIT_SECONDS, runs out).
+        refused.join(timeout=30)
+        assert not refused.is_alive()
+    refused.join()
+    assert said and all(p.file == str(bad) for p in said[0].problems)
+    with importing(data_dir, wait=0.0):  # nothing left holding the folder
+        pass
+
+
 def test_the_exports_problems_come_first_and_the_lock_is_let_go_whatever_stops_an_import(
     data_dir, tmp_path
 ):
