@@ -15,6 +15,7 @@ from .eventmarks import EVENT_COLOURS, first_words, frame, hover
 from .eventmarks import day_number as _day_number
 from .maplabels import CHAR, LINE, country_areas, hostage_paths, place_labels
 from .pages import render, write_atomically
+from .regions import admin1_outline, region_of
 
 __all__ = ["EXTENT", "map_counts", "map_page", "map_sentence", "outline"]
 
@@ -35,12 +36,14 @@ def outline() -> dict:
     return json.loads(text)
 
 
-def map_counts(events: pd.DataFrame, extent=EXTENT) -> dict[str, int]:
+def map_counts(events: pd.DataFrame, extent=EXTENT, *, regions=None) -> dict[str, int]:
     """How the map shows :func:`event_table` rows: the counts the notebook and the map both say.
 
     ``located`` events are drawn, at ``places`` distinct points (events at one
-    place share a dot with a count); ``outside`` have coordinates beyond the
-    map's area; ``no_coordinates`` have none.
+    place share a dot with a count, and events placed no nearer than an
+    admin-1 region are one place, the region: :func:`~sahel_nb.regions.region_of`,
+    or ``regions`` when the caller has them); ``outside`` have coordinates
+    beyond the map's area; ``no_coordinates`` have none.
 
     Examples
     --------
@@ -51,14 +54,17 @@ def map_counts(events: pd.DataFrame, extent=EXTENT) -> dict[str, int]:
     """
     located, shown = _located(events, extent)
     # A region-wide event and a town's event at the same coordinates are two marks;
-    # counted on three plain columns, not on a copy of half a million rows.
+    # counted on three plain columns, not on a copy of half a million rows. Events
+    # drawn as their admin-1 region are one mark per region, wherever their points.
+    area = (region_of(events) if regions is None else regions)[shown]
     marks = pd.DataFrame(
         {
-            "latitude": _numbers(events["latitude"])[shown],
-            "longitude": _numbers(events["longitude"])[shown],
+            "latitude": np.where(area >= 0, 0.0, _numbers(events["latitude"])[shown]),
+            "longitude": np.where(area >= 0, 0.0, _numbers(events["longitude"])[shown]),
             "region": (_numbers(events["geo_precision"]) == 3)[shown]
             if "geo_precision" in events
             else False,
+            "area": area,
         }
     )
     return {
@@ -107,10 +113,10 @@ def map_sentence(counts: dict[str, int]) -> str:
     return text
 
 
-def _map_summary(events: pd.DataFrame, extent, places: list | None) -> str:
-    counts = map_counts(events, extent)
-    if places is not None:  # counted per 0.1° place: the dots are those places
-        counts["places"] = len(places)
+def _map_summary(counts: dict[str, int], places: list | None, regions: int = 0) -> str:
+    counts = dict(counts)
+    if places is not None:  # counted per 0.1° place: the dots are those places, and regions
+        counts["places"] = len(places) + regions
     text = map_sentence(counts)
     if places is not None:
         text = text.replace(" places;", " places (0.1°), each dot counting its events;", 1)
@@ -212,13 +218,18 @@ def _map_context(
         )
     _, shown = _located(events, extent)
     many = int(shown.sum()) > max_events
+    # Events placed no nearer than a region the map has the outline of are
+    # that region, hatched, not a point pretending to be a place.
+    regions = region_of(events)
+    counts = map_counts(events, extent, regions=regions)
+    as_point = shown & (regions < 0)
     if many:
         # Counted per place: four columns are enough, not a copy of every row.
         columns = ["latitude", "longitude", "source", "event_type"]
-        in_view = events.loc[shown, columns]
+        in_view = events.loc[as_point, columns]
         dots = _places(in_view)
     else:
-        in_view = events[shown]
+        in_view = events[as_point]
         dots = []
         precision = (
             in_view["geo_precision"].fillna(1).astype(int)
@@ -257,7 +268,9 @@ def _map_context(
         dot.setdefault("spans", "")
         dot.setdefault("place", "")
         dot["cx"], dot["cy"] = project(dot["lon"], dot["lat"])
-    areas = _areas(events, countries)
+    drawn_regions = _region_areas(events, regions, extent, project)
+    # Regions after countries: drawn over the country that holds them.
+    areas = _areas(events[regions < 0], countries) + drawn_regions
     # Each place numbered, its labels carrying the number: the linked page's
     # script then finds a label's place from numbers alone (never from data).
     for n, mark in enumerate([*dots, *areas]):
@@ -266,12 +279,17 @@ def _map_context(
     if dataset is not None and not many:
         arrows = _arrows(dataset, extent, project)
     labels = _labels(dots, areas, arrows, countries, (width, height))
-    on_areas = {i for area in areas for i in area["event_id"].split()}
+    # Counted under the map among those without coordinates: events with none
+    # that an area holds (a region's may also hold events placed at its centre).
+    loose = set(events.loc[np.isnan(_numbers(events["latitude"])), "event_id"])
+    on_areas = {i for area in areas for i in area["event_id"].split()} & loose
     # Events shaded as their country are listed too: a hatch is no place to read them.
     off = np.flatnonzero(~shown)
     unplaced = events.iloc[off[:max_listed]]
     return {
-        "summary": _map_summary(events, extent, dots if many else None),
+        "summary": _map_summary(
+            counts, dots if many else None, len(np.unique(regions[shown & (regions >= 0)]))
+        ),
         "kinds": set(in_view["event_type"].unique()),
         "width": width,
         "height": height,
@@ -280,10 +298,11 @@ def _map_context(
         "areas": areas,
         "arrows": arrows,
         "labels": labels,
-        "not_on_map": _not_on_map(map_counts(events, extent), len(on_areas)),
+        "not_on_map": _not_on_map(counts, len(on_areas)),
         "elsewhere": [{"hover": hover(r), "event_id": r.event_id} for r in unplaced.itertuples()],
         "more": max(len(off) - max_listed, 0),
         "attribution": outline()["attribution"],
+        "region_attribution": admin1_outline()["attribution"] if drawn_regions else "",
         "precise": any(not d["region"] and not d["halo"] for d in dots),
         "near": any(d["halo"] for d in dots),
         "regions": any(d["region"] for d in dots),
@@ -307,6 +326,37 @@ def _areas(events: pd.DataFrame, countries: list[dict]) -> list[dict]:
                 "d": country["d"],
                 "name": country["name"],
                 "anchor": country["label"],
+                "count": len(rows),
+                "hover": "\n\n".join(hover(row) for row in rows),
+                "event_id": " ".join(row.event_id for row in rows),
+                "spans": _spans(rows),
+            }
+        )
+    return areas
+
+
+def _region_areas(events: pd.DataFrame, regions: np.ndarray, extent, project) -> list[dict]:
+    """Admin-1 regions holding events placed no nearer: hatched, counted, listed on hover."""
+    west, south, east, north = extent
+    features = admin1_outline()["features"]
+    areas = []
+    for n in np.unique(regions[regions >= 0]):
+        feature = features[n]
+        rows = list(events[regions == n].itertuples(index=False))
+        rings = feature["geometry"]["coordinates"]
+        largest = max(rings, key=len)
+        lon = sum(p[0] for p in largest) / len(largest)
+        lat = sum(p[1] for p in largest) / len(largest)
+        if not (west < lon < east and south < lat < north):
+            continue
+        areas.append(
+            {
+                "d": " ".join(
+                    "M" + " L".join("{},{}".format(*project(x, y)) for x, y in ring) + " Z"
+                    for ring in rings
+                ),
+                "name": feature["properties"]["name"],
+                "anchor": project(lon, lat),
                 "count": len(rows),
                 "hover": "\n\n".join(hover(row) for row in rows),
                 "event_id": " ".join(row.event_id for row in rows),
@@ -392,7 +442,7 @@ def _not_on_map(counts: dict[str, int], on_areas: int) -> str:
         return "Every event is on the map."
     text = (
         f"Not on the map: {none:,} event{'s' if none != 1 else ''} without coordinates"
-        f"{f' ({on_areas:,} of them shaded as their country, placed no nearer)' if on_areas else ''}"
+        f"{f' ({on_areas:,} of them shaded as their region or country, placed no nearer)' if on_areas else ''}"
         f" and {outside:,} outside the map's area."
     )
     return text

@@ -114,6 +114,7 @@ def event_table(dataset: Dataset, *, start=None, end=None, event_types=None) -> 
             "actors": actors,
             "in_words": words,
             "location": chosen["location"],
+            "admin1": chosen["admin1"],
             "country": chosen["country"],
             "latitude": chosen["latitude"],
             "longitude": chosen["longitude"],

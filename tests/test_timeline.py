@@ -304,3 +304,44 @@ def test_the_map_labels_its_places_and_draws_a_hostages_path(data, tmp_path):
     assert text.count('<g class="hostage-path"') == 1
     assert "Timbuktu: Tourists taken in 2004 taken 2004" in text and "Gao: freed 2004-09" in text
     assert "Not on the map: " in text and "outside the map&#39;s area" in text
+
+
+def test_region_level_events_are_their_region_hatched_and_counted_as_one_place(tmp_path):
+    from sahel_nb.timeline import map_counts, map_page, map_sentence
+
+    frame = pd.DataFrame(
+        {
+            "event_id": ["kidal-1", "kidal-2", "tomb", "town", "menaka"],
+            "date": ["2012", "2013", "2012", "2012", "2020"],
+            "event_type": ["Battles"] * 5,
+            "sub_event_type": ["Armed clash"] * 5,
+            "actors": ["x"] * 5,
+            "location": ["Kidal", "Aguelhok", "<b>Tombouctou</b>", "Gao", "Ménaka"],
+            "admin1": ["Kidal", "Kidal", "Région de Tombouctou", "Gao", "Ménaka"],
+            "country": ["MLI"] * 5,
+            # Two region-precision points in Kidal; Tombouctou with none; a town
+            # in Gao stays a dot, and Ménaka (no outline of its own) stays a disc.
+            "latitude": [18.44, 19.0, None, 16.27, 15.92],
+            "longitude": [1.41, 1.0, None, -0.04, 2.40],
+            "geo_precision": pd.array([3, 3, None, 1, 3], dtype="Int64"),
+            "description": ["d"] * 5,
+            "status": ["reported"] * 5,
+            "credibility": [3] * 5,
+            "source": ["s ¶1"] * 5,
+        }
+    )  # fmt: skip
+    html = map_page(frame, tmp_path / "m.html").read_text(encoding="utf-8")
+    areas = re.findall(r'<path class="area" data-event-id="([^"]+)"', html)
+    assert sorted(areas) == ["kidal-1 kidal-2", "tomb"]
+    assert 'fill-rule="evenodd"' in html
+    labels = re.findall(r'<text class="label area"[^>]*>([^<]*)<', html)
+    assert {label.split(":")[0] for label in labels} == {"Kidal", "Timbuktu"}
+    assert html.count('class="event region"') == 1  # Ménaka's disc
+    assert html.count('class="event"') == 1  # Gao's town
+    # One place per region, whatever its events' points: the page and the notebook agree.
+    counts = map_counts(frame)
+    assert counts["places"] == 3 and counts["located"] == 4
+    assert map_sentence(counts) in html
+    assert "1 of them shaded as their region or country" in html
+    assert "regions: Made with Natural Earth" in html
+    assert "<b>Tombouctou</b>" not in html

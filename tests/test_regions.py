@@ -1,0 +1,95 @@
+"""Tests of sahel_nb.regions: the shipped admin-1 outlines and the events placed in a region."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sahel_nb.eventmap import outline
+from sahel_nb.regions import admin1_outline, region_key, region_of
+
+FEATURES = admin1_outline()["features"]
+
+
+def _name(n: int) -> str | None:
+    return FEATURES[n]["properties"]["name"] if n >= 0 else None
+
+
+def _events(**columns) -> pd.DataFrame:
+    rows = len(next(iter(columns.values())))
+    base = {"latitude": [None] * rows, "longitude": [None] * rows, "geo_precision": [None] * rows}
+    return pd.DataFrame({**base, **columns})
+
+
+def test_a_region_key_ignores_accents_case_punctuation_and_what_kind_of_region_it_is():
+    assert region_key("Région de Tombouctou") == region_key("TOMBOUCTOU") == "tombouctou"
+    assert region_key("Kidal region") == region_key("kidal")
+    assert region_key("Ségou") == region_key("Segou")
+    assert region_key("Wilaya de Tamanrasset") == "tamanrasset"
+    assert region_key("Hodh ech Chargui") != region_key("Hodh el Gharbi")
+
+
+def test_the_outlines_are_closed_rings_of_the_maps_countries_with_no_name_shared_by_two():
+    countries = {f["properties"]["iso_a3"] for f in outline()["features"]}
+    held = {f["properties"]["iso_a3"] for f in FEATURES}
+    assert held <= countries
+    assert {"MLI", "NER", "BFA", "MRT", "TCD", "DZA"} <= held
+    names: dict[tuple[str, str], set[str]] = {}
+    for feature in FEATURES:
+        properties = feature["properties"]
+        assert properties["name"]
+        for ring in feature["geometry"]["coordinates"]:
+            assert len(ring) >= 4 and ring[0] == ring[-1]
+        for key in {region_key(properties["name"]), *properties["names"]}:
+            names.setdefault((properties["iso_a3"], key), set()).add(properties["name"])
+    # A name (own or alternative) leads to one region of its country, never two.
+    assert all(len(regions) == 1 for regions in names.values())
+
+
+@pytest.mark.parametrize(
+    ("country", "admin1", "lat", "lon", "region"),
+    [
+        ("MLI", "Bamako", 12.64, -8.0, "Bamako"),
+        ("MLI", "Gao", 16.27, -0.04, "Gao"),
+        ("MLI", "Kidal", 18.44, 1.41, "Kidal"),
+        ("MLI", "Tombouctou", 16.77, -3.0, "Timbuktu"),
+        ("NER", "Agadez", 16.97, 7.99, "Agadez"),
+        ("DZA", "Illizi", 26.48, 8.47, "Illizi"),
+        ("DZA", "Tamanrasset", 22.79, 5.52, "Tamanghasset"),
+        ("BFA", "Oudalan", 14.44, -0.23, "Oudalan"),  # Gorom-Gorom
+    ],
+)
+def test_a_region_level_event_inside_its_named_region_is_placed_in_it(
+    country, admin1, lat, lon, region
+):
+    events = _events(country=[country], admin1=[admin1], latitude=[lat], longitude=[lon],
+                     geo_precision=[3])  # fmt: skip
+    assert _name(region_of(events)[0]) == region
+
+
+def test_an_event_is_placed_in_a_region_only_when_its_source_places_it_no_nearer():
+    events = _events(
+        event_id=["none", "region", "town", "wrong-country", "unknown", "outside", "empty"],
+        country=["MLI", "MLI", "MLI", "NER", "MLI", "MLI", "MLI"],
+        admin1=["Région de Kidal", "Kidal", "Kidal", "Kidal", "Ménaka", "Kidal", None],
+        latitude=[None, 18.44, 18.44, None, None, 16.27, None],
+        longitude=[None, 1.41, 1.41, None, None, -0.04, None],
+        geo_precision=[None, 3, 1, None, None, 3, None],
+    )
+    placed = [_name(n) for n in region_of(events)]
+    # No coordinates, or a region's: the region. A town's point stays a point; a
+    # region another country holds, one the outlines do not know, or a point
+    # outside the region named (Gao's coordinates, Kidal's name) is no region.
+    assert placed == ["Kidal", "Kidal", None, None, None, None, None]
+
+
+def test_events_without_place_columns_are_in_no_region():
+    assert (region_of(pd.DataFrame({"latitude": [1.0], "longitude": [2.0]})) == -1).all()
+    assert len(region_of(_events(country=[], admin1=[]))) == 0
+
+
+def test_regions_are_looked_up_once_per_name_however_many_events():
+    events = _events(country=["MLI"] * 50_000, admin1=["Kidal", "Gao"] * 25_000)
+    found = region_of(events)
+    assert {_name(n) for n in np.unique(found)} == {"Kidal", "Gao"}
