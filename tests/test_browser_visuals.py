@@ -11,6 +11,7 @@ from test_browser import OfflinePage
 from sahel_nb import load_dataset
 from sahel_nb.assessment import before_cut_off, load_assessment
 from sahel_nb.eventmap import map_counts
+from sahel_nb.regions import region_of
 from sahel_nb.timeline import event_table, events_page, map_page, timeline_page
 
 pytestmark = pytest.mark.browser
@@ -142,6 +143,23 @@ def test_map_labels_every_place_without_overlap_and_draws_the_hostages_path(brow
     assert f"{counts['no_coordinates']} events without coordinates" in under
     assert f"{counts['outside']} outside the map's area" in under
     assert page.locator("#map path.area").count() >= 1  # country-wide events as areas
+    # An event placed no nearer than a region the map has the outline of (the
+    # Algerians' search in the Tassili, Illizi) hatches that region, drawn inside
+    # its country and smaller than it, not the whole country.
+    areas = page.locator("#map path.area").evaluate_all(
+        "ps => ps.map(p => { const b = p.getBBox();"
+        " return [p.dataset.eventId.split(' '), b.x, b.y, b.width, b.height]; })"
+    )
+    by_country = events.set_index("event_id")["country"]
+    held = events.loc[region_of(events) >= 0, "event_id"]
+    assert len(held)
+    for event_id in held:
+        (_, *box) = next(area for area in areas if event_id in area[0])
+        country = by_country[event_id]
+        for ids, *whole in areas:
+            if event_id not in ids and {by_country[i] for i in ids} == {country}:
+                assert box[2] * box[3] < whole[2] * whole[3] / 4
+                assert whole[0] <= box[0] and box[0] + box[2] <= whole[0] + whole[2] + 5
     assert offline.clean(), (offline.errors, offline.blocked, offline.dialogs)
 
 
