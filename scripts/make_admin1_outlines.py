@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter, defaultdict
+from itertools import pairwise
 from pathlib import Path
 
 from sahel_nb.regions import region_key
@@ -68,9 +69,7 @@ def _dissolved(parts: list[list]) -> list[list]:
     Falls back to the provinces' own rings when the rest does not close into
     rings (their borders not drawn alike); filled even-odd, they cover the same.
     """
-    edges = Counter(
-        (tuple(a), tuple(b)) for ring in parts for a, b in zip(ring, ring[1:], strict=False)
-    )
+    edges = Counter((tuple(a), tuple(b)) for ring in parts for a, b in pairwise(ring))
     following = defaultdict(list)
     for a, b in sorted(e for e in edges if (e[1], e[0]) not in edges):
         following[a].append(b)
@@ -113,7 +112,9 @@ def _grouped(iso: str, provinces: list[dict]) -> list[dict]:
     ]
     taken = {region_key(region) for region in parts}
     return grouped + [
-        p["feature"] for p in provinces if region_key(p["feature"]["properties"]["name"]) not in taken
+        p["feature"]
+        for p in provinces
+        if region_key(p["feature"]["properties"]["name"]) not in taken
     ]
 
 
