@@ -219,8 +219,11 @@ def _map_context(
     _, shown = _located(events, extent)
     many = int(shown.sum()) > max_events
     # Events placed no nearer than a region the map has the outline of are
-    # that region, hatched, not a point pretending to be a place.
+    # that region, hatched, not a point pretending to be a place; a region
+    # whose middle lies off the map leaves its events as they were.
     regions = region_of(events)
+    shapes = _region_shapes(regions, extent, project)
+    regions = np.where(np.isin(regions, list(shapes)), regions, -1)
     counts = map_counts(events, extent, regions=regions)
     as_point = shown & (regions < 0)
     if many:
@@ -268,9 +271,13 @@ def _map_context(
         dot.setdefault("spans", "")
         dot.setdefault("place", "")
         dot["cx"], dot["cy"] = project(dot["lon"], dot["lat"])
-    drawn_regions = _region_areas(events, regions, extent, project)
+    features = admin1_outline()["features"]
+    drawn_regions = [
+        _area(d, features[n]["properties"]["name"], anchor, events[regions == n], many)
+        for n, (d, anchor) in shapes.items()
+    ]
     # Regions after countries: drawn over the country that holds them.
-    areas = _areas(events[regions < 0], countries) + drawn_regions
+    areas = _areas(events[regions < 0], countries, many) + drawn_regions
     # Each place numbered, its labels carrying the number: the linked page's
     # script then finds a label's place from numbers alone (never from data).
     for n, mark in enumerate([*dots, *areas]):
@@ -281,8 +288,7 @@ def _map_context(
     labels = _labels(dots, areas, arrows, countries, (width, height))
     # Counted under the map among those without coordinates: events with none
     # that an area holds (a region's may also hold events placed at its centre).
-    loose = set(events.loc[np.isnan(_numbers(events["latitude"])), "event_id"])
-    on_areas = {i for area in areas for i in area["event_id"].split()} & loose
+    on_areas = sum(area["loose"] for area in areas)
     # Events shaded as their country are listed too: a hatch is no place to read them.
     off = np.flatnonzero(~shown)
     unplaced = events.iloc[off[:max_listed]]
@@ -298,7 +304,7 @@ def _map_context(
         "areas": areas,
         "arrows": arrows,
         "labels": labels,
-        "not_on_map": _not_on_map(counts, len(on_areas)),
+        "not_on_map": _not_on_map(counts, on_areas),
         "elsewhere": [{"hover": hover(r), "event_id": r.event_id} for r in unplaced.itertuples()],
         "more": max(len(off) - max_listed, 0),
         "attribution": outline()["attribution"],
@@ -315,55 +321,61 @@ def _place_name(rows) -> str:
     return " / ".join(dict.fromkeys(names))
 
 
-def _areas(events: pd.DataFrame, countries: list[dict]) -> list[dict]:
+#: An area holding more events than this counts them on hover by kind and source,
+#: as the places of a large map do, instead of listing each (and is not filtered
+#: by period on the linked page: it carries no span per event).
+AREA_LISTED = 200
+
+
+def _area(d: str, name: str, anchor, held: pd.DataFrame, many: bool) -> dict:
+    """One hatched area's mark: its events counted, and listed on hover (counted when many)."""
+    area = {"d": d, "name": name, "anchor": anchor, "count": len(held),
+            "loose": int(np.isnan(_numbers(held["latitude"])).sum())}  # fmt: skip
+    if many or len(held) > AREA_LISTED:
+        kinds = held["event_type"].astype(str).value_counts()
+        sources = pd.Series(first_words(held["source"])).value_counts()
+        area["hover"] = (
+            f"{len(held):,} events placed no nearer than {name}: "
+            + ", ".join(f"{kind} {n:,}" for kind, n in kinds.items())
+            + " — sources: "
+            + ", ".join(f"{source} ({n:,})" for source, n in sources.items())
+        )
+        return {**area, "event_id": "", "spans": ""}
+    rows = list(held.itertuples(index=False))
+    return {
+        **area,
+        "hover": "\n\n".join(hover(row) for row in rows),
+        "event_id": " ".join(row.event_id for row in rows),
+        "spans": _spans(rows),
+    }
+
+
+def _areas(events: pd.DataFrame, countries: list[dict], many: bool) -> list[dict]:
     """Countries holding events placed only within them: shaded, counted, listed on hover."""
     drawn = {c["iso"]: c for c in countries if c["label"] is not None}
-    areas = []
-    for iso, rows in country_areas(events, set(drawn)).items():
-        country, rows = drawn[iso], list(rows.itertuples(index=False))
-        areas.append(
-            {
-                "d": country["d"],
-                "name": country["name"],
-                "anchor": country["label"],
-                "count": len(rows),
-                "hover": "\n\n".join(hover(row) for row in rows),
-                "event_id": " ".join(row.event_id for row in rows),
-                "spans": _spans(rows),
-            }
-        )
-    return areas
+    return [
+        _area(drawn[iso]["d"], drawn[iso]["name"], drawn[iso]["label"], rows, many)
+        for iso, rows in country_areas(events, set(drawn)).items()
+    ]
 
 
-def _region_areas(events: pd.DataFrame, regions: np.ndarray, extent, project) -> list[dict]:
-    """Admin-1 regions holding events placed no nearer: hatched, counted, listed on hover."""
+def _region_shapes(regions: np.ndarray, extent, project) -> dict[int, tuple[str, tuple]]:
+    """The path and label point of each region with events whose middle lies inside ``extent``."""
     west, south, east, north = extent
     features = admin1_outline()["features"]
-    areas = []
+    shapes = {}
     for n in np.unique(regions[regions >= 0]):
-        feature = features[n]
-        rows = list(events[regions == n].itertuples(index=False))
-        rings = feature["geometry"]["coordinates"]
+        rings = features[n]["geometry"]["coordinates"]
         largest = max(rings, key=len)
         lon = sum(p[0] for p in largest) / len(largest)
         lat = sum(p[1] for p in largest) / len(largest)
-        if not (west < lon < east and south < lat < north):
-            continue
-        areas.append(
-            {
-                "d": " ".join(
-                    "M" + " L".join("{},{}".format(*project(x, y)) for x, y in ring) + " Z"
-                    for ring in rings
-                ),
-                "name": feature["properties"]["name"],
-                "anchor": project(lon, lat),
-                "count": len(rows),
-                "hover": "\n\n".join(hover(row) for row in rows),
-                "event_id": " ".join(row.event_id for row in rows),
-                "spans": _spans(rows),
-            }
-        )
-    return areas
+        if west < lon < east and south < lat < north:
+            d = " ".join(
+                "M" + " L".join("{},{}".format(*project(x, y)) for x, y in ring) + " Z"
+                for ring in rings
+            )
+            shapes[int(n)] = (d, project(lon, lat))
+    return shapes
 
 
 def _arrows(dataset, extent, project) -> list[dict]:

@@ -345,3 +345,38 @@ def test_region_level_events_are_their_region_hatched_and_counted_as_one_place(t
     assert "1 of them shaded as their region or country" in html
     assert "regions: Made with Natural Earth" in html
     assert "<b>Tombouctou</b>" not in html
+
+
+def test_an_area_of_many_events_counts_them_on_hover_instead_of_listing_each(tmp_path):
+    from sahel_nb.eventmap import AREA_LISTED
+    from sahel_nb.timeline import map_page
+
+    n = AREA_LISTED + 1
+    frame = pd.DataFrame(
+        {
+            "event_id": [f"e{i}" for i in range(n)],
+            "date": ["2012"] * n,
+            "event_type": ["Battles", "Riots"] * (n // 2) + ["Battles"] * (n % 2),
+            "sub_event_type": ["Armed clash"] * n,
+            "actors": ["x"] * n,
+            "location": [None] * n,
+            "admin1": ["Kidal"] * n,
+            "country": ["MLI"] * n,
+            "latitude": [None] * n,
+            "longitude": [None] * n,
+            "geo_precision": pd.array([None] * n, dtype="Int64"),
+            "description": ["d"] * n,
+            "status": ["reported"] * n,
+            "credibility": [3] * n,
+            "source": ["acled-1 row 2"] * n,
+        }
+    )
+    html = map_page(frame, tmp_path / "m.html").read_text(encoding="utf-8")
+    hover = re.search(r'<path class="area"[^>]*><title>([^<]*)</title>', html).group(1)
+    battles = (frame["event_type"] == "Battles").sum()
+    assert hover == (
+        f"{n} events placed no nearer than Kidal: Battles {battles}, Riots {n - battles}"
+        f" — sources: acled-1 ({n})"
+    )
+    assert "e0 e1" not in html
+    assert f"{n} of them shaded as their region or country" in html
