@@ -273,7 +273,7 @@ def _map_context(
         dot["cx"], dot["cy"] = project(dot["lon"], dot["lat"])
     features = admin1_outline()["features"]
     drawn_regions = [
-        _area(d, features[n]["properties"]["name"], anchor, events[regions == n], many)
+        _area(d, features[n]["properties"]["name"], anchor, events[regions == n], many, True)
         for n, (d, anchor) in shapes.items()
     ]
     # Regions after countries: drawn over the country that holds them.
@@ -327,9 +327,9 @@ def _place_name(rows) -> str:
 AREA_LISTED = 200
 
 
-def _area(d: str, name: str, anchor, held: pd.DataFrame, many: bool) -> dict:
+def _area(d: str, name: str, anchor, held: pd.DataFrame, many: bool, region=False) -> dict:
     """One hatched area's mark: its events counted, and listed on hover (counted when many)."""
-    area = {"d": d, "name": name, "anchor": anchor, "count": len(held),
+    area = {"d": d, "name": name, "anchor": anchor, "count": len(held), "region": region,
             "loose": int(np.isnan(_numbers(held["latitude"])).sum())}  # fmt: skip
     if many or len(held) > AREA_LISTED:
         kinds = held["event_type"].astype(str).value_counts()
@@ -383,7 +383,8 @@ def _arrows(dataset, extent, project) -> list[dict]:
     west, south, east, north = extent
     names = dataset.actors.set_index("actor_id")["name"].to_dict()
     arrows = []
-    for leg in hostage_paths(dataset.events, names):
+    types = dataset.actors.set_index("actor_id")["actor_type"].astype(str).to_dict()
+    for leg in hostage_paths(dataset.events, names, types):
         ends = ((leg["from_lon"], leg["from_lat"]), (leg["to_lon"], leg["to_lat"]))
         if not all(west <= lon <= east and south <= lat <= north for lon, lat in ends):
             continue

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .interop.actors import is_unnamed
+
 __all__ = ["country_areas", "hostage_paths", "place_labels"]
 
 #: Width of a character and height of a line of the map's 11px labels with their
@@ -92,7 +94,14 @@ def place_labels(
     return placed
 
 
-def hostage_paths(events: pd.DataFrame, names: dict[str, str]) -> list[dict]:
+#: Actor types whose abduction takes people who can be followed: not an armed
+#: group's or a force's members, whom ACLED codes as the victim side too.
+HOSTAGE_TYPES = frozenset({"civilian population", "individual"})
+
+
+def hostage_paths(
+    events: pd.DataFrame, names: dict[str, str], types: dict[str, str] | None = None
+) -> list[dict]:
     """Where hostages were taken and where they were next placed, from the events that name them.
 
     A path starts at the located abduction of a hostage (ACLED
@@ -100,7 +109,12 @@ def hostage_paths(events: pd.DataFrame, names: dict[str, str]) -> list[dict]:
     at each later located event that names the same hostage (released,
     handed over, repatriated), one leg per place, in date order. Several
     reports of the abduction: the most precisely placed one starts the path.
-    Events without coordinates are not guessed at.
+    Events without coordinates are not guessed at. A hostage named only as
+    a kind or a crowd (ACLED's "Civilians (Mali)",
+    :func:`~sahel_nb.interop.is_unnamed`) has no path: its events are
+    different people's. Given the actors' ``types``, only hostages of
+    :data:`HOSTAGE_TYPES` are followed: the later events of an armed group or
+    an army some of whose members were abducted are not the hostages' own.
 
     Examples
     --------
@@ -118,6 +132,10 @@ def hostage_paths(events: pd.DataFrame, names: dict[str, str]) -> list[dict]:
     taken = located[located["sub_event_type"].astype(str) == "Abduction/forced disappearance"]
     paths = []
     for hostage, abductions in taken.groupby("actor2", sort=True):
+        if is_unnamed(names.get(hostage, str(hostage))):
+            continue
+        if types is not None and types.get(hostage) not in HOSTAGE_TYPES:
+            continue
         start = abductions.sort_values(["geo_precision", "date_start", "event_id"]).iloc[0]
         named = (located["actor2"] == hostage) | (located["actor1"] == hostage)
         later = located[

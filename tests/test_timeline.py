@@ -380,3 +380,33 @@ def test_an_area_of_many_events_counts_them_on_hover_instead_of_listing_each(tmp
     )
     assert "e0 e1" not in html
     assert f"{n} of them shaded as their region or country" in html
+
+
+def test_hostages_paths_follow_people_not_crowds_armed_groups_or_forces():
+    from sahel_nb.maplabels import hostage_paths
+
+    def abducted_then_seen(hostage: str) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "event_id": [f"{hostage}-take", f"{hostage}-later"],
+                "date": ["2019-02", "2019-05"],
+                "date_start": pd.to_datetime(["2019-02-01", "2019-05-01"]),
+                "sub_event_type": ["Abduction/forced disappearance", "Armed clash"],
+                "actor1": ["takers", hostage],
+                "actor2": [hostage, "someone"],
+                "location": ["Gao", "Mopti"],
+                "latitude": [16.27, 14.49],
+                "longitude": [-0.04, -4.2],
+                "geo_precision": [1, 1],
+            }
+        )
+
+    names = {"crowd": "Civilians (Mali)", "jnim": "JNIM", "army": "Malian armed forces",
+             "pastoralists": "Pastoralists (Mali)", "aid-worker": "An aid worker"}  # fmt: skip
+    types = {"crowd": "civilian population", "jnim": "armed group", "army": "security forces",
+             "pastoralists": "armed group", "aid-worker": "individual"}  # fmt: skip
+    events = pd.concat([abducted_then_seen(h) for h in names], ignore_index=True)
+    followed = {path["hostage"] for path in hostage_paths(events, names, types)}
+    assert followed == {"An aid worker"}
+    # Without the actors' types only the crowd, named as one, is told apart.
+    assert "Civilians (Mali)" not in {p["hostage"] for p in hostage_paths(events, names)}
