@@ -322,8 +322,8 @@ def _place_name(rows) -> str:
 
 
 #: An area holding more events than this counts them on hover by kind and source,
-#: as the places of a large map do, instead of listing each (and is not filtered
-#: by period on the linked page: it carries no span per event).
+#: as the places of a large map do, instead of listing each; like them it carries
+#: no span per event, so on the linked page a picked period hides it.
 AREA_LISTED = 200
 
 
