@@ -199,21 +199,13 @@ def _map_context(
 
     countries = []
     for feature in outline()["features"]:
-        rings = feature["geometry"]["coordinates"]
-        paths = [
-            "M" + " L".join("{},{}".format(*project(lon, lat)) for lon, lat in ring)
-            for ring in rings
-        ]
-        largest = max(rings, key=len)
-        lon = sum(p[0] for p in largest) / len(largest)
-        lat = sum(p[1] for p in largest) / len(largest)
-        inside = west < lon < east and south < lat < north
+        d, label = _shape(feature["geometry"]["coordinates"], extent, project)
         countries.append(
             {
-                "d": " ".join(paths),
+                "d": d,
                 "name": feature["properties"]["name"],
                 "iso": feature["properties"]["iso_a3"],
-                "label": project(lon, lat) if inside else None,
+                "label": label,
             }
         )
     _, shown = _located(events, extent)
@@ -359,22 +351,28 @@ def _areas(events: pd.DataFrame, countries: list[dict], many: bool) -> list[dict
     ]
 
 
+def _shape(rings: list, extent, project, closed: str = "") -> tuple[str, tuple | None]:
+    """An outline's SVG path, and its label point (the middle of its largest ring) if on the map."""
+    west, south, east, north = extent
+    d = " ".join(
+        "M" + " L".join("{},{}".format(*project(lon, lat)) for lon, lat in ring) + closed
+        for ring in rings
+    )
+    largest = max(rings, key=len)
+    lon = sum(p[0] for p in largest) / len(largest)
+    lat = sum(p[1] for p in largest) / len(largest)
+    inside = west < lon < east and south < lat < north
+    return d, project(lon, lat) if inside else None
+
+
 def _region_shapes(regions: np.ndarray, extent, project) -> dict[int, tuple[str, tuple]]:
     """The path and label point of each region with events whose middle lies inside ``extent``."""
-    west, south, east, north = extent
     features = admin1_outline()["features"]
     shapes = {}
     for n in np.unique(regions[regions >= 0]):
-        rings = features[n]["geometry"]["coordinates"]
-        largest = max(rings, key=len)
-        lon = sum(p[0] for p in largest) / len(largest)
-        lat = sum(p[1] for p in largest) / len(largest)
-        if west < lon < east and south < lat < north:
-            d = " ".join(
-                "M" + " L".join("{},{}".format(*project(x, y)) for x, y in ring) + " Z"
-                for ring in rings
-            )
-            shapes[int(n)] = (d, project(lon, lat))
+        d, label = _shape(features[n]["geometry"]["coordinates"], extent, project, " Z")
+        if label is not None:
+            shapes[int(n)] = (d, label)
     return shapes
 
 
