@@ -236,16 +236,21 @@ def publish_latest(out: Path, run_id: str) -> None:
 
 
 def prune(out: Path, keep: int) -> list[str]:
-    """Remove all but the ``keep`` newest published runs, never ``latest``'s; hold the lock.
+    """Remove all but ``keep`` published runs: ``latest``'s and the newest others; hold the lock.
 
     With the lock held no run is between its rename and its link switch, so
-    a folder removed here is never one about to become ``latest``.
+    a folder removed here is never one about to become ``latest``. ``latest``
+    is the run published last, which is not always the newest by its id: a
+    run started earlier may finish after one started later. It counts
+    among the ``keep``, so ``--keep 1`` leaves one run whatever the order.
     """
     latest = (out / "latest").resolve().name if (out / "latest").exists() else None
     finished = sorted(
         p.name for p in out.iterdir() if p.is_dir() and not p.is_symlink() and p.name[:2].isdigit()
     )
-    doomed = [name for name in finished[: max(len(finished) - keep, 0)] if name != latest]
+    others = [name for name in finished if name != latest]
+    room = max(keep - (latest in finished), 0)
+    doomed = others[: max(len(others) - room, 0)]
     for name in doomed:
         shutil.rmtree(out / name)
     return doomed
