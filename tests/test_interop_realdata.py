@@ -104,6 +104,29 @@ def test_acled_zero_codes_and_text_labels_import_with_their_actor_types(real_exp
     assert len(named) and (named["actor_type"] == "security forces").all()
 
 
+def test_one_row_per_actor_puts_the_second_rows_actor_on_the_other_side(real_exports, curated):
+    # ACLED's monadic export: an event's first row gives one side (actor1 and
+    # its associated actors), the second row the other. An actor associated
+    # with the first row is actor1's ally, never its opponent.
+    path = real_exports / "acled_mali_2017-2020_noactor2.csv"
+    import_acled(path, curated)
+    rows = pd.read_csv(path, dtype=str, keep_default_na=False)
+    firsts = rows.drop_duplicates("event_id_cnty")
+    seconds = rows[rows.duplicated("event_id_cnty")].drop_duplicates("event_id_cnty")
+    events = load_dataset(curated).events.set_index("event_id")
+    # Each name's id, as the importer resolved it where the name is a first row's actor1.
+    first_ids = events.loc["acled-" + firsts["event_id_cnty"], "actor1"].to_numpy()
+    ids = dict(zip(firsts["actor1"], first_ids, strict=True))
+    leading = firsts.set_index("event_id_cnty")["actor1"]
+    checked = 0
+    for event, name in zip(seconds["event_id_cnty"], seconds["actor1"], strict=True):
+        if name not in ids or name == leading[event]:
+            continue
+        assert events.loc[f"acled-{event}", "actor2"] == ids[name], event
+        checked += 1
+    assert checked > 1000
+
+
 def test_a_newer_mali_export_revises_the_older_and_withdraws_what_it_dropped(real_exports, curated):
     older_path = real_exports / "acled_mali_2017-2019.csv"
     newer_path = real_exports / "acled_mali_2017-2020_noactor2.csv"

@@ -465,6 +465,7 @@ def _import(
             names,
             owner.reindex(names.index).to_numpy(),
             row.reindex(names.index).to_numpy() * 8 + slot,
+            slot in (0, 2),  # a row's own actor1 or actor2, not one associated with it
         )
         for names, _, row, slot in parts
         if not names.empty

@@ -72,35 +72,41 @@ def event_sides(
     ``index`` holds the events (their first rows); ``first`` the names of
     those rows' actor1 and actor2; ``mentions`` every name the events' rows
     give, as (names, each name's event by position in ``index``, each name's
-    order), in the order they are written. An actor named by a later row of
-    an event (``merged``: one row per actor) is its actor2 where its first
-    row names none; every other actor named and not one of the two sides is
-    an associated actor, first mention first, each once.
+    order, whether the names are a row's own actor rather than an associated
+    one), in the order they are written. A later row's own actor (``merged``:
+    one row per actor) is the event's actor2 where its first row names none:
+    an actor associated with the first row is on actor1's side, never its
+    opponent. Every other actor named and not one of the two sides is an
+    associated actor, first mention first, each once.
 
     Examples
     --------
     >>> ids = ResolvedIds({"AQIM": "aqim", "MNLA": "mnla", "Civilians": "civilians"})
     >>> first = (pd.Series(["AQIM"]), pd.Series([""]))
-    >>> names = pd.Series(["AQIM", "Civilians", "MNLA"])
-    >>> sides = event_sides(pd.RangeIndex(1), first, [(names, np.zeros(3, int), np.arange(3))],
-    ...                     ids, merged=True)
+    >>> names = pd.Series(["AQIM", "MNLA", "Civilians"])  # row 1: AQIM with MNLA; row 2
+    >>> own = np.array([True, False, True])
+    >>> mentions = [(names[own], np.zeros(2, int), np.array([0, 8]), True),
+    ...             (names[~own], np.zeros(1, int), np.array([1]), False)]
+    >>> sides = event_sides(pd.RangeIndex(1), first, mentions, ids, merged=True)
     >>> [side.tolist() for side in sides]
     [['aqim'], ['civilians'], ['mnla']]
     """
     actor1, actor2 = ids.codes(first[0]), ids.codes(first[1])
     if mentions:
-        code = np.concatenate([ids.codes(names) for names, _, _ in mentions])
-        owner = np.concatenate([np.asarray(at, dtype=np.int64) for _, at, _ in mentions])
-        order = np.concatenate([np.asarray(rank, dtype=np.int64) for _, _, rank in mentions])
+        code = np.concatenate([ids.codes(names) for names, _, _, _ in mentions])
+        owner = np.concatenate([np.asarray(at, dtype=np.int64) for _, at, _, _ in mentions])
+        order = np.concatenate([np.asarray(rank, dtype=np.int64) for _, _, rank, _ in mentions])
+        own = np.concatenate([np.full(len(names), side) for names, _, _, side in mentions])
     else:
         code = owner = order = np.zeros(0, dtype=np.int64)
+        own = np.zeros(0, dtype=bool)
     named = code >= 0
-    code, owner, order = code[named], owner[named], order[named]
+    code, owner, order, own = code[named], owner[named], order[named], own[named]
     ranked = np.argsort(order, kind="stable")
-    code, owner = code[ranked], owner[ranked]
+    code, owner, own = code[ranked], owner[ranked], own[ranked]
     if merged:
-        # A later row's actor is the event's actor2 where its first row named none.
-        candidate = np.flatnonzero((code != actor1[owner]) & (actor2[owner] < 0))
+        # A later row's own actor is the event's actor2 where its first row named none.
+        candidate = np.flatnonzero(own & (code != actor1[owner]) & (actor2[owner] < 0))
         _, firsts = np.unique(owner[candidate], return_index=True)
         actor2[owner[candidate[firsts]]] = code[candidate[firsts]]
     beside = (code != actor1[owner]) & (code != actor2[owner])
