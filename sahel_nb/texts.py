@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import datetime
 import os
 import re
 import unicodedata
@@ -233,7 +234,10 @@ def _mentions_day(text: str, month: int, day: int) -> bool:
 
 
 def date_parts(value: str) -> list[tuple[int, int, int | None]]:
-    """(year, month, day) of every date more precise than a year in a partial date.
+    """(year, month, day) of every real date more precise than a year in a partial date.
+
+    A part that is no date (month 13, 30 February) is left out: the date's
+    own check says so, and a text cannot be asked about a day that never was.
 
     Examples
     --------
@@ -241,11 +245,17 @@ def date_parts(value: str) -> list[tuple[int, int, int | None]]:
     [(2006, 9, None), (2006, 10, 2)]
     >>> date_parts("2003~")
     []
+    >>> date_parts("2009-13/2009-02-30")
+    []
     """
-    return [
-        (int(year), int(month), int(day) if day else None)
-        for year, month, day in _FULL_DATE.findall(str(value))
-    ]
+    parts = []
+    for year, month, day in _FULL_DATE.findall(str(value)):
+        try:
+            datetime.date(int(year), int(month), int(day or 1))
+        except ValueError:
+            continue
+        parts.append((int(year), int(month), int(day) if day else None))
+    return parts
 
 
 def _published(sources: pd.DataFrame) -> dict[str, list[tuple[int, int, int | None]]]:

@@ -147,3 +147,14 @@ def test_the_sources_own_date_unsaid_is_a_warning_asking_the_row_to_say_so(texts
     line = append_row(data / "events.csv", new_event(date="2009-02-18", locator="¶2"))
     [warning] = [p for p in _problems(data) if p.startswith(f"{data / 'events.csv'}:{line}: date:")]
     assert "warning: the month (February)" in warning and "source's own date" in warning
+
+
+def test_a_date_that_is_no_date_is_one_error_and_no_question_to_the_text(texts, data):
+    _hold(texts, data)
+    events = data / "events.csv"
+    month = append_row(events, new_event(event_id="ev-month", date="2009-13"))
+    day = append_row(events, new_event(event_id="ev-day", date="2009-02-30"))
+    found = _problems(data)  # the texts are asked about real dates only: no crash
+    for line in (month, day):
+        [problem] = [p for p in found if p.startswith(f"{events}:{line}: date: ")]
+        assert "is not a real date" in problem and "warning" not in problem
