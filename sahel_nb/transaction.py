@@ -61,6 +61,10 @@ def _open_lock(path: Path, create: bool) -> int | None:
     try:
         return os.open(path, os.O_RDWR | (os.O_CREAT if create else 0), 0o644)
     except FileNotFoundError:
+        if create:  # the data folder itself is not there
+            raise SahelNbError(
+                f"{path.parent}: is not a folder; give the folder holding the CSV tables"
+            ) from None
         return None
     except OSError as error:
         if create:

@@ -33,6 +33,14 @@ def test_validate_a_folder_that_does_not_exist(capsys, tmp_path):
     assert "Traceback" not in err
 
 
+def test_an_import_into_a_folder_that_does_not_exist_is_one_line(capsys, tmp_path):
+    export = FIXTURES / "acled" / "mali_sample.csv"
+    assert main(["import", "acled", str(export), "--into", str(tmp_path / "nowhere")]) == 1
+    err = capsys.readouterr().err
+    assert "nowhere: is not a folder" in err and "Traceback" not in err
+    assert not (tmp_path / "nowhere").exists()
+
+
 def test_the_console_script_is_installed_and_runs(valid_dir):
     script = Path(sys.executable).parent / "sahel-nb"
     done = subprocess.run([script, "validate", valid_dir], capture_output=True, text=True)
