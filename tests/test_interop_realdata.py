@@ -127,6 +127,18 @@ def test_one_row_per_actor_puts_the_second_rows_actor_on_the_other_side(real_exp
     assert checked > 1000
 
 
+def test_the_same_gtd_data_in_another_form_changes_nothing(real_exports, curated):
+    # START's workbook and the same rows as CSV: two sources, one set of facts.
+    import_gtd(real_exports / "gtd1993_0617dist.csv", curated)
+    before = _snapshot(curated)["events.csv"]
+    for name in ("gtd1993_0617dist.xlsx", "gtd1993_0617dist.csv"):
+        summary = import_gtd(real_exports / name, curated)
+        assert (summary.added, summary.revised, summary.new_actors) == (0, 0, []), name
+    assert _snapshot(curated)["events.csv"] == before
+    actors = load_dataset(curated).actors
+    assert (actors["name"] == "Unknown perpetrators (GTD)").sum() == 1
+
+
 def test_a_newer_mali_export_revises_the_older_and_withdraws_what_it_dropped(real_exports, curated):
     older_path = real_exports / "acled_mali_2017-2019.csv"
     newer_path = real_exports / "acled_mali_2017-2020_noactor2.csv"

@@ -303,6 +303,10 @@ def lookup(name: str, known: dict[str, str], by_base: dict[str, str]) -> str | N
     return None
 
 
+#: What GTD's "Unknown" perpetrator is called in the data: no group, not one actor.
+GTD_UNKNOWN = "Unknown perpetrators (GTD)"
+
+
 class Resolver:
     """Names to actor ids: the reviewed mapping file, then exact names and aliases, else new.
 
@@ -317,6 +321,13 @@ class Resolver:
         for actor in dataset.actors.itertuples(index=False):
             for label in (actor.name, *actor.aliases):
                 self.known.setdefault(label.casefold(), actor.actor_id)
+        if name == "gtd":
+            # GTD's "Unknown" is kept under a name that says what it is, so a
+            # later import finds it by that name, not by "Unknown" (each
+            # import of the same data in another form made one more).
+            held = dataset.actors.loc[dataset.actors["name"] == GTD_UNKNOWN, "actor_id"]
+            if len(held):
+                self.known["unknown"] = sorted(held)[0]
         # The reviewed mapping wins over a name an earlier import created.
         mapped = mappings(data_dir, dataset, name)
         self.known.update(mapped)
@@ -413,7 +424,7 @@ class Resolver:
                 )
             self.new[actor_id] = {
                 "actor_id": actor_id,
-                "name": "Unknown perpetrators (GTD)" if gtd_unknown else name,
+                "name": GTD_UNKNOWN if gtd_unknown else name,
                 "actor_type": convention_type(name)
                 or INTER_TYPES.get(chosen.get(name, ""), "armed group"),
                 "unnamed": "true" if unnamed else "false",
