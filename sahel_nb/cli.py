@@ -36,10 +36,22 @@ def _validate(args: argparse.Namespace) -> int:
 
     for note in settle(Path(args.data_dir) if args.data_dir else default_data_dir()):
         print(f"sahel-nb: {note}", file=sys.stderr)
+    folder = _analysis_folder(args)
+    files = sorted(folder.glob("*.yml")) if folder is not None else []
     try:
         dataset, warnings = validate_folder(args.data_dir)
     except DataValidationError as error:
-        _print_problems(error)
+        # All problems at once: the assessments' own (terms, keys, matrices)
+        # too; the claims they cite can only be looked up in valid data.
+        written = [p for path in files for p in assessment_problems(path)]
+        problems = [*error.problems, *written]
+        _print_problems(DataValidationError(problems, error.data_dir, error.warnings))
+        if files:
+            print(
+                f"the claim ids the assessments in {folder} cite are checked once the data "
+                "is valid",
+                file=sys.stderr,
+            )
         return 1
     # Warnings on stderr like problems, and the data still valid: exit 0.
     for warning in warnings:
@@ -48,8 +60,6 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"{_count(len(warnings), 'warning')}; the data is valid", file=sys.stderr)
     _print_notices(args, dataset)
     counts = ", ".join(f"{len(frame)} {name}" for name, frame in dataset.tables.items())
-    folder = _analysis_folder(args)
-    files = sorted(folder.glob("*.yml")) if folder is not None else []
     problems = [p for path in files for p in assessment_problems(path, dataset)]
     if problems:
         _print_problems(DataValidationError(problems, str(folder)))

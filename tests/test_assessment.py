@@ -164,6 +164,20 @@ def test_validate_refuses_an_assessment_citing_a_claim_not_in_the_data(written, 
     assert f"{written}:{_line_of(written, 'c-nowhere')}: judgments.kj-kidnap.rests_on" in err
 
 
+def test_validate_lists_an_assessments_problems_with_the_datas(written, tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(CLAIMS, data)
+    events = (data / "events.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (data / "events.csv").write_text(events[0] + events[1] + events[1], encoding="utf-8")
+    _edit(written, "likelihood: very likely", "likelihood: probable")
+    assert main(["validate", str(data), "--analysis", str(written.parent)]) == 1
+    err = capsys.readouterr().err
+    assert "duplicate id" in err  # the data's problem
+    line = _line_of(written, "likelihood: probable")
+    assert f"{written}:{line}: judgments.kj-kidnap.likelihood: unknown term" in err
+    assert "checked once the data is valid" in err
+
+
 def test_review_records_the_evidence_and_names_what_changed_beneath_a_judgment(
     written, tmp_path, claims
 ):
