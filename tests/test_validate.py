@@ -271,6 +271,19 @@ def test_a_bad_locator_among_many_distinct_ones_is_found_with_its_line(tmp_path)
     ]
 
 
+def test_a_locator_range_that_runs_backwards_is_an_error(tmp_path):
+    folder = _copy(tmp_path)
+    events = pd.read_csv(folder / "events.csv", dtype=str, keep_default_na=False)
+    events.loc[0, "locator"] = "¶2, ¶9–7"
+    events.loc[1, "locator"] = "¶7–9, p. 4-5"  # forward: no problem
+    events.to_csv(folder / "events.csv", index=False)
+    problems = [p for p in _messages(folder) if ": locator:" in p]
+    assert problems == [
+        f"{folder}/events.csv:2: locator: is a range that ends before it starts; write ¶11–13 "
+        "('¶2, ¶9–7')"
+    ]
+
+
 @pytest.mark.parametrize("ending", ["\n", "\r\n", "none"])
 def test_rows_checked_as_they_are_written_are_what_the_written_file_gives(tmp_path, ending):
     # An import's rows are checked in memory while they are written: the

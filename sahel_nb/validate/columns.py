@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import numpy as np
@@ -202,6 +203,26 @@ def _matches(pattern: str, message: str, distinct: bool = True) -> pa.Check:
     return _check(matches, message)
 
 
+_RANGE = r"(\d+)\s*[–-]\s*(\d+)"
+
+
+def _ranges_forward(values: pd.Series) -> pd.Series | bool:
+    """Whether each locator's ranges run forward (¶11–13, not ¶13–11); no range passes.
+
+    Only the cells holding a range are read in Python: an import's million
+    ``row N`` locators hold none.
+    """
+    text = arrow_text(values)
+    ranged = pc.fill_null(pc.match_substring_regex(text, _RANGE), False)
+    if not pc.any(ranged).as_py():
+        return True
+    ok = np.ones(len(values), dtype=bool)
+    for at in np.flatnonzero(ranged.to_numpy(zero_copy_only=False)):
+        pairs = re.findall(_RANGE, values.iat[at])
+        ok[at] = all(int(first) <= int(last) for first, last in pairs)
+    return True if ok.all() else pd.Series(ok, index=values.index, copy=False)
+
+
 def _whole(values: pd.Series) -> pd.Series:
     # Nine ASCII digits at most: enough for any count, and safe to type as
     # int64. Four times faster than the equivalent regex on a million cells.
@@ -316,7 +337,10 @@ def _checks(spec: Field, parsed: dict) -> list[pa.Check]:
     if kind == "currency":
         return [_isin(_currencies(), "is not an ISO 4217 currency code, e.g. USD")]
     if kind == "locator":
-        return [_matches(LOCATOR_PATTERN, "must locate the claim in its source, e.g. ¶6")]
+        return [
+            _matches(LOCATOR_PATTERN, "must locate the claim in its source, e.g. ¶6"),
+            _check(_ranges_forward, "is a range that ends before it starts; write ¶11–13"),
+        ]
     if kind == "url":
         return [_matches(r"https?://\S+", "must be a web address starting http:// or https://")]
     if kind in ("text", "speaker"):
