@@ -310,6 +310,17 @@ def test_ach_counts_one_teller_once_and_weighs_nothing_after_the_cut_off(written
     assert scored.inconsistency != late.inconsistency
 
 
+def test_a_judgment_resting_only_on_later_evidence_overreaches_too(written, claims):
+    # With the cut-off moved back, c-kidnap is reported only afterwards: the
+    # judgment rests on nothing the analyst could have had.
+    _edit(written, "cut_off: 2010-02-16", "cut_off: 2002")
+    _edit(written, "likelihood: very likely", "likelihood: almost certain")
+    flags = check_assessment(load_assessment(written, claims), claims)
+    found = {f.check: f.reason for f in flags if f.judgment == "kj-kidnap"}
+    assert "after the cut-off" in found
+    assert "overreach" in found and "nothing before the cut-off reports it" in found["overreach"]
+
+
 def test_the_page_flags_an_overreaching_judgment_beside_it(written, claims):
     import re
 

@@ -201,9 +201,15 @@ def _claim_evidence(rows: pd.DataFrame) -> dict:
     return found
 
 
+#: Why a claim known only after the cut-off allows no more than an even chance, low confidence.
+_LATE = "nothing before the cut-off reports it"
+
+
 def _likelihood_cap(found: dict, towards: int) -> tuple[int, str]:
     """How far from even one claim lets a judgment go, towards 'likely' (1) or 'unlikely' (-1)."""
     tellers_for, tellers_against = found["origins"], found["against_tellers"]
+    if found.get("late"):
+        return 0, _LATE
     if towards >= 0:
         if tellers_for == 0:
             return 0, "no teller of it can be traced"
@@ -226,6 +232,8 @@ def _likelihood_cap(found: dict, towards: int) -> tuple[int, str]:
 
 
 def _confidence_cap(found: dict, towards: int) -> tuple[int, str]:
+    if found.get("late"):
+        return 0, _LATE
     if towards >= 0:
         side, other, word = found["origins"], found["against_tellers"], "of it"
         weak = found["alleged_only"] or bool(found["contested"])
@@ -361,6 +369,9 @@ def check_assessment(assessment, dataset) -> list[Flag]:
         claims = {
             claim: _claim_evidence(group) for claim, group in rows.groupby("claim_id", sort=True)
         }
+        # Weighed as evidence the analyst could not have had: it allows nothing.
+        nothing = evidence_summary(rows.iloc[:0]) | {"against_tellers": 0, "late": True}
+        claims.update(dict.fromkeys(late, nothing))
         flags += _overreach(judgment, claims)
         flags += _unaddressed(judgment, rows, names)
     return flags
