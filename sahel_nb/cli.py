@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .assessment import assessment_problems, load_assessment
 from .data import load_dataset, validate_folder
-from .exceptions import DataValidationError, ParameterError, SahelNbError
+from .exceptions import DataValidationError, ParameterError, SahelNbError, _escaped
 
 __all__ = ["main"]
 
@@ -243,7 +243,7 @@ def _source_add(args: argparse.Namespace) -> int:
         kind=args.kind,
         notes=args.notes,
     )
-    print(numbered(added.paragraphs))
+    print(_shown_text(numbered(added.paragraphs)))
     print(
         f"\nsahel-nb: {added.source_id} added to {_data_dir(args.into) / 'sources.csv'}; "
         f"its text is {added.text} ({len(added.paragraphs)} paragraphs: cite them as ¶N)",
@@ -255,8 +255,17 @@ def _source_add(args: argparse.Namespace) -> int:
 def _source_show(args: argparse.Namespace) -> int:
     from .curate import source_paragraphs
 
-    print(source_paragraphs(args.source_id, _data_dir(args.data), args.paragraphs))
+    print(_shown_text(source_paragraphs(args.source_id, _data_dir(args.data), args.paragraphs)))
     return 0
+
+
+def _shown_text(text: str) -> str:
+    """A source's text for the terminal: its lines kept, control characters shown escaped.
+
+    A text saved from a web page can hold an escape sequence, which printed
+    raw could clear the screen or hide a line of the text being reviewed.
+    """
+    return "\n".join(_escaped(line) for line in text.split("\n"))
 
 
 def _claims_find(args: argparse.Namespace) -> int:

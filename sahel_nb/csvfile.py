@@ -264,7 +264,7 @@ BLOCK_SIZE = 4 << 20
 
 def _read_arrow(
     source, header: list[str], invalid: list, size: int, narrow: frozenset = frozenset()
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, set[str] | None]:
     # Allowing newlines in values makes Arrow split the file for its threads
     # serially (2.5 times slower on a million rows). Most files have none, so
     # read without, then make sure (one_record_per_line). Where a value holds
@@ -275,6 +275,8 @@ def _read_arrow(
     # is always exact. A row longer than about two blocks (BLOCK_SIZE each) stops
     # Arrow too, with "straddling object": the file is then read again as one
     # block, which needs no check unless the file outgrows Arrow's largest one.
+    # Returns the frame and, when the check of the read saw every value's
+    # bytes, the columns holding a control character (else None).
     data = _buffer(source)
     newlines, block_size = False, None
     # The text's UTF-8 and its line breaks are checked while Arrow parses it:
@@ -293,16 +295,17 @@ def _read_arrow(
                     utf8.result()  # text that is not UTF-8 is what to report, first
                 whole = block_size is not None and block_size > len(data)
                 if newlines or whole:
-                    return _frame(table)
+                    return _frame(table), None
                 # Whether the read is exact is found beside the frame's making.
+                low: set[str] = set()
                 exact = pool.submit(
-                    lambda table=table: one_record_per_line(
-                        data, table, invalid, breaks=breaks.result()
+                    lambda table=table, low=low: one_record_per_line(
+                        data, table, invalid, breaks=breaks.result(), low=low
                     )
                 )
                 frame = _frame(table)
                 if exact.result():
-                    return frame
+                    return frame, low
                 newlines = True
             except pa.ArrowInvalid as error:
                 if "out of sync" in str(error) and not newlines:
@@ -366,6 +369,7 @@ def one_record_per_line(
     invalid: list,
     skip: int = 1,
     breaks: tuple[int, int] | None = None,
+    low: set[str] | None = None,
 ) -> bool:
     r"""Whether ``table``, read from ``data`` without newlines in values, is each record on its own line.
 
@@ -376,6 +380,8 @@ def one_record_per_line(
     rest read as a row of its own: one of the three then fails. A lone CR, a
     blank line or a failed row fail it too, and the file is read the exact way.
     ``breaks`` is :func:`line_breaks` of ``data``, when already counted.
+    ``low``, when given and the read is found exact, gains the columns whose
+    values hold a byte below 32 (:func:`_breaks_in_values` sees them all).
 
     Examples
     --------
@@ -392,7 +398,7 @@ def one_record_per_line(
     if not len(data):
         return table.num_rows == 0
     lines, carriage = line_breaks(data) if breaks is None else breaks
-    if lines != table.num_rows + skip or _breaks_in_values(table):
+    if lines != table.num_rows + skip or _breaks_in_values(table, low):
         return False
     if not carriage:
         return True
@@ -405,9 +411,14 @@ def one_record_per_line(
     return paired == carriage
 
 
-def _breaks_in_values(table: pa.Table) -> bool:
-    """Whether any text value of ``table`` holds a CR or LF, read from its bytes as Arrow stores them."""
-    for column in table.columns:
+def _breaks_in_values(table: pa.Table, low: set[str] | None = None) -> bool:
+    """Whether any text value of ``table`` holds a CR or LF, read from its bytes as Arrow stores them.
+
+    ``low``, when given, gains the name of every column holding a byte below
+    32 (a tab, a line break, a control character), found on the same pass.
+    """
+    found = False
+    for name, column in zip(table.column_names, table.columns, strict=True):
         if column.type not in _TEXT_TYPES:
             continue
         offset_type = np.int64 if column.type == pa.large_string() else np.int32
@@ -419,13 +430,17 @@ def _breaks_in_values(table: pa.Table) -> bool:
                 chunk.offset : chunk.offset + len(chunk) + 1
             ]
             text = np.frombuffer(values, dtype=np.uint8)[at[0] : at[-1]] if values else ()
-            # One reduction with no temporary (no byte below 14 is the rule), and
+            # One reduction with no temporary (no byte below 32 is the rule), and
             # only where there is one a look at which: a tab is one too.
-            if len(text) and text.min() <= 13:
-                low = text[text <= 13]
-                if ((low == 10) | (low == 13)).any():
+            smallest = text.min() if len(text) else 255
+            if smallest < 32 and low is not None:
+                low.add(name)
+            if smallest <= 13 and not found:
+                below = text[text <= 13]
+                found = bool(((below == 10) | (below == 13)).any())
+                if found and low is None:
                     return True
-    return False
+    return found
 
 
 def _read_arrow_once(
@@ -461,7 +476,7 @@ def _read_arrow_once(
 
 def _read_quietly(
     source, header: list[str], invalid: list, size: int, narrow: frozenset = frozenset()
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, set[str] | None]:
     # pyarrow decodes an invalid row before handing it over; when that row is
     # not UTF-8 the decoding error is printed as "Exception ignored" and the
     # read fails, which read_table handles. Keep the noise off the terminal.
@@ -559,6 +574,57 @@ def _report_long_cells(raw: RawTable, frame: pd.DataFrame) -> None:
             offset += len(chunk)
 
 
+#: Bytes below 32 a cell may hold: tab, line feed, carriage return.
+_ALLOWED_LOW = frozenset(b"\t\n\r")
+
+
+def _report_control_characters(raw: RawTable, frame: pd.DataFrame, low: set[str] | None) -> None:
+    """Report every cell holding a control character (ESC, NUL, BEL…), with its line.
+
+    Such a character is never text an analyst wrote: in a terminal it can
+    clear the screen or hide a line, and pages and workbooks show it as junk.
+    ``low`` names the columns holding any byte below 32, when the read's own
+    check found them; else they are looked for here.
+    """
+    columns = [c for c in frame.columns if low is None or c in low]
+    for column in columns:
+        text = arrow_text(frame[column])
+        offset = 0
+        for chunk in text.chunks if isinstance(text, pa.ChunkedArray) else [text]:
+            found = _control_positions(chunk)
+            for position in found:
+                value = chunk[position].as_py()
+                bad = next(c for c in value if ord(c) < 32 and ord(c) not in _ALLOWED_LOW)
+                raw.problem(
+                    raw.line(offset + position),
+                    column,
+                    f"holds a control character ({bad!r}), which no text needs: remove it",
+                    value,
+                )
+                raw.mangled.add((offset + position, column))
+            offset += len(chunk)
+
+
+def _control_positions(chunk: pa.Array) -> list[int]:
+    """Positions of the cells of a text chunk holding a byte below 32 other than tab, LF, CR."""
+    if chunk.type not in _TEXT_TYPES or not len(chunk):
+        return []
+    _, offsets, data = chunk.buffers()
+    if data is None:
+        return []
+    width = np.int64 if chunk.type == pa.large_string() else np.int32
+    at = np.frombuffer(offsets, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+    text = np.frombuffer(data, dtype=np.uint8)[at[0] : at[-1]]
+    if not len(text) or text.min() >= 32:
+        return []
+    bad = (text < 32) & ~np.isin(text, list(_ALLOWED_LOW))
+    if not bad.any():
+        return []
+    # Each bad byte's cell: the last offset at or before it.
+    cells = np.searchsorted(at, np.flatnonzero(bad) + at[0], side="right") - 1
+    return sorted(set(cells.tolist()))
+
+
 def extended(raw: RawTable, rows: pa.Table) -> None:
     """Join ``rows``, text about to be added at the end of ``raw``'s file, to the rows read.
 
@@ -567,8 +633,8 @@ def extended(raw: RawTable, rows: pa.Table) -> None:
     import's half a million rows are checked without being parsed back
     (0.4 s). Nothing is joined to a file with problems of its own (its rows
     may no longer be one to one with its records): the folder fails anyway.
-    A cell over MAX_CELL is reported without a line; read from the file,
-    the same folder says where.
+    A cell over MAX_CELL or with a control character is reported without a
+    line; read from the file, the same folder says where.
     """
     if raw.frame is None or raw.problems or not rows.num_rows:
         return
@@ -588,6 +654,8 @@ def extended(raw: RawTable, rows: pa.Table) -> None:
                     and pc.max(pc.utf8_length(chunk)).as_py() > MAX_CELL
                 ):
                     raw.problem(None, name, f"holds a cell over {MAX_CELL:,} characters")
+                if _control_positions(chunk):
+                    raw.problem(None, name, "holds a control character, which no text needs")
             values = pa.chunked_array([_empty_as_null(c) for c in values.chunks], values.type)
         else:
             values = pa.nulls(rows.num_rows, kind)
@@ -645,7 +713,7 @@ def read_table(directory: Path, table: Table, shown_dir: str) -> RawTable:
     narrow = frozenset(spec.name for spec in table.fields if spec.kind in _NARROW_KINDS)
     invalid: list = []
     try:
-        frame = _read_quietly(path, header, invalid, path.stat().st_size, narrow)
+        frame, low = _read_quietly(path, header, invalid, path.stat().st_size, narrow)
     except pa.ArrowInvalid as first:
         failure: Exception | None = first
         # pyarrow checks UTF-8 itself; only on failure is it worth decoding
@@ -659,7 +727,7 @@ def read_table(directory: Path, table: Table, shown_dir: str) -> RawTable:
             invalid.clear()
             text = data.decode("utf-8", errors="replace").encode()
             try:
-                frame = _read_quietly(text, header, invalid, len(text), narrow)
+                frame, low = _read_quietly(text, header, invalid, len(text), narrow)
                 failure = None
             except pa.ArrowInvalid as again:
                 failure = again
@@ -669,6 +737,7 @@ def read_table(directory: Path, table: Table, shown_dir: str) -> RawTable:
     if invalid:
         frame = _keep_ragged(raw, frame, header)
     _report_long_cells(raw, frame)
+    _report_control_characters(raw, frame, low)
     if raw._decode_errors != "strict":
         # Already reported cell by cell; checking the mangled text would only add noise.
         for column in frame.columns:

@@ -71,6 +71,24 @@ def test_source_add_refuses_a_taken_id_and_a_bad_row_leaving_nothing(tmp_path, t
     assert not (texts / "mg-2009.txt").exists()
 
 
+def test_source_add_refuses_a_control_character_and_shows_a_text_escaped(
+    tmp_path, texts, data, capsys
+):
+    before = (data / "sources.csv").read_bytes()
+    with pytest.raises(SahelNbError, match="control character"):
+        _add(tmp_path, data, publisher="Evil\x1b[2J")
+    assert (data / "sources.csv").read_bytes() == before
+    article = _article(tmp_path)
+    article.write_text(ARTICLE.replace("Wednesday", "Wednesday\x1b[2J"), encoding="utf-8")
+    options = ["--publisher", "M&G", "--published", "2009-02-18", "--reliability", "C"]
+    command = ["source", "add", str(article), "--id", "mg-2009", *options, "--into", str(data)]
+    assert main(command) == 0
+    shown = capsys.readouterr().out
+    assert "Wednesday\\x1b[2J" in shown and "\x1b" not in shown
+    assert main(["source", "show", "mg-2009", "¶2", "--data", str(data)]) == 0
+    assert "\x1b" not in capsys.readouterr().out
+
+
 def test_claims_find_suggests_the_dyer_kidnapping_for_a_new_row(tmp_path, texts, data):
     curated = load_dataset(DATA)
     row = new_event(

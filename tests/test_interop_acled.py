@@ -374,3 +374,18 @@ def test_periods_and_abbreviations_resolve_to_curated_actors_and_types_follow_ac
     assert "mali-gov" in list(events.loc["acled-MLI9203", "assoc_actors"])
     created = {a["name"]: a["actor_type"] for a in summary.new_actors}
     assert created["Government of Niger (2011-)"] == "government"
+
+
+def test_control_characters_in_an_export_become_spaces_and_the_import_stands(tmp_path, data_dir):
+    # The data's checks refuse a control character in a cell; an export's
+    # text is not ours to refuse, so it arrives with a space in its place.
+    rows = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False)
+    rows.loc[0, "location"] = "Tessalit\x0bcamp\x1b[2J"
+    rows.loc[1, "actor1"] = rows.loc[1, "actor1"] + "\x07"
+    export = tmp_path / "export.csv"
+    rows.to_csv(export, index=False)
+    import_acled(export, data_dir)
+    data = load_dataset(data_dir)  # loads: every cell passed the checks
+    text = "".join(data.events["location"].dropna()) + "".join(data.actors["name"])
+    assert not any(ord(c) < 32 for c in text)
+    assert data.events.set_index("event_id").loc["acled-MLI9001", "location"] == "Tessalit camp [2J"

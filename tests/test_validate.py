@@ -271,6 +271,24 @@ def test_a_bad_locator_among_many_distinct_ones_is_found_with_its_line(tmp_path)
     ]
 
 
+@pytest.mark.parametrize("newline_in_a_value", [False, True])
+def test_a_control_character_in_a_cell_is_an_error_shown_escaped(tmp_path, newline_in_a_value):
+    # Read the fast way, and the exact way (a value with a line break in the file).
+    folder = _copy(tmp_path)
+    events = pd.read_csv(folder / "events.csv", dtype=str, keep_default_na=False)
+    events.loc[2, "description"] = "Fine text \x1b[31mred\x1b[0m"
+    events.loc[3, "location"] = "Gao\ttown"  # a tab is allowed
+    if newline_in_a_value:
+        events.loc[4, "description"] = "Two\nlines"
+    events.to_csv(folder / "events.csv", index=False)
+    problems = [p for p in _messages(folder) if "control character" in p]
+    assert problems == [
+        f"{folder}/events.csv:4: description: holds a control character ('\\x1b'), which no "
+        "text needs: remove it ('Fine text \\x1b[31mred\\x1b[0m')"
+    ]
+    assert "\x1b" not in "".join(_messages(folder))  # never raw to the terminal
+
+
 def test_a_locator_range_that_runs_backwards_is_an_error(tmp_path):
     folder = _copy(tmp_path)
     events = pd.read_csv(folder / "events.csv", dtype=str, keep_default_na=False)

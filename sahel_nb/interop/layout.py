@@ -67,9 +67,27 @@ def _frame(frame: pd.DataFrame | None = None, **attrs) -> pd.DataFrame:
     return frame
 
 
+#: Control characters (not tab, LF, CR): the data's checks refuse them in a cell.
+CONTROLS = "[\x00-\x08\x0b\x0c\x0e-\x1f]"
+
+
 def _cleaned(column):
-    trimmed = pc.utf8_trim_whitespace(column)
+    trimmed = pc.utf8_trim_whitespace(_without_controls(column))
     return pc.if_else(pc.is_in(trimmed, value_set=_EMPTY), "", trimmed)
+
+
+def _without_controls(column):
+    """``column`` with each control character a space: an export's text, not ours to refuse.
+
+    The bytes are looked at first; the replacing pass is made only for a
+    column that holds one (none of twelve real exports does).
+    """
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    for chunk in chunks:
+        data = chunk.buffers()[2] if len(chunk) else None
+        if data is not None and len(data) and np.frombuffer(data, dtype=np.uint8).min() < 32:
+            return pc.replace_substring_regex(column, CONTROLS, " ")
+    return column
 
 
 def _counts_rows(column) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import warnings
 from datetime import date, datetime, time
 from pathlib import Path
@@ -16,6 +17,7 @@ from ..exceptions import Problem
 from .layout import (
     _TITLE_ROWS,
     _UNREADABLE_WORKBOOK,
+    CONTROLS,
     EMPTY_MARKS,
     WORKBOOK,
     _aggregated,
@@ -176,4 +178,4 @@ def _cell_text(value) -> str:
         return value.date().isoformat() if value.time() == time() else value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    return str(value).strip()
+    return re.sub(CONTROLS, " ", str(value)).strip()
