@@ -158,3 +158,20 @@ def test_a_date_that_is_no_date_is_one_error_and_no_question_to_the_text(texts, 
     for line in (month, day):
         [problem] = [p for p in found if p.startswith(f"{events}:{line}: date: ")]
         assert "is not a real date" in problem and "warning" not in problem
+
+
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_a_warning(texts, data):
+    _hold(texts, data)
+    events = data / "events.csv"
+    formula = append_row(events, new_event(event_id="ev-formula", location='=HYPERLINK("x")'))
+    plus = append_row(events, new_event(event_id="ev-plus", location="+cmd"))
+    number = append_row(events, new_event(event_id="ev-minus", location="-5 km north"))
+    _, warnings = validate_folder(data)  # still valid: warnings only
+    found = [str(p) for p in warnings]
+
+    def about(line: int) -> list[str]:
+        return [p for p in found if p.startswith(f"{events}:{line}: location: ")]
+
+    [warned] = about(formula)
+    assert "warning: starts like a spreadsheet formula" in warned and "HYPERLINK" in warned
+    assert about(plus) and not about(number)

@@ -19,7 +19,7 @@ from ..schema import TABLES, Table
 from ..texts import text_problems
 from .failures import _schema_problems
 from .references import _found, _reference_problems
-from .rows import _row_problems
+from .rows import _row_problems, formula_warnings
 from .successions import _succession_problems
 
 
@@ -143,6 +143,8 @@ def _checked(
             check.result()
     if texts:
         text_problems(raws, directory)
+        for raw in raws.values():
+            formula_warnings(raw)
     problems = [
         p
         for name, raw in raws.items()

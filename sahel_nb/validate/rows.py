@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
@@ -99,3 +100,59 @@ def _row_problems(raw: RawTable) -> None:
                 "payee",
                 "a flow needs a payer or a payee (or both)",
             )
+
+
+#: What a spreadsheet reads as the start of a formula (a lone "-" or "-5" is text or a number).
+_FORMULA_START = frozenset(b"=+@")
+
+
+def formula_warnings(raw: RawTable) -> None:
+    """Warn of each text cell a spreadsheet opening the file would run as a formula.
+
+    ``=HYPERLINK(…)``, ``+cmd``, ``@SUM(…)``, ``-2+3``: the workbooks and CSV
+    files the product exports are made safe, but the data's own files are
+    opened as they are. Judged on each cell's first bytes, from Arrow's offsets.
+    """
+    if raw.frame is None:
+        return
+    # Only free text: every other kind of column has a form of its own
+    # (ids, dates, numbers, vocabularies), which no formula fits.
+    prose = [spec.name for spec in raw.table.fields if spec.kind in ("text", "speaker", "list")]
+    for column in [c for c in prose if c in raw.frame]:
+        text = arrow_text(raw.frame[column])
+        offset = 0
+        for chunk in text.chunks if isinstance(text, pyarrow.ChunkedArray) else [text]:
+            for position in _formula_positions(chunk):
+                raw.problem(
+                    raw.line(offset + position),
+                    column,
+                    "starts like a spreadsheet formula, which a spreadsheet opening this file "
+                    "would run; reword it, or start it with an apostrophe",
+                    chunk[position].as_py(),
+                    warning=True,
+                )
+            offset += len(chunk)
+
+
+def _formula_positions(chunk) -> list[int]:
+    if not len(chunk) or chunk.type not in (pyarrow.string(), pyarrow.large_string()):
+        return []
+    _, offsets, data = chunk.buffers()
+    if data is None:
+        return []
+    width = np.int64 if chunk.type == pyarrow.large_string() else np.int32
+    at = np.frombuffer(offsets, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+    text = np.frombuffer(data, dtype=np.uint8)
+    if not len(text):
+        return []
+    length = np.diff(at)
+    first = np.where(length > 0, text[np.minimum(at[:-1], len(text) - 1)], 0)
+    second = np.where(length > 1, text[np.minimum(at[:-1] + 1, len(text) - 1)], 0)
+    formula = np.isin(first, list(_FORMULA_START))
+    # "-" then a digit and an operator later is arithmetic; "-" then text is a bullet.
+    dash = (first == ord("-")) & (second >= ord("0")) & (second <= ord("9"))
+    if dash.any():
+        for at_dash in np.flatnonzero(dash):
+            cell = chunk[int(at_dash)].as_py()
+            dash[at_dash] = any(op in cell[1:] for op in "+-*/^&")
+    return np.flatnonzero(formula | dash).tolist()
