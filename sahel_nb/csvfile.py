@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import difflib
 import importlib.util
 import sys
 from collections.abc import Callable
@@ -212,7 +213,13 @@ def _header(raw: RawTable) -> list[str] | None:
             raw.problem(1, name, "column appears twice in the header")
         seen.add(name)
         if name not in expected:
-            hint = "" if name.strip() == name else " (remove the spaces around it)"
+            close = difflib.get_close_matches(
+                name.strip(), [c for c in expected if c not in header], 1
+            )
+            if name.strip() != name:
+                hint = " (remove the spaces around it)"
+            else:
+                hint = f"; did you mean {close[0]!r}?" if close else ""
             raw.problem(1, name, f"unknown column in {table.file}{hint}", name)
     for spec in table.fields:
         if spec.name not in seen and not spec.optional_column:

@@ -289,6 +289,18 @@ def test_a_control_character_in_a_cell_is_an_error_shown_escaped(tmp_path, newli
     assert "\x1b" not in "".join(_messages(folder))  # never raw to the terminal
 
 
+def test_a_misspelt_header_is_one_problem_with_a_suggestion(tmp_path):
+    # Its column left empty must not be checked across rows as if it were
+    # (the curated rows graded 1 would each seem to lack a second teller).
+    folder = _copy(tmp_path, Path(__file__).parents[1] / "data")
+    text = (folder / "events.csv").read_text(encoding="utf-8")
+    (folder / "events.csv").write_text(text.replace("claim_id", "claim_idd", 1), encoding="utf-8")
+    assert _messages(folder) == [
+        f"{folder}/events.csv:1: claim_idd: unknown column in events.csv; did you mean "
+        "'claim_id'? ('claim_idd')"
+    ]
+
+
 def test_a_locator_range_that_runs_backwards_is_an_error(tmp_path):
     folder = _copy(tmp_path)
     events = pd.read_csv(folder / "events.csv", dtype=str, keep_default_na=False)
