@@ -80,7 +80,17 @@ def _print_notices(args: argparse.Namespace, dataset) -> None:
 
     data_dir = Path(args.data_dir).expanduser() if args.data_dir else default_data_dir()
     shown = os.fspath(args.data_dir) if args.data_dir else str(data_dir)
-    for notice in curation_notices(data_dir, dataset, revision=args.against, shown=shown):
+    # A revision the analyst named that cannot be read is said; the default
+    # (HEAD) is quietly passed over where the data is kept outside git.
+    named = args.against != "HEAD"
+    try:
+        notices = curation_notices(
+            data_dir, dataset, revision=args.against, shown=shown, strict=named
+        )
+    except SahelNbError as error:
+        print(f"sahel-nb: no notices: {error}", file=sys.stderr)
+        return
+    for notice in notices:
         print(notice, file=sys.stderr)
 
 

@@ -41,6 +41,20 @@ def test_an_import_into_a_folder_that_does_not_exist_is_one_line(capsys, tmp_pat
     assert not (tmp_path / "nowhere").exists()
 
 
+def test_validate_against_a_revision_it_cannot_read_says_so_and_stays_valid(
+    capsys, tmp_path, valid_dir
+):
+    folder = tmp_path / "data"  # outside any git repository
+    folder.mkdir()
+    for file in valid_dir.iterdir():
+        (folder / file.name).write_bytes(file.read_bytes())
+    assert main(["validate", str(folder), "--against", "v1"]) == 0
+    err = capsys.readouterr().err
+    assert "no notices:" in err and "not in a git repository" in err
+    assert main(["validate", str(folder)]) == 0  # the default, HEAD: nothing to say
+    assert "no notices" not in capsys.readouterr().err
+
+
 def test_the_console_script_is_installed_and_runs(valid_dir):
     script = Path(sys.executable).parent / "sahel-nb"
     done = subprocess.run([script, "validate", valid_dir], capture_output=True, text=True)

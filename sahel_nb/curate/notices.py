@@ -26,6 +26,7 @@ def curation_notices(
     *,
     revision: str = "HEAD",
     shown: str | None = None,
+    strict: bool = False,
 ) -> list[Problem]:
     """What a curator should look at after editing the data since ``revision`` (a git revision).
 
@@ -41,7 +42,8 @@ def curation_notices(
 
     ``shown`` is the folder as file names are shown (default: ``data_dir``).
     Empty when the folder is in no git repository, the revision is unknown,
-    or nothing changed.
+    or nothing changed; with ``strict`` (a revision the analyst named), the
+    first two raise :class:`SahelNbError` saying so.
 
     Examples
     --------
@@ -60,6 +62,8 @@ def curation_notices(
         try:
             revision_tables(data_dir, revision, scratch)
         except SahelNbError:
+            if strict:
+                raise
             return []
         changed = {t.table: t for t in table_changes(Path(scratch), data_dir)}
         if not any(t.count for t in changed.values()):
