@@ -49,6 +49,13 @@ def test_messages_name_the_value_and_suggest_a_fix():
     )
 
 
+def test_an_id_in_capitals_is_pointed_to_the_id_in_lower_case(tmp_path):
+    folder = _copy(tmp_path)
+    _edit(folder, "events.csv", ",aqim,", ",AQIM,")
+    problems = [p for p in _messages(folder) if "unknown actor id" in p]
+    assert problems and all(p.endswith("did you mean 'aqim'? ('AQIM')") for p in problems)
+
+
 def test_committed_fixtures_match_their_generator(tmp_path):
     sys.path.insert(0, str(FIXTURES))
     try:

@@ -16,7 +16,9 @@ from . import failures
 
 
 def _suggest(value: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(value, choices, n=1)
+    """The closest known id, as a hint: the same letters in another case first (AQIM: aqim)."""
+    same = [choice for choice in choices if choice.casefold() == value.casefold()]
+    close = same or difflib.get_close_matches(value, choices, n=1)
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
