@@ -118,6 +118,7 @@ def test_missing_keys_typos_duplicates_and_broken_yaml_are_named(written):
     written.write_text("title: [unclosed\n")
     (problem,) = assessment_problems(written)
     assert "not valid YAML" in str(problem) and problem.line is not None
+    assert "check the indentation" in str(problem)  # what to do, in plain words
 
 
 def test_a_judgment_almost_certain_on_one_origin_is_flagged_by_id(written, claims):

@@ -447,7 +447,14 @@ def _read(path: Path, check: _Checker):
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         what = getattr(error, "problem", None) or str(error).splitlines()[0]
-        check.add(line, None, f"not valid YAML: {what}")
+        # The parser's words, then what usually causes them, in an analyst's.
+        check.add(
+            line,
+            None,
+            f"not valid YAML ({what}): check the indentation here and on the line before "
+            "(the keys of one judgment line up, with spaces, not tabs), and put text that "
+            "holds ': ' or starts with a quote, '-' or '[' in double quotes",
+        )
         return None
     finally:
         loader.dispose()
