@@ -127,6 +127,14 @@ def test_one_row_per_actor_puts_the_second_rows_actor_on_the_other_side(real_exp
     assert checked > 1000
 
 
+def test_a_row_cut_short_when_the_file_was_saved_is_imported_and_named(real_exports, curated):
+    # Excel saved this export part way: its last row stops after actor2 "Civilians (".
+    summary = import_acled(real_exports / "acled_2020_excel_resaved.csv", curated)
+    assert summary.added == 5071
+    [note] = [n for n in summary.notes if "cut short" in n]
+    assert note.startswith("1 row has no country") and "(row 5071)" in note
+
+
 def test_the_same_gtd_data_in_another_form_changes_nothing(real_exports, curated):
     # START's workbook and the same rows as CSV: two sources, one set of facts.
     import_gtd(real_exports / "gtd1993_0617dist.csv", curated)

@@ -492,7 +492,7 @@ def _import(
     written = pd.concat([rows, revised])
     used = named_ids(written, ("actor1", "actor2"), ("assoc_actors",))
     summary.new_actors = resolver.created(used)
-    summary.notes += frame.attrs.get("notes", []) + _mismatches(cols)
+    summary.notes += frame.attrs.get("notes", []) + _mismatches(cols) + _cut_short(frame, cols)
     review = match_new_rows(rows, dataset, data_dir, summary, windows)
     summary.added -= len(summary.linked)
     claims = decided_claims(dataset, data_dir)
@@ -579,6 +579,31 @@ def _mismatches(cols: dict[str, pd.Series]) -> list[str]:
             if mask.any():
                 notes.append(f"{int(mask.sum())} rows {what}; imported as written")
     return notes
+
+
+#: Cells ACLED fills in every event it publishes: all empty, the row was cut short.
+_ALWAYS_FILLED = ("country", "location", "source", "fatalities")
+
+
+def _cut_short(frame, cols: dict[str, pd.Series]) -> list[str]:
+    """Rows whose cells ACLED always fills are all empty: said, with their rows, never refused.
+
+    A spreadsheet that saved a file part way leaves a last row with its first
+    cells and nothing after (``Civilians (`` and commas): imported as written.
+    """
+    present = [name for name in _ALWAYS_FILLED if name in cols]
+    if len(present) < 2:
+        return []
+    empty = np.logical_and.reduce([(cols[name] == "").to_numpy(bool) for name in present])
+    if not empty.any():
+        return []
+    rows = frame["_row"].to_numpy()[empty]
+    shown = ", ".join(str(r) for r in rows[:5]) + (" …" if len(rows) > 5 else "")
+    some = "1 row has" if len(rows) == 1 else f"{len(rows)} rows have"
+    return [
+        f"{some} no {', '.join(present)}, which ACLED always gives: cut short when the file "
+        f"was saved? (row {shown}); imported as written, check against ACLED"
+    ]
 
 
 def _write_skipped(data_dir: Path, source_id: str, frame, cols, skipped: np.ndarray) -> None:
