@@ -9,10 +9,17 @@ IDS = ResolvedIds(
 )  # fmt: skip
 
 
-def _sides(first1, first2, names, owners, merged=False):
+def _sides(first1, first2, names, owners, merged=False, own=None):
+    """Sides of events naming ``names``; ``own`` says which are a row's own actor (default all)."""
     index = pd.RangeIndex(len(first1))
     order = np.arange(len(names))
-    said = [(pd.Series(names), np.array(owners), order)] if names else []
+    own = np.ones(len(names), dtype=bool) if own is None else np.array(own)
+    names, owners = pd.Series(names, dtype=object), np.array(owners, dtype=np.int64)
+    said = [
+        (names[own == side], owners[own == side], order[own == side], side)
+        for side in (True, False)
+        if (own == side).any()
+    ]
     sides = event_sides(index, (pd.Series(first1), pd.Series(first2)), said, IDS, merged)
     return [side.tolist() for side in sides]
 
@@ -46,3 +53,11 @@ def test_events_naming_no_one_else_have_no_associates():
     actor1, actor2, assoc = _sides(["AQIM", "MNLA"], ["", ""], [], [])
     assert actor1 == ["aqim", "mnla"] and assoc == ["", ""]
     assert all(pd.isna(value) for value in actor2)
+
+
+def test_an_actor_associated_with_the_first_row_is_never_its_opponent():
+    # ACLED's one row per actor: row 1 AQIM with Ansar Dine beside it; row 2 the civilians.
+    names = ["AQIM", "Ansar Dine", "Civilians"]
+    own = [True, False, True]
+    actor1, actor2, assoc = _sides(["AQIM"], [""], names, [0, 0, 0], True, own)
+    assert (actor1, actor2, assoc) == (["aqim"], ["civ"], ["ansar-dine"])
