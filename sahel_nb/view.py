@@ -43,6 +43,9 @@ class Table:
         return shown
 
     def _repr_html_(self) -> str:
+        if self.frame.empty:  # a sentence, not a header over nothing
+            said = f"{self.caption}: none." if self.caption else "None."
+            return f"<p>{html.escape(said)}</p>"
         styler = self._shown().style.hide(axis="index").format(escape="html")
         # A fixed id instead of pandas' random one keeps the output the same on every run.
         styler = styler.set_uuid(self.name)
@@ -53,6 +56,8 @@ class Table:
         return styler.to_html()
 
     def __repr__(self) -> str:
+        if self.frame.empty:  # pandas' "Empty DataFrame / Columns: […]" says nothing to a reader
+            return f"{self.caption}: none." if self.caption else "None."
         text = self._shown().to_string(index=False)
         return f"{self.caption}\n{text}" if self.caption else text
 

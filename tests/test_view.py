@@ -87,3 +87,9 @@ def test_captions_group_rows_by_source_whatever_their_order_and_skip_rows_withou
         str(caption("F", rows, sources))
         == "F. Sources: Guitta 2010 (¶4, ¶6); ACLED n.d. (rows 1–2)."
     )
+
+
+def test_an_empty_table_is_a_sentence_not_a_header_over_nothing():
+    empty = table(pd.DataFrame({"record_a": [], "record_b": []}), caption="Pairs awaiting <review>")
+    assert repr(empty) == "Pairs awaiting <review>: none."
+    assert empty._repr_html_() == "<p>Pairs awaiting &lt;review&gt;: none.</p>"
