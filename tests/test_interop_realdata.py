@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sahel_nb import load_dataset
+from sahel_nb import DataValidationError, load_dataset
 from sahel_nb.interop import import_acled, import_gtd
 
 pytestmark = pytest.mark.realdata
@@ -133,6 +133,20 @@ def test_a_row_cut_short_when_the_file_was_saved_is_imported_and_named(real_expo
     assert summary.added == 5071
     [note] = [n for n in summary.notes if "cut short" in n]
     assert note.startswith("1 row has no country") and "(row 5071)" in note
+
+
+@pytest.mark.parametrize("name", sorted(REAL))
+def test_a_real_export_given_to_the_wrong_importer_is_named_for_what_it_is(
+    name, real_exports, curated
+):
+    dataset = REAL[name][0]
+    wrong = "gtd" if dataset == "acled" else "acled"
+    before = _snapshot(curated)
+    with pytest.raises(DataValidationError) as refused:
+        IMPORTERS[wrong](real_exports / name, curated)
+    first = str(refused.value.problems[0])
+    assert f"import it with sahel-nb import {dataset}" in first, first
+    assert _snapshot(curated) == before
 
 
 def test_the_same_gtd_data_in_another_form_changes_nothing(real_exports, curated):

@@ -115,7 +115,29 @@ def _missing(
     if _is_aggregated(names):
         return [Problem(shown, None, None, _aggregated(label, sheets))]
     where = f" (looked for on {sheets})" if sheets else ""
-    return [Problem(shown, line, n, f"missing column; {label} has it{where}") for n in missing]
+    problems = [Problem(shown, line, n, f"missing column; {label} has it{where}") for n in missing]
+    other = _other_dataset(names, label)
+    if other is not None:
+        # The likeliest mistake first: the right file given to the wrong importer.
+        problems.insert(0, Problem(shown, line, None, other))
+    return problems
+
+
+#: Columns only one dataset's exports have, and the command that imports it.
+_SIGNATURES = (
+    ({"event_id_cnty"}, "an ACLED export", "sahel-nb import acled"),
+    ({"eventid", "iyear"}, "a GTD export", "sahel-nb import gtd"),
+    ({"side_a", "date_prec"}, "a UCDP GED export", "sahel-nb import ucdp"),
+)
+
+
+def _other_dataset(names, label: str) -> str | None:
+    """What a header says the file is, when it is another dataset's export than ``label``."""
+    lowered = {str(n).strip().lower() for n in names}
+    for columns, what, command in _SIGNATURES:
+        if columns <= lowered and what != label:
+            return f"looks like {what}, not {label}: import it with {command}"
+    return None
 
 
 def _is_aggregated(names) -> bool:

@@ -127,14 +127,17 @@ def _find_header(heads: dict[str, pd.DataFrame], required, aliases) -> tuple[str
 def _sheet_problems(shown: str, heads, required, aliases, label: str) -> list[Problem]:
     """No sheet holds the columns: the counts a sheet holds instead, or what the closest lacks."""
     best, best_sheet, best_row, most = [], next(iter(heads), ""), 1, 0
+    first: list[str] | None = None  # what the file is, when no row holds a column asked for
     for name, head in heads.items():
         for position, cells in _head_rows(head):
             names = _header(cells, aliases)
+            first = names if first is None else first
             if _is_aggregated(names):
                 return [Problem(shown, None, None, _aggregated(label, f"sheet {name!r}"))]
             if (found := sum(n in names for n in required)) > most:
                 best, best_sheet, best_row, most = names, name, position + 1, found
     missing = [n for n in required if n not in best]
+    best = best or first or []
     if len(heads) == 1:
         return _missing(shown, best_row, best, missing, label, f"sheet {best_sheet!r}")
     sheets = ", ".join(repr(name) for name in heads)
