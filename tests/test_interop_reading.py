@@ -489,3 +489,12 @@ def test_an_export_from_a_pipe_is_read_whole(tmp_path):
     feeder.join()
     expected, _ = read_acled(SAMPLE)
     assert not problems and len(frame) == len(expected) > 0
+
+
+def test_a_utf16_export_is_one_problem_saying_how_to_save_it(tmp_path):
+    path = tmp_path / "unicode_text.csv"
+    path.write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-16")
+    rows, problems = read_acled(path)
+    assert rows.empty and [p.message for p in problems] == [
+        "is saved as UTF-16 text (Excel's 'Unicode Text'); save it as CSV UTF-8 and import that"
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -74,6 +75,14 @@ def read_export(
         return _frame(), [Problem(shown, None, None, problem)], ""
     if suffix in (".json", ".jsonl", ".ndjson"):
         return read_json(path, raw, required, used, label, aliases)
+    head = bytes(raw[:65536])
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
+        head.split(b"\n", 1)[0].count(0) > len(head.split(b"\n", 1)[0]) // 3
+    ):  # every other byte of an ASCII header is NUL in UTF-16
+        problem = (
+            "is saved as UTF-16 text (Excel's 'Unicode Text'); save it as CSV UTF-8 and import that"
+        )
+        return _frame(), [Problem(shown, None, None, problem)], ""
     # Hashed beside Arrow's parse, which keeps one core (newlines in values are
     # split serially); the thread ends with the hash.
     hashing = ThreadPoolExecutor(1)
