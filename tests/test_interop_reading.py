@@ -498,3 +498,13 @@ def test_a_utf16_export_is_one_problem_saying_how_to_save_it(tmp_path):
     assert rows.empty and [p.message for p in problems] == [
         "is saved as UTF-16 text (Excel's 'Unicode Text'); save it as CSV UTF-8 and import that"
     ]
+
+
+def test_a_missing_column_names_the_headers_closest_one(tmp_path):
+    path = tmp_path / "renamed.csv"
+    text = SAMPLE.read_text(encoding="utf-8")
+    path.write_text(text.replace("event_date", "event date", 1), encoding="utf-8")
+    _, problems = read_acled(path)
+    assert [str(p) for p in problems] == [
+        f"{path}:1: event_date: missing column; an ACLED export has it; is it 'event date'?"
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -115,12 +117,31 @@ def _missing(
     if _is_aggregated(names):
         return [Problem(shown, None, None, _aggregated(label, sheets))]
     where = f" (looked for on {sheets})" if sheets else ""
-    problems = [Problem(shown, line, n, f"missing column; {label} has it{where}") for n in missing]
+    spare = [str(n) for n in names if n not in missing]
+    problems = [
+        Problem(shown, line, n, f"missing column; {label} has it{where}{_closest(n, spare)}")
+        for n in missing
+    ]
     other = _other_dataset(names, label)
     if other is not None:
         # The likeliest mistake first: the right file given to the wrong importer.
         problems.insert(0, Problem(shown, line, None, other))
     return problems
+
+
+def _closest(name: str, names: list[str]) -> str:
+    """A hint naming the header's column written like ``name`` ("Event Date" for event_date).
+
+    Letters and digits alike, nothing else: a near spelling would point
+    event_type to event_date, or actor1 to actor2.
+    """
+    bare = _bare(name)
+    same = [n for n in names if _bare(n) == bare]
+    return f"; is it {same[0]!r}?" if same else ""
+
+
+def _bare(name: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", name.lower())
 
 
 #: Columns only one dataset's exports have, and the command that imports it.
