@@ -117,9 +117,10 @@ class Profile:
             + f", {_count(len(self.events), 'event')} and {_count(len(self.flows), 'flow')}, "
             f"citing {_count(len(self.sources), 'source')}."
         )
-        inherited = int(self.ties["other"].str.contains("(as its predecessor", regex=False).sum())
-        inherited += int(self.events["role"].str.contains("(as its predecessor", regex=False).sum())
-        inherited += int(self.flows["role"].str.contains("(as its predecessor", regex=False).sum())
+        inherited = sum(
+            _inherited(column)
+            for column in (self.ties["other"], self.events["role"], self.flows["role"])
+        )
         if inherited:
             text += (
                 f" {inherited} of these {'is' if inherited == 1 else 'are'} its predecessors' "
@@ -143,6 +144,13 @@ class Profile:
         if self._card is None:
             raise ValueError("this profile was built without its card; use actor_profile()")
         return self._card
+
+
+def _inherited(values: pd.Series) -> int:
+    """How many rows of a profile's table are its predecessors' record (none in an empty one)."""
+    if values.empty:  # an actor with no ties: an empty column of no text type
+        return 0
+    return int(values.astype("str").str.contains("(as its predecessor", regex=False).sum())
 
 
 def _count(number: int, word: str) -> str:

@@ -255,3 +255,17 @@ def test_no_description_is_cut_mid_word(curated):
                     assert any(
                         o.startswith(before) and not o[len(before)].isalnum() for o in originals
                     )
+
+
+def test_every_curated_actor_has_a_profile_those_with_no_ties_too(curated):
+    untied = (
+        set(curated.actors["actor_id"])
+        - set(curated.relationships["actor_a"])
+        - set(curated.relationships["actor_b"])
+    )
+    assert untied  # hostages, victims, bodies named only in events
+    for actor_id in curated.actors["actor_id"]:
+        profile = actor_profile(curated, actor_id)
+        assert profile.summary().count("appears in") == 1
+        assert profile.card()._repr_html_()
+    assert "appears in 0 relationships" in actor_profile(curated, sorted(untied)[0]).summary()
