@@ -88,7 +88,7 @@ def event_table(dataset: Dataset, *, start=None, end=None, event_types=None) -> 
     keep = in_window(events, start, end)
     if event_types is not None:
         keep &= events["event_type"].isin(event_types)
-    chosen = events[keep]
+    chosen = _placed(events[keep], dataset.events)
     names = dataset.actors.set_index("actor_id")["name"].to_dict()
     short = short_names(dataset.actors)
     differ = differences_in_words(report_differences(dataset, chosen["claim_id"]))
@@ -139,6 +139,50 @@ def event_table(dataset: Dataset, *, start=None, end=None, event_types=None) -> 
         keys, [("first_day", "ascending", "at_end"), ("event_id", "ascending", "at_end")]
     )
     return table.take(order.to_numpy()).reset_index(drop=True)
+
+
+#: What says where an event happened: taken together, from one report.
+_PLACE = ["location", "admin1", "country", "latitude", "longitude", "geo_precision"]
+
+
+def _placed(chosen: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
+    """Events whose speaking report gives no coordinates, placed by another report of them.
+
+    The most precise report that places the event (then the best graded)
+    gives its whole place, name and coordinates together: the raid that the
+    BBC puts near Tamanrasset is on the map though AFP, which speaks for it,
+    names no place. A denied report places nothing; reports that place the
+    event as precisely but in different places, or in another country than
+    the speaking report names, leave it unplaced.
+    """
+    unplaced = chosen["latitude"].isna().to_numpy(bool) & (chosen["reports"] > 1).to_numpy(bool)
+    if not unplaced.any():
+        return chosen
+    located = reports[
+        reports["claim_id"].isin(chosen.loc[unplaced, "claim_id"]).to_numpy(bool)
+        & reports["latitude"].notna().to_numpy(bool)
+        & (reports["status"] != "denied").to_numpy(bool)
+    ]
+    if located.empty:
+        return chosen
+    # Only where the most precise reports agree: a haven one report puts in
+    # Kidal and another in Timbuktu is not drawn as either.
+    finest = located.groupby("claim_id")["geo_precision"].transform("min")
+    located = located[(located["geo_precision"] == finest).to_numpy(bool)]
+    places = located.groupby("claim_id")[["latitude", "longitude"]].nunique().max(axis=1)
+    located = located[located["claim_id"].isin(places.index[places == 1]).to_numpy(bool)]
+    best = located.sort_values(["claim_id", "credibility", "event_id"])
+    best = best.drop_duplicates("claim_id").set_index("claim_id")
+    at = unplaced & chosen["claim_id"].isin(best.index).to_numpy(bool)
+    # Nor where the speaking report names another country (the hostages flown
+    # home to Germany are not placed in Bamako, where another report has them).
+    for row in np.flatnonzero(at):
+        own = chosen["country"].iat[row]
+        at[row] = pd.isna(own) or own == best.at[chosen["claim_id"].iat[row], "country"]
+    chosen = chosen.copy()
+    for column in _PLACE:
+        chosen.loc[at, column] = best.loc[chosen.loc[at, "claim_id"], column].to_numpy()
+    return chosen
 
 
 def _differ_column(differ: dict[str, str], claims: pd.Series) -> np.ndarray:

@@ -410,3 +410,27 @@ def test_hostages_paths_follow_people_not_crowds_armed_groups_or_forces():
     assert followed == {"An aid worker"}
     # Without the actors' types only the crowd, named as one, is told apart.
     assert "Civilians (Mali)" not in {p["hostage"] for p in hostage_paths(events, names)}
+
+
+def test_an_event_is_placed_by_a_report_that_places_it_when_its_speaker_does_not():
+    curated = load_dataset()
+    table = event_table(curated).set_index("event_id")
+    # AFP speaks for the 2003 raid but names no place; the BBC puts it near Tamanrasset.
+    raid = table.loc["ev-2003-raid-afp"]
+    assert (raid["location"], raid["latitude"], raid["geo_precision"]) == (
+        "near Tamanrasset",
+        22.785,
+        2,
+    )
+    # The BBC has the hostages flown home to Germany; the Mail & Guardian's Bamako is
+    # another country: the map does not move the event there.
+    assert pd.isna(table.loc["ev-2003-repatriation-bbc", "latitude"])
+    # Two reports placing the safe haven in two regions: neither is chosen.
+    assert pd.isna(table.loc["ev-2009-aqim-safe-haven-north-mali", "latitude"])
+    # Every place shown is one a cited report of the event gives.
+    placed = table[table["latitude"].notna()]
+    reports = curated.events.set_index("event_id")
+    for event_id, row in placed.iterrows():
+        claim = reports.loc[event_id, "claim_id"]
+        told = curated.events[curated.events["claim_id"] == claim]
+        assert ((told["latitude"] == row["latitude"]) & (told["location"] == row["location"])).any()
