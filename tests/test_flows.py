@@ -232,9 +232,16 @@ def test_combining_statuses_is_asked_for_and_labelled(flows_data):
 
 def test_summary_by_year_and_unknown_amounts(flows_data):
     summary = flow_summary(flows_data, by="year")
-    assert summary.index.tolist() == ["(no date)", "2003", "2009", "2010"]
-    assert summary.loc["(no date)", "claims_unknown_amount"] == 2
+    # A payment with no date of its own is under its kidnapping's year, said to be that.
+    assert summary.index.tolist() == [
+        "(no date)", "2003", "2003 (its event's year)", "2009", "2010"
+    ]  # fmt: skip
+    assert summary.loc["(no date)", "claims_unknown_amount"] == 1
+    assert summary.loc["2003 (its event's year)", "claims_unknown_amount"] == 1
     assert pd.isna(summary.loc["(no date)", "reported_usd_low"])  # nothing known, not 0
+    # ... and a window over its kidnapping holds it: undated money is not lost.
+    windowed = flow_summary(flows_data, by="year", start="2003", end="2003")
+    assert "2003 (its event's year)" in windowed.index and "(no date)" not in windowed.index
     by_type = flow_summary(flows_data, by="flow_type", base_year=2024)
     assert by_type.loc["ransom", "reported_usd_2024_high"] == pytest.approx(
         6_000_000 / 0.755868 * CPI_2024 / 218.056

@@ -348,3 +348,21 @@ def test_gtd_country_names_map_to_iso_codes_and_an_unknown_one_is_said(data_dir,
         "1 rows give the country 'Atlantis', which has no ISO 3166 code here: their country "
         "is left empty (add the name to sahel_nb/reference/gtd_countries.csv)"
     ]
+
+
+def test_a_windowed_report_counts_imported_kidnappings_and_their_ransoms(data_dir):
+    from sahel_nb.narrative import situation_report
+
+    import_gtd(GTD, data_dir)
+    dataset = load_dataset(data_dir)
+    imported = dataset.events[dataset.events["source_id"].str.startswith("gtd-").to_numpy(bool)]
+    in_2009 = imported[imported["date"].str.startswith("2009").to_numpy(bool)]
+    assert len(in_2009) and dataset.flows["date"].isna().any()  # GTD gives no day of payment
+    report = situation_report(dataset, start="2009", end="2009")
+    told = {heading: [str(s) for s in sentences] for heading, sentences in report.sections}
+    kidnappings = " ".join(told["Kidnappings and ransom money"])
+    assert f"records {len(in_2009)} kidnapping" in kidnappings
+    # The ransom paid for a 2009 kidnapping is in a 2009 window, though undated itself.
+    assert "records 1 ransom payment (reported) of 3,000,000 USD" in " ".join(
+        told["Imported datasets"]
+    )

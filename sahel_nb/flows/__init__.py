@@ -10,7 +10,14 @@ from .amounts import about
 from .columns import COLUMN_HEADINGS, COLUMN_MEANINGS, SHEET_MEANINGS, column_heading
 from .diagram import SANKEY_COLUMNS, SHARE, STATUS_COLOURS, flow_diagram
 from .dollars import not_converted, reference_tables, to_usd
-from .payments import DEMAND, flow_summary, money_moved, non_monetary, payment_claims
+from .payments import (
+    DEMAND,
+    flow_summary,
+    money_moved,
+    non_monetary,
+    payment_claims,
+    placed_in_time,
+)
 from .ransoms import KIDNAPPING, ransom_table
 from .workbook import export_tables, information_cutoff
 
@@ -34,6 +41,7 @@ __all__ = [
     "non_monetary",
     "not_converted",
     "payment_claims",
+    "placed_in_time",
     "ransom_table",
     "reference_tables",
     "to_usd",

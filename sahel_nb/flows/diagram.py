@@ -11,7 +11,7 @@ from ..pages import render, write_atomically
 from ..sankey import Band, layout
 from ..styles import ACTOR_STYLES, UNKNOWN_STYLE
 from .amounts import _about_dollars, _about_figures, _dollars, about
-from .payments import money_moved, payment_claims
+from .payments import money_moved, payment_claims, placed_in_time
 
 __all__ = ["SANKEY_COLUMNS", "SHARE", "STATUS_COLOURS", "flow_diagram"]
 
@@ -50,7 +50,7 @@ def _denied_claims(dataset: Dataset, start, end) -> pd.DataFrame:
     """The payments only denied, each once: drawn as a denial marker, not a band."""
     claims = money_moved(payment_claims(dataset))
     claims = claims[(claims["agreement"] == "denied").to_numpy(bool)]
-    claims = claims[in_window(claims, start, end).to_numpy(bool)]
+    claims = claims[in_window(placed_in_time(claims, dataset.events), start, end).to_numpy(bool)]
     return claims.sort_values("claim_id", kind="stable").reset_index(drop=True)
 
 
@@ -59,7 +59,7 @@ def _diagram_claims(dataset: Dataset, start, end, base_year) -> pd.DataFrame:
     claims = money_moved(payment_claims(dataset, base_year=base_year))
     # A payment only denied was not made: it is not drawn.
     claims = claims[(claims["agreement"] != "denied").to_numpy(bool)]
-    claims = claims[in_window(claims, start, end).to_numpy(bool)]
+    claims = claims[in_window(placed_in_time(claims, dataset.events), start, end).to_numpy(bool)]
     claims = claims.sort_values("claim_id", kind="stable").reset_index(drop=True)
     event_claim = dict(zip(dataset.events["event_id"], dataset.events["claim_id"], strict=True))
     groups = memberships(dataset.relationships)

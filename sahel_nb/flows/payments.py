@@ -12,7 +12,9 @@ from ..origins import claims_of
 from ..schema import SUPPORTING_STATUSES
 from .dollars import not_converted, to_usd
 
-__all__ = ["DEMAND", "flow_summary", "money_moved", "non_monetary", "payment_claims"]
+__all__ = [
+    "DEMAND", "flow_summary", "money_moved", "non_monetary", "payment_claims", "placed_in_time"
+]  # fmt: skip
 
 #: The flow type of an amount asked for: no money moved, so never in a total.
 DEMAND = "ransom demand"
@@ -48,6 +50,34 @@ def _flow_years(flows: pd.DataFrame, events: pd.DataFrame) -> pd.Series:
     if "amount_year" in flows:
         return flows["amount_year"].astype("Int64").fillna(own)
     return own
+
+
+def placed_in_time(claims: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """``date_start``/``date_end`` of each payment to window it by: its own, else its event's.
+
+    A ransom whose sources give no date of payment is money paid for a
+    kidnapping of that time: a window over the kidnapping holds it, rather
+    than every window leaving it out as undated. Its own ``date`` stays empty.
+    Only for choosing which payments a period holds; nothing is said to be paid then.
+
+    Examples
+    --------
+    >>> from sahel_nb.dates import partial_date_span
+    >>> events = pd.DataFrame({"event_id": ["k"], "date": ["2011-02"]})
+    >>> events["date_start"], events["date_end"] = partial_date_span(events["date"])
+    >>> claims = pd.DataFrame({"date": [None, "2012"], "event_id": ["k", "k"]})
+    >>> claims["date_start"], claims["date_end"] = partial_date_span(claims["date"])
+    >>> placed = placed_in_time(claims, events)
+    >>> [str(d.date()) for d in placed["date_start"]]
+    ['2011-02-01', '2012-01-01']
+    """
+    by_event = events.drop_duplicates("event_id").set_index("event_id")
+    undated = claims["date_start"].isna() & claims["date_end"].isna()
+    placed = claims[["date_start", "date_end"]].copy()
+    for side in ("date_start", "date_end"):
+        theirs = claims["event_id"].map(by_event[side])
+        placed[side] = placed[side].where(~undated, theirs)
+    return placed
 
 
 def _figure(amount, low, high, currency) -> str | None:
@@ -217,8 +247,10 @@ def flow_summary(
     run goes on),
     how many reports they gather and how many are contested (a report and a
     denial). Money converts at its report's year, else its event's;
-    ``by="year"`` groups by the claim's own date. A group with no amount of a
-    status shows nothing there, not 0.
+    ``by="year"`` groups by the claim's own date, else by its event's year
+    said as such ("2011 (its event's year)"), and a window holds a payment
+    with no date of its own by its event's (:func:`placed_in_time`). A group
+    with no amount of a status shows nothing there, not 0.
 
     Parameters
     ----------
@@ -242,12 +274,16 @@ def flow_summary(
     # A demand is an amount asked for, not money that moved: never totalled.
     claims = money_moved(claims)
     claims = claims[(claims["agreement"] != "denied").to_numpy(bool)]
-    claims = claims[in_window(claims, start, end)].copy()
+    placed = placed_in_time(claims, dataset.events)
+    kept = in_window(placed, start, end).to_numpy(bool)
+    claims, placed = claims[kept].copy(), placed[kept]
     names = dataset.actors.set_index("actor_id")["name"]
     if by in ("payer", "payee"):
         group = claims[by].map(names).fillna("(not given)")
-    elif by == "year":  # the claim's own date: an event's year only converts its money
-        group = _year(claims["date_start"]).astype("string").fillna("(no date)")
+    elif by == "year":  # the claim's own date, else its event's, said to be that
+        own = _year(claims["date_start"]).astype("string")
+        theirs = _year(placed["date_start"]).astype("string") + " (its event's year)"
+        group = own.fillna(theirs).fillna("(no date)")
     else:
         group = claims["flow_type"].astype(str)
     claims["group"] = group.astype(str)

@@ -241,6 +241,7 @@ class _Writer:
             said += self._focus_role(event)
             linked = self.flows[self.flows["event_id"].isin(self._event_reports(event))]
             said += [self._flow(f) for f in linked.sort_values("flow_id").to_dict("records")]
+        said += self._counted_kidnappings()
         ransoms = self.flows[self.flows["flow_type"] == "ransom"]
         for status in ("reported", "alleged", "estimated"):
             chosen = ransoms[(ransoms["status"] == status) & ransoms["usd_low"].notna()]
@@ -261,6 +262,29 @@ class _Writer:
                 constant = self._constant(chosen)
                 text += f" ({_usd_range(*constant)} in {self.base_year} dollars)"
             said.append(Sentence(text + "; no other status is added in.", self._cite(chosen)))
+        return said
+
+    def _counted_kidnappings(self) -> list[Sentence]:
+        """Per imported dataset: how many kidnappings it records in the period (not told one by one)."""
+        from ..flows import KIDNAPPING
+
+        counted = self.counted[(self.counted["sub_event_type"] == KIDNAPPING).to_numpy(bool)]
+        said = []
+        for source_id, group in counted.groupby("source_id", sort=True):
+            cite = {
+                "source_id": source_id,
+                "locator": _rows(group["locator"]),
+                "status": None,
+                "credibility": None,
+            }
+            said.append(
+                Sentence(
+                    f"{self.notes.short(source_id)} records {_plural(len(group), 'kidnapping')} "
+                    "in this period; they are counted, not told one by one (see Imported "
+                    "datasets).",
+                    self.notes.cite([cite]),
+                )
+            )
         return said
 
     def _support(self, row: dict) -> str:

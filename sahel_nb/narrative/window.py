@@ -56,7 +56,7 @@ def _window(dataset, start, end, undated_ties: bool = False):
     flows cannot be placed in a window at all; they are set apart.
     """
     from ..dates import in_window, overlaps, window_bounds
-    from ..flows import payment_claims
+    from ..flows import payment_claims, placed_in_time
     from ..origins import claims_of
 
     lower, upper = window_bounds(start, end)
@@ -82,8 +82,11 @@ def _window(dataset, start, end, undated_ties: bool = False):
     }
     for name, frame in claims.items():
         frame = frame[(frame["agreement"] != "denied").to_numpy(bool)]
-        picked[name] = frame[in_window(frame, start, end)]
-        undated[name] = frame[frame["date_start"].isna()] if windowed else frame.iloc[:0]
+        # A payment with no date of its own is held by its event's (a ransom
+        # for a kidnapping of the period); undated only when that has none.
+        placed = frame if name == "events" else placed_in_time(frame, dataset.events)
+        picked[name] = frame[in_window(placed, start, end).to_numpy(bool)]
+        undated[name] = frame[placed["date_start"].isna()] if windowed else frame.iloc[:0]
     return picked, undated
 
 
