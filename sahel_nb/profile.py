@@ -12,7 +12,7 @@ from .data import Dataset
 from .differences import differences_in_words, report_differences
 from .network import check_actor, predecessors
 from .origins import claims_of
-from .schema import RELATIONSHIP_KINDS
+from .schema import RELATIONSHIP_KINDS, TABLES
 
 __all__ = ["Card", "Fact", "Profile", "Section", "actor_profile", "shorten"]
 
@@ -161,14 +161,25 @@ def _text(value) -> str:
     return "" if value is None or (not isinstance(value, list) and pd.isna(value)) else str(value)
 
 
-def _own_reports(dataset: Dataset, table: str, rows: pd.DataFrame) -> pd.DataFrame:
-    """One of ``rows`` per claim (the best-graded report naming the actor), with the claim's counts."""
+def _own_reports(
+    dataset: Dataset, table: str, rows: pd.DataFrame, speaking: set[str] | None = None
+) -> pd.DataFrame:
+    """One of ``rows`` per claim (the best-graded report naming the actor), with the claim's counts.
+
+    A report that tells the claim speaks for it before one that denies or
+    disputes it: the 2003 ransom is not shown through the BBC's doubt. Rows
+    whose id is in ``speaking`` (the report the claim's tables speak through,
+    e.g. a payment's first teller) come first among those.
+    """
     claims = claims_of(dataset, table).set_index("claim_id")
     claims = claims[claims["agreement"] != "denied"]
     rows = rows[rows["claim_id"].isin(claims.index)]
-    rows = rows.assign(_against=rows["status"].astype(str) == "denied")
-    rows = rows.sort_values(["claim_id", "_against", "credibility"], kind="stable")
-    rows = rows.drop_duplicates("claim_id").drop(columns="_against")
+    rows = rows.assign(
+        _against=rows["status"].astype(str).isin(["denied", "disputed"]),
+        _aside=~rows[TABLES[table].id_column].isin(speaking or set()),
+    )
+    rows = rows.sort_values(["claim_id", "_against", "_aside", "credibility"], kind="stable")
+    rows = rows.drop_duplicates("claim_id").drop(columns=["_against", "_aside"])
     for column in ("reports", "agreement", "support", "cited"):
         rows[column] = rows["claim_id"].map(claims[column])
     return rows
@@ -299,7 +310,11 @@ def actor_profile(dataset: Dataset, actor_id: str) -> Profile:
         flow_roles.append(role + label.get(m, "") if m else "")
     flow_role = np.array(flow_roles, dtype=object)
     chosen = flows[flow_role != ""].assign(role=flow_role[flow_role != ""])
-    chosen = _own_reports(dataset, "flows", chosen)
+    # Each payment through the report the ransom table speaks through, with its figures.
+    from .flows import payment_claims
+
+    payments = payment_claims(dataset).set_index("claim_id")
+    chosen = _own_reports(dataset, "flows", chosen, set(payments["flow_id"]))
     chosen = chosen.sort_values(["date_start", "flow_id"], na_position="last")
     flow_table = pd.DataFrame(
         {
@@ -311,6 +326,8 @@ def actor_profile(dataset: Dataset, actor_id: str) -> Profile:
             "payee": chosen["payee"].map(names),
             "amount": chosen["amount"],
             "currency": chosen["currency"],
+            # The payment as all its reports give it (a range), as the ransom table says it.
+            "figures": chosen["claim_id"].map(payments["figures"]),
             "in_kind": chosen["in_kind"],
             "status": chosen["status"].astype(str),
             "credibility": chosen["credibility"],

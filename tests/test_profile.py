@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from sahel_nb import ParameterError, load_dataset
@@ -269,3 +270,17 @@ def test_every_curated_actor_has_a_profile_those_with_no_ties_too(curated):
         assert profile.summary().count("appears in") == 1
         assert profile.card()._repr_html_()
     assert "appears in 0 relationships" in actor_profile(curated, sorted(untied)[0]).summary()
+
+
+def test_a_payment_is_shown_as_the_ransom_table_shows_it_not_through_a_doubt(curated):
+    from sahel_nb.flows import payment_claims
+
+    flows = actor_profile(curated, "germany").flows
+    claims = payment_claims(curated).set_index("flow_id")
+    ransom = flows[flows["flow_id"].isin(claims.index)]
+    assert len(ransom)
+    for row in ransom.itertuples():
+        assert row.status not in ("denied", "disputed")
+        figures = claims.loc[row.flow_id, "figures"]
+        assert row.figures == figures or (pd.isna(row.figures) and pd.isna(figures))
+    assert "4,600,000 EUR" in set(ransom["figures"])  # the 2003 ransom, as the tellers give it
