@@ -109,6 +109,14 @@ def test_focus_actor_keeps_its_rows_and_unknown_ids_get_suggestions(data):
         situation_report(data, focus_actor="The Sand")
 
 
+def test_a_focused_assessment_without_a_window_says_its_focus_cleanly():
+    # The assessment's front matter gives the period: the line is only the focus.
+    root = Path(__file__).parents[1]
+    assessment = root / "analysis" / "aqim-kfr-mali-2003-2010.yml"
+    report = situation_report(load_dataset(), assessment=assessment, focus_actor="mali-gov")
+    assert report.period == "Centred on Government of Mali"
+
+
 def test_a_bad_window_is_a_parameter_error(data):
     with pytest.raises(ParameterError, match="start='2003-13' is not a date"):
         situation_report(data, start="2003-13")

@@ -141,11 +141,16 @@ def situation_report(
         kept = picked["relationships"]
         count = int((kept["start_start"].isna() & kept["end_end"].isna()).sum())
         period += f"; {_plural(count, 'undated tie')} kept, their period unknown"
+    # Each part joined to what is there: with no window line, the focus starts it.
+    parts = [period] if period else []
     if focus_actor:
-        period += f", centred on {writer.names[focus_actor]}"
+        parts.append(f"centred on {writer.names[focus_actor]}")
     if lineage:
         names = ", ".join(writer.names[p] for p in lineage)
-        period += f", with the record of its predecessor{'s' if len(lineage) > 1 else ''} {names}"
+        parts.append(f"with the record of its predecessor{'s' if len(lineage) > 1 else ''} {names}")
+    period = ", ".join(parts)
+    if period and not parts[0][0].isupper():
+        period = period[0].upper() + period[1:]
     return Report(
         assessment.title if assessment is not None else "Situation report",
         period,
