@@ -18,7 +18,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .data import data_checksum
-from .exceptions import SahelNbError
+from .exceptions import ParameterError, SahelNbError
 from .paths import DATA_ENV_VAR, REPORTS_DIR, default_data_dir
 from .runconfig import Run, absolute, check_runs, default_config, load_config, parse_overrides
 from .runfolders import (
@@ -88,8 +88,17 @@ def _check_utf8(folder: Path) -> None:
             continue  # missing or unreadable: validation says so, with the other problems
 
 
-def _check_data(runs: list[Run]) -> None:
+#: Parameters naming an actor of the data, checked before anything runs.
+_ACTOR_PARAMETERS = ("actor_id", "focus_actor")
+
+
+def _check_data(runs: list[Run], notebooks: Path | None = None) -> None:
     """Load and validate every data folder the runs read, before anything is made or run.
+
+    With ``notebooks``, each run's actor (``actor_id``, ``focus_actor``) and
+    assessment, as given or as its notebook's default, must be in the data
+    and in ``analysis/``: a misspelt id is said once, with suggestions, not
+    found by every notebook that takes it, one failed run each.
 
     Raises
     ------
@@ -97,13 +106,37 @@ def _check_data(runs: list[Run]) -> None:
         A folder has problems: all of them, as ``sahel-nb validate`` lists them.
     SahelNbError
         A table file is not UTF-8 text (which file, in one line).
+    ParameterError
+        An actor or assessment a run names is not there.
     """
+    from .assessment import find_assessment
     from .data import load_dataset
+    from .network import check_actor
 
+    datasets = {}
     for folder in dict.fromkeys(_data_dir(run) for run in runs):
         if folder.is_dir():
             _check_utf8(folder)
-        load_dataset(folder)
+        datasets[folder] = load_dataset(folder)
+    if notebooks is None:
+        return
+    problems = []
+    for run in runs:
+        path = notebooks / f"{run.notebook}.ipynb"
+        for name in (*_ACTOR_PARAMETERS, "assessment"):
+            value = run.parameters[name] if name in run.parameters else _default(path, name)
+            if not isinstance(value, str):
+                continue
+            try:
+                if name == "assessment":
+                    find_assessment(value)
+                else:
+                    check_actor(datasets[_data_dir(run)], value)
+            except SahelNbError as error:
+                said = str(error)
+                problems.append(said if said.startswith(name) else f"{name}: {said}")
+    if problems:
+        raise ParameterError("\n".join(dict.fromkeys(problems)))
 
 
 def _links(runs: list[Run], notebooks: Path, data_dir: Path) -> dict:
@@ -363,7 +396,7 @@ def run_reports(
     """
     notebooks = absolute(notebooks)
     out = absolute(out if out is not None else REPORTS_DIR)
-    _check_data(runs)
+    _check_data(runs, notebooks)
     jobs = jobs or os.cpu_count() or 1
     started = time.monotonic()
     bar, staging = None, None

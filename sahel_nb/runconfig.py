@@ -185,6 +185,8 @@ def check_runs(
     from the working directory.
     """
     problems, checked = [], []
+    # A bad window is said once, naming the runs it reaches (a -p start reaches them all).
+    windows: dict[str, list[str]] = {}
     overrides = overrides or {}
     used: set[str] = set()
     declared_by: dict[str, list[str]] = {}
@@ -229,10 +231,14 @@ def check_runs(
                 window_bounds(**window)
             except ParameterError as error:
                 where = run.notebook if run.name == run.notebook else f"{run.notebook} ({run.name})"
-                problems.append(f"{where}: {error}")
+                windows.setdefault(str(error), []).append(where)
         if "output_dir" in parameters:
             problems.append(f"{run.notebook}: output_dir is set by the report run itself")
         checked.append(Run(run.notebook, run.name, _folders_absolute(parameters), list(run.pdf)))
+    for said, names in windows.items():
+        problems.append(
+            f"{names[0]}: {said}" if len(names) == 1 else f"{said} (runs: {', '.join(names)})"
+        )
     for name in overrides:
         if name == "output_dir":
             problems.append("-p output_dir: set by the report run itself; use --out")

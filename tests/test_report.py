@@ -195,7 +195,7 @@ def test_cli_names_the_notebook_and_parameter_and_runs_nothing(tmp_path):
 
 
 @pytest.mark.notebook
-def test_cli_fails_cleanly_and_keeps_latest(tmp_path):
+def test_cli_refuses_an_unknown_actor_before_anything_runs_and_keeps_latest(tmp_path):
     only = ["--out", str(tmp_path), "--only", "profile_aqim"]
     first = _cli("report", *only, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
@@ -203,14 +203,27 @@ def test_cli_fails_cleanly_and_keeps_latest(tmp_path):
     bad = _cli("report", *only, "-p", "actor_id=Belmokhtar", cwd=tmp_path)
     assert bad.returncode == 1
     assert "Traceback" not in bad.stderr
-    assert (
-        "actor_profile (profile_aqim): code cell 2 ('from IPython.display import display'): "
-        in (bad.stderr)
-    )
-    assert "ParameterError: unknown actor id 'Belmokhtar'" in bad.stderr
+    # Said once, up front, with suggestions: no notebook ran and failed on it.
+    assert bad.stderr.count("unknown actor id 'Belmokhtar'") == 1
     assert "did you mean 'belmokhtar' (Mokhtar Belmokhtar)" in bad.stderr
     assert (tmp_path / "latest").resolve() == latest
-    assert len(list(tmp_path.glob("failed-*"))) == 1
+    assert not list(tmp_path.glob("failed-*")) and not list(tmp_path.glob(".building-*"))
+
+
+def test_an_unknown_actor_or_assessment_is_refused_before_anything_runs():
+    from sahel_nb.report import _check_data
+
+    runs = [
+        Run("situation_report", "a", {"assessment": "nosuch", "focus_actor": "mali-gvo"}),
+        Run("alliance_network", "b", {"focus_actor": "mali-gvo"}),
+        Run("actor_profile", "c"),  # its default actor is in the data
+    ]
+    with pytest.raises(ParameterError) as refused:
+        _check_data(runs, ROOT / "notebooks")
+    said = str(refused.value).splitlines()
+    assert said[0].startswith("focus_actor: unknown actor id 'mali-gvo'; did you mean 'mali-gov'")
+    assert said[1].startswith("assessment 'nosuch': no such file")
+    assert len(said) == 2  # the same mistake in two runs is said once
 
 
 def test_a_bad_window_is_refused_before_anything_runs(tmp_path):
@@ -223,6 +236,12 @@ def test_a_bad_window_is_refused_before_anything_runs(tmp_path):
         ParameterError, match=r"alliance_network \(to_2006\): start=2030 is after end='2006'"
     ):
         check_runs(runs, ROOT / "notebooks", {"start": "2030"})
+    # One bad -p value reaching every run is one line naming them.
+    runs = [Run("event_timeline", "event_timeline"), Run("ransom_flows", "ransom_flows")]
+    with pytest.raises(ParameterError) as refused:
+        check_runs(runs, ROOT / "notebooks", {"start": "abc"})
+    assert str(refused.value).count("is not a date") == 1
+    assert "(runs: event_timeline, ransom_flows)" in str(refused.value)
 
 
 @pytest.mark.notebook
