@@ -617,3 +617,17 @@ def test_a_derived_tie_spans_its_earliest_start_to_its_latest_end_ties_to_first_
                 at = [i for i in dated if days[i] == best]
                 expected[g] = dates[at[0] if keep == "first" else at[-1]]
         assert _extreme(group, groups, days, dates, keep).tolist() == expected
+
+
+def test_a_tie_known_only_by_its_end_is_not_in_earlier_windows_when_undated_is_off():
+    curated = load_dataset()
+    rels = curated.relationships
+    only_end = rels[rels["start"].isna() & rels["end"].notna()]
+    assert len(only_end)
+    tie = only_end.iloc[0]
+    year = int(str(tie["end"])[:4])
+    pair = (tie["actor_a"], tie["actor_b"])
+    early = build_graph(curated, start=str(year - 15), end=str(year - 14), undated=False)
+    assert not early.has_edge(*pair) and not early.has_edge(*pair[::-1])
+    at_end = build_graph(curated, start=str(year), end=str(year), undated=False)
+    assert at_end.has_edge(*pair) or at_end.has_edge(*pair[::-1])

@@ -74,7 +74,8 @@ def build_graph(
         kept only with ``credibility_at_least=6`` or no filter.
     undated : bool, default True
         Keep relationships with neither start nor end in every window (their
-        period is unknown, not absent); False drops them when a window is given.
+        period is unknown, not absent); False drops them when a window is
+        given, and holds one known only by its end to the end's own date.
     derived : bool, default False
         Also add a tie for every pair of actors that events name together
         (actor1 with actor2 and with each associated actor, as in an ACLED
@@ -103,9 +104,14 @@ def build_graph(
 
     rels = claims_of(dataset, "relationships")
     rels = rels[(rels["agreement"] != "denied").to_numpy(bool)]
-    keep = overlaps(rels["start_start"], rels["end_end"], window_start, window_end)
-    no_dates = rels["start_start"].isna() & rels["end_end"].isna()
     windowed = window_start is not None or window_end is not None
+    first = rels["start_start"]
+    if not undated and windowed:
+        # Known only by its end, a tie is known to hold when it ended, not in
+        # every window before (an AQIM tie in 1990).
+        first = first.fillna(rels["end_start"])
+    keep = overlaps(first, rels["end_end"], window_start, window_end)
+    no_dates = rels["start_start"].isna() & rels["end_end"].isna()
     left_out = 0
     if not undated and windowed:
         left_out = int((keep & no_dates).sum())
