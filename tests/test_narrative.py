@@ -333,3 +333,13 @@ def test_an_amount_that_cannot_be_converted_says_why_and_the_report_goes_on():
     text = _flow_sentence(flow, {}, Footnotes(load_dataset().sources), 2024).text
     assert "1,000 DZD (not converted to dollars: no yearly exchange rate for DZD 1995" in text
     assert "nan" not in text
+
+
+def test_an_events_own_words_keep_an_acronym_that_starts_them():
+    from sahel_nb.narrative.evidence import _event_what
+
+    said = _event_what({"sub_event_type": "Other", "description": "AQIM uses the area. More."})
+    assert said == "AQIM uses the area"
+    assert _event_what({"sub_event_type": "Other", "description": "Arrests in the north."}) == (
+        "arrests in the north"
+    )

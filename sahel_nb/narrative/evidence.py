@@ -551,6 +551,10 @@ def _event_what(event: dict) -> str:
     description = event.get("description")
     if kind == "Other" and isinstance(description, str) and description.strip():
         first = re.split(r"(?<=[.;])\s", description.strip())[0].rstrip(".;")
+        # Lowered to follow a comma, unless it starts with a name or an acronym (AQIM).
+        word = first.split(" ", 1)[0]
+        if len(word) > 1 and (word[1:2].isupper() or word.isupper()):
+            return first
         return first[:1].lower() + first[1:]
     return kind.lower()
 
