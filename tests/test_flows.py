@@ -392,3 +392,8 @@ def test_a_hostile_column_name_is_a_text_heading_in_the_workbook(tmp_path):
     first, money = sheet[1][0], sheet[1][1]
     assert first.value.startswith("'=") and first.data_type == "s"
     assert money.value == "Ransom, low (US$ of each year)"
+
+
+def test_a_base_year_that_is_not_a_whole_number_says_so(flows_data):
+    with pytest.raises(ParameterError, match="base_year='2024' must be a year as a whole number"):
+        flow_summary(flows_data, base_year="2024")

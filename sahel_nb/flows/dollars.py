@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from functools import cache
 from importlib.resources import files
 
@@ -95,6 +96,12 @@ def _conversion(amount, currency, year, base_year):
     years = _years(frame["year"])
     currencies = frame["currency"].astype("string").str.upper()
     rates, cpi = reference_tables()
+    if base_year is not None and (
+        isinstance(base_year, bool) or not isinstance(base_year, numbers.Integral)
+    ):
+        raise ParameterError(
+            f"base_year={base_year!r} must be a year as a whole number, e.g. base_year=2024"
+        )
     if base_year is not None and base_year not in cpi.index:
         # The caller's parameter, not a row of the data: the one fatal case.
         raise ParameterError(
