@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import itertools
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from markupsafe import Markup
 from .chains import chain_svg
 from .cite import short_names, teller_names
 from .data import Dataset
+from .exceptions import ParameterError
 from .flows import payment_claims
 from .narrative import describe_claims
 from .origins import claims_of, stance
@@ -110,6 +112,16 @@ def _figure(table: str, row: dict) -> str:
     return _span(row["start"], row["end"]).removeprefix(", ") or "period not given"
 
 
+def _check_claim(dataset: Dataset, claim_id: str) -> None:
+    """Raise, suggesting close ids, when no table holds ``claim_id``."""
+    known = sorted({c for t in CLAIM_TABLES for c in dataset.tables[t]["claim_id"].dropna()})
+    if claim_id in known:
+        return
+    close = difflib.get_close_matches(str(claim_id), known, n=3)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise ParameterError(f"unknown claim id {claim_id!r}{hint}")
+
+
 def claim_reports(dataset: Dataset, claim_id: str | None = None) -> pd.DataFrame:
     """Every report of every claim (or of one), side by side: one row per report.
 
@@ -127,6 +139,8 @@ def claim_reports(dataset: Dataset, claim_id: str | None = None) -> pd.DataFrame
     >>> reports[["source", "origin", "says", "status"]].values.tolist()
     [['Analyst 2010', 'Analyst 2010', '7,300,000 USD', 'alleged'], ['Fixture Daily 2003', 'Fixture TV 2003', '4,600,000 EUR', 'alleged'], ['Fixture Radio 2003', 'Fixture Radio 2003', 'no ransom paid, per the negotiator', 'denied']]
     """
+    if claim_id is not None:
+        _check_claim(dataset, claim_id)
     names = short_names(dataset.sources)
     tellers = teller_names(dataset.sources, dataset.actors)
     rows = []

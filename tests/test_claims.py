@@ -295,3 +295,11 @@ def test_the_claims_workbook_gives_every_column_a_meaning_source_names_too(tmp_p
     assert len(matrix) == len(tables["agreement"])
     for meaning in matrix.values():
         assert any(f"({title})" in meaning for title in titles.values())
+
+
+def test_an_unknown_claim_id_is_said_with_suggestions_not_an_empty_table(claims):
+    from sahel_nb import ParameterError
+    from sahel_nb.claims import claim_reports
+
+    with pytest.raises(ParameterError, match="unknown claim id 'c-ransm'; did you mean 'c-ransom'"):
+        claim_reports(claims, "c-ransm")

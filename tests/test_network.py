@@ -631,3 +631,8 @@ def test_a_tie_known_only_by_its_end_is_not_in_earlier_windows_when_undated_is_o
     assert not early.has_edge(*pair) and not early.has_edge(*pair[::-1])
     at_end = build_graph(curated, start=str(year), end=str(year), undated=False)
     assert at_end.has_edge(*pair) or at_end.has_edge(*pair[::-1])
+
+
+def test_alliance_shifts_among_an_unknown_actor_says_so():
+    with pytest.raises(ParameterError, match="unknown actor id 'nobody'"):
+        alliance_shifts(load_dataset(), among=["aqim", "nobody"])

@@ -9,6 +9,7 @@ import pandas as pd
 from ..data import Dataset
 from ..origins import claims_of
 from ..schema import RELATIONSHIP_KINDS
+from .actors import check_actor
 
 
 def alliance_shifts(dataset: Dataset, among: Iterable[str] | None = None) -> pd.DataFrame:
@@ -33,6 +34,9 @@ def alliance_shifts(dataset: Dataset, among: Iterable[str] | None = None) -> pd.
     rels = rels[(rels["agreement"] != "denied").to_numpy(bool)].copy()
     if among is not None:
         keep = set(among)
+        # A misspelt id is said, not an empty table (ids looked up once: a graph's nodes).
+        for actor_id in sorted(keep - set(dataset.actors["actor_id"])):
+            check_actor(dataset, actor_id)
         rels = rels[rels["actor_a"].isin(keep) & rels["actor_b"].isin(keep)]
     pair = [sorted(p) for p in zip(rels["actor_a"], rels["actor_b"], strict=True)]
     rels["pair_a"] = [p[0] for p in pair]
