@@ -32,6 +32,7 @@ __all__ = [
     "one_record_per_line",
     "parse_number",
     "read_table",
+    "text_buffers",
 ]
 
 #: A plain decimal number: no thousands separators, no currency sign.
@@ -612,16 +613,35 @@ def _report_control_characters(raw: RawTable, frame: pd.DataFrame, low: set[str]
             offset += len(chunk)
 
 
-def _control_positions(chunk: pa.Array) -> list[int]:
-    """Positions of the cells of a text chunk holding a byte below 32 other than tab, LF, CR."""
+def text_buffers(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
+    """A text chunk's offsets (each cell's start, then the last's end) and bytes, as Arrow keeps them.
+
+    None for a chunk of no text (empty, all null, not a string type). The
+    bytes are the whole buffer: a cell is ``data[at[i]:at[i + 1]]``.
+
+    Examples
+    --------
+    >>> at, data = text_buffers(pa.array(["ab", "c"]))
+    >>> at.tolist(), bytes(data[at[1] : at[2]])
+    ([0, 2, 3], b'c')
+    """
     if chunk.type not in _TEXT_TYPES or not len(chunk):
-        return []
+        return None
     _, offsets, data = chunk.buffers()
     if data is None:
-        return []
+        return None
     width = np.int64 if chunk.type == pa.large_string() else np.int32
     at = np.frombuffer(offsets, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
-    text = np.frombuffer(data, dtype=np.uint8)[at[0] : at[-1]]
+    return at, np.frombuffer(data, dtype=np.uint8)
+
+
+def _control_positions(chunk: pa.Array) -> list[int]:
+    """Positions of the cells of a text chunk holding a byte below 32 other than tab, LF, CR."""
+    buffers = text_buffers(chunk)
+    if buffers is None:
+        return []
+    at, data = buffers
+    text = data[at[0] : at[-1]]
     if not len(text) or text.min() >= 32:
         return []
     bad = (text < 32) & ~np.isin(text, list(_ALLOWED_LOW))

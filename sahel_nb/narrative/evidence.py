@@ -264,6 +264,11 @@ class _Writer:
             said.append(Sentence(text + "; no other status is added in.", self._cite(chosen)))
         return said
 
+    def _rows_cited(self, source_id: str, group: pd.DataFrame):
+        """A footnote citing an imported dataset by the rows ``group`` comes from."""
+        cite = {"source_id": source_id, "locator": _rows(group["locator"])}
+        return self.notes.cite([cite | {"status": None, "credibility": None}])
+
     def _counted_kidnappings(self) -> list[Sentence]:
         """Per imported dataset: how many kidnappings it records in the period (not told one by one)."""
         from ..flows import KIDNAPPING
@@ -271,18 +276,12 @@ class _Writer:
         counted = self.counted[(self.counted["sub_event_type"] == KIDNAPPING).to_numpy(bool)]
         said = []
         for source_id, group in counted.groupby("source_id", sort=True):
-            cite = {
-                "source_id": source_id,
-                "locator": _rows(group["locator"]),
-                "status": None,
-                "credibility": None,
-            }
             said.append(
                 Sentence(
                     f"{self.notes.short(source_id)} records {_plural(len(group), 'kidnapping')} "
                     "in this period; they are counted, not told one by one (see Imported "
                     "datasets).",
-                    self.notes.cite([cite]),
+                    self._rows_cited(source_id, group),
                 )
             )
         return said
@@ -429,17 +428,11 @@ class _Writer:
                     )
                 if len(deaths) < len(group):
                     dead += f" ({len(group) - len(deaths):,} events without a count)"
-            cite = {
-                "source_id": source_id,
-                "locator": _rows(group["locator"]),
-                "status": None,
-                "credibility": None,
-            }
             said.append(
                 Sentence(
                     f"{self.notes.short(source_id)} records {_plural(len(group), 'event')} "
                     f"in {year}{dead}; they are counted here, not told one by one.",
-                    self.notes.cite([cite]),
+                    self._rows_cited(source_id, group),
                 )
             )
         return said + self._dataset_flows()
@@ -460,13 +453,7 @@ class _Writer:
                 text += f" of {known.sum():,.0f} {currency} in all"
             if kind == DEMAND:
                 text += "; amounts asked for, not money paid, and in no total of money"
-            cite = {
-                "source_id": source_id,
-                "locator": _rows(group["locator"]),
-                "status": None,
-                "credibility": None,
-            }
-            said.append(Sentence(text + ".", self.notes.cite([cite])))
+            said.append(Sentence(text + ".", self._rows_cited(source_id, group)))
         return said
 
     def unknowns(self, undated: dict[str, pd.DataFrame]) -> list[Sentence]:

@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
 
-from ..csvfile import RawTable, arrow_text
+from ..csvfile import RawTable, arrow_text, text_buffers
 from ..schema import EVENT_TYPES
 from .failures import _shown
 
@@ -135,14 +135,10 @@ def formula_warnings(raw: RawTable) -> None:
 
 
 def _formula_positions(chunk) -> list[int]:
-    if not len(chunk) or chunk.type not in (pyarrow.string(), pyarrow.large_string()):
+    buffers = text_buffers(chunk)
+    if buffers is None:
         return []
-    _, offsets, data = chunk.buffers()
-    if data is None:
-        return []
-    width = np.int64 if chunk.type == pyarrow.large_string() else np.int32
-    at = np.frombuffer(offsets, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
-    text = np.frombuffer(data, dtype=np.uint8)
+    at, text = buffers
     if not len(text):
         return []
     length = np.diff(at)
