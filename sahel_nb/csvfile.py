@@ -22,6 +22,7 @@ from .exceptions import Problem
 from .schema import TABLES, Table
 
 __all__ = [
+    "CONTROL_CHARACTERS",
     "MAX_CELL",
     "NUMBER_PATTERN",
     "RawTable",
@@ -584,6 +585,8 @@ def _report_long_cells(raw: RawTable, frame: pd.DataFrame) -> None:
 
 #: Bytes below 32 a cell may hold: tab, line feed, carriage return.
 _ALLOWED_LOW = frozenset(b"\t\n\r")
+#: The characters a cell may not hold, as a pattern: every byte below 32 but those.
+CONTROL_CHARACTERS = "[\x00-\x08\x0b\x0c\x0e-\x1f]"
 
 
 def _report_control_characters(raw: RawTable, frame: pd.DataFrame, low: set[str] | None) -> None:

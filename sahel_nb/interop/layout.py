@@ -9,6 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..csvfile import CONTROL_CHARACTERS
 from ..exceptions import Problem
 
 __all__ = ["EMPTY_MARKS", "JSON", "MAX_SHOWN", "WORKBOOK"]
@@ -70,7 +71,7 @@ def _frame(frame: pd.DataFrame | None = None, **attrs) -> pd.DataFrame:
 
 
 #: Control characters (not tab, LF, CR): the data's checks refuse them in a cell.
-CONTROLS = "[\x00-\x08\x0b\x0c\x0e-\x1f]"
+CONTROLS = CONTROL_CHARACTERS
 
 
 def _cleaned(column):

@@ -12,7 +12,7 @@ import pyarrow
 import pyarrow.compute as pc
 import pycountry
 
-from ..csvfile import arrow_text, parse_number
+from ..csvfile import arrow_text, parse_number, text_buffers
 from ..dates import DATE_HINT, spans_by_value
 from ..schema import Field, Table
 
@@ -209,11 +209,9 @@ _RANGE = r"(\d+)\s*[–-]\s*(\d+)"
 def _has_dash(text) -> bool:
     """Whether any value may hold a hyphen or an en dash (its last UTF-8 byte, 0x93)."""
     for chunk in text.chunks if isinstance(text, pyarrow.ChunkedArray) else [text]:
-        data = chunk.buffers()[2] if len(chunk) else None
-        if data is not None and len(data):
-            view = np.frombuffer(data, dtype=np.uint8)
-            if (view == ord("-")).any() or (view == 0x93).any():
-                return True
+        buffers = text_buffers(chunk)
+        if buffers is not None and ((buffers[1] == ord("-")) | (buffers[1] == 0x93)).any():
+            return True
     return False
 
 
