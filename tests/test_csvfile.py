@@ -78,7 +78,7 @@ def test_values_with_line_breaks_in_a_file_of_many_blocks_are_read_exactly(tmp_p
     # then read shifted rows without a word (seed 13, in blocks of Arrow's
     # default 1 MiB: 39,998 rows, 10,407 notes wrong): the file must be read
     # again, the exact way.
-    monkeypatch.setattr(csvfile, "BLOCK_SIZE", 2**20)
+    monkeypatch.setattr(csvfile.arrowread, "BLOCK_SIZE", 2**20)
     for seed in (13, 21):
         notes = _notes_with_line_breaks(tmp_path / "relationships.csv", seed)
         assert (tmp_path / "relationships.csv").stat().st_size > 2 * 2**20  # several blocks
@@ -94,7 +94,7 @@ def test_a_line_break_followed_by_a_line_that_looks_like_a_record_is_read_exactl
     # note, keeps the note cut and reads the next line as a record of its own,
     # so the file's lines and the rows read agree; only the break left in the
     # cut note gives it away. The padding is for blocks of 1 MiB.
-    monkeypatch.setattr(csvfile, "BLOCK_SIZE", 2**20)
+    monkeypatch.setattr(csvfile.arrowread, "BLOCK_SIZE", 2**20)
     columns = TABLES["relationships"].columns
     notes = [f"plain note {i}" for i in range(15_000)]
     notes[0] = "x" * 931  # puts the block's end on the break
@@ -139,7 +139,7 @@ def _folder(tmp_path: Path, base: Path = VALID) -> Path:
 def test_a_cell_bigger_than_arrows_blocks_is_read_with_every_line(tmp_path, monkeypatch):
     # Over two blocks used to stop Arrow ("straddles two block boundaries"),
     # hiding the file's other problems and their lines.
-    monkeypatch.setattr(csvfile, "BLOCK_SIZE", 2**20)
+    monkeypatch.setattr(csvfile.arrowread, "BLOCK_SIZE", 2**20)
     folder = _folder(tmp_path)
     big = "x" * 6_000_000
     text = (folder / "relationships.csv").read_text(encoding="utf-8")
