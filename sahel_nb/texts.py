@@ -434,7 +434,11 @@ def _row_problems(raw, position, row, texts: _Texts, own_date, names) -> None:
     read = isinstance(prose, str) and _DATE_READ.search(prose) is not None
     for column in DATE_COLUMNS.get(table, ()):
         value = row.get(column)
-        if isinstance(value, str) and not read:
+        if not isinstance(value, str):
+            continue
+        if read:
+            _read_date_warning(raw, line, column, value, _folded(prose), own_date)
+        else:
             _date_warning(raw, line, column, value, text, own_date, where)
     linked = _linked(prose)
     if table == "actors":
@@ -457,6 +461,34 @@ def _row_problems(raw, position, row, texts: _Texts, own_date, names) -> None:
                     actor_id,
                     warning=True,
                 )
+
+
+def _read_date_warning(raw, line, column, value, words, own_date) -> None:
+    """Warn when a row that says it read its date gives neither that date nor the source's.
+
+    Saying "read by the analyst as …" stands for the text's silence only with
+    the date read written out: the row's words must give each month and day
+    of ``value``, or they must be the source's own date.
+    """
+    for _, month, day in date_parts(value):
+        if any(m == month and (day is None or d == day) for _, m, d in own_date):
+            continue
+        if not _mentions_month(words, month):
+            what = f"month ({calendar.month_name[month]})"
+        elif day is not None and not _mentions_day(words, month, day):
+            what = f"day ({day})"
+        else:
+            continue
+        raw.problem(
+            line,
+            column,
+            f"the row says how its date was read, but its words do not give the {what}, "
+            "nor is it the source's own date; write the date read in the row's words "
+            '("read by the analyst as 19 August 2003")',
+            value,
+            warning=True,
+        )
+        return
 
 
 def _date_warning(raw, line, column, value, text, own_date, where) -> None:

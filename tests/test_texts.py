@@ -175,3 +175,22 @@ def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_a_warning(texts, data):
     [warned] = about(formula)
     assert "warning: starts like a spreadsheet formula" in warned and "HYPERLINK" in warned
     assert about(plus) and not about(number)
+
+
+def test_a_row_saying_it_read_its_date_must_give_the_date_it_read(texts, data):
+    _hold(texts, data)
+    events = data / "events.csv"
+    other = "On Wednesday, read by the analyst as 18 February 2009, AQIM claimed the seizures."
+    unsaid = "AQIM claimed the seizures; the day is read by the analyst as the article's."
+    wrong = append_row(events, new_event(event_id="ev-w", date="2009-02-21", description=other))
+    bare = append_row(events, new_event(event_id="ev-b", date="2009-02-21", description=unsaid))
+    right = append_row(events, new_event(event_id="ev-r", date="2009-02-18", description=other))
+    found = _problems(data)
+
+    def about(line: int) -> list[str]:
+        return [p for p in found if p.startswith(f"{events}:{line}: date: ")]
+
+    for line, what in ((wrong, "the day (21)"), (bare, "the month (February)")):
+        [warning] = about(line)
+        assert "warning: " in warning and what in warning and "2009-02-21" in warning
+    assert not about(right)
