@@ -20,7 +20,15 @@ from tqdm import tqdm
 from .data import data_checksum
 from .exceptions import ParameterError, SahelNbError
 from .paths import DATA_ENV_VAR, REPORTS_DIR, default_data_dir
-from .runconfig import Run, absolute, check_runs, default_config, load_config, parse_overrides
+from .runconfig import (
+    Run,
+    absolute,
+    check_runs,
+    default_config,
+    defaults_used,
+    load_config,
+    parse_overrides,
+)
 from .runfolders import (
     BUILD_PREFIX,
     RunFailed,
@@ -511,6 +519,9 @@ def publish_executed(
                     "name": plan.run.name,
                     "notebook": plan.run.notebook,
                     "parameters": plan.run.parameters,
+                    "defaults": defaults_used(
+                        notebooks / f"{plan.run.notebook}.ipynb", plan.run.parameters
+                    ),
                     "error": None,
                     "status": "ok",
                 }

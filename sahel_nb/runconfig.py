@@ -136,6 +136,31 @@ def _declared(notebook: Path) -> dict[str, str]:
     return declared
 
 
+#: Parameters every run is given by the run itself, never worth listing as defaults.
+_RUN_FOLDERS = ("data_dir", "output_dir")
+
+
+def defaults_used(notebook: Path, given: dict) -> dict:
+    """The notebook's defaults a run took: each parameter not given whose default is a value.
+
+    The index shows them beside the parameters given, so a run that leaves
+    its assessment to the notebook says which one it got.
+    """
+    import papermill
+
+    taken = {}
+    for name, spec in papermill.inspect_notebook(str(notebook)).items():
+        if name in given or name in _RUN_FOLDERS:
+            continue
+        try:
+            default = ast.literal_eval(spec["default"])
+        except (ValueError, SyntaxError):
+            continue
+        if default is not None:
+            taken[name] = default
+    return taken
+
+
 def parse_overrides(pairs: list[str]) -> dict[str, str]:
     """Split ``NAME=VALUE`` pairs from the command line; values stay text until checked.
 

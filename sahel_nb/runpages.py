@@ -13,7 +13,7 @@ from pathlib import Path
 from .linking import link_page, linkable
 from .pages import replacing, write_atomically
 from .paths import DATA_ENV_VAR, KERNEL_RUN
-from .runconfig import Run
+from .runconfig import Run, defaults_used
 
 __all__ = ["SEARCH_FILE", "execute", "finish", "stop_workers", "to_html", "worker_start"]
 
@@ -141,6 +141,7 @@ def execute(run: Run, notebooks: str, folder: str, timeout: int, links: dict) ->
         "name": run.name,
         "notebook": run.notebook,
         "parameters": run.parameters,
+        "defaults": defaults_used(Path(notebooks) / f"{run.notebook}.ipynb", run.parameters),
         "error": None,
     }
     try:

@@ -112,6 +112,8 @@ def test_parallel_run_publishes_latest_with_pages_and_manifest(tmp_path):
         ("second", "ok"),
     ]
     assert manifest["runs"][1]["parameters"] == {"label": "<b>bold</b>"}
+    # The defaults a run took are said beside what it was given; None and folders are not.
+    assert manifest["runs"][1]["defaults"] == {"count": 2, "ratio": 0.5}
     assert re.fullmatch(r"[0-9a-f]{64}", manifest["data_sha256"])
     assert manifest["sahel_nb_version"]
     # Every link of the index resolves; the notebook pages hide code and fetch nothing.
@@ -121,6 +123,7 @@ def test_parallel_run_publishes_latest_with_pages_and_manifest(tmp_path):
     assert all((latest / link).is_file() for link in links)
     page = (latest / "second" / "second.html").read_text()
     assert "&lt;b&gt;bold&lt;/b&gt;" in index and "<b>bold</b>" not in index
+    assert "the notebook's defaults: <code>count=2</code>, <code>ratio=0.5</code>" in index
     assert "written.txt" not in page  # code cells are hidden
     assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', page)
     assert any(line.startswith("[2/2]") for line in lines)
