@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -186,11 +187,19 @@ def table_changes(old_dir: Path, new_dir: Path) -> list[TableChanges]:
     return found
 
 
+#: How each report of a claim is told and graded, as claim_table's reported_as ends each one.
+_GRADED = re.compile(r"\(([a-z][a-z ]*), ([A-F][1-6])\)(?=;|$)")
+
+
 def _support(claims: pd.DataFrame) -> dict[tuple, dict]:
-    return {
-        (row["table"], row["claim_id"]): row
-        for row in claims[["table", "claim_id", "claim", *_SUPPORT]].to_dict("records")
-    }
+    out = {}
+    for row in claims[["table", "claim_id", "claim", *_SUPPORT, "reported_as"]].to_dict("records"):
+        # A report now only alleged, or graded lower, changes a claim's support
+        # though its counts stay: each report's status and grade are compared too.
+        told = _GRADED.findall(row.pop("reported_as") or "")
+        row["graded"] = ", ".join(sorted(f"{status} {grade}" for status, grade in told))
+        out[(row["table"], row["claim_id"])] = row
+    return out
 
 
 def _said(row: dict | None) -> str:
@@ -198,7 +207,7 @@ def _said(row: dict | None) -> str:
         return "not in the data"
     return (
         f"{row['agreement']}: {row['reports']} report(s), {row['origins']} independent "
-        f"origin(s), {row['denials']} denial(s)"
+        f"origin(s), {row['denials']} denial(s); reports told and graded as {row['graded']}"
     )
 
 
@@ -209,7 +218,7 @@ def _claim_changes(old, new) -> list[dict]:
     moved = []
     for key in sorted(before.keys() | after.keys()):
         a, b = before.get(key), after.get(key)
-        if a is not None and b is not None and all(a[c] == b[c] for c in _SUPPORT):
+        if a is not None and b is not None and all(a[c] == b[c] for c in (*_SUPPORT, "graded")):
             continue
         moved.append(
             {
@@ -437,16 +446,16 @@ def _withdrawn(changes: Changes, new_data: Path) -> list[dict]:
 def judgments_to_review(data_dir, analysis: str | os.PathLike | None = None) -> list[dict]:
     """The judgments of every assessment whose evidence changed since their last review.
 
-    ``analysis`` is the folder of assessments (default: :func:`sahel_nb.paths.analysis_dir`).
+    ``analysis`` is the folder of assessments (default: those read with ``data_dir``,
+    :func:`sahel_nb.paths.analysis_dir`).
     Each item is ``{assessment, id, text, changes}``; an assessment that no longer
     loads against the data (a claim it cites was removed) is one item saying why.
     """
     from .assessment import load_assessment, to_review
     from .data import load_dataset
-    from .paths import analysis_dir
+    from .paths import analysis_dir, assessment_files
 
-    folder = Path(analysis) if analysis is not None else analysis_dir()
-    files = sorted(folder.glob("*.yml")) if folder.is_dir() else []
+    files = assessment_files(analysis if analysis is not None else analysis_dir(data_dir))
     if not files:
         return []
     dataset = load_dataset(data_dir)

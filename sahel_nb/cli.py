@@ -31,13 +31,13 @@ def _print_problems(error: DataValidationError) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .paths import default_data_dir
+    from .paths import assessment_files, default_data_dir
     from .transaction import settle
 
     for note in settle(Path(args.data_dir) if args.data_dir else default_data_dir()):
         print(f"sahel-nb: {note}", file=sys.stderr)
     folder = _analysis_folder(args)
-    files = sorted(folder.glob("*.yml")) if folder is not None else []
+    files = assessment_files(folder) if folder is not None else []
     try:
         dataset, warnings = validate_folder(args.data_dir)
     except DataValidationError as error:
@@ -111,7 +111,10 @@ def _analysis_folder(args: argparse.Namespace) -> Path | None:
 
 def _print_checks(assessment, dataset) -> None:
     """What the checks flag in an assessment, and what needs review: warnings, not errors."""
+    import shlex
+
     from .assessment import check_assessment, to_review
+    from .paths import default_data_dir
 
     for flag in check_assessment(assessment, dataset):
         where = f"{assessment.path}:{flag.line}" if flag.line else str(assessment.path)
@@ -119,11 +122,16 @@ def _print_checks(assessment, dataset) -> None:
             f"{where}: judgments.{flag.judgment}: warning: {flag.check}: {flag.reason}",
             file=sys.stderr,
         )
+    # The command to record a review, as it can be typed here: with the data folder read.
+    command = f"sahel-nb review {assessment.id}"
+    if dataset.folder is not None and dataset.folder.resolve() != default_data_dir().resolve():
+        command += f" --data-dir {shlex.quote(str(dataset.folder))}"
     for item in to_review(assessment, dataset):
         key = item["id"] if item["id"].startswith("hypotheses.") else f"judgments.{item['id']}"
         line = assessment.lines.get(key, 0)
         where = f"{assessment.path}:{line}" if line else str(assessment.path)
         for change in item["changes"]:
+            change = change.replace(f"sahel-nb review {assessment.id} ", f"{command} ")
             print(f"{where}: {key}: to review: {change}", file=sys.stderr)
 
 

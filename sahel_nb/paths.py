@@ -9,6 +9,7 @@ from .exceptions import ParameterError
 
 __all__ = [
     "ANALYSIS_ENV_VAR",
+    "ASSESSMENT_SUFFIXES",
     "DATA_ENV_VAR",
     "KERNEL",
     "KERNEL_RUN",
@@ -17,6 +18,7 @@ __all__ = [
     "REPORTS_DIR",
     "REPORTS_ENV_VAR",
     "analysis_dir",
+    "assessment_files",
     "curated_data_dir",
     "default_data_dir",
     "output_dir",
@@ -62,8 +64,16 @@ def curated_data_dir() -> Path:
     return _WHEEL_DATA if _WHEEL_DATA.is_dir() else _CLONE_DATA
 
 
-def analysis_dir() -> Path:
-    """Return ``$SAHEL_NB_ANALYSIS`` when set, else the clone's ``analysis/`` folder.
+#: The endings of an assessment file (:func:`assessment_files`).
+ASSESSMENT_SUFFIXES = (".yml", ".yaml")
+
+
+def analysis_dir(data_dir: str | os.PathLike | None = None) -> Path:
+    """Where the assessments read with a data folder are: one rule for every command.
+
+    ``$SAHEL_NB_ANALYSIS`` when set; else the ``analysis/`` folder beside the
+    data folder (``data_dir``, else :func:`default_data_dir`) when there is
+    one; else the project's own ``analysis/`` folder.
 
     Examples
     --------
@@ -73,7 +83,22 @@ def analysis_dir() -> Path:
     override = os.environ.get(ANALYSIS_ENV_VAR, "").strip()
     if override:
         return Path(override)
+    data = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
+    beside = data.resolve().parent / "analysis"
+    if beside.is_dir():
+        return beside
     return _WHEEL_ANALYSIS if _WHEEL_ANALYSIS.is_dir() else PROJECT_ROOT / "analysis"
+
+
+def assessment_files(folder: str | os.PathLike) -> list[Path]:
+    """The assessment files of a folder (``*.yml`` and ``*.yaml``), in name order."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p for p in folder.iterdir()
+        if p.suffix in ASSESSMENT_SUFFIXES and p.is_file() and not p.name.startswith(".")
+    )  # fmt: skip
 
 
 def default_data_dir() -> Path:

@@ -137,7 +137,7 @@ def _check_data(runs: list[Run], notebooks: Path | None = None) -> None:
                 continue
             try:
                 if name == "assessment":
-                    find_assessment(value)
+                    find_assessment(value, _data_dir(run))
                 else:
                     check_actor(datasets[_data_dir(run)], value)
             except SahelNbError as error:

@@ -337,3 +337,60 @@ def test_the_page_flags_an_overreaching_judgment_beside_it(written, claims):
     # The judgment the checks leave alone carries no flag.
     other = re.search(r'<div class="judgment" id="judgment-kj-paid".*?</div>', page, re.S)
     assert 'class="flag"' not in other.group(0)
+
+
+def test_a_required_key_left_empty_is_an_error_not_a_crash_later(written, claims):
+    _edit(written, "    likelihood: likely\n", "    likelihood:\n")
+    _edit(written, "cut_off: 2010-02-16", "cut_off:")
+    _edit(written, "      H3: No money changed hands.", "      H3:")
+    said = "\n".join(str(p) for p in assessment_problems(written, claims))
+    line = next(i for i, row in enumerate(written.read_text().splitlines(), 1)
+                if row == "    likelihood:")  # fmt: skip
+    assert f"{written}:{line}: judgments.kj-paid.likelihood: is empty" in said
+    assert f"{written}:{_line_of(written, 'cut_off:')}: cut_off: is empty" in said
+    assert "hypotheses.fixture-payment.hypotheses.H3: is empty" in said
+    with pytest.raises(DataValidationError):
+        load_assessment(written, claims)
+
+
+def test_a_claim_given_as_context_and_rested_on_through_a_report_is_weighed(written, claims):
+    # Resting on one report's row id and citing its claim as context is still
+    # resting on the claim: its reports are weighed, not taken for late.
+    _edit(written, "rests_on: [c-ransom]", "rests_on: [fl-ransom-col]\n    context: [c-ransom]")
+    flags = check_assessment(load_assessment(written, claims), claims)
+    assert not [f for f in flags if f.judgment == "kj-paid" and f.check == "after the cut-off"]
+
+
+def test_dates_out_of_order_and_unknown_kept_sources_are_errors(written, claims):
+    _edit(written, 'period: {start: "2003", end: "2006"}', 'period: {start: "2009", end: "2003"}')
+    _edit(written, "cut_off: 2010-02-16", "cut_off: 2030-01-01\nkeep_undated: {colx: a reason}")
+    said = "\n".join(str(p) for p in assessment_problems(written, claims))
+    assert "scope.period.start: is after the period's end (2003) ('2009')" in said
+    assert "cut_off: is after the day the assessment was produced (2026-12-06)" in said
+    assert "keep_undated.colx: is not a source of the data; did you mean 'col'?" in said
+
+
+def test_unreadable_bytes_and_hypotheses_as_a_list_are_said_once_with_a_line(written):
+    text = written.read_text(encoding="utf-8")
+    _edit(written, "      H1: A ransom was paid directly.\n      H2: A ransom was paid through "
+          "a go-between.\n      H3: No money changed hands.",
+          "      - A ransom was paid directly.\n      - Through a go-between.\n      - None.")  # fmt: skip
+    said = [str(p) for p in assessment_problems(written)]
+    assert sum("fixture-payment.hypotheses: must map three" in p for p in said) == 1
+    assert not [p for p in said if "no such hypothesis" in p or "not rated" in p]
+    written.write_bytes(text.replace("Fixture Radio", "Fixture R\xe9dio").encode("latin-1"))
+    said = [str(p) for p in assessment_problems(written)]
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "Fixture Radio" in row)
+    assert said == [f"{written}:{line}: is not UTF-8 text here; save the file as UTF-8"]
+
+
+def test_an_assessment_is_found_beside_its_data_by_id_or_file_name(tmp_path, claims):
+    data = tmp_path / "data"
+    shutil.copytree(CLAIMS, data)
+    (tmp_path / "analysis").mkdir()
+    shutil.copy(FIXTURE, tmp_path / "analysis" / "mine.yaml")
+    dataset = load_dataset(data)
+    for name in ("mine", "mine.yml", "mine.yaml"):
+        assert load_assessment(name, dataset).path == tmp_path / "analysis" / "mine.yaml"
+    assert main(["review", "mine.yml", "--data-dir", str(data)]) == 0
+    assert (tmp_path / "analysis" / "mine.review.json").is_file()

@@ -194,3 +194,22 @@ def test_changes_against_a_git_revision_reads_the_tables_with_git_show(tmp_path,
     assert "    amount: '7300000' → '9100000'" in capsys.readouterr().out.splitlines()
     with pytest.raises(SahelNbError, match="no such revision"):
         compare_revision(repo / "data", "no-such-branch")
+
+
+def test_a_report_regraded_changes_its_claims_support_though_its_counts_stay(tmp_path):
+    snapshot = write_snapshot(VALID, tmp_path / "snapshot")
+    data = _copy(tmp_path, "data")
+    flows = data / "flows.csv"
+    with open(flows, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    first = rows[0]
+    # Counts and agreement stay as they were: only the report's grade moves.
+    first["credibility"] = "4" if first["credibility"] != "4" else "2"
+    with open(flows, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(first))
+        writer.writeheader()
+        writer.writerows(rows)
+    changes = compare(snapshot, data, previous_run="R1")
+    [moved] = [c for c in changes.claims if c["claim_id"] == first.get("claim_id", first["flow_id"])]
+    assert f"{first['status']} " in moved["new"] and moved["old"] != moved["new"]
+    assert moved["new"].endswith(f"{first['credibility']}")

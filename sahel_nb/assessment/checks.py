@@ -211,6 +211,8 @@ def _likelihood_cap(found: dict, towards: int) -> tuple[int, str]:
     if found.get("late"):
         return 0, _LATE
     if towards >= 0:
+        if tellers_for == 0 and tellers_against:
+            return 0, f"no teller of it can be traced; {_tellers(tellers_against, 'deny')} it"
         if tellers_for == 0:
             return 0, "no teller of it can be traced"
         cap, why = min(tellers_for, 3), _tellers(tellers_for, "of it")
@@ -241,7 +243,7 @@ def _confidence_cap(found: dict, towards: int) -> tuple[int, str]:
         side, other, word = found["against_tellers"], found["origins"], "who deny it"
         weak = other > 0
     if side == 0:
-        return 0, f"no teller {word} can be traced"
+        return 0, f"{_tellers(0, word)} can be traced"
     if side >= 2 and not weak and not other:
         return 2, ""
     if side >= 2:
@@ -252,8 +254,19 @@ def _confidence_cap(found: dict, towards: int) -> tuple[int, str]:
 
 
 def _tellers(count: int, word: str = "") -> str:
+    """``count`` tellers and what they do, the verb agreeing ("one … who denies it").
+
+    Examples
+    --------
+    >>> _tellers(1, "who deny it"), _tellers(0, "who deny it"), _tellers(2, "deny")
+    ('one independent first teller who denies it', 'no teller who denies it', '2 independent first tellers deny')
+    """
+    if count <= 1:
+        word = re.sub(r"\b(deny|report)\b", r"\1s", word).replace("denys", "denies")
+    if not count:
+        return f"no teller {word}".strip()
     said = "one independent first teller" if count == 1 else f"{count} independent first tellers"
-    return f"{said} {word}".strip() if count else f"no teller {word}".strip()
+    return f"{said} {word}".strip()
 
 
 def _overreach(judgment, claims: dict[str, dict]) -> list[Flag]:
@@ -351,10 +364,11 @@ def check_assessment(assessment, dataset) -> list[Flag]:
     flags: list[Flag] = []
     for judgment in assessment.judgments:
         rows = evidence_rows(known, judgment.rests_on, whole_claims=True)
-        # Claims cited as context are shown, not weighed.
+        counted = list(dict.fromkeys(claims_named(dataset, judgment.rests_on)))
+        # Claims cited as context are shown, not weighed; one it also rests on
+        # (by its claim id or a report's row id) is weighed.
         background = set(claims_named(dataset, getattr(judgment, "context", ())))
-        rows = rows[~rows["claim_id"].isin(background - set(judgment.rests_on))]
-        counted = [c for c in dict.fromkeys(claims_named(dataset, judgment.rests_on))]
+        rows = rows[~rows["claim_id"].isin(background - set(counted))]
         late = [c for c in counted if c not in set(rows["claim_id"])]
         if late:
             flags.append(

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from ..dates import partial_date_span
 from ..exceptions import DataValidationError, Problem, SahelNbError
+from .yamlkeys import _Checker, _keyed, _Map, _Seq, _short, read_yaml
 
 __all__ = [
     "CONFIDENCE_LEVELS",
@@ -142,162 +142,6 @@ class Assessment:
         return ids | {e.claim for m in self.hypotheses for e in m.evidence}
 
 
-class _Map(dict):
-    """A YAML mapping that remembers the line of each key."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: dict = {}
-        self.line = 0
-
-
-class _Seq(list):
-    """A YAML sequence that remembers the line of each item."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: list[int] = []
-        self.line = 0
-
-
-class _Loader(yaml.SafeLoader):
-    """Safe YAML that keeps lines, refuses duplicate keys and reads dates as text."""
-
-
-def _mapping(loader: _Loader, node: yaml.MappingNode) -> _Map:
-    loader.flatten_mapping(node)
-    out = _Map()
-    out.line = node.start_mark.line + 1
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        key = str(key) if not isinstance(key, str) else key
-        if key in out:
-            loader.duplicates.append((key, key_node.start_mark.line + 1))
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.lines[key] = key_node.start_mark.line + 1
-    return out
-
-
-def _sequence(loader: _Loader, node: yaml.SequenceNode) -> _Seq:
-    out = _Seq()
-    out.line = node.start_mark.line + 1
-    for item in node.value:
-        out.append(loader.construct_object(item, deep=True))
-        out.lines.append(item.start_mark.line + 1)
-    return out
-
-
-def _as_text(loader: _Loader, node: yaml.ScalarNode) -> str:
-    # A date stays as written ("2010-02-16"), like the data's partial dates.
-    return loader.construct_scalar(node)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _mapping)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _sequence)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _as_text)
-
-
-class _Checker:
-    """Collects every problem of one file, each at its line and key path."""
-
-    def __init__(
-        self, path: Path, claim_ids: set[str] | None, actor_ids: set[str] | None = None
-    ) -> None:
-        self.path, self.claim_ids, self.actor_ids = path, claim_ids, actor_ids
-        self.problems: list[Problem] = []
-
-    def add(self, line: int | None, key: str, message: str, value=None) -> None:
-        shown = None if value is None else str(value)
-        self.problems.append(Problem(str(self.path), line, key, message, shown))
-
-    def mapping(self, value, line: int, key: str, spec: dict) -> _Map | None:
-        if not isinstance(value, dict):
-            self.add(line, key, "must be a mapping of keys and values", _short(value))
-            return None
-        for name in value:
-            if name not in spec:
-                hint = difflib.get_close_matches(name, list(spec), n=1)
-                said = f"; did you mean {hint[0]!r}?" if hint else f"; keys: {', '.join(spec)}"
-                self.add(value.lines.get(name, line), _path(key, name), "unknown key" + said)
-        for name, required in spec.items():
-            if required and name not in value:
-                self.add(value.line or line, _path(key, name), "missing")
-        return value
-
-    def text(self, parent: _Map, name: str, key: str) -> str:
-        value = parent.get(name)
-        if value is None:
-            return ""
-        if not isinstance(value, str) or not value.strip():
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                return str(value)
-            self.add(parent.lines.get(name), _path(key, name), "must be text", _short(value))
-            return ""
-        return " ".join(value.split())
-
-    def texts(self, parent: _Map, name: str, key: str) -> tuple[str, ...]:
-        value = parent.get(name)
-        if value is None:
-            return ()
-        if isinstance(value, str):
-            return (" ".join(value.split()),)
-        if not isinstance(value, list):
-            self.add(parent.lines.get(name), _path(key, name), "must be a list", _short(value))
-            return ()
-        out = []
-        for i, item in enumerate(value):
-            if not isinstance(item, str) or not item.strip():
-                self.add(value.lines[i], f"{_path(key, name)}[{i + 1}]", "must be text", item)
-            else:
-                out.append(" ".join(item.split()))
-        return tuple(out)
-
-    def choice(self, parent: _Map, name: str, key: str, allowed) -> str:
-        value = self.text(parent, name, key)
-        if value and value not in allowed:
-            hint = difflib.get_close_matches(value, list(allowed), n=1)
-            said = f"did you mean {hint[0]!r}?" if hint else "one of: " + ", ".join(allowed)
-            self.add(parent.lines.get(name), _path(key, name), f"unknown term; {said}", value)
-            return ""
-        return value
-
-    def date(self, parent: _Map, name: str, key: str) -> str:
-        value = self.text(parent, name, key)
-        if value:
-            start, _ = partial_date_span(pd.Series([value]))
-            if pd.isna(start.iloc[0]):
-                self.add(
-                    parent.lines.get(name),
-                    _path(key, name),
-                    "not a date; write it as 2010, 2010-02 or 2010-02-16",
-                    value,
-                )
-                return ""
-        return value
-
-    def claim(self, value: str, line: int, key: str) -> None:
-        if self.claim_ids is not None and value not in self.claim_ids:
-            hint = difflib.get_close_matches(value, sorted(self.claim_ids), n=1)
-            said = f"; did you mean {hint[0]!r}?" if hint else ""
-            self.add(line, key, "no claim or row with this id in the data" + said, value)
-
-
-def _path(key: str, name) -> str:
-    return f"{key}.{name}" if key else str(name)
-
-
-def _keyed(name: str, index: int, item) -> str:
-    """``judgments.kj2`` when the item has an id, else ``judgments[2]``."""
-    if isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"].strip():
-        return f"{name}.{item['id'].strip()}"
-    return f"{name}[{index + 1}]"
-
-
-def _short(value) -> str:
-    text = str(value)
-    return text if len(text) <= 60 else text[:59] + "…"
-
-
 def _judgments(check: _Checker, items, line: int) -> list[KeyJudgment]:
     if not isinstance(items, list) or not items:
         check.add(line, "judgments", "must be a list of one or more judgments")
@@ -372,6 +216,12 @@ def _matrices(check: _Checker, items, line: int) -> list[Matrix]:
             hypotheses = hypotheses if isinstance(hypotheses, dict) else {}
         statements = {}
         for name in hypotheses:
+            if hypotheses[name] is None:
+                check.add(
+                    hypotheses.lines.get(name),
+                    f"{key}.hypotheses.{name}",
+                    "is empty; state the hypothesis",
+                )
             statements[name] = check.text(hypotheses, name, f"{key}.hypotheses")
             names.append(name)
         rows = _evidence(
@@ -405,7 +255,9 @@ def _evidence(check: _Checker, items, line: int, key: str, names: list[str]) -> 
             check.claim(claim, item.lines["claim"], f"{row_key}.claim")
         ratings = item.get("ratings")
         rated: dict[str, str] = {}
-        if not isinstance(ratings, dict):
+        if not names:
+            pass  # the matrix's hypotheses are already wrong: rating against none says nothing
+        elif not isinstance(ratings, dict):
             check.add(
                 item.lines.get("ratings", item.line),
                 f"{row_key}.ratings",
@@ -431,43 +283,14 @@ def _evidence(check: _Checker, items, line: int, key: str, names: list[str]) -> 
     return out
 
 
-def _read(path: Path, check: _Checker):
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SahelNbError(f"{path}: no such assessment file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        check.add(None, None, f"cannot be read: {error}")
-        return None
-    loader = _Loader(text)
-    loader.duplicates = []
-    try:
-        document = loader.get_single_data()
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        what = getattr(error, "problem", None) or str(error).splitlines()[0]
-        # The parser's words, then what usually causes them, in an analyst's.
-        check.add(
-            line,
-            None,
-            f"not valid YAML ({what}): check the indentation here and on the line before "
-            "(the keys of one judgment line up, with spaces, not tabs), and put text that "
-            "holds ': ' or starts with a quote, '-' or '[' in double quotes",
-        )
-        return None
-    finally:
-        loader.dispose()
-    for key, line in loader.duplicates:
-        check.add(line, key, "key written twice; the second would silently win")
-    return document
-
-
 def _parse(
-    path: Path, claim_ids: set[str] | None, actor_ids: set[str] | None = None
+    path: Path,
+    claim_ids: set[str] | None,
+    actor_ids: set[str] | None = None,
+    source_ids: set[str] | None = None,
 ) -> tuple[Assessment | None, list[Problem]]:
     check = _Checker(path, claim_ids, actor_ids)
-    document = _read(path, check)
+    document = read_yaml(path, check)
     if document is None:
         if not check.problems:
             check.add(
@@ -488,6 +311,17 @@ def _parse(
         )
         if found is not None:
             period = {k: check.date(found, k, "scope.period") for k in ("start", "end")}
+            if (
+                period["start"]
+                and period["end"]
+                and _span(period["start"])[0] > _span(period["end"])[1]
+            ):
+                check.add(
+                    found.lines.get("start"),
+                    "scope.period.start",
+                    f"is after the period's end ({period['end']})",
+                    period["start"],
+                )
     keep: dict = {}
     if "keep_undated" in top:
         found = top["keep_undated"]
@@ -499,6 +333,16 @@ def _parse(
             )
         else:
             keep = {str(k): check.text(found, k, "keep_undated") for k in found}
+            for source in keep if source_ids is not None else ():
+                if source not in source_ids:
+                    hint = difflib.get_close_matches(source, sorted(source_ids), n=1)
+                    said = f"; did you mean {hint[0]!r}?" if hint else ""
+                    check.add(
+                        found.lines.get(source),
+                        f"keep_undated.{source}",
+                        "is not a source of the data" + said,
+                        source,
+                    )
     key_actors = check.texts(top, "key_actors", "")
     if actor_ids is not None and key_actors:
         lines = getattr(top["key_actors"], "lines", {})
@@ -531,7 +375,22 @@ def _parse(
         key_actors=key_actors,
         lines=lines,
     )
+    cut_off, produced = assessment.cut_off, assessment.produced
+    if cut_off and produced and _span(cut_off)[0] > _span(produced)[1]:
+        check.add(
+            top.lines.get("cut_off"),
+            "cut_off",
+            f"is after the day the assessment was produced ({produced}): "
+            "nothing published later can have been read",
+            cut_off,
+        )
     return assessment, check.problems
+
+
+def _span(value: str):
+    """First and last day of a checked partial date."""
+    start, end = partial_date_span(pd.Series([value]))
+    return start.iloc[0], end.iloc[0]
 
 
 def _claim_ids(dataset) -> set[str]:
@@ -544,6 +403,17 @@ def _claim_ids(dataset) -> set[str]:
         table = getattr(dataset, name)
         ids |= set(table["claim_id"].dropna().astype(str)) | set(table[column].astype(str))
     return ids
+
+
+def _known_ids(dataset) -> tuple:
+    """The claim, actor and source ids an assessment may name (all None without data)."""
+    if dataset is None:
+        return None, None, None
+    return (
+        _claim_ids(dataset),
+        set(dataset.actors["actor_id"]),
+        set(dataset.sources["source_id"].astype(str)),
+    )
 
 
 def assessment_problems(path: str | os.PathLike, dataset=None) -> list[Problem]:
@@ -564,50 +434,52 @@ def assessment_problems(path: str | os.PathLike, dataset=None) -> list[Problem]:
     …/a.yml:6: judgments.kj1.rests_on: missing
     …/a.yml:6: judgments.kj1.likelihood: unknown term; one of: almost no chance, very unlikely, unlikely, roughly even chance, likely, very likely, almost certain ('probable')
     """
-    claim_ids = None if dataset is None else _claim_ids(dataset)
-    actor_ids = None if dataset is None else set(dataset.actors["actor_id"])
-    return _parse(Path(path), claim_ids, actor_ids)[1]
+    return _parse(Path(path), *_known_ids(dataset))[1]
 
 
 def load_assessment(path: str | os.PathLike, dataset=None) -> Assessment:
     """Read and check an assessment file; raise with every problem when it has any.
 
-    ``path`` is a file, or an assessment id looked up in the project's
-    ``analysis/`` folder (:func:`find_assessment`).
+    ``path`` is a file, or an assessment id looked up among the assessments
+    read with the dataset's folder (:func:`find_assessment`).
 
     Raises
     ------
     DataValidationError
         Listing every problem as ``file:line: key: message (value)``.
     """
-    path = find_assessment(path)
-    claim_ids = None if dataset is None else _claim_ids(dataset)
-    actor_ids = None if dataset is None else set(dataset.actors["actor_id"])
-    assessment, problems = _parse(path, claim_ids, actor_ids)
+    path = find_assessment(path, getattr(dataset, "folder", None))
+    assessment, problems = _parse(path, *_known_ids(dataset))
     if problems:
         raise DataValidationError(problems, str(path))
     return assessment
 
 
-def find_assessment(name: str | os.PathLike) -> Path:
-    """The file of an assessment: a path as given, else ``analysis/<name>.yml``.
+def find_assessment(name: str | os.PathLike, data_dir: str | os.PathLike | None = None) -> Path:
+    """The file of an assessment: a path as given, else ``<name>.yml`` (or ``.yaml``) in
+    the assessments read with ``data_dir`` (:func:`sahel_nb.paths.analysis_dir`).
 
     Examples
     --------
     >>> find_assessment("aqim-kfr-mali-2003-2010").name
     'aqim-kfr-mali-2003-2010.yml'
+    >>> find_assessment("aqim-kfr-mali-2003-2010.yml").name
+    'aqim-kfr-mali-2003-2010.yml'
     """
-    from ..paths import analysis_dir
+    from ..paths import ASSESSMENT_SUFFIXES, analysis_dir, assessment_files
 
-    path = Path(name)
+    path = Path(name).expanduser()
     if path.is_file():
         return path
-    folder = analysis_dir()
-    candidate = folder / f"{name}.yml"
-    if candidate.is_file():
-        return candidate
-    known = sorted(p.stem for p in folder.glob("*.yml")) if folder.is_dir() else []
+    folder = analysis_dir(data_dir)
+    stem = path.name[: -len(path.suffix)] if path.suffix in ASSESSMENT_SUFFIXES else path.name
+    for suffix in ASSESSMENT_SUFFIXES:
+        candidate = folder / f"{stem}{suffix}"
+        if candidate.is_file():
+            return candidate
+    known = [p.stem for p in assessment_files(folder)]
     said = ", ".join(known) if known else "none"
     raise SahelNbError(
-        f"assessment {str(name)!r}: no such file, nor {candidate}; assessments in {folder}: {said}"
+        f"assessment {str(name)!r}: no such file, nor {folder / f'{stem}.yml'}; "
+        f"assessments in {folder}: {said}"
     )

@@ -137,8 +137,8 @@ def to_review(assessment, dataset) -> list[dict]:
         before = recorded.get(key)
         if before is None:
             changes = [
-                "never reviewed against its evidence "
-                f"(sahel-nb review {assessment.path.name} records it)"
+                # The id, not a path: pages show this too, and name no machine's folders.
+                f"never reviewed against its evidence (sahel-nb review {assessment.id} records it)"
             ]
         elif before.get("fingerprint") == now["fingerprint"]:
             continue
