@@ -182,6 +182,32 @@ def test_a_newer_mali_export_revises_the_older_and_withdraws_what_it_dropped(rea
         assert events.loc[f"acled-{event_id}", "fatalities"] == int(deaths[event_id])
 
 
+def test_an_export_filtered_by_type_or_actor_withdraws_nothing_it_does_not_cover(
+    real_exports, curated, tmp_path
+):
+    # Analysts download one event type, or one actor's events, of a country a
+    # newer day: the events such a file leaves out were not withdrawn by ACLED.
+    path = real_exports / "acled_bfa_1997-2020.csv"
+    whole = pd.read_csv(path, dtype=str, keep_default_na=False)
+    stamp = [c for c in whole.columns if c.lower() == "timestamp"][0]
+    later = whole.assign(**{stamp: (whole[stamp].astype(int) + 7 * 86400).astype(str)})
+    first = import_acled(path, curated)
+    events = load_dataset(curated).events
+    kinds = whole[[c for c in whole.columns if c.lower() == "event_type"][0]]
+    one_type = later[kinds == kinds.value_counts().index[0]]
+    one_type.to_csv(tmp_path / "one_type.csv", index=False)
+    summary = import_acled(tmp_path / "one_type.csv", curated)
+    assert summary.withdrawn == 0
+    actor1 = [c for c in whole.columns if c.lower() == "actor1"][0]
+    one_actor = later[later[actor1] == later[actor1].value_counts().index[0]]
+    one_actor.to_csv(tmp_path / "one_actor.csv", index=False)
+    summary = import_acled(tmp_path / "one_actor.csv", curated)
+    assert summary.withdrawn == 0 and "most likely filtered" in str(summary)
+    after = load_dataset(curated)
+    assert len(after.events) == len(events) and after.withdrawn.empty
+    assert first.added > 0
+
+
 def test_every_actor_mapping_is_a_spelling_a_real_export_uses(real_exports):
     names: set[str] = set()
     for path in sorted(real_exports.glob("acled_*.csv")):

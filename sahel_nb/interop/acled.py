@@ -475,6 +475,7 @@ def _import(
         rows.index, leading, said, resolved, bool(summary.merged)
     )
     grade(rows, source_id)
+    types = set(pd.unique(rows["event_type"].astype(str)))  # before split: every row read
     rows, revised = vintages.split(rows, earlier, dataset)
     if vintages.has_earlier(dataset):  # only then is coverage worth a pass over the ids
         days = cols["_day"].dropna()
@@ -486,6 +487,7 @@ def _import(
             (set(countries) | _countries_held(dataset, held)) - {""},
             days.min().date().isoformat() if len(days) else "",
             days.max().date().isoformat() if len(days) else "",
+            types=types,
         )
     summary.count_vintages(vintages)
     summary.added = len(rows)

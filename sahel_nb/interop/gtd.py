@@ -314,6 +314,7 @@ def _import(
     rows["assoc_actors"] = joined(others, rows.index)
     grade(rows, source_id)
     earlier = earlier[keep]
+    types = set(pd.unique(rows["event_type"].astype(str)))  # before split: every row read
     rows, revised_rows = vintages.split(rows, earlier, dataset)
     if vintages.has_earlier(dataset):
         days = pd.to_datetime(_date(cols["iyear"], cols["imonth"], cols["iday"]).str.slice(0, 10),
@@ -322,6 +323,7 @@ def _import(
             dataset, held, set(country[country != ""]),
             days.min().date().isoformat() if len(days) else "",
             days.max().date().isoformat() if len(days) else "",
+            types=types,
         )  # fmt: skip
     summary.count_vintages(vintages)
     summary.notes += frame.attrs.get("notes", [])

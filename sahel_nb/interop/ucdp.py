@@ -238,6 +238,7 @@ def _import(
     rows["actor2"] = sides[1].map(resolved).where(sides[1] != "", None)
     rows["assoc_actors"] = ""
     grade(rows, source_id)
+    types = set(pd.unique(rows["event_type"].astype(str)))  # before split: every row read
     rows, revised = vintages.split(rows, earlier[keep], dataset)
     if vintages.has_earlier(dataset):
         days = pd.to_datetime(cols["date_start"], errors="coerce").dropna()
@@ -245,6 +246,7 @@ def _import(
             dataset, held, set(country[country != ""]),
             days.min().date().isoformat() if len(days) else "",
             days.max().date().isoformat() if len(days) else "",
+            types=types,
         )  # fmt: skip
     summary.count_vintages(vintages)
     summary.notes += frame.attrs.get("notes", [])

@@ -66,6 +66,13 @@ def _same(old: pd.Series, new: pd.Series, column: str) -> np.ndarray:
     return (_text(old).to_numpy() == _text(new).to_numpy()).astype(bool)
 
 
+#: The share of the events an export covers it may drop before it is taken for
+#: a filtered export, not a revision (ACLED's revisions drop well under 2%).
+MOST_WITHDRAWN = 0.1
+#: Up to this many dropped events are withdrawals however few the export covers.
+_FEWEST_WITHDRAWN = 10
+
+
 @dataclass
 class Vintages:
     """What an export changes in the events earlier exports of its dataset imported.
@@ -83,6 +90,7 @@ class Vintages:
     revised: dict[str, dict[str, str]] = field(default_factory=dict)
     withdrawn: dict[str, str] = field(default_factory=dict)
     restored: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     fields: Counter = field(default_factory=Counter)
     log: list[dict] = field(default_factory=list)
 
@@ -176,25 +184,49 @@ class Vintages:
         withdrawn = new["event_id"].map(self.withdrawn).astype(object).fillna("")
         return new.assign(withdrawn=withdrawn), revised
 
-    def withdraw(self, dataset: Dataset, held, countries: set[str], first: str, last: str) -> None:
+    def withdraw(
+        self,
+        dataset: Dataset,
+        held,
+        countries: set[str],
+        first: str,
+        last: str,
+        types: set[str] | None = None,
+    ) -> None:
         """Mark withdrawn the events older exports imported that this one no longer holds.
 
-        Only within this export's coverage: its countries and the days from
-        its first to its last event. ``held`` is every event id the export
-        holds (a set, or a Series: ids repeat in one-row-per-actor exports). An export of one country or one year
-        says nothing of the others.
+        Only within this export's coverage: its countries, the days from its
+        first to its last event, and its event types (``types``, as imported):
+        an export of one country, one year or one type says nothing of the
+        others. ``held`` is every event id the export holds (a set, or a
+        Series: ids repeat in one-row-per-actor exports). A newer export
+        drops a few events; one that lacks more than :data:`MOST_WITHDRAWN`
+        of those it covers was filtered (by actor, say), so nothing is
+        withdrawn and a note says why.
         """
         if not countries or not first:
             return
         stored = _imported(dataset, self.dataset, self.source_id)
         stored = stored[stored["withdrawn"].isna().to_numpy(bool)]
-        covered = (
+        inside = (
             stored["country"].isin(countries).to_numpy(bool)
             & (stored["date_start"] >= pd.Timestamp(first)).to_numpy(bool)
             & (stored["date_end"] <= pd.Timestamp(last)).to_numpy(bool)
-            & ~isin(stored["event_id"], held if isinstance(held, set) else pd.unique(held))
             & self._newer_than(stored["_vintage"])
         )
+        if types is not None:
+            inside &= stored["event_type"].astype(str).isin(types).to_numpy(bool)
+        held = held if isinstance(held, set) else pd.unique(held)
+        covered = inside & ~isin(stored["event_id"], held)
+        dropped, within = int(covered.sum()), int(inside.sum())
+        if dropped > _FEWEST_WITHDRAWN and dropped > MOST_WITHDRAWN * within:
+            self.notes.append(
+                f"{dropped:,} of the {within:,} events earlier {self.dataset.upper()} exports "
+                "imported for the same countries, days and event types are not in this "
+                "export: too many for withdrawals, so it was most likely filtered (by actor "
+                "or area). None were withdrawn; they stay as imported."
+            )
+            return
         for event_id in stored.loc[covered, "event_id"]:
             self.withdrawn[event_id] = self.source_id
             self._log(event_id, "withdrawn", "withdrawn", "", self.source_id)
@@ -218,7 +250,18 @@ class Vintages:
                 rows["country"].isin(set(cover["country"].dropna())).to_numpy(bool)
                 & (days >= cover["date_start"].min()).to_numpy(bool)
                 & (days <= cover["date_end"].max()).to_numpy(bool)
+                & rows["event_type"].astype(str).isin(set(cover["event_type"].astype(str)))
             )
+            dropped = int((inside & ~out).sum())
+            if dropped > _FEWEST_WITHDRAWN and dropped > MOST_WITHDRAWN * (dropped + len(cover)):
+                # As in withdraw: the newer export was filtered, not revised.
+                self.notes.append(
+                    f"{dropped:,} events of this export are not in the newer export "
+                    f"{cover['source_id'].iat[0]} imported before, which covers their "
+                    "countries, days and event types: too many for withdrawals, so that "
+                    "export was most likely filtered. They are imported as events."
+                )
+                continue
             for position in np.flatnonzero(inside & ~out):
                 event_id = rows["event_id"].iat[position]
                 self.withdrawn[event_id] = cover["source_id"].iat[0]

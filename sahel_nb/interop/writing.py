@@ -95,6 +95,7 @@ class ImportSummary:
         self.withdrawn = len(vintages.withdrawn)
         self.restored = len(vintages.restored)
         self.already -= self.revised
+        self.notes += vintages.notes
 
     @property
     def accounted(self) -> int:
