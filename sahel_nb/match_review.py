@@ -53,11 +53,14 @@ def read_decisions(data_dir: str | os.PathLike) -> tuple[dict[frozenset, str], s
     return decisions, listed
 
 
-def review_problems(directory: Path, shown: str, event_ids: set[str]) -> list[Problem]:
+def review_problems(directory: Path, shown: str, event_ids) -> list[Problem]:
     """Every problem of the folder's review file: unknown ids, unknown or contradicting decisions.
 
     Two decisions contradict when one pair is both ``same`` and ``different``,
-    or when ``same`` decisions chain two records a ``different`` keeps apart.
+    when ``same`` decisions chain two records a ``different`` keeps apart,
+    or when they join records of two curated claims. ``event_ids`` holds
+    the ids of the data's events the file names; as a mapping, each to its
+    curated claim (empty for an imported event).
     """
     path = directory / REVIEW_FILE
     where = str(Path(shown) / REVIEW_FILE)
@@ -81,6 +84,10 @@ def review_problems(directory: Path, shown: str, event_ids: set[str]) -> list[Pr
 
     seen: dict[frozenset, tuple[str, int]] = {}
     apart = []
+    # The curated claims each group of records joined by same decisions tells.
+    curated_claims: dict[str, set[str]] = {
+        record: {claim} for record, claim in getattr(event_ids, "items", dict)() if claim
+    }
     for line, row in rows:
         a, b, decision = row["record_a"], row["record_b"], row["decision"].casefold()
         for column, value in (("record_a", a), ("record_b", b)):
@@ -103,7 +110,18 @@ def review_problems(directory: Path, shown: str, event_ids: set[str]) -> list[Pr
         if decision:
             seen.setdefault(pair, (decision, line))
         if decision == "same":
+            joined = {r: curated_claims.get(r, set()) for r in (root(a), root(b))}
+            told = set().union(*joined.values())
+            if len(told) > 1 and all(joined.values()) and root(a) != root(b):
+                problems.append(
+                    Problem(where, line, "decision",
+                            "joins records of two claims the curated data keeps apart ("
+                            + ", ".join(sorted(told)) + "); one record is one event: "
+                            "keep one of these same decisions", decision)
+                )  # fmt: skip
+                continue
             parent[root(a)] = root(b)
+            curated_claims[root(b)] = told
         elif decision == "different":
             apart.append((line, a, b))
     for line, a, b in apart:

@@ -513,6 +513,7 @@ def score_pairs(
             "level_a": old["level"].to_numpy()[j], "level_b": new["level"].to_numpy()[i],
             "placed": placed, "same_admin": same_admin,
             "time": np.round(time, 3), "space": np.round(space, 3),
+            "dataset_a": old["dataset"].to_numpy()[j], "dataset_b": new["dataset"].to_numpy()[i],
         }
     )  # fmt: skip
 
@@ -536,6 +537,7 @@ def _reasons(row) -> str:
 def decide(
     scored: pd.DataFrame, windows: Windows = Windows(),
     decisions: dict[frozenset, str] | None = None,
+    told_by: dict[str, set[str]] | None = None,
 ) -> tuple[dict[str, tuple[str, str]], pd.DataFrame]:  # fmt: skip
     """Which new records join an existing claim, and which pairs await the analyst.
 
@@ -543,8 +545,13 @@ def decide(
     ``different``: they win over any score. Otherwise a new record joins the
     claim of its best pair when that scores ``match_at`` or more, no pair
     with another claim comes within ``margin`` of it, and the two are close
-    in date or in place (not only both vague: a year and a country); pairs from
-    ``review_at`` up, not taken, are returned for review with their reasons.
+    in date or in place (not only both vague: a year and a country); a
+    record placed by no more than its country joins only where both records
+    name the same actor. As in MELTT, one dataset's records are different
+    events: a claim a record of the new record's dataset already tells
+    (``told_by``: claim to datasets), or that a better new record of this
+    import takes, is the analyst's call. Pairs from ``review_at`` up, not
+    taken, are returned for review with their reasons.
 
     Returns ``({new id: (claim, old id)}, review rows)``.
     """
@@ -571,9 +578,21 @@ def decide(
     # The best pair of each record with another claim than its best pair's.
     other = best["claim_code"].to_numpy() != top["claim_code"].reindex(best["i"]).to_numpy()
     rival = best[other].groupby("i")["score"].max().reindex(top.index).fillna(-1.0)
-    # A pair vague in both date and place (a year in a country) is the analyst's call.
+    # A pair vague in both date and place (a year in a country) is the analyst's call,
+    # as is one placed only by country that no shared actor ties together.
     precise = np.maximum(top["time"], top["space"]) >= _PRECISE
-    taken = (top["score"] >= windows.match_at) & (rival < top["score"] - windows.margin) & precise
+    located = top["placed"] | top["same_admin"] | (top["shared"] != "")
+    taken = (top["score"] >= windows.match_at) & (rival < top["score"] - windows.margin)
+    taken &= precise & located
+    if told_by:
+        told = [
+            dataset in told_by.get(claim, ())
+            for claim, dataset in zip(top["claim"], top["dataset_b"], strict=True)
+        ]
+        taken &= ~np.asarray(told, dtype=bool)
+    # One claim, one new record: the best-scoring of those that would join it.
+    ranked = top[taken.to_numpy()].sort_values("score", ascending=False, kind="stable")
+    taken &= top.index.isin(ranked.index[~ranked["claim"].duplicated().to_numpy()])
     for record, claim, old_id in zip(
         top.loc[taken, "record_b"],
         top.loc[taken, "claim"],

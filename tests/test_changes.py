@@ -210,6 +210,8 @@ def test_a_report_regraded_changes_its_claims_support_though_its_counts_stay(tmp
         writer.writeheader()
         writer.writerows(rows)
     changes = compare(snapshot, data, previous_run="R1")
-    [moved] = [c for c in changes.claims if c["claim_id"] == first.get("claim_id", first["flow_id"])]
+    [moved] = [
+        c for c in changes.claims if c["claim_id"] == first.get("claim_id", first["flow_id"])
+    ]
     assert f"{first['status']} " in moved["new"] and moved["old"] != moved["new"]
     assert moved["new"].endswith(f"{first['credibility']}")

@@ -189,16 +189,16 @@ def test_an_export_filtered_by_type_or_actor_withdraws_nothing_it_does_not_cover
     # newer day: the events such a file leaves out were not withdrawn by ACLED.
     path = real_exports / "acled_bfa_1997-2020.csv"
     whole = pd.read_csv(path, dtype=str, keep_default_na=False)
-    stamp = [c for c in whole.columns if c.lower() == "timestamp"][0]
+    stamp = next(c for c in whole.columns if c.lower() == "timestamp")
     later = whole.assign(**{stamp: (whole[stamp].astype(int) + 7 * 86400).astype(str)})
     first = import_acled(path, curated)
     events = load_dataset(curated).events
-    kinds = whole[[c for c in whole.columns if c.lower() == "event_type"][0]]
+    kinds = whole[next(c for c in whole.columns if c.lower() == "event_type")]
     one_type = later[kinds == kinds.value_counts().index[0]]
     one_type.to_csv(tmp_path / "one_type.csv", index=False)
     summary = import_acled(tmp_path / "one_type.csv", curated)
     assert summary.withdrawn == 0
-    actor1 = [c for c in whole.columns if c.lower() == "actor1"][0]
+    actor1 = next(c for c in whole.columns if c.lower() == "actor1")
     one_actor = later[later[actor1] == later[actor1].value_counts().index[0]]
     one_actor.to_csv(tmp_path / "one_actor.csv", index=False)
     summary = import_acled(tmp_path / "one_actor.csv", curated)

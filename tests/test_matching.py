@@ -138,6 +138,32 @@ def test_two_kidnappings_two_days_and_200_km_apart_stay_two():
     assert joined == {"a": ("b", "b")} and review.empty
 
 
+def test_a_record_placed_by_country_only_joins_only_where_an_actor_ties_the_two():
+    new = _records(lat=np.nan, lon=np.nan, perpetrator="", actors="||")
+    old = _records(record_id="b", claim="b", dataset="gtd", start=1, end=1)
+    i, j = candidate_pairs(new, old)
+    scored = score_pairs(new, old, i, j)
+    assert scored["score"].iloc[0] >= Windows().match_at  # close enough, on the score alone
+    joined, review = decide(scored)
+    assert joined == {} and list(review["record_b"]) == ["a"]
+    tied = new.assign(perpetrator="aqim", actors="aqim||")
+    joined, _ = decide(score_pairs(tied, old, i, j))
+    assert joined == {"a": ("b", "b")}
+
+
+def test_one_datasets_records_never_join_one_event_by_the_score():
+    # Two ACLED records near one GTD event: the better joins, the other is the analyst's.
+    new = pd.concat([_records(record_id="a1", claim="a1", start=1, end=1),
+                     _records(record_id="a2", claim="a2", start=2, end=2)], ignore_index=True)  # fmt: skip
+    old = _records(record_id="b", claim="b", dataset="gtd", start=1, end=1)
+    i, j = candidate_pairs(new, old)
+    joined, review = decide(score_pairs(new, old, i, j))
+    assert joined == {"a1": ("b", "b")} and list(review["record_b"]) == ["a2"]
+    # A claim an earlier ACLED record already tells takes no other ACLED record.
+    joined, review = decide(score_pairs(new, old, i, j), told_by={"b": {"gtd", "acled"}})
+    assert joined == {} and sorted(review["record_b"]) == ["a1", "a2"]
+
+
 def test_precision_widens_the_windows_and_lowers_the_score():
     new = _records()
     # A month-precise record (day 0 to 30) 20 days away still touches the window...
@@ -345,6 +371,57 @@ def test_a_different_decision_undoes_a_match_the_score_made(mapped, tmp_path):
     for _ in range(2):  # every later import keeps them apart
         import_acled(acled, mapped)
         assert _events(mapped).loc["gtd-201204060001", "claim_id"] == "gtd-201204060001"
+
+
+def test_different_moves_the_record_that_joined_not_the_one_the_claim_is_named_after(
+    mapped, tmp_path
+):
+    acled = _write(tmp_path / "acled.csv", ACLED_HEADER, [_GAO_ACLED])
+    gtd = _write(tmp_path / "gtd.csv", GTD_HEADER, [_GAO_GTD])
+    import_gtd(gtd, mapped)  # GTD first: the claim is named after its record
+    import_acled(acled, mapped)
+    assert _events(mapped).loc["acled-MLI1", "claim_id"] == "gtd-201204060001"
+    (mapped / REVIEW_FILE).write_text(
+        "record_a,record_b,score,reasons,decision\ngtd-201204060001,acled-MLI1,,,different\n"
+    )
+    import_gtd(gtd, mapped)
+    events = _events(mapped)
+    assert events.loc["acled-MLI1", "claim_id"] != events.loc["gtd-201204060001", "claim_id"]
+
+
+def test_same_moves_a_record_with_those_that_had_joined_it(mapped, tmp_path):
+    acled = _write(tmp_path / "acled.csv", ACLED_HEADER, [_GAO_ACLED])
+    gtd = _write(tmp_path / "gtd.csv", GTD_HEADER, [_GAO_GTD])
+    import_acled(acled, mapped)
+    import_gtd(gtd, mapped)
+    assert _events(mapped).loc["gtd-201204060001", "claim_id"] == "acled-MLI1"
+    # The analyst says the ACLED record is a curated kidnapping: GTD's report of it goes too.
+    (mapped / REVIEW_FILE).write_text(
+        "record_a,record_b,score,reasons,decision\n"
+        "ev-2009-12-18-italians-kidnapping,acled-MLI1,,,same\n"
+    )
+    import_gtd(gtd, mapped)
+    events = _events(mapped)
+    claim = events.loc["ev-2009-12-18-italians-kidnapping", "claim_id"]
+    assert (
+        events.loc["acled-MLI1", "claim_id"] == events.loc["gtd-201204060001", "claim_id"] == claim
+    )
+
+
+def test_same_with_two_curated_events_of_different_claims_is_an_error(mapped, tmp_path):
+    acled = _write(tmp_path / "acled.csv", ACLED_HEADER, [_GAO_ACLED])
+    import_acled(acled, mapped)
+    (mapped / REVIEW_FILE).write_text(
+        "record_a,record_b,score,reasons,decision\n"
+        "ev-2009-12-18-italians-kidnapping,acled-MLI1,,,same\n"
+        "ev-2009-11-29-spanish-kidnapping,acled-MLI1,,,same\n"
+    )
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(mapped)
+    shown = [str(p) for p in caught.value.problems]
+    assert any(
+        p.startswith(f"{mapped}/{REVIEW_FILE}:3: decision: ") and "two claims" in p for p in shown
+    )
 
 
 def test_contradicting_decisions_and_unknown_ids_are_errors(data_dir):

@@ -7,7 +7,6 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
-import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
 
@@ -18,7 +17,7 @@ from ..origins import claim_problems
 from ..schema import TABLES, Table
 from ..texts import text_problems
 from .failures import _schema_problems
-from .references import _found, _reference_problems
+from .references import _reference_problems
 from .rows import _row_problems, formula_warnings
 from .successions import _succession_problems
 
@@ -150,7 +149,7 @@ def _checked(
         for name, raw in raws.items()
         for p in sorted(_kept(raw, read[name]), key=_order(raw.table))
     ]
-    problems += matching_problems(directory, shown, _reviewed_events(directory, ids["events"]))
+    problems += matching_problems(directory, shown, _reviewed_events(directory, raws["events"]))
     return problems
 
 
@@ -158,17 +157,28 @@ def _rows(raw: RawTable) -> int:
     return -len(raw.frame)
 
 
-def _reviewed_events(directory: Path, events: pd.Series | None) -> set[str]:
-    """The ids the folder's match review file names that are events of the data.
+def _reviewed_events(directory: Path, events: RawTable) -> dict[str, str]:
+    """The events the folder's match review file names, each with its curated claim ("" if imported).
 
     All the review checks ask of the events: a set of a million ids built in
     Python cost 0.8 s of every load, most of them with no review file at all.
     """
+    from ..matching import dataset_of
+
     named = {record for pair in read_decisions(directory)[1] for record in pair}
-    if events is None or not named:
-        return set()
-    named = pyarrow.array(sorted(named), type=pyarrow.string())
-    return set(pc.filter(named, _found(named, arrow_text(events))).to_pylist())
+    frame = events.frame
+    if frame is None or "event_id" not in frame or not named:
+        return {}
+    wanted = pyarrow.array(sorted(named), type=pyarrow.string())
+    hit = pc.is_in(arrow_text(frame["event_id"]), value_set=wanted)
+    rows = frame[hit.to_numpy(zero_copy_only=False)]
+    curated = dataset_of(rows["source_id"]).to_numpy() == "curated"
+    claims = rows["claim_id"].fillna("").astype(str) if "claim_id" in rows else rows["event_id"]
+    claims = claims.where(claims != "", rows["event_id"]).astype(str).to_numpy()
+    out = {}
+    for event_id, claim, own in zip(rows["event_id"].astype(str), claims, curated, strict=True):
+        out[event_id] = claim if own else ""
+    return out
 
 
 def _kept(raw: RawTable, structural: int) -> list[Problem]:
