@@ -572,6 +572,20 @@ def test_every_view_counts_an_event_two_datasets_tell_once(mapped, tmp_path):
     assert sum(ties) == 1
 
 
+def test_the_situation_report_says_every_record_each_dataset_holds_each_event_once(
+    mapped, tmp_path
+):
+    from sahel_nb.narrative import situation_report
+
+    _shared_and_open(mapped, tmp_path)
+    report = situation_report(load_dataset(mapped), start="2009", end="2012")
+    told = " ".join(str(s) for s in dict(report.sections)["Kidnappings and ransom money"])
+    # ACLED: Gao and MLI5 counted, Kobenni the curated Italians' report (3 in the file).
+    assert "records 3 kidnappings in this period: 1 told above" in told
+    # GTD: its Gao record is ACLED's event, its other record counted (2 in the file).
+    assert "records 2 kidnappings in this period: 1 counted with another dataset's" in told
+
+
 @pytest.mark.notebook
 def test_the_matching_notebook_lists_the_open_pairs_safe_for_a_spreadsheet(mapped, tmp_path):
     import papermill

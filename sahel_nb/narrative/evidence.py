@@ -274,16 +274,37 @@ class _Writer:
         from ..flows import KIDNAPPING
 
         counted = self.counted[(self.counted["sub_event_type"] == KIDNAPPING).to_numpy(bool)]
+        # Every imported record of a kidnapping told above or counted is said under
+        # its dataset, each event once: a record of one told above, or counted
+        # under another dataset, is that event's report, not another kidnapping.
+        events = self.dataset.events
+        imported = events["locator"].str.startswith("row ").fillna(False).to_numpy(bool)
+        told_claims = set(self.kidnaps["claim_id"])
+        claims = told_claims | set(counted["claim_id"])
+        records = events[imported & events["claim_id"].isin(claims).to_numpy(bool)]
+        picked = set(counted["event_id"])
         said = []
-        for source_id, group in counted.groupby("source_id", sort=True):
-            said.append(
-                Sentence(
-                    f"{self.notes.short(source_id)} records {_plural(len(group), 'kidnapping')} "
-                    "in this period; they are counted, not told one by one (see Imported "
-                    "datasets).",
-                    self._rows_cited(source_id, group),
+        for source_id, rows in records.groupby("source_id", sort=True):
+            told = rows["claim_id"].isin(told_claims).to_numpy(bool)
+            own = rows["event_id"].isin(picked).to_numpy(bool)
+            parts = []
+            if told.any():
+                parts.append(f"{told.sum()} told above with the other reports of the same events")
+            if (~told & ~own).any():
+                parts.append(
+                    f"{(~told & ~own).sum()} counted with another dataset's records of the "
+                    "same events"
                 )
-            )
+            if own.any():
+                parts.append(f"{own.sum()} counted, not told one by one (see Imported datasets)")
+            text = f"{self.notes.short(source_id)} records {_plural(len(rows), 'kidnapping')} in this period"
+            if parts == [f"{own.sum()} counted, not told one by one (see Imported datasets)"]:
+                text += "; they are counted, not told one by one (see Imported datasets)"
+            else:
+                text += (
+                    ": " + ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+                )
+            said.append(Sentence(text + ".", self._rows_cited(source_id, rows)))
         return said
 
     def _support(self, row: dict) -> str:
