@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -549,10 +550,18 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
     try:
-        return args.run(args)
+        status = args.run(args)
+        sys.stdout.flush()  # here, not at exit, where a closed pipe could not be handled
+        return status
     except SahelNbError as error:  # no traceback wall for an analyst
         print(f"sahel-nb: {error}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # Output piped to a reader that stopped (``| head``): the command's work
+        # is done or committed as it would be; only the rest of its words are
+        # unread. Python's own flush at exit would raise again: point it nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # as a shell reports a command stopped by SIGPIPE
 
 
 if __name__ == "__main__":

@@ -190,3 +190,13 @@ def test_report_into_a_read_only_folder_is_one_line_and_keeps_latest(capsys, tmp
     message = _one_message(capsys)
     assert "read-only" in message and str(out) in message
     assert (out / "latest").resolve() == latest
+
+
+def test_output_piped_to_a_reader_that_stopped_ends_quietly():
+    # The reader closes the pipe before the command writes a word (`| head -c0`).
+    command = [sys.executable, "-m", "sahel_nb.cli", "claims", "find", "ransom paid by Germany"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        process.stdout.close()
+        error = process.stderr.read().decode()
+    assert "Traceback" not in error and "BrokenPipeError" not in error
+    assert process.returncode == 141
