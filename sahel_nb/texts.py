@@ -360,7 +360,7 @@ def _named(text: str, spellings: Iterable[str]) -> bool:
 # Rows say when the analyst links an actor the paragraph does not name
 # ("gspc is the analyst's link") or reads a day from the article's date
 # ("on Tuesday, read by the analyst as 19 August 2003"): said, not warned of.
-_LINKED = re.compile(r"[^.;(]*analyst['’]s link[^.;)]*")
+_LINK = re.compile(r"analyst['’]s link")
 _DATE_READ = re.compile(
     r"read by the analyst as|the analyst['’]s reckoning"
     r"|inferred from the (?:article|source|report)"
@@ -369,9 +369,24 @@ _DATE_READ = re.compile(
 
 
 def _linked(prose) -> set[str]:
+    """The words of each clause saying "… is the analyst's link" (the ids it names).
+
+    Examples
+    --------
+    >>> sorted(_linked("Unnamed here (gspc is the analyst's link). Else."))
+    ['analyst', 'gspc', 'is', 'link', 's', 'the']
+    """
     if not isinstance(prose, str):
         return set()
-    return {word for clause in _LINKED.findall(prose) for word in re.findall(r"[\w.-]+", clause)}
+    words = set()
+    # The clause around each mention, found by looking out from it: a pattern
+    # spanning the clause backtracked over every character of a long cell.
+    for found in _LINK.finditer(prose):
+        start = max(prose.rfind(c, 0, found.start()) for c in ".;(") + 1
+        ends = [i for i in (prose.find(c, found.end()) for c in ".;)") if i >= 0]
+        clause = prose[start : min(ends, default=len(prose))]
+        words.update(re.findall(r"[\w.-]+", clause))
+    return words
 
 
 def text_problems(raws: dict[str, RawTable], data_dir: str | os.PathLike) -> None:

@@ -194,3 +194,22 @@ def test_a_row_saying_it_read_its_date_must_give_the_date_it_read(texts, data):
         [warning] = about(line)
         assert "warning: " in warning and what in warning and "2009-02-21" in warning
     assert not about(right)
+
+
+def test_a_cell_of_megabytes_citing_a_held_text_is_one_problem_said_promptly(texts, data):
+    import os
+    import subprocess
+    import sys
+
+    _hold(texts, data)
+    # No full stop for two million characters: the clause searches once backtracked
+    # over every character for each (hours); a hang would fail at the timeout.
+    long = "word " * 400_000
+    line = append_row(data / "events.csv", new_event(locator="¶2", description=long))
+    done = subprocess.run(
+        [sys.executable, "-m", "sahel_nb.cli", "validate", str(data)],
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "SAHEL_NB_SOURCES": str(texts)},
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert f"events.csv:{line}: description: is 2,000,000 characters long" in done.stderr
