@@ -394,3 +394,14 @@ def test_an_assessment_is_found_beside_its_data_by_id_or_file_name(tmp_path, cla
         assert load_assessment(name, dataset).path == tmp_path / "analysis" / "mine.yaml"
     assert main(["review", "mine.yml", "--data-dir", str(data)]) == 0
     assert (tmp_path / "analysis" / "mine.review.json").is_file()
+
+
+def test_a_key_written_twice_is_named_by_its_whole_path(written):
+    _edit(written, "      H2: A ransom was paid through a go-between.\n",
+          "      H2: A ransom was paid through a go-between.\n      H2: Twice.\n")  # fmt: skip
+    said = [str(p) for p in assessment_problems(written)]
+    line = _line_of(written, "H2: Twice.")
+    assert (
+        f"{written}:{line}: hypotheses.fixture-payment.hypotheses.H2: key written twice"
+        in " ".join(said)
+    )

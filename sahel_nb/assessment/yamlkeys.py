@@ -208,6 +208,20 @@ def read_yaml(path: Path, check: _Checker):
         return None
     finally:
         loader.dispose()
+    paths = dict(_key_paths(document))
     for key, line in loader.duplicates:
-        check.add(line, key, "key written twice; the second would silently win")
+        shown = paths.get((key, line), key)
+        check.add(line, shown, "key written twice; the second would silently win")
     return document
+
+
+def _key_paths(node, path: str = ""):
+    """((key, line), its key path) of every key of a read document, ``judgments.kj1.text``."""
+    if isinstance(node, _Map):
+        for key, value in node.items():
+            here = f"{path}.{key}" if path else str(key)
+            yield (key, node.lines.get(key)), here
+            yield from _key_paths(value, here)
+    elif isinstance(node, _Seq):
+        for index, item in enumerate(node):
+            yield from _key_paths(item, _keyed(path, index, item))
