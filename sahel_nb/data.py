@@ -20,7 +20,7 @@ from ._gc import paused
 from .arrowtext import isin
 from .csvfile import RawTable, arrow_text
 from .exceptions import DataValidationError, Problem
-from .origins import claim_keys, origin_map, row_origins
+from .origins import actor_tellers, claim_keys, origin_map, relayed_tellers, row_origins
 from .paths import default_data_dir
 from .schema import CLAIM_TABLES, CREDIBILITY, RELIABILITY, TABLES
 from .transaction import reading, settle
@@ -224,20 +224,23 @@ def _typed_column(raw: RawTable, spec) -> dict:
     return {spec.name: values.astype("str")}
 
 
-def _origins(frame: pd.DataFrame, by_source: np.ndarray, origins: dict) -> pd.Series:
+def _origins(frame: pd.DataFrame, by_source: np.ndarray, origins: dict, known: dict) -> pd.Series:
     """Each row's independent origin: its source's, except where the row says who told it.
 
     ``by_source`` is each row's source's origin (an object array of this
-    table's own, changed in place).
+    table's own, changed in place); ``known`` the actors' spellings
+    (:func:`sahel_nb.origins.actor_tellers`). A row relaying a source takes
+    the teller that source's row of the same claim names.
     """
     said = [frame[c].notna() for c in ("relays", "speaker", "told") if c in frame]
     if said:
         own_words = np.logical_or.reduce([column.to_numpy(bool) for column in said])
         if own_words.any():
-            own = row_origins(frame[own_words], origins)
+            own = row_origins(frame[own_words], origins, known)
             by_source[own_words] = own.to_numpy(dtype=object, na_value=None)
     # An object column: None where no teller is named (a tertiary work, an echo).
-    return pd.Series(by_source, index=frame.index, dtype=object, copy=False)
+    origin = pd.Series(by_source, index=frame.index, dtype=object, copy=False)
+    return relayed_tellers(frame, origin)
 
 
 def load_dataset(data_dir: str | os.PathLike | None = None) -> Dataset:
@@ -312,6 +315,7 @@ def _load(data_dir, *, texts: bool) -> tuple[Dataset, list[Problem]]:
     tables = {name: _typed(raw) if raw.then is None else raw.then for name, raw in raws.items()}
     sources = tables["sources"]
     origins = origin_map(sources)
+    known = actor_tellers(tables["actors"])
     # Each source's origin, by the source's position: most rows relay nothing,
     # so their origin is their source's, looked up with the same positions.
     # Taken from Python strings made once per source: converting a million
@@ -329,7 +333,7 @@ def _load(data_dir, *, texts: bool) -> tuple[Dataset, list[Problem]]:
         )
         if name in CLAIM_TABLES:
             frame["claim_id"] = claim_keys(frame, TABLES[name].id_column).astype("str")
-            frame["origin"] = _origins(frame, origin_of[at], origins)
+            frame["origin"] = _origins(frame, origin_of[at], origins, known)
     withdrawn = _withdrawn(tables)
     return Dataset(**tables, withdrawn=withdrawn, folder=directory), cautions
 

@@ -397,3 +397,24 @@ def test_a_hostile_column_name_is_a_text_heading_in_the_workbook(tmp_path):
 def test_a_base_year_that_is_not_a_whole_number_says_so(flows_data):
     with pytest.raises(ParameterError, match="base_year='2024' must be a year as a whole number"):
         flow_summary(flows_data, base_year="2024")
+
+
+def test_a_figure_only_an_echo_gives_is_listed_beside_the_claim_never_its_range(tmp_path):
+    import shutil
+
+    from sahel_nb.flows import payment_claims
+
+    data = Path(shutil.copytree(Path(__file__).parent / "fixtures" / "claims", tmp_path / "d"))
+    flows = pd.read_csv(data / "flows.csv", dtype=str, keep_default_na=False)
+    echo = flows[flows["flow_id"] == "fl-share-col"].iloc[0].copy()
+    echo["flow_id"], echo["source_id"], echo["amount"], echo["currency"] = (
+        "fl-share-paper", "paper", "500000", "EUR",
+    )  # fmt: skip
+    flows = pd.concat([flows, echo.to_frame().T], ignore_index=True)
+    flows["told"] = ["unattributed" if i == "fl-share-paper" else "" for i in flows["flow_id"]]
+    flows.to_csv(data / "flows.csv", index=False)
+    claims = payment_claims(load_dataset(data)).set_index("claim_id")
+    share = claims.loc["c-share"]
+    assert pd.isna(share["usd_low"]) and pd.isna(share["usd_high"])
+    assert "only reports that name no teller give a figure" in share["not_converted"]
+    assert "500,000 EUR" in share["reported_as"] and "not in the range" in share["reported_as"]

@@ -64,6 +64,41 @@ def test_one_speaker_through_two_outlets_is_one_origin(folder):
     assert claim["agreement"] == "contested"  # the radio's denial still stands against it
 
 
+def test_one_teller_spelt_in_another_case_form_or_as_the_actor_is_one_origin(folder):
+    spellings = {
+        "case": ("German officials (unnamed)", "german OFFICIALS (unnamed)"),
+        "form": ("Touré's envoy", "Toure\u0301's envoy"),  # one é composed, one combining
+        "actor": ("mali-gov", "Malian authorities"),  # the actor's id, and its alias
+    }
+    for first, second in spellings.values():
+        _edit(folder, "flows", {"fl-ransom-col": {"speaker": first, "told": "statement"},
+                                "fl-ransom-paper": {"speaker": second}})  # fmt: skip
+        assert _claim(folder, "c-ransom")["origins"] == 1, (first, second)
+
+
+def test_outlets_relaying_one_another_pass_on_the_teller_the_first_names(folder):
+    # The paper names the officials; the column relays the paper, a row of the tv relays
+    # the column: one teller, three reports.
+    _edit(
+        folder,
+        "flows",
+        {
+            "fl-ransom-paper": {"speaker": "German officials (unnamed)", "told": "statement"},
+            "fl-ransom-col": {"relays": "paper"},
+        },
+        add=[{"flow_id": "fl-ransom-tv", "claim_id": "c-ransom", "date": "2003",
+              "payer": "germany", "payee": "gspc", "flow_type": "ransom",
+              "in_kind": "a ransom", "event_id": "ev-kidnap-col", "status": "alleged",
+              "credibility": "3", "source_id": "tv", "locator": "¶1", "relays": "col"}],
+    )  # fmt: skip
+    dataset = load_dataset(folder)
+    rows = dataset.flows.set_index("flow_id")
+    said = rows.loc[["fl-ransom-paper", "fl-ransom-col", "fl-ransom-tv"], "origin"]
+    assert set(said) == {"speaker:German officials (unnamed)"}
+    claim = claim_table(dataset).set_index("claim_id").loc["c-ransom"]
+    assert claim["origins"] == 1 and claim["reports"] == 4
+
+
 def test_two_speakers_in_one_outlet_are_two_origins(folder):
     # The column's figure is its own; a second row of it quotes a kidnapper.
     extra = {

@@ -141,12 +141,14 @@ def payment_claims(dataset: Dataset, *, base_year: int | None = None) -> pd.Data
         return claims
     supporting = rows["status"].astype(str).isin(SUPPORTING_STATUSES)
     backing = rows[supporting]
-    # The range is the first tellers' figures; an echo's figure (a report that
-    # names no teller) widens it only where no teller gives one.
+    # The range is the first tellers' figures alone; an echo's figure (a report
+    # that names no teller) is listed beside it, never in it, even where no
+    # teller gives one: a figure nobody is said to have told is no one's range.
     echo = backing["origin"].isna() if "origin" in backing else backing["status"].isna()
-    told = set(backing.loc[~echo & backing["low_end"].notna(), "claim_id"])
-    beside = echo & backing["claim_id"].isin(told)
-    by_claim = backing[~beside].groupby("claim_id")
+    echoed = set(backing.loc[echo & backing["low_end"].notna(), "claim_id"]) - set(
+        backing.loc[~echo & backing["low_end"].notna(), "claim_id"]
+    )
+    by_claim = backing[~echo].groupby("claim_id")
     low = by_claim[f"{unit}_low"].min()
     high = by_claim[f"{unit}_high"].max()
     claims[f"{unit}_low"] = claims["claim_id"].map(low).astype("Float64")
@@ -158,6 +160,8 @@ def payment_claims(dataset: Dataset, *, base_year: int | None = None) -> pd.Data
         base_year=base_year,
     ).dropna()  # fmt: skip
     why = why.groupby(backing.loc[why.index, "claim_id"]).first()
+    for claim in echoed:
+        why[claim] = "only reports that name no teller give a figure (listed beside, not a range)"
     claims["not_converted"] = claims["claim_id"].map(why).where(claims[f"{unit}_low"].isna())
     if rows["claim_id"].is_unique:
         # Imported datasets: one report per claim, nothing to lay side by side.
@@ -191,7 +195,7 @@ def payment_claims(dataset: Dataset, *, base_year: int | None = None) -> pd.Data
             continue
         figure = _figure(row.amount, row.amount_low, row.amount_high, row.currency)
         in_money = "" if pd.isna(row.amount_year) else f", in {row.amount_year} money"
-        if pd.isna(row.origin) and row.claim_id in told:
+        if pd.isna(row.origin):
             said.setdefault(row.claim_id, []).append(
                 f"{figure or 'amount not given'} per {where} ({row.status}{in_money}; "
                 "names no teller, so not in the range)"

@@ -9,10 +9,18 @@ from .claims import claim_keys, claims_of, memberships, one_per_claim
 
 # Re-exported: the mark of an origin that is a speaker, public before the split.
 from .tellers import SPEAKER_PREFIX as SPEAKER_PREFIX
-from .tellers import origin_map, row_origins, speaker_key, tertiary_sources
+from .tellers import (
+    actor_tellers,
+    origin_map,
+    relayed_tellers,
+    row_origins,
+    speaker_key,
+    tertiary_sources,
+)
 
 __all__ = [
     "AGREEMENT",
+    "actor_tellers",
     "agreement",
     "claim_keys",
     "claim_problems",
@@ -20,6 +28,7 @@ __all__ = [
     "memberships",
     "one_per_claim",
     "origin_map",
+    "relayed_tellers",
     "row_origins",
     "speaker_key",
     "speaker_problems",

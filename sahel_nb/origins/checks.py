@@ -12,7 +12,7 @@ from ..arrowtext import isin
 from ..schema import CLAIM_TABLES, TABLES
 from .agreement import stance
 from .claims import claim_keys
-from .tellers import _chains, row_origins, tertiary_sources
+from .tellers import _chains, actor_tellers, relayed_tellers, row_origins, tertiary_sources
 from .text import _blank, _text
 
 if TYPE_CHECKING:
@@ -66,6 +66,8 @@ def claim_problems(raws: dict[str, RawTable]) -> None:
         tertiary = tertiary_sources(sources.frame)
         origins = {s: None if r in tertiary else r for s, r in origins.items()}
     speaker_problems(raws, derived)
+    actors = raws["actors"].frame
+    known = actor_tellers(actors) if actors is not None and "actor_id" in actors else {}
 
     owner: dict[str, tuple] = {}
     for name, shared in CLAIM_TABLES.items():
@@ -138,12 +140,13 @@ def claim_problems(raws: dict[str, RawTable]) -> None:
         # of half a million imported rows cost a third of a second per load.
         needed = [c for c in ("source_id", "relays", "speaker", "told", "status") if c in frame]
         told = frame.loc[isin(keys, keys[ones]), needed]  # a few columns: each is a take
+        # As the loader counts them: spellings of one teller as one, relays passing on
+        # the teller of the row they relay.
+        origin = relayed_tellers(
+            told.assign(claim_id=keys[told.index]), row_origins(told, origins, known)
+        )
         table = pd.DataFrame(
-            {
-                "claim": keys[told.index],
-                "origin": row_origins(told, origins),
-                "stance": told["status"].map(stance),
-            }
+            {"claim": keys[told.index], "origin": origin, "stance": told["status"].map(stance)}
         )
         for position in ones:
             claim, origin, side = table.loc[position, ["claim", "origin", "stance"]]
