@@ -377,7 +377,8 @@ def attribution(reports, names: dict[str, str], stance: str = "for") -> str:
     if echoes:
         which = "which names" if len(echoes) == 1 else "which name"
         listed = ", ".join(names.get(e, e) for e in echoes)
-        parts.append(f"also repeated by {listed}, {which} no teller")
+        verb = "denied" if stance == "against" else "repeated"
+        parts.append(f"{'also ' if parts else ''}{verb} by {listed}, {which} no teller")
     return "; ".join(parts)
 
 
@@ -396,9 +397,15 @@ def support_said(row, reports: list[dict], names: dict[str, str]) -> str:
     """
     said = attribution(reports, names)
     label = row.get("agreement", "single source")
+    if label in ("single source", "corroborated", "untraced"):
+        # A denial by a report that names no teller contests nothing: said beside.
+        against = attribution(reports, names, "against")
+        said = f"{said}; {against}" if said and against else said or against
     if label == "single source" and said:
         backing = [r for r in reports if _side(r) == "for"]
-        alleged = all(str(r["status"]) != "reported" for r in backing)
+        # The tellers' word: an echo stating it as fact does not make it reported.
+        traced = [r for r in backing if _given(r.get("origin")) is not None] or backing
+        alleged = all(str(r["status"]) != "reported" for r in traced)
         return f"{'alleged' if alleged else 'reported'} only by {said}"
     if label == "denied":
         against = attribution(reports, names, "against")

@@ -99,6 +99,23 @@ def test_outlets_relaying_one_another_pass_on_the_teller_the_first_names(folder)
     assert claim["origins"] == 1 and claim["reports"] == 4
 
 
+def test_what_names_no_teller_neither_makes_a_claim_reported_nor_contests_it(folder):
+    base = {"claim_id": "c-demand", "date": "2003", "payee": "gspc", "flow_type": "ransom demand",
+            "amount": "45000000", "currency": "EUR", "event_id": "ev-kidnap-col",
+            "credibility": "3", "source_id": "radio", "locator": "¶9", "told": "unattributed"}  # fmt: skip
+    before = _claim(folder, "c-demand")
+    assert before["agreement"] == "single source" and before["support"].startswith("alleged")
+    # An echo stating the demand as fact, and another denying it.
+    _edit(folder, "flows", {}, add=[base | {"flow_id": "fl-demand-echo", "status": "reported"},
+                                    base | {"flow_id": "fl-demand-nay", "status": "denied"}])  # fmt: skip
+    dataset = load_dataset(folder)
+    after = claim_table(dataset).set_index("claim_id").loc["c-demand"]
+    assert after["agreement"] == "single source" and after["support"].startswith("alleged")
+    rows = dataset.flows[dataset.flows["claim_id"] == "c-demand"].to_dict("records")
+    said = support_said(after, rows, teller_names(dataset.sources, dataset.actors))
+    assert said.startswith("alleged only by") and "denied by" in said and "no teller" in said
+
+
 def test_two_speakers_in_one_outlet_are_two_origins(folder):
     # The column's figure is its own; a second row of it quotes a kidnapper.
     extra = {

@@ -546,11 +546,21 @@ def _rows(locators: pd.Series) -> str:
 
 
 def _when(event: dict) -> str:
-    """``In about August 2003``; an undated event says so."""
+    """``On 20 August 2003``, ``In 2008``, ``Until 18 August 2003``; an undated event says so.
+
+    Examples
+    --------
+    >>> [_when({"date": d}) for d in ("2003-08-20", "2008", "../2003-08-18", "2003~")]
+    ['On 20 August 2003', 'In 2008', 'Until 18 August 2003', 'In about 2003']
+    """
     if pd.isna(event["date"]):
         return "Undated"
     said = date_words(event["date"])
-    return f"{'On' if said[:1].isdigit() else 'In'} {said}"
+    if re.match(r"\d{1,2} ", said):  # a day: "On 20 August 2003"
+        return f"On {said}"
+    if said.startswith(("until ", "from ")):
+        return said[:1].upper() + said[1:]
+    return f"In {said}"
 
 
 def _event_what(event: dict) -> str:

@@ -33,13 +33,19 @@ def stance(status) -> str:
 
 
 def agreement(
-    supporting_origins: int, denying: int, disputed: int, supporting: int | None = None
+    supporting_origins: int,
+    denying: int,
+    disputed: int,
+    supporting: int | None = None,
+    untraced_denials: int = 0,
 ) -> str:
     """The agreement label of a claim from its counts; rules in :data:`AGREEMENT`.
 
     ``supporting`` counts the rows that report it, with an origin or not
     (default: one per origin); rows without one (tertiary works, echoes)
-    never corroborate.
+    never corroborate. ``denying`` counts denials from an origin;
+    ``untraced_denials`` those of reports that name no teller, which contest
+    nothing.
 
     Examples
     --------
@@ -47,13 +53,15 @@ def agreement(
     ('corroborated', 'contested', 'denied', 'single source')
     >>> agreement(1, 0, 0, supporting=3), agreement(0, 0, 0, supporting=2)
     ('single source', 'untraced')
+    >>> agreement(1, 0, 0, untraced_denials=1), agreement(0, 0, 0, 0, untraced_denials=1)
+    ('single source', 'untraced')
     """
     supporting = supporting_origins if supporting is None else supporting
     if disputed or (denying and supporting):
         return "contested"
     if denying:
         return "denied"
-    if supporting and not supporting_origins:
+    if (supporting or untraced_denials) and not supporting_origins:
         return "untraced"
     return "corroborated" if supporting_origins >= 2 else "single source"
 
@@ -80,7 +88,8 @@ def support_wording(
 
     verb = "alleged" if alleged_only else "reported"
     if label == "untraced":
-        return f"repeated by {count(reports, 'report')} that name no teller; no independent origin"
+        which = "that names" if reports == 1 else "that name"
+        return f"repeated by {count(reports, 'report')} {which} no teller; no independent origin"
     if label == "corroborated":
         relayed = f" ({count(reports, 'report')})" if reports > origins else ""
         if alleged_only:

@@ -225,16 +225,32 @@ def one_per_claim(
         .fillna(0)
         .astype(int)
     )
+    # Whether a claim reads as alleged is the tellers' word: a tertiary work or an
+    # echo stating it as fact does not make it reported (unless nothing else tells it).
+    traced = (
+        support_rows[support_rows["origin"].notna().to_numpy(bool)]
+        if "origin" in support_rows
+        else support_rows
+    )
+    told = support_rows[~support_rows["claim_id"].isin(set(traced["claim_id"])).to_numpy(bool)]
+    voiced = pd.concat([traced, told])
     alleged_only = (
-        support_rows.assign(_a=support_rows["status"].astype(str) == "alleged")
+        voiced.assign(_a=voiced["status"].astype(str) == "alleged")
         .groupby("claim_id")["_a"]
         .all()
         .reindex(out.index)
         .fillna(False)
     )
+    # A denial only a report naming no teller makes is listed, but contests nothing.
+    denying = ordered[status.reindex(ordered.index) == "denied"]
+    if "origin" in denying:
+        denying = denying[denying["origin"].notna().to_numpy(bool)]
+    traced_denials = denying.groupby("claim_id").size().reindex(out.index).fillna(0).astype(int)
     out["agreement"] = [
-        agreement(o, d, x, supporting=n)
-        for o, d, x, n in zip(out["origins"], out["denials"], disputes, backing, strict=True)
+        agreement(o, d, x, supporting=n, untraced_denials=all_d - d)
+        for o, d, x, n, all_d in zip(
+            out["origins"], traced_denials, disputes, backing, out["denials"], strict=True
+        )
     ]
     out["support"] = [
         support_wording(label, o, r, d, bool(a))
