@@ -295,6 +295,16 @@ def test_a_bad_amount_year_is_refused(folder):
     assert any("amount_year: must be a year" in p for p in _problems(folder))
 
 
+def test_money_of_a_year_after_the_source_came_out_is_refused(folder):
+    # The column came out in 2010: its figure cannot be in 2030 money.
+    _edit(folder, "flows", {"fl-ransom-col": {"amount_year": "2030"}})
+    [problem] = [p for p in _problems(folder) if ": amount_year: " in p]
+    assert problem.startswith(f"{folder / 'flows.csv'}:2: amount_year: is after its source")
+    assert problem.endswith("('2030')")
+    _edit(folder, "flows", {"fl-ransom-col": {"amount_year": "2009"}})
+    assert load_dataset(folder).flows["amount_year"].notna().any()  # 2009: valid
+
+
 @pytest.mark.parametrize(
     ("counts", "label"),
     [

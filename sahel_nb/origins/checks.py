@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -66,6 +67,7 @@ def claim_problems(raws: dict[str, RawTable]) -> None:
         tertiary = tertiary_sources(sources.frame)
         origins = {s: None if r in tertiary else r for s, r in origins.items()}
     speaker_problems(raws, derived)
+    money_year_problems(raws)
     actors = raws["actors"].frame
     known = actor_tellers(actors) if actors is not None and "actor_id" in actors else {}
 
@@ -246,3 +248,38 @@ def speaker_problems(raws: dict[str, RawTable], derived: dict[str, str | None]) 
                     "one of them must have told it first",
                     relays,
                 )
+
+
+def money_year_problems(raws: dict[str, RawTable]) -> None:
+    """Add a problem for each ``amount_year`` later than its source was published.
+
+    The year a teller's money is counted in is at the latest the year the
+    source came out: a later year would convert the figure from money nobody
+    had yet.
+    """
+    flows, sources = raws["flows"].frame, raws["sources"].frame
+    if flows is None or sources is None or "amount_year" not in flows:
+        return
+    given = flows["amount_year"].notna().to_numpy(bool)
+    if not given.any() or not {"source_id", "published"} <= set(sources):
+        return
+    published = dict(zip(sources["source_id"], sources["published"], strict=True))
+    for position, row in flows.loc[given, ["amount_year", "source_id"]].iterrows():
+        out = published.get(row["source_id"])
+        year, last = str(row["amount_year"]).strip(), _last_year(out)
+        if year.isdigit() and last is not None and int(year) > last:
+            raws["flows"].problem(
+                raws["flows"].line(position),
+                "amount_year",
+                f"is after its source was published ({out}): the money a teller counts in "
+                "is of that year or an earlier one",
+                year,
+            )
+
+
+def _last_year(published) -> int | None:
+    """The last year a source's partial publication date covers (None when it gives none)."""
+    if _blank(published):
+        return None
+    years = [int(y) for y in re.findall(r"\d{4}", str(published))]
+    return max(years) if years else None
