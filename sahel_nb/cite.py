@@ -354,7 +354,12 @@ def attribution(reports, names: dict[str, str], stance: str = "for") -> str:
         entry = told.setdefault(origin, {"through": [], "relayed": [], "interest": None})
         entry["interest"] = entry["interest"] or _given(row.get("interest"))
         relays = _given(row.get("relays"))
-        if origin.startswith("speaker:"):
+        inherited = "speaker" in row and _given(row["speaker"]) is None
+        if origin.startswith("speaker:") and relays and inherited:
+            # Relaying an outlet that quoted the teller: one more outlet it passed through.
+            if source not in entry["relayed"]:
+                entry["relayed"].append(source)
+        elif origin.startswith("speaker:"):
             # The speaker's words reached us through the outlet it told, then its relays.
             first = relays or source
             verb = "to" if row.get("told") == "interview" else "through"
@@ -370,7 +375,11 @@ def attribution(reports, names: dict[str, str], stance: str = "for") -> str:
         if entry["interest"]:
             text += f" (an interested party: {INTERESTS.get(entry['interest'], entry['interest'])})"
         if entry["through"]:
-            text += ", " + ", ".join(f"{verb} {names.get(s, s)}" for verb, s in entry["through"])
+            # "through Reuters 2008 and dpa 2008": each verb once, its outlets together.
+            verbs: dict[str, list[str]] = {}
+            for verb, s in entry["through"]:
+                verbs.setdefault(verb, []).append(names.get(s, s))
+            text += ", " + ", ".join(f"{verb} {_and(outlets)}" for verb, outlets in verbs.items())
         if entry["relayed"]:
             text += " (relayed by " + ", ".join(names.get(r, r) for r in entry["relayed"]) + ")"
         parts.append(text)
@@ -380,6 +389,11 @@ def attribution(reports, names: dict[str, str], stance: str = "for") -> str:
         verb = "denied" if stance == "against" else "repeated"
         parts.append(f"{'also ' if parts else ''}{verb} by {listed}, {which} no teller")
     return "; ".join(parts)
+
+
+def _and(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def support_said(row, reports: list[dict], names: dict[str, str]) -> str:

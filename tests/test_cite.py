@@ -108,3 +108,22 @@ def test_an_origin_not_held_is_cited_by_its_short_name_and_listed_as_known_throu
     # A page citing nothing that relays it does not list it; asked for by id, it is.
     assert source_entries(dataset, ["src-a"], relayed=False) == lines[:1]
     assert source_entries(load_dataset(data), ["aqim-statement-2009"], relayed=False) == lines[1:]
+
+
+def test_a_teller_relayed_down_a_chain_is_said_once_through_its_outlets():
+    from sahel_nb.cite import attribution
+
+    rows = [
+        {"source_id": "reu", "origin": "speaker:FM", "status": "alleged", "speaker": "FM"},
+        {"source_id": "dpa", "origin": "speaker:FM", "status": "alleged", "speaker": "FM"},
+        {"source_id": "ew", "origin": "speaker:FM", "status": "alleged", "speaker": None,
+         "relays": "reu"},
+        {"source_id": "col", "origin": "speaker:FM", "status": "alleged", "speaker": None,
+         "relays": "ew"},
+    ]  # fmt: skip
+    names = {"reu": "Reuters 2008", "dpa": "dpa 2008", "ew": "El Watan 2008",
+             "col": "Writer 2012", "speaker:FM": "the ministry's spokesman"}  # fmt: skip
+    assert attribution(rows, names) == (
+        "the ministry's spokesman, through Reuters 2008 and dpa 2008 "
+        "(relayed by El Watan 2008, Writer 2012)"
+    )
