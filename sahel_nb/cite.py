@@ -427,4 +427,8 @@ def support_said(row, reports: list[dict], names: dict[str, str]) -> str:
     if label == "contested":
         against = attribution(reports, names, "against")
         return f"{row['support']}; for: {said or 'no teller'}; against: {against or 'disputed'}"
+    if label == "untraced":
+        # Its wording already says that no one names a teller: only who repeats it is added.
+        listed = list(dict.fromkeys(names.get(r["source_id"], r["source_id"]) for r in reports))
+        return f"{row['support']} ({', '.join(listed)})" if listed else str(row["support"])
     return f"{row['support']}: {said}" if said else str(row["support"])

@@ -115,7 +115,7 @@ def _print_checks(assessment, dataset) -> None:
     import shlex
 
     from .assessment import check_assessment, to_review
-    from .paths import default_data_dir
+    from .paths import analysis_dir, default_data_dir
 
     for flag in check_assessment(assessment, dataset):
         where = f"{assessment.path}:{flag.line}" if flag.line else str(assessment.path)
@@ -125,6 +125,9 @@ def _print_checks(assessment, dataset) -> None:
         )
     # The command to record a review, as it can be typed here: with the data folder read.
     command = f"sahel-nb review {assessment.id}"
+    if assessment.path.parent.resolve() != analysis_dir(dataset.folder).resolve():
+        # Found elsewhere (--analysis): review finds it by its file, not its id.
+        command = f"sahel-nb review {shlex.quote(str(assessment.path))}"
     if dataset.folder is not None and dataset.folder.resolve() != default_data_dir().resolve():
         command += f" --data-dir {shlex.quote(str(dataset.folder))}"
     for item in to_review(assessment, dataset):

@@ -405,3 +405,13 @@ def test_a_key_written_twice_is_named_by_its_whole_path(written):
         f"{written}:{line}: hypotheses.fixture-payment.hypotheses.H2: key written twice"
         in " ".join(said)
     )
+
+
+def test_validates_review_hint_is_a_command_that_finds_the_file_and_the_data(
+    written, tmp_path, capsys
+):
+    data = tmp_path / "elsewhere" / "data"
+    shutil.copytree(CLAIMS, data)
+    assert main(["validate", str(data), "--analysis", str(written.parent)]) == 0
+    hints = [line for line in capsys.readouterr().err.splitlines() if "never reviewed" in line]
+    assert hints and f"sahel-nb review {written} --data-dir {data} records it" in hints[0]

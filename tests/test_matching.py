@@ -654,3 +654,23 @@ def test_a_real_acled_abduction_joins_the_curated_claim_though_its_dates_differ(
     # The attack in Ouagadougou that day is of another type: not this claim.
     assert events.loc["acled-BFO638", "claim_id"] == "acled-BFO638"
     assert (events["claim_id"] == "c-test-djibo").sum() == 2
+
+
+def test_same_decisions_chained_through_imported_records_move_the_whole_group(tmp_path):
+    from types import SimpleNamespace
+
+    from sahel_nb.interop.matches import decided_claims
+
+    events = pd.DataFrame(
+        {
+            "event_id": ["ev-a", "acled-9", "acled-10"],
+            "claim_id": ["c-a", "acled-9", "acled-10"],
+            "source_id": ["guitta-2010", "acled-0123456789ab", "acled-0123456789ab"],
+            "event_type": ["Battles"] * 3,
+        }
+    )
+    (tmp_path / REVIEW_FILE).write_text(
+        "record_a,record_b,score,reasons,decision\nacled-9,acled-10,,,same\nacled-9,ev-a,,,same\n"
+    )
+    moved = decided_claims(SimpleNamespace(events=events), tmp_path)
+    assert moved == {"acled-9": {"claim_id": "c-a"}, "acled-10": {"claim_id": "c-a"}}

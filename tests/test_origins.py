@@ -327,3 +327,53 @@ def test_the_curated_data_counts_no_encyclopedia_as_an_origin():
         cited = frame[frame["source_id"].isin(tertiary)]
         named = cited["speaker"].notna() | cited["relays"].notna()
         assert cited.loc[~named, "origin"].isna().all(), name
+
+
+def test_a_relay_passes_on_the_teller_of_its_own_side_only(folder):
+    # The paper quotes German officials reporting the ransom and Mali's government
+    # denying it; the column relays the paper's report: the officials, not the paper.
+    denial = {"flow_id": "fl-ransom-paper-nay", "claim_id": "c-ransom", "date": "2003",
+              "payer": "germany", "payee": "gspc", "flow_type": "ransom",
+              "in_kind": "no ransom, per the government", "event_id": "ev-kidnap-col",
+              "status": "denied", "credibility": "3", "source_id": "paper", "locator": "¶5",
+              "speaker": "mali-gov", "told": "statement"}  # fmt: skip
+    _edit(
+        folder,
+        "flows",
+        {"fl-ransom-paper": {"speaker": "German officials (unnamed)", "told": "statement"},
+         "fl-ransom-col": {"relays": "paper"}},
+        add=[denial],
+    )  # fmt: skip
+    origin = load_dataset(folder).flows.set_index("flow_id")["origin"]
+    assert (
+        origin["fl-ransom-col"] == origin["fl-ransom-paper"] == "speaker:German officials (unnamed)"
+    )
+
+
+def test_a_table_missing_a_column_is_a_problem_not_a_crash(folder, capsys):
+    from sahel_nb.cli import main
+
+    actors = pd.read_csv(folder / "actors.csv", dtype=str, keep_default_na=False)
+    actors.drop(columns=["name"]).to_csv(folder / "actors.csv", index=False)
+    _edit(folder, "flows", {"fl-ransom-col": {"speaker": "gspc", "amount_year": "2003"}})
+    assert main(["validate", str(folder)]) == 1
+    said = capsys.readouterr().err
+    assert "actors.csv:1: name: missing column" in said and "Traceback" not in said
+
+
+def test_a_denial_naming_no_teller_is_untraced_whether_or_not_its_claim_has_other_rows():
+    rows = pd.DataFrame(
+        {
+            "flow_id": ["a", "b", "c"],
+            "claim_id": ["x", "y", "y"],
+            "status": ["denied", "denied", "denied"],
+            "credibility": [3, 3, 3],
+            "origin": [None, None, None],
+            "source_id": ["wiki", "wiki", "wiki2"],
+            "locator": ["¶1", "¶1", "¶2"],
+        }
+    )
+    for frame in (rows.iloc[:1], rows):  # one row a claim; claims of several rows
+        claims = one_per_claim(frame).set_index("claim_id")
+        assert set(claims["agreement"]) == {"untraced"}
+        assert all(s.startswith("denied only by") for s in claims["support"])

@@ -175,6 +175,10 @@ def payment_claims(dataset: Dataset, *, base_year: int | None = None) -> pd.Data
                 strict=True,
             )
         ]
+        # A figure only a report naming no teller gives is no claim's range (as below).
+        no_teller = flows["origin"].isna().to_numpy(bool) if "origin" in flows else None
+        if no_teller is not None:
+            figures = [None if e else f for f, e in zip(figures, no_teller, strict=True)]
         by_id = dict(zip(flows["claim_id"], figures, strict=True))
         claims["figures"] = claims["claim_id"].map(by_id)
         claims["reported_as"] = None

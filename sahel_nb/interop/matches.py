@@ -137,12 +137,27 @@ def decided_claims(dataset: Dataset, data_dir: Path) -> dict[str, dict[str, str]
     decisions, _ = read_decisions(data_dir)
     if not decisions:
         return {}
-    events = dataset.events.set_index("event_id")
-    imported = dataset_of(events["source_id"]) != "curated"
-    claims = events["claim_id"].to_dict()
+    events = dataset.events
+    named = {record for pair in decisions for record in pair}
+    held = events[isin(events["event_id"], named)]
+    claims = dict(zip(held["event_id"], held["claim_id"].astype(str), strict=True))
+    kinds = dict(zip(held["event_id"], held["event_type"].astype(str), strict=True))
+    imported = dict(
+        zip(held["event_id"], (dataset_of(held["source_id"]) != "curated").to_numpy(), strict=True)
+    )
+    # The imported records of every claim a decision can reach (the claims of
+    # the records named: moves only ever go to one of them), found at once,
+    # not by a pass over every event per decision.
+    reach = events[isin(events["claim_id"], set(claims.values()))]
+    mine = reach[(dataset_of(reach["source_id"]) != "curated").to_numpy(bool)]
+    members: dict[str, set[str]] = {}
+    for record, claim in zip(mine["event_id"], mine["claim_id"].astype(str), strict=True):
+        members.setdefault(claim, set()).add(record)
     changes: dict[str, dict[str, str]] = {}
 
     def move(record: str, claim: str) -> None:
+        members.get(claims.get(record, record), set()).discard(record)
+        members.setdefault(claim, set()).add(record)
         claims[record] = claim
         changes[record] = {"claim_id": "" if claim == record else claim}
 
@@ -163,15 +178,14 @@ def decided_claims(dataset: Dataset, data_dir: Path) -> dict[str, dict[str, str]
         other = ids[0] if mover == ids[1] else ids[1]
         if decision != "same" or claims[mover] == claims[other]:
             continue
-        if events.at[mover, "event_type"] != events.at[other, "event_type"]:
+        if kinds[mover] != kinds[other]:
             continue
-        # The records that had joined the mover's own claim come with it.
+        # A claim named after an imported record is that record's group: all of
+        # it comes along (records that had joined it, or it had joined). One
+        # named after a curated claim is the analyst's: only the mover leaves.
         left = claims[mover]
-        followers = (
-            [i for i, c in claims.items() if c == left and imported[i]]
-            if left == mover
-            else [mover]
-        )
+        named_after_import = left == mover or imported.get(left, left in members.get(left, ()))
+        followers = sorted(members.get(left, {mover})) if named_after_import else [mover]
         for record in followers:
             move(record, claims[other])
     return changes

@@ -89,7 +89,8 @@ def support_wording(
     verb = "alleged" if alleged_only else "reported"
     if label == "untraced":
         which = "that names" if reports == 1 else "that name"
-        return f"repeated by {count(reports, 'report')} {which} no teller; no independent origin"
+        verb = "denied only" if denials and denials >= reports else "repeated"
+        return f"{verb} by {count(reports, 'report')} {which} no teller; no independent origin"
     if label == "corroborated":
         relayed = f" ({count(reports, 'report')})" if reports > origins else ""
         if alleged_only:

@@ -13,7 +13,14 @@ from ..arrowtext import isin
 from ..schema import CLAIM_TABLES, TABLES
 from .agreement import stance
 from .claims import claim_keys
-from .tellers import _chains, actor_tellers, relayed_tellers, row_origins, tertiary_sources
+from .tellers import (
+    _chains,
+    _folded,
+    actor_tellers,
+    relayed_tellers,
+    row_origins,
+    tertiary_sources,
+)
 from .text import _blank, _text
 
 if TYPE_CHECKING:
@@ -198,11 +205,14 @@ def speaker_problems(raws: dict[str, RawTable], derived: dict[str, str | None]) 
         if actor_ids is None:
             known = actors is not None and "actor_id" in actors
             actor_ids = set(actors["actor_id"]) if known else set()
+            # A one-word teller may be an actor's name or alias, as the loader counts it.
+            spelt = set(actor_tellers(actors)) if known else set()
         shown = [*columns, "source_id"] if "source_id" in frame else columns
         for position, row in frame.loc[filled, shown].iterrows():
             speaker, told, relays = (row.get(c) for c in ("speaker", "told", "relays"))
             # The line is found only for a problem: finding it scans the whole file.
-            if not _blank(speaker) and " " not in speaker.strip() and speaker not in actor_ids:
+            one_word = not _blank(speaker) and " " not in speaker.strip()
+            if one_word and speaker not in actor_ids and _folded(speaker) not in spelt:
                 raw.problem(
                     raw.line(position),
                     "speaker",
@@ -258,7 +268,7 @@ def money_year_problems(raws: dict[str, RawTable]) -> None:
     had yet.
     """
     flows, sources = raws["flows"].frame, raws["sources"].frame
-    if flows is None or sources is None or "amount_year" not in flows:
+    if flows is None or sources is None or not {"amount_year", "source_id"} <= set(flows):
         return
     given = flows["amount_year"].notna().to_numpy(bool)
     if not given.any() or not {"source_id", "published"} <= set(sources):

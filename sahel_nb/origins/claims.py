@@ -312,21 +312,26 @@ def _single_claims(frame: pd.DataFrame) -> pd.DataFrame:
     out["origins"] = traced.astype(int)
     out["denials"] = denied.astype(int).to_numpy()
     alleged = (status == "alleged").to_numpy()
-    # Each row is one of 32 cases (supporting, with an origin, denied,
-    # disputed, alleged): worded once each, then looked up by number.
+    # A denial that names no teller contests nothing (as in one_per_claim).
+    traced_denial = denied.to_numpy(bool)
+    if "origin" in frame:
+        traced_denial = traced_denial & frame["origin"].notna().to_numpy(bool)
+    # Each row is one of 64 cases (denied by a teller, supporting, with an
+    # origin, denied, disputed, alleged): worded once each, looked up by number.
     case = (
-        supporting.to_numpy(bool) * 16
+        traced_denial * 32
+        + supporting.to_numpy(bool) * 16
         + traced * 8
         + denied.to_numpy(bool) * 4
         + disputed.to_numpy(bool) * 2
         + alleged.astype(bool)
     )
-    labels = np.empty(32, dtype=object)
-    wording = np.empty(32, dtype=object)
+    labels = np.empty(64, dtype=object)
+    wording = np.empty(64, dtype=object)
     for number in np.unique(case).tolist():
-        s_, o_, d_ = (number >> 4) & 1, (number >> 3) & 1, (number >> 2) & 1
-        x_, a_ = (number >> 1) & 1, number & 1
-        labels[number] = agreement(o_, d_, x_, supporting=s_)
+        t_, s_, o_ = (number >> 5) & 1, (number >> 4) & 1, (number >> 3) & 1
+        d_, x_, a_ = (number >> 2) & 1, (number >> 1) & 1, number & 1
+        labels[number] = agreement(o_, t_, x_, supporting=s_, untraced_denials=d_ - t_)
         wording[number] = support_wording(labels[number], o_, 1, d_, bool(a_))
     out["agreement"] = labels[case]
     out["support"] = wording[case]

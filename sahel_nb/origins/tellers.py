@@ -9,6 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .agreement import stance
 from .text import _blank, _blank_as_null, _text, _text_series
 
 
@@ -104,11 +105,13 @@ def actor_tellers(actors: pd.DataFrame | None) -> dict[str, str]:
     >>> actor_tellers(actors)["austrian government"]
     'speaker:austria'
     """
-    if actors is None or actors.empty:
+    if actors is None or actors.empty or "actor_id" not in actors:
         return {}
     found: dict[str, set[str]] = {}
-    aliases = actors["aliases"] if "aliases" in actors else pd.Series("", index=actors.index)
-    for actor, name, more in zip(actors["actor_id"], actors["name"], aliases, strict=True):
+    blank = pd.Series("", index=actors.index)
+    aliases = actors.get("aliases", blank)
+    names = actors.get("name", blank)
+    for actor, name, more in zip(actors["actor_id"], names, aliases, strict=True):
         spellings = [actor, name]
         if isinstance(more, str):
             spellings += more.split("|")
@@ -161,7 +164,9 @@ def relayed_tellers(frame: pd.DataFrame, origin: pd.Series) -> pd.Series:
         wanted &= (frame["told"].astype(object) != "unattributed").to_numpy(bool)
     if not wanted.any():
         return origin
-    origin = pd.Series(np.array(origin.to_numpy(dtype=object, na_value=None)), index=frame.index)
+    origin = pd.Series(
+        np.array(origin.to_numpy(dtype=object, na_value=None)), index=frame.index, dtype=object
+    )
     # Only the claims of relaying rows are looked through: an import's half a
     # million rows relay nothing.
     involved = frame["claim_id"].isin(set(frame["claim_id"].to_numpy()[wanted])).to_numpy(bool)
@@ -169,17 +174,27 @@ def relayed_tellers(frame: pd.DataFrame, origin: pd.Series) -> pd.Series:
     claims = frame["claim_id"].astype(str).to_numpy()[rows]
     sources = frame["source_id"].astype(str).to_numpy()[rows]
     relays = frame["relays"].astype(object).to_numpy()[rows]
+    # A relay passes on what the relayed outlet's teller said on the same side:
+    # Reuters quoting a minister who reports it and rebels who deny it gives a
+    # relay of the report the minister, not the rebels.
+    sides = (
+        frame["status"].map(stance).astype(str).to_numpy()[rows]
+        if "status" in frame
+        else np.full(len(rows), "for", dtype=object)
+    )
     at = np.flatnonzero(wanted[rows])
     mine = pd.Series(origin.to_numpy()[rows], dtype=object)
     # One pass per link of the longest chain; a loop (refused by validation) stops.
     for _ in range(min(len(at), 16)):
-        told: dict[tuple[str, str], set] = {}
-        for claim, source, teller in zip(claims, sources, mine.to_numpy(), strict=True):
-            if teller is not None:
-                told.setdefault((claim, source), set()).add(teller)
+        told: dict[tuple[str, str, str], set] = {}
+        for claim, source, side, teller in zip(
+            claims, sources, sides, mine.to_numpy(), strict=True
+        ):
+            if not pd.isna(teller):
+                told.setdefault((claim, source, side), set()).add(teller)
         changed = False
         for i in at:
-            tellers = told.get((claims[i], str(relays[i])))
+            tellers = told.get((claims[i], str(relays[i]), sides[i]))
             if tellers is not None and len(tellers) == 1:
                 (teller,) = tellers
                 if mine.iat[i] != teller:

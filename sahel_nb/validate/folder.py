@@ -167,7 +167,7 @@ def _reviewed_events(directory: Path, events: RawTable) -> dict[str, str]:
 
     named = {record for pair in read_decisions(directory)[1] for record in pair}
     frame = events.frame
-    if frame is None or "event_id" not in frame or not named:
+    if frame is None or not {"event_id", "source_id"} <= set(frame) or not named:
         return {}
     wanted = pyarrow.array(sorted(named), type=pyarrow.string())
     hit = pc.is_in(arrow_text(frame["event_id"]), value_set=wanted)
