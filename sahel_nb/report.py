@@ -271,6 +271,16 @@ def _new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + f"-{os.getpid()}-{secrets.token_hex(2)}"
 
 
+def _same_data(data_dir: Path, data_sha: str) -> None:
+    """Refuse to publish pages read from a data folder that changed while they were made."""
+    if data_checksum(data_dir) != data_sha:
+        raise RunFailed(
+            f"the data in {data_dir} changed while the report ran (an import or an edit): "
+            "its pages would mix two states of the data, so nothing was published and the "
+            "last good report is unchanged; run the report again"
+        )
+
+
 def _conclude(out, staging, run_id, runs, outcomes, manifest, keep, log, stopper) -> Path:
     """Publish a finished run as ``latest``, or keep it as ``failed-<run id>`` and say why.
 
@@ -467,6 +477,7 @@ def run_reports(
                 )
                 outcomes[outcome["name"]] = outcome
             ordered = [outcomes[run.name] for run in runs]
+            _same_data(data_dir, data_sha)
             manifest = assemble(
                 staging, run_id, runs, ordered, data_dir, data_sha, previous, log, started
             )

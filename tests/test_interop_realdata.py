@@ -208,6 +208,32 @@ def test_an_export_filtered_by_type_or_actor_withdraws_nothing_it_does_not_cover
     assert first.added > 0
 
 
+def test_hostile_values_in_real_exports_are_problems_with_their_line_not_tracebacks(
+    real_exports, curated, tmp_path, capsys
+):
+    from sahel_nb.cli import main
+
+    benin = (real_exports / "acled_benin_2022_modern.csv").read_bytes()
+    lines = benin.split(b"\n")
+    stamps = b"\n".join([lines[0], lines[1].rsplit(b",", 1)[0] + b",1e400", *lines[2:]])
+    (tmp_path / "stamp.csv").write_bytes(stamps)  # a timestamp no clock can show
+    assert main(["import", "acled", str(tmp_path / "stamp.csv"), "--into", str(curated)]) == 0
+    # A byte that is not UTF-8 in a column not imported, beside a date that is no date.
+    bad = b"\n".join([lines[0], lines[1].replace(b"Karimama", b"Kar\xffmama"),
+                      lines[2].replace(b"December 2022", b"Decembre 2022"), *lines[3:]])  # fmt: skip
+    (tmp_path / "bad.csv").write_bytes(bad)
+    capsys.readouterr()
+    assert main(["import", "acled", str(tmp_path / "bad.csv"), "--into", str(curated)]) == 1
+    said = capsys.readouterr().err
+    assert "Traceback" not in said and "bad.csv:" in said
+    gtd = pd.read_csv(real_exports / "gtd1993_0617dist.csv", dtype=str, keep_default_na=False)
+    gtd.loc[gtd.index[0], "nkill"] = "1e400"
+    gtd.to_csv(tmp_path / "gtd.csv", index=False)
+    assert main(["import", "gtd", str(tmp_path / "gtd.csv"), "--into", str(curated)]) == 1
+    said = capsys.readouterr().err
+    assert "gtd.csv:2: nkill: is too large" in said and "Traceback" not in said
+
+
 def test_every_actor_mapping_is_a_spelling_a_real_export_uses(real_exports):
     names: set[str] = set()
     for path in sorted(real_exports.glob("acled_*.csv")):

@@ -627,3 +627,16 @@ def test_links_read_an_actor_description_longer_than_the_csv_field_limit(tmp_pat
     runs = [Run("actor_profile", "profile", {"actor_id": rows[0]["actor_id"]})]
     links = _links(runs, ROOT / "notebooks", data)
     assert links["actors"] == {rows[0]["name"]: "../profile/profile.html"}
+
+
+@pytest.mark.notebook
+def test_data_that_changes_during_a_run_publishes_nothing(tmp_path, monkeypatch):
+    import sahel_nb.report as report
+
+    sums = iter(["a" * 64, "b" * 64])  # read at the start, then before publishing
+    monkeypatch.setattr(report, "data_checksum", lambda folder: next(sums))
+    runs = check_runs([Run("ok", "first", {"count": 1})], NOTEBOOKS)
+    with pytest.raises(RunFailed, match="changed while the report ran"):
+        run_reports(runs, NOTEBOOKS, out=tmp_path, jobs=1, log=lambda line: None)
+    assert not (tmp_path / "latest").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith((".building", "2"))]

@@ -402,3 +402,16 @@ def test_rows_that_do_not_line_up_with_the_header_are_a_problem(tmp_path):
     table = table.drop_columns(["description"])
     problems = check_folder(folder, appending={"events": (table, write)})[1]
     assert [p.message for p in problems] == ["rows to add do not line up with the file's header"]
+
+
+def test_dates_and_amounts_no_page_can_hold_are_refused_at_validate(tmp_path):
+    folder = _copy(tmp_path)
+    _edit(folder, "events.csv", "ev-1,2003,", "ev-1,9999,")
+    _edit(folder, "events.csv", "ev-2,2008,", "ev-2,0000-01-01/2003,")
+    _edit(folder, "flows.csv", "ransom,7300000,", "ransom,1.7e308,")
+    said = _messages(folder)
+    events, flows = folder / "events.csv", folder / "flows.csv"
+    assert f"{events}:2: date: is outside the years the tables and pages can date" in " ".join(said)
+    assert f"{events}:3: date: is outside the years" in " ".join(said)
+    assert any(p.startswith(f"{flows}:2: amount: must not be negative, nor more than 1e15")
+               for p in said)  # fmt: skip

@@ -36,7 +36,10 @@ def _lines(path: Path, encoding: str) -> list[int]:
 
     HDX's row of HXL hashtags under the header is no row: it is skipped, as on reading.
     """
-    text = path.read_bytes().decode("utf-8-sig" if encoding == "utf-8" else encoding)
+    # Bytes that do not decode are one character each: the lines stay where they are.
+    text = path.read_bytes().decode(
+        "utf-8-sig" if encoding == "utf-8" else encoding, errors="replace"
+    )
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None) or []
     starts, line = [], reader.line_num

@@ -106,6 +106,9 @@ def _check(frame: pd.DataFrame) -> tuple[Checks, dict[str, pd.Series]]:
         amount = number(value.where(~unknown, ""))
         checks.flag((value != "") & amount.isna() & ~unknown, name, "is not a number")
         checks.flag(amount < 0, name, "is negative; GTD writes an unknown as -9 or -99")
+        checks.flag(
+            amount > 1e15, name, "is too large for any count or sum; check its digits and exponent"
+        )
         if name in _COUNTS:
             checks.flag(amount.notna() & (amount != amount.round()), name, "must be a whole number")
     for name, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):

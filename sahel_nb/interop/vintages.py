@@ -47,9 +47,15 @@ def export_vintage(timestamps: pd.Series) -> str:
     '2019-03-01'
     """
     seconds = number(timestamps)
+    # A stamp no clock can show (1e400, past the year 9999) is no vintage.
+    seconds = seconds[seconds.between(0, _LAST_STAMP)]
     if seconds.notna().sum() == 0:
         return ""
     return datetime.fromtimestamp(float(seconds.max()), tz=UTC).date().isoformat()
+
+
+#: 31 December 9999, the last second a date can show.
+_LAST_STAMP = 253_402_300_799
 
 
 def _text(values: pd.Series) -> pd.Series:

@@ -276,6 +276,7 @@ def _date_checks(name: str, parsed: dict) -> list[pa.Check]:
             pd.Series(last[position], index=index, copy=False),
         )
         judged["position"], judged["backwards"] = position, backwards
+        judged["first"], judged["last"] = first, last
         # Judged on the distinct values (the last is the empty one, which passes):
         # a million rows hold a few thousand dates.
         real = ~np.isnat(first) | ~np.isnat(last) | backwards
@@ -290,10 +291,31 @@ def _date_checks(name: str, parsed: dict) -> list[pa.Check]:
             return True
         return pd.Series(~backwards[judged["position"]], index=values.index, copy=False)
 
+    def datable(values: pd.Series) -> pd.Series:
+        # Year 0 or 9999 is a real date but no table, timeline or page can place it
+        # (pandas' timestamps end there): refused here, not by a report a minute later.
+        ok = np.ones(len(judged["first"]), dtype=bool)
+        for ends in (judged["first"], judged["last"]):
+            given = ~np.isnat(ends)
+            ok &= ~given | ((ends >= _EARLIEST) & (ends <= _LATEST))
+        ok[-1] = True
+        if ok.all():
+            return True
+        return pd.Series(ok[judged["position"]], index=values.index, copy=False)
+
     return [
         _check(real_date, f"is not a real date; {DATE_HINT}"),
         _check(in_order, "is an interval that ends before it starts"),
+        _check(datable, "is outside the years the tables and pages can date (1678 to 2261)"),
     ]
+
+
+#: The largest amount of money a row may give: a thousand times the largest
+#: economies' yearly output, far past any payment, well inside every total.
+MOST_MONEY = 1e15
+
+#: The first and last days a date may cover: pandas' timestamps, which every view uses.
+_EARLIEST, _LATEST = np.datetime64("1678-01-01"), np.datetime64("2261-12-31")
 
 
 def _checks(spec: Field, parsed: dict) -> list[pa.Check]:
@@ -321,7 +343,13 @@ def _checks(spec: Field, parsed: dict) -> list[pa.Check]:
     if kind == "bool":
         return [_isin({"true", "false"}, "must be true or false")]
     if kind == "amount":
-        return _number_checks(name, parsed, 0, float("inf"), "must not be negative")
+        # Bounded: a sum past the largest any report gives (1.7e308 passes as a
+        # number) overflowed the conversions and totals of three notebooks.
+        return _number_checks(
+            name, parsed, 0, MOST_MONEY,
+            "must not be negative, nor more than 1e15 (no payment is that large): "
+            "check its sign and digits",
+        )  # fmt: skip
     if kind == "count":
         return [_check(_whole, "must be a whole number, zero or more")]
     if kind == "year":
