@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from pathlib import Path
 
 from .assessment import assessment_problems, load_assessment
@@ -549,11 +550,19 @@ def _share(text: str) -> float:
     return value
 
 
+def _note(message, category, filename, lineno, file=None, line=None) -> None:
+    print(f"sahel-nb: {message}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
     try:
-        status = args.run(args)
+        with warnings.catch_warnings():
+            # A note to the analyst (an import killed part way was finished) is a
+            # line of its own, not Python's file, line number and source line.
+            warnings.showwarning = _note
+            status = args.run(args)
         sys.stdout.flush()  # here, not at exit, where a closed pipe could not be handled
         return status
     except SahelNbError as error:  # no traceback wall for an analyst

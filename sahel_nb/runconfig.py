@@ -75,13 +75,26 @@ def load_config(path: str | os.PathLike) -> tuple[list[Run], Path]:
         config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as error:
         raise ParameterError(f"{path}: cannot be read as YAML: {error}") from None
+    if not isinstance(config, dict):
+        raise ParameterError(
+            f"{path}: is not a report configuration; it needs 'notebooks' (a folder) and "
+            "'runs' (a list of runs, each with a 'notebook'), as reports.yml shows"
+        )
     problems = []
     unknown = set(config) - {"notebooks", "runs"}
     if unknown:
-        problems.append(f"{path}: unknown keys {sorted(unknown)}; use notebooks and runs")
-    notebooks = (path.parent / config.get("notebooks", "notebooks")).resolve()
+        problems.append(f"{path}: unknown keys {sorted(map(str, unknown))}; use notebooks and runs")
+    folder = config.get("notebooks", "notebooks")
+    if not isinstance(folder, str):
+        problems.append(f"{path}: notebooks must be a folder's name, e.g. notebooks")
+        folder = "notebooks"
+    notebooks = (path.parent / folder).resolve()
+    entries = config.get("runs") or []
+    if not isinstance(entries, list):
+        problems.append(f"{path}: runs must be a list of runs, each with a 'notebook'")
+        entries = []
     runs: list[Run] = []
-    for number, entry in enumerate(config.get("runs") or [], 1):
+    for number, entry in enumerate(entries, 1):
         where = f"{path}: run {number}"
         if not isinstance(entry, dict) or "notebook" not in entry:
             problems.append(f"{where}: needs a 'notebook'")
@@ -97,6 +110,9 @@ def load_config(path: str | os.PathLike) -> tuple[list[Run], Path]:
             problems.append(f"{where}: pdf lists page file names of the run, e.g. [report.html]")
             pdf = []
         notebook = str(entry["notebook"]).removesuffix(".ipynb")
+        if not isinstance(entry.get("parameters") or {}, dict):
+            problems.append(f"{where}: parameters must be NAME: VALUE lines, e.g. base_year: 2024")
+            continue
         runs.append(
             Run(
                 notebook,

@@ -29,11 +29,23 @@ __all__ = ["assemble", "link_or_copy"]
 
 
 def _shown(folder: Path) -> str:
-    """A folder as the manifest names it: ``~/…`` under the home folder (no user's name)."""
-    try:
-        return "~/" + folder.relative_to(Path.home()).as_posix()
-    except (ValueError, RuntimeError, KeyError):
-        return str(folder)
+    """A folder as the manifest names it, without the machine's folders.
+
+    ``~/…`` under the home folder (no user's name), relative to where the
+    report was run from when under it, else ``…/`` and its own name: a
+    published report is read elsewhere, and its data is known by its checksum.
+
+    Examples
+    --------
+    >>> _shown(Path("/srv/analysts/data")) if not Path.cwd().is_relative_to("/srv") else "…/data"
+    '…/data'
+    """
+    for base, prefix in ((Path.home(), "~/"), (Path.cwd(), "")):
+        try:
+            return prefix + folder.relative_to(base).as_posix()
+        except (ValueError, RuntimeError, KeyError):
+            continue
+    return f"…/{folder.name}"
 
 
 def link_or_copy(source: str, target: str) -> None:

@@ -200,3 +200,12 @@ def test_output_piped_to_a_reader_that_stopped_ends_quietly():
         error = process.stderr.read().decode()
     assert "Traceback" not in error and "BrokenPipeError" not in error
     assert process.returncode == 141
+
+
+def test_a_note_from_loading_is_said_as_a_line_not_a_python_warning(monkeypatch, capsys):
+    import sahel_nb.data
+
+    monkeypatch.setattr(sahel_nb.data, "settle", lambda folder: ["an import was finished"])
+    assert main(["claims", "find", "ransom paid by Germany"]) == 0
+    said = capsys.readouterr().err
+    assert "sahel-nb: an import was finished" in said and "UserWarning" not in said

@@ -44,6 +44,21 @@ def test_config_lists_every_problem_at_once(tmp_path):
     assert "two runs are named 'a'" in message
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("plain words\n", "is not a report configuration"),
+        ("- a\n", "is not a report configuration"),
+        ("runs: 5\n", "runs must be a list of runs"),
+        ("notebooks: [1]\nruns: [{notebook: a}]\n", "notebooks must be a folder's name"),
+        ("runs: [{notebook: a, parameters: [1, 2]}]\n", "run 1: parameters must be NAME: VALUE"),
+    ],
+)
+def test_a_config_of_the_wrong_shape_is_a_message_not_a_traceback(tmp_path, text, said):
+    with pytest.raises(ParameterError, match=said):
+        load_config(_config(tmp_path, text))
+
+
 def test_config_names_default_to_the_notebook_and_folders_resolve(tmp_path):
     runs, notebooks = load_config(
         _config(tmp_path, "runs:\n  - notebook: ok\n    parameters: {count: 3}\n")
@@ -577,7 +592,8 @@ def test_published_files_name_no_build_folder_and_no_machine_path(relative_run):
     where, out = relative_run
     latest = out / "latest"
     absolute = str(out.resolve())
-    forbidden = [".building-", absolute, str(where), str(where.resolve())]
+    # The clone's own folder too: the data a report reads is named without it.
+    forbidden = [".building-", absolute, str(where), str(where.resolve()), str(ROOT.resolve())]
     if not str(ROOT.resolve()).startswith(str(Path.home())):
         forbidden.append(str(Path.home()))  # a clone outside home: nothing may name it
     published = [
