@@ -478,6 +478,15 @@ def _row_problems(raw, position, row, texts: _Texts, own_date, names) -> None:
                 )
 
 
+def _unsaid(text: str, month: int, day: int | None) -> str | None:
+    """The part of a date ``text`` does not give (``month (August)``, ``day (19)``), or None."""
+    if not _mentions_month(text, month):
+        return f"month ({calendar.month_name[month]})"
+    if day is not None and not _mentions_day(text, month, day):
+        return f"day ({day})"
+    return None
+
+
 def _read_date_warning(raw, line, column, value, words, own_date) -> None:
     """Warn when a row that says it read its date gives neither that date nor the source's.
 
@@ -488,11 +497,8 @@ def _read_date_warning(raw, line, column, value, words, own_date) -> None:
     for _, month, day in date_parts(value):
         if any(m == month and (day is None or d == day) for _, m, d in own_date):
             continue
-        if not _mentions_month(words, month):
-            what = f"month ({calendar.month_name[month]})"
-        elif day is not None and not _mentions_day(words, month, day):
-            what = f"day ({day})"
-        else:
+        what = _unsaid(words, month, day)
+        if what is None:
             continue
         raw.problem(
             line,
@@ -512,11 +518,8 @@ def _date_warning(raw, line, column, value, text, own_date, where) -> None:
     Called only for rows that do not say they read the date themselves.
     """
     for _, month, day in date_parts(value):
-        if not _mentions_month(text, month):
-            what = f"month ({calendar.month_name[month]})"
-        elif day is not None and not _mentions_day(text, month, day):
-            what = f"day ({day})"
-        else:
+        what = _unsaid(text, month, day)
+        if what is None:
             continue
         if any(m == month and (day is None or d == day) for _, m, d in own_date):
             advice = (
