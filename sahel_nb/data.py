@@ -7,7 +7,7 @@ import os
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import cache, cached_property, partial
 from pathlib import Path
 
 import numpy as np
@@ -224,7 +224,7 @@ def _typed_column(raw: RawTable, spec) -> dict:
     return {spec.name: values.astype("str")}
 
 
-def _origins(frame: pd.DataFrame, by_source: np.ndarray, origins: dict, known: dict) -> pd.Series:
+def _origins(frame: pd.DataFrame, by_source: np.ndarray, origins: dict, known) -> pd.Series:
     """Each row's independent origin: its source's, except where the row says who told it.
 
     ``by_source`` is each row's source's origin (an object array of this
@@ -315,7 +315,8 @@ def _load(data_dir, *, texts: bool) -> tuple[Dataset, list[Problem]]:
     tables = {name: _typed(raw) if raw.then is None else raw.then for name, raw in raws.items()}
     sources = tables["sources"]
     origins = origin_map(sources)
-    known = actor_tellers(tables["actors"])
+    # The actors' spellings of tellers, made only if some row names a speaker.
+    known = cache(lambda: actor_tellers(tables["actors"]))
     # Each source's origin, by the source's position: most rows relay nothing,
     # so their origin is their source's, looked up with the same positions.
     # Taken from Python strings made once per source: converting a million

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -76,7 +77,8 @@ def claim_problems(raws: dict[str, RawTable]) -> None:
     speaker_problems(raws, derived)
     money_year_problems(raws)
     actors = raws["actors"].frame
-    known = actor_tellers(actors) if actors is not None and "actor_id" in actors else {}
+    # Made only if a claim graded 1 needs its tellers compared (50 ms for 10,000 actors).
+    known = functools.cache(lambda: actor_tellers(actors))
 
     owner: dict[str, tuple] = {}
     for name, shared in CLAIM_TABLES.items():
