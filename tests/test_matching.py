@@ -359,12 +359,19 @@ def test_a_same_decision_joins_records_the_windows_would_not_compare(mapped, tmp
     assert _events(mapped).loc["gtd-201206200001", "claim_id"] == "acled-MLI1"
 
 
-def test_a_different_decision_undoes_a_match_the_score_made(mapped, tmp_path):
+def _gao_told_twice(mapped, tmp_path, *, gtd_first: bool = False) -> tuple[Path, Path]:
+    """ACLED's and GTD's records of the Gao kidnapping imported, one joining the other's claim."""
     acled = _write(tmp_path / "acled.csv", ACLED_HEADER, [_GAO_ACLED])
     gtd = _write(tmp_path / "gtd.csv", GTD_HEADER, [_GAO_GTD])
-    import_acled(acled, mapped)
-    import_gtd(gtd, mapped)
-    assert _events(mapped).loc["gtd-201204060001", "claim_id"] == "acled-MLI1"
+    for path, importer in ((gtd, import_gtd), (acled, import_acled))[:: 1 if gtd_first else -1]:
+        importer(path, mapped)
+    joined, anchor = ("acled-MLI1", "gtd-201204060001")[:: 1 if gtd_first else -1]
+    assert _events(mapped).loc[joined, "claim_id"] == anchor
+    return acled, gtd
+
+
+def test_a_different_decision_undoes_a_match_the_score_made(mapped, tmp_path):
+    acled, _ = _gao_told_twice(mapped, tmp_path)
     (mapped / REVIEW_FILE).write_text(
         "record_a,record_b,score,reasons,decision\nacled-MLI1,gtd-201204060001,,,different\n"
     )
@@ -376,11 +383,7 @@ def test_a_different_decision_undoes_a_match_the_score_made(mapped, tmp_path):
 def test_different_moves_the_record_that_joined_not_the_one_the_claim_is_named_after(
     mapped, tmp_path
 ):
-    acled = _write(tmp_path / "acled.csv", ACLED_HEADER, [_GAO_ACLED])
-    gtd = _write(tmp_path / "gtd.csv", GTD_HEADER, [_GAO_GTD])
-    import_gtd(gtd, mapped)  # GTD first: the claim is named after its record
-    import_acled(acled, mapped)
-    assert _events(mapped).loc["acled-MLI1", "claim_id"] == "gtd-201204060001"
+    _, gtd = _gao_told_twice(mapped, tmp_path, gtd_first=True)  # named after GTD's record
     (mapped / REVIEW_FILE).write_text(
         "record_a,record_b,score,reasons,decision\ngtd-201204060001,acled-MLI1,,,different\n"
     )
@@ -390,11 +393,7 @@ def test_different_moves_the_record_that_joined_not_the_one_the_claim_is_named_a
 
 
 def test_same_moves_a_record_with_those_that_had_joined_it(mapped, tmp_path):
-    acled = _write(tmp_path / "acled.csv", ACLED_HEADER, [_GAO_ACLED])
-    gtd = _write(tmp_path / "gtd.csv", GTD_HEADER, [_GAO_GTD])
-    import_acled(acled, mapped)
-    import_gtd(gtd, mapped)
-    assert _events(mapped).loc["gtd-201204060001", "claim_id"] == "acled-MLI1"
+    _, gtd = _gao_told_twice(mapped, tmp_path)
     # The analyst says the ACLED record is a curated kidnapping: GTD's report of it goes too.
     (mapped / REVIEW_FILE).write_text(
         "record_a,record_b,score,reasons,decision\n"
