@@ -73,6 +73,26 @@ def test_importing_twice_changes_nothing_and_json_pages_import_the_same(mapped, 
     assert summary.already == 4  # the same events, whichever form they came in
 
 
+def test_an_older_ged_layout_imports_as_the_newer_does(mapped, tmp_path):
+    # Older GED releases (5.0 among them) name the death estimates best_est,
+    # low_est and high_est, and lack columns added since (relid, code_status).
+    older = pd.read_csv(GED, dtype=str, keep_default_na=False)
+    older = older.drop(columns=["relid", "code_status", "where_description"])
+    older = older.rename(columns={"best": "best_est", "low": "low_est", "high": "high_est"})
+    path = tmp_path / "ged50.csv"
+    older.to_csv(path, index=False)
+    rows, problems = read_ucdp(path)
+    assert problems == [] and len(rows) == 4
+    other = tmp_path / "other"
+    shutil.copytree(mapped, other)
+    import_ucdp(GED, mapped)
+    summary = import_ucdp(path, other)
+    assert summary.added == 4
+    shown = ["event_id", "date", "fatalities", "actor1", "actor2", "description"]
+    newer = load_dataset(mapped).events[shown].reset_index(drop=True)
+    assert load_dataset(other).events[shown].reset_index(drop=True).equals(newer)
+
+
 def test_a_ucdp_event_an_acled_record_tells_becomes_one_claim(mapped, tmp_path):
     acled_header = (FIXTURES / "acled" / "mali_sample.csv").read_text().splitlines()[0]
     acled = tmp_path / "acled.csv"

@@ -40,6 +40,9 @@ UCDP_COLUMNS = (
     "where_coordinates", "adm_1", "latitude", "longitude", "country", "date_prec",
     "date_start", "date_end", "best", "low", "high",
 )  # fmt: skip
+#: Older GED releases' spellings of the death estimates (``best_est`` …,
+#: renamed ``best`` … in later releases); read as the newer names.
+_ALIASES = {"best_est": "best", "low_est": "low", "high_est": "high"}
 _REQUIRED = ("id", "type_of_violence", "side_a", "side_b", "date_start", "date_end", "best")
 #: UCDP's type_of_violence as the data's (event type, sub-event type). One-sided
 #: violence (deadly violence against civilians) is the broad type: UCDP does not
@@ -105,7 +108,9 @@ def _check(frame: pd.DataFrame) -> tuple[Checks, dict[str, pd.Series]]:
 
 
 def _read_checked(path: Path):
-    frame, problems, encoding = read_export(path, _REQUIRED, UCDP_COLUMNS, "a UCDP GED export")
+    frame, problems, encoding = read_export(
+        path, _REQUIRED, UCDP_COLUMNS, "a UCDP GED export", None, _ALIASES
+    )
     if problems:
         return frame, {}, problems, encoding
     checks, cols = _check(frame)
