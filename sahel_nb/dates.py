@@ -213,7 +213,10 @@ def _span(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     # handful of values, where a million plain dates stay vectorised.
     other = np.flatnonzero(~decided & np.asarray(pc.is_valid(text)))
     for at in other:
-        bounds = _edtf_days(text[int(at)].as_py())
+        value = text[int(at)].as_py()
+        # A space around a date is kept by every table that shows it ("2003 "):
+        # not a date here, as a space around an id is not an id.
+        bounds = _edtf_days(value) if value == value.strip() else None
         if bounds is None:
             continue
         low, high = bounds

@@ -154,6 +154,16 @@ def test_a_50_mb_cell_hides_no_other_problem_of_its_file(tmp_path):
     ]
 
 
+@pytest.mark.parametrize("spaced", ["2003 ", " 2003", " 2003~ "])
+def test_a_date_with_a_space_around_it_is_refused(tmp_path, spaced):
+    # Every table shows the date as written: "2003 " sorted and matched apart from 2003.
+    folder = _copy(tmp_path)
+    _edit(folder, "events.csv", "ev-1,2003,", f"ev-1,{spaced},")
+    (message,) = _messages(folder)
+    assert message.startswith(f"{folder}/events.csv:2: date: is not a real date")
+    assert message.endswith(f"({spaced!r})")
+
+
 @pytest.mark.parametrize(
     ("file", "old", "new", "line", "column", "says"),
     [
