@@ -36,6 +36,12 @@ def _validate(args: argparse.Namespace) -> int:
     from .paths import assessment_files, default_data_dir
     from .transaction import settle
 
+    if args.data_dir_option is not None:
+        if args.data_dir is not None and args.data_dir != args.data_dir_option:
+            raise ParameterError(
+                f"two data folders given ({args.data_dir} and {args.data_dir_option}); give one"
+            )
+        args.data_dir = args.data_dir_option
     for note in settle(Path(args.data_dir) if args.data_dir else default_data_dir()):
         print(f"sahel-nb: {note}", file=sys.stderr)
     folder = _analysis_folder(args)
@@ -334,6 +340,12 @@ def _parser() -> argparse.ArgumentParser:
         help="folder with the five CSV tables (default: $SAHEL_NB_DATA, else the curated data)",
     )
     validate.add_argument(
+        "--data-dir",
+        dest="data_dir_option",
+        metavar="DATA_DIR",
+        help="the same folder, given as the other commands take it",
+    )
+    validate.add_argument(
         "--analysis",
         metavar="FOLDER",
         help="folder of assessments (*.yml) to check against the data (default: "
@@ -427,7 +439,9 @@ def _parser() -> argparse.ArgumentParser:
         help="the export: CSV (HDX's too), API JSON (.json, .jsonl), or an Excel workbook "
         "(.xlsx: the sheet with the export's columns)",
     )
-    imports.add_argument("--into", required=True, help="the data folder to add to")
+    imports.add_argument(
+        "--into", "--data-dir", dest="into", required=True, help="the data folder to add to"
+    )
     matched = imports.add_argument_group(
         "matching", "how close two records must be to be one event (see sahel_nb.matching.Windows)"
     )
@@ -518,8 +532,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def _data_option(parser: argparse.ArgumentParser, flag: str = "--data") -> None:
     """The data folder option the curation commands share."""
+    # Every command also takes --data-dir: an analyst should not have to
+    # remember which spelling which command wants.
     parser.add_argument(
-        flag, help="the data folder (default: $SAHEL_NB_DATA, else the curated data)"
+        flag,
+        "--data-dir",
+        dest=flag.lstrip("-"),
+        help="the data folder (default: $SAHEL_NB_DATA, else the curated data)",
     )
 
 

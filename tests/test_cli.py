@@ -209,3 +209,23 @@ def test_a_note_from_loading_is_said_as_a_line_not_a_python_warning(monkeypatch,
     assert main(["claims", "find", "ransom paid by Germany"]) == 0
     said = capsys.readouterr().err
     assert "sahel-nb: an import was finished" in said and "UserWarning" not in said
+
+
+def test_every_command_that_reads_a_data_folder_takes_data_dir(capsys, valid_dir, tmp_path):
+    # One spelling works everywhere (the commands' own, --into or --data, stay).
+    assert main(["validate", "--data-dir", str(valid_dir)]) == 0
+    assert capsys.readouterr().out.startswith("valid: ")
+    assert main(["claims", "find", "kidnapping", "--data-dir", str(valid_dir)]) == 0
+    assert "ev-1" in capsys.readouterr().out
+    nowhere = tmp_path / "nowhere"
+    export = FIXTURES / "acled" / "mali_sample.csv"
+    assert main(["import", "acled", str(export), "--data-dir", str(nowhere)]) == 1
+    assert "nowhere: is not a folder" in capsys.readouterr().err
+    assert main(["source", "show", "src-a", "--data-dir", str(nowhere)]) == 1
+    assert "nowhere" in capsys.readouterr().err
+
+
+def test_validate_given_two_different_folders_says_so(capsys, valid_dir, tmp_path):
+    assert main(["validate", str(valid_dir), "--data-dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "two data folders given" in err and "Traceback" not in err

@@ -196,14 +196,20 @@ def source_paragraphs(
     """
     data_dir = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
     path = data_dir / TABLES["sources"].file
+    if not data_dir.is_dir():
+        raise ParameterError(f"{data_dir}: is not a folder; give the folder holding the CSV tables")
     notes = None
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        for row in csv.DictReader(handle):
-            if row.get("source_id") == source_id:
-                notes = row.get("notes", "")
-                break
-        else:
-            raise ParameterError(f"{source_id} is not a source of {path}")
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            for row in csv.DictReader(handle):
+                if row.get("source_id") == source_id:
+                    notes = row.get("notes", "")
+                    break
+            else:
+                raise ParameterError(f"{source_id} is not a source of {path}")
+    except (OSError, UnicodeDecodeError) as error:
+        why = getattr(error, "strerror", None) or "it is not UTF-8 text"
+        raise SahelNbError(f"{path}: cannot be read ({why}); run sahel-nb validate") from None
     name = stored_name(notes)
     if name is None:
         raise SahelNbError(f"{source_id} is not held: its notes name no stored text")
