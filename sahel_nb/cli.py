@@ -182,6 +182,10 @@ def _report(args: argparse.Namespace) -> int:
                 + ", ".join(sorted({r.name for r in runs}))
             )
         runs = [r for r in runs if r.notebook in wanted or r.name in wanted]
+    if args.data_dir is not None:
+        # As SAHEL_NB_DATA=FOLDER would: the default of every run and of the
+        # check before them; a run's own data_dir still wins.
+        os.environ["SAHEL_NB_DATA"] = str(absolute(args.data_dir))
     runs = report.check_runs(runs, notebooks, report.parse_overrides(args.parameter or []))
     try:
         if args.executed:
@@ -391,6 +395,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--config", help="YAML file of runs (default: reports.yml of the clone)")
     report.add_argument("--out", type=Path, help="folder of report runs (default: reports/)")
+    report.add_argument(
+        "--data-dir",
+        help="the data folder the runs read, as SAHEL_NB_DATA=FOLDER would (a run's own "
+        "data_dir still wins; default: $SAHEL_NB_DATA, else the curated data)",
+    )
     report.add_argument(
         "--jobs", type=_positive, help="notebooks run at once (default: the number of cores)"
     )

@@ -229,3 +229,14 @@ def test_validate_given_two_different_folders_says_so(capsys, valid_dir, tmp_pat
     assert main(["validate", str(valid_dir), "--data-dir", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "two data folders given" in err and "Traceback" not in err
+
+
+def test_report_reads_the_data_folder_given_as_data_dir(capsys, tmp_path, monkeypatch, valid_dir):
+    # The good folder in the environment, the broken one given: the given one is read.
+    monkeypatch.setenv("SAHEL_NB_DATA", str(valid_dir))
+    broken = FIXTURES / "broken" / "three_problems"
+    out = tmp_path / "r"
+    config = str(_ok_config(tmp_path))
+    assert main(["report", "--config", config, "--out", str(out), "--data-dir", str(broken)]) == 1
+    assert f"3 problems found in {broken}" in capsys.readouterr().err
+    assert not out.exists()
