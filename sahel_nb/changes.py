@@ -22,6 +22,7 @@ __all__ = [
     "TableChanges",
     "compare",
     "compare_folders",
+    "compare_latest",
     "compare_revision",
     "format_changes",
     "judgments_to_review",
@@ -343,6 +344,41 @@ def compare_revision(data_dir: str | os.PathLike, revision: str = "HEAD") -> Cha
             what=f"revision {revision}",
             against="revision",
         )
+    changes.to_review = judgments_to_review(data_dir)
+    return changes
+
+
+def compare_latest(data_dir: str | os.PathLike, out: str | os.PathLike | None = None) -> Changes:
+    """Compare a data folder with the data of the last published report run (``<out>/latest``).
+
+    What the next report's changes page will say, without running a notebook.
+    ``out`` is the folder of report runs (default: the clone's ``reports/``).
+
+    Raises
+    ------
+    SahelNbError
+        No run is published in ``out``, or the published one kept no data snapshot.
+    """
+    from .paths import REPORTS_DIR
+    from .runfolders import published
+
+    data_dir = Path(data_dir).expanduser().resolve()
+    out = Path(out).expanduser() if out is not None else REPORTS_DIR
+    last = published(out)
+    if last is None:
+        raise SahelNbError(
+            f"--against latest: no report is published in {out}; run sahel-nb report first "
+            "(give --reports FOLDER for another folder of runs), or compare with a git "
+            "revision (--against HEAD)"
+        )
+    folder, manifest = last
+    run_id = manifest.get("run_id", "latest")
+    if not (folder / SNAPSHOT_DIR).is_dir():
+        raise SahelNbError(
+            f"--against latest: report {run_id} in {out} kept no data snapshot to compare "
+            "with; compare with a git revision (--against HEAD)"
+        )
+    changes = compare(folder / SNAPSHOT_DIR, data_dir, previous_run=run_id)
     changes.to_review = judgments_to_review(data_dir)
     return changes
 

@@ -319,9 +319,12 @@ def _claims_find(args: argparse.Namespace) -> int:
 
 
 def _changes(args: argparse.Namespace) -> int:
-    from .changes import compare_revision, format_changes
+    from .changes import compare_latest, compare_revision, format_changes
 
-    changes = compare_revision(_data_dir(args.data), args.against)
+    if args.against == "latest":
+        changes = compare_latest(_data_dir(args.data), args.reports)
+    else:
+        changes = compare_revision(_data_dir(args.data), args.against)
     print(format_changes(changes))
     return 0
 
@@ -529,11 +532,22 @@ def _parser() -> argparse.ArgumentParser:
     changes = commands.add_parser(
         "changes",
         help="what the data folder changed since a git revision, without running notebooks",
-        description="Compare the data folder with its tables at a git revision (default HEAD): "
+        description="Compare the data folder with its tables at a git revision (default HEAD) "
+        "or with the last published report's data (--against latest): "
         "rows added, removed and changed field by field, claims whose support moved, money "
         "totals that moved: the changes page's tables, in seconds.",
     )
-    changes.add_argument("--against", default="HEAD", help="a git revision (default: HEAD)")
+    changes.add_argument(
+        "--against",
+        default="HEAD",
+        help="a git revision (default: HEAD, the last commit), or 'latest': the data of the "
+        "last published report, as the next report's changes page will compare",
+    )
+    changes.add_argument(
+        "--reports",
+        metavar="FOLDER",
+        help="with --against latest: the folder of report runs (default: reports/)",
+    )
     _data_option(changes, "--data")
     changes.set_defaults(run=_changes)
     return parser

@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from sahel_nb import SahelNbError
-from sahel_nb.changes import compare, compare_revision, read_snapshot, write_snapshot
+from sahel_nb.changes import (
+    compare,
+    compare_latest,
+    compare_revision,
+    read_snapshot,
+    write_snapshot,
+)
 from sahel_nb.cli import main
 
 VALID = Path(__file__).parent / "fixtures" / "valid"
@@ -215,3 +221,30 @@ def test_a_report_regraded_changes_its_claims_support_though_its_counts_stay(tmp
     ]
     assert f"{first['status']} " in moved["new"] and moved["old"] != moved["new"]
     assert moved["new"].endswith(f"{first['credibility']}")
+
+
+def _published(out: Path, data: Path, run_id: str = "20261207-120000") -> None:
+    run = out / run_id
+    write_snapshot(data, run / "data-snapshot")
+    (run / "manifest.json").write_text(f'{{"run_id": "{run_id}"}}', encoding="utf-8")
+    (out / "latest").symlink_to(run_id)
+
+
+def test_changes_against_latest_compares_with_the_published_reports_data(tmp_path, capsys):
+    out, data = tmp_path / "reports", _copy(tmp_path, "data")
+    _published(out, VALID)
+    _edit(data / "events.csv", "Kidnapping.", "Kidnapping of tourists.")
+    changes = compare_latest(data, out)
+    assert changes.previous_run == "20261207-120000"
+    assert changes.summary()["rows_changed"] == 1
+    assert main(["changes", "--against", "latest", "--reports", str(out), "--data", str(data)]) == 0
+    said = capsys.readouterr().out
+    assert "report 20261207-120000" in said and "'Kidnapping.' → 'Kidnapping of tourists.'" in said
+
+
+def test_changes_against_latest_with_no_published_report_says_what_to_do(tmp_path, capsys):
+    args = ["changes", "--against", "latest", "--reports", str(tmp_path), "--data", str(VALID)]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "no report is published" in err and "sahel-nb report" in err
+    assert "Traceback" not in err
