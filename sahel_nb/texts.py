@@ -176,6 +176,8 @@ def read_paragraphs(path: Path) -> list[str]:
 
 #: The column of each table holding our own words about the row.
 PROSE = {"actors": "description", "events": "description", "relationships": "note", "flows": "note"}
+#: The columns of our own words, by table: checked for words copied from the text.
+OWN_WORDS = {**{table: (column,) for table, column in PROSE.items()}, "flows": ("note", "in_kind")}
 #: The columns naming actors, by table.
 ACTOR_COLUMNS = {
     "relationships": ("actor_a", "actor_b"),
@@ -190,14 +192,19 @@ _MONTHS = {
 _FULL_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
 
 
+#: Typographic apostrophes, as news copy writes them: read as the plain one.
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
+
+
 def _folded(text: str) -> str:
-    """Lower case without accents: "Touré" in a row finds "Toure" in a text."""
+    """Lower case without accents, apostrophes plain: "al-Qa’ida" finds "al-Qa'ida", "Touré" "Toure"."""
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return plain.translate(_APOSTROPHES).lower()
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(_folded(text).replace("’", "'"))
+    return _WORD.findall(_folded(text))
 
 
 def copied_run(prose: str, source: str, size: int = COPIED_WORDS) -> str | None:
@@ -420,6 +427,18 @@ def _row_problems(raw, position, row, texts: _Texts, own_date, names) -> None:
     line = raw.line(position)
     blocks = texts.paragraphs[source_id]
     numbers = locator_paragraphs(locator)
+    if not numbers and "¶" not in locator:
+        # A held text has paragraphs, not pages or rows: "p. 2" would leave the
+        # row unchecked against it (copied words, dates, actors).
+        raw.problem(
+            line,
+            "locator",
+            f"names no paragraph, but the text of {source_id} is held and counted in "
+            f"paragraphs (¶1 to ¶{len(blocks)}); cite them, e.g. ¶1, as sahel-nb source show "
+            f"{source_id} numbers them",
+            locator,
+        )
+        return
     missing = [n for n in numbers if not 1 <= n <= len(blocks)]
     if missing:
         raw.problem(
@@ -436,16 +455,8 @@ def _row_problems(raw, position, row, texts: _Texts, own_date, names) -> None:
     where = f"{source_id} {locator}"
     table = raw.table.name
     prose = row.get(PROSE.get(table, ""))
-    if isinstance(prose, str):
-        run = copied_run(prose, text)
-        if run is not None:
-            raw.problem(
-                line,
-                PROSE[table],
-                f"copies {COPIED_WORDS}+ words in a row from {where}; say it in our own words, "
-                "or put the source's words in quotation marks",
-                run,
-            )
+    for column in OWN_WORDS.get(table, ()):
+        _copy_problem(raw, line, column, row.get(column), text, blocks, numbers, source_id, where)
     read = isinstance(prose, str) and _DATE_READ.search(prose) is not None
     for column in DATE_COLUMNS.get(table, ()):
         value = row.get(column)
@@ -476,6 +487,36 @@ def _row_problems(raw, position, row, texts: _Texts, own_date, names) -> None:
                     actor_id,
                     warning=True,
                 )
+
+
+def _copy_problem(raw, line, column, words, text, blocks, numbers, source_id, where) -> None:
+    """An error for words copied from the cited paragraphs; a warning for words copied from others."""
+    if not isinstance(words, str):
+        return
+    run = copied_run(words, text)
+    if run is not None:
+        raw.problem(
+            line,
+            column,
+            f"copies {COPIED_WORDS}+ words in a row from {where}; say it in our own words, "
+            "or put the source's words in quotation marks",
+            run,
+        )
+        return
+    for number, block in enumerate(blocks, start=1):
+        if number in numbers:
+            continue
+        run = copied_run(words, _folded(block))
+        if run is not None:
+            raw.problem(
+                line,
+                column,
+                f"copies {COPIED_WORDS}+ words in a row from {source_id} ¶{number}, which the "
+                "locator does not cite; say it in our own words (and check the locator)",
+                run,
+                warning=True,
+            )
+            return
 
 
 def _unsaid(text: str, month: int, day: int | None) -> str | None:

@@ -213,3 +213,80 @@ def test_a_cell_of_megabytes_citing_a_held_text_is_one_problem_said_promptly(tex
     )  # fmt: skip
     assert done.returncode == 1
     assert f"events.csv:{line}: description: is 2,000,000 characters long" in done.stderr
+
+
+def _about(found: list[str], path: Path, line: int, column: str) -> list[str]:
+    return [p for p in found if p.startswith(f"{path}:{line}: {column}: ")]
+
+
+def test_a_page_or_row_locator_on_a_held_text_is_an_error_not_a_way_round_its_checks(texts, data):
+    _hold(texts, data)
+    events = data / "events.csv"
+    copied = "Its fighters had taken the tourists near the border between Mali and Niger."
+    lines = {
+        locator: append_row(
+            events, new_event(event_id=f"ev-{n}", locator=locator, description=copied)
+        )
+        for n, locator in enumerate(["p. 2", "row 12"])
+    }
+    found = _problems(data)
+    for locator, line in lines.items():
+        [problem] = _about(found, events, line, "locator")
+        assert "names no paragraph" in problem and "¶1 to ¶4" in problem
+        assert "warning" not in problem and problem.endswith(f"({locator!r})")
+
+
+def test_words_copied_into_a_flows_in_kind_are_caught_as_in_its_note(texts, data):
+    _hold(texts, data)
+    flows = data / "flows.csv"
+    line = append_row(
+        flows,
+        {
+            "flow_id": "fl-new",
+            "date": "2009",
+            "payer": "mali-gov",
+            "payee": "aqim",
+            "flow_type": "ransom",
+            "in_kind": "fighters had taken the tourists near the border between Mali",
+            "status": "alleged",
+            "credibility": "3",
+            "source_id": "mg-2009",
+            "locator": "¶3",
+        },
+    )
+    [problem] = _about(_problems(data), flows, line, "in_kind")
+    assert "copies 8+ words" in problem and "warning" not in problem
+
+
+def test_a_typographic_apostrophe_in_the_text_matches_an_alias_written_plain(texts, data):
+    (texts).mkdir(exist_ok=True)
+    _hold(texts, data)
+    (texts / "mg-2009.txt").write_text(
+        ARTICLE.replace("Al-Qaeda in the Islamic Maghreb", "Al-Qa’ida in the Islamic Maghreb"),
+        encoding="utf-8",
+    )
+    actors = data / "actors.csv"
+    actors.write_text(
+        actors.read_text(encoding="utf-8").replace(
+            "Al-Qaeda in the Islamic Maghreb,armed group,AQIM|",
+            "Al-Qaeda in the Islamic Maghreb,armed group,Al-Qa'ida in the Islamic Maghreb|",
+        ),
+        encoding="utf-8",
+    )
+    line = append_row(data / "events.csv", new_event(locator="¶2"))
+    assert not _about(_problems(data), data / "events.csv", line, "actor1")
+
+
+def test_words_copied_from_a_paragraph_the_locator_does_not_cite_are_a_warning(texts, data):
+    _hold(texts, data)
+    events = data / "events.csv"
+    line = append_row(
+        events,
+        new_event(
+            locator="¶4",
+            description="Its fighters had taken the tourists near the border between Mali "
+            "and Niger, Dyer among them.",
+        ),
+    )
+    [problem] = _about(_problems(data), events, line, "description")
+    assert "warning: copies 8+ words" in problem and "mg-2009 ¶3" in problem
