@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 
 from .data import Dataset
+from .metrics import is_structural
 from .network import build_graph, check_actor, ego_graph, to_pyvis
-from .schema import CREDIBILITY, RELATIONSHIP_KINDS
+from .schema import CREDIBILITY, RELATIONSHIP_KINDS, TIE_CLASSES
 
 __all__ = ["Explorer", "Selection", "actor_choices"]
 
@@ -175,7 +176,7 @@ class Explorer:
             {
                 "actor_a": graph.nodes[a]["name"],
                 "actor_b": graph.nodes[b]["name"],
-                "sign": data["sign"],
+                "sign": "structural" if is_structural(data) else data["sign"],
                 "kind": data["kind"],
                 "period": f"{data['start'] or '?'} – {data['end'] or 'open'}",
                 "status": data["status"],
@@ -206,7 +207,7 @@ class Explorer:
             return f"No relationship {who} overlaps {window} with these filters."
         counts = ties["sign"].value_counts()
         signs = ", ".join(
-            f"{int(counts[s])} {s}" for s in ("cooperative", "hostile", "neutral") if s in counts
+            f"{int(counts[s])} {s}" for s in TIE_CLASSES if s in counts
         )
         pairs = []
         for (a, b), group in ties.groupby(["actor_a", "actor_b"], sort=True):

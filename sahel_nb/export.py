@@ -41,12 +41,16 @@ NODE_ATTRIBUTES = {
     "aliases": "string",
     "unnamed": "boolean",
 }
-#: Edge attributes written, with their type. ``source`` is the citation
+#: Edge attributes written, with their type. ``structural`` marks a tie that
+#: says what an actor is (membership, succession, kinship): its ``sign`` is
+#: the vocabulary's, and counted as cooperation it would read as an alliance.
+#: ``source`` is the citation
 #: (``cited``, else ``source_id locator``); ``directed`` says whether the tie
 #: is directed; ``events`` (derived ties only) counts the events behind it.
 EDGE_ATTRIBUTES = {
     "kind": "string",
     "sign": "string",
+    "structural": "boolean",
     "directed": "boolean",
     "status": "string",
     "credibility": "integer",

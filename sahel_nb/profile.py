@@ -12,7 +12,7 @@ from .data import Dataset
 from .differences import differences_in_words, report_differences
 from .network import check_actor, predecessors
 from .origins import claims_of
-from .schema import RELATIONSHIP_KINDS, TABLES
+from .schema import TABLES, TIE_CLASSES, tie_class
 
 __all__ = ["Card", "Fact", "Profile", "Section", "actor_profile", "shorten"]
 
@@ -261,7 +261,7 @@ def actor_profile(dataset: Dataset, actor_id: str) -> Profile:
                 )
             ],
             "kind": mine["kind"].astype(str),
-            "sign": mine["kind"].astype(str).map(RELATIONSHIP_KINDS),
+            "sign": mine["kind"].astype(str).map(tie_class),
             "start": mine["start"],
             "end": mine["end"],
             "status": mine["status"].astype(str),
@@ -544,13 +544,14 @@ def _build_card(dataset: Dataset, actor: dict, lineage: list[str], mine, picked)
         )
     )
 
-    # Ties by the year they begin, counted by sign; undated ties apart.
-    signs = ("cooperative", "hostile", "neutral")
+    # Ties by the year they begin, counted by sign (structural ties apart: a
+    # membership is no cooperation); undated ties apart.
+    signs = TIE_CLASSES
     by_year: dict[str, dict[str, int]] = {}
     order: dict[str, object] = {}
     undated = dict.fromkeys(signs, 0)
     for tie in rows:
-        sign = RELATIONSHIP_KINDS[str(tie["kind"])]
+        sign = tie_class(str(tie["kind"]))
         start = _text(tie["start"])
         if not start:
             undated[sign] += 1

@@ -20,10 +20,12 @@ __all__ = [
     "STRUCTURAL_KINDS",
     "SUPPORTING_STATUSES",
     "TABLES",
+    "TIE_CLASSES",
     "TOLD",
     "Field",
     "Table",
     "kind_sign",
+    "tie_class",
 ]
 
 #: Admiralty (NATO) source reliability, with its standard wording.
@@ -379,6 +381,25 @@ TABLES: dict[str, Table] = {
 #: The tables whose rows are claims, with the column a claim's rows share
 #: (a ransom and a ransom demand are never one claim).
 CLAIM_TABLES = {"relationships": "kind", "events": "event_type", "flows": "flow_type"}
+
+
+#: What a tie is, as prose and tables count ties: its sign, or structural.
+TIE_CLASSES = ("cooperative", "hostile", "neutral", "structural")
+
+
+def tie_class(kind: str) -> str:
+    """Return ``"structural"`` for a structural kind, else the kind's sign.
+
+    Counts and hover texts use it: a membership carries the sign
+    "cooperative" in the vocabulary, but counted as cooperation it would
+    read as an alliance (see :data:`STRUCTURAL_KINDS`).
+
+    Examples
+    --------
+    >>> tie_class("leadership/membership"), tie_class("rivalry")
+    ('structural', 'hostile')
+    """
+    return "structural" if kind in STRUCTURAL_KINDS else RELATIONSHIP_KINDS[kind]
 
 
 def kind_sign(kind: str) -> str:

@@ -25,6 +25,7 @@ from sahel_nb.export import (
     write_graphml,
 )
 from sahel_nb.network import build_graph
+from sahel_nb.schema import STRUCTURAL_KINDS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "network"
 GEXF = "{http://gexf.net/1.3}"
@@ -379,3 +380,14 @@ def test_the_ascii_check_finds_what_the_regular_expression_finds():
         expected = export._FORBIDDEN_BUT_NUL.search(text) is not None
         assert export._forbidden_but_nul(text) == expected, repr(text)
         assert export._forbidden_but_nul("ok " + text + " ok") == expected, repr(text)
+
+
+def test_a_structural_tie_is_flagged_in_both_files(tmp_path):
+    # Its sign is the vocabulary's ("cooperative" for a membership); the flag
+    # lets Gephi's users filter memberships out of their cooperation.
+    graph = build_graph(load_dataset(FIXTURE))
+    gexf, graphml = _written(graph, tmp_path)
+    read = nx.read_graphml(graphml)
+    for _, _, data in read.edges(data=True):
+        assert data["structural"] == (data["kind"] in STRUCTURAL_KINDS)
+    assert any(data["structural"] for _, _, data in read.edges(data=True))

@@ -181,8 +181,14 @@ def test_key_events_in_date_order_and_ties_counted_by_year(data, curated):
     dates = [f.text.split(":")[0] for f in card.section("Key events").facts]
     assert dates == ["2004", "2005-06", "2006", "2007-03-02", "undated"]
     ties = card.section("Ties by year")
-    assert ties.columns == ("year begun", "cooperative", "hostile", "neutral")
-    assert ties.rows == (("2003", 1, 0, 0), ("2004", 1, 0, 1), ("2005", 1, 0, 0), ("2006", 0, 1, 0))
+    assert ties.columns == ("year begun", "cooperative", "hostile", "neutral", "structural")
+    # The 2005 membership counts apart: a membership is no cooperation.
+    assert ties.rows == (
+        ("2003", 1, 0, 0, 0),
+        ("2004", 1, 0, 1, 0),
+        ("2005", 0, 0, 0, 1),
+        ("2006", 0, 1, 0, 0),
+    )
     assert ties.note == "1 tie with no date: 1 neutral."
     aqim = actor_profile(curated, "aqim").card().section("Key events")
     assert len(aqim.facts) == 12 and aqim.note.endswith("more events in the events table.")
@@ -284,3 +290,21 @@ def test_a_payment_is_shown_as_the_ransom_table_shows_it_not_through_a_doubt(cur
         figures = claims.loc[row.flow_id, "figures"]
         assert row.figures == figures or (pd.isna(row.figures) and pd.isna(figures))
     assert "4,600,000 EUR" in set(ransom["figures"])  # the 2003 ransom, as the tellers give it
+
+
+def test_a_membership_is_counted_apart_from_cooperation(data):
+    from sahel_nb.network import build_graph
+    from sahel_nb.network.hover import _detail_parts
+
+    profile = actor_profile(data, "grp")
+    kinds = profile.ties.set_index("kind")["sign"]
+    assert kinds["leadership/membership"] == "structural"
+    cooperative = profile.ties["kind"].isin(["alliance/cooperation", "protection/safe haven"])
+    assert f"({int(cooperative.sum())} cooperative" in profile.summary()
+    assert "1 structural" in profile.summary()
+    hovers = [
+        _detail_parts(tie)[0]
+        for *_, tie in build_graph(data).edges(keys=True, data=True)
+        if tie["kind"] == "leadership/membership"
+    ]
+    assert hovers and all(h.endswith("(structural)") for h in hovers)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
+from ..metrics import is_structural
 from ..schema import CREDIBILITY
 
 
@@ -40,7 +41,8 @@ def _detail_parts(data: dict) -> tuple[str, str, str, str, str]:
 
     The period, between the kind and the status lines, is the other part.
     """
-    kind = f"{data['kind']} ({data['sign']})"
+    # A membership carries the sign "cooperative"; said so, it reads as an alliance.
+    kind = f"{data['kind']} ({'structural' if is_structural(data) else data['sign']})"
     status = (
         f"{data['status']}, credibility {data['credibility']}: {CREDIBILITY[data['credibility']]}"
     )
