@@ -206,9 +206,7 @@ class Explorer:
         if ties.empty:
             return f"No relationship {who} overlaps {window} with these filters."
         counts = ties["sign"].value_counts()
-        signs = ", ".join(
-            f"{int(counts[s])} {s}" for s in TIE_CLASSES if s in counts
-        )
+        signs = ", ".join(f"{int(counts[s])} {s}" for s in TIE_CLASSES if s in counts)
         pairs = []
         for (a, b), group in ties.groupby(["actor_a", "actor_b"], sort=True):
             if group["sign"].nunique() > 1:

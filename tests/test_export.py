@@ -387,6 +387,8 @@ def test_a_structural_tie_is_flagged_in_both_files(tmp_path):
     # lets Gephi's users filter memberships out of their cooperation.
     graph = build_graph(load_dataset(FIXTURE))
     gexf, graphml = _written(graph, tmp_path)
+    declared = ET.parse(gexf).getroot().iter(f"{GEXF}attribute")
+    assert ("structural", "boolean") in {(a.get("title"), a.get("type")) for a in declared}
     read = nx.read_graphml(graphml)
     for _, _, data in read.edges(data=True):
         assert data["structural"] == (data["kind"] in STRUCTURAL_KINDS)
