@@ -295,6 +295,13 @@ def test_the_claims_workbook_gives_every_column_a_meaning_source_names_too(tmp_p
     assert len(matrix) == len(tables["agreement"])
     for meaning in matrix.values():
         assert any(f"({title})" in meaning for title in titles.values())
+    # Claims of every table: no column of theirs is said to be about a payment.
+    for row in listed:
+        if row[0] in ("claims", "reports"):
+            assert not row[2].startswith("Payment") and "the payment" not in row[3], row
+    statuses = set(tables["reports"]["status"].astype(str))
+    [status] = [row[3] for row in listed if row[0] == "reports" and row[1] == "status"]
+    assert all(value in status for value in statuses), (statuses, status)
 
 
 def test_an_unknown_claim_id_is_said_with_suggestions_not_an_empty_table(claims):

@@ -72,6 +72,21 @@ _ON_SHEET = {
                                      "(its id in events.csv)"),
     ("agreement", "source"): ("Source", "the row's source (short name); each further column "
                               "is another source"),
+    # The claims workbook holds every table's claims, not payments only.
+    ("claims", "claim_id"): ("Claim id", "the claim's id: every report of one fact (event, "
+                             "relationship or payment) shares it"),
+    ("reports", "claim_id"): ("Claim id", "the claim this report tells (its claim id)"),
+    ("claims", "reports"): ("Reports (rows)", "rows of the data reporting the claim (several "
+                            "sources may report one fact)"),
+    ("claims", "origins"): ("Independent origins", "independent first tellers reporting the "
+                            "claim (a source relaying another adds none)"),
+    ("claims", "denials"): ("Denials", "reports denying the claim"),
+    ("claims", "reported_as"): ("Every report of it", "every report of the claim side by side: "
+                                "what it says, source, paragraph, status"),
+    ("reports", "status"): ("Status", "this report's own status: reported, alleged or estimated; "
+                            "denied or disputed where it contests the claim"),
+    ("ransom_reports", "status"): ("Status", "this report's own status: reported, alleged or "
+                                   "estimated; denied or disputed where it contests the payment"),
 }  # fmt: skip
 
 #: What each sheet's rows are, for the About sheet: a workbook that reads without the page.
@@ -202,7 +217,11 @@ def _meaning(column: str) -> str:
     money = _MONEY_COLUMN.match(column)
     if money:
         year, end = money.groups()
-        unit = f"constant {year} US dollars (US CPI-U)" if year else "US dollars of each year"
+        unit = (
+            f"constant {year} US dollars (US CPI-U)"
+            if year
+            else "US dollars of each payment's own year (not adjusted for inflation)"
+        )
         status = column.split("_usd")[0] if "_usd" in column else ""
         what = {"low": "low end", "high": "high end"}.get(end, "figure")
         of = f" of {status.replace('_', ' ')} payments, each counted once" if status else ""
