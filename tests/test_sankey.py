@@ -123,7 +123,9 @@ def test_every_payment_is_one_band_and_demands_and_denials_are_not_drawn(tmp_pat
     # Four reports and a denial of the 2003 ransom: one band, its reports in the hover text.
     ransom = _band(page, "c-2003-german-ransom")
     title = ransom.find("title", recursive=False).get_text()
-    assert "denied by BBC News 2003 ¶6, ¶8" in title and "7,300,000 USD per Guitta 2010" in title
+    # The denial named by who speaks (Mali's negotiator), the outlet after.
+    assert "denied by Amadou Baba Touré (in BBC News 2003 ¶6, ¶8)" in title
+    assert "7,300,000 USD per Guitta 2010" in title
 
 
 def test_band_widths_are_proportional_to_constant_dollars(flows_page):
@@ -267,7 +269,7 @@ def test_alleged_and_contested_payments_are_hatched_and_outlined_never_solid(flo
         assert path["fill"].startswith("url(#") and path["stroke"].startswith("#")
         assert curated.select_one(f"pattern{path['fill'][4:-1]}") is not None
     mark = curated.select_one('g.denial[data-claim="c-2003-german-ransom"]')
-    assert mark.title.get_text().startswith("denied by BBC News 2003")
+    assert mark.title.get_text().startswith("denied by Amadou Baba Touré (in BBC News 2003")
     notes = curated.select_one("ul.notes").get_text(" ")
     assert "never solid: alleged only or contested" in notes and "✕ on a band" in notes
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..cite import short_names
+from ..cite import short_names, teller_names
 from ..data import Dataset
 from ..dates import in_window
 from ..exceptions import ParameterError
@@ -184,6 +184,7 @@ def payment_claims(dataset: Dataset, *, base_year: int | None = None) -> pd.Data
         claims["reported_as"] = None
         return claims
     names = short_names(dataset.sources)
+    tellers = teller_names(dataset.sources, dataset.actors)
     figures: dict[str, list] = {}
     said: dict[str, list] = {}
     ordered = rows.assign(against=~supporting).sort_values(
@@ -191,11 +192,14 @@ def payment_claims(dataset: Dataset, *, base_year: int | None = None) -> pd.Data
     )
     for row in ordered.itertuples(index=False):
         where = f"{names.get(row.source_id, row.source_id)} {row.locator}"
-        if row.status == "denied":
-            said.setdefault(row.claim_id, []).append(f"denied by {where}")
-            continue
-        if row.status == "disputed":
-            said.setdefault(row.claim_id, []).append(f"called disputed by {where}")
+        if row.status in ("denied", "disputed"):
+            # Who contests it, where the source quotes someone: the outlet
+            # only carries the words of a party with an interest in them.
+            origin = getattr(row, "origin", None)
+            teller = tellers.get(origin, origin) if isinstance(origin, str) else None
+            who = where if teller is None or origin == row.source_id else f"{teller} (in {where})"
+            verb = "denied by" if row.status == "denied" else "called disputed by"
+            said.setdefault(row.claim_id, []).append(f"{verb} {who}")
             continue
         figure = _figure(row.amount, row.amount_low, row.amount_high, row.currency)
         in_money = "" if pd.isna(row.amount_year) else f", in {row.amount_year} money"
