@@ -168,3 +168,25 @@ def test_actor_metrics_say_which_actors_are_unnamed(data_dir):
     metrics = actor_metrics(build_graph(load_dataset(data_dir)))
     unnamed = set(load_dataset(data_dir).actors.query("unnamed")["actor_id"])
     assert set(metrics.attrs["unnamed"]) == unnamed & set(metrics.index)
+
+
+@pytest.mark.parametrize(
+    ("spelling", "actor_id"),
+    [
+        ("GSPC: Salafist Group for Call and Combat", "gspc"),
+        ("Military Forces of Mali (2013-)", "mali-army"),
+        ("Military Forces of Algeria (1999-)", "algerian-army"),
+        ("Al Mourabitoune Battalion", "al-mourabitoun"),
+        ("ADC: Democratic Alliance of 23rd May for Change", "adc"),
+    ],
+)
+def test_the_acled_spellings_issue_30_names_are_the_curated_actors(
+    data_dir, tmp_path, spelling, actor_id
+):
+    rows = pd.read_csv(ACLED / "mali_sample.csv", dtype=str, keep_default_na=False).head(1)
+    rows["actor1"] = spelling
+    export = tmp_path / "one.csv"
+    rows.to_csv(export, index=False)
+    import_acled(export, data_dir)
+    events = load_dataset(data_dir).events.set_index("event_id")
+    assert events.loc[f"acled-{rows['event_id_cnty'][0]}", "actor1"] == actor_id
