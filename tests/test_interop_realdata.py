@@ -161,6 +161,28 @@ def test_the_same_gtd_data_in_another_form_changes_nothing(real_exports, curated
     assert (actors["name"] == "Unknown perpetrators (GTD)").sum() == 1
 
 
+def test_an_older_gtd_release_imported_after_a_newer_one_revises_nothing(
+    real_exports, curated, tmp_path
+):
+    # START's June 2017 and October 2012 releases of 1993 (the file names say
+    # which is which): in either order, the 2017 values stand.
+    newer, older = real_exports / "gtd1993_0617dist.xlsx", real_exports / "gtd1993_1012dist.xlsx"
+    other = Path(shutil.copytree(curated, tmp_path / "other"))
+    import_gtd(older, other)
+    forward = import_gtd(newer, other)
+    assert forward.revised > 0  # the 2017 release revises the 2012 one
+    import_gtd(newer, curated)
+    backward = import_gtd(older, curated)
+    assert (backward.revised, backward.withdrawn) == (0, 0)
+    assert any("the newer values are kept" in note for note in backward.notes)
+    shown = ["event_id", "actor1", "admin1", "description"]
+    ordered = [
+        load_dataset(folder).events[shown].sort_values("event_id", ignore_index=True)
+        for folder in (other, curated)
+    ]
+    assert ordered[0].equals(ordered[1])
+
+
 def test_a_newer_mali_export_revises_the_older_and_withdraws_what_it_dropped(real_exports, curated):
     older_path = real_exports / "acled_mali_2017-2019.csv"
     newer_path = real_exports / "acled_mali_2017-2020_noactor2.csv"

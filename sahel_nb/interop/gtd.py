@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -33,7 +34,7 @@ from .writing import (
     write_validated,
 )
 
-__all__ = ["GTD_COLUMNS", "GTD_OUTCOMES", "GTD_UNKNOWN", "import_gtd", "read_gtd"]
+__all__ = ["GTD_COLUMNS", "GTD_OUTCOMES", "GTD_UNKNOWN", "gtd_release", "import_gtd", "read_gtd"]
 
 #: The GTD columns the import reads: the event's date, place and groups, and
 #: its hostage and ransom fields. A GTD export has many more; they are ignored.
@@ -69,6 +70,28 @@ _COUNTS = ("nhostkid", "nhostkidus", "nhours", "ndays", "nreleased")
 #: GTD shares the deaths and wounded of a multi-part attack among its parts (19.8, 1.333…).
 _SHARED = ("nkill", "nwound")
 _AMOUNTS = ("ransomamt", "ransomamtus", "ransompaid", "ransompaidus")
+
+
+#: GTD names each release's files by month and year: globalterrorismdb_0617dist
+#: (June 2017), gtd1993_1012dist (October 2012).
+_RELEASE = re.compile(r"(?<![0-9])(0[1-9]|1[0-2])([0-9]{2})dist(?![a-z])", re.IGNORECASE)
+
+
+def gtd_release(file_name: str) -> str:
+    """The release a GTD file's name gives, as ``YYYY-MM``, or ``""``.
+
+    An older release imported after a newer one must not revise it: without
+    this, the later import would count as the newer.
+
+    Examples
+    --------
+    >>> gtd_release("globalterrorismdb_0617dist.xlsx"), gtd_release("gtd_2011_1012dist.csv")
+    ('2017-06', '2012-10')
+    >>> gtd_release("my_gtd_extract.xlsx")
+    ''
+    """
+    found = _RELEASE.search(file_name)
+    return f"20{found.group(2)}-{found.group(1)}" if found else ""
 
 
 def _check(frame: pd.DataFrame) -> tuple[Checks, dict[str, pd.Series]]:
@@ -297,7 +320,8 @@ def _import(
         }
     )
     already = summary.already
-    vintages = Vintages("gtd", source_id, "", path.name, today)
+    release = gtd_release(path.name)
+    vintages = Vintages("gtd", source_id, release, path.name, today)
     keep, links = new_or_linked(rows, dataset, data_dir, source_id, "gtd", summary)
     summary.already += already
     # Incidents an earlier GTD file imported are read like new ones, then compared.
@@ -385,8 +409,9 @@ def _import(
         today,
         "gtd",
         encoding,
-        "",
+        release,
         frame.attrs.get("sheet", ""),
+        "the release the file's name gives (GTD's MMYYdist)",
     )
     additions = {"sources": sources, "actors": pd.DataFrame(summary.new_actors), "events": rows}
     summary.remapped_rows = write_validated(

@@ -146,6 +146,12 @@ class Vintages:
                                  rows[column].reset_index(drop=True), column)  # fmt: skip
             differs |= ~same[column]
         revising = newer & (differs | was_withdrawn)
+        kept = int((~newer & differs).sum())
+        if kept:
+            self.notes.append(
+                f"{kept:,} events differ from a newer export of {self.dataset.upper()} imported "
+                "before; this export is the older, so the newer values are kept"
+            )
         # Text of each column made once, not per row: an export may revise 100,000s.
         at = np.flatnonzero(revising)
         new_text = {c: _text(rows[c].iloc[at]).to_numpy() for c in same}

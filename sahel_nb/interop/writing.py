@@ -272,6 +272,7 @@ def new_or_linked(
 def source_row(
     dataset: Dataset, source_id: str, title: str, author: str, publisher: str, digest: str,
     today: date, command: str, encoding: str, vintage: str = "", sheet: str = "",
+    vintage_is: str = "the day of the export's newest record (ACLED's timestamp)",
 ) -> pd.DataFrame:  # fmt: skip
     """The export's own ``sources.csv`` row, unless an earlier import of it wrote one."""
     if source_id in set(dataset.sources["source_id"]):
@@ -283,7 +284,7 @@ def source_row(
         "json": " Read from JSON records.",
     }.get(encoding, f" Read as {encoding}.")  # fmt: skip
     if vintage:
-        read += " Published: the day of the export's newest record (ACLED's timestamp)."
+        read += f" Published: {vintage_is}."
     return pd.DataFrame(
         [
             {
