@@ -190,3 +190,22 @@ def test_the_acled_spellings_issue_30_names_are_the_curated_actors(
     import_acled(export, data_dir)
     events = load_dataset(data_dir).events.set_index("event_id")
     assert events.loc[f"acled-{rows['event_id_cnty'][0]}", "actor1"] == actor_id
+
+
+def test_two_periods_of_one_force_in_one_export_are_one_actor_in_either_order(data_dir, tmp_path):
+    # As across two imports: "(2017-)" after "(2012-2017)" is the same force,
+    # so which file (or row) comes first does not change the actors.
+    rows = pd.read_csv(ACLED / "mali_sample.csv", dtype=str, keep_default_na=False).head(2)
+    rows["actor1"] = ["Military Forces of France (2012-2017)", "Military Forces of France (2017-)"]
+    folders = []
+    for order, frame in (("forward", rows), ("backward", rows.iloc[::-1])):
+        export, folder = (
+            tmp_path / f"{order}.csv",
+            Path(shutil.copytree(data_dir, tmp_path / order)),
+        )
+        frame.to_csv(export, index=False)
+        import_acled(export, folder)
+        folders.append(load_dataset(folder).events.set_index("event_id"))
+    for events in folders:
+        ids = events.loc[[f"acled-{i}" for i in rows["event_id_cnty"]], "actor1"]
+        assert ids.nunique() == 1

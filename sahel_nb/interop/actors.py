@@ -403,8 +403,15 @@ class Resolver:
             if key in self.known:  # two spellings differing only in case
                 ids[name] = self.known[key]
                 continue
+            base = base_name(name)
+            if base in self.by_base:
+                # Another period of a force this import met first ("(2017-)"
+                # after "(2012-2017)"): one actor, as across two imports, so
+                # the actors do not depend on which file came first.
+                self.known[key] = ids[name] = self.by_base[base]
+                continue
             actor_id = self._slug(name)
-            self.known[key] = actor_id
+            self.known[key] = self.by_base[base] = actor_id
             ids[name] = actor_id
             unnamed = is_unnamed(name)
             gtd_unknown = self.name == "gtd" and key == "unknown"
