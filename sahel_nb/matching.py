@@ -582,17 +582,34 @@ def decide(
     # as is one placed only by country that no shared actor ties together.
     precise = np.maximum(top["time"], top["space"]) >= _PRECISE
     located = top["placed"] | top["same_admin"] | (top["shared"] != "")
-    taken = (top["score"] >= windows.match_at) & (rival < top["score"] - windows.margin)
-    taken &= precise & located
+    scored_enough = top["score"] >= windows.match_at
+    clear = rival < top["score"] - windows.margin
+    taken = scored_enough & clear & precise & located
+    told = np.zeros(len(top), dtype=bool)
     if told_by:
-        told = [
-            dataset in told_by.get(claim, ())
-            for claim, dataset in zip(top["claim"], top["dataset_b"], strict=True)
-        ]
-        taken &= ~np.asarray(told, dtype=bool)
+        told = np.asarray(
+            [
+                dataset in told_by.get(claim, ())
+                for claim, dataset in zip(top["claim"], top["dataset_b"], strict=True)
+            ],
+            dtype=bool,
+        )
+        taken &= ~told
     # One claim, one new record: the best-scoring of those that would join it.
     ranked = top[taken.to_numpy()].sort_values("score", ascending=False, kind="stable")
-    taken &= top.index.isin(ranked.index[~ranked["claim"].duplicated().to_numpy()])
+    first = top.index.isin(ranked.index[~ranked["claim"].duplicated().to_numpy()])
+    # Why a pair that scores enough is still the analyst's call: said with its reasons.
+    held = {}
+    for i, why in (
+        (~precise, "both vague in date and place"),
+        (~located, "placed by country only, and no actor both name"),
+        (~clear, "another claim scores about as well"),
+        (pd.Series(told, index=top.index), "a record of the same dataset already tells the claim"),
+        (taken & ~first, "a better record of this import joins the claim"),
+    ):
+        for index in top.index[(scored_enough & i).to_numpy(bool)]:
+            held.setdefault(index, why)
+    taken &= first
     for record, claim, old_id in zip(
         top.loc[taken, "record_b"],
         top.loc[taken, "claim"],
@@ -601,5 +618,16 @@ def decide(
     ):
         joined[record] = (claim, old_id)
     review = best[~np.isin(best["i"].to_numpy(), top.index[taken.to_numpy()])]
-    review = review.assign(reasons=[_reasons(r) for r in review.itertuples(index=False)])
+    best_of = top["record_a"].to_dict()
+    review = review.assign(
+        reasons=[
+            _reasons(r)
+            + (
+                f"; scores enough, but left to the analyst: {held[r.i]}"
+                if r.i in held and best_of.get(r.i) == r.record_a
+                else ""
+            )
+            for r in review.itertuples(index=False)
+        ]
+    )
     return joined, review.reset_index(drop=True)
