@@ -90,8 +90,17 @@ def _known(dataset: str) -> set[tuple[str, str]]:
     return set()
 
 
+#: Sibling levels one incident is often coded as, by one dataset or the other:
+#: a kidnapping with shooting is ACLED's "Attack" and GTD's kidnapping. Weakly
+#: compatible, so such pairs are listed for review; never joined by score alone
+#: (:func:`sahel_nb.matching.decide`).
+RELATED = {
+    frozenset({"violence against civilians/attack", "violence against civilians/abduction"}): 0.3,
+}
+
+
 def compatible(a: str, b: str) -> float:
-    """How well two levels agree: 1 the same, 0.6 one broader than the other, 0 apart.
+    """How well two levels agree: 1 the same, 0.6 one broader than the other, 0.3 related, 0 apart.
 
     Examples
     --------
@@ -99,6 +108,8 @@ def compatible(a: str, b: str) -> float:
     0.6
     >>> compatible("battle/armed clash", "violence against civilians/attack")
     0.0
+    >>> compatible("violence against civilians/attack", "violence against civilians/abduction")
+    0.3
     """
     if a == b:
         return 1.0
@@ -106,7 +117,7 @@ def compatible(a: str, b: str) -> float:
         return 0.4
     if a.startswith(b + "/") or b.startswith(a + "/"):
         return 0.6
-    return 0.0
+    return RELATED.get(frozenset({a, b}), 0.0)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,9 @@ GEO_RADIUS_KM = {1: 0.0, 2: 25.0, 3: 100.0}
 _SOURCE_DATASET = re.compile(r"(acled|gtd|ucdp)-[0-9a-f]{12}")
 #: Time or place must score this much for a pair to be matched without the analyst.
 _PRECISE = 0.7
+#: The least type agreement a pair joins by score at (a broader and a narrower
+#: level; :data:`sahel_nb.crosswalk.RELATED` types fall below it).
+_ALIKE = 0.4
 _IMPORTED_ACTOR = re.compile(r"(?:acled|gtd|ucdp)-.+")
 
 
@@ -525,7 +528,11 @@ def _reasons(row) -> str:
     else:
         parts.append("same admin area" if row.same_admin else "placed by country only")
     parts.append(
-        "same type" if row.kind == 1 else f"compatible types ({row.level_a} / {row.level_b})"
+        "same type"
+        if row.kind == 1
+        else f"compatible types ({row.level_a} / {row.level_b})"
+        if row.kind >= _ALIKE
+        else f"related types ({row.level_a} / {row.level_b})"
     )
     if row.shared:
         parts.append("both name " + ", ".join(row.shared.split("|")))
@@ -584,7 +591,9 @@ def decide(
     located = top["placed"] | top["same_admin"] | (top["shared"] != "")
     scored_enough = top["score"] >= windows.match_at
     clear = rival < top["score"] - windows.margin
-    taken = scored_enough & clear & precise & located
+    # Related types (an attack, a kidnapping) may be one incident or two: listed, not joined.
+    alike = top["kind"] >= _ALIKE
+    taken = scored_enough & clear & precise & located & alike
     told = np.zeros(len(top), dtype=bool)
     if told_by:
         told = np.asarray(
@@ -601,6 +610,7 @@ def decide(
     # Why a pair that scores enough is still the analyst's call: said with its reasons.
     held = {}
     for i, why in (
+        (~alike, "related types, not compatible ones: one incident or two"),
         (~precise, "both vague in date and place"),
         (~located, "placed by country only, and no actor both name"),
         (~clear, "another claim scores about as well"),

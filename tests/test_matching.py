@@ -692,3 +692,20 @@ def test_a_pair_that_scores_enough_but_is_left_to_the_analyst_says_why(mapped, t
     (row,) = pd.read_csv(mapped / REVIEW_FILE, dtype=str, keep_default_na=False).to_dict("records")
     assert float(row["score"]) >= 0.5
     assert "scores enough, but left to the analyst: " in row["reasons"]
+
+
+def test_an_acled_attack_and_a_gtd_kidnapping_of_one_place_and_day_are_listed_not_joined(
+    mapped, tmp_path
+):
+    # A kidnapping with shooting is often ACLED's "Attack": maybe one incident, maybe two.
+    attack = dict(_GAO_ACLED, sub_event_type="Attack")
+    acled = _write(tmp_path / "acled.csv", ACLED_HEADER, [attack])
+    import_acled(acled, mapped)
+    summary = import_gtd(_write(tmp_path / "gtd.csv", GTD_HEADER, [_GAO_GTD]), mapped)
+    assert summary.linked == [] and summary.review == 1
+    (row,) = pd.read_csv(mapped / REVIEW_FILE, dtype=str, keep_default_na=False).to_dict("records")
+    assert "related types" in row["reasons"]
+    events = _events(mapped)
+    assert (
+        events.loc["gtd-" + _GAO_GTD["eventid"], "claim_id"] != events.loc["acled-MLI1", "claim_id"]
+    )
