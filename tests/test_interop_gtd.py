@@ -366,3 +366,18 @@ def test_a_windowed_report_counts_imported_kidnappings_and_their_ransoms(data_di
     assert "records 1 ransom payment (reported) of 3,000,000 USD" in " ".join(
         told["Imported datasets"]
     )
+
+
+def test_the_description_says_nothing_for_the_empty_marks_of_older_releases():
+    from sahel_nb.interop.gtd import GTD_COLUMNS, _description
+
+    # The 2012 release writes "." for no outcome and a code for the country.
+    values = {c: "" for c in GTD_COLUMNS}
+    values |= {"eventid": "199301010001", "hostkidoutcome_txt": ".", "kidhijcountry": "4"}
+    cols = {c: pd.Series([v]) for c, v in values.items()}
+    counts = {
+        c: pd.Series([""]) for c in ("nhostkid", "nhostkidus", "nhours", "ndays", "nreleased")
+    }
+    counts |= {"ndays": pd.Series(["1"]), "nkill": pd.Series([""]), "nwound": pd.Series([""])}
+    [said] = _description(cols, counts)
+    assert "held 1 day;" in said and "outcome" not in said and "ended in" not in said

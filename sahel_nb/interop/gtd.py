@@ -194,6 +194,11 @@ def _date(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
     )
 
 
+def _said(value: str) -> bool:
+    """Whether a text cell says something: GTD's 2012 release writes "." for nothing."""
+    return any(c.isalpha() for c in value)
+
+
 def _description(cols: dict[str, pd.Series], counts: dict[str, pd.Series]) -> pd.Series:
     """Our own sentence from GTD's codes; GTD's summary and ransom note are not copied."""
     out = []
@@ -206,13 +211,19 @@ def _description(cols: dict[str, pd.Series], counts: dict[str, pd.Series]) -> pd
                 f"{hostages} hostage{'s' if hostages != '1' else ''}"
                 + (f" ({us} US citizens)" if us not in ("", "0") else "")
             )
-        held = [f"{counts[c].iat[i]} {c[1:]}" for c in ("ndays", "nhours") if counts[c].iat[i]]
+        held = [
+            f"{counts[c].iat[i]} {c[1:] if counts[c].iat[i] != '1' else c[1:-1]}"
+            for c in ("ndays", "nhours")
+            if counts[c].iat[i]
+        ]
         if held:
             parts.append("held " + " and ".join(held))
         where = cols["kidhijcountry"].iat[i]
-        if where:
+        # Older releases write a country code ("4") or "Unknown" there: no place to say.
+        if _said(where) and not where.strip().isdigit() and where.casefold() != "unknown":
             parts.append(f"ended in {where}")
-        outcome = outcome_txt.iat[i] or GTD_OUTCOMES.get(cols["hostkidoutcome"].iat[i], "")
+        outcome = outcome_txt.iat[i] if _said(outcome_txt.iat[i]) else ""
+        outcome = outcome or GTD_OUTCOMES.get(cols["hostkidoutcome"].iat[i], "")
         if outcome:
             parts.append(f"outcome: {outcome.lower()}")
         if counts["nreleased"].iat[i]:
