@@ -105,7 +105,8 @@ def _figure(table: str, row: dict) -> str:
     if table == "events":
         parts = [row["date"] if isinstance(row["date"], str) else "date not given"]
         if pd.notna(row["hostages"]):
-            parts.append(f"{int(row['hostages'])} hostages")
+            count = int(row["hostages"])
+            parts.append(f"{count} hostage{'' if count == 1 else 's'}")
         if pd.notna(row["fatalities"]):
             parts.append(f"{int(row['fatalities'])} dead")
         return ", ".join(parts)

@@ -343,3 +343,17 @@ def test_an_events_own_words_keep_an_acronym_that_starts_them():
     assert _event_what({"sub_event_type": "Other", "description": "Arrests in the north."}) == (
         "arrests in the north"
     )
+
+
+def test_the_front_matter_counts_what_it_left_out_in_words_that_agree():
+    from types import SimpleNamespace
+
+    from sahel_nb.narrative.front import front_lines
+
+    assessment = SimpleNamespace(scope={}, cut_off="2010-12-31", produced=None)
+    for counts, said in (
+        ({"flows": 10, "events": 1}, "1 event, 10 flows of money or goods"),
+        ({"flows": 1, "relationships": 2}, "1 flow of money or goods, 2 ties"),
+    ):
+        [line] = [text for text in front_lines(assessment, counts) if "cut-off" in text]
+        assert f"(later or undated: {said} left out)" in line

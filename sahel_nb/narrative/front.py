@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..dates import date_words
-from .text import Sentence, _plural
+from .text import Sentence
 
 __all__ = ["NO_ASSESSMENT", "bottom_line", "front_lines"]
 
@@ -31,7 +31,9 @@ def front_lines(assessment, left_out: dict[str, int]) -> list[str]:
     cut = f"Information cut-off: {date_words(assessment.cut_off)}"
     count = sum(left_out.values())
     if count:
-        parts = ", ".join(_plural(n, _SINGULAR[t]) for t, n in sorted(left_out.items()))
+        parts = ", ".join(
+            f"{n:,} {_WORDS[t][0] if n == 1 else _WORDS[t][1]}" for t, n in sorted(left_out.items())
+        )
         cut += f" (later or undated: {parts} left out)"
     else:
         cut += " (nothing in the data is later)"
@@ -41,7 +43,12 @@ def front_lines(assessment, left_out: dict[str, int]) -> list[str]:
     return lines
 
 
-_SINGULAR = {"relationships": "tie", "events": "event", "flows": "flow of money or goods"}
+#: What a row of each table is, one and several.
+_WORDS = {
+    "relationships": ("tie", "ties"),
+    "events": ("event", "events"),
+    "flows": ("flow of money or goods", "flows of money or goods"),
+}
 
 
 def bottom_line(assessment) -> list[Sentence]:
