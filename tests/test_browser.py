@@ -200,7 +200,11 @@ def test_the_contested_ransom_is_painted_hatched_with_a_denial_marker_and_a_roun
     assert page.locator(f"pattern#{pattern} line").count() == 1
     mark = page.locator('g.denial[data-claim="c-2003-german-ransom"]')
     assert mark.bounding_box()["width"] > 0
-    assert mark.locator("title").text_content().startswith("denied by BBC News 2003")
+    assert (
+        mark.locator("title")
+        .text_content()
+        .startswith("denied by Amadou Baba Touré (in BBC News 2003")
+    )
     label = page.locator('text.amount[data-claim="c-2003-german-ransom"]')
     assert label.text_content().startswith("about €") and label.bounding_box()["width"] > 0
     page.screenshot(path=tmp_path / "flows.png", full_page=True)
@@ -284,7 +288,7 @@ def test_situation_report_page_shows_footnoted_figures(browser, published_report
         "about US$7.3 million per Guitta 2010 ¶6 (alleged, in 2010 money; names no teller, so "
         "not in the range); about €5 million per"
     ) in text
-    assert "denied by BBC News 2003 ¶6, ¶8" in text
+    assert "denied by Amadou Baba Touré (in BBC News 2003 ¶6, ¶8)" in text
     assert "over 1 payment reported 5 times, each payment counted once" in text
     notes = page.locator("ol.notes li")
     assert notes.count() >= 10

@@ -134,7 +134,7 @@ def test_the_curated_2003_ransom_is_one_payment_with_its_reports_and_its_denial(
     assert row["usd_low"] == row["usd_high"] == pytest.approx(4_600_000 / 0.885756)
     for figure in ("7,300,000 USD per Guitta 2010", "4,600,000 EUR per Mail & Guardian 2003"):
         assert figure in row["reported_as"]
-    assert "denied by BBC News 2003" in row["reported_as"]
+    assert "denied by Amadou Baba Touré (in BBC News 2003" in row["reported_as"]
     assert "called disputed by BBC News 2003" in row["reported_as"]
     germany = flow_summary(curated, by="payer").loc["Germany"]
     # The double count was 7.3 million dollars plus 5 million euros.

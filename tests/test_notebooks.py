@@ -110,7 +110,7 @@ def test_ransom_flows_runs_with_a_base_year_and_exports_safe_tables(tmp_path):
     assert float(row["usd_2024_high"]) == pytest.approx(
         to_usd(4_600_000, "EUR", 2003, base_year=2024)
     )
-    assert "denied by BBC News 2003" in row["reported_as"]
+    assert "denied by Amadou Baba Touré (in BBC News 2003" in row["reported_as"]
     assert "Tuareg leader who mediated in 2003: amount unknown" in row["intermediaries"]
 
 
