@@ -508,3 +508,38 @@ def test_a_missing_column_names_the_headers_closest_one(tmp_path):
     assert [str(p) for p in problems] == [
         f"{path}:1: event_date: missing column; an ACLED export has it; is it 'event date'?"
     ]
+
+
+def test_an_export_separated_by_semicolons_is_one_problem_saying_how_to_save_it(tmp_path):
+    # Excel with European settings writes ";" between columns (and "," in numbers).
+    frame = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False)
+    path = tmp_path / "semicolons.csv"
+    frame.to_csv(path, sep=";", index=False, encoding="utf-8-sig")
+    rows, problems = read_acled(path)
+    [problem] = problems
+    assert rows.empty and problem.line == 1 and "separated by ';', not commas" in problem.message
+
+
+def test_an_export_not_in_utf8_says_the_line_and_how_to_save_it(tmp_path):
+    text = SAMPLE.read_text(encoding="utf-8").replace("Made-up source", "Made-up sourcé", 1)
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(text.encode("latin-1"))
+    rows, problems = read_acled(path)
+    [problem] = problems
+    line = text[: text.index("sourcé")].count("\n") + 1
+    assert rows.empty and problem.line == line
+    assert (
+        "is not UTF-8 text" in problem.message and "save the file as CSV UTF-8" in problem.message
+    )
+
+
+def test_an_export_cut_short_in_a_row_says_so(tmp_path):
+    data = SAMPLE.read_bytes()
+    path = tmp_path / "cut.csv"
+    path.write_bytes(data[: data.rindex(b"\n", 0, len(data) - 1) + 40])
+    rows, problems = read_acled(path)
+    assert rows.empty and "the file ends in the middle of this row" in problems[-1].message
+    # A short row with its line end is not a cut file: said as a short row only.
+    path.write_bytes(data + b"MLI9999,2012\n")
+    _, problems = read_acled(path)
+    assert "ends in the middle" not in problems[-1].message

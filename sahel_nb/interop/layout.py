@@ -123,6 +123,16 @@ def _missing(
         Problem(shown, line, n, f"missing column; {label} has it{where}{_closest(n, spare)}")
         for n in missing
     ]
+    separated = next((s for s in (";", "\t", "|") if len(names) == 1 and s in str(names[0])), None)
+    if separated is not None:
+        shown_as = {"\t": "tabs"}.get(separated, f"'{separated}'")
+        return [
+            Problem(
+                shown, line, None,
+                f"its columns are separated by {shown_as}, not commas (a spreadsheet saved "
+                "with other regional settings); save it as CSV UTF-8 with commas and import that",
+            )
+        ]  # fmt: skip
     other = _other_dataset(names, label)
     if other is not None:
         # The likeliest mistake first: the right file given to the wrong importer.

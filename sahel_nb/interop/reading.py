@@ -192,20 +192,30 @@ def _read_slowly(
         text = raw.decode("utf-8-sig" if encoding == "utf-8" else encoding)
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        return pd.DataFrame(), [Problem(shown, line, None, f"is not UTF-8 text ({error.reason})")]
+        problem = (
+            f"is not UTF-8 text ({error.reason}); save the file as CSV UTF-8 (Excel: Save As, "
+            "'CSV UTF-8') and import that"
+        )
+        return pd.DataFrame(), [Problem(shown, line, None, problem)]
     reader = csv.reader(io.StringIO(text, newline=""))
     next(reader)
     if hxl:
         next(reader, None)
     rows, problems, line = [], [], reader.line_num
+    cut = not text.endswith(("\n", "\r"))
     for fields in reader:
         first, line = line + 1, reader.line_num
         if not fields:
             continue
         if len(fields) != len(names):
-            problems.append(
-                Problem(shown, first, None, f"has {len(fields)} fields, the header {len(names)}")
-            )
+            said = f"has {len(fields)} fields, the header {len(names)}"
+            if cut and len(fields) < len(names) and next(reader, None) is None:
+                # The last row, short, with no line end: the file stops mid-row.
+                said += (
+                    "; the file ends in the middle of this row, as a download cut short "
+                    "does: download it again, or remove the row"
+                )
+            problems.append(Problem(shown, first, None, said))
             continue
         rows.append(fields)
     return pd.DataFrame(rows, columns=names, dtype=object), problems
