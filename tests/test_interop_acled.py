@@ -327,8 +327,8 @@ def test_a_zero_actor_code_is_no_actor_and_only_real_mismatches_are_said(data_di
     assert pd.isna(events.loc["acled-MLI9201", "actor2"])  # inter2 0: no one on that side
     assert pd.isna(events.loc["acled-MLI9202", "actor2"])  # written 0.0 by a spreadsheet
     # A name beside a 0 is a real mismatch: imported as written, and said once.
-    assert summary.notes == ["1 rows name actor2 while inter2 is 0 (no actor); imported as written"]
-    assert "note: 1 rows name actor2" in str(summary)
+    assert summary.notes == ["1 row names actor2 while inter2 is 0 (no actor); imported as written"]
+    assert "note: 1 row names actor2" in str(summary)
 
 
 def test_a_code_that_is_no_acled_code_is_still_refused(data_dir, tmp_path):
@@ -389,3 +389,17 @@ def test_control_characters_in_an_export_become_spaces_and_the_import_stands(tmp
     text = "".join(data.events["location"].dropna()) + "".join(data.actors["name"])
     assert not any(ord(c) < 32 for c in text)
     assert data.events.set_index("event_id").loc["acled-MLI9001", "location"] == "Tessalit camp [2J"
+
+
+def test_a_row_coded_for_another_country_than_its_name_is_placed_by_the_code_and_said(
+    data_dir, tmp_path
+):
+    rows = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False)
+    rows.loc[1, "iso"] = "854"  # Burkina Faso's code on a row of Mali
+    path = tmp_path / "other_country.csv"
+    rows.to_csv(path, index=False)
+    summary = import_acled(path, data_dir)
+    events = _events(data_dir)
+    assert events.loc[f"acled-{rows.loc[1, 'event_id_cnty']}", "country"] == "BFA"
+    [note] = [n for n in summary.notes if "country code" in n]
+    assert "(row 2: BFA, Mali)" in note

@@ -495,6 +495,7 @@ def _import(
     used = named_ids(written, ("actor1", "actor2"), ("assoc_actors",))
     summary.new_actors = resolver.created(used)
     summary.notes += frame.attrs.get("notes", []) + _mismatches(cols) + _cut_short(frame, cols)
+    summary.notes += _other_country(frame, cols)
     review = match_new_rows(rows, dataset, data_dir, summary, windows)
     summary.added -= len(summary.linked)
     claims = decided_claims(dataset, data_dir)
@@ -573,14 +574,42 @@ def _mismatches(cols: dict[str, pd.Series]) -> list[str]:
             continue
         raw, named = cols[f"_{side}"], cols[actor] != ""
         zero = raw.isin(NO_ACTOR).to_numpy(bool)
-        for mask, what in (
-            (named.to_numpy(bool) & zero, f"name {actor} while {side} is 0 (no actor)"),
+        for mask, one, many in (
+            (named.to_numpy(bool) & zero, f"names {actor} while {side} is 0 (no actor)",
+             f"name {actor} while {side} is 0 (no actor)"),
             (~named.to_numpy(bool) & (cols[side] != "").to_numpy(bool),
-             f"give {side} a code but name no {actor}"),
+             f"gives {side} a code but names no {actor}", f"give {side} a code but name no {actor}"),
         ):  # fmt: skip
-            if mask.any():
-                notes.append(f"{int(mask.sum())} rows {what}; imported as written")
+            count = int(mask.sum())
+            if count:
+                said = f"1 row {one}" if count == 1 else f"{count:,} rows {many}"
+                notes.append(f"{said}; imported as written")
     return notes
+
+
+def _other_country(frame, cols: dict[str, pd.Series]) -> list[str]:
+    """Rows whose country code names another country than their country's name: said.
+
+    The code places the event (it is ACLED's own coding); the note lets the
+    analyst check the row, which a later export of either country may withdraw.
+    """
+    codes = pd.Series(
+        np.where(cols["iso3"] != "", cols["iso3"], cols["iso"]), index=cols["country"].index
+    )
+    by_code = iso3_column(codes, pd.Series("", index=codes.index))
+    by_name = iso3_column(pd.Series("", index=codes.index), cols["country"])
+    other = ((by_code != "") & (by_name != "") & (by_code != by_name)).to_numpy(bool)
+    if not other.any():
+        return []
+    rows = frame["_row"].to_numpy()[other]
+    at = np.flatnonzero(other)[0]
+    shown = ", ".join(str(r) for r in rows[:5]) + (" …" if len(rows) > 5 else "")
+    some = "1 row gives" if len(rows) == 1 else f"{len(rows)} rows give"
+    return [
+        f"{some} a country code of another country than its country's name (row "
+        f"{rows[0]}: {by_code.iat[at]}, {cols['country'].iat[at]}); placed by the code, "
+        f"as ACLED codes it: check rows {shown}"
+    ]
 
 
 #: Cells ACLED fills in every event it publishes: all empty, the row was cut short.
