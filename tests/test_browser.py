@@ -121,6 +121,28 @@ def test_network_names_never_overlap_and_the_legend_is_beside_the_drawing(
     assert offline.clean(), (offline.errors, offline.blocked, offline.dialogs)
 
 
+def test_the_key_actors_view_names_every_actor_the_analysts_first(browser, tmp_path):
+    from sahel_nb.network import actor_metrics, key_actor_graph, key_actors
+
+    graph = build_graph(load_dataset())
+    # The analyst's own pick first; the whole graph's names compete, theirs placed first.
+    graph.graph["key_actors"] = ("gspc",)
+    keys = key_actors(actor_metrics(graph), chosen=["gspc"])
+    offline = OfflinePage(browser)
+    whole = offline.open(to_pyvis(graph, tmp_path / "net.html")).evaluate(_LABEL_BOXES)
+    assert whole["placement"]["gspc"] != "hover"
+    page = offline.open(to_pyvis(key_actor_graph(graph, keys), tmp_path / "key.html"))
+    found = page.evaluate(_LABEL_BOXES)
+    assert sorted(found["placement"]) == sorted(keys.index)
+    assert "hover" not in found["placement"].values()  # room for every name
+    for at, one in enumerate(found["shown"]):
+        for other in found["shown"][at + 1 :]:
+            assert not _overlap(one, other), (one, other)
+    tooltip = page.evaluate("nodes.get('gspc').title.textContent")
+    assert "key actor: chosen by the analyst" in str(tooltip)
+    assert offline.clean(), (offline.errors, offline.blocked, offline.dialogs)
+
+
 def _bench_load():
     spec = importlib.util.spec_from_file_location("bench_load", BENCHMARKS / "bench_load.py")
     module = importlib.util.module_from_spec(spec)

@@ -12,6 +12,7 @@ from .brokers import (
     betweenness_caveat,
     counted_ties,
     is_structural,
+    key_actor_graph,
     key_actors,
 )
 
@@ -57,6 +58,7 @@ __all__ = [
     "export_graph",
     "exporting",
     "is_structural",
+    "key_actor_graph",
     "key_actors",
     "predecessors",
     "to_pyvis",

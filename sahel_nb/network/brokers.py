@@ -161,6 +161,31 @@ def key_actors(metrics: pd.DataFrame, top: int = 12, chosen: Iterable[str] = ())
     return out
 
 
+def key_actor_graph(graph: nx.MultiDiGraph, keys: pd.DataFrame) -> nx.MultiDiGraph:
+    """The key actors of :func:`key_actors` and the ties among them, each actor annotated with why.
+
+    The picture a report shows first: a dozen actors, room for every name.
+    Each actor's ``why`` (chosen by the analyst, its ties and its share of
+    shortest paths, in the whole graph) joins its hover text; the drawing
+    places their names before any other's (``graph.graph["key_actors"]``).
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> from sahel_nb.network import build_graph
+    >>> graph = build_graph(load_dataset())
+    >>> keys = key_actors(actor_metrics(graph), 5)
+    >>> sorted(key_actor_graph(graph, keys)) == sorted(keys.index)
+    True
+    """
+    ids = [a for a in keys.index if a in graph]
+    kept = graph.subgraph(ids).copy()
+    kept.graph["key_actors"] = tuple(ids)
+    for actor in ids:
+        kept.nodes[actor]["why"] = str(keys.loc[actor, "why"])
+    return kept
+
+
 def _ordinal(number: int) -> str:
     suffix = (
         "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")

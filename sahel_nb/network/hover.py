@@ -18,6 +18,8 @@ def _node_tooltip(data: dict) -> str:
     lines = [data["name"], data["actor_type"] + (f", {data['country']}" if data["country"] else "")]
     if data["aliases"]:
         lines.append("also: " + "; ".join(data["aliases"]))
+    if data.get("why"):
+        lines.append("key actor: " + data["why"])
     return "\n".join(lines)
 
 

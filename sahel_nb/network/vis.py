@@ -103,8 +103,12 @@ def to_pyvis(
     # Whose name is placed first when names compete for room: the focus, then
     # the most tied, then by name (a fixed order: the same page every time).
     focus = graph.graph.get("focus")
+    keys = {actor: rank for rank, actor in enumerate(graph.graph.get("key_actors", ()))}
     degree = dict(graph.degree())
-    ranked = sorted(graph, key=lambda n: (n != focus, -degree[n], graph.nodes[n]["name"], n))
+    ranked = sorted(
+        graph,
+        key=lambda n: (n != focus, keys.get(n, len(keys)), -degree[n], graph.nodes[n]["name"], n),
+    )
     label_rank = {node: rank for rank, node in enumerate(ranked)}
     for node in sorted(graph):
         data = graph.nodes[node]
@@ -117,6 +121,8 @@ def to_pyvis(
             shape=shape,
             borderWidth=3 if node == focus else 1,
             labelRank=label_rank[node],
+            # Ties are drawn before names: a pale backing keeps a name legible over them.
+            font={"background": "rgba(255,255,255,0.85)"},
         )
     parallel: dict[tuple[str, str], int] = {}
     for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[2]):
