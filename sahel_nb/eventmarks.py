@@ -74,6 +74,50 @@ def _cut(text: str, longest: int = _LONGEST) -> str:
     return text[:longest].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
+# What a description says before the fact itself: who says it, when the
+# analyst read the date, asides in brackets. A label keeps the fact.
+_SAYS = re.compile(
+    r"^(?:the |an? )?(?:[\w’'&.-]+ ){0,3}?[\w’'&.-]+ (?:timeline |report |column )?"
+    r"(?:says|said|reports|reported|writes|wrote|notes|noted)(?: on \w+day)?,? (?:that )?",
+    re.IGNORECASE,
+)
+_ASIDES = (
+    re.compile(r",? read by the analyst as [^,;()]*,?"),
+    re.compile(r"\s*\([^()]*\)"),
+    re.compile(r", (?:by then|then|at the time|which|who|whom) [^,;]*,"),
+)
+
+
+def _gist(description: str) -> str:
+    """A description's first clause, its teller and asides taken out, cut at a phrase.
+
+    Examples
+    --------
+    >>> _gist("The BBC timeline says a woman among the hostages, by then held in Mali, "
+    ...       "died in captivity in June 2003; it gives no cause.")
+    'A woman among the hostages died in captivity in June 2003'
+    >>> _gist("AQIM uses the Timbuktu area of northern Mali as a sanctuary, for its hard "
+    ...       "terrain, its Arab tribes and a weak state. No date given.")
+    'AQIM uses the Timbuktu area of northern Mali as a sanctuary'
+    """
+    first = re.split(r"(?<=[a-z0-9)])[.;:](?:\s|$)", description.strip(), maxsplit=1)[0]
+    for aside in _ASIDES:
+        first = aside.sub(" ", first)
+    first = " ".join(first.split()).replace(" ,", ",").strip(" ,").rstrip(".")
+    told = _SAYS.sub("", first, count=1)
+    # Only where what is left still reads as a clause of its own.
+    text = told if len(told.split()) >= 4 else first
+    text = text[:1].upper() + text[1:]
+    if len(text) <= _LONGEST:
+        return text
+    # Cut at the last phrase boundary that leaves enough to read, else at a word.
+    head = text[: _LONGEST + 1]
+    comma = max(head.rfind(", "), head.rfind(" – "))
+    if comma >= _LONGEST // 3:
+        return text[:comma].rstrip()
+    return _cut(text)
+
+
 def in_words(actor1, actor2, sub_event_type, description=None) -> str:
     """Who did what to whom, in a few plain words, for a label beside a bar or a dot.
 
@@ -95,8 +139,7 @@ def in_words(actor1, actor2, sub_event_type, description=None) -> str:
     kind = str(sub_event_type) if given(sub_event_type) else ""
     verb = _VERBS.get(kind)
     if verb is None and given(description):
-        first = re.split(r"(?<=[a-z0-9)])[.;](?:\s|$)", str(description).strip(), maxsplit=1)[0]
-        return _cut(first.rstrip("."))
+        return _gist(str(description))
     who = actor1 if given(actor1) else "Someone"
     if verb is None:
         return _cut(f"{who}: {kind.lower() or 'an event'}")
