@@ -29,6 +29,27 @@ __all__ = [
 ]
 
 
+#: Unicode's invisible direction controls (embeddings, overrides, isolates). An
+#: unclosed one in a name (U+202E) reverses every word after it on the page,
+#: citations included; no name or description needs one.
+_DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def shown_plainly(value):
+    """A data string with its invisible direction controls shown as text (``[U+202E]``).
+
+    Examples
+    --------
+    >>> shown_plainly("\u202eevil")
+    '[U+202E]evil'
+    """
+    if isinstance(value, str) and _DIRECTION_CONTROLS.search(value):
+        shown = _DIRECTION_CONTROLS.sub(lambda m: f"[U+{ord(m.group(0)):04X}]", value)
+        # Markup stays markup: what replaces a control is plain text, safe in it.
+        return type(value)(shown) if hasattr(value, "__html__") else shown
+    return value
+
+
 @cache
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
@@ -36,6 +57,7 @@ def _environment() -> jinja2.Environment:
         autoescape=True,  # every {{ }} is HTML-escaped unless marked safe on purpose
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        finalize=shown_plainly,
     )
 
 

@@ -44,3 +44,14 @@ def test_templates_escape_by_default():
     assert "\\u003c/script\\u003e" in html
     assert vis_js.startswith("/**\n * vis-network") and ".vis-network" in vis_css
     assert "sourceMappingURL" not in vis_js
+
+
+def test_a_direction_control_in_data_is_shown_not_obeyed():
+    from markupsafe import Markup
+
+    from sahel_nb.pages import _environment
+
+    template = _environment().from_string("<p>{{ name }} said {{ safe }}</p>")
+    page = template.render(name="\u202eAQIM", safe=Markup("<b>\u2067x</b>"))
+    assert "\u202e" not in page and "\u2067" not in page
+    assert page == "<p>[U+202E]AQIM said <b>[U+2067]x</b></p>"
