@@ -297,3 +297,18 @@ def test_a_payment_only_denied_is_a_denial_marker_not_a_band(tmp_path):
     (row,) = page.select('ul.denials li[data-claim="f-denied"]')
     assert row.get_text().startswith("ransom (about US$9M): ")
     assert "✕ under the picture" in page.select_one("ul.notes").get_text()
+
+
+def test_a_band_s_colour_is_no_actor_type_s():
+    # Nodes are coloured by actor type, bands by status: no colour may say both.
+    from sahel_nb.flows.diagram import STATUS_COLOURS
+    from sahel_nb.styles import ACTOR_STYLES, UNKNOWN_STYLE
+
+    def rgb(code):
+        return [int(code[i : i + 2], 16) for i in (1, 3, 5)]
+
+    types = [colour for colour, _ in (*ACTOR_STYLES.values(), UNKNOWN_STYLE)]
+    for status, colour in STATUS_COLOURS.items():
+        for other in types:
+            distance = sum((a - b) ** 2 for a, b in zip(rgb(colour), rgb(other), strict=True))
+            assert distance**0.5 > 50, (status, colour, other)

@@ -16,7 +16,9 @@ from .payments import money_moved, payment_claims, placed_in_time
 __all__ = ["SANKEY_COLUMNS", "SHARE", "STATUS_COLOURS", "flow_diagram"]
 
 #: Band colour for each flow status in the diagram.
-STATUS_COLOURS = {"reported": "#2e7d32", "alleged": "#ef6c00", "estimated": "#6a1b9a"}
+#: No actor type's colour (nodes are coloured by type): a green band once read
+#: as "civilian population", an orange one as "ethnic group".
+STATUS_COLOURS = {"reported": "#004d40", "alleged": "#d81b60", "estimated": "#9e9d24"}
 
 #: The diagram's columns: who pays, who carries, who receives, and who gets a share.
 SANKEY_COLUMNS = ("payer", "go-between", "payee", "share passed on to")
