@@ -170,14 +170,15 @@ def test_a_share_is_drawn_inside_its_ransom(flows_page, tmp_path):
     assert "part of the 2003 ransom money (amount not given)" in text
 
 
-def test_unknown_amounts_are_thin_hatched_bands_with_their_reason(flows_page, tmp_path):
+def test_unknown_amounts_are_thin_empty_dashed_bands_with_their_reason(flows_page, tmp_path):
     unknown = _band(flows_page, "f-goods")
     assert "unknown" in unknown["class"]
     path = unknown.select_one("path.unknown")
-    assert path["fill"].startswith("url(#hatch-") and float(path["data-width"]) == 4
-    assert flows_page.select_one(f"pattern{path['fill'][4:-1]}") is not None
+    # Not hatched: hatching says "only alleged or contested", not "amount unknown".
+    assert not path["fill"].startswith("url(") and path["stroke-dasharray"]
+    assert float(path["data-width"]) == 4
     assert "amount not given" in unknown.title.get_text()
-    # A figure that cannot be converted: hatched, and the hover text says why.
+    # A figure that cannot be converted: drawn so too, and the hover text says why.
     data = tmp_path / "data"
     shutil.copytree(FIXTURES / "flows", data)
     with open(data / "flows.csv", "a", encoding="utf-8", newline="") as handle:

@@ -105,7 +105,7 @@ def flow_diagram(
     picture. Bands wide enough carry their amount rounded ("about
     €4.6M, contested", :func:`about`), as does the hover text; the table
     under the picture gives the exact figures. An amount not given, or given
-    but not convertible, is a thin hatched band whose hover text says why,
+    but not convertible, is a thin empty band, dashed, whose hover text says why,
     never a zero. A share of a ransom leaves from inside that ransom's band
     where it reaches its payee, toward a "share passed on to" column. An
     unnamed payer or payee is a node of its own payment, never one shared
@@ -389,7 +389,9 @@ def flow_diagram(
             "end, the lighter to the high end"
         )
     if unknown_statuses:
-        notes.append("thin hatched band: amount not given or not convertible (hover for why)")
+        notes.append(
+            "thin empty band, dashed outline: amount not given or not convertible (hover for why)"
+        )
     if small:
         notes.append("an amount too small to see is drawn 2 pixels wide")
     if shares:
