@@ -67,12 +67,14 @@ def test_alliance_network_runs_with_other_parameters(tmp_path):
         cwd=str(tmp_path),
     )
     assert sorted(p.name for p in out.iterdir()) == [
+        "key_actors.html",
         "network.gexf",
         "network.graphml",
         "network.html",
     ]
     html = (out / "network.html").read_text(encoding="utf-8")
     assert "Mokhtar Belmokhtar" in html and "within 1 tie(s) of belmokhtar" in html
+    assert "Mokhtar Belmokhtar" in (out / "key_actors.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.notebook
