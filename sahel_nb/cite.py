@@ -27,6 +27,14 @@ __all__ = [
 _UNDATED_EXPORT = re.compile(r"^(GTD|UCDP GED|ACLED) export (.+)$")
 
 
+#: Bylines that name a role or an outlet's staff, not a person.
+_NO_ONE = re.compile(
+    r"\b(?:staff|reporter|reporters|correspondent|correspondents|editor|editors|editorial|"
+    r"desk|agencies|newsroom|writer|unknown|anonymous)\b",
+    re.IGNORECASE,
+)
+
+
 def short_name(row) -> str:
     """A source as a citation: its ``short_name``, else the author's surname (or publisher) and year.
 
@@ -46,6 +54,9 @@ def short_name(row) -> str:
     >>> short_name({"author": None, "publisher": "BBC News", "published": "2003-08-24",
     ...             "title": "Profit warning"})
     'BBC News 2003'
+    >>> short_name({"author": "Staff reporter", "publisher": "Mail & Guardian",
+    ...             "published": "2010-02-24", "title": "Frenchman freed"})
+    'Mail & Guardian 2010'
     >>> short_name({"author": "START", "title": "GTD export sahel.csv", "published": None})
     'GTD (sahel.csv)'
     """
@@ -63,6 +74,9 @@ def short_name(row) -> str:
     author, publisher, published = given("author"), given("publisher"), given("published")
     # "Agence France-Presse (copy kept by Algeria-Watch)": the outlet, not the archive.
     publisher = publisher.split(" (")[0].split(", ")[0] if publisher else None
+    # A byline that names no one ("Staff reporter", "Sapa-AFP staff") is the outlet's.
+    if author and _NO_ONE.search(author):
+        author = None
     who = author.split()[-1] if author else publisher or given("title") or given("source_id")
     year = published[:4] if published and published[:4].isdigit() else "n.d."
     return f"{who} {year}"
