@@ -64,6 +64,11 @@ def test_a_new_source_end_to_end(tmp_path, texts, data, capsys):
 def test_source_add_refuses_a_taken_id_and_a_bad_row_leaving_nothing(tmp_path, texts, data):
     with pytest.raises(SahelNbError, match="already in"):
         _add(tmp_path, data, source_id="src-a")
+    # One file on macOS and Windows: an id differing only in case is taken too.
+    with pytest.raises(SahelNbError, match="src-a written otherwise, already in"):
+        _add(tmp_path, data, source_id="SRC-A")
+    with pytest.raises(SahelNbError, match=r"without \.txt"):
+        _add(tmp_path, data, source_id="mg-2009.txt")
     before = (data / "sources.csv").read_bytes()
     with pytest.raises(SahelNbError, match="published"):
         _add(tmp_path, data, published="2009-13")

@@ -118,9 +118,18 @@ def add_source(
         raise ParameterError(
             f"--id {source_id!r} is not a valid id: use letters, digits, '-', '_', '.'"
         )
-    if source_id in _source_ids(data_dir):
+    if source_id.casefold().endswith(".txt"):
         raise ParameterError(
-            f"{source_id} is already in {data_dir / 'sources.csv'}; choose another id"
+            f"--id {source_id!r}: give the id without .txt; the text is stored as "
+            f"{source_id[:-4]}.txt"
+        )
+    held = {held.casefold(): held for held in _source_ids(data_dir)}
+    if source_id.casefold() in held:
+        # Ids that differ only in case name one text file on macOS and Windows.
+        same = held[source_id.casefold()]
+        taken = "is already" if same == source_id else f"is {same} written otherwise, already"
+        raise ParameterError(
+            f"{source_id} {taken} in {data_dir / 'sources.csv'}; choose another id"
         )
     try:
         text = Path(text_file).read_text(encoding="utf-8-sig")
