@@ -282,10 +282,9 @@ def test_a_bad_locator_among_many_distinct_ones_is_found_with_its_line(tmp_path)
     pd.concat([events, copies]).to_csv(folder / "events.csv", index=False)
     line = len(events) + 4_321 + 2
     problems = [p for p in _messages(folder) if ": locator:" in p]
-    assert problems == [
-        f"{folder}/events.csv:{line}: locator: must locate the claim in its source, e.g. ¶6 "
-        "('somewhere')"
-    ]
+    [problem] = problems
+    assert problem.startswith(f"{folder}/events.csv:{line}: locator: must locate the claim")
+    assert "¶6" in problem and problem.endswith("('somewhere')")
 
 
 @pytest.mark.parametrize("newline_in_a_value", [False, True])

@@ -376,7 +376,11 @@ def _checks(spec: Field, parsed: dict) -> list[pa.Check]:
         return [_isin(_currencies(), "is not an ISO 4217 currency code, e.g. USD")]
     if kind == "locator":
         return [
-            _matches(LOCATOR_PATTERN, "must locate the claim in its source, e.g. ¶6"),
+            _matches(
+                LOCATOR_PATTERN,
+                "must locate the claim in its source: a paragraph ¶6, paragraphs ¶3–5 or "
+                "¶2, ¶8, a page p. 4 (a source whose text is not held), or an export's row 12",
+            ),
             _check(_ranges_forward, "is a range that ends before it starts; write ¶11–13"),
         ]
     if kind == "url":
