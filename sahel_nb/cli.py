@@ -279,7 +279,8 @@ def _source_add(args: argparse.Namespace) -> int:
     print(_shown_text(numbered(added.paragraphs)))
     print(
         f"\nsahel-nb: {added.source_id} added to {_data_dir(args.into) / 'sources.csv'}; "
-        f"its text is {added.text} ({len(added.paragraphs)} paragraphs: cite them as ¶N)",
+        f"its text is {added.text} ({_count(len(added.paragraphs), 'paragraph')}: cite them as "
+        "¶N)",
         file=sys.stderr,
     )
     return 0
