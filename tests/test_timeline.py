@@ -434,3 +434,18 @@ def test_an_event_is_placed_by_a_report_that_places_it_when_its_speaker_does_not
         claim = reports.loc[event_id, "claim_id"]
         told = curated.events[curated.events["claim_id"] == claim]
         assert ((told["latitude"] == row["latitude"]) & (told["location"] == row["location"])).any()
+
+
+def test_an_attack_that_killed_says_so_in_its_words():
+    # ACLED's "Attack" covers a killing (Dyer's execution): "attacked" alone hides the death.
+    from sahel_nb import load_dataset
+    from sahel_nb.timeline import event_table
+
+    table = event_table(load_dataset())
+    attacks = table[table["sub_event_type"] == "Attack"]
+    events = load_dataset().events.set_index("event_id")
+    assert len(attacks)
+    for row in attacks.itertuples():
+        dead = events.loc[row.event_id, "fatalities"]
+        said = f"({int(dead)} killed)" if dead == dead and dead >= 1 else None
+        assert (said in row.in_words) if said else "killed" not in row.in_words
