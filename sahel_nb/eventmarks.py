@@ -118,7 +118,7 @@ def _gist(description: str) -> str:
     return _cut(text)
 
 
-def in_words(actor1, actor2, sub_event_type, description=None) -> str:
+def in_words(actor1, actor2, sub_event_type, description=None, deaths=None) -> str:
     """Who did what to whom, in a few plain words, for a label beside a bar or a dot.
 
     A sub-event type the table knows reads as a verb; any other ("Other",
@@ -131,6 +131,11 @@ def in_words(actor1, actor2, sub_event_type, description=None) -> str:
     'GSPC abducted European tourists'
     >>> in_words("Germany", None, "Other", "Schröder vowed to hunt the kidnappers; more.")
     'Schröder vowed to hunt the kidnappers'
+
+    An attack that killed says so: "Attack" is ACLED's word for a killing too.
+
+    >>> in_words("AQIM", "Edwin Dyer", "Attack", deaths=1)
+    'AQIM attacked Edwin Dyer (1 killed)'
     """
 
     def given(value) -> bool:
@@ -143,7 +148,15 @@ def in_words(actor1, actor2, sub_event_type, description=None) -> str:
     who = actor1 if given(actor1) else "Someone"
     if verb is None:
         return _cut(f"{who}: {kind.lower() or 'an event'}")
-    return _cut(f"{who} {verb} {actor2}" if given(actor2) else f"{who} {verb}")
+    said = _cut(f"{who} {verb} {actor2}" if given(actor2) else f"{who} {verb}")
+    return said + _killed(kind, deaths)
+
+
+def _killed(kind: str, deaths) -> str:
+    """`` (N killed)`` after an attack that killed, else nothing."""
+    if kind != "Attack" or deaths is None or pd.isna(deaths) or deaths < 1:
+        return ""
+    return f" ({int(deaths):,} killed)"
 
 
 def _arrow(values):
@@ -187,7 +200,7 @@ def _cut_many(texts):
     return pc.replace_with_mask(texts, long, cut)
 
 
-def in_words_many(actor1, actor2, sub_event_types, descriptions=None):
+def in_words_many(actor1, actor2, sub_event_types, descriptions=None, deaths=None):
     """:func:`in_words` for whole columns at once: the same labels, without a call per row.
 
     Half a million imported events name a quarter of a million combinations
@@ -239,6 +252,20 @@ def in_words_many(actor1, actor2, sub_event_types, descriptions=None):
             mask = np.zeros(len(said), dtype=bool)
             mask[described] = True
             said = pc.replace_with_mask(said, pa.array(mask), pa.array(told, pa.string()))
+    if deaths is not None:
+        dead = pd.array(deaths, dtype="Float64")
+        killed = np.asarray(pc.equal(kinds, "Attack").to_numpy(zero_copy_only=False), bool)
+        killed &= (dead >= 1).fillna(False).to_numpy(bool)
+        if killed.any():
+            at = np.flatnonzero(killed)
+            extra = [_killed("Attack", d) for d in dead[at]]
+            said = pc.replace_with_mask(
+                said,
+                pa.array(killed),
+                pc.binary_join_element_wise(
+                    pc.take(said, pa.array(at)), pa.array(extra, pa.string()), ""
+                ),
+            )
     return pd.array(said, dtype="str")
 
 

@@ -98,16 +98,12 @@ def event_table(dataset: Dataset, *, start=None, end=None, event_types=None) -> 
     by_row = chosen["locator"].astype(str).str.startswith("row ").to_numpy(bool)
     descriptions = chosen["description"].where(~by_row, None)
     words = in_words_many(
-        _named(chosen["actor1"], short), _named(chosen["actor2"], short), kinds, descriptions
+        _named(chosen["actor1"], short),
+        _named(chosen["actor2"], short),
+        kinds,
+        descriptions,
+        chosen["fatalities"],
     )
-    # "Attack" is ACLED's word for a killing too (Dyer's execution): the dead are said.
-    dead = chosen["fatalities"].astype("Float64")
-    killed = ((kinds == "Attack") & (dead >= 1)).fillna(False).to_numpy(bool)
-    if killed.any():
-        words = pd.Series(words, index=chosen.index, dtype="str")
-        counts = dead[killed].astype("Int64").astype(str)
-        words[killed] = words[killed] + " (" + counts + " killed)"
-        words = words.array
     actors = _actor_lists(chosen, names)
 
     table = pd.DataFrame(

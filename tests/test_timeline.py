@@ -55,7 +55,7 @@ def test_each_row_names_its_own_actors_and_words_whatever_the_window(window):
         said = "; ".join(names.get(a, a) for a in listed if isinstance(a, str))
         assert table.at[event_id, "actors"] == said, event_id
         words = in_words(short.get(row["actor1"]), short.get(row["actor2"]),
-                         row["sub_event_type"], row["description"])  # fmt: skip
+                         row["sub_event_type"], row["description"], row["fatalities"])  # fmt: skip
         assert table.at[event_id, "in_words"] == words, event_id
 
 
