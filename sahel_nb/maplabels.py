@@ -144,10 +144,25 @@ def hostage_paths(
             & (located["sub_event_type"].astype(str) != "Abduction/forced disappearance")
         ].sort_values(["date_start", "event_id"])
         seen = {(start["latitude"], start["longitude"])}
+        # Their events placed no nearer than a country or region: where they were
+        # meanwhile, said on the leg (a straight arrow alone hides months held).
+        mentioned = (events["actor2"] == hostage) | (events["actor1"] == hostage)
+        loose = events[
+            mentioned.fillna(False).to_numpy(bool)
+            & (events["latitude"].isna() | events["longitude"].isna()).to_numpy(bool)
+            & (events["date_start"] > start["date_start"]).fillna(False).to_numpy(bool)
+        ]
+        since = start["date_start"]
         for end in later.itertuples(index=False):
             if (end.latitude, end.longitude) in seen:
                 continue  # one leg per place
             seen.add((end.latitude, end.longitude))
+            between = loose[
+                ((loose["date_start"] > since) & (loose["date_start"] <= end.date_start))
+                .fillna(False)
+                .to_numpy(bool)
+            ].sort_values(["date_start", "event_id"])
+            since = end.date_start
             freed = str(end.sub_event_type) == "Hostage release"
             paths.append(
                 {
@@ -161,10 +176,50 @@ def hostage_paths(
                     "to_lat": float(end.latitude),
                     "to_lon": float(end.longitude),
                     "what": "freed" if freed else "next placed",
+                    "meanwhile": _meanwhile(between),
                     "event_ids": f"{start['event_id']} {end.event_id}",
                 }
             )
     return paths
+
+
+def _meanwhile(between: pd.DataFrame) -> str:
+    """Where a leg's events placed no nearer than an area put the hostages, in words, or ``""``.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"date": ["2003-06", "2003-08-18"], "location": [None, None],
+    ...     "admin1": [None, None], "country": ["MLI", "MLI"],
+    ...     "sub_event_type": ["Other", "Hostage release"]})
+    >>> _meanwhile(frame)
+    'in Mali, placed no nearer (2003-06 to 2003-08-18; freed there)'
+    """
+    if between.empty:
+        return ""
+    places = []
+    for row in between.itertuples(index=False):
+        place = next(
+            (str(v) for v in (row.location, row.admin1) if isinstance(v, str) and v), None
+        ) or _country_name(row.country)
+        if place and place not in places:
+            places.append(place)
+    if not places:
+        return ""
+    dates = list(dict.fromkeys(str(d) for d in between["date"]))
+    span = dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"
+    freed = (between["sub_event_type"].astype(str) == "Hostage release").any()
+    return f"in {' and '.join(places)}, placed no nearer ({span}{'; freed there' if freed else ''})"
+
+
+def _country_name(code) -> str | None:
+    if not isinstance(code, str) or not code:
+        return None
+    import pycountry
+
+    country = pycountry.countries.get(alpha_3=code)
+    return (
+        getattr(country, "common_name", None) or getattr(country, "name", code) if country else code
+    )
 
 
 def country_areas(events: pd.DataFrame, countries: set[str]) -> dict[str, pd.DataFrame]:
