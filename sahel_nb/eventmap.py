@@ -389,10 +389,11 @@ def _arrows(dataset, extent, project) -> list[dict]:
         (x1, y1), (x2, y2) = (project(lon, lat) for lon, lat in ends)
         taken = f"{leg['from_place']}: {leg['hostage']} taken {leg['from_date']}"
         then = f"{leg['to_place']}: {leg['what']} {leg['to_date']}"
-        if leg.get("meanwhile"):
-            # The arrow is straight; where they were between its ends is said at its head.
-            then += f", before that {leg['meanwhile']}"
-        words = f"{leg['hostage']}: taken {leg['from_date']} in {leg['from_place']}, {then}"
+        # The arrow is straight: where they were between its ends is said with it.
+        between = f"then {leg['meanwhile']}; " if leg.get("meanwhile") else ""
+        words = (
+            f"{leg['hostage']}: taken {leg['from_date']} in {leg['from_place']}, {between}{then}"
+        )
         arrows.append({**leg, "x1": x1, "y1": y1, "x2": x2, "y2": y2, "words": words,
                        "taken": taken, "then": then})  # fmt: skip
     return arrows

@@ -136,7 +136,7 @@ def test_map_labels_every_place_without_overlap_and_draws_the_hostages_path(brow
     told = path.locator("title").text_content()
     assert "taken 2003-02-19/2003-04" in told and "2003-08-19" in told and "Bamako" in told
     # The straight arrow does not hide the months between: held in Mali, placed no nearer.
-    assert "before that in Mali, placed no nearer" in told and "freed there" in told
+    assert "then in Mali, placed no nearer" in told and "freed there" in told
     ends = page.locator("#map text.label.path").all_text_contents()
     assert any("taken" in end for end in ends) and any("Bamako" in end for end in ends)
     # Under the map: how many events it does not place at a point, and why.
