@@ -636,3 +636,18 @@ def test_a_tie_known_only_by_its_end_is_not_in_earlier_windows_when_undated_is_o
 def test_alliance_shifts_among_an_unknown_actor_says_so():
     with pytest.raises(ParameterError, match="unknown actor id 'nobody'"):
         alliance_shifts(load_dataset(), among=["aqim", "nobody"])
+
+
+def test_a_very_long_name_is_drawn_cut_and_kept_whole_in_its_hover(tmp_path):
+    from sahel_nb.network import to_pyvis
+    from sahel_nb.network.vis import LONGEST_NAME
+
+    graph = build_graph(load_dataset(FIXTURE))
+    actor = sorted(graph)[0]
+    long_name = "Brigade of the " + "very " * 60 + "long name"
+    graph.nodes[actor]["name"] = long_name
+    page = to_pyvis(graph, tmp_path / "net.html").read_text(encoding="utf-8")
+    nodes = json.loads(re.search(r"var nodeData = (\[.*?\]);\n", page, re.S).group(1))
+    drawn = next(n for n in nodes if n["id"] == actor)
+    assert len(drawn["label"]) <= LONGEST_NAME and drawn["label"].endswith("…")
+    assert long_name in page  # whole in the hover text

@@ -47,6 +47,31 @@ def _year_range(graph: nx.MultiDiGraph) -> dict | None:
     return {"low": min(years), "high": max(years)} if years else None
 
 
+#: The longest name drawn beside an actor; a longer one is cut (whole on hover).
+#: A 330-character name sized the drawing to itself and shrank every other name.
+LONGEST_NAME = 48
+
+
+def _drawn_name(name: str) -> str:
+    """A name as drawn: whole up to :data:`LONGEST_NAME` characters, else cut at a word.
+
+    Examples
+    --------
+    >>> _drawn_name("Al-Qaeda in the Islamic Maghreb")
+    'Al-Qaeda in the Islamic Maghreb'
+    >>> len(_drawn_name("word " * 40)) <= LONGEST_NAME
+    True
+    """
+    if len(name) <= LONGEST_NAME:
+        return name
+    cut = (
+        name[: LONGEST_NAME - 1].rsplit(" ", 1)[0]
+        if " " in name[: LONGEST_NAME - 1]
+        else name[: LONGEST_NAME - 1]
+    )
+    return cut.rstrip(" ,;:") + "…"
+
+
 @paused()
 def to_pyvis(
     graph: nx.MultiDiGraph,
@@ -115,7 +140,7 @@ def to_pyvis(
         color, shape = ACTOR_STYLES.get(data["actor_type"], UNKNOWN_STYLE)
         net.add_node(
             node,
-            label=data["name"],
+            label=_drawn_name(data["name"]),
             title=_node_tooltip(data),
             color=color,
             shape=shape,
