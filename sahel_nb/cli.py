@@ -67,7 +67,12 @@ def _validate(args: argparse.Namespace) -> int:
     if warnings:
         print(f"{_count(len(warnings), 'warning')}; the data is valid", file=sys.stderr)
     _print_notices(args, dataset)
-    counts = ", ".join(f"{len(frame)} {name}" for name, frame in dataset.tables.items())
+    # Rows of events.csv a newer export withdrew: kept, but out of every count.
+    withdrawn = len(getattr(dataset, "withdrawn", ()))
+    aside = {"events": f" (and {withdrawn} withdrawn, out of every count)"} if withdrawn else {}
+    counts = ", ".join(
+        f"{len(frame)} {name}{aside.get(name, '')}" for name, frame in dataset.tables.items()
+    )
     problems = [p for path in files for p in assessment_problems(path, dataset)]
     if problems:
         _print_problems(DataValidationError(problems, str(folder)))

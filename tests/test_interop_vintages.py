@@ -176,3 +176,15 @@ def test_two_copies_of_one_folder_agree_whichever_order_they_import(data_dir, tm
         .equals(two.events[columns].sort_values("event_id").reset_index(drop=True))
     )
     assert list(one.withdrawn["event_id"]) == list(two.withdrawn["event_id"])
+
+
+def test_validate_counts_the_withdrawn_events_apart(data_dir, capsys):
+    from sahel_nb.cli import main
+
+    import_acled(OLDER, data_dir)
+    import_acled(NEWER, data_dir)
+    capsys.readouterr()
+    assert main(["validate", str(data_dir)]) == 0
+    said = capsys.readouterr().out
+    events = len(load_dataset(data_dir).events)
+    assert f"{events} events (and 1 withdrawn, out of every count)" in said
