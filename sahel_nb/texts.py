@@ -134,7 +134,8 @@ def text_folders(data_dir: str | os.PathLike) -> list[Path]:
     folders = []
     override = os.environ.get(SOURCES_ENV_VAR, "").strip()
     if override:
-        folders.append(Path(override).expanduser())
+        # Absolute: a relative folder said in a message is no help from elsewhere.
+        folders.append(Path(override).expanduser().absolute())
     folders.append(Path(data_dir).expanduser().absolute().parent / "sources")
     folders.extend(_shared_folders())
     return list(dict.fromkeys(folders))
@@ -148,7 +149,7 @@ def new_text_folder(data_dir: str | os.PathLike) -> Path:
     """
     override = os.environ.get(SOURCES_ENV_VAR, "").strip()
     if override:
-        return Path(override).expanduser()
+        return Path(override).expanduser().absolute()
     data_dir = Path(data_dir).expanduser().absolute()
     if data_dir.resolve() == curated_data_dir().resolve():
         return next((f for f in _shared_folders() if f.is_dir()), SHARED_SOURCES)
