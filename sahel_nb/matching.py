@@ -580,6 +580,11 @@ def decide(
     forced_i = forced["i"].unique()
     open_ = scored[(decided == "").to_numpy() & (scored["score"] >= windows.review_at).to_numpy()]
     open_ = open_[~np.isin(open_["i"].to_numpy(), forced_i)]
+    # Related types (an attack, a kidnapping) may be one incident or two: listed for
+    # the analyst, never joined, and never in the way of a compatible pair.
+    alike_rows = (open_["kind"] >= _ALIKE).to_numpy(bool)
+    related = open_[~alike_rows]
+    open_ = open_[alike_rows]
     best = open_.sort_values(["i", "score"], ascending=[True, False], kind="stable")
     top = best[~best["i"].duplicated().to_numpy()].set_index("i")
     # The best pair of each record with another claim than its best pair's.
@@ -591,9 +596,7 @@ def decide(
     located = top["placed"] | top["same_admin"] | (top["shared"] != "")
     scored_enough = top["score"] >= windows.match_at
     clear = rival < top["score"] - windows.margin
-    # Related types (an attack, a kidnapping) may be one incident or two: listed, not joined.
-    alike = top["kind"] >= _ALIKE
-    taken = scored_enough & clear & precise & located & alike
+    taken = scored_enough & clear & precise & located
     told = np.zeros(len(top), dtype=bool)
     if told_by:
         told = np.asarray(
@@ -610,9 +613,8 @@ def decide(
     # Why a pair that scores enough is still the analyst's call: said with its reasons.
     held = {}
     for i, why in (
-        (~alike, "related types, not compatible ones: one incident or two"),
         (~precise, "both vague in date and place"),
-        (~located, "placed by country only, and no actor both name"),
+        (~located, "placed by country only, and no actor named by both records"),
         (~clear, "another claim scores about as well"),
         (pd.Series(told, index=top.index), "a record of the same dataset already tells the claim"),
         (taken & ~first, "a better record of this import joins the claim"),
@@ -628,6 +630,12 @@ def decide(
     ):
         joined[record] = (claim, old_id)
     review = best[~np.isin(best["i"].to_numpy(), top.index[taken.to_numpy()])]
+    joined_i = top.index[taken.to_numpy()]
+    related = related[~np.isin(related["i"].to_numpy(), joined_i)]
+    if len(related):
+        review = pd.concat([review, related]).sort_values(
+            ["i", "score"], ascending=[True, False], kind="stable"
+        )
     best_of = top["record_a"].to_dict()
     review = review.assign(
         reasons=[

@@ -709,3 +709,30 @@ def test_an_acled_attack_and_a_gtd_kidnapping_of_one_place_and_day_are_listed_no
     assert (
         events.loc["gtd-" + _GAO_GTD["eventid"], "claim_id"] != events.loc["acled-MLI1", "claim_id"]
     )
+
+
+def _pair(j, record_a, claim, score, kind, level_a):
+    """One scored pair of a new GTD abduction with an older record (decide's columns)."""
+    return {
+        "i": 0, "j": j, "record_a": record_a, "record_b": "gtd-new", "claim": claim,
+        "score": score, "claim_code": 0 if claim == "X" else 1, "days": 0, "km": 0.0,
+        "kind": kind, "same_type": True, "shared": "", "clash": False, "perp_a": "",
+        "perp_b": "", "level_a": level_a, "level_b": "violence against civilians/abduction",
+        "placed": True, "same_admin": True, "time": 1.0, "space": 0.9,
+        "dataset_a": "acled", "dataset_b": "gtd",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("related_claim", ["X", "Y"])
+def test_a_related_type_pair_never_stands_in_the_way_of_a_compatible_one(related_claim):
+    # An ACLED attack scoring a little better (of claim X itself, or of a rival
+    # claim Y within the margin) must not stop the abduction joining claim X.
+    scored = pd.DataFrame(
+        [
+            _pair(0, "acled-attack", related_claim, 0.80, 0.3, "violence against civilians/attack"),
+            _pair(1, "curated-abduction", "X", 0.78, 0.6, "violence against civilians"),
+        ]
+    )
+    joined, review = decide(scored)
+    assert joined == {"gtd-new": ("X", "curated-abduction")}
+    assert "acled-attack" not in set(review["record_a"])  # its record joined a claim

@@ -265,3 +265,21 @@ def test_the_exports_problems_come_first_and_the_lock_is_let_go_whatever_stops_a
     assert all(p.file.endswith("actors.csv") for p in caught.value.problems)
     with importing(data_dir, wait=0.0):
         pass
+
+
+def test_rows_appended_from_a_concatenated_frame_read_back_as_written(tmp_path):
+    # pd.concat of an empty and a full frame gives columns whose first chunk is
+    # empty: pyarrow's CSV writer wrote such a column as raw memory.
+    import pandas as pd
+
+    from sahel_nb.interop.writing import _append
+
+    columns = ["record_a", "record_b", "score"]
+    empty = pd.DataFrame({c: pd.Series([], dtype="str") for c in columns})
+    full = pd.DataFrame({"record_a": ["ev-1"], "record_b": ["acled-2"], "score": ["0.747"]})
+    full = full.astype("str")
+    rows = pd.concat([empty, full])
+    path = tmp_path / "rows.csv"
+    _append(path, columns, rows)
+    back = pd.read_csv(path, dtype=str)
+    assert back.to_dict("records") == full.to_dict("records")

@@ -308,6 +308,24 @@ def _append(path: Path, columns: list[str], rows: pd.DataFrame) -> None:
         _appending(path, columns, rows)[1]()
 
 
+def _without_empty_chunks(values):
+    """A column without its zero-length chunks.
+
+    pyarrow 26's CSV writer writes a column whose first chunk is empty
+    (``pd.concat`` of an empty and a full frame makes one) as raw bytes of
+    other memory, while its other columns are chunked otherwise.
+
+    Examples
+    --------
+    >>> column = pa.chunked_array([pa.array([], pa.string()), pa.array(["a"])])
+    >>> [len(c) for c in _without_empty_chunks(column).chunks]
+    [1]
+    """
+    if not isinstance(values, pa.ChunkedArray) or all(len(c) for c in values.chunks):
+        return values
+    return pa.chunked_array([c for c in values.chunks if len(c)], values.type)
+
+
 def _appending(
     path: Path, columns: list[str], rows: pd.DataFrame
 ) -> tuple[pa.Table, Callable[[], None]]:
@@ -333,7 +351,9 @@ def _appending(
     empty = pa.nulls(len(rows), pa.large_string())
     table = pa.table(
         {
-            name: pa.array(rows[name], from_pandas=True).cast(pa.large_string())
+            name: _without_empty_chunks(
+                pa.array(rows[name], from_pandas=True).cast(pa.large_string())
+            )
             if name in rows
             else empty
             for name in columns
