@@ -543,3 +543,14 @@ def test_an_export_cut_short_in_a_row_says_so(tmp_path):
     path.write_bytes(data + b"MLI9999,2012\n")
     _, problems = read_acled(path)
     assert "ends in the middle" not in problems[-1].message
+
+
+def test_every_short_row_is_said_on_its_own_line_in_a_file_without_a_last_line_end():
+    # Looking ahead for the end of the file must not swallow the next row.
+    _, problems = reading._read_slowly(
+        b"a,b,c\n1,2\n3,4,5\n6,7\n8,9,10", "x.csv", "utf-8", list("abc")
+    )
+    assert [p.line for p in problems] == [2, 4]
+    assert not any("ends in the middle" in p.message for p in problems)
+    _, problems = reading._read_slowly(b"a,b,c\n1,2\n3,4\n5,6,7", "x.csv", "utf-8", list("abc"))
+    assert [p.line for p in problems] == [2, 3]

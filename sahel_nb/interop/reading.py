@@ -202,20 +202,25 @@ def _read_slowly(
     if hxl:
         next(reader, None)
     rows, problems, line = [], [], reader.line_num
-    cut = not text.endswith(("\n", "\r"))
+    short_last = False
     for fields in reader:
         first, line = line + 1, reader.line_num
+        short_last = False
         if not fields:
             continue
         if len(fields) != len(names):
-            said = f"has {len(fields)} fields, the header {len(names)}"
-            if cut and len(fields) < len(names) and next(reader, None) is None:
-                # The last row, short, with no line end: the file stops mid-row.
-                said += (
-                    "; the file ends in the middle of this row, as a download cut short "
-                    "does: download it again, or remove the row"
-                )
-            problems.append(Problem(shown, first, None, said))
+            problems.append(
+                Problem(shown, first, None, f"has {len(fields)} fields, the header {len(names)}")
+            )
+            short_last = len(fields) < len(names)
             continue
         rows.append(fields)
+    if short_last and not text.endswith(("\n", "\r")):
+        # The last row, short, with no line end: the file stops in the middle of it.
+        last = problems[-1]
+        problems[-1] = Problem(
+            last.file, last.line, None,
+            f"{last.message}; the file ends in the middle of this row, as a download cut "
+            "short does: download it again, or remove the row",
+        )  # fmt: skip
     return pd.DataFrame(rows, columns=names, dtype=object), problems
