@@ -59,6 +59,9 @@ def short_name(row) -> str:
     'Mail & Guardian 2010'
     >>> short_name({"author": "START", "title": "GTD export sahel.csv", "published": None})
     'GTD (sahel.csv)'
+    >>> short_name({"author": "START", "title": "GTD export gtd_0617dist.xlsx",
+    ...             "published": "2017-06"})
+    'GTD (gtd_0617dist.xlsx)'
     """
 
     def given(key):
@@ -68,8 +71,10 @@ def short_name(row) -> str:
     if given("short_name"):
         return given("short_name")
     title, published = given("title") or "", given("published")
-    if not published and _UNDATED_EXPORT.match(title):
-        # A GTD or UCDP export has no date of its own: cited by its file, not "START n.d.".
+    export = _UNDATED_EXPORT.match(title)
+    if export and (not published or export.group(1) == "GTD"):
+        # A GTD or UCDP export is cited by its file, not "START n.d." (nor "START
+        # 2017" for a release its file name dates: two files of one release).
         return _UNDATED_EXPORT.sub(r"\1 (\2)", title)
     author, publisher, published = given("author"), given("publisher"), given("published")
     # "Agence France-Presse (copy kept by Algeria-Watch)": the outlet, not the archive.
