@@ -50,15 +50,27 @@ def shown_plainly(value):
     return value
 
 
+#: The same controls as ``tojson`` writes them (``\u202e``): a script reads them back.
+_ESCAPED_CONTROLS = re.compile(r"\\u(202[a-eA-E]|206[6-9])")
+
+
+def _json_dumps(data, **options) -> str:
+    """``json.dumps`` for ``tojson``, direction controls shown as text as in the page's."""
+    text = shown_plainly(json.dumps(data, **options))
+    return _ESCAPED_CONTROLS.sub(lambda m: f"[U+{m.group(1).upper()}]", text)
+
+
 @cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.PackageLoader("sahel_nb", "templates"),
         autoescape=True,  # every {{ }} is HTML-escaped unless marked safe on purpose
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         finalize=shown_plainly,
     )
+    environment.policies["json.dumps_function"] = _json_dumps
+    return environment
 
 
 def render(template: str, **context) -> str:
@@ -142,6 +154,7 @@ def script_json(data) -> str:
     '{"name":"\\u003c/script\\u003e\\u003c!--"}'
     """
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = shown_plainly(text)  # a direction control in a label, as in the page's text
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 

@@ -55,3 +55,13 @@ def test_a_direction_control_in_data_is_shown_not_obeyed():
     page = template.render(name="\u202eAQIM", safe=Markup("<b>\u2067x</b>"))
     assert "\u202e" not in page and "\u2067" not in page
     assert page == "<p>[U+202E]AQIM said <b>[U+2067]x</b></p>"
+
+
+def test_a_direction_control_reaches_no_script_either():
+    from sahel_nb.pages import _environment, script_json
+
+    page = _environment().from_string("<script>var d = {{ data | tojson }};</script>")
+    rendered = page.render(data={"label": "\u202eevil"})
+    assert "\\u202e" not in rendered.lower() and "\u202e" not in rendered
+    assert "[U+202E]evil" in rendered
+    assert "[U+202E]evil" in script_json({"label": "\u202eevil"})
