@@ -329,6 +329,8 @@ def _changes(args: argparse.Namespace) -> int:
 
     if args.against == "latest":
         changes = compare_latest(_data_dir(args.data), args.reports)
+    elif args.reports is not None:
+        raise ParameterError("--reports goes with --against latest (the last published report)")
     else:
         changes = compare_revision(_data_dir(args.data), args.against)
     print(format_changes(changes))

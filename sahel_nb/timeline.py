@@ -466,7 +466,13 @@ def _words(row) -> str:
     if isinstance(said, str) and said:
         return said
     names = (str(row.actors).split("; ") if isinstance(row.actors, str) else []) + [None, None]
-    return in_words(names[0], names[1], row.sub_event_type, getattr(row, "description", None))
+    return in_words(
+        names[0],
+        names[1],
+        row.sub_event_type,
+        getattr(row, "description", None),
+        getattr(row, "fatalities", None),
+    )
 
 
 def _beside(bar: dict, words: str, width: int, left: int) -> dict:

@@ -248,3 +248,9 @@ def test_changes_against_latest_with_no_published_report_says_what_to_do(tmp_pat
     err = capsys.readouterr().err
     assert "no report is published" in err and "sahel-nb report" in err
     assert "Traceback" not in err
+
+
+def test_reports_without_against_latest_is_a_message(tmp_path, capsys):
+    args = ["changes", "--reports", str(tmp_path), "--data", str(VALID)]
+    assert main(args) == 1
+    assert "--reports goes with --against latest" in capsys.readouterr().err

@@ -196,7 +196,11 @@ def payment_claims(dataset: Dataset, *, base_year: int | None = None) -> pd.Data
             # Who contests it, where the source quotes someone: the outlet
             # only carries the words of a party with an interest in them.
             origin = getattr(row, "origin", None)
-            teller = tellers.get(origin, origin) if isinstance(origin, str) else None
+            teller = (
+                tellers.get(origin, origin.removeprefix("speaker:"))
+                if isinstance(origin, str)
+                else None
+            )
             who = where if teller is None or origin == row.source_id else f"{teller} (in {where})"
             verb = "denied by" if row.status == "denied" else "called disputed by"
             said.setdefault(row.claim_id, []).append(f"{verb} {who}")

@@ -123,7 +123,11 @@ def _missing(
         Problem(shown, line, n, f"missing column; {label} has it{where}{_closest(n, spare)}")
         for n in missing
     ]
-    separated = next((s for s in (";", "\t", "|") if len(names) == 1 and s in str(names[0])), None)
+    # Only a text file's columns can be split wrongly; a workbook's are cells.
+    separated = next(
+        (s for s in (";", "\t", "|") if not sheets and len(names) == 1 and s in str(names[0])),
+        None,
+    )
     if separated is not None:
         shown_as = {"\t": "tabs"}.get(separated, f"'{separated}'")
         return [
