@@ -456,8 +456,8 @@ def _parser() -> argparse.ArgumentParser:
     imports.add_argument("dataset", choices=["acled", "gtd", "ucdp"], help="the export's format")
     imports.add_argument(
         "file",
-        help="the export: CSV (HDX's too), API JSON (.json, .jsonl), or an Excel workbook "
-        "(.xlsx: the sheet with the export's columns)",
+        help="the export: CSV (HDX's too), API JSON (.json, .jsonl), an Excel workbook "
+        "(.xlsx: the sheet with the export's columns), or a zip archive holding one of these",
     )
     imports.add_argument(
         "--into", "--data-dir", dest="into", required=True, help="the data folder to add to"

@@ -554,3 +554,28 @@ def test_every_short_row_is_said_on_its_own_line_in_a_file_without_a_last_line_e
     assert not any("ends in the middle" in p.message for p in problems)
     _, problems = reading._read_slowly(b"a,b,c\n1,2\n3,4\n5,6,7", "x.csv", "utf-8", list("abc"))
     assert [p.line for p in problems] == [2, 3]
+
+
+def test_a_zipped_export_reads_as_the_file_inside_it(tmp_path):
+    # UCDP and ACLED hand out their CSV zipped, a readme beside it.
+    path = tmp_path / "acled.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.write(SAMPLE, "acled/mali_sample.csv")
+        archive.writestr("acled/README.pdf", b"%PDF-1.4")
+    rows, problems = read_acled(path)
+    expected, _ = read_acled(SAMPLE)
+    assert problems == [] and rows.drop(columns="_row").equals(expected.drop(columns="_row"))
+    assert rows.attrs["sha256"] == expected.attrs["sha256"]  # the same export, zipped or not
+
+
+def test_an_archive_of_several_exports_or_another_format_says_what_to_do(tmp_path):
+    two = tmp_path / "two.zip"
+    with zipfile.ZipFile(two, "w") as archive:
+        archive.write(SAMPLE, "a.csv")
+        archive.write(SAMPLE, "b.csv")
+    _, problems = read_acled(two)
+    assert "holding a.csv, b.csv; unzip it" in problems[0].message
+    stata = tmp_path / "export.dta"
+    stata.write_bytes(b"\x72\x00" * 50)
+    _, problems = read_acled(stata)
+    assert problems[0].message.startswith("is a Stata file (.dta), which the import does not read")

@@ -64,10 +64,24 @@ def read_export(
     aliases = aliases or {}
     shown = str(path)
     suffix = path.suffix.lower()
+    if suffix in _OTHER_FORMATS:
+        problem = f"is {_OTHER_FORMATS[suffix]}, which the import does not read; {_AS_CSV}"
+        return _frame(), [Problem(shown, None, None, problem)], ""
     try:
         raw = _bytes(path, suffix)
     except OSError as error:
         return _frame(), [Problem(shown, None, None, f"cannot be read: {error.strerror}")], ""
+    if suffix == ".zip" or (suffix not in (".xlsx", ".xlsm") and bytes(raw[:4]) == _ZIP):
+        # UCDP and ACLED hand out their CSV zipped: the one export inside is read.
+        member, problem = _zipped(path, bytes(raw))
+        if problem is not None:
+            return _frame(), [Problem(shown, None, None, problem)], ""
+        name, raw = member
+        path, suffix = Path(f"{path}:{name}"), Path(name).suffix.lower()
+        shown = str(path)
+        if suffix in _OTHER_FORMATS:
+            problem = f"is {_OTHER_FORMATS[suffix]}, which the import does not read; {_AS_CSV}"
+            return _frame(), [Problem(shown, None, None, problem)], ""
     if suffix in (".xlsx", ".xlsm"):
         return read_workbook(path, raw, required, used, label, aliases)
     if suffix == ".xls":
@@ -129,6 +143,54 @@ def read_export(
         frame["_row"] = np.arange(1, len(frame) + 1)
         return _frame(frame, sha256=digest.result(), notes=notes), [], encoding
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+#: Files analysts hold that are not an export's text: said, not read as CSV
+#: (a Stata file was called "UTF-16 text").
+_OTHER_FORMATS = {
+    ".dta": "a Stata file (.dta)",
+    ".sav": "an SPSS file (.sav)",
+    ".rds": "an R data file (.rds)",
+    ".rdata": "an R data file (.RData)",
+    ".rda": "an R data file (.rda)",
+    ".parquet": "a Parquet file",
+    ".feather": "a Feather file",
+    ".pkl": "a Python pickle",
+    ".gz": "a compressed file (.gz)",
+    ".7z": "a 7-Zip archive",
+    ".rar": "a RAR archive",
+}
+_AS_CSV = "save or export it as CSV (UTF-8) and import that file"
+_ZIP = b"PK\x03\x04"
+#: What an archive may hold for the import to read it: one export, whatever else beside.
+_READABLE = (".csv", ".json", ".jsonl", ".ndjson", ".xlsx", ".xlsm")
+
+
+def _zipped(path: Path, raw: bytes) -> tuple[tuple[str, bytes] | None, str | None]:
+    """The one export a zip archive holds, as (name, bytes), or why it cannot be read."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            names = [
+                i.filename
+                for i in archive.infolist()
+                if not i.is_dir()
+                and not Path(i.filename).name.startswith(".")
+                and "__MACOSX" not in i.filename
+                and Path(i.filename).suffix.lower() in (*_READABLE, *_OTHER_FORMATS)
+            ]
+            if len(names) != 1:
+                held = ", ".join(names) if names else "no CSV, JSON or workbook"
+                return None, (
+                    f"is a zip archive holding {held}; unzip it and import the export's file itself"
+                )
+            return (names[0], archive.read(names[0])), None
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as error:
+        return (
+            None,
+            f"is a zip archive that cannot be opened ({error}); unzip it and import the file",
+        )
 
 
 def _bytes(path: Path, suffix: str) -> bytes | pa.Buffer:
