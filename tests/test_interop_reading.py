@@ -566,6 +566,7 @@ def test_a_zipped_export_reads_as_the_file_inside_it(tmp_path):
     expected, _ = read_acled(SAMPLE)
     assert problems == [] and rows.drop(columns="_row").equals(expected.drop(columns="_row"))
     assert rows.attrs["sha256"] == expected.attrs["sha256"]  # the same export, zipped or not
+    assert rows.attrs["file"] == "mali_sample.csv"  # cited by its own name, and the zip's
 
 
 def test_an_archive_of_several_exports_or_another_format_says_what_to_do(tmp_path):

@@ -25,6 +25,7 @@ from .vintages import Vintages
 from .writing import (
     IMPORTED_CREDIBILITY,
     ImportSummary,
+    export_name,
     grade,
     joined,
     new_or_linked,
@@ -292,6 +293,7 @@ def _import(
 
     source_id, digest = f"gtd-{frame.attrs['sha256'][:12]}", frame.attrs["sha256"]
     summary = ImportSummary(source_id, read=len(frame))
+    named = export_name(path, frame)
     today = today or date.today()
 
     kidnap = (cols["ishostkid"] == "1").to_numpy(bool)
@@ -331,8 +333,8 @@ def _import(
         }
     )
     already = summary.already
-    release = gtd_release(path.name)
-    vintages = Vintages("gtd", source_id, release, path.name, today)
+    release = gtd_release(frame.attrs.get("file") or path.name)
+    vintages = Vintages("gtd", source_id, release, named, today)
     keep, links = new_or_linked(rows, dataset, data_dir, source_id, "gtd", summary)
     summary.already += already
     # Incidents an earlier GTD file imported are read like new ones, then compared.
@@ -412,7 +414,7 @@ def _import(
     sources = source_row(
         dataset,
         source_id,
-        f"GTD export {path.name}",
+        f"GTD export {named}",
         "START",
         "National Consortium for the Study of Terrorism and Responses to Terrorism (START), "
         "Global Terrorism Database",
@@ -428,7 +430,7 @@ def _import(
     summary.remapped_rows = write_validated(
         data_dir, {**additions, "flows": flows}, links, remap, vintages,
         extras=(lambda folder: resolver.write_review(folder, summary.new_actors),),
-        what=f"{source_id} from {path.name}", review=review, claims=claims,
+        what=f"{source_id} from {named}", review=review, claims=claims,
     )  # fmt: skip
     summary.review_file = resolver.review_path(data_dir) if summary.new_actors else None
     return summary

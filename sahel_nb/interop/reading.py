@@ -58,8 +58,9 @@ def read_export(
     counts (an ``events`` column, no event id) is one problem saying so.
 
     ``frame.attrs`` holds ``sha256`` (of the bytes read), ``notes`` (sentences
-    saying what was skipped or chosen; empty when nothing needs saying) and
-    ``sheet`` (the sheet read, ``""`` for other files).
+    saying what was skipped or chosen; empty when nothing needs saying),
+    ``sheet`` (the sheet read, ``""`` for other files) and ``file`` (the
+    name of the file read: inside a zip archive, the export's own).
     """
     aliases = aliases or {}
     shown = str(path)
@@ -83,12 +84,12 @@ def read_export(
             problem = f"is {_OTHER_FORMATS[suffix]}, which the import does not read; {_AS_CSV}"
             return _frame(), [Problem(shown, None, None, problem)], ""
     if suffix in (".xlsx", ".xlsm"):
-        return read_workbook(path, raw, required, used, label, aliases)
+        return _member(read_workbook(path, raw, required, used, label, aliases), path)
     if suffix == ".xls":
         problem = "is an old-style Excel file; save it as .xlsx or CSV and import that"
         return _frame(), [Problem(shown, None, None, problem)], ""
     if suffix in (".json", ".jsonl", ".ndjson"):
-        return read_json(path, raw, required, used, label, aliases)
+        return _member(read_json(path, raw, required, used, label, aliases), path)
     head = bytes(raw[:65536])
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
         head.split(b"\n", 1)[0].count(0) > len(head.split(b"\n", 1)[0]) // 3
@@ -141,7 +142,7 @@ def read_export(
             cleaned = list(pool.map(_cleaned, table.columns))
         frame = pa.table(dict(zip(table.column_names, cleaned, strict=True))).to_pandas()
         frame["_row"] = np.arange(1, len(frame) + 1)
-        return _frame(frame, sha256=digest.result(), notes=notes), [], encoding
+        return _member((_frame(frame, sha256=digest.result(), notes=notes), [], encoding), path)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -164,6 +165,13 @@ _AS_CSV = "save or export it as CSV (UTF-8) and import that file"
 _ZIP = b"PK\x03\x04"
 #: What an archive may hold for the import to read it: one export, whatever else beside.
 _READABLE = (".csv", ".json", ".jsonl", ".ndjson", ".xlsx", ".xlsm")
+
+
+def _member(read: tuple, path: Path) -> tuple:
+    """``read`` with ``attrs["file"]``: the name of the file read (inside a zip, the member's)."""
+    frame = read[0]
+    frame.attrs["file"] = path.name.rsplit(".zip:", 1)[-1].rsplit("/", 1)[-1]
+    return read
 
 
 def _zipped(path: Path, raw: bytes) -> tuple[tuple[str, bytes] | None, str | None]:

@@ -23,6 +23,7 @@ from .reading import read_export
 from .vintages import Vintages
 from .writing import (
     ImportSummary,
+    export_name,
     grade,
     new_or_linked,
     remap_for,
@@ -197,6 +198,7 @@ def _import(
 
     source_id, digest = f"ucdp-{frame.attrs['sha256'][:12]}", frame.attrs["sha256"]
     summary = ImportSummary(source_id, read=len(frame))
+    named = export_name(path, frame)
     today = today or date.today()
     repeated = cols["id"].duplicated().to_numpy(bool)
     if repeated.any():  # the same event twice in one file (API pages overlapping): added once
@@ -226,7 +228,7 @@ def _import(
             "_row": frame["_row"][cols["id"].index],
         }
     )
-    vintages = Vintages("ucdp", source_id, "", path.name, today)
+    vintages = Vintages("ucdp", source_id, "", named, today)
     keep, links = new_or_linked(rows, dataset, data_dir, source_id, "ucdp", summary)
     summary.already += int(repeated.sum())
     earlier = ~keep & vintages.earlier(rows, dataset)
@@ -266,7 +268,7 @@ def _import(
         restore_review(dataset, data_dir, resolver, summary)
         return summary  # nothing to write: the same file again, or nothing new in it
     sources = source_row(
-        dataset, source_id, f"UCDP GED export {path.name}", "UCDP",
+        dataset, source_id, f"UCDP GED export {named}", "UCDP",
         "Uppsala Conflict Data Program (UCDP), Georeferenced Event Dataset", digest, today,
         "ucdp", encoding,
     )  # fmt: skip
@@ -275,7 +277,7 @@ def _import(
         {"sources": sources, "actors": pd.DataFrame(summary.new_actors), "events": rows},
         links, remap, vintages,
         extras=(lambda folder: resolver.write_review(folder, summary.new_actors),),
-        what=f"{source_id} from {path.name}", review=review, claims=claims,
+        what=f"{source_id} from {named}", review=review, claims=claims,
     )  # fmt: skip
     summary.review_file = resolver.review_path(data_dir) if summary.new_actors else None
     return summary

@@ -269,6 +269,19 @@ def new_or_linked(
     return ~seen, []
 
 
+def export_name(path: Path, frame: pd.DataFrame) -> str:
+    """The export's file name as cited: inside a zip archive, its own and the archive's.
+
+    Examples
+    --------
+    >>> export_name(Path("ged.zip"), pd.DataFrame().assign(x=[]).pipe(
+    ...     lambda f: f.attrs.update(file="GEDEvent_v25_1.csv") or f))
+    'GEDEvent_v25_1.csv (in ged.zip)'
+    """
+    inner = frame.attrs.get("file") or path.name
+    return inner if inner == path.name else f"{inner} (in {path.name})"
+
+
 def source_row(
     dataset: Dataset, source_id: str, title: str, author: str, publisher: str, digest: str,
     today: date, command: str, encoding: str, vintage: str = "", sheet: str = "",
