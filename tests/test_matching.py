@@ -299,7 +299,7 @@ def test_records_of_one_event_that_differ_show_the_range_and_who_says_which(mapp
     assert "with 0–1 deaths recorded (the records of 1 event give different counts)" in told
 
 
-def _review_case(mapped, tmp_path):
+def _review_case(mapped, tmp_path, windows=None):
     acled = _write(tmp_path / "acled.csv", ACLED_HEADER, [
         _acled("MLI5", "2012-04-05", "Abduction/forced disappearance",
                "Unidentified Armed Group (Mali)", "Civilians (Mali)", "Gao", "Gao",
@@ -311,7 +311,7 @@ def _review_case(mapped, tmp_path):
              "Unknown", specificity="5"),
     ])  # fmt: skip
     import_acled(acled, mapped)
-    return gtd, import_gtd(gtd, mapped)
+    return gtd, import_gtd(gtd, mapped, windows=windows)
 
 
 def _decide(folder: Path, decision: str) -> None:
@@ -676,18 +676,8 @@ def test_same_decisions_chained_through_imported_records_move_the_whole_group(tm
 
 
 def test_a_pair_that_scores_enough_but_is_left_to_the_analyst_says_why(mapped, tmp_path):
-    acled = _write(tmp_path / "acled.csv", ACLED_HEADER, [
-        _acled("MLI5", "2012-04-05", "Abduction/forced disappearance",
-               "Unidentified Armed Group (Mali)", "Civilians (Mali)", "Gao", "Gao",
-               "16.2717", "-0.0447"),
-    ])  # fmt: skip
-    gtd = _write(tmp_path / "gtd.csv", GTD_HEADER, [
-        _gtd("201204070002", "2012", "4", "7", "Mali", "118", "Unknown", "Unknown", "", "",
-             "Unknown", specificity="5"),
-    ])  # fmt: skip
-    import_acled(acled, mapped)
     # The match threshold lowered under its score: still not joined, and the reasons say why.
-    summary = import_gtd(gtd, mapped, windows=Windows(match_at=0.5, review_at=0.3))
+    _, summary = _review_case(mapped, tmp_path, Windows(match_at=0.5, review_at=0.3))
     assert summary.linked == [] and summary.review == 1
     (row,) = pd.read_csv(mapped / REVIEW_FILE, dtype=str, keep_default_na=False).to_dict("records")
     assert float(row["score"]) >= 0.5
