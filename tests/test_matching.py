@@ -208,7 +208,7 @@ def test_candidates_at_scale_come_from_the_index_not_pairs():
 
 
 def test_few_pairs_measured_directly_are_the_pairs_the_trees_find(monkeypatch):
-    from sahel_nb import matching
+    from sahel_nb.matching import pairs
 
     rng = np.random.default_rng(1)
     n = 3_000
@@ -220,9 +220,9 @@ def test_few_pairs_measured_directly_are_the_pairs_the_trees_find(monkeypatch):
     frame["radius_km"] = rng.choice([0.0, 25.0, 100.0], n)
     other = frame.sample(200, random_state=1).reset_index(drop=True).assign(dataset="gtd")
     for new, old in ((frame, other), (other, frame)):  # the larger side new, then old
-        monkeypatch.setattr(matching, "_DIRECT_PAIRS", 0)
+        monkeypatch.setattr(pairs, "_DIRECT_PAIRS", 0)
         by_trees = candidate_pairs(new, old)
-        monkeypatch.setattr(matching, "_DIRECT_PAIRS", 10**12)
+        monkeypatch.setattr(pairs, "_DIRECT_PAIRS", 10**12)
         directly = candidate_pairs(new, old)
         assert len(by_trees[0]) > 200  # each sampled record pairs with itself, and more
         for found, expected in zip(directly, by_trees, strict=True):

@@ -105,7 +105,7 @@ def _near_in_time(frame: pd.DataFrame, old: pd.DataFrame, days: float) -> np.nda
     >>> _near_in_time(frame, old, 3).tolist()
     [True, False, True]
     """
-    from ..matching import _days
+    from ..matching.records import _days
 
     starts, ends = _days(frame["date_start"]), _days(frame["date_end"])
     undated = starts == np.iinfo(np.int64).min
