@@ -1,8 +1,8 @@
 """Money flows: ransom tables, summaries by status, dollar conversion, a Sankey diagram, safe exports."""
 
 # Re-exported: the one guard against formula injection, for every CSV and sheet written here.
-from ..export import neutralise
-from ..export import safe_cell as safe_cell
+from ..spreadsheet import neutralise
+from ..spreadsheet import safe_cell as safe_cell
 
 # Re-exported: the narrative writes its amounts with the same currency symbols.
 from .amounts import _SYMBOLS as _SYMBOLS

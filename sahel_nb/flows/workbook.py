@@ -9,9 +9,9 @@ import pandas as pd
 
 from ..cite import short_names
 from ..data import Dataset
-from ..export import neutralise, safe_cell
 from ..pages import replacing
 from ..schema import RELIABILITY
+from ..spreadsheet import neutralise, safe_cell
 from .columns import _MONEY_COLUMN, _ON_SHEET, SHEET_MEANINGS, _meaning, column_heading
 
 __all__ = ["export_tables", "information_cutoff"]
@@ -25,7 +25,7 @@ def export_tables(
     A table's row labels (e.g. the payer of :func:`flow_summary`) become its
     first column, so every CSV and sheet says what each row is. Every text
     cell, column header and row label is passed through
-    :func:`sahel_nb.export.neutralise` first, so a value from the data (a
+    :func:`sahel_nb.spreadsheet.neutralise` first, so a value from the data (a
     source's short name heading a column of the agreement matrix) cannot
     run as a spreadsheet formula. CSV files keep the column names
     (snake_case, for programs); the workbook, for people, heads each column
