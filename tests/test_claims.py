@@ -261,7 +261,7 @@ def test_every_exported_cell_header_and_row_label_is_safe(hostile_claims, tmp_pa
         header, *rows = list(csv.reader(handle))
     assert header == ["source", "'=1+1+0* 2003", "'@SUM(1+1) 2003", "Analyst 2010"]
     assert [row[0] for row in rows] == header[1:]
-    sheet = openpyxl.load_workbook(tmp_path / "claims" / "tables.xlsx")["agreement"]
+    sheet = openpyxl.load_workbook(tmp_path / "claims" / "tables.xlsx")["Agreement"]
     assert (sheet["B1"].value, sheet["C1"].value) == ("'=1+1+0* 2003", "'@SUM(1+1) 2003")
     assert sheet["B1"].data_type == "s"
 
@@ -270,7 +270,7 @@ def test_every_exported_cell_header_and_row_label_is_safe(hostile_claims, tmp_pa
         back = list(csv.DictReader(handle))
     assert [back[0]["label"], back[0]["count"], back[0]["share"]] == ["-5", "-5", "-3.2"]
     assert back[1]["label"] == "'-2+3"
-    sheet = openpyxl.load_workbook(tmp_path / "claims" / "tables.xlsx")["numbers"]
+    sheet = openpyxl.load_workbook(tmp_path / "claims" / "tables.xlsx")["Numbers"]
     assert (sheet["B2"].value, sheet["B2"].data_type) == (-5, "n")
     assert (sheet["C2"].value, sheet["C2"].data_type) == (-3.2, "n")
 
@@ -286,21 +286,24 @@ def test_the_claims_workbook_gives_every_column_a_meaning_source_names_too(tmp_p
     export_tables(tables, tmp_path, dataset=dataset)
     book = openpyxl.load_workbook(tmp_path / "tables.xlsx")
     about = [[c.value for c in row] for row in book["About"].iter_rows(min_row=2)]
-    listed = [row for row in about if row[0] in tables and row[1]]
-    assert {row[0] for row in listed} == set(tables)
+    # Sheets are named in words; the About sheet names each by its title.
+    assert book.sheetnames == ["About", "Claims", "Reports", "Agreement", "Only here"]
+    listed = [row for row in about if row[0] in book.sheetnames[1:] and row[1]]
+    assert {row[0] for row in listed} == set(book.sheetnames[1:])
     assert [row[1] for row in listed if not row[3]] == []
     # A source-named column of the agreement matrix names the source's title.
     titles = dict(zip(dataset.sources["source_id"], dataset.sources["title"], strict=True))
-    matrix = {row[1]: row[3] for row in listed if row[0] == "agreement" and row[1] != "source"}
+    matrix = {row[1]: row[3] for row in listed if row[0] == "Agreement" and row[1] != "source"}
     assert len(matrix) == len(tables["agreement"])
     for meaning in matrix.values():
         assert any(f"({title})" in meaning for title in titles.values())
     # Claims of every table: no column of theirs is said to be about a payment.
-    for row in listed:
-        if row[0] in ("claims", "reports"):
-            assert not row[2].startswith("Payment") and "the payment" not in row[3], row
+    claim_rows = [row for row in listed if row[0] in ("Claims", "Reports")]
+    assert claim_rows
+    for row in claim_rows:
+        assert not row[2].startswith("Payment") and "the payment" not in row[3], row
     statuses = set(tables["reports"]["status"].astype(str))
-    [status] = [row[3] for row in listed if row[0] == "reports" and row[1] == "status"]
+    [status] = [row[3] for row in listed if row[0] == "Reports" and row[1] == "status"]
     assert all(value in status for value in statuses), (statuses, status)
 
 

@@ -148,7 +148,7 @@ def test_exports_are_safe_in_csv_and_xlsx(hostile_table, tmp_path):
     assert [row["name"] for row in back[:6]] == ["'" + cell for cell in HOSTILE_CELLS]
     assert back[0]["amount"] == "-5.0" and back[0]["count"] == "-1"
     assert len(back) == 8  # the carriage return did not split a row
-    sheet = openpyxl.load_workbook(tmp_path / "out" / "tables.xlsx")["ransom"]
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "tables.xlsx")["Ransom"]
     rows = list(sheet.iter_rows(min_row=2, values_only=False))
     names = [row[0] for row in rows]
     assert [c.value for c in names[:5]] == ["'" + cell for cell in HOSTILE_CELLS[:5]]
@@ -265,8 +265,8 @@ def test_summary_exports_keep_their_row_labels_and_round_money(flows_data, tmp_p
     assert next(iter(rows[0])) == "payer"
     assert {row["payer"].removeprefix("'") for row in rows} == set(summary.index)  # neutralised
     book = openpyxl.load_workbook(tmp_path / "out" / "tables.xlsx")
-    assert book.sheetnames == ["About", "by_payer"]
-    sheet = book["by_payer"]
+    assert book.sheetnames == ["About", "By payer"]  # named in words; the CSV keeps by_payer
+    sheet = book["By payer"]
     header = [c.value for c in sheet[1]]
     # People read headings with units; the CSV keeps the column names.
     assert header[0] == "Payer" and "Alleged payments, high (US$, 2024 prices)" in header
@@ -280,15 +280,17 @@ def test_summary_exports_keep_their_row_labels_and_round_money(flows_data, tmp_p
     assert ["(workbook)", "data_sha256", None, flows_data.checksum] in about
     meanings = {(sheet, column): meaning for sheet, column, _, meaning in about}
     headings = {(sheet, column): heading for sheet, column, heading, _ in about}
-    assert meanings[("by_payer", "payer")].startswith("who paid")
-    assert "high end of alleged payments" in meanings[("by_payer", "alleged_usd_2024_high")]
-    assert headings[("by_payer", "alleged_usd_2024_high")] in header
+    assert meanings[("By payer", "payer")].startswith("who paid")
+    assert "high end of alleged payments" in meanings[("By payer", "alleged_usd_2024_high")]
+    assert headings[("By payer", "alleged_usd_2024_high")] in header
+    assert meanings[("By payer", None)].endswith("(by_payer.csv)")  # the sheet's file
     assert any(sheet == "(sources)" for sheet, *_ in about)
 
 
 def test_workbooks_of_the_ransom_notebook_explain_every_column_with_units_and_cutoff(tmp_path):
     from sahel_nb.claims import ransom_reports
     from sahel_nb.flows import information_cutoff, non_monetary, ransom_table
+    from sahel_nb.flows.workbook import sheet_title
 
     data = load_dataset()
     ransoms = ransom_table(data, base_year=2024)
@@ -304,26 +306,28 @@ def test_workbooks_of_the_ransom_notebook_explain_every_column_with_units_and_cu
     export_tables(tables, tmp_path / "out", dataset=data)
     book = openpyxl.load_workbook(tmp_path / "out" / "tables.xlsx")
     about = [[c.value for c in row] for row in book["About"].iter_rows(min_row=2)]
-    for name in tables:
-        header = [c.value for c in book[name][1]]
+    titles = {name: sheet_title(name) for name in tables}
+    assert book.sheetnames == ["About", *titles.values()]
+    for name, title in titles.items():
+        header = [c.value for c in book[title][1]]
         with open(tmp_path / "out" / f"{name}.csv", newline="", encoding="utf-8") as handle:
             columns = next(csv.reader(handle))
         listed = [(column, heading, meaning) for sheet, column, heading, meaning in about
-                  if sheet == name and column]  # fmt: skip
+                  if sheet == title and column]  # fmt: skip
         # Every column of every sheet: its CSV name, the sheet's heading, and a meaning.
         assert [c for c, _, _ in listed] == columns
         assert [h for _, h, _ in listed] == header
         assert all(meaning for _, _, meaning in listed), [c for c, _, m in listed if not m]
         assert all(re.fullmatch(r"[a-z0-9_]+", c) for c in columns)  # CSVs stay snake_case
-    money = [h for h in [c.value for c in book["ransoms"][1]] if "US$" in h]
+    money = [h for h in [c.value for c in book["Ransoms"][1]] if "US$" in h]
     assert "Ransom, low (US$, 2024 prices)" in money and "Ransom, high (US$, 2024 prices)" in money
     cutoff = [row for row in about if row[1] == "information_cutoff"]
     assert cutoff and cutoff[0][3].startswith(information_cutoff(data))
     sources = {row[1] for row in about if row[0] == "(sources)"}
     assert sources == set(data.sources["source_id"])
     # Every sheet says in words what one of its rows is.
-    said = {row[0]: row[3] for row in about if row[0] in tables and not row[1]}
-    assert set(said) == set(tables) and all(": " in text for text in said.values())
+    said = {row[0]: row[3] for row in about if row[0] in titles.values() and not row[1]}
+    assert set(said) == set(titles.values()) and all(": " in text for text in said.values())
 
 
 def test_the_ransom_workbook_has_a_sheet_per_payment_and_one_per_report(tmp_path):
@@ -335,7 +339,7 @@ def test_the_ransom_workbook_has_a_sheet_per_payment_and_one_per_report(tmp_path
     reports = ransom_reports(data, ransoms)
     export_tables({"ransoms": ransoms, "ransom_reports": reports}, tmp_path, dataset=data)
     book = openpyxl.load_workbook(tmp_path / "tables.xlsx")
-    assert book.sheetnames == ["About", "ransoms", "ransom_reports"]
+    assert book.sheetnames == ["About", "Ransoms", "Ransom reports"]
     paid = ransoms.dropna(subset=["claim_id"])
     # One row per payment on one sheet; on the other, one per report, as many as it counts.
     assert paid["claim_id"].is_unique
@@ -343,7 +347,7 @@ def test_the_ransom_workbook_has_a_sheet_per_payment_and_one_per_report(tmp_path
     assert per_claim.to_dict() == paid.set_index("claim_id")["reports"].astype(int).to_dict()
     assert set(reports["event_id"]) == set(paid["event_id"])
     assert set(reports["stance"]) <= {"for", "against", "neither"}
-    heading = [c.value for c in book["ransom_reports"][1]]
+    heading = [c.value for c in book["Ransom reports"][1]]
     assert heading[:2] == ["Kidnapping id", "Payment claim id"] and "Source" in heading
 
 
@@ -388,7 +392,7 @@ def _append_row(path: Path, **cells: str) -> None:
 def test_a_hostile_column_name_is_a_text_heading_in_the_workbook(tmp_path):
     frame = pd.DataFrame({'=HYPERLINK("http://x")': ["ok"], "usd_low": [1.5]})
     export_tables({"ransoms": frame}, tmp_path / "out")
-    sheet = openpyxl.load_workbook(tmp_path / "out" / "tables.xlsx")["ransoms"]
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "tables.xlsx")["Ransoms"]
     first, money = sheet[1][0], sheet[1][1]
     assert first.value.startswith("'=") and first.data_type == "s"
     assert money.value == "Ransom, low (US$ of each year)"

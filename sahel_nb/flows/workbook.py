@@ -14,7 +14,7 @@ from ..schema import RELIABILITY
 from ..spreadsheet import neutralise, safe_cell
 from .columns import _MONEY_COLUMN, _ON_SHEET, SHEET_MEANINGS, _meaning, column_heading
 
-__all__ = ["export_tables", "information_cutoff"]
+__all__ = ["export_tables", "information_cutoff", "sheet_title"]
 
 
 def export_tables(
@@ -28,7 +28,8 @@ def export_tables(
     :func:`sahel_nb.spreadsheet.neutralise` first, so a value from the data (a
     source's short name heading a column of the agreement matrix) cannot
     run as a spreadsheet formula. CSV files keep the column names
-    (snake_case, for programs); the workbook, for people, heads each column
+    (snake_case, for programs); the workbook, for people, names each sheet
+    in words (``by_payer`` is "By payer", :func:`sheet_title`), heads each column
     in words with its unit (:func:`column_heading`: "Ransom, low (US$, 2024
     prices)"), freezes the heading row and offers filters. Its money cells
     (dollar columns and amounts) are rounded to whole units with a thousands
@@ -52,13 +53,14 @@ def export_tables(
         re.sub(r"[\[\]:*?/\\]", "_", name)[:31]: neutralise(frame)
         for name, frame in labelled.items()
     }
+    titles = dict(zip(safe, _unique([sheet_title(name) for name in safe], 31), strict=True))
     written = []
     for name, frame in safe.items():
         with replacing(out / f"{name}.csv") as temporary:
             # RFC 4180's CRLF: a value holding a bare CR is then quoted, not split.
             frame.to_csv(temporary, index=False, lineterminator="\r\n")
         written.append(out / f"{name}.csv")
-    about = _about(safe, dataset)
+    about = _about(safe, titles, dataset)
     with (
         replacing(out / "tables.xlsx") as temporary,
         pd.ExcelWriter(temporary, engine="openpyxl") as writer,
@@ -83,8 +85,8 @@ def export_tables(
             shown.columns = _unique(
                 [safe_cell(column_heading(str(c), name)) for c in frame.columns]
             )
-            shown.to_excel(writer, sheet_name=name, index=False)
-            sheet = writer.sheets[name]
+            shown.to_excel(writer, sheet_name=titles[name], index=False)
+            sheet = writer.sheets[titles[name]]
             sheet.freeze_panes = "A2"
             if len(shown.columns):
                 sheet.auto_filter.ref = sheet.dimensions
@@ -100,14 +102,35 @@ def export_tables(
     return written
 
 
-def _unique(labels: list[str]) -> list[str]:
-    """Headings as given, a number added to any that repeats (a sheet needs distinct headings)."""
+def _unique(labels: list[str], limit: int | None = None) -> list[str]:
+    """Labels as given, a number added to any that repeats (headings and sheets must differ).
+
+    With ``limit`` (Excel's 31 characters for a sheet), a label is cut to
+    leave room for its number.
+    """
     seen: dict[str, int] = {}
     out = []
     for label in labels:
-        seen[label] = seen.get(label, 0) + 1
-        out.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+        key = label.casefold()  # Excel's sheet names differ in more than case
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] == 1:
+            out.append(label[:limit] if limit else label)
+            continue
+        number = f" ({seen[key]})"
+        out.append((label[: limit - len(number)] if limit else label) + number)
     return out
+
+
+def sheet_title(name: str) -> str:
+    """A table's name as a workbook names its sheet, in words.
+
+    Examples
+    --------
+    >>> sheet_title("ransom_reports"), sheet_title("by_payer")
+    ('Ransom reports', 'By payer')
+    """
+    words = name.replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if words else name
 
 
 def information_cutoff(dataset: Dataset) -> str | None:
@@ -126,15 +149,18 @@ def information_cutoff(dataset: Dataset) -> str | None:
     return str(dated.sort_values(["published_end", "published"]).iloc[-1]["published"])
 
 
-def _about(tables: dict[str, pd.DataFrame], dataset: Dataset | None) -> pd.DataFrame:
+def _about(
+    tables: dict[str, pd.DataFrame], titles: dict[str, str], dataset: Dataset | None
+) -> pd.DataFrame:
     """The workbook's first sheet: every sheet's columns and meanings; checksum, cut-off, sources."""
     rows = [
         (
             "(workbook)",
             "",
             "",
-            "Tables exported by sahel-notebooks. Each sheet is also a CSV file, whose columns "
-            "keep the names in the second column here; the sheets head them as in the third.",
+            "Tables exported by sahel-notebooks. Each sheet is also a CSV file (named on the "
+            "sheet's first line here), whose columns keep the names in the second column here; "
+            "the sheets head them as in the third.",
         )
     ]
     if dataset is not None:
@@ -158,19 +184,23 @@ def _about(tables: dict[str, pd.DataFrame], dataset: Dataset | None) -> pd.DataF
     # A column named after a source (the agreement matrix): its meaning names the source.
     sources = {}
     if dataset is not None:
-        titles = dataset.sources.set_index("source_id")["title"].to_dict()
+        source_titles = dataset.sources.set_index("source_id")["title"].to_dict()
         sources = {
-            safe_cell(short): f"claims the row's source shares with {short} ({titles[source]}) "
+            safe_cell(
+                short
+            ): f"claims the row's source shares with {short} ({source_titles[source]}) "
             "and those one reports and the other denies; on the diagonal, its own claims"
             for source, short in short_names(dataset.sources).items()
         }
     for name, frame in tables.items():
         what = SHEET_MEANINGS.get(name)
+        count = f"{len(frame):,} row{'' if len(frame) == 1 else 's'}"
         rows.append(
-            (name, "", "", f"{len(frame):,} rows: {what}" if what else f"{len(frame):,} rows")
-        )
+            (titles[name], "", "", f"{count}: {what} ({name}.csv)" if what
+             else f"{count} ({name}.csv)")
+        )  # fmt: skip
         rows += [
-            (name, str(column), column_heading(str(column), name),
+            (titles[name], str(column), column_heading(str(column), name),
              _ON_SHEET.get((name, str(column)), ("", ""))[1] or _meaning(str(column))
              or sources.get(str(column), ""))
             for column in frame.columns
