@@ -53,14 +53,18 @@ def read_decisions(data_dir: str | os.PathLike) -> tuple[dict[frozenset, str], s
     return decisions, listed
 
 
-def review_problems(directory: Path, shown: str, event_ids) -> list[Problem]:
+def review_problems(
+    directory: Path, shown: str, event_ids, kinds: dict[str, str] | None = None
+) -> list[Problem]:
     """Every problem of the folder's review file: unknown ids, unknown or contradicting decisions.
 
     Two decisions contradict when one pair is both ``same`` and ``different``,
     when ``same`` decisions chain two records a ``different`` keeps apart,
-    or when they join records of two curated claims. ``event_ids`` holds
-    the ids of the data's events the file names; as a mapping, each to its
-    curated claim (empty for an imported event).
+    or when they join records of two curated claims. ``same`` on records
+    of two event types is refused too: a claim is one kind of event, and an
+    import could not apply it. ``event_ids`` holds the ids of the data's
+    events the file names; as a mapping, each to its curated claim (empty
+    for an imported event); ``kinds`` gives each one's event type.
     """
     path = directory / REVIEW_FILE
     where = str(Path(shown) / REVIEW_FILE)
@@ -109,6 +113,15 @@ def review_problems(directory: Path, shown: str, event_ids) -> list[Problem]:
             )  # fmt: skip
         if decision:
             seen.setdefault(pair, (decision, line))
+        kind_a, kind_b = (kinds or {}).get(a, ""), (kinds or {}).get(b, "")
+        if decision == "same" and kind_a and kind_b and kind_a != kind_b:
+            problems.append(
+                Problem(where, line, "decision",
+                        f"joins events of two types ({kind_a} / {kind_b}); a claim is one "
+                        "kind of event: correct one record's event_type, or decide different",
+                        decision)
+            )  # fmt: skip
+            continue
         if decision == "same":
             joined = {r: curated_claims.get(r, set()) for r in (root(a), root(b))}
             told = set().union(*joined.values())
@@ -151,7 +164,9 @@ def unlisted(review: pd.DataFrame, listed: set[frozenset]) -> pd.DataFrame:
     )[REVIEW_COLUMNS]
 
 
-def matching_problems(directory: Path, shown: str, event_ids: set[str]) -> list[Problem]:
+def matching_problems(
+    directory: Path, shown: str, event_ids: set[str], kinds: dict[str, str] | None = None
+) -> list[Problem]:
     """The problems of a folder's crosswalk (if it has its own) and review file."""
     from .crosswalk import CROSSWALK_FILE, crosswalk_problems
 
@@ -162,4 +177,4 @@ def matching_problems(directory: Path, shown: str, event_ids: set[str]) -> list[
             Problem(str(Path(shown) / CROSSWALK_FILE), p.line, p.column, p.message, p.value)
             for p in found
         ]
-    return problems + review_problems(directory, shown, event_ids)
+    return problems + review_problems(directory, shown, event_ids, kinds)

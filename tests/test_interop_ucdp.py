@@ -131,3 +131,46 @@ def test_a_malformed_ged_export_lists_every_problem_and_writes_nothing(mapped, t
 def test_cli_imports_ucdp(mapped, capsys):
     assert main(["import", "ucdp", str(GED), "--into", str(mapped)]) == 0
     assert "4 rows read" in capsys.readouterr().out
+
+
+def test_api_pages_saved_one_per_line_are_read_as_their_records(tmp_path):
+    records = pd.read_csv(GED, dtype=str, keep_default_na=False).to_dict("records")
+    pages = [
+        {"TotalCount": 4, "TotalPages": 2, "Result": records[:2]},
+        {"TotalCount": 4, "TotalPages": 2, "Result": records[2:]},
+    ]
+    path = tmp_path / "ged_pages.json"
+    path.write_text("\n".join(json.dumps(page) for page in pages) + "\n")
+    rows, problems = read_ucdp(path)
+    assert problems == [] and len(rows) == 4
+    # A failed page among them is said, not read as records.
+    pages[1] = {"success": False, "error": "too many requests"}
+    path.write_text("\n".join(json.dumps(page) for page in pages) + "\n")
+    rows, problems = read_ucdp(path)
+    assert len(problems) == 1 and "too many requests" in problems[0].message
+
+
+def test_a_repeated_event_is_added_once_and_a_reused_id_is_refused(mapped, tmp_path):
+    text = GED.read_text(encoding="utf-8").splitlines()
+    overlapping = tmp_path / "overlap.csv"
+    overlapping.write_text("\n".join([*text, text[1]]) + "\n", encoding="utf-8")
+    summary = import_ucdp(overlapping, mapped)
+    assert summary.added == 4 and summary.already == 0
+    assert any("repeats an earlier row" in note for note in summary.notes)
+    # The same id with other values: two records cannot both be UCDP's event.
+    header = text[0].split(",")
+    changed = text[1].split(",")
+    changed[header.index("best")] = str(int(changed[header.index("best")]) + 1)
+    changed[header.index("high")] = str(int(changed[header.index("high")]) + 1)
+    clash = tmp_path / "clash.csv"
+    clash.write_text("\n".join([*text, ",".join(changed)]) + "\n", encoding="utf-8")
+    _, problems = read_ucdp(clash)
+    assert [(p.line, p.column) for p in problems] == [(len(text) + 1, "id")]
+    assert "other values" in problems[0].message
+
+
+def test_ucdps_civilians_are_a_civilian_population_named_by_no_one(mapped):
+    import_ucdp(GED, mapped)
+    actors = load_dataset(mapped).actors.set_index("name")
+    assert actors.loc["Civilians", "actor_type"] == "civilian population"
+    assert bool(actors.loc["Civilians", "unnamed"])

@@ -13,6 +13,7 @@ from sahel_nb.crosswalk import LEVELS, load_crosswalk
 from sahel_nb.interop import import_acled, import_gtd
 from sahel_nb.match_review import REVIEW_FILE
 from sahel_nb.matching import Windows, candidate_pairs, decide, score_pairs
+from sahel_nb.matching.scores import _reasons
 from sahel_nb.origins import one_per_claim
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -708,7 +709,8 @@ def _pair(j, record_a, claim, score, kind, level_a):
         "score": score, "claim_code": 0 if claim == "X" else 1, "days": 0, "km": 0.0,
         "kind": kind, "same_type": True, "shared": "", "clash": False, "perp_a": "",
         "perp_b": "", "level_a": level_a, "level_b": "violence against civilians/abduction",
-        "placed": True, "same_admin": True, "time": 1.0, "space": 0.9,
+        "placed": True, "same_admin": True, "same_place": False, "place": "",
+        "time": 1.0, "space": 0.9,
         "dataset_a": "acled", "dataset_b": "gtd",
     }  # fmt: skip
 
@@ -726,3 +728,65 @@ def test_a_related_type_pair_never_stands_in_the_way_of_a_compatible_one(related
     joined, review = decide(scored)
     assert joined == {"gtd-new": ("X", "curated-abduction")}
     assert "acled-attack" not in set(review["record_a"])  # its record joined a claim
+
+
+def test_a_same_decision_on_events_of_two_types_is_refused_not_ignored(data_dir):
+    # A claim is one kind of event: an import could never apply this, so validate says so.
+    (data_dir / REVIEW_FILE).write_text(
+        "record_a,record_b,score,reasons,decision\n"
+        "ev-2003-tourist-kidnapping,ev-2006-tuareg-ambush,,,Same \n"
+    )
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(data_dir)
+    (problem,) = [p for p in caught.value.problems if p.file.endswith(REVIEW_FILE)]
+    assert (problem.line, problem.column, problem.value) == (2, "decision", "same")
+    assert "two types (Violence against civilians / Battles)" in problem.message
+
+
+def test_two_new_records_as_good_for_one_claim_are_both_left_to_the_analyst():
+    # Equally near one GTD kidnapping, on either side: which is the event is not the score's call,
+    # and taking the first would make the result depend on the order of the file.
+    new = pd.concat([_records(record_id="a1", claim="a1", lat=16.02),
+                     _records(record_id="a2", claim="a2", lat=15.98)], ignore_index=True)  # fmt: skip
+    old = _records(record_id="b", claim="b", dataset="gtd", start=1, end=1)
+    i, j = candidate_pairs(new, old)
+    for order in (new, new.iloc[::-1].reset_index(drop=True)):
+        i, j = candidate_pairs(order, old)
+        joined, review = decide(score_pairs(order, old, i, j))
+        assert joined == {} and sorted(review["record_b"]) == ["a1", "a2"]
+        assert all("scores about as well for the claim" in r for r in review["reasons"])
+
+
+def test_a_record_without_coordinates_is_placed_by_the_place_it_names():
+    # GTD's Hombori kidnapping has no coordinates; UCDP has one record at Hombori and one at
+    # Timbuktu, 200 km away, a day apart each: the one naming the same place is the event.
+    old = _records(record_id="gtd-1", claim="gtd-1", dataset="gtd", lat=np.nan, lon=np.nan,
+                   start=1, end=1, place="hombori", admin1="cercle of douentza")  # fmt: skip
+    new = pd.concat([
+        _records(record_id="u-timbuktu", claim="u-timbuktu", dataset="ucdp", lat=16.77,
+                 lon=-3.0, place="timbuktu", admin1="tombouctou region"),
+        _records(record_id="u-hombori", claim="u-hombori", dataset="ucdp", lat=15.28,
+                 lon=-1.7, place="hombori", admin1="mopti region"),
+    ], ignore_index=True)  # fmt: skip
+    for first, second in ((new, old), (old, new)):  # either import first
+        i, j = candidate_pairs(first, second)
+        scored = score_pairs(first, second, i, j)
+        joined, review = decide(scored)
+        found = {frozenset((new_id, old_id)) for new_id, (_, old_id) in joined.items()}
+        assert found == {frozenset({"u-hombori", "gtd-1"})}, review
+    row = next(scored[scored["same_place"]].itertuples(index=False))
+    assert "same place name (hombori)" in _reasons(row)
+
+
+def test_a_states_government_and_its_army_are_not_different_perpetrators():
+    new = _records(perpetrator="mali-gov", actors="mali-gov|aqim|")
+    old = _records(record_id="b", claim="b", dataset="curated", start=1, end=1,
+                   perpetrator="mali-army", actors="mali-army|aqim|")  # fmt: skip
+    i, j = candidate_pairs(new, old)
+    apart = score_pairs(new, old, i, j)
+    assert apart["clash"].all()
+    sides = {"mali-gov": "state MLI", "mali-army": "state MLI", "algerian-army": "state DZA"}
+    together = score_pairs(new, old, i, j, sides=sides)
+    assert not together["clash"].any() and (together["raw"] > apart["raw"]).all()
+    other_state = score_pairs(new, old.assign(perpetrator="algerian-army"), i, j, sides=sides)
+    assert other_state["clash"].all()

@@ -117,7 +117,10 @@ _CONVENTIONS = (
     (re.compile(r"^(?:former )?(?:military|police) forces of ", re.I), "security forces"),
     (re.compile(r"^(?:former )?government of ", re.I), "government"),
     (re.compile(r" ethnic group \(", re.I), "ethnic group"),
-)
+    # ACLED's collective names and UCDP's side of one-sided violence ("Civilians").
+    (re.compile(r"^(?:civilians|protesters|rioters)(?: \([^()]*\))?$", re.I),
+     "civilian population"),
+)  # fmt: skip
 
 
 def convention_type(name: str) -> str:
@@ -127,6 +130,8 @@ def convention_type(name: str) -> str:
     --------
     >>> convention_type("Government of Mali (2020-2021)"), convention_type("Ansar Dine")
     ('government', '')
+    >>> convention_type("Civilians"), convention_type("Protesters (Mali)")
+    ('civilian population', 'civilian population')
     """
     for pattern, kind in _CONVENTIONS:
         if pattern.search(name):

@@ -124,8 +124,15 @@ def _json_records(
             return [], problems
         one = values[0] if len(values) == 1 else None
         data = one if isinstance(one, list) or _answer(one) is not None else values
+        # Several pages of an API's answers, one per line (UCDP's pages saved in
+        # turn): their records, in order. A page that failed is said as such.
+        if len(values) > 1 and all(
+            isinstance(v, dict) and (_answer(v) is not None or _failed(v)) for v in values
+        ):
+            failed = [v for v in values if _failed(v)]
+            data = failed[0] if failed else [r for v in values for r in _answer(v)]
     records = _answer(data) if isinstance(data, dict) else data
-    failed = isinstance(data, dict) and (data.get("success") is False or data.get("error"))
+    failed = isinstance(data, dict) and _failed(data)
     if (
         failed
         or not isinstance(records, list)
@@ -149,6 +156,11 @@ def _json_records(
         more = len(bad) - MAX_SHOWN
         problems.append(Problem(shown, None, None, f"… and {more:,} more such records"))
     return records, problems
+
+
+def _failed(answer: dict) -> bool:
+    """Whether an API's answer says it failed (ACLED's ``success: false``, an ``error``)."""
+    return answer.get("success") is False or bool(answer.get("error"))
 
 
 def _answer(data) -> list | None:

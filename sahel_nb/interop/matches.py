@@ -25,6 +25,30 @@ def _unnamed(dataset: Dataset, new_actors: list[dict]) -> frozenset[str]:
     return frozenset(named)
 
 
+#: Actor types that stand for a state: its government and its forces are one side.
+STATE_TYPES = frozenset({"government", "security forces", "state"})
+
+
+def _state_sides(dataset: Dataset, new_actors: list[dict]) -> dict[str, str]:
+    """Each state actor's side, by its country: UCDP's "Government of Mali" and the army agree.
+
+    Two records naming a state's government and its army as perpetrators do
+    not name different perpetrators.
+    """
+    rows = [
+        (a, t, c)
+        for a, t, c in zip(
+            dataset.actors["actor_id"], dataset.actors["actor_type"].astype(str),
+            dataset.actors["country"].fillna("").astype(str), strict=True,
+        )
+    ] + [
+        (a["actor_id"], str(a.get("actor_type", "")), str(a.get("country", "") or ""))
+        for a in new_actors
+    ]  # fmt: skip
+    return {actor: f"state {country}" for actor, kind, country in rows
+            if kind in STATE_TYPES and country}  # fmt: skip
+
+
 def match_new_rows(
     rows: pd.DataFrame, dataset: Dataset, data_dir: Path, summary: ImportSummary,
     windows: Windows | None = None,
@@ -61,7 +85,10 @@ def match_new_rows(
     new = event_records(frame, crosswalk)
     decisions, listed = read_decisions(data_dir)
     i, j = candidate_pairs(new, old, windows)
-    scored = score_pairs(new, old, i, j, windows, _unnamed(dataset, summary.new_actors))
+    scored = score_pairs(
+        new, old, i, j, windows, _unnamed(dataset, summary.new_actors),
+        _state_sides(dataset, summary.new_actors),
+    )  # fmt: skip
     # Which datasets already tell each claim: one dataset's records are different events.
     told_by = old.groupby("claim")["dataset"].agg(set).to_dict() if len(scored) else {}
     joined, review = decide(scored, windows, decisions, told_by)

@@ -95,6 +95,14 @@ def _check(frame: pd.DataFrame) -> tuple[Checks, dict[str, pd.Series]]:
         value = number(cols[name])
         checks.flag((cols[name] != "") & value.isna(), name, "is not a number")
         checks.flag(value < 0, name, "is negative")
+    # The same event twice (API pages that overlap) is added once; the same id
+    # with other values is two records that cannot both be UCDP's event.
+    again = cols["id"].duplicated() & (cols["id"] != "")
+    if again.any():
+        whole = pd.DataFrame({name: values for name, values in cols.items()}).duplicated()
+        checks.flag(
+            again & ~whole, "id", "repeats an earlier row's event id with other values; keep one"
+        )
     low, best, high = (number(cols[c]) for c in ("low", "best", "high"))
     checks.flag((low > best) | (best > high), "best", "is not between low and high")
     for name, lowest, highest in (("latitude", -90, 90), ("longitude", -180, 180)):
@@ -230,7 +238,12 @@ def _import(
     )
     vintages = Vintages("ucdp", source_id, "", named, today)
     keep, links = new_or_linked(rows, dataset, data_dir, source_id, "ucdp", summary)
-    summary.already += int(repeated.sum())
+    if repeated.any():
+        count = int(repeated.sum())
+        summary.notes.append(
+            f"{count} row{'s' if count != 1 else ''} repeat{'' if count != 1 else 's'} an earlier "
+            "row of the file (API pages that overlap): each event is added once"
+        )
     earlier = ~keep & vintages.earlier(rows, dataset)
     keep = keep | earlier
     held = rows["event_id"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -9,7 +10,7 @@ import pandas as pd
 
 from ..crosswalk import Crosswalk, load_crosswalk
 
-__all__ = ["EARTH_KM", "GEO_RADIUS_KM", "Windows", "dataset_of", "event_records"]
+__all__ = ["EARTH_KM", "GEO_RADIUS_KM", "Windows", "dataset_of", "event_records", "place_key"]
 
 #: Mean Earth radius, for great-circle distances.
 EARTH_KM = 6371.0088
@@ -129,6 +130,9 @@ def event_records(events: pd.DataFrame, crosswalk: Crosswalk | None = None) -> p
             "radius_km": radius,
             "country": events["country"].fillna("").astype(str).to_numpy(),
             "admin1": _per_value(events["admin1"], lambda v: v.strip().casefold()),
+            "place": _per_value(events["location"], place_key)
+            if "location" in events
+            else np.full(len(events), "", dtype=object),
             "level": level_of[codes],
             "event_type": events["event_type"].astype(str).to_numpy(),
             "perpetrator": events["actor1"].fillna("").astype(str).to_numpy(),
@@ -138,6 +142,28 @@ def event_records(events: pd.DataFrame, crosswalk: Crosswalk | None = None) -> p
     placed = ~np.isnan(lat) & ~np.isnan(lon)
     usable = (records["start"] > np.iinfo(np.int64).min) & (placed | (records["country"] != ""))
     return records[usable.to_numpy(bool)].reset_index(drop=True)
+
+
+#: Words that say what kind of place a name is, not which: "Hombori town" is Hombori.
+_PLACE_WORDS = frozenset([
+    "town", "city", "village", "commune", "cercle", "district", "region", "province",
+    "department", "of", "the", "area", "near", "outskirts",
+])  # fmt: skip
+
+
+def place_key(name: str) -> str:
+    """A place name as records of one place share it: accents, case and kind-of-place words gone.
+
+    Examples
+    --------
+    >>> place_key("Hombori town"), place_key("Tombouctou Région"), place_key("Near Gao")
+    ('hombori', 'tombouctou', 'gao')
+    """
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    words = re.findall(r"[a-z0-9]+", plain)
+    return " ".join(w for w in words if w not in _PLACE_WORDS)
 
 
 def _numbers(values: pd.Series) -> np.ndarray:

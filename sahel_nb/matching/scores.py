@@ -68,6 +68,7 @@ def _actor_codes(new: pd.Series, old: pd.Series, unnamed: frozenset[str]):
 def score_pairs(
     new: pd.DataFrame, old: pd.DataFrame, i: np.ndarray, j: np.ndarray,
     windows: Windows = Windows(), unnamed: frozenset[str] = frozenset(),
+    sides: dict[str, str] | None = None,
 ) -> pd.DataFrame:  # fmt: skip
     """Score candidate pairs in [0, 1], keeping the reasons: time, place, type, actors.
 
@@ -76,10 +77,13 @@ def score_pairs(
     different named perpetrators, neither named by the other record, take
     0.3 off. Time is 1 at the same day and falls with days apart, less the
     wider a span is; place likewise with km apart beyond the places' own
-    radii, or 0.75 for the same admin area and 0.6 for only the same country
-    where a record has no coordinates. Pairs of incompatible types, or of
+    radii, or, where a record has no coordinates, 0.9 for the same place
+    name (:func:`~sahel_nb.matching.records.place_key`), 0.75 for the same
+    admin area, 0.45 for different ones and 0.6 for only the same country. Pairs of incompatible types, or of
     two event types, are left out.
-    ``unnamed`` lists actor ids that name no one (``Civilians (Mali)``).
+    ``unnamed`` lists actor ids that name no one (``Civilians (Mali)``);
+    ``sides`` maps actor ids that stand for one side to a common key (a
+    state's government and its army), whose perpetrators do not differ.
     """
     # Types first: only pairs of compatible types and one event type are scored.
     level_a, uniques_a = pd.factorize(new["level"])
@@ -117,7 +121,15 @@ def score_pairs(
     admin_a, admin_b = new["admin1"].to_numpy()[i], old["admin1"].to_numpy()[j]
     same_admin = (admin_a == admin_b) & (admin_a != "")
     other_admin = (admin_a != admin_b) & (admin_a != "") & (admin_b != "")
-    area = np.select([same_admin, other_admin], [0.75, 0.45], 0.6)
+    # Where a record has no coordinates, the place it names is evidence too: a
+    # GTD row with none at "Hombori" and a UCDP one at "Hombori town" (admin
+    # names differ between datasets too often to tell apart on their own).
+    place_a, place_b = (
+        frame["place"].to_numpy()[at] if "place" in frame else np.full(len(at), "", dtype=object)
+        for frame, at in ((new, i), (old, j))
+    )
+    same_place = ~placed & (place_a == place_b) & (place_a != "")
+    area = np.select([same_place, same_admin, other_admin], [0.9, 0.75, 0.45], 0.6)
     space = np.where(placed, (1 - excess / (windows.km + 1)) * space_factor, area)
     # Only the records in some pair are split: an import's half a million
     # rows meet the curated events in a few hundred pairs.
@@ -137,20 +149,29 @@ def score_pairs(
     # Different named perpetrators, neither named anywhere by the other record.
     clash = _named(perp_a, unnamed) & _named(perp_b, unnamed) & (perp_a != perp_b)
     clash &= ~(slots_b == slots_a[:, :1]).any(axis=1) & ~(slots_a == slots_b[:, :1]).any(axis=1)
+    if sides and clash.any():
+        side_a = pd.Series(perp_a[clash]).map(sides)
+        side_b = pd.Series(perp_b[clash]).map(sides)
+        one_side = (side_a.notna() & (side_a == side_b)).to_numpy(bool)
+        clash[np.flatnonzero(clash)[one_side]] = False
     shared = np.where(shared_code >= 0, _ACTOR_NAMES[0][np.maximum(shared_code, 0)], "")
     bonus = np.where(shared_code >= 0, 0.15, 0.0) - np.where(clash, 0.3, 0.0)
-    score = np.clip(0.35 * time + 0.35 * space + 0.3 * kind + bonus, 0, 1)
+    raw = 0.35 * time + 0.35 * space + 0.3 * kind + bonus
+    score = np.clip(raw, 0, 1)
     return pd.DataFrame(
         {
             "i": i, "j": j,
             "record_a": old["record_id"].to_numpy()[j], "record_b": new["record_id"].to_numpy()[i],
             "claim": old["claim"].to_numpy()[j], "score": np.round(score, 3),
+            # Unclipped: of two records scoring 1, the one closer in time and place.
+            "raw": np.round(raw, 3),
             "claim_code": pd.factorize(old["claim"])[0][j],
             "days": gap.astype(int), "km": np.round(km, 1), "kind": kind, "same_type": same_type,
             "shared": shared, "clash": clash,
             "perp_a": perp_b, "perp_b": perp_a,
             "level_a": old["level"].to_numpy()[j], "level_b": new["level"].to_numpy()[i],
-            "placed": placed, "same_admin": same_admin,
+            "placed": placed, "same_admin": same_admin, "same_place": same_place,
+            "place": np.where(same_place, place_b, ""),
             "time": np.round(time, 3), "space": np.round(space, 3),
             "dataset_a": old["dataset"].to_numpy()[j], "dataset_b": new["dataset"].to_numpy()[i],
         }
@@ -162,7 +183,11 @@ def _reasons(row) -> str:
     if row.placed:
         parts.append(f"{row.km:g} km apart")
     else:
-        parts.append("same admin area" if row.same_admin else "placed by country only")
+        parts.append(
+            f"same place name ({row.place})" if row.same_place
+            else "same admin area" if row.same_admin
+            else "placed by country only"
+        )  # fmt: skip
     parts.append(
         "same type"
         if row.kind == 1
@@ -229,7 +254,7 @@ def decide(
     # A pair vague in both date and place (a year in a country) is the analyst's call,
     # as is one placed only by country that no shared actor ties together.
     precise = np.maximum(top["time"], top["space"]) >= _PRECISE
-    located = top["placed"] | top["same_admin"] | (top["shared"] != "")
+    located = top["placed"] | top["same_admin"] | top["same_place"] | (top["shared"] != "")
     scored_enough = top["score"] >= windows.match_at
     clear = rival < top["score"] - windows.margin
     taken = scored_enough & clear & precise & located
@@ -243,9 +268,18 @@ def decide(
             dtype=bool,
         )
         taken &= ~told
-    # One claim, one new record: the best-scoring of those that would join it.
-    ranked = top[taken.to_numpy()].sort_values("score", ascending=False, kind="stable")
-    first = top.index.isin(ranked.index[~ranked["claim"].duplicated().to_numpy()])
+    # One claim, one new record: the best-scoring of those that would join it,
+    # unless another scores about as well (which one is the event is then the
+    # analyst's call; taking the first would make the result depend on order).
+    by = "raw" if "raw" in top else "score"
+    ranked = top[taken.to_numpy()].sort_values(by, ascending=False, kind="stable")
+    lead = ~ranked["claim"].duplicated().to_numpy()
+    runner_up = ranked[~lead].groupby("claim")[by].max()
+    best_of_claim = ranked[lead].set_index("claim")[by]
+    close = runner_up.reindex(best_of_claim.index).fillna(-1.0) >= best_of_claim - windows.margin
+    lead &= ~ranked["claim"].map(close).to_numpy(bool)
+    first = top.index.isin(ranked.index[lead])
+    tied = top.index.isin(ranked.index[ranked["claim"].map(close).to_numpy(bool)])
     # Why a pair that scores enough is still the analyst's call: said with its reasons.
     held = {}
     for i, why in (
@@ -253,6 +287,10 @@ def decide(
         (~located, "placed by country only, and no actor named by both records"),
         (~clear, "another claim scores about as well"),
         (pd.Series(told, index=top.index), "a record of the same dataset already tells the claim"),
+        (
+            pd.Series(tied, index=top.index),
+            "another record of this import scores about as well for the claim",
+        ),
         (taken & ~first, "a better record of this import joins the claim"),
     ):
         for index in top.index[(scored_enough & i).to_numpy(bool)]:

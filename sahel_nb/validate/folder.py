@@ -149,7 +149,7 @@ def _checked(
         for name, raw in raws.items()
         for p in sorted(_kept(raw, read[name]), key=_order(raw.table))
     ]
-    problems += matching_problems(directory, shown, _reviewed_events(directory, raws["events"]))
+    problems += matching_problems(directory, shown, *_reviewed_events(directory, raws["events"]))
     return problems
 
 
@@ -157,8 +157,9 @@ def _rows(raw: RawTable) -> int:
     return -len(raw.frame)
 
 
-def _reviewed_events(directory: Path, events: RawTable) -> dict[str, str]:
-    """The events the folder's match review file names, each with its curated claim ("" if imported).
+def _reviewed_events(directory: Path, events: RawTable) -> tuple[dict[str, str], dict[str, str]]:
+    """The events the folder's match review file names: each one's curated claim ("" if
+    imported), and each one's event type.
 
     All the review checks ask of the events: a set of a million ids built in
     Python cost 0.8 s of every load, most of them with no review file at all.
@@ -168,7 +169,7 @@ def _reviewed_events(directory: Path, events: RawTable) -> dict[str, str]:
     named = {record for pair in read_decisions(directory)[1] for record in pair}
     frame = events.frame
     if frame is None or not {"event_id", "source_id"} <= set(frame) or not named:
-        return {}
+        return {}, {}
     wanted = pyarrow.array(sorted(named), type=pyarrow.string())
     hit = pc.is_in(arrow_text(frame["event_id"]), value_set=wanted)
     rows = frame[hit.to_numpy(zero_copy_only=False)]
@@ -178,7 +179,10 @@ def _reviewed_events(directory: Path, events: RawTable) -> dict[str, str]:
     out = {}
     for event_id, claim, own in zip(rows["event_id"].astype(str), claims, curated, strict=True):
         out[event_id] = claim if own else ""
-    return out
+    kinds = {}
+    if "event_type" in rows:
+        kinds = dict(zip(rows["event_id"].astype(str), rows["event_type"].astype(str), strict=True))
+    return out, kinds
 
 
 def _kept(raw: RawTable, structural: int) -> list[Problem]:
