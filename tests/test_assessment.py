@@ -262,9 +262,10 @@ def test_a_weak_claim_is_not_padded_by_a_strong_one_beside_it(written, claims):
     assert not [f for f in flags if f.judgment == "kj-kidnap"]
 
 
-def test_a_judgment_towards_unlikely_is_weighed_on_who_denies(written, claims):
+def test_a_judgment_doubting_a_claim_is_weighed_on_who_denies_it(written, claims):
     # Almost no chance that a claim two tellers report happened: flagged.
     _edit(written, "likelihood: very likely", "likelihood: almost no chance")
+    _edit(written, "rests_on: [c-kidnap]", "doubts: [c-kidnap]")
     flags = check_assessment(load_assessment(written, claims), claims)
     (flag,) = [f for f in flags if f.judgment == "kj-kidnap" and "'almost no chance'" in f.reason]
     assert "who report it" in flag.reason
@@ -273,6 +274,25 @@ def test_a_judgment_towards_unlikely_is_weighed_on_who_denies(written, claims):
     _edit(written, "confidence: moderate", "confidence: low")
     flags = check_assessment(load_assessment(written, claims), claims)
     assert not [f for f in flags if f.judgment == "kj-kidnap"]
+    assessment = load_assessment(written, claims)
+    assert assessment.judgments[1].doubts == ("c-kidnap",) and not assessment.judgments[1].rests_on
+
+
+def test_an_unlikely_judgment_rests_on_evidence_weighed_on_who_reports_it(written, claims):
+    # A judgment towards unlikely, resting on a claim two tellers report and no one denies: the
+    # claim is evidence for the judgment as written, not a proposition waiting for deniers.
+    _edit(
+        written, "The kidnapping took place in 2003.", "There was no second kidnapping that year."
+    )
+    _edit(written, "likelihood: very likely", "likelihood: very unlikely")
+    flags = check_assessment(load_assessment(written, claims), claims)
+    assert not [f for f in flags if f.judgment == "kj-kidnap"], flags
+    # Resting on it beyond what two tellers allow is still overreach, said towards unlikely.
+    _edit(written, "likelihood: very unlikely", "likelihood: almost no chance")
+    flags = check_assessment(load_assessment(written, claims), claims)
+    (flag,) = [f for f in flags if f.judgment == "kj-kidnap"]
+    assert "supports at most 'very unlikely'" in flag.reason
+    assert "cite it under context" in flag.reason  # what the analyst can do about it
 
 
 def test_citing_one_report_of_a_contested_claim_keeps_its_denial_in_view(written, claims):
@@ -415,3 +435,30 @@ def test_validates_review_hint_is_a_command_that_finds_the_file_and_the_data(
     assert main(["validate", str(data), "--analysis", str(written.parent)]) == 0
     hints = [line for line in capsys.readouterr().err.splitlines() if "never reviewed" in line]
     assert hints and f"sahel-nb review {written} --data-dir {data} records it" in hints[0]
+
+
+def test_likelihood_and_confidence_said_in_the_prose_against_the_fields_are_flagged(
+    written, claims
+):
+    def estimative():
+        flags = check_assessment(load_assessment(written, claims), claims)
+        return [f.reason for f in flags if f.check == "estimative language"]
+
+    assert estimative() == []  # the fixture says each in its field only
+    _edit(
+        written,
+        "The kidnapping took place in 2003.",
+        "We assess with high confidence that the kidnapping almost certainly took place in 2003.",
+    )
+    said = estimative()
+    assert any("'almost certain' where its likelihood is 'very likely'" in r for r in said)
+    assert any("states a confidence ('high confidence')" in r for r in said)
+    # Reasons that speak of another confidence than the field's are flagged too; a synonym
+    # of the field's own term ("highly probable" for very likely) is not.
+    _edit(
+        written,
+        "We assess with high confidence that the kidnapping almost certainly took place in 2003.",
+        "The kidnapping highly probably took place in 2003.",
+    )
+    _edit(written, "because: Several reports tell it.", "because: Confidence is high, on reports.")
+    assert estimative() == ["its reasons speak of high confidence where its confidence is moderate"]

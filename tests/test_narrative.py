@@ -262,9 +262,9 @@ def test_the_assessed_report_shows_the_analysts_words_then_likelihood_then_confi
     for block, judgment in zip(blocks, assessment.judgments, strict=True):
         assert isinstance(block, JudgmentBlock)
         assert block.text == judgment.text  # exactly as written
+        # The term as a label: never a sentence about the judgment ("judges this unlikely").
         assert block.likelihood == (
-            f"The analyst judges this {judgment.likelihood} "
-            f"({LIKELIHOOD_TERMS[judgment.likelihood]})."
+            f"Likelihood: {judgment.likelihood} ({LIKELIHOOD_TERMS[judgment.likelihood]})."
         )
         # Likelihood and confidence in separate sentences; no confidence word in the first.
         assert "confidence" not in block.likelihood.lower()

@@ -4,6 +4,7 @@ from .ach import ACH_RULE, MatrixScores, RowScore, matrix_frame, score_matrix
 from .checks import (
     CONFIDENCE_RULE,
     CONTESTED_RULE,
+    ESTIMATIVE_RULE,
     LIKELIHOOD_RULE,
     Flag,
     check_assessment,
@@ -31,6 +32,7 @@ __all__ = [
     "CONFIDENCE_LEVELS",
     "CONFIDENCE_RULE",
     "CONTESTED_RULE",
+    "ESTIMATIVE_RULE",
     "LIKELIHOOD_RULE",
     "LIKELIHOOD_TERMS",
     "RATINGS",

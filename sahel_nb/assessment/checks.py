@@ -13,6 +13,7 @@ from ..schema import CLAIM_TABLES, TABLES
 __all__ = [
     "CONFIDENCE_RULE",
     "CONTESTED_RULE",
+    "ESTIMATIVE_RULE",
     "LIKELIHOOD_RULE",
     "Flag",
     "check_assessment",
@@ -23,22 +24,25 @@ __all__ = [
 
 #: How far a likelihood term may go on the evidence beneath it (documented on every page).
 LIKELIHOOD_RULE = (
-    "Each claim a judgment rests on (not those it cites as context) is weighed on its own, "
-    "and the judgment may go no further than its weakest claim allows. Towards 'likely': "
-    "'likely' needs one independent first teller of the claim, 'very likely' two, 'almost "
-    "certain' three; allegations only, or a best credibility of 4 or worse, hold it at "
-    "'likely'; a denied or disputed claim at 'very likely'; a claim no teller can be traced "
-    "to at 'roughly even chance'. Towards 'unlikely': 'unlikely' needs any traced teller on "
-    "either side, 'very unlikely' two tellers who deny the claim, 'almost no chance' three; "
-    "a claim that one teller reports holds it at 'very unlikely', two at 'unlikely'."
+    "Each claim a judgment rests on (not those it cites as context) is evidence for the "
+    "judgment as written, whichever way its likelihood goes; each claim it doubts (doubts) "
+    "is one the judgment holds unlikely to be so. Each is weighed on its own, and the "
+    "judgment may go no further from even chance than its weakest claim allows (a claim "
+    "that only illustrates belongs under context). A claim it rests on: one independent "
+    "first teller of it allows 'likely' or 'unlikely', two 'very', three 'almost certain' "
+    "or 'almost no chance'; allegations only, or a best credibility of 4 or worse, hold it "
+    "at 'likely'/'unlikely'; a denied or disputed claim at 'very'; a claim no teller can be "
+    "traced to at 'roughly even chance'. A claim it doubts: any traced teller on either "
+    "side allows 'unlikely'/'likely', two tellers who deny it 'very', three 'almost'; a "
+    "claim that one teller reports holds it at 'very', two at 'unlikely'/'likely'."
 )
 #: How high confidence may be on the evidence beneath it.
 CONFIDENCE_RULE = (
     "Confidence is weighed claim by claim too, on the tellers on the judgment's side (those "
-    "who report a claim for a judgment towards 'likely', those who deny it for one towards "
-    "'unlikely'): high needs two or more of them, not allegations only, and no teller on "
-    "the other side; moderate needs one, or two when the evidence is allegations only or "
-    "contested; low is always open to the analyst."
+    "who report a claim it rests on, those who deny a claim it doubts): high needs two or "
+    "more of them, not allegations only, and no teller on the other side; moderate needs "
+    "one, or two when the evidence is allegations only or contested; low is always open to "
+    "the analyst."
 )
 #: When a judgment resting on a contested claim is taken to address it.
 CONTESTED_RULE = (
@@ -46,6 +50,14 @@ CONTESTED_RULE = (
     "is listed under the judgment's addresses, or its text or reasons speak of the denial "
     "or dispute (deny, denial, dispute, contest, reject, refute, rebut) and name who denies "
     "it."
+)
+
+#: When a judgment's words say more than its fields (ICD 203 keeps the two apart).
+ESTIMATIVE_RULE = (
+    "A judgment's likelihood and confidence are said by its fields, in sentences of their "
+    "own: its text is flagged when it states a confidence or uses an ICD 203 likelihood "
+    "term (or its synonym: probably, highly probable, nearly certain …) other than its "
+    "likelihood's, and its reasons when they speak of another confidence than its own."
 )
 
 _STRENGTH = {
@@ -269,25 +281,29 @@ def _tellers(count: int, word: str = "") -> str:
     return f"{said} {word}".strip()
 
 
-def _overreach(judgment, claims: dict[str, dict]) -> list[Flag]:
-    """Flags for a likelihood or confidence beyond what the weakest claim beneath allows."""
+def _overreach(judgment, claims: dict[str, tuple[dict, int]]) -> list[Flag]:
+    """Flags for a likelihood or confidence beyond what the weakest claim beneath allows.
+
+    ``claims`` maps each claim weighed to its evidence and how it bears on the
+    judgment: 1 for a claim it rests on, -1 for one it doubts.
+    """
     term = _STRENGTH.get(judgment.likelihood, 0)
-    towards = 1 if term >= 0 else -1
     flags = []
-    caps = {claim: _likelihood_cap(found, towards) for claim, found in claims.items()}
+    caps = {claim: _likelihood_cap(found, way) for claim, (found, way) in claims.items()}
     if caps and judgment.likelihood:
         claim, (cap, why) = min(caps.items(), key=lambda item: abs(item[1][0]))
         if abs(term) > abs(cap):
+            allowed = _TERMS_AT[abs(cap) if term >= 0 else -abs(cap)]
             flags.append(
                 Flag(
                     judgment.id,
                     "overreach",
                     f"'{judgment.likelihood}' goes further than {claim} allows: {why}, which "
-                    f"supports at most '{_TERMS_AT[cap]}'",
+                    f"supports at most '{allowed}'" + _AS_CONTEXT,
                     judgment.line,
                 )
             )
-    levels = {claim: _confidence_cap(found, towards) for claim, found in claims.items()}
+    levels = {claim: _confidence_cap(found, way) for claim, (found, way) in claims.items()}
     if levels and judgment.confidence:
         claim, (cap, why) = min(levels.items(), key=lambda item: item[1][0])
         if _CONFIDENCE[judgment.confidence] > cap:
@@ -297,11 +313,15 @@ def _overreach(judgment, claims: dict[str, dict]) -> list[Flag]:
                     judgment.id,
                     "overreach",
                     f"{judgment.confidence} confidence is more than {claim} allows: {why}, "
-                    f"which supports at most {allowed} confidence",
+                    f"which supports at most {allowed} confidence" + _AS_CONTEXT,
                     judgment.line,
                 )
             )
     return flags
+
+
+#: What the analyst can do about a weak claim that only illustrates the judgment.
+_AS_CONTEXT = " (if the judgment does not rest on it, cite it under context)"
 
 
 def _unaddressed(judgment, rows: pd.DataFrame, names: dict[str, str]) -> list[Flag]:
@@ -328,6 +348,69 @@ def _unaddressed(judgment, rows: pd.DataFrame, names: dict[str, str]) -> list[Fl
             judgment.line,
         )
     ]
+
+
+#: ICD 203's terms and the synonyms it allows, each to its term; longest first, so
+#: "very unlikely" is read before "unlikely" and "unlikely" before "likely".
+_ESTIMATIVE = {
+    "almost no chance": "almost no chance",
+    "very unlikely": "very unlikely", "highly improbable": "very unlikely",
+    "unlikely": "unlikely", "improbable": "unlikely", "improbably": "unlikely",
+    "roughly even chance": "roughly even chance", "roughly even odds": "roughly even chance",
+    "very likely": "very likely", "highly probable": "very likely", "highly probably": "very likely",
+    "almost certain": "almost certain", "almost certainly": "almost certain",
+    "nearly certain": "almost certain", "nearly certainly": "almost certain",
+    "likely": "likely", "probable": "likely", "probably": "likely",
+}  # fmt: skip
+_ESTIMATIVE_WORDS = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, _ESTIMATIVE), key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+#: A confidence level said in words: "with high confidence", "confidence is low".
+_CONFIDENCE_WORDS = re.compile(
+    r"\b(low|moderate|high)\s+confidence\b|\bconfidence\s+(?:is|was|remains|stays)\s+"
+    r"(?:only\s+)?(low|moderate|high)\b",
+    re.IGNORECASE,
+)
+
+
+def _estimative_language(judgment) -> list[Flag]:
+    """Flags for likelihood and confidence said in the text against ICD 203 or the fields.
+
+    ICD 203 keeps likelihood and confidence apart: a judgment's text that
+    states a confidence, or a likelihood other than its field's, says two
+    things the page would contradict; reasons that state another confidence
+    than the field's do too.
+    """
+    flags = []
+    text = " ".join(judgment.text.split())
+    said = {_ESTIMATIVE[m.group(1).casefold()] for m in _ESTIMATIVE_WORDS.finditer(text)}
+    other = sorted(said - {judgment.likelihood}) if judgment.likelihood else []
+    if other:
+        flags.append(Flag(
+            judgment.id, "estimative language",
+            "its text says " + " and ".join(f"'{t}'" for t in other) + f" where its likelihood "
+            f"is '{judgment.likelihood}': one judgment, one likelihood, said in the field",
+            judgment.line,
+        ))  # fmt: skip
+    found = _CONFIDENCE_WORDS.search(text)
+    if found:
+        flags.append(Flag(
+            judgment.id, "estimative language",
+            f"its text states a confidence ('{found.group(0)}'): ICD 203 keeps confidence "
+            "apart from likelihood; say it in confidence and its reasons in because",
+            judgment.line,
+        ))  # fmt: skip
+    reasons = " ".join(judgment.because.split())
+    stated = {(m.group(1) or m.group(2)).casefold() for m in _CONFIDENCE_WORDS.finditer(reasons)}
+    if judgment.confidence and stated - {judgment.confidence}:
+        flags.append(Flag(
+            judgment.id, "estimative language",
+            "its reasons speak of " + " and ".join(f"{c} confidence" for c in sorted(stated))
+            + f" where its confidence is {judgment.confidence}",
+            judgment.line,
+        ))  # fmt: skip
+    return flags
 
 
 def check_assessment(assessment, dataset) -> list[Flag]:
@@ -363,8 +446,11 @@ def check_assessment(assessment, dataset) -> list[Flag]:
     names.update(dataset.actors.set_index("actor_id")["name"].astype(str).to_dict())
     flags: list[Flag] = []
     for judgment in assessment.judgments:
-        rows = evidence_rows(known, judgment.rests_on, whole_claims=True)
-        counted = list(dict.fromkeys(claims_named(dataset, judgment.rests_on)))
+        doubts = getattr(judgment, "doubts", ())
+        weighed = (*judgment.rests_on, *doubts)
+        rows = evidence_rows(known, weighed, whole_claims=True)
+        counted = list(dict.fromkeys(claims_named(dataset, weighed)))
+        doubted = set(claims_named(dataset, doubts))
         # Claims cited as context are shown, not weighed; one it also rests on
         # (by its claim id or a report's row id) is weighed.
         background = set(claims_named(dataset, getattr(judgment, "context", ())))
@@ -381,11 +467,14 @@ def check_assessment(assessment, dataset) -> list[Flag]:
                 )
             )
         claims = {
-            claim: _claim_evidence(group) for claim, group in rows.groupby("claim_id", sort=True)
+            claim: (_claim_evidence(group), -1 if claim in doubted else 1)
+            for claim, group in rows.groupby("claim_id", sort=True)
         }
         # Weighed as evidence the analyst could not have had: it allows nothing.
         nothing = evidence_summary(rows.iloc[:0]) | {"against_tellers": 0, "late": True}
-        claims.update(dict.fromkeys(late, nothing))
+        claims.update({claim: (nothing, 1) for claim in late})
+        flags += _estimative_language(judgment)
         flags += _overreach(judgment, claims)
-        flags += _unaddressed(judgment, rows, names)
+        # A claim the judgment doubts is one whose denial it takes up: nothing to address.
+        flags += _unaddressed(judgment, rows[~rows["claim_id"].isin(doubted)], names)
     return flags

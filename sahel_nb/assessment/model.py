@@ -63,7 +63,9 @@ _JUDGMENT = {
     "likelihood": True,
     "confidence": True,
     "because": True,
-    "rests_on": True,
+    # Required unless the judgment doubts a claim instead (checked in _judgments).
+    "rests_on": False,
+    "doubts": False,
     "context": False,
     "addresses": False,
     "assumptions": False,
@@ -90,6 +92,8 @@ class KeyJudgment:
     context: tuple[str, ...] = ()
     #: Contested claims the analyst has dealt with (no "unaddressed" flag for them).
     addresses: tuple[str, ...] = ()
+    #: Claims the judgment holds unlikely to be so: weighed on who denies them, not as support.
+    doubts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -138,7 +142,9 @@ class Assessment:
 
     def claim_ids(self) -> set[str]:
         """Every claim (or row) id the judgments and matrices cite."""
-        ids = {c for j in self.judgments for c in (*j.rests_on, *j.context, *j.addresses)}
+        ids = {
+            c for j in self.judgments for c in (*j.rests_on, *j.doubts, *j.context, *j.addresses)
+        }
         return ids | {e.claim for m in self.hypotheses for e in m.evidence}
 
 
@@ -162,8 +168,13 @@ def _judgments(check: _Checker, items, line: int) -> list[KeyJudgment]:
         rests_on = check.texts(item, "rests_on", key)
         if "rests_on" in item and not rests_on:
             check.add(item.lines["rests_on"], f"{key}.rests_on", "must name one or more claims")
+        elif "rests_on" not in item and "doubts" not in item:
+            check.add(
+                item.line, f"{key}.rests_on",
+                "missing (or name the claims it holds unlikely under doubts)",
+            )  # fmt: skip
         cited = {}
-        for name in ("rests_on", "context", "addresses"):
+        for name in ("rests_on", "doubts", "context", "addresses"):
             cited[name] = rests_on if name == "rests_on" else check.texts(item, name, key)
             for j, claim in enumerate(cited[name]):
                 lines = item[name].lines if isinstance(item[name], _Seq) else []
@@ -182,6 +193,7 @@ def _judgments(check: _Checker, items, line: int) -> list[KeyJudgment]:
                 line=item.line,
                 context=cited["context"],
                 addresses=cited["addresses"],
+                doubts=cited["doubts"],
             )
         )
     return out
@@ -431,7 +443,7 @@ def assessment_problems(path: str | os.PathLike, dataset=None) -> list[Problem]:
     ...     print(str(problem).replace(str(folder), "…"))
     …/a.yml:6: judgments.kj1.confidence: missing
     …/a.yml:6: judgments.kj1.because: missing
-    …/a.yml:6: judgments.kj1.rests_on: missing
+    …/a.yml:6: judgments.kj1.rests_on: missing (or name the claims it holds unlikely under doubts)
     …/a.yml:6: judgments.kj1.likelihood: unknown term; one of: almost no chance, very unlikely, unlikely, roughly even chance, likely, very likely, almost certain ('probable')
     """
     return _parse(Path(path), *_known_ids(dataset))[1]

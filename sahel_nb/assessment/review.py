@@ -52,7 +52,7 @@ def evidence_state(dataset, ids) -> dict:
 
 def _items(assessment):
     for judgment in assessment.judgments:
-        yield judgment.id, (*judgment.rests_on, *judgment.context), judgment.text
+        yield judgment.id, (*judgment.rests_on, *judgment.doubts, *judgment.context), judgment.text
     for matrix in assessment.hypotheses:
         yield f"hypotheses.{matrix.id}", [e.claim for e in matrix.evidence], matrix.question
 

@@ -26,6 +26,8 @@ class JudgmentBlock:
     evidence: tuple[Sentence, ...] = ()
     #: Claims the analyst cites as background: shown, not weighed by the checks.
     context: tuple[Sentence, ...] = ()
+    #: Claims the judgment holds unlikely to be so, with who tells and who denies them.
+    doubts: tuple[Sentence, ...] = ()
     assumptions: tuple[str, ...] = ()
     would_change: tuple[str, ...] = ()
     #: What the checks found: claims beyond the evidence, a denial not addressed.
@@ -37,11 +39,13 @@ class JudgmentBlock:
 
     @property
     def notes(self) -> tuple[int, ...]:
-        return tuple(sorted({n for s in (*self.evidence, *self.context) for n in s.notes}))
+        cited = (*self.evidence, *self.doubts, *self.context)
+        return tuple(sorted({n for s in cited for n in s.notes}))
 
     def __str__(self) -> str:
         lines = [f"{self.id}: {self.text}", f"  {self.likelihood}", f"  {self.confidence}"]
         lines += [f"  Evidence: {s}" for s in self.evidence]
+        lines += [f"  Doubts: {s}" for s in self.doubts]
         lines += [f"  Context: {s}" for s in self.context]
         lines += [f"  Assumes: {a}" for a in self.assumptions]
         lines += [f"  Would change with: {w}" for w in self.would_change]
@@ -51,8 +55,13 @@ class JudgmentBlock:
 
 
 def likelihood_sentence(term: str) -> str:
-    """``The analyst judges this likely (55–80%).``"""
-    return f"The analyst judges this {term} ({LIKELIHOOD_TERMS[term]})."
+    """``Likelihood: likely (55–80%).``: the analyst's term as a label, the judgment untouched.
+
+    A label, not a sentence about the judgment: "the analyst judges this
+    unlikely" under "It is unlikely that …" would read as the analyst
+    doubting their own judgment.
+    """
+    return f"Likelihood: {term} ({LIKELIHOOD_TERMS[term]})."
 
 
 def confidence_sentence(level: str, because: str) -> str:
@@ -143,11 +152,16 @@ def judgment_blocks(assessment, dataset, notes: Footnotes, flags, review) -> lis
                 confidence=confidence_sentence(judgment.confidence, judgment.because),
                 evidence=tuple(claim_sentences(judgment.rests_on, dataset, notes, claims)),
                 context=tuple(claim_sentences(judgment.context, dataset, notes, claims)),
+                doubts=tuple(
+                    claim_sentences(getattr(judgment, "doubts", ()), dataset, notes, claims)
+                ),
                 assumptions=judgment.assumptions,
                 would_change=judgment.would_change,
                 flags=tuple(by_judgment.get(judgment.id, [])),
                 review=tuple(stale.get(judgment.id, [])),
-                figure=_figure(judgment.rests_on, dataset, claims),
+                figure=_figure(
+                    (*judgment.rests_on, *getattr(judgment, "doubts", ())), dataset, claims
+                ),
             )
         )
     return blocks

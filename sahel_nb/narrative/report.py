@@ -6,6 +6,7 @@ from ..assessment import (
     ACH_RULE,
     CONFIDENCE_RULE,
     CONTESTED_RULE,
+    ESTIMATIVE_RULE,
     LIKELIHOOD_RULE,
     before_cut_off,
     check_assessment,
@@ -160,7 +161,9 @@ def situation_report(
         empty,
         # An assessment states its cut-off up front; "as of" would say it twice.
         "" if assessment is not None else writer.as_of(),
-        [LIKELIHOOD_RULE, CONFIDENCE_RULE, CONTESTED_RULE, ACH_RULE] if assessment else [],
+        [LIKELIHOOD_RULE, CONFIDENCE_RULE, CONTESTED_RULE, ESTIMATIVE_RULE, ACH_RULE]
+        if assessment
+        else [],
         front=front_lines(assessment, left_out) if assessment is not None else [],
         annex_at=annex_at if assessment is not None else None,
     )
