@@ -357,3 +357,28 @@ def test_the_front_matter_counts_what_it_left_out_in_words_that_agree():
     ):
         [line] = [text for text in front_lines(assessment, counts) if "cut-off" in text]
         assert f"(later or undated: {said} left out)" in line
+
+
+def test_an_assessments_period_is_the_reports_unless_the_caller_narrows_it(tmp_path):
+    from sahel_nb.assessment import load_assessment
+
+    data = load_dataset()
+    source = Path(__file__).parents[1] / "analysis" / "aqim-kfr-mali-2003-2010.yml"
+    text = source.read_text(encoding="utf-8")
+    assert 'period: {start: "2003", end: "2010-02"}' in text
+    copy = tmp_path / "later.yml"
+    copy.write_text(text.replace('start: "2003"', 'start: "2009"'), encoding="utf-8")
+    assessment = load_assessment(copy, data)
+
+    def annex(report):
+        return [(h, [str(s) for s in said]) for h, said in report.sections[report.annex_at :]]
+
+    scoped = situation_report(data, assessment=assessment)
+    windowed = situation_report(data, assessment=assessment, start="2009", end="2010-02")
+    assert annex(scoped) == annex(windowed)
+    # Without a period the annex tells more (the 2003 ransom among it): the scope narrowed it.
+    unscoped = load_assessment(copy, data)
+    object.__setattr__(unscoped, "scope", {**unscoped.scope, "period": {}})
+    assert annex(situation_report(data, assessment=unscoped)) != annex(scoped)
+    # The front matter states the period; no second window line repeats it.
+    assert not scoped.period

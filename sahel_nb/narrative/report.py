@@ -51,7 +51,7 @@ def situation_report(
     as an annex, and nothing published or dated after the cut-off is used.
     Without one, the report says it has no analyst's judgments and gives the
     evidence only. Sentences come from rows and cite them; ``start``/``end``
-    narrow the period, ``focus_actor`` the actors (its direct neighbours for
+    narrow the period (by default the assessment's ``scope.period``), ``focus_actor`` the actors (its direct neighbours for
     ties); ties with no date are left out of a period unless ``undated_ties``.
 
     Examples
@@ -69,8 +69,14 @@ def situation_report(
     if assessment is not None and not hasattr(assessment, "judgments"):
         assessment = load_assessment(assessment, dataset)
     left_out: dict[str, int] = {}
+    scoped = False
     if assessment is not None:
         dataset, left_out = before_cut_off(dataset, assessment.cut_off, assessment.keep_undated)
+        # The assessment's period is the report's unless the caller narrows it: the
+        # annex must not tell a 2003 ransom "in this period" of a 2009 question.
+        period_of = (getattr(assessment, "scope", None) or {}).get("period") or {}
+        if start is None and end is None and period_of:
+            start, end, scoped = period_of.get("start"), period_of.get("end"), True
     picked, undated = _window(dataset, start, end, undated_ties)
     focus: set[str] = set()
     lineage: list[str] = []
@@ -137,11 +143,16 @@ def situation_report(
         sections += evidence
         sections.append((GAPS, writer.unknowns(undated)))
     # The assessment's front matter states its period; the line is for a narrowed window.
-    period = "" if assessment is not None and not (start or end) else _window_text(start, end)
+    period = (
+        ""
+        if assessment is not None and (scoped or not (start or end))
+        else (_window_text(start, end))
+    )
     if (start or end) and undated_ties:
         kept = picked["relationships"]
         count = int((kept["start_start"].isna() & kept["end_end"].isna()).sum())
-        period += f"; {_plural(count, 'undated tie')} kept, their period unknown"
+        kept_said = f"{_plural(count, 'undated tie')} kept, their period unknown"
+        period = f"{period}; {kept_said}" if period else kept_said
     # Each part joined to what is there: with no window line, the focus starts it.
     parts = [period] if period else []
     if focus_actor:
