@@ -311,19 +311,35 @@ def test_citing_one_report_of_a_contested_claim_keeps_its_denial_in_view(written
     assert not [f for f in flags if f.judgment == "kj-paid"]
 
 
-def test_ach_counts_one_teller_once_and_weighs_nothing_after_the_cut_off(written, claims):
+def test_ach_counts_one_fact_once_and_weighs_nothing_after_the_cut_off(written, claims):
     matrix = load_assessment(written, claims).hypotheses[0]
     scored = score_matrix(matrix, claims)
-    # c-share and fl-ransom-col rest on the same teller ("col"): H1 counts the heavier once.
+    # fl-ransom-col is a report of c-ransom: rated again, the one fact counts once.
     twice = Evidence("fl-ransom-col", {"H1": "inconsistent", "H2": "consistent",
                                        "H3": "consistent"})  # fmt: skip
-    widened = Matrix(matrix.id, matrix.question, matrix.hypotheses, (*matrix.evidence, twice))
+    rated = {e.claim: e.ratings for e in matrix.evidence}
+    assert rated["c-ransom"]["H1"] != "inconsistent"  # so the fixture's own H1 needs a row
+    again_h1 = Evidence("c-ransom", {**rated["c-ransom"], "H1": "inconsistent"})
+    widened = Matrix(matrix.id, matrix.question, matrix.hypotheses,
+                     (*[e for e in matrix.evidence if e.claim != "c-ransom"], again_h1, twice))  # fmt: skip
     again = score_matrix(widened, claims)
     rows = {r.claim: r for r in again.rows}
-    assert rows["fl-ransom-col"].teller == rows["c-share"].teller is not None
+    assert rows["fl-ransom-col"].fact == rows["c-ransom"].fact == "c-ransom"
+    others = sum(r.weight for r in again.rows
+                 if r.fact != "c-ransom" and r.ratings.get("H1") == "inconsistent")  # fmt: skip
     assert again.inconsistency["H1"] == pytest.approx(
-        max(rows["fl-ransom-col"].weight, rows["c-share"].weight)
+        others + max(rows["fl-ransom-col"].weight, rows["c-ransom"].weight)
     )
+    # Two facts one teller tells are two pieces of evidence: c-share and fl-ransom-col
+    # rest on the same teller ("col") and both count.
+    assert rows["fl-ransom-col"].teller == rows["c-share"].teller is not None
+    col = Matrix(matrix.id, matrix.question, matrix.hypotheses, (
+        Evidence("fl-ransom-col", {"H1": "inconsistent", "H2": "consistent", "H3": "consistent"}),
+        Evidence("c-share", {"H1": "inconsistent", "H2": "consistent", "H3": "consistent"}),
+    ))  # fmt: skip
+    both = score_matrix(col, claims)
+    assert both.inconsistency["H1"] == pytest.approx(sum(r.weight for r in both.rows))
+    assert all(r.weight > 0 for r in both.rows)
     known, _ = before_cut_off(claims, "2002")
     late = score_matrix(matrix, known)
     assert all(r.late and r.weight == 0 and not r.diagnostic for r in late.rows)

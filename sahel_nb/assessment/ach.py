@@ -19,9 +19,11 @@ ACH_RULE = (
     "claim's best supporting report (1: 1.0, 2: 0.8, 3: 0.6, 4: 0.4, 5: 0.2, 6 or none: "
     "0.5; a claim only denied, its best denial's), halved when a source denies or disputes "
     "it; a single report cited by its row id weighs by its own credibility, halved when it "
-    "supports a contested claim. Rows that rest on one and the same first teller count "
-    "once per hypothesis (the heaviest): one voice is one voice, however many of its "
-    "claims are rated. A row whose claim nothing before the cut-off reports weighs "
+    "supports a contested claim. Rows that tell one and the same fact (a claim, or reports "
+    "of it cited one by one) count once per hypothesis, the heaviest: one fact is one "
+    "piece of evidence, however many of its reports are rated; two facts one teller tells "
+    "are two, each weighed by its own support. A row whose claim nothing before the "
+    "cut-off reports weighs "
     "nothing. A row is diagnostic when it is consistent with some hypotheses and "
     "inconsistent with others; a row consistent with every hypothesis tells them nothing "
     "apart. The scores order the hypotheses; the conclusion is the analyst's."
@@ -44,6 +46,8 @@ class RowScore:
     strength: str = "medium"
     #: The one first teller the row rests on (None: several, or none traced).
     teller: str | None = None
+    #: The claim the row tells (its claim id, also for a report cited by its row id).
+    fact: str = ""
     #: True when nothing before the cut-off reports the claim: the row weighs nothing.
     late: bool = False
 
@@ -79,8 +83,8 @@ def _scores(rows, names) -> dict[str, float]:
         for i, row in enumerate(rows):
             if row.ratings.get(h) != "inconsistent":
                 continue
-            # One teller's several claims count once: its heaviest row.
-            key = row.teller if row.teller is not None else ("row", i)
+            # One fact rated through several rows counts once: its heaviest row.
+            key = row.fact or ("row", i)
             heaviest[key] = max(heaviest.get(key, 0.0), row.weight)
         scores[h] = round(sum(heaviest.values()), 3)
     return scores
@@ -152,6 +156,7 @@ def score_matrix(matrix, dataset, labels: dict | None = None) -> MatrixScores:
                 strength=row.strength,
                 teller=next(iter(tellers)) if len(tellers) == 1 else None,
                 late=late,
+                fact=str(cited["claim_id"].iloc[0]) if len(cited) else row.claim,
             )
         )
     scores = _scores(rows, names)
