@@ -195,6 +195,15 @@ def test_review_records_the_evidence_and_names_what_changed_beneath_a_judgment(
     stale = to_review(assessment, load_dataset(data))
     assert [item["id"] for item in stale] == ["kj-paid", "hypotheses.fixture-payment"]
     assert stale[0]["changes"] == ["report fl-ransom-radio changed: credibility 3 → 2"]
+    # The page says it beside the matrix too, not only beside the judgment.
+    from sahel_nb.narrative import situation_report
+
+    report = situation_report(load_dataset(data), assessment=assessment)
+    (matrix,) = report.section("Competing hypotheses")
+    assert matrix.review == tuple(stale[1]["changes"]) and matrix.review
+    page = report._repr_html_()
+    at = page.index('id="matrix-fixture-payment"')
+    assert "To review — " in page[at : page.index("</table>", at)]
 
 
 def test_sahel_nb_review_writes_the_record(written, capsys):

@@ -33,6 +33,8 @@ class MatrixBlock:
     figure: str = ""
     #: The claim (or report) id of each evidence row, in order.
     claims: tuple[str, ...] = ()
+    #: What changed beneath the matrix since the analyst last reviewed it.
+    review: tuple[str, ...] = ()
 
     def frame(self):
         """The matrix as a table for a notebook: a row per evidence row, a column per hypothesis.
@@ -63,6 +65,7 @@ class MatrixBlock:
 
     def __str__(self) -> str:
         lines = [f"{self.id}: {self.question}"]
+        lines += [f"  TO REVIEW: {change}" for change in self.review]
         lines += [
             f"  {h}: {s} (inconsistency {self.inconsistency[h]:g})"
             for h, s in self.hypotheses.items()
@@ -84,8 +87,13 @@ def _label(text: str) -> str:
     return f"“{what}” ({who})" if who else f"“{what}”"
 
 
-def matrix_blocks(assessment, dataset, notes: Footnotes) -> list[MatrixBlock]:
-    """Every matrix of ``assessment``, scored on ``dataset`` (already cut off)."""
+def matrix_blocks(assessment, dataset, notes: Footnotes, review=()) -> list[MatrixBlock]:
+    """Every matrix of ``assessment``, scored on ``dataset`` (already cut off).
+
+    ``review`` is :func:`~sahel_nb.assessment.to_review`'s list: a matrix
+    whose evidence changed since it was last reviewed says what changed.
+    """
+    stale = {item["id"]: item["changes"] for item in review}
     claims = _Claims(dataset)
     blocks = []
     for matrix in assessment.hypotheses:
@@ -110,6 +118,7 @@ def matrix_blocks(assessment, dataset, notes: Footnotes) -> list[MatrixBlock]:
                 conclusion=matrix.conclusion,
                 figure=score_svg(matrix.hypotheses, scored.inconsistency),
                 claims=tuple(e.claim for e in matrix.evidence),
+                review=tuple(stale.get(f"hypotheses.{matrix.id}", [])),
             )
         )
     return blocks

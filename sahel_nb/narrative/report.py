@@ -109,7 +109,7 @@ def situation_report(
         )
         if assessment.hypotheses:
             sections.append(
-                ("Competing hypotheses", matrix_blocks(assessment, dataset, writer.notes))
+                ("Competing hypotheses", matrix_blocks(assessment, dataset, writer.notes, review))
             )
         gaps = [Sentence(gap) for gap in assessment.gaps]
     evidence = [
