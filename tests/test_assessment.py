@@ -147,6 +147,13 @@ def test_a_contested_claim_must_be_addressed(written, claims):
     flags = check_assessment(load_assessment(written, claims), claims)
     (flag,) = [f for f in flags if f.judgment == "kj-paid"]
     assert flag.check == "contested evidence unaddressed" and "c-ransom" in flag.reason
+    # A denial word in one sentence and the denier's name in another do not deal with it.
+    _edit(written, "and that is all", "and that is all. It was disputed. Fixture Radio aired it")
+    flags = check_assessment(load_assessment(written, claims), claims)
+    assert [f.check for f in flags if f.judgment == "kj-paid"] == ["contested evidence unaddressed"]
+    _edit(written, "It was disputed. Fixture Radio aired it", "It was disputed on Fixture Radio")
+    flags = check_assessment(load_assessment(written, claims), claims)
+    assert not [f for f in flags if f.judgment == "kj-paid"]
 
 
 def test_validate_flags_an_overreaching_judgment_and_exits_zero(written, capsys):

@@ -48,8 +48,8 @@ CONFIDENCE_RULE = (
 CONTESTED_RULE = (
     "A judgment resting on a denied or disputed claim must deal with the denial: the claim "
     "is listed under the judgment's addresses, or its text or reasons speak of the denial "
-    "or dispute (deny, denial, dispute, contest, reject, refute, rebut) and name who denies "
-    "it."
+    "or dispute (deny, denial, dispute, contest, reject, refute, rebut) and, in the same "
+    "sentence, name who denies it (by a word of their name, not 'State' or 'Department')."
 )
 
 #: When a judgment's words say more than its fields (ICD 203 keeps the two apart).
@@ -79,6 +79,13 @@ _TERMS_AT = {
     -3: "almost no chance",
 }
 _CONFIDENCE = {"low": 0, "moderate": 1, "high": 2}
+#: Words of a denier's name too common to say who denies ("the State Department").
+_COMMON_WORDS = frozenset({
+    "state", "states", "department", "government", "ministry", "office", "official",
+    "officials", "news", "radio", "press", "agency", "media", "group", "forces", "army",
+    "military", "national", "united", "report", "reports", "country", "service", "public",
+    "affairs", "foreign", "security", "spokesman", "authorities", "staff", "reporter",
+})  # fmt: skip
 _ADDRESSED = re.compile(
     r"\b(den(y|ies|ied|ying|ial|ials)|disput\w*|contest\w*|reject\w*|refut\w*|rebut\w*)",
     re.IGNORECASE,
@@ -331,12 +338,20 @@ def _unaddressed(judgment, rows: pd.DataFrame, names: dict[str, str]) -> list[Fl
         return []
     said = f"{judgment.text} {judgment.because}"
     if _ADDRESSED.search(said):
-        # A denial word alone ("denied the group nothing") is not enough: name the denier.
+        # A denial word alone ("denied the group nothing") is not enough: name the denier,
+        # in the same sentence, by a word of their name that is not a common noun
+        # ("State" of the State Department would be found in any text about a state).
         who = {names.get(s, s) for s in against["speaker"].dropna() if isinstance(s, str) and s}
         who |= {names.get(s, s) for s in against["source_id"]}
-        words = {w for name in who for w in re.findall(r"\w{4,}", name) if not w.isdigit()}
-        if any(re.search(rf"\b{re.escape(w)}\b", said) for w in words):
-            return []
+        words = {
+            w for name in who for w in re.findall(r"\w{4,}", name)
+            if not w.isdigit() and w.casefold() not in _COMMON_WORDS
+        }  # fmt: skip
+        for sentence in re.split(r"(?<=[.!?;])\s+", " ".join(said.split())):
+            if _ADDRESSED.search(sentence) and any(
+                re.search(rf"\b{re.escape(w)}\b", sentence) for w in words
+            ):
+                return []
     return [
         Flag(
             judgment.id,
