@@ -12,8 +12,8 @@ from ..data import load_dataset, validate_folder
 from ..exceptions import DataValidationError, ParameterError, SahelNbError, _escaped
 
 
-def _count(number: int, what: str) -> str:
-    return f"{number} {what}{'s' if number != 1 else ''}"
+def _count(number: int, what: str, several: str = "") -> str:
+    return f"{number} {what if number == 1 else several or what + 's'}"
 
 
 def _print_problems(error: DataValidationError) -> None:
@@ -159,8 +159,9 @@ def _review(args: argparse.Namespace) -> int:
             print(f"{item['id']}: {change}")
     path = write_review(assessment, dataset)
     print(
-        f"recorded the evidence under {len(assessment.judgments)} judgments and "
-        f"{len(assessment.hypotheses)} matrices as reviewed ({len(stale)} had changed) in {path}"
+        f"recorded the evidence under {_count(len(assessment.judgments), 'judgment')} and "
+        f"{_count(len(assessment.hypotheses), 'matrix', 'matrices')} as reviewed "
+        f"({len(stale)} had changed) in {path}"
     )
     return 0
 

@@ -550,8 +550,8 @@ def _when(event: dict) -> str:
 
     Examples
     --------
-    >>> [_when({"date": d}) for d in ("2003-08-20", "2008", "../2003-08-18", "2003~")]
-    ['On 20 August 2003', 'In 2008', 'Until 18 August 2003', 'In about 2003']
+    >>> [_when({"date": d}) for d in ("2003-08-20", "2008", "../2003-08-18", "2003~", "2009?")]
+    ['On 20 August 2003', 'In 2008', 'Until 18 August 2003', 'In about 2003', 'Possibly in 2009']
     """
     if pd.isna(event["date"]):
         return "Undated"
@@ -560,6 +560,10 @@ def _when(event: dict) -> str:
         return f"On {said}"
     if said.startswith(("until ", "from ")):
         return said[:1].upper() + said[1:]
+    if said.startswith("possibly "):  # "Possibly in 2009", not "In possibly 2009"
+        rest = said.removeprefix("possibly ")
+        preposition = "on" if re.match(r"\d{1,2} ", rest) else "in"
+        return f"Possibly {preposition} {rest}"
     return f"In {said}"
 
 

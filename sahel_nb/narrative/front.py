@@ -39,7 +39,7 @@ def front_lines(assessment, left_out: dict[str, int]) -> list[str]:
         cut += " (nothing in the data is later)"
     lines.append(cut)
     if assessment.produced:
-        lines.append(f"Produced: {assessment.produced}")
+        lines.append(f"Produced: {date_words(assessment.produced)}")
     return lines
 
 

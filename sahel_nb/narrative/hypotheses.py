@@ -81,9 +81,19 @@ class MatrixBlock:
 
 
 def _label(text: str) -> str:
-    """A short name for an evidence row in prose: what it tells, and who tells it."""
+    """A short name for an evidence row in prose: what it tells, and who tells it.
+
+    Every teller is kept; their asides (an interest, a relay) are left to the row.
+
+    Examples
+    --------
+    >>> _label("Paid — corroborated by 2 independent origins: Touré (an interested party: "
+    ...        "took part), to BBC 2003; Guitta 2010. Curator's note: …")
+    '“Paid” (corroborated by 2 independent origins: Touré, to BBC 2003; Guitta 2010)'
+    """
     what, _, support = text.partition(" — ")
-    who = re.split(r" \(an |; |\. | \(relayed| \(one of", support)[0].rstrip(".")
+    who = re.sub(r"\s*\((?:an |one of|relayed)[^()]*\)", "", support).split(". ")[0]
+    who = who.rstrip(".")
     return f"“{what}” ({who})" if who else f"“{what}”"
 
 
