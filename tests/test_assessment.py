@@ -372,6 +372,11 @@ def test_a_judgment_resting_only_on_later_evidence_overreaches_too(written, clai
     found = {f.check: f.reason for f in flags if f.judgment == "kj-kidnap"}
     assert "after the cut-off" in found
     assert "overreach" in found and "nothing before the cut-off reports it" in found["overreach"]
+    # The matrix's rows weigh nothing then: said by row, with the row's line, not left silent.
+    matrix = load_assessment(written, claims).hypotheses[0]
+    late = [f for f in flags if f.judgment == f"hypotheses.{matrix.id}"]
+    assert [f.line for f in late] == [e.line for e in matrix.evidence]
+    assert all(f.check == "after the cut-off" and "weighs nothing" in f.reason for f in late)
 
 
 def test_the_page_flags_an_overreaching_judgment_beside_it(written, claims):

@@ -492,4 +492,20 @@ def check_assessment(assessment, dataset) -> list[Flag]:
         flags += _overreach(judgment, claims)
         # A claim the judgment doubts is one whose denial it takes up: nothing to address.
         flags += _unaddressed(judgment, rows[~rows["claim_id"].isin(doubted)], names)
+    # An ACH row nothing before the cut-off reports weighs nothing: said, not left silent.
+    known_claims = {
+        str(c) for table in CLAIM_TABLES for c in known.tables[table]["claim_id"].dropna()
+    }
+    for matrix in getattr(assessment, "hypotheses", ()):
+        for row in matrix.evidence:
+            if not set(claims_named(dataset, [row.claim])) & known_claims:
+                flags.append(
+                    Flag(
+                        f"hypotheses.{matrix.id}",
+                        "after the cut-off",
+                        f"the row of {row.claim} weighs nothing: nothing before the cut-off "
+                        "reports it",
+                        row.line,
+                    )
+                )
     return flags

@@ -128,10 +128,9 @@ def _print_checks(assessment, dataset) -> None:
 
     for flag in check_assessment(assessment, dataset):
         where = f"{assessment.path}:{flag.line}" if flag.line else str(assessment.path)
-        print(
-            f"{where}: judgments.{flag.judgment}: warning: {flag.check}: {flag.reason}",
-            file=sys.stderr,
-        )
+        key = flag.judgment
+        key = key if key.startswith("hypotheses.") else f"judgments.{key}"
+        print(f"{where}: {key}: warning: {flag.check}: {flag.reason}", file=sys.stderr)
     # The command to record a review, as it can be typed here: with the data folder read.
     command = f"sahel-nb review {assessment.id}"
     if assessment.path.parent.resolve() != analysis_dir(dataset.folder).resolve():
