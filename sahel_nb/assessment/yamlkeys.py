@@ -152,7 +152,13 @@ class _Checker:
 
     def claim(self, value: str, line: int, key: str) -> None:
         if self.claim_ids is not None and value not in self.claim_ids:
-            hint = difflib.get_close_matches(value, sorted(self.claim_ids), n=1)
+            # A claim id is suggested for a claim id, a row id for a row id ("c-…", "fl-…"):
+            # a 2009 claim misspelled is not a 2003 payment's report.
+            prefix = value.split("-", 1)[0] + "-"
+            pool = sorted(i for i in self.claim_ids if i.startswith(prefix)) or sorted(
+                self.claim_ids
+            )
+            hint = difflib.get_close_matches(value, pool, n=1, cutoff=0.7)
             said = f"; did you mean {hint[0]!r}?" if hint else ""
             self.add(line, key, "no claim or row with this id in the data" + said, value)
 
