@@ -53,6 +53,8 @@ def test_rows_become_events_with_partial_dates_and_traceable_ids(data_dir):
     sources = load_dataset(data_dir).sources.set_index("source_id")
     assert sources.loc[summary.source_id, "reliability"] == "B"
     assert "SHA-256" in sources.loc[summary.source_id, "notes"]
+    # The source is cited by the file it came from, as GTD's and UCDP's are.
+    assert sources.loc[summary.source_id, "title"] == f"ACLED export {SAMPLE.name}"
 
 
 def test_actors_resolve_through_aliases_and_mapping_file_and_the_rest_are_listed(data_dir):

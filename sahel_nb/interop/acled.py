@@ -418,7 +418,7 @@ def _import(
 
     source_id, digest = f"acled-{frame.attrs['sha256'][:12]}", frame.attrs["sha256"]
     summary = ImportSummary(source_id, read=len(frame))
-    named = export_name(path, frame)
+    export = export_name(path, frame)
     today = today or date.today()
 
     ids = cols["event_id_cnty"]
@@ -428,7 +428,7 @@ def _import(
         described = pool.submit(_descriptions, cols)
         rows, first, event_rows = _rows(frame, cols, ids, summary)
         rows["description"] = described.result()[event_rows]
-    vintages = Vintages("acled", source_id, export_vintage(cols["timestamp"]), named, today)
+    vintages = Vintages("acled", source_id, export_vintage(cols["timestamp"]), export, today)
     keep, links = new_or_linked(rows, dataset, data_dir, source_id, "acled", summary)
     # Events an earlier export imported are read like new ones, then compared.
     earlier = ~keep & vintages.earlier(rows, dataset)
@@ -507,7 +507,7 @@ def _import(
     sources = source_row(
         dataset,
         source_id,
-        f"ACLED export {named}",
+        f"ACLED export {export}",
         "ACLED",
         "Armed Conflict Location & Event Data Project",
         digest,
@@ -529,7 +529,7 @@ def _import(
                 folder, source_id, frame, cols, first & (cols["_skip"] != "").to_numpy(bool)
             ),
         ),
-        what=f"{source_id} from {named}",
+        what=f"{source_id} from {export}",
         review=review,
         claims=claims,
     )
