@@ -19,11 +19,11 @@ from pandas.arrays import FloatingArray
 from ._gc import paused
 from .arrowtext import isin
 from .csvfile import RawTable, arrow_text
-from .exceptions import DataValidationError, Problem
+from .exceptions import DataValidationError, Problem, SahelNbError
 from .origins import actor_tellers, claim_keys, origin_map, relayed_tellers, row_origins
 from .paths import default_data_dir
 from .schema import CLAIM_TABLES, CREDIBILITY, RELIABILITY, TABLES
-from .transaction import reading, settle
+from .transaction import reading, settle, unfinished
 from .validate import check_folder, failures
 
 __all__ = ["Dataset", "data_checksum", "load_dataset", "validate_folder"]
@@ -303,6 +303,9 @@ def _load(data_dir, *, texts: bool) -> tuple[Dataset, list[Problem]]:
     for note in settle(directory):
         warnings.warn(note, stacklevel=3)
     with reading(directory):
+        half = unfinished(directory)
+        if half:
+            raise SahelNbError(half)
         # Each table is typed as soon as its own checks pass, beside the
         # checks of the others; typing never fails on a checked table.
         raws, found = check_folder(

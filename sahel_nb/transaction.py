@@ -183,7 +183,21 @@ def _settle_held(data_dir: Path) -> list[str]:
     journal = data_dir / JOURNAL
     if journal.exists():
         plan = json.loads(journal.read_text(encoding="utf-8"))
-        _move_in(data_dir, data_dir / plan["staged"], plan["files"])
+        staged = data_dir / plan["staged"]
+        if not staged.is_dir() and plan["files"]:
+            # Only an older version could lose its staged files mid-move: say so, never
+            # that the folder is whole.
+            journal.unlink()
+            notes.append(
+                f"an import ({plan.get('what', 'unnamed')}) was stopped while its files were "
+                f"moving in, and its staged files are gone: {data_dir} may hold some of its "
+                "tables and not others; check it with sahel-nb validate"
+            )
+            return notes
+        try:
+            _move_in(data_dir, staged, plan["files"])
+        except OSError as error:
+            raise SahelNbError(_stopped_moving(error, data_dir)) from None
         journal.unlink()
         notes.append(
             f"an import ({plan.get('what', 'unnamed')}) was stopped while its files were "
@@ -216,9 +230,55 @@ def staging(data_dir: Path) -> Iterator[Path]:
     try:
         yield folder
     except OSError as error:
+        if _journal_names(data_dir, folder):
+            raise SahelNbError(_stopped_moving(error, data_dir)) from None
         raise SahelNbError(write_error(error, data_dir)) from None
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        # A journal naming the folder means its files are part way in: they are
+        # what the next command moves in to finish the import, never deleted.
+        if not _journal_names(data_dir, folder):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _journal_names(data_dir: Path, folder: Path) -> bool:
+    """Whether the folder's journal is that of a move in from ``folder``."""
+    try:
+        plan = json.loads((Path(data_dir) / JOURNAL).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(plan, dict) and plan.get("staged") == folder.name
+
+
+def _stopped_moving(error: OSError, folder: Path) -> str:
+    """An import stopped part way through its move in, said as it is."""
+    reason = write_error(error, folder).removesuffix(" Nothing was changed there.")
+    return (
+        f"{reason}. The import stopped while moving its files in: some of {folder}'s files "
+        "are already the new ones. Its files and journal are kept; once the folder can be "
+        "written, any sahel-nb command (sahel-nb validate) finishes the move, and the "
+        "folder is then as after the import."
+    )
+
+
+def unfinished(data_dir: Path) -> str | None:
+    """Why a folder cannot be read as it is: an import's move in was left unfinished.
+
+    A journal left where it cannot be settled (a read-only folder, or one we
+    may not lock) means some tables are the import's and some are not.
+    """
+    journal = Path(data_dir) / JOURNAL
+    if not journal.exists():
+        return None
+    try:
+        what = json.loads(journal.read_text(encoding="utf-8")).get("what", "an import")
+    except (OSError, ValueError, AttributeError):
+        what = "an import"
+    return (
+        f"{data_dir} is part way through an import ({what}): it was stopped while moving its "
+        "files in, and the move cannot be finished here (the folder cannot be written or "
+        "locked). Run sahel-nb validate where the folder can be written to finish it; until "
+        "then its tables are half old, half new"
+    )
 
 
 def _move_in(data_dir: Path, staged: Path, files: list[str]) -> None:

@@ -283,3 +283,39 @@ def test_rows_appended_from_a_concatenated_frame_read_back_as_written(tmp_path):
     _append(path, columns, rows)
     back = pd.read_csv(path, dtype=str)
     assert back.to_dict("records") == full.to_dict("records")
+
+
+@pytest.mark.parametrize("stop", [OSError(errno.EACCES, "busy"), KeyboardInterrupt()])
+def test_an_import_stopped_mid_move_keeps_its_files_and_is_finished_by_the_next_command(
+    before_and_after, monkeypatch, stop
+):
+    # A refusal on one file (a permission, a lock held by another program) or Ctrl-C after
+    # two files moved in: the staged files must stay beside the journal, and the truth said.
+    from sahel_nb import transaction
+    from sahel_nb.interop import import_acled
+
+    data, before, after = before_and_after
+
+    def fault(step: str) -> None:
+        if step == "replaced:2":
+            raise stop
+
+    monkeypatch.setattr(transaction, "_fault", fault)
+    with pytest.raises((SahelNbError, KeyboardInterrupt)) as caught:
+        import_acled(SAMPLE, data)
+    if isinstance(stop, OSError):
+        said = str(caught.value)
+        assert "stopped while moving its files in" in said and "Nothing was changed" not in said
+    assert (data / JOURNAL).exists()
+    assert _tables(data) not in (before, after)  # part way: which is why the files are kept
+    staged = [p for p in data.iterdir() if p.name.startswith(".import-") and p.is_dir()]
+    assert len(staged) == 1 and any(staged[0].rglob("*.csv"))
+    # Where the folder cannot be settled (read-only), reading it says so instead of loading
+    # half old, half new tables.
+    monkeypatch.setattr("sahel_nb.data.settle", lambda folder: [])
+    with pytest.raises(SahelNbError, match="part way through an import"):
+        load_dataset(data)
+    monkeypatch.undo()
+    with pytest.warns(UserWarning, match="as after that import"):
+        load_dataset(data)
+    assert _tables(data) == after and _leftovers(data) == []
