@@ -76,6 +76,33 @@ def test_source_add_refuses_a_taken_id_and_a_bad_row_leaving_nothing(tmp_path, t
     assert not (texts / "mg-2009.txt").exists()
 
 
+def test_two_curators_adding_one_id_at_once_leave_the_winners_text(
+    tmp_path, texts, data, monkeypatch
+):
+    # The second curator passed the first check before the first one took the lock: it
+    # must be refused under the lock, and must not delete the text the first one stored.
+    import contextlib
+
+    from sahel_nb import transaction
+
+    real, raced = transaction.importing, []
+
+    @contextlib.contextmanager
+    def after_a_rival(folder, *args, **kwargs):
+        if not raced:
+            raced.append(True)
+            _add(tmp_path, data)
+        with real(folder, *args, **kwargs) as notes:
+            yield notes
+
+    monkeypatch.setattr(transaction, "importing", after_a_rival)
+    with pytest.raises(SahelNbError, match="already in"):
+        _add(tmp_path, data)
+    monkeypatch.undo()
+    assert (texts / "mg-2009.txt").is_file()
+    assert "mg-2009" in set(load_dataset(data).sources["source_id"])
+
+
 def test_source_add_refuses_a_control_character_and_shows_a_text_escaped(
     tmp_path, texts, data, capsys
 ):

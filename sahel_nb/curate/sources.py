@@ -123,14 +123,7 @@ def add_source(
             f"--id {source_id!r}: give the id without .txt; the text is stored as "
             f"{source_id[:-4]}.txt"
         )
-    held = {held.casefold(): held for held in _source_ids(data_dir)}
-    if source_id.casefold() in held:
-        # Ids that differ only in case name one text file on macOS and Windows.
-        same = held[source_id.casefold()]
-        taken = "is already" if same == source_id else f"is {same} written otherwise, already"
-        raise ParameterError(
-            f"{source_id} {taken} in {data_dir / 'sources.csv'}; choose another id"
-        )
+    _id_is_free(source_id, data_dir)  # said before the text is read; checked again locked
     try:
         text = Path(text_file).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
@@ -168,14 +161,22 @@ def add_source(
         "reliability": reliability,
         "notes": f"{stored} {notes}" if notes else stored,
     }
-    written = existing is None
-    if written:
-        try:
-            write_atomically(target, text)
-        except OSError as error:
-            raise SahelNbError(f"cannot write {target}: {error.strerror}") from None
+    written = False
     try:
+        # The id is checked, the text stored and the row written under the folder's lock:
+        # two curators adding one id at once must not both pass the check, nor one
+        # delete the other's text on its way out.
         with importing(data_dir):
+            _id_is_free(source_id, data_dir)
+            existing = find_text(name, data_dir)
+            if existing is not None and existing.read_text(encoding="utf-8") != text:
+                raise SahelNbError(f"{existing} holds another text; remove it or choose another id")
+            if existing is None:
+                try:
+                    write_atomically(target, text)
+                except OSError as error:
+                    raise SahelNbError(f"cannot write {target}: {error.strerror}") from None
+                written = True
             frame = pd.DataFrame([{k: v for k, v in row.items() if v is not None}])
             write_validated(data_dir, {"sources": frame}, [], what=f"source {source_id}")
     except DataValidationError as error:
@@ -191,6 +192,18 @@ def add_source(
             target.unlink(missing_ok=True)
         raise
     return AddedSource(source_id, existing or target, blocks, row)
+
+
+def _id_is_free(source_id: str, data_dir: Path) -> None:
+    """Refuse an id the folder holds already, in any case."""
+    held = {held.casefold(): held for held in _source_ids(data_dir)}
+    if source_id.casefold() in held:
+        # Ids that differ only in case name one text file on macOS and Windows.
+        same = held[source_id.casefold()]
+        taken = "is already" if same == source_id else f"is {same} written otherwise, already"
+        raise ParameterError(
+            f"{source_id} {taken} in {data_dir / 'sources.csv'}; choose another id"
+        )
 
 
 def source_paragraphs(
