@@ -245,15 +245,28 @@ def prune(out: Path, keep: int) -> list[str]:
     among the ``keep``, so ``--keep 1`` leaves one run whatever the order.
     """
     latest = (out / "latest").resolve().name if (out / "latest").exists() else None
-    finished = sorted(
-        p.name for p in out.iterdir() if p.is_dir() and not p.is_symlink() and p.name[:2].isdigit()
-    )
+    # Only folders a report run made: named by a run id, holding its manifest (a
+    # folder "2025 annual review" an analyst keeps beside the runs is not one).
+    runs = [
+        p.name for p in out.iterdir()
+        if p.is_dir() and not p.is_symlink() and _RUN_FOLDER.fullmatch(p.name)
+        and (p.name.startswith("failed-") or (p / "manifest.json").is_file())
+    ]  # fmt: skip
+    finished = sorted(name for name in runs if not name.startswith("failed-"))
     others = [name for name in finished if name != latest]
     room = max(keep - (latest in finished), 0)
     doomed = others[: max(len(others) - room, 0)]
+    # Failed runs are kept for diagnosis, the newest ``keep`` of them: a nightly run
+    # failing for a week must not fill the disk.
+    failed = sorted((name for name in runs if name.startswith("failed-")), key=lambda n: n[7:])
+    doomed += failed[: max(len(failed) - keep, 0)]
     for name in doomed:
         shutil.rmtree(out / name)
     return doomed
+
+
+#: A run's folder: its id (``20261208T003437Z-10188-9be0``), ``failed-`` before it if it failed.
+_RUN_FOLDER = re.compile(r"(?:failed-)?\d{8}T\d{6}Z-\d+-[0-9a-f]{4}")
 
 
 def published(out: Path) -> tuple[Path, dict] | None:

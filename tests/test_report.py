@@ -164,11 +164,26 @@ def test_a_failing_notebook_leaves_latest_untouched(tmp_path):
 
 @pytest.mark.notebook
 def test_keep_prunes_old_runs_but_never_latest(tmp_path):
+    # Folders an analyst keeps beside the runs are not runs, whatever their names.
+    for name in ("2025 annual review", "00-README-notes", "20250101T000000Z-notes"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "notes.txt").write_text("mine", encoding="utf-8")
+    # Failed runs are kept for diagnosis, but only the newest of them.
+    for stamp in ("20200101T000000Z-1-aaaa", "20200102T000000Z-1-bbbb", "20200103T000000Z-1-cccc"):
+        (tmp_path / f"failed-{stamp}").mkdir()
     runs = check_runs([Run("ok", "ok")], NOTEBOOKS)
     for _ in range(3):
         last = run_reports(runs, NOTEBOOKS, out=tmp_path, keep=2, log=print)
-    kept = sorted(p.name for p in tmp_path.iterdir() if p.is_dir() and not p.is_symlink())
+    kept = sorted(
+        p.name for p in tmp_path.iterdir()
+        if p.is_dir() and not p.is_symlink() and p.name[0].isdigit() and "T" in p.name[:9]
+        and "notes" not in p.name
+    )  # fmt: skip
     assert len(kept) == 2 and last.name in kept
+    for name in ("2025 annual review", "00-README-notes", "20250101T000000Z-notes"):
+        assert (tmp_path / name / "notes.txt").is_file()
+    failed = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("failed-"))
+    assert failed == ["failed-20200102T000000Z-1-bbbb", "failed-20200103T000000Z-1-cccc"]
 
 
 def _cli(*args, cwd: Path) -> subprocess.CompletedProcess:

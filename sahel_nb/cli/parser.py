@@ -104,7 +104,10 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--only", nargs="+", metavar="NOTEBOOK", help="run only these notebooks or run names"
     )
-    report.add_argument("--keep", type=_positive, help="keep only the N newest finished runs")
+    report.add_argument(
+        "--keep", type=_positive,
+        help="keep only the N newest published runs (and the N newest failed ones)",
+    )  # fmt: skip
     report.add_argument(
         "--force", action="store_true", help="execute every run, even those that did not change"
     )
