@@ -171,8 +171,9 @@ def _placed(chosen: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
         return chosen
     # Only where the most precise reports agree: a haven one report puts in
     # Kidal and another in Timbuktu is not drawn as either.
-    finest = located.groupby("claim_id")["geo_precision"].transform("min")
-    located = located[(located["geo_precision"] == finest).to_numpy(bool)]
+    precision = located["geo_precision"].astype("Float64").fillna(3)  # none given: a region
+    finest = precision.groupby(located["claim_id"]).transform("min")
+    located = located[(precision == finest).to_numpy(bool)]
     places = located.groupby("claim_id")[["latitude", "longitude"]].nunique().max(axis=1)
     located = located[located["claim_id"].isin(places.index[places == 1]).to_numpy(bool)]
     best = located.sort_values(["claim_id", "credibility", "event_id"])

@@ -449,3 +449,11 @@ def test_an_attack_that_killed_says_so_in_its_words():
         dead = events.loc[row.event_id, "fatalities"]
         said = f"({int(dead)} killed)" if dead == dead and dead >= 1 else None
         assert (said in row.in_words) if said else "killed" not in row.in_words
+
+
+def test_coordinates_without_a_precision_are_placed_not_a_crash():
+    # geo_precision is optional: a report placed without it is taken as a region's.
+    data = load_dataset()
+    data.events["geo_precision"] = pd.array([pd.NA] * len(data.events), dtype="Int64")
+    table = event_table(data)
+    assert len(table) and table["latitude"].notna().any()
