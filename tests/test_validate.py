@@ -424,3 +424,17 @@ def test_dates_and_amounts_no_page_can_hold_are_refused_at_validate(tmp_path):
     assert f"{events}:3: date: is outside the years" in " ".join(said)
     assert any(p.startswith(f"{flows}:2: amount: must not be negative, nor more than 1e15")
                for p in said)  # fmt: skip
+
+
+def test_ids_that_differ_only_in_case_are_refused_in_sources_and_actors(tmp_path):
+    # One text file on macOS and Windows, and a typo anywhere: "AQIM" beside "aqim".
+    folder = _copy(tmp_path)
+    lines = (folder / "actors.csv").read_text(encoding="utf-8").splitlines()
+    first = lines[1].split(",")[0]
+    twin = lines[1].replace(first, first.upper(), 1)
+    (folder / "actors.csv").write_text("\n".join([*lines, twin]) + "\n", encoding="utf-8")
+    said = [p for p in _messages(folder) if "only in case" in p]
+    assert said == [
+        f"{folder / 'actors.csv'}:{len(lines) + 1}: actor_id: differs from line 2's id "
+        f"({first}) only in case; use one spelling ('{first.upper()}')"
+    ]

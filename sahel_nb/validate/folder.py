@@ -118,6 +118,30 @@ def _table_problems(raw: RawTable) -> None:
         raw.problem(2, None, f"has no rows; at least one {name[:-1]} is needed")
     _schema_problems(raw)
     _row_problems(raw)
+    if name in ("sources", "actors"):
+        _case_twins(raw)
+
+
+def _case_twins(raw: RawTable) -> None:
+    """Ids of one table that differ only in case: one text file on macOS and Windows, and
+    an analyst's typo elsewhere ("AQIM" beside "aqim")."""
+    column = raw.table.id_column
+    if column not in raw.frame:
+        return
+    ids = raw.frame[column].dropna().astype(str)
+    folded = ids.str.casefold()
+    twins = folded.duplicated(keep=False)  # exact repeats are said as duplicate ids
+    first: dict[str, tuple[int, str]] = {}
+    for position, value in ids[twins].items():
+        key = value.casefold()
+        if key in first and first[key][1] != value:
+            line, other = first[key]
+            raw.problem(
+                raw.line(position), column,
+                f"differs from line {line}'s id ({other}) only in case; use one spelling",
+                value,
+            )  # fmt: skip
+        first.setdefault(key, (raw.line(position), value))
 
 
 def _checked(
