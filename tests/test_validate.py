@@ -438,3 +438,21 @@ def test_ids_that_differ_only_in_case_are_refused_in_sources_and_actors(tmp_path
         f"{folder / 'actors.csv'}:{len(lines) + 1}: actor_id: differs from line 2's id "
         f"({first}) only in case; use one spelling ('{first.upper()}')"
     ]
+
+
+@pytest.mark.parametrize("ending", ["\n", ""])
+def test_a_table_cut_inside_its_last_quoted_value_is_refused(tmp_path, ending):
+    # What a write cut short leaves: the last value's quote opened and never closed.
+    folder = _copy(tmp_path)
+    path = folder / "relationships.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = lines[-1].split(",")
+    assert len(cells) == len(header), "the fixture's last row holds no commas in values"
+    cells[-1] = '"Analyst note cut sh'
+    path.write_text("\n".join([*lines[:-1], ",".join(cells)]) + ending, encoding="utf-8")
+    said = [p for p in _messages(folder) if "ends inside this quoted value" in p]
+    assert said and said[0].startswith(f"{path}:{len(lines)}: {header[-1]}: ")
+    # Closed, the same value is read as it is.
+    path.write_text("\n".join([*lines[:-1], ",".join(cells)]) + '"\n', encoding="utf-8")
+    assert load_dataset(folder) is not None

@@ -96,6 +96,7 @@ def read_table(directory: Path, table: Table, shown_dir: str) -> RawTable:
             return raw
     if invalid:
         frame = _keep_ragged(raw, frame, header)
+    _report_open_quote(raw, frame, header)
     _report_long_cells(raw, frame)
     _report_control_characters(raw, frame, low)
     if raw._decode_errors != "strict":
@@ -117,6 +118,36 @@ def read_table(directory: Path, table: Table, shown_dir: str) -> RawTable:
             columns[spec.name] = pd.Series(empty, index=frame.index, copy=False)
     raw.frame = pd.DataFrame(columns, index=frame.index, copy=False)
     return raw
+
+
+def _report_open_quote(raw: RawTable, frame: pd.DataFrame, header: list[str]) -> None:
+    """Say so when the file ends inside a quoted value: a write cut short, or a lost quote.
+
+    Arrow reads an unclosed quote to the end of the file as the last value;
+    its tell-tale is the file ending with that quote and the value, nothing
+    after. Only the file's last bytes are read.
+    """
+    if frame.empty or raw._decode_errors != "strict" or header[-1] not in frame:
+        return
+    last = frame[header[-1]].iloc[-1]
+    if not isinstance(last, str) or not last:
+        return
+    value = last.encode()
+    try:
+        with open(raw.path, "rb") as handle:
+            handle.seek(0, 2)
+            size = handle.tell()
+            handle.seek(max(size - len(value) - 1, 0))
+            tail = handle.read()
+    except OSError:
+        return
+    if tail == b'"' + value:
+        raw.problem(
+            raw.line(frame.index[-1]), header[-1],
+            "the file ends inside this quoted value: it was cut short, or its closing quote "
+            "is missing",
+            last if len(last) <= 60 else last[:59] + "…",
+        )  # fmt: skip
 
 
 def _all_files() -> str:
