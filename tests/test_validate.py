@@ -456,3 +456,10 @@ def test_a_table_cut_inside_its_last_quoted_value_is_refused(tmp_path, ending):
     # Closed, the same value is read as it is.
     path.write_text("\n".join([*lines[:-1], ",".join(cells)]) + '"\n', encoding="utf-8")
     assert load_dataset(folder) is not None
+
+
+def test_a_header_alone_without_a_line_end_is_an_empty_table(tmp_path):
+    folder = _copy(tmp_path)
+    header = (folder / "flows.csv").read_text(encoding="utf-8").splitlines()[0]
+    (folder / "flows.csv").write_text(header, encoding="utf-8")  # no newline after it
+    assert load_dataset(folder).flows.empty

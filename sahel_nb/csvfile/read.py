@@ -79,6 +79,15 @@ def read_table(directory: Path, table: Table, shown_dir: str) -> RawTable:
         # pyarrow checks UTF-8 itself; only on failure is it worth decoding
         # the file in Python to say where the bad bytes are.
         data = path.read_bytes()
+        if b"\n" not in data and b"\r" not in data:
+            # A header alone, with no line end after it: an empty table, which Arrow
+            # takes for an empty file.
+            data += b"\n"
+            try:
+                frame, low = _read_quietly(data, header, invalid, len(data), narrow)
+                failure = None
+            except pa.ArrowInvalid:
+                pass
         try:
             data.decode("utf-8")
         except UnicodeDecodeError:
