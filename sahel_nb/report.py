@@ -242,15 +242,28 @@ def _execute_all(runs, notebooks, staging, jobs, timeout, log, bar, links) -> li
         initializer=worker_start,
         initargs=(os.getpid(), str(absolute(data_env)) if data_env else None),
     )
-    outcomes = []
+    outcomes, broken = [], False
     try:
         with bar:
-            futures = [
-                pool.submit(_execute, run, str(notebooks), str(staging), timeout, links)
+            futures = {
+                pool.submit(_execute, run, str(notebooks), str(staging), timeout, links): run
                 for run in runs
-            ]
+            }
             for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
-                outcome = future.result()
+                try:
+                    outcome = future.result()
+                except concurrent.futures.process.BrokenProcessPool:
+                    # A worker killed from outside (the kernel's out-of-memory killer,
+                    # kill -9): its run and those still waiting fail, said in words.
+                    run, broken = futures[future], True
+                    outcome = {
+                        "name": run.name, "notebook": run.notebook,
+                        "parameters": run.parameters, "defaults": [], "status": "failed",
+                        "error": "a notebook's worker process was killed from outside (out "
+                        "of memory, or kill -9) before this run finished; run again, with "
+                        "--jobs 1 if memory is short",
+                        "seconds": 0,
+                    }  # fmt: skip
                 outcomes.append(outcome)
                 detail = (
                     f"{outcome['seconds']} s" if outcome["status"] == "ok" else outcome["error"]
@@ -261,7 +274,10 @@ def _execute_all(runs, notebooks, staging, jobs, timeout, log, bar, links) -> li
         # Stopped or broken: workers and kernels stop now, not when their notebooks end.
         stop_workers(pool)
         raise
-    pool.shutdown()
+    if broken:
+        stop_workers(pool)  # the others, with their kernels: the pool cannot run again
+    else:
+        pool.shutdown()
     order = {run.name: i for i, run in enumerate(runs)}
     return sorted(outcomes, key=lambda o: order[o["name"]])
 

@@ -159,6 +159,43 @@ def test_a_signal_stops_kernels_and_workers_and_keeps_latest(tmp_path, signum, l
     assert failed.name in stderr
 
 
+def test_a_worker_killed_from_outside_fails_the_run_in_words_and_keeps_latest(tmp_path, leftovers):
+    # The out-of-memory killer takes one pool worker: the run fails, said as such, with
+    # no traceback; latest stays, and nothing the run started is left running.
+    config = _waiting_notebooks(tmp_path)
+    out = tmp_path / "out"
+    latest = _first_run(config, out)
+    log = tmp_path / "stderr.txt"
+    with open(log, "w", encoding="utf-8") as stderr:
+        run = subprocess.Popen(
+            _command(config, out, "-p", "pause=300", "--jobs", "2"),
+            stderr=stderr,
+            start_new_session=True,
+        )
+    try:
+        _wait_for(lambda: _started(out), 90, "both notebooks started")
+        tree = _descendants(run.pid)
+        leftovers["pids"] |= tree
+        leftovers["groups"].add(run.pid)
+        workers = [
+            pid for pid, (parent, _, _) in _processes().items()
+            if parent == run.pid and b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        ]  # fmt: skip
+        assert len(workers) == 2, workers
+        os.kill(workers[0], signal.SIGKILL)
+        status = run.wait(timeout=90)
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait()
+    stderr = log.read_text(encoding="utf-8")
+    assert status == 1, stderr
+    assert "Traceback" not in stderr and "killed from outside" in stderr
+    _wait_for(lambda: not _alive(tree, group=run.pid), 30, f"processes {tree} gone")
+    assert (out / "latest").resolve() == latest
+    assert list(out.glob("failed-*"))
+
+
 def test_after_a_kill_the_workers_exit_and_the_next_run_removes_the_leftovers(tmp_path, leftovers):
     from sahel_nb.runfolders import claim
 
