@@ -5,6 +5,7 @@ later, 49 columns), and proves nothing about real files.
 """
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -117,14 +118,21 @@ def test_a_malformed_ged_export_lists_every_problem_and_writes_nothing(mapped, t
     text = GED.read_text()
     text = text.replace(",1,1,2012-04-05 00:00:00.000,", ",1,9,2012-04-05 00:00:00.000,", 1)
     text = text.replace("4,6,4,,", "7,6,4,,")  # best above high
-    bad.write_text(text)
+    lines = text.splitlines()
+    lines[3] = re.sub(
+        r",\d{4}-(\d\d-\d\d)", r",0000-\1", lines[3], count=1
+    )  # year 0: pandas reads it
+    bad.write_text("\n".join(lines) + "\n")
     before = _snapshot(mapped)
     with pytest.raises(DataValidationError) as caught:
         import_ucdp(bad, mapped)
-    assert [str(p) for p in caught.value.problems] == [
+    said = [str(p) for p in caught.value.problems]
+    assert said[:2] == [
         f"{bad}:2: date_prec: must be 1 to 5 ('9')",
         f"{bad}:3: best: is not between low and high ('7')",
     ]
+    # The export's own line, never a line of the import's staging folder.
+    assert said[2:] and all(p.startswith(f"{bad}:4: date_") and "1946" in p for p in said[2:])
     assert _snapshot(mapped) == before
 
 

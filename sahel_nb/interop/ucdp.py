@@ -90,6 +90,11 @@ def _check(frame: pd.DataFrame) -> tuple[Checks, dict[str, pd.Series]]:
         days[name] = pd.to_datetime(value.where(value.str.fullmatch(_DAY.pattern), None),
                                     format="%Y-%m-%d", errors="coerce")  # fmt: skip
         checks.flag((value != "") & days[name].isna(), name, "is not a date such as 2012-01-15")
+        # pandas reads year 0 and year 1 as dates: no UCDP event is older than its data.
+        checks.flag(
+            days[name].notna() & (days[name].dt.year < 1946), name,
+            "is before 1946, where UCDP's data begin",
+        )  # fmt: skip
     checks.flag(days["date_end"] < days["date_start"], "date_end", "is before date_start")
     for name in ("best", "low", "high"):
         value = number(cols[name])
