@@ -463,3 +463,21 @@ def test_a_header_alone_without_a_line_end_is_an_empty_table(tmp_path):
     header = (folder / "flows.csv").read_text(encoding="utf-8").splitlines()[0]
     (folder / "flows.csv").write_text(header, encoding="utf-8")  # no newline after it
     assert load_dataset(folder).flows.empty
+
+
+@pytest.mark.parametrize("written", ["1e-400", "-0", "-0.0"])
+def test_an_amount_that_reads_as_zero_but_is_not_written_so_is_refused(tmp_path, written):
+    # An unknown is empty, never 0: a zero no one wrote is a mistake to say.
+    folder = _copy(tmp_path)
+    path = folder / "flows.csv"
+    header, first, *rest = path.read_text(encoding="utf-8").splitlines()
+    cells = first.split(",")
+    at = header.split(",").index("amount")
+    assert cells[at], "the fixture's first flow gives an amount"
+    cells[at] = written
+    path.write_text("\n".join([header, ",".join(cells), *rest]) + "\n", encoding="utf-8")
+    said = [p for p in _messages(folder) if ": amount: " in p]
+    assert said == [
+        f"{path}:2: amount: reads as 0 but is not written as 0 (too small, or -0); write 0 "
+        f"for nothing paid, or leave it empty if the amount is not known ('{written}')"
+    ]

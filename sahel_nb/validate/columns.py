@@ -65,7 +65,9 @@ def _passes(result, values: pd.Series) -> pd.Series | bool:
     return pd.Series(ok.to_numpy(zero_copy_only=False), index=values.index, copy=False)
 
 
-def _number_checks(name: str, parsed: dict, low: float, high: float, message: str):
+def _number_checks(
+    name: str, parsed: dict, low: float, high: float, message: str, zero_as_written=False
+):
     # The parse made by the first check is kept in ``parsed`` for the range
     # check, the row checks and the typed table: a million values, parsed once.
     arrow: dict = {}
@@ -99,13 +101,28 @@ def _number_checks(name: str, parsed: dict, low: float, high: float, message: st
         inside = pc.and_(pc.greater_equal(parsed_values, low), pc.less_equal(parsed_values, high))
         return _passes(pc.or_(inside, pc.invert(pc.is_finite(parsed_values))), values)
 
-    return [
+    def zero_written_as_zero(values: pd.Series) -> pd.Series:
+        # 1e-400 reads as 0 and -0 is 0: a zero no one wrote. An unknown is empty, never 0.
+        zero = pc.equal(numbers(values), 0)
+        plain = pc.match_substring_regex(arrow_text(values), r"^0+(?:\.0*)?$")
+        return _passes(pc.invert(pc.and_(zero, pc.invert(plain))), values)
+
+    checks = [
         _check(is_number, "is not a number; write digits only, e.g. 7300000"),
         _check(
             finite, "is too large to be a number; check its digits and exponent (7.3e6 is 7300000)"
         ),
         _check(within, message),
     ]
+    if zero_as_written:
+        checks.append(
+            _check(
+                zero_written_as_zero,
+                "reads as 0 but is not written as 0 (too small, or -0); write 0 for nothing "
+                "paid, or leave it empty if the amount is not known",
+            )
+        )
+    return checks
 
 
 def _isin(allowed, message: str) -> pa.Check:
@@ -348,7 +365,7 @@ def _checks(spec: Field, parsed: dict) -> list[pa.Check]:
         return _number_checks(
             name, parsed, 0, MOST_MONEY,
             "must not be negative, nor more than 1e15 (no payment is that large): "
-            "check its sign and digits",
+            "check its sign and digits", zero_as_written=True,
         )  # fmt: skip
     if kind == "count":
         return [_check(_whole, "must be a whole number, zero or more")]
