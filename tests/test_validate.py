@@ -481,3 +481,14 @@ def test_an_amount_that_reads_as_zero_but_is_not_written_so_is_refused(tmp_path,
         f"{path}:2: amount: reads as 0 but is not written as 0 (too small, or -0); write 0 "
         f"for nothing paid, or leave it empty if the amount is not known ('{written}')"
     ]
+
+
+def test_an_invisible_direction_control_in_a_name_is_refused(tmp_path):
+    # "\u202eMIQA" shows as "AQIM": in names and titles such a character misleads.
+    folder = _copy(tmp_path)
+    _edit(folder, "actors.csv", ",Tuareg,", ",\u202eGERAUT,")
+    said = [p for p in _messages(folder) if "invisible character" in p]
+    assert said == [
+        f"{folder / 'actors.csv'}:3: name: holds an invisible character (U+202E) that changes "
+        "how the text reads or compares: remove it ('\\\\u202eGERAUT')"
+    ]

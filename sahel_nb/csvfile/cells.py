@@ -98,6 +98,40 @@ def _report_control_characters(raw: RawTable, frame: pd.DataFrame, low: set[str]
             offset += len(chunk)
 
 
+#: Invisible characters that change how text reads: direction controls (a name shown
+#: backwards), and the zero-width no-break space (two ids that look alike).
+_INVISIBLE_SET = frozenset(
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\ufeff"
+)
+_INVISIBLE = "[" + "".join(sorted(_INVISIBLE_SET)) + "]"
+
+
+def _report_invisible(raw: RawTable) -> None:
+    """Report every cell of a small table (sources, actors) holding an invisible control.
+
+    Names and ids are where such a character misleads: "\u202eMIQA" shows as
+    "AQIM". Only these tables are scanned: a million events' descriptions
+    are shown escaped on every page, and scanning them would slow each load.
+    """
+    if raw.frame is None:
+        return
+    for column in raw.frame.columns:
+        text = arrow_text(raw.frame[column])
+        hits = pc.match_substring_regex(text, _INVISIBLE)
+        if not pc.any(hits).as_py():
+            continue
+        for position in pc.indices_nonzero(pc.fill_null(hits, False)).to_pylist():
+            value = raw.frame[column].iloc[position]
+            found = next(c for c in value if c in _INVISIBLE_SET)
+            raw.problem(
+                raw.line(position), column,
+                f"holds an invisible character (U+{ord(found):04X}) that changes how the text "
+                "reads or compares: remove it",
+                value.encode("unicode_escape").decode("ascii"),
+            )  # fmt: skip
+            raw.mangled.add((position, column))
+
+
 def _control_positions(chunk: pa.Array) -> list[int]:
     """Positions of the cells of a text chunk holding a byte below 32 other than tab, LF, CR."""
     buffers = text_buffers(chunk)

@@ -11,6 +11,7 @@ import pyarrow
 import pyarrow.compute as pc
 
 from ..csvfile import RawTable, arrow_text, extended, read_table
+from ..csvfile.cells import _report_invisible
 from ..exceptions import DataValidationError, Problem
 from ..match_review import matching_problems, read_decisions
 from ..origins import claim_problems
@@ -120,6 +121,7 @@ def _table_problems(raw: RawTable) -> None:
     _row_problems(raw)
     if name in ("sources", "actors"):
         _case_twins(raw)
+        _report_invisible(raw)
 
 
 def _case_twins(raw: RawTable) -> None:
