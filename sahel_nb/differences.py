@@ -24,21 +24,34 @@ def _who(sources: pd.Series, short: dict[str, str]) -> str:
 
 def _numbers(rows: pd.DataFrame, column: str, short: dict[str, str]) -> list[dict]:
     given = rows[rows[column].notna().to_numpy(bool)]
-    spread = given.groupby("claim_id")[column].agg(["min", "max"])
-    differ = spread.index[(spread["min"] != spread["max"]).to_numpy(bool)]
+    # A record's own range (UCDP's low and high deaths beside its best) counts as
+    # the values it allows: the claim's range runs from the lowest to the highest.
+    low_column, high_column = f"{column}_low", f"{column}_high"
+    ranged = low_column in given and high_column in given
+    low = given[low_column].fillna(given[column]) if ranged else given[column]
+    high = given[high_column].fillna(given[column]) if ranged else given[column]
+    given = given.assign(_low=low.astype("int64"), _high=high.astype("int64"))
+    spread = given.groupby("claim_id").agg(low=("_low", "min"), high=("_high", "max"))
+    differ = spread.index[(spread["low"] != spread["high"]).to_numpy(bool)]
     out = []
     for claim_id, group in given[given["claim_id"].isin(differ)].groupby("claim_id", sort=True):
         values = group[column].astype("int64")
+        labels = pd.Series(
+            [f"{v:,}" if lo == hi else f"{v:,} ({lo:,}–{hi:,})"
+             for v, lo, hi in zip(values, group["_low"], group["_high"], strict=True)],
+            index=group.index,
+        )  # fmt: skip
+        order = sorted(set(zip(values, group["_low"], group["_high"], labels, strict=True)))
         said = "; ".join(
-            f"{value:,} ({_who(group['source_id'][values == value], short)})"
-            for value in sorted(values.unique())
+            f"{label} ({_who(group['source_id'][labels == label], short)})"
+            for label in dict.fromkeys(label for *_, label in order)
         )
         out.append(
             {
                 "claim_id": claim_id,
                 "aspect": ASPECTS[column],
-                "low": int(values.min()),
-                "high": int(values.max()),
+                "low": int(group["_low"].min()),
+                "high": int(group["_high"].max()),
                 "said": said,
             }
         )
@@ -118,8 +131,10 @@ def report_differences(dataset, claim_ids=None) -> pd.DataFrame:
     # Only claims several rows tell can disagree: found first, on one column, so half a
     # million single records are never copied.
     shared = events["claim_id"].duplicated(keep=False).to_numpy(bool)
-    rows = events.loc[shared, ["claim_id", "date", "date_start", "date_end", "fatalities",
-                               "hostages", "actor1", "source_id", "status"]]  # fmt: skip
+    columns = ["claim_id", "date", "date_start", "date_end", "fatalities", "hostages", "actor1",
+               "source_id", "status"]  # fmt: skip
+    columns += [c for c in ("fatalities_low", "fatalities_high") if c in events]
+    rows = events.loc[shared, columns]
     rows = rows[rows["status"].astype(str).isin(SUPPORTING_STATUSES).to_numpy(bool)]
     rows = rows[rows["claim_id"].duplicated(keep=False).to_numpy(bool)]
     if claim_ids is not None and not rows.empty:

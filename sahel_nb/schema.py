@@ -348,6 +348,10 @@ TABLES: dict[str, Table] = {
                 # An imported event a newer export of its dataset no longer
                 # holds: the export that dropped it. Kept, never counted.
                 Field("withdrawn", "ref", ref="sources", optional_column=True),
+                # A dataset's own range of deaths (UCDP's low and high estimates
+                # beside its best, which is fatalities).
+                Field("fatalities_low", "count", optional_column=True),
+                Field("fatalities_high", "count", optional_column=True),
             ),
         ),
         Table(

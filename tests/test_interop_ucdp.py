@@ -4,6 +4,8 @@ No real UCDP file is at hand: the fixture is made up, in GED's column layout (ve
 later, 49 columns), and proves nothing about real files.
 """
 
+import csv
+import dataclasses
 import json
 import re
 import shutil
@@ -182,3 +184,59 @@ def test_ucdps_civilians_are_a_civilian_population_named_by_no_one(mapped):
     actors = load_dataset(mapped).actors.set_index("name")
     assert actors.loc["Civilians", "actor_type"] == "civilian population"
     assert bool(actors.loc["Civilians", "unnamed"])
+
+
+def test_deaths_are_kept_as_a_range_and_said_as_one(mapped, tmp_path):
+    from sahel_nb.differences import report_differences
+
+    summary = import_ucdp(GED, mapped)
+    assert not any("fatalities_low" in note for note in summary.notes)  # the folder has them
+    data = load_dataset(mapped)
+    gao = data.events.set_index("event_id").loc["ucdp-900001"]
+    assert (gao["fatalities_low"], gao["fatalities"], gao["fatalities_high"]) == (2, 3, 5)
+    # Another record of the same event, with 0 deaths: the claim's deaths run 0 to 5, and
+    # each record's own value is said with who gives it.
+    events = data.events.copy()
+    events.loc[events["event_id"] == "ucdp-900001", "claim_id"] = "c-gao"
+    other = events[events["event_id"] == "ucdp-900001"].assign(
+        event_id="acled-X", claim_id="c-gao", fatalities=0, fatalities_low=pd.NA,
+        fatalities_high=pd.NA, source_id=data.sources["source_id"].iloc[0],
+    )  # fmt: skip
+    data = dataclasses.replace(data, events=pd.concat([events, other], ignore_index=True))
+    (row,) = report_differences(data, ["c-gao"]).to_dict("records")
+    assert (row["aspect"], row["low"], row["high"]) == ("deaths", 0, 5)
+    assert "3 (2–5) (" in row["said"] and row["said"].startswith("0 (")
+
+
+def test_a_folder_without_the_range_columns_is_told_where_the_range_went(mapped):
+    events = mapped / "events.csv"
+    with open(events, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    cut = {rows[0].index("fatalities_low"), rows[0].index("fatalities_high")}
+    with open(events, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(
+            [v for i, v in enumerate(row) if i not in cut] for row in rows
+        )
+    summary = import_ucdp(GED, mapped)
+    assert any("no fatalities_low and fatalities_high columns" in n for n in summary.notes)
+    gao = load_dataset(mapped).events.set_index("event_id").loc["ucdp-900001"]
+    assert "low 2, high 5" in gao["description"]
+
+
+def test_a_range_of_deaths_that_does_not_hold_its_best_estimate_is_refused(mapped):
+    import_ucdp(GED, mapped)
+    events = mapped / "events.csv"
+    with open(events, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    at = rows[0].index("fatalities_low")
+    line = next(n for n, row in enumerate(rows, 1) if row[0] == "ucdp-900001")
+    rows[line - 1][at] = "9"
+    with open(events, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(mapped)
+    said = [str(p) for p in caught.value.problems]
+    assert (
+        f"{events}:{line}: fatalities_low: is more than fatalities (the best estimate) ('9')"
+        in said
+    )

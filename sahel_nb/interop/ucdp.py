@@ -144,6 +144,18 @@ def read_ucdp(path: str | os.PathLike) -> tuple[pd.DataFrame, list]:
     return frame, problems
 
 
+def _holds_ranges(data_dir: Path) -> bool:
+    """Whether the folder's events.csv has the columns for a range of deaths."""
+    import csv
+
+    try:
+        with open(Path(data_dir) / "events.csv", encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), [])
+    except OSError:
+        return False
+    return {"fatalities_low", "fatalities_high"} <= set(header)
+
+
 def _country(names: pd.Series) -> tuple[pd.Series, dict[str, int]]:
     """ISO 3166 codes of UCDP's country names; its former names in brackets are left aside."""
     plain = names.str.replace(r"\s*\(.*\)\s*$", "", regex=True)
@@ -222,6 +234,13 @@ def _import(
             f"{count} rows give the country {name!r}, which has no ISO 3166 code here: their "
             "country is left empty"
         )
+    if ((cols["low"] != "") | (cols["high"] != "")).any() and not _holds_ranges(data_dir):
+        summary.notes.append(
+            "this folder's events.csv has no fatalities_low and fatalities_high columns: "
+            "UCDP's low and high estimates of deaths are kept in each event's description "
+            "only; add the two columns to its header (as data/events.csv has them) to keep "
+            "them as numbers"
+        )
     kinds = cols["type_of_violence"].map(UCDP_TYPES)
     by_country = cols["where_prec"].isin(["6", "7"])
     rows = pd.DataFrame(
@@ -237,6 +256,8 @@ def _import(
             "longitude": cols["longitude"].where(~by_country, ""),
             "geo_precision": cols["where_prec"].map(UCDP_GEO_PRECISION).fillna(""),
             "fatalities": cols["best"],
+            "fatalities_low": cols["low"],
+            "fatalities_high": cols["high"],
             "description": _descriptions(cols),
             "_row": frame["_row"][cols["id"].index],
         }

@@ -89,7 +89,13 @@ class _Writer:
             return f"{low:,}–{high:,} {word}s"
         if pd.isna(event[column]):
             return unknown
-        return _plural(int(event[column]), word)
+        said = _plural(int(event[column]), word)
+        # One record's own range (UCDP's low and high estimates beside its best).
+        low, high = event.get(f"{column}_low"), event.get(f"{column}_high")
+        given = low is not None and high is not None and not pd.isna(low) and not pd.isna(high)
+        if given and int(low) != int(high):
+            said += f" (the best estimate, of {int(low):,} to {int(high):,})"
+        return said
 
     def _differ(self, event: dict) -> list[Sentence]:
         """The sentence saying where this event's reports differ, and who gives which value."""

@@ -65,6 +65,17 @@ def _row_problems(raw: RawTable) -> None:
             "longitude",
             "latitude and longitude go together: give both or neither",
         )
+    # Most folders hold no range of deaths: a million empty cells need no parse.
+    ranged = name == "events" and has("fatalities_low") and has("fatalities_high")
+    if ranged and (frame["fatalities_low"].notna().any() or frame["fatalities_high"].notna().any()):
+        deaths = {c: raw.parsed_number(c) for c in ("fatalities", "fatalities_low",
+                                                       "fatalities_high")}  # fmt: skip
+        flag(deaths["fatalities_low"] > deaths["fatalities"], "fatalities_low",
+             "is more than fatalities (the best estimate)")  # fmt: skip
+        flag(deaths["fatalities_high"] < deaths["fatalities"], "fatalities_high",
+             "is less than fatalities (the best estimate)")  # fmt: skip
+        flag(deaths["fatalities_low"] > deaths["fatalities_high"], "fatalities_low",
+             "is more than fatalities_high")  # fmt: skip
     if name == "flows":
         amounts = {
             column: raw.parsed_number(column)
