@@ -499,3 +499,36 @@ def test_likelihood_and_confidence_said_in_the_prose_against_the_fields_are_flag
     )
     _edit(written, "because: Several reports tell it.", "because: Confidence is high, on reports.")
     assert estimative() == ["its reasons speak of high confidence where its confidence is moderate"]
+
+
+def test_a_new_sources_claims_no_judgment_cites_are_named_for_the_analyst(written, tmp_path):
+    from sahel_nb.assessment import new_evidence
+    from sahel_nb.narrative import situation_report
+
+    data = tmp_path / "data"
+    shutil.copytree(CLAIMS, data)
+    dataset = load_dataset(data)
+    assessment = load_assessment(written, dataset)
+    write_review(assessment, dataset)
+    assert new_evidence(assessment, dataset) == []
+    # A new source telling a claim no judgment cites (a second kidnapping), and adding a
+    # report under a cited one: the first is new evidence, the second a judgment to review.
+    with open(data / "sources.csv", "a", encoding="utf-8") as out:
+        out.write("wire,Fixture wire story,,Fixture Wire,2004-01-05,,wire story,,B,Made up.\n")
+    with open(data / "events.csv", "a", encoding="utf-8") as out:
+        out.write(
+            "ev-second-wire,c-second,2004,Violence against civilians,"
+            "Abduction/forced disappearance,gspc,hostages,,,,,,,,,2,A second kidnapping.,"
+            "reported,3,wire,¶2,\n"
+            "ev-kidnap-wire,c-kidnap,2003,Violence against civilians,"
+            "Abduction/forced disappearance,gspc,hostages,,,,,,,,,32,The kidnapping again.,"
+            "reported,3,wire,¶1,\n"
+        )
+    dataset = load_dataset(data)
+    (said,) = new_evidence(assessment, dataset)
+    assert "tells 1 claim no judgment or matrix cites: c-second" in said
+    assert "c-kidnap" not in said  # cited: its judgment is to review instead
+    assert any("report added: ev-kidnap-wire" in c for i in to_review(assessment, dataset)
+               for c in i["changes"])  # fmt: skip
+    report = situation_report(dataset, assessment=assessment)
+    assert any(line.startswith("New since the last review: ") for line in report.front)

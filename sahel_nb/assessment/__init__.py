@@ -25,7 +25,7 @@ from .model import (
     find_assessment,
     load_assessment,
 )
-from .review import evidence_state, review_path, to_review, write_review
+from .review import evidence_state, new_evidence, review_path, to_review, write_review
 
 __all__ = [
     "ACH_RULE",
@@ -54,6 +54,7 @@ __all__ = [
     "late_sources",
     "load_assessment",
     "matrix_frame",
+    "new_evidence",
     "review_path",
     "score_matrix",
     "to_review",

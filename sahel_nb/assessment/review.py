@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .checks import evidence_rows
 
-__all__ = ["evidence_state", "review_path", "to_review", "write_review"]
+__all__ = ["evidence_state", "new_evidence", "review_path", "to_review", "write_review"]
 
 # What a report is, for review: its place in a source and how it is graded.
 _FIELDS = [
@@ -66,8 +66,11 @@ def write_review(assessment, dataset) -> Path:
     from ..pages import write_atomically
 
     state = {key: evidence_state(dataset, ids) for key, ids, _ in _items(assessment)}
+    # The sources held when the analyst reviewed: what came later and no judgment
+    # cites is named by new_evidence, so new evidence is read even when uncited.
+    sources = sorted(str(s) for s in dataset.sources["source_id"])
     text = json.dumps(
-        {"assessment": assessment.id, "reviewed": state},
+        {"assessment": assessment.id, "reviewed": state, "sources": sources},
         indent=1,
         sort_keys=True,
         ensure_ascii=False,
@@ -146,3 +149,64 @@ def to_review(assessment, dataset) -> list[dict]:
             changes = _what_changed(before.get("reports", {}), now["reports"], names, late)
         out.append({"id": key, "text": text, "changes": changes})
     return out
+
+
+#: How many claims of one new source are named before "and N more".
+_NAMED = 6
+
+
+def new_evidence(assessment, dataset) -> list[str]:
+    """What sources added since the last review tell that no judgment or matrix cites.
+
+    A report under a cited claim already puts its judgment "to review"
+    (:func:`to_review`); a new source's other claims may bear on a judgment
+    too, and only the analyst can say which. One sentence per new source,
+    naming its claims; nothing before a first review, or for a record made
+    before sources were recorded.
+
+    Examples
+    --------
+    >>> from sahel_nb import load_dataset
+    >>> from sahel_nb.assessment import load_assessment
+    >>> data = load_dataset()
+    >>> new_evidence(load_assessment("aqim-kfr-mali-2003-2010", data), data)
+    []
+    """
+    from ..cite import short_names
+    from ..schema import CLAIM_TABLES
+    from .checks import claims_named
+    from .cutoff import late_sources
+
+    try:
+        recorded = json.loads(review_path(assessment).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    held = recorded.get("sources") if isinstance(recorded, dict) else None
+    if not isinstance(held, list):
+        return []
+    added = [s for s in dataset.sources["source_id"].astype(str) if s not in set(held)]
+    if not added:
+        return []
+    cited = set(claims_named(dataset, sorted(assessment.claim_ids())))
+    names = short_names(dataset.sources)
+    late = late_sources(dataset.sources, assessment.cut_off, assessment.keep_undated)
+    said = []
+    for source in added:
+        claims: list[str] = []
+        for table in CLAIM_TABLES:
+            frame = dataset.tables[table]
+            mine = frame[(frame["source_id"].astype(str) == source).to_numpy(bool)]
+            claims += [str(c) for c in mine["claim_id"].dropna() if str(c) not in cited]
+        claims = list(dict.fromkeys(claims))
+        if not claims:
+            continue
+        shown = ", ".join(claims[:_NAMED]) + (
+            f" and {len(claims) - _NAMED:,} more" if len(claims) > _NAMED else ""
+        )
+        when = " (published after the cut-off)" if source in late else ""
+        count = f"{len(claims):,} claim{'s' if len(claims) != 1 else ''}"
+        said.append(
+            f"{names.get(source, source)}{when}, added since the last review, tells {count} "
+            f"no judgment or matrix cites: {shown}; read them against the judgments"
+        )
+    return said

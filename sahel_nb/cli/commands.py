@@ -123,7 +123,7 @@ def _print_checks(assessment, dataset) -> None:
     """What the checks flag in an assessment, and what needs review: warnings, not errors."""
     import shlex
 
-    from ..assessment import check_assessment, to_review
+    from ..assessment import check_assessment, new_evidence, to_review
     from ..paths import analysis_dir, default_data_dir
 
     for flag in check_assessment(assessment, dataset):
@@ -145,6 +145,8 @@ def _print_checks(assessment, dataset) -> None:
         for change in item["changes"]:
             change = change.replace(f"sahel-nb review {assessment.id} ", f"{command} ")
             print(f"{where}: {key}: to review: {change}", file=sys.stderr)
+    for said in new_evidence(assessment, dataset):
+        print(f"{assessment.path}: new evidence: {said}", file=sys.stderr)
 
 
 def _review(args: argparse.Namespace) -> int:

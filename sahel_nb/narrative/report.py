@@ -11,6 +11,7 @@ from ..assessment import (
     before_cut_off,
     check_assessment,
     load_assessment,
+    new_evidence,
     to_review,
 )
 from .evidence import _Writer
@@ -175,6 +176,9 @@ def situation_report(
         [LIKELIHOOD_RULE, CONFIDENCE_RULE, CONTESTED_RULE, ESTIMATIVE_RULE, ACH_RULE]
         if assessment
         else [],
-        front=front_lines(assessment, left_out) if assessment is not None else [],
+        front=front_lines(assessment, left_out)
+        + [f"New since the last review: {said}" for said in new_evidence(assessment, full)]
+        if assessment is not None
+        else [],
         annex_at=annex_at if assessment is not None else None,
     )
