@@ -31,7 +31,11 @@ def test_prune_leaves_keep_runs_latest_among_them(tmp_path, keep):
 @pytest.mark.parametrize("keep", [1, 2])
 def test_prune_counts_latest_when_an_older_run_was_published_last(tmp_path, keep):
     # A run started earlier (an older id) finished after a newer one: it is latest.
-    older, newer, oldest = "20261202T000000Z-1-aaaa", "20261203T000000Z-2-bbbb", "20261201T000000Z-3-cccc"
+    older, newer, oldest = (
+        "20261202T000000Z-1-aaaa",
+        "20261203T000000Z-2-bbbb",
+        "20261201T000000Z-3-cccc",
+    )
     _runs(tmp_path, oldest, older, newer)
     publish_latest(tmp_path, older)
     prune(tmp_path, keep)
