@@ -31,8 +31,11 @@ def _numbers(rows: pd.DataFrame, column: str, short: dict[str, str]) -> list[dic
     low = given[low_column].fillna(given[column]) if ranged else given[column]
     high = given[high_column].fillna(given[column]) if ranged else given[column]
     given = given.assign(_low=low.astype("int64"), _high=high.astype("int64"))
-    spread = given.groupby("claim_id").agg(low=("_low", "min"), high=("_high", "max"))
-    differ = spread.index[(spread["low"] != spread["high"]).to_numpy(bool)]
+    # Records disagree when they give different figures (a best, or a range): two
+    # records of "3 (2–5)" agree, and so do none of a claim's single figures alike.
+    told = given.assign(_best=given[column].astype("int64"))[["claim_id", "_best", "_low", "_high"]]
+    distinct = told.drop_duplicates().groupby("claim_id").size()
+    differ = distinct.index[(distinct > 1).to_numpy(bool)]
     out = []
     for claim_id, group in given[given["claim_id"].isin(differ)].groupby("claim_id", sort=True):
         values = group[column].astype("int64")

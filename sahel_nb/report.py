@@ -309,6 +309,13 @@ def _conclude(out, staging, run_id, runs, outcomes, manifest, keep, log, stopper
         kept = out / f"failed-{run_id}"
         with stopper.holding():
             staging.rename(kept)
+        if keep is not None:
+            # A nightly run failing for a week must not fill the disk: the older failed
+            # runs go too (the published ones only when a run publishes).
+            with publish_lock(out, log):
+                pruned = _prune(out, keep, failed_only=True)
+            for name in pruned:
+                log(f"pruned old failed run {name}")
         lines = [f"{o['notebook']} ({o['name']}): {o['error']}" for o in failed]
         raise RunFailed(
             f"{len(failed)} of {len(runs)} notebook run(s) failed; the last good report is "

@@ -235,7 +235,7 @@ def publish_latest(out: Path, run_id: str) -> None:
     os.replace(temporary, out / "latest")
 
 
-def prune(out: Path, keep: int) -> list[str]:
+def prune(out: Path, keep: int, *, failed_only: bool = False) -> list[str]:
     """Remove all but ``keep`` published runs: ``latest``'s and the newest others; hold the lock.
 
     With the lock held no run is between its rename and its link switch, so
@@ -243,6 +243,8 @@ def prune(out: Path, keep: int) -> list[str]:
     is the run published last, which is not always the newest by its id: a
     run started earlier may finish after one started later. It counts
     among the ``keep``, so ``--keep 1`` leaves one run whatever the order.
+    The newest ``keep`` failed runs are kept too; with ``failed_only`` (a
+    run that failed prunes) only failed runs are removed.
     """
     latest = (out / "latest").resolve().name if (out / "latest").exists() else None
     # Only folders a report run made: named by a run id, holding its manifest (a
@@ -255,7 +257,7 @@ def prune(out: Path, keep: int) -> list[str]:
     finished = sorted(name for name in runs if not name.startswith("failed-"))
     others = [name for name in finished if name != latest]
     room = max(keep - (latest in finished), 0)
-    doomed = others[: max(len(others) - room, 0)]
+    doomed = [] if failed_only else others[: max(len(others) - room, 0)]
     # Failed runs are kept for diagnosis, the newest ``keep`` of them: a nightly run
     # failing for a week must not fill the disk.
     failed = sorted((name for name in runs if name.startswith("failed-")), key=lambda n: n[7:])

@@ -251,7 +251,7 @@ def _journal_names(data_dir: Path, folder: Path) -> bool:
 
 def _stopped_moving(error: OSError, folder: Path) -> str:
     """An import stopped part way through its move in, said as it is."""
-    reason = write_error(error, folder).removesuffix(" Nothing was changed there.")
+    reason = write_error(error, folder).removesuffix(". Nothing was changed there.")
     return (
         f"{reason}. The import stopped while moving its files in: some of {folder}'s files "
         "are already the new ones. Its files and journal are kept; once the folder can be "

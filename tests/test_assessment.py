@@ -489,7 +489,21 @@ def test_likelihood_and_confidence_said_in_the_prose_against_the_fields_are_flag
     )
     said = estimative()
     assert any("'almost certain' where its likelihood is 'very likely'" in r for r in said)
-    assert any("states a confidence ('high confidence')" in r for r in said)
+    assert any("states a confidence ('with high confidence')" in r for r in said)
+    # Ordinary prose is not estimative language: negations, comparisons, adjectives.
+    _edit(
+        written,
+        "We assess with high confidence that the kidnapping almost certainly took place in 2003.",
+        "It is not likely that they were unlikely allies; the most likely payer paid. "
+        "Public confidence is low.",
+    )
+    assert estimative() == []
+    _edit(
+        written,
+        "It is not likely that they were unlikely allies; the most likely payer paid. "
+        "Public confidence is low.",
+        "We assess with high confidence that the kidnapping almost certainly took place in 2003.",
+    )
     # Reasons that speak of another confidence than the field's are flagged too; a synonym
     # of the field's own term ("highly probable" for very likely) is not.
     _edit(

@@ -206,6 +206,10 @@ def test_deaths_are_kept_as_a_range_and_said_as_one(mapped, tmp_path):
     (row,) = report_differences(data, ["c-gao"]).to_dict("records")
     assert (row["aspect"], row["low"], row["high"]) == ("deaths", 0, 5)
     assert "3 (2–5) (" in row["said"] and row["said"].startswith("0 (")
+    # Two records giving the same best and range agree: no difference to say.
+    same = other.assign(fatalities=3, fatalities_low=2, fatalities_high=5)
+    agreeing = dataclasses.replace(data, events=pd.concat([events, same], ignore_index=True))
+    assert report_differences(agreeing, ["c-gao"]).empty
 
 
 def test_a_folder_without_the_range_columns_is_told_where_the_range_went(mapped):

@@ -790,3 +790,38 @@ def test_a_states_government_and_its_army_are_not_different_perpetrators():
     assert not together["clash"].any() and (together["raw"] > apart["raw"]).all()
     other_state = score_pairs(new, old.assign(perpetrator="algerian-army"), i, j, sides=sides)
     assert other_state["clash"].all()
+
+
+def test_a_country_or_a_region_named_as_the_place_is_no_place():
+    # Two records "in Mali" with no coordinates, no actor in common: placed by country
+    # only, and the analyst's call, however well the rest scores.
+    new = _records(lat=np.nan, lon=np.nan, perpetrator="", actors="||", place="")
+    old = _records(record_id="b", claim="b", dataset="gtd", lat=np.nan, lon=np.nan,
+                   start=1, end=1, perpetrator="", actors="||", place="")  # fmt: skip
+    from sahel_nb.matching.records import place_key
+
+    for first, second in (
+        ("Mali", "Mali"),
+        ("Northern Mali", "northern mali"),
+        ("Gao region", "Gao"),
+    ):
+        a, b = new.assign(place=place_key(first)), old.assign(place=place_key(second))
+        i, j = candidate_pairs(a, b)
+        joined, _ = decide(score_pairs(a, b, i, j))
+        assert joined == {}, (first, second)
+
+
+def test_imported_state_actors_take_their_state_from_their_names():
+    from sahel_nb.interop.matches import _state_sides
+
+    imported = [
+        {"actor_id": "ucdp-government-of-niger", "actor_type": "government",
+         "name": "Government of Niger"},
+        {"actor_id": "acled-military-forces-of-niger", "actor_type": "security forces",
+         "name": "Military Forces of Niger (2021-)"},
+        {"actor_id": "acled-ansar-dine", "actor_type": "armed group", "name": "Ansar Dine"},
+    ]  # fmt: skip
+    sides = _state_sides(load_dataset(), imported)
+    assert sides["ucdp-government-of-niger"] == sides["acled-military-forces-of-niger"]
+    assert sides["mali-gov"] == sides["mali-army"] != sides["ucdp-government-of-niger"]
+    assert "acled-ansar-dine" not in sides

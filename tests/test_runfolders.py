@@ -53,3 +53,15 @@ def test_prune_leaves_failed_runs_and_build_folders_alone(tmp_path):
     assert prune(tmp_path, 1) == ["20261201T000000Z-1-aaaa"]
     assert "failed-20261203T000000Z-3-cccc" in _left(tmp_path)
     assert ".building-20261204T000000Z-4-dddd" in _left(tmp_path)
+
+
+def test_failed_only_prunes_only_older_failed_runs(tmp_path):
+    # A nightly run failing for a week: its failed runs are pruned to the newest N,
+    # the published ones are left for a run that publishes.
+    published = ["20261201T000000Z-1-aaaa", "20261202T000000Z-2-bbbb"]
+    failed = [f"failed-2026120{day}T000000Z-9-cccc" for day in range(3, 8)]
+    _runs(tmp_path, *published, *failed)
+    publish_latest(tmp_path, published[-1])
+    removed = prune(tmp_path, 1, failed_only=True)
+    assert sorted(removed) == failed[:-1]
+    assert _left(tmp_path) == [*published, failed[-1]]

@@ -441,7 +441,8 @@ def test_ids_that_differ_only_in_case_are_refused_in_sources_and_actors(tmp_path
 
 
 @pytest.mark.parametrize("ending", ["\n", ""])
-def test_a_table_cut_inside_its_last_quoted_value_is_refused(tmp_path, ending):
+@pytest.mark.parametrize("cut", ['"Analyst note cut sh', '"He said ""no"" and then cut'])
+def test_a_table_cut_inside_its_last_quoted_value_is_refused(tmp_path, ending, cut):
     # What a write cut short leaves: the last value's quote opened and never closed.
     folder = _copy(tmp_path)
     path = folder / "relationships.csv"
@@ -449,7 +450,7 @@ def test_a_table_cut_inside_its_last_quoted_value_is_refused(tmp_path, ending):
     header = lines[0].split(",")
     cells = lines[-1].split(",")
     assert len(cells) == len(header), "the fixture's last row holds no commas in values"
-    cells[-1] = '"Analyst note cut sh'
+    cells[-1] = cut
     path.write_text("\n".join([*lines[:-1], ",".join(cells)]) + ending, encoding="utf-8")
     said = [p for p in _messages(folder) if "ends inside this quoted value" in p]
     assert said and said[0].startswith(f"{path}:{len(lines)}: {header[-1]}: ")
@@ -465,7 +466,7 @@ def test_a_header_alone_without_a_line_end_is_an_empty_table(tmp_path):
     assert load_dataset(folder).flows.empty
 
 
-@pytest.mark.parametrize("written", ["1e-400", "-0", "-0.0"])
+@pytest.mark.parametrize("written", ["1e-400", "-0", "-0.0", "0.0001e-400"])
 def test_an_amount_that_reads_as_zero_but_is_not_written_so_is_refused(tmp_path, written):
     # An unknown is empty, never 0: a zero no one wrote is a mistake to say.
     folder = _copy(tmp_path)
@@ -492,3 +493,23 @@ def test_an_invisible_direction_control_in_a_name_is_refused(tmp_path):
         f"{folder / 'actors.csv'}:3: name: holds an invisible character (U+202E) that changes "
         "how the text reads or compares: remove it ('\\\\u202eGERAUT')"
     ]
+
+
+@pytest.mark.parametrize("written", ["0", "0.0", ".0", "0e0", "00"])
+def test_a_zero_written_as_a_zero_is_an_amount_of_nothing(tmp_path, written):
+    folder = _copy(tmp_path)
+    path = folder / "flows.csv"
+    header, first, *rest = path.read_text(encoding="utf-8").splitlines()
+    cells = first.split(",")
+    cells[header.split(",").index("amount")] = written
+    path.write_text("\n".join([header, ",".join(cells), *rest]) + "\n", encoding="utf-8")
+    assert load_dataset(folder).flows["amount"].iloc[0] == 0
+
+
+def test_a_zero_width_space_is_refused_and_a_right_to_left_mark_is_not(tmp_path):
+    folder = _copy(tmp_path)
+    _edit(folder, "actors.csv", ",Tuareg,", ",Tuareg\u200b,")
+    said = [p for p in _messages(folder) if "invisible character" in p]
+    assert len(said) == 1 and "(U+200B)" in said[0]
+    _edit(folder, "actors.csv", ",Tuareg\u200b,", ",Tuareg \u200fطوارق\u200f,")
+    assert load_dataset(folder) is not None  # Arabic beside Latin needs its marks

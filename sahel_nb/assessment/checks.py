@@ -107,17 +107,20 @@ class Flag:
 
 def claims_named(dataset, ids) -> list[str]:
     """The claim of each id, in order: a claim id stays, a report's row id becomes its claim."""
-    out = []
-    for value in ids:
-        claim = value
-        for table in CLAIM_TABLES:
-            frame = dataset.tables[table]
-            hit = frame.loc[frame[TABLES[table].id_column] == value, "claim_id"]
-            if len(hit):
-                claim = str(hit.iloc[0])
-                break
-        out.append(claim)
-    return out
+    ids = list(ids)
+    found: dict[str, str] = {}
+    # One lookup per table for all the ids: a comparison per id over a million
+    # events cost a second of every validate with an assessment.
+    for table in CLAIM_TABLES:
+        wanted = set(ids) - set(found)
+        if not wanted:
+            break
+        frame = dataset.tables[table]
+        column = TABLES[table].id_column
+        hit = frame[frame[column].isin(wanted).to_numpy(bool)]
+        for row_id, claim in zip(hit[column], hit["claim_id"], strict=True):
+            found.setdefault(str(row_id), str(claim))
+    return [found.get(value, value) for value in ids]
 
 
 def evidence_rows(dataset, ids, *, whole_claims: bool = False) -> pd.DataFrame:
@@ -331,6 +334,23 @@ def _overreach(judgment, claims: dict[str, tuple[dict, int]]) -> list[Flag]:
 _AS_CONTEXT = " (if the judgment does not rest on it, cite it under context)"
 
 
+def _sentences(text: str) -> list[str]:
+    """``text`` cut into sentences, not after a title or an initial ("Col. Goïta", "A. Touré").
+
+    Examples
+    --------
+    >>> _sentences("It was denied by Col. Goïta. Later; more.")
+    ['It was denied by Col. Goïta.', 'Later;', 'more.']
+    """
+    out: list[str] = []
+    for piece in re.split(r"(?<=[.!?;])\s+", " ".join(text.split())):
+        if out and re.search(r"\b(?:[A-Z][a-z]{0,3}|[A-Z])\.$", out[-1]):
+            out[-1] += " " + piece
+        else:
+            out.append(piece)
+    return out
+
+
 def _unaddressed(judgment, rows: pd.DataFrame, names: dict[str, str]) -> list[Flag]:
     against = rows[rows["status"].isin(["denied", "disputed"])]
     contested = sorted(set(against["claim_id"]) - set(getattr(judgment, "addresses", ())))
@@ -341,13 +361,16 @@ def _unaddressed(judgment, rows: pd.DataFrame, names: dict[str, str]) -> list[Fl
         # A denial word alone ("denied the group nothing") is not enough: name the denier,
         # in the same sentence, by a word of their name that is not a common noun
         # ("State" of the State Department would be found in any text about a state).
+        # Who denies is the speaker where one is named; the outlet only where none is
+        # (AFP's "France" is not who denied what AFP carried).
         who = {names.get(s, s) for s in against["speaker"].dropna() if isinstance(s, str) and s}
-        who |= {names.get(s, s) for s in against["source_id"]}
+        if not who:
+            who = {names.get(s, s) for s in against["source_id"]}
         words = {
             w for name in who for w in re.findall(r"\w{4,}", name)
             if not w.isdigit() and w.casefold() not in _COMMON_WORDS
         }  # fmt: skip
-        for sentence in re.split(r"(?<=[.!?;])\s+", " ".join(said.split())):
+        for sentence in _sentences(said):
             if _ADDRESSED.search(sentence) and any(
                 re.search(rf"\b{re.escape(w)}\b", sentence) for w in words
             ):
@@ -365,28 +388,70 @@ def _unaddressed(judgment, rows: pd.DataFrame, names: dict[str, str]) -> list[Fl
     ]
 
 
-#: ICD 203's terms and the synonyms it allows, each to its term; longest first, so
-#: "very unlikely" is read before "unlikely" and "unlikely" before "likely".
+#: ICD 203's terms and the synonyms it allows, each to its term.
 _ESTIMATIVE = {
     "almost no chance": "almost no chance",
     "very unlikely": "very unlikely", "highly improbable": "very unlikely",
-    "unlikely": "unlikely", "improbable": "unlikely", "improbably": "unlikely",
+    "unlikely": "unlikely", "improbable": "unlikely",
     "roughly even chance": "roughly even chance", "roughly even odds": "roughly even chance",
-    "very likely": "very likely", "highly probable": "very likely", "highly probably": "very likely",
-    "almost certain": "almost certain", "almost certainly": "almost certain",
-    "nearly certain": "almost certain", "nearly certainly": "almost certain",
-    "likely": "likely", "probable": "likely", "probably": "likely",
+    "very likely": "very likely", "highly probable": "very likely",
+    "almost certain": "almost certain", "nearly certain": "almost certain",
+    "likely": "likely", "probable": "likely",
 }  # fmt: skip
+#: The adverbs, which say a likelihood wherever they stand.
+_ESTIMATIVE_ADVERBS = {
+    "almost certainly": "almost certain", "nearly certainly": "almost certain",
+    "highly probably": "very likely", "probably": "likely", "improbably": "unlikely",
+}  # fmt: skip
+_TERMS = "|".join(sorted(map(re.escape, _ESTIMATIVE), key=len, reverse=True))
+#: An estimative adjective where it judges: after a verb ("is likely"), or before
+#: "that" or "to" ("likely to", "unlikely that"); never "the most likely payer".
 _ESTIMATIVE_WORDS = re.compile(
-    r"\b(" + "|".join(sorted(map(re.escape, _ESTIMATIVE), key=len, reverse=True)) + r")\b",
+    r"(?:\b(?:is|are|was|were|be|been|being|remains?|remained|seems?|seemed|appears?|"
+    r"appeared|looks?)\s+(?P<after>"
+    + _TERMS
+    + r")\b)|(?:\b(?P<before>"
+    + _TERMS
+    + r")\s+(?:that|to)\b)|(?:\b(?P<adverb>"
+    + "|".join(sorted(map(re.escape, _ESTIMATIVE_ADVERBS), key=len, reverse=True))
+    + r")\b)",
     re.IGNORECASE,
 )
-#: A confidence level said in words: "with high confidence", "confidence is low".
+#: What may follow a judging adjective: "is likely in 2010", "likely, given …"; any other
+#: word makes it an attribute ("they were unlikely allies").
+_AFTER_TERM = re.compile(
+    r"\s*(?:$|[,.;:!?)]|(?:that|to|in|on|at|for|by|given|because|since|as|if|and|but|or|"
+    r"though|while|after|before|unless|until|when|with|now|still|again|here|there)\b)",
+    re.IGNORECASE,
+)
+#: Words that turn a term round or into a comparison: "not likely", "less likely".
+_TURNED = re.compile(r"\b(?:not|no|less|more|most|least|hardly|as|how)\s+$", re.IGNORECASE)
+#: A confidence level the analyst states: "with high confidence", "we have low confidence",
+#: "our confidence is moderate", or a sentence opening "Confidence is low".
 _CONFIDENCE_WORDS = re.compile(
-    r"\b(low|moderate|high)\s+confidence\b|\bconfidence\s+(?:is|was|remains|stays)\s+"
-    r"(?:only\s+)?(low|moderate|high)\b",
+    r"\b(?:with|have|has|hold|holds|held|express|expressed|at)\s+(?:only\s+)?"
+    r"(low|moderate|high)\s+confidence\b"
+    r"|(?:^|[.;:!?]\s+|\b(?:our|my|the analyst's|analytic)\s+)confidence\s+"
+    r"(?:is|was|remains|stays)\s+(?:only\s+)?(low|moderate|high)\b",
     re.IGNORECASE,
 )
+
+
+def _estimative_terms(text: str) -> set[str]:
+    """The ICD 203 terms ``text`` uses where it judges, not in comparisons or negations."""
+    found = set()
+    for match in _ESTIMATIVE_WORDS.finditer(text):
+        if match.group("adverb"):
+            found.add(_ESTIMATIVE_ADVERBS[match.group("adverb").casefold()])
+            continue
+        term = match.group("after") or match.group("before")
+        group = "after" if match.group("after") else "before"
+        if _TURNED.search(text[: match.start(group)]):
+            continue
+        if group == "after" and not _AFTER_TERM.match(text, match.end(group)):
+            continue
+        found.add(_ESTIMATIVE[term.casefold()])
+    return found
 
 
 def _estimative_language(judgment) -> list[Flag]:
@@ -399,7 +464,7 @@ def _estimative_language(judgment) -> list[Flag]:
     """
     flags = []
     text = " ".join(judgment.text.split())
-    said = {_ESTIMATIVE[m.group(1).casefold()] for m in _ESTIMATIVE_WORDS.finditer(text)}
+    said = _estimative_terms(text)
     other = sorted(said - {judgment.likelihood}) if judgment.likelihood else []
     if other:
         flags.append(Flag(
@@ -412,7 +477,8 @@ def _estimative_language(judgment) -> list[Flag]:
     if found:
         flags.append(Flag(
             judgment.id, "estimative language",
-            f"its text states a confidence ('{found.group(0)}'): ICD 203 keeps confidence "
+            f"its text states a confidence ('{found.group(0).strip(' .;:!?')}'): ICD 203 keeps "
+            "confidence "
             "apart from likelihood; say it in confidence and its reasons in because",
             judgment.line,
         ))  # fmt: skip
@@ -493,9 +559,14 @@ def check_assessment(assessment, dataset) -> list[Flag]:
         # A claim the judgment doubts is one whose denial it takes up: nothing to address.
         flags += _unaddressed(judgment, rows[~rows["claim_id"].isin(doubted)], names)
     # An ACH row nothing before the cut-off reports weighs nothing: said, not left silent.
-    known_claims = {
-        str(c) for table in CLAIM_TABLES for c in known.tables[table]["claim_id"].dropna()
-    }
+    needed = set(
+        claims_named(dataset, [e.claim for m in getattr(assessment, "hypotheses", ())
+                               for e in m.evidence])
+    )  # fmt: skip
+    known_claims = set()
+    for table in CLAIM_TABLES if needed else ():
+        column = known.tables[table]["claim_id"]
+        known_claims |= set(column[column.isin(needed).to_numpy(bool)].astype(str))
     for matrix in getattr(assessment, "hypotheses", ()):
         for row in matrix.evidence:
             if not set(claims_named(dataset, [row.claim])) & known_claims:

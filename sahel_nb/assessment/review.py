@@ -162,7 +162,9 @@ def new_evidence(assessment, dataset) -> list[str]:
     (:func:`to_review`); a new source's other claims may bear on a judgment
     too, and only the analyst can say which. One sentence per new source,
     naming its claims; nothing before a first review, or for a record made
-    before sources were recorded.
+    before sources were recorded. Datasets' exports (ACLED, GTD, UCDP) are
+    left out: their records that repeat a cited claim put its judgment to
+    review, and the rest are counts, not claims to read one by one.
 
     Examples
     --------
@@ -173,6 +175,7 @@ def new_evidence(assessment, dataset) -> list[str]:
     []
     """
     from ..cite import short_names
+    from ..matching import dataset_of
     from ..schema import CLAIM_TABLES
     from .checks import claims_named
     from .cutoff import late_sources
@@ -184,19 +187,26 @@ def new_evidence(assessment, dataset) -> list[str]:
     held = recorded.get("sources") if isinstance(recorded, dict) else None
     if not isinstance(held, list):
         return []
-    added = [s for s in dataset.sources["source_id"].astype(str) if s not in set(held)]
+    held = set(held)
+    sources = dataset.sources["source_id"].astype(str)
+    # A dataset's export is not a source the analyst reads claim by claim: its
+    # events that repeat a cited claim put that judgment to review already.
+    curated = (dataset_of(sources) == "curated").to_numpy(bool)
+    added = [s for s in sources[curated] if s not in held]
     if not added:
         return []
     cited = set(claims_named(dataset, sorted(assessment.claim_ids())))
     names = short_names(dataset.sources)
     late = late_sources(dataset.sources, assessment.cut_off, assessment.keep_undated)
+    told: dict[str, list[str]] = {}
+    for table in CLAIM_TABLES:
+        frame = dataset.tables[table]
+        mine = frame[frame["source_id"].astype(str).isin(added).to_numpy(bool)]
+        for source, claim in zip(mine["source_id"].astype(str), mine["claim_id"], strict=True):
+            told.setdefault(source, []).append(str(claim))
     said = []
     for source in added:
-        claims: list[str] = []
-        for table in CLAIM_TABLES:
-            frame = dataset.tables[table]
-            mine = frame[(frame["source_id"].astype(str) == source).to_numpy(bool)]
-            claims += [str(c) for c in mine["claim_id"].dropna() if str(c) not in cited]
+        claims = [c for c in told.get(source, []) if c not in cited]
         claims = list(dict.fromkeys(claims))
         if not claims:
             continue

@@ -98,10 +98,12 @@ def _report_control_characters(raw: RawTable, frame: pd.DataFrame, low: set[str]
             offset += len(chunk)
 
 
-#: Invisible characters that change how text reads: direction controls (a name shown
-#: backwards), and the zero-width no-break space (two ids that look alike).
+#: Invisible characters that change how text reads or compares: direction overrides and
+#: isolates (a name shown backwards), and zero-width spaces, word joiners and soft hyphens
+#: ("AQIM\u200b" beside "AQIM"). The marks mixed Arabic and Latin text needs (LRM, RLM,
+#: ALM, the zero-width joiner and non-joiner) are left alone.
 _INVISIBLE_SET = frozenset(
-    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\ufeff"
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u2060\u00ad\ufeff"
 )
 _INVISIBLE = "[" + "".join(sorted(_INVISIBLE_SET)) + "]"
 

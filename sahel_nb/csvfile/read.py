@@ -141,7 +141,7 @@ def _report_open_quote(raw: RawTable, frame: pd.DataFrame, header: list[str]) ->
     last = frame[header[-1]].iloc[-1]
     if not isinstance(last, str) or not last:
         return
-    value = last.encode()
+    value = last.replace('"', '""').encode()  # as written in the file, quotes doubled
     try:
         with open(raw.path, "rb") as handle:
             handle.seek(0, 2)

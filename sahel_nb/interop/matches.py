@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from pathlib import Path
 
 import numpy as np
@@ -33,20 +35,57 @@ def _state_sides(dataset: Dataset, new_actors: list[dict]) -> dict[str, str]:
     """Each state actor's side, by its country: UCDP's "Government of Mali" and the army agree.
 
     Two records naming a state's government and its army as perpetrators do
-    not name different perpetrators.
+    not name different perpetrators. An imported actor has no country of its
+    own: ACLED's and UCDP's names give it ("Military Forces of Niger (2021-)").
     """
     rows = [
-        (a, t, c)
-        for a, t, c in zip(
+        (a, t, c, n)
+        for a, t, c, n in zip(
             dataset.actors["actor_id"], dataset.actors["actor_type"].astype(str),
-            dataset.actors["country"].fillna("").astype(str), strict=True,
+            dataset.actors["country"].fillna("").astype(str),
+            dataset.actors["name"].astype(str), strict=True,
         )
     ] + [
-        (a["actor_id"], str(a.get("actor_type", "")), str(a.get("country", "") or ""))
+        (a["actor_id"], str(a.get("actor_type", "")), str(a.get("country", "") or ""),
+         str(a.get("name", "")))
         for a in new_actors
     ]  # fmt: skip
-    return {actor: f"state {country}" for actor, kind, country in rows
-            if kind in STATE_TYPES and country}  # fmt: skip
+    sides = {}
+    for actor, kind, country, name in rows:
+        if kind in STATE_TYPES:
+            country = country or named_country(name)
+            if country:
+                sides[actor] = f"state {country}"
+    return sides
+
+
+_OF_STATE = re.compile(
+    r"^(?:former\s+)?(?:government|military forces|police forces|armed forces)\s+of\s+"
+    r"(?:the\s+)?(.+?)(?:\s*\([^()]*\))*\s*$",
+    re.IGNORECASE,
+)
+
+
+@functools.cache
+def named_country(name: str) -> str:
+    """The ISO 3166 code of the state a conventional name stands for, or ``""``.
+
+    Examples
+    --------
+    >>> named_country("Military Forces of Niger (2021-)"), named_country("Government of Mali")
+    ('NER', 'MLI')
+    >>> named_country("Ansar Dine")
+    ''
+    """
+    import pycountry
+
+    found = _OF_STATE.match(name.strip())
+    if not found:
+        return ""
+    try:
+        return pycountry.countries.lookup(found.group(1).strip()).alpha_3
+    except LookupError:
+        return ""
 
 
 def match_new_rows(

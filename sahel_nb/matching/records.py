@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -144,26 +145,58 @@ def event_records(events: pd.DataFrame, crosswalk: Crosswalk | None = None) -> p
     return records[usable.to_numpy(bool)].reset_index(drop=True)
 
 
-#: Words that say what kind of place a name is, not which: "Hombori town" is Hombori.
+#: Words that say what kind of town a name is, not which: "Hombori town" is Hombori.
+#: Region words stay: "Gao region" is not the town of Gao.
 _PLACE_WORDS = frozenset([
-    "town", "city", "village", "commune", "cercle", "district", "region", "province",
-    "department", "of", "the", "area", "near", "outskirts",
+    "town", "city", "village", "commune", "of", "the", "near", "outskirts", "centre", "center",
+])  # fmt: skip
+#: Words that make a place a part of a country, not a place in it ("northern Mali").
+_PARTS = frozenset([
+    "north", "northern", "south", "southern", "east", "eastern", "west", "western",
+    "central", "northeast", "northeastern", "northwest", "northwestern", "southeast",
+    "southeastern", "southwest", "southwestern", "far", "region", "sahel",
 ])  # fmt: skip
 
 
 def place_key(name: str) -> str:
-    """A place name as records of one place share it: accents, case and kind-of-place words gone.
+    """A town's name as records of one town share it; empty for a country or a part of one.
+
+    Accents, case and words that say what kind of town it is are left out.
+    A name that is a country ("Mali") or a part of one ("Northern Mali") names
+    no town: two records "in Mali" are not at one place.
 
     Examples
     --------
-    >>> place_key("Hombori town"), place_key("Tombouctou Région"), place_key("Near Gao")
-    ('hombori', 'tombouctou', 'gao')
+    >>> place_key("Hombori town"), place_key("Near Gao"), place_key("Gao region")
+    ('hombori', 'gao', 'gao region')
+    >>> place_key("Mali"), place_key("Northern Mali"), place_key("Sahel")
+    ('', '', '')
     """
     import unicodedata
 
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
-    words = re.findall(r"[a-z0-9]+", plain)
-    return " ".join(w for w in words if w not in _PLACE_WORDS)
+    words = [w for w in re.findall(r"[a-z0-9]+", plain) if w not in _PLACE_WORDS]
+    rest = [w for w in words if w not in _PARTS]
+    if not rest or " ".join(rest) in _country_names():
+        return ""
+    return " ".join(words)
+
+
+@functools.cache
+def _country_names() -> frozenset[str]:
+    """Every country's names, folded as :func:`place_key` folds a place's."""
+    import unicodedata
+
+    import pycountry
+
+    names = set()
+    for country in pycountry.countries:
+        for attribute in ("name", "common_name", "official_name"):
+            value = getattr(country, attribute, None)
+            if value:
+                plain = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+                names.add(" ".join(re.findall(r"[a-z0-9]+", plain.casefold())))
+    return frozenset(names)
 
 
 def _numbers(values: pd.Series) -> np.ndarray:

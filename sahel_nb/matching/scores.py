@@ -154,7 +154,8 @@ def score_pairs(
         side_b = pd.Series(perp_b[clash]).map(sides)
         one_side = (side_a.notna() & (side_a == side_b)).to_numpy(bool)
         clash[np.flatnonzero(clash)[one_side]] = False
-    shared = np.where(shared_code >= 0, _ACTOR_NAMES[0][np.maximum(shared_code, 0)], "")
+    names = _ACTOR_NAMES[0] if len(_ACTOR_NAMES[0]) else np.array([""], dtype=object)
+    shared = np.where(shared_code >= 0, names[np.maximum(shared_code, 0)], "")
     bonus = np.where(shared_code >= 0, 0.15, 0.0) - np.where(clash, 0.3, 0.0)
     raw = 0.35 * time + 0.35 * space + 0.3 * kind + bonus
     score = np.clip(raw, 0, 1)

@@ -104,7 +104,9 @@ def _number_checks(
     def zero_written_as_zero(values: pd.Series) -> pd.Series:
         # 1e-400 reads as 0 and -0 is 0: a zero no one wrote. An unknown is empty, never 0.
         zero = pc.equal(numbers(values), 0)
-        plain = pc.match_substring_regex(arrow_text(values), r"^0+(?:\.0*)?$")
+        plain = pc.match_substring_regex(
+            arrow_text(values), r"^\+?(?:0+(?:\.0*)?|\.0+)(?:[eE][+-]?[0-9]+)?$"
+        )
         return _passes(pc.invert(pc.and_(zero, pc.invert(plain))), values)
 
     checks = [
