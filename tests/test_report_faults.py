@@ -120,14 +120,8 @@ def _first_run(config: Path, out: Path) -> Path:
     return (out / "latest").resolve()
 
 
-@pytest.mark.parametrize(
-    "signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP], ids=["TERM", "INT", "HUP"]
-)
-def test_a_signal_stops_kernels_and_workers_and_keeps_latest(tmp_path, signum, leftovers):
-    config = _waiting_notebooks(tmp_path)
-    out = tmp_path / "out"
-    latest = _first_run(config, out)
-    log = tmp_path / "stderr.txt"
+def _two_waiting(config: Path, out: Path, log: Path, leftovers):
+    """A report run of two notebooks waiting 300 s, started and inside its kernels."""
     # A file, not a pipe: workers left running would hold a pipe open, and reading it hang.
     with open(log, "w", encoding="utf-8") as stderr:
         run = subprocess.Popen(
@@ -137,9 +131,26 @@ def test_a_signal_stops_kernels_and_workers_and_keeps_latest(tmp_path, signum, l
         )
     try:
         _wait_for(lambda: _started(out), 90, "both notebooks started")
-        tree = _descendants(run.pid)
-        leftovers["pids"] |= tree
-        leftovers["groups"].add(run.pid)
+    except BaseException:
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait()
+        raise
+    tree = _descendants(run.pid)
+    leftovers["pids"] |= tree
+    leftovers["groups"].add(run.pid)
+    return run, tree
+
+
+@pytest.mark.parametrize(
+    "signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP], ids=["TERM", "INT", "HUP"]
+)
+def test_a_signal_stops_kernels_and_workers_and_keeps_latest(tmp_path, signum, leftovers):
+    config = _waiting_notebooks(tmp_path)
+    out = tmp_path / "out"
+    latest = _first_run(config, out)
+    log = tmp_path / "stderr.txt"
+    run, tree = _two_waiting(config, out, log, leftovers)
+    try:
         assert len(tree) >= 4, tree  # two pool workers and their two kernels, at least
         os.kill(run.pid, signum)  # the main process only, as `kill PID` does
         status = run.wait(timeout=60)
@@ -166,17 +177,8 @@ def test_a_worker_killed_from_outside_fails_the_run_in_words_and_keeps_latest(tm
     out = tmp_path / "out"
     latest = _first_run(config, out)
     log = tmp_path / "stderr.txt"
-    with open(log, "w", encoding="utf-8") as stderr:
-        run = subprocess.Popen(
-            _command(config, out, "-p", "pause=300", "--jobs", "2"),
-            stderr=stderr,
-            start_new_session=True,
-        )
+    run, tree = _two_waiting(config, out, log, leftovers)
     try:
-        _wait_for(lambda: _started(out), 90, "both notebooks started")
-        tree = _descendants(run.pid)
-        leftovers["pids"] |= tree
-        leftovers["groups"].add(run.pid)
         workers = [
             pid for pid, (parent, _, _) in _processes().items()
             if parent == run.pid and b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
