@@ -207,12 +207,12 @@ def test_a_succession_cycle_is_one_problem_naming_its_rows(tmp_path, ties, lines
     assert lines in message
 
 
-def test_a_denied_or_undirected_succession_closes_no_cycle(tmp_path):
+def test_a_denied_succession_closes_no_cycle(tmp_path):
+    # (An undirected one is refused in itself: test_an_undirected_succession_is_refused.)
     folder = _copy(tmp_path)
     with open(folder / "relationships.csv", "a", encoding="utf-8") as rows:
         rows.write("rel-3,aqim,tuareg," + _TIE.format(status="reported"))
         rows.write("rel-4,tuareg,aqim," + _TIE.format(status="denied"))
-        rows.write("rel-5,tuareg,aqim," + _TIE.format(status="reported").replace("true", "false"))
     load_dataset(folder)
 
 
@@ -513,3 +513,21 @@ def test_a_zero_width_space_is_refused_and_a_right_to_left_mark_is_not(tmp_path)
     assert len(said) == 1 and "(U+200B)" in said[0]
     _edit(folder, "actors.csv", ",Tuareg\u200b,", ",Tuareg \u200fطوارق\u200f,")
     assert load_dataset(folder) is not None  # Arabic beside Latin needs its marks
+
+
+def test_an_undirected_succession_is_refused(tmp_path):
+    # Who became whom is the tie: "GSPC – AQIM" undirected says neither.
+    folder = _copy(tmp_path)
+    path = folder / "relationships.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    row = lines[1].split(",")
+    header = lines[0].split(",")
+    row[header.index("relationship_id")] = "rel-succession"
+    row[header.index("kind")] = "predecessor/successor"
+    row[header.index("directed")] = "false"
+    path.write_text("\n".join([*lines, ",".join(row)]) + "\n", encoding="utf-8")
+    said = [p for p in _messages(folder) if ": directed: " in p]
+    assert said == [
+        f"{path}:{len(lines) + 1}: directed: a succession runs from predecessor to successor: "
+        "set true, with actor_a the predecessor ('false')"
+    ]

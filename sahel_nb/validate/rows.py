@@ -42,6 +42,14 @@ def _row_problems(raw: RawTable) -> None:
         flag(end < start, "end", lambda p: f"is before start ({frame.at[p, 'start']})")
     if name == "relationships" and has("actor_a") and has("actor_b"):
         flag(frame["actor_a"] == frame["actor_b"], "actor_b", "is the same actor as actor_a")
+    if name == "relationships" and has("kind") and has("directed"):
+        # Who became whom is the tie: an undirected succession says neither.
+        flag(
+            (frame["kind"] == "predecessor/successor") & (frame["directed"] == "false"),
+            "directed",
+            "a succession runs from predecessor to successor: set true, with actor_a the "
+            "predecessor",
+        )
     if name == "events" and has("event_type") and has("sub_event_type"):
         # Pairs compared as numbers (type's position × sub-types + sub-type's
         # position): joining a million pairs of strings costs ten times more.
